@@ -1,0 +1,37 @@
+# Two commands set everything up on a fresh machine:
+#   make demo   create .venv, install mynacard, run it on samples/, write out/
+#   make test   the same set-up, then the test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+OUT    := out
+
+.PHONY: demo test lint bench clean system-deps system-deps-test
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+system-deps:
+	@scripts/system-deps.sh runtime
+
+system-deps-test:
+	@scripts/system-deps.sh test
+
+demo: $(STAMP) system-deps
+	@scripts/demo.sh $(BIN) $(OUT)
+
+test: $(STAMP) system-deps-test
+	$(BIN)/python -m pytest -n 2
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+bench: $(STAMP)
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) $(OUT) build *.egg-info

@@ -1,0 +1,51 @@
+"""Where error codes become exit statuses (CLI) and HTTP statuses (service): one place each."""
+
+from __future__ import annotations
+
+from cardface.errors import CardfaceError
+from photo.errors import PhotoError
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # the input was checked and something failed (a photo check, an invalid number)
+EXIT_INPUT = 2  # the input could not be checked (unreadable file, bad data, bad usage)
+EXIT_INTERNAL = 3  # a bug in mynacard: please report it
+
+USER_ERRORS = (CardfaceError, PhotoError)
+
+# HTTP status per error code; codes not listed map by family below.
+HTTP_STATUS_BY_CODE: dict[str, int] = {
+    "input.too_large": 413,
+    "input.file_too_large": 413,
+    "input.not_image": 415,
+    "input.unsupported_format": 415,
+    "input.heic": 415,
+    "input.animated": 415,
+    "holder.invalid": 422,
+    "holder.file": 422,
+    "mynumber.invalid": 422,
+    "romaji.invalid": 422,
+    "glyph.missing": 422,
+    "text.overflow": 422,
+    "card.photo_refused": 422,
+    "layout.invalid": 422,
+    "profile.invalid": 422,
+}
+
+
+def exit_status(error: BaseException) -> int:
+    """Exit status for an exception that reached the CLI."""
+    if isinstance(error, USER_ERRORS):
+        return EXIT_INPUT
+    return EXIT_INTERNAL
+
+
+def http_status(error: BaseException) -> int:
+    """HTTP status for an exception that reached the service."""
+    code = getattr(error, "code", None)
+    if code in HTTP_STATUS_BY_CODE:
+        return HTTP_STATUS_BY_CODE[code]
+    if isinstance(error, PhotoError):
+        return 422
+    if isinstance(error, CardfaceError):
+        return 422
+    return 500
