@@ -17,6 +17,7 @@ class FieldProblem:
     code: str
     message: str
     message_ja: str = ""
+    record: int | None = None  # 1-based record number in a holders file
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -43,7 +44,10 @@ class CardfaceError(Exception):
     def __str__(self) -> str:
         if not self.problems:
             return self.message
-        lines = [self.message] + [f"  {p.field}: {p.message} [{p.code}]" for p in self.problems]
+        lines = [self.message]
+        for p in self.problems:
+            where = f"record {p.record}: " if p.record is not None else ""
+            lines.append(f"  {where}{p.field}: {p.message} [{p.code}]")
         return "\n".join(lines)
 
 
