@@ -160,7 +160,6 @@ def test_render_rejects_bad_options():
 
 def test_proof_sheet_is_a4_with_ten_cards_per_page():
     import pypdf
-
     from card_support import holders
 
     data = cardface.render_sheet(holders()[:12], "next", ("front", "back"))
