@@ -26,8 +26,9 @@ def cases() -> list[tuple[str, int, str, str, bool]]:
 
 
 def render_case(n: int, layout: str, side: str, with_photo: bool) -> bytes:
-    import cardface
     from card_support import FACE, holder
+
+    import cardface
 
     if with_photo:
         return cardface.render(holder(n, photo=str(FACE)), side, layout, "png", dpi=GOLDEN_DPI, preview=False)

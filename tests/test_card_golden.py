@@ -33,9 +33,9 @@ def test_face_matches_its_golden_image(name, n, layout, side, photo):
 def test_golden_comparison_detects_a_change():
     """The tolerance is tight enough to see a one-character change in a field."""
     from card_support import holder
+    from golden_cases import GOLDEN_DPI
 
     import cardface
-    from golden_cases import GOLDEN_DPI
 
     ref = np.asarray(png_image((GOLDEN_DIR / "next-01-front.png").read_bytes()).convert("RGBA")).astype(int)
     changed = holder(1, issuer="千代田区長代理")

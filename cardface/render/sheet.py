@@ -100,7 +100,7 @@ def _end_form(c, name: str) -> None:
 
 def _ticks(c, xs: list[float], ys: list[float]) -> None:
     """Crop ticks in the page margins at every card edge (x and y in mm from the top-left)."""
-    W, H = A4_MM  # noqa: N806
+    H = A4_MM[1]
     top, bottom, left, right = min(ys), max(ys), min(xs), max(xs)
     c.saveState()
     c.setStrokeColorRGB(0, 0, 0)
