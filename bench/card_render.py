@@ -7,7 +7,7 @@
 Each figure is the median over the 24 sample holders (samples/applicants.json), after one
 warm-up pass that loads the fonts. "cpu" is the process CPU time (one core; the renderer is
 single-threaded), "wall" the elapsed time, which other load on the machine inflates. The
-photo line renders holder 1 with the test photo (tests/data/faces/019f.jpg): its first
+photo line renders holder 1 with the test photo (tests/data/faces/compliant_a.jpg): its first
 render runs the photo checks (mediapipe), later ones reuse the verdict.
 Target: < 150 ms per face at 600 dpi on one core.
 """
@@ -89,7 +89,7 @@ def main() -> int:
     print()
 
     # a face with a photo: the first render runs the photo checks, later ones reuse the verdict
-    face = ROOT / "tests" / "data" / "faces" / "019f.jpg"
+    face = ROOT / "tests" / "data" / "faces" / "compliant_a.jpg"
     import json
 
     rec = json.loads((ROOT / "samples" / "applicants.json").read_text(encoding="utf-8"))[0]

@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples" / "applicants.json"
 DATA = Path(__file__).resolve().parent / "data"
-FACE = DATA / "faces" / "019f.jpg"
+FACE = DATA / "faces" / "compliant_a.jpg"
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None,
                                    reason="poppler-utils not installed (make test installs it)")
