@@ -36,8 +36,12 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More log output on stderr (-v, -vv)."),
 ) -> None:
     """mynacard: holder data, passport Hepburn, photo checks, card faces."""
+    from mynacard import logs
+
+    logs.configure(verbose)
 
 
 # Each module adds its commands to ``app``; keep this list in help order.
