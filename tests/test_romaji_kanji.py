@@ -58,13 +58,21 @@ def test_pykakasi_is_loaded_lazily():
     assert out == ["False", "True"]
 
 
-def test_pykakasi_is_built_once():
+def test_pykakasi_is_built_once(monkeypatch):
+    import pykakasi
+
     from cardface import kanji_reading
 
     read_kanji("大野")
+    built = kanji_reading._kakasi()
+
+    def no_second_build():
+        raise AssertionError("pykakasi built twice")
+
+    monkeypatch.setattr(pykakasi, "kakasi", no_second_build)
     read_kanji("太郎")
     to_passport("まつうら", kanji="松浦")
-    assert kanji_reading._kakasi.cache_info().currsize == 1
+    assert kanji_reading._kakasi() is built
 
 
 @pytest.mark.parametrize("kana, kanji, spelling, confident", [

@@ -92,6 +92,7 @@ def test_never_a_crash_on_arbitrary_text(text, other):
         lambda: romanize_name("おおの", "たろう", passport=text),
         lambda: romanize_name("おおの", "たろう", override=text),
         lambda: romanize_name("まつうら", "たろう", surname_kanji=text),
+        lambda: to_passport("こうちわ", kanji=text),
         lambda: read_kanji(text),
     ]
     for call in calls:
