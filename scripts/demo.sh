@@ -11,4 +11,10 @@ echo "== Holders: validate samples/applicants.json, romanized names and both exp
 "$BIN/mynacard" holders check samples/applicants.json --json > "$OUT/holders.jsonl"
 
 echo
+echo "== Card faces: every sample holder, both layouts, both sides, PNG and PDF (previews: 見本 SAMPLE, number masked)"
+"$BIN/mynacard" card render samples/applicants.json -o "$OUT/cards" --layout next --sheet
+"$BIN/mynacard" card render samples/applicants.json -o "$OUT/cards" --layout current
+for layout in next current; do "$BIN/mynacard" card lint "$layout"; done
+
+echo
 echo "Done: see $OUT/"
