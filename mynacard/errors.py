@@ -29,6 +29,15 @@ HTTP_STATUS_BY_CODE: dict[str, int] = {
     "card.photo_refused": 422,
     "layout.invalid": 422,
     "profile.invalid": 422,
+    # the service's own codes (mynacard.serve.errors.ServiceError)
+    "request.malformed": 400,
+    "serve.production_disabled": 403,
+    "request.not_found": 404,
+    "request.method_not_allowed": 405,
+    "request.too_large": 413,
+    "request.unsupported_media_type": 415,
+    "request.invalid": 422,
+    "serve.busy": 503,
 }
 
 
