@@ -94,17 +94,23 @@ class RomajiRequest(BaseModel):
 class RomajiPartOut(BaseModel):
     part: str = Field(description="`surname` or `given_name`.")
     kana: str
-    spelling: str = Field(description="The spelling printed on the card for this part.")
-    status: str = Field(description="`hepburn`, `variant` (a long-vowel spelling a passport accepts) or "
-                        "`non-hepburn`; how the spelling relates to the reading.")
+    spelling: str | None = Field(description="The spelling printed on the card for this part.")
+    status: Literal["hepburn", "variant", "non-hepburn", "override"] = Field(
+        description="How the spelling relates to the reading: `hepburn`, `variant` (a long-vowel spelling "
+        "such as OH a passport accepts on request) or `non-hepburn` (the reason says which letters differ).")
     expected: str = Field(description="The passport Hepburn spelling of the reading.")
-    reason: str = ""
-    reason_en: str = ""
+    reason: str = Field(description="Why, in Japanese.")
+    reason_en: str = Field(description="Why, in English.")
+    kanji: str | None = None
+    confident: bool = Field(True, description="False when a kanji boundary had to be guessed.")
 
 
 class RomajiOut(BaseModel):
-    text: str = Field(description='The romanized name as printed on the next card, e.g. "ONO TARO".')
+    text: str = Field(description='The romanized name as printed on the next card, e.g. "OHNO TARO".')
     ok: bool = Field(description="False when any part is non-Hepburn (the CLI exits 1).")
+    confident: bool = True
+    source: Literal["reading", "passport", "override"] = Field(
+        description="Where the text comes from: the reading, the passport's spelling or an override.")
     parts: list[RomajiPartOut]
 
 
