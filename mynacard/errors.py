@@ -17,6 +17,7 @@ HTTP_STATUS_BY_CODE: dict[str, int] = {
     "input.too_large": 413,
     "input.file_too_large": 413,
     "input.not_image": 415,
+    "input.empty": 415,
     "input.unsupported_format": 415,
     "input.heic": 415,
     "input.animated": 415,

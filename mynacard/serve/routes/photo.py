@@ -17,12 +17,10 @@ def check_photo(data: bytes, profile: str, filename: str | None) -> dict:
     """``photo.check`` on the uploaded bytes; an input that cannot be checked raises its error."""
     import photo
 
-    report = photo.check(data, profile=profile)
+    report = photo.check(data, profile=profile, file=filename)
     if report.error:
         raise PhotoError(report.error["message"], code=report.error["code"])
-    out = report.to_dict()
-    out["file"] = filename
-    return out
+    return report.to_dict()
 
 
 @router.post(
