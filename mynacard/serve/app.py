@@ -20,6 +20,7 @@ from mynacard import __version__
 from mynacard.serve import errors
 from mynacard.serve.compute import Compute
 from mynacard.serve.limits import BodyLimit
+from mynacard.serve.models import ErrorBody
 from mynacard.serve.routes import card, health, page, photo, romaji
 from mynacard.serve.settings import Settings
 
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None, *, load_models: bool = True) ->
             compute.close()
 
     app = FastAPI(title="mynacard", version=__version__, description=DESCRIPTION, lifespan=lifespan,
+                  responses={"default": {"model": ErrorBody, "description": "Any other error, same shape."}},
                   docs_url=None, redoc_url=None)  # their pages load scripts from a CDN
     app.state.settings = settings
     app.state.models_loaded = False

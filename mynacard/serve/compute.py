@@ -58,3 +58,11 @@ class Compute:
 
     def close(self) -> None:
         self._models.shutdown(wait=True, cancel_futures=True)
+
+
+def of(app: Any) -> Compute:
+    """The app's lanes; created on first use when the server runs without a lifespan."""
+    compute = getattr(app.state, "compute", None)
+    if compute is None:
+        compute = app.state.compute = Compute(app.state.settings.cpu_threads)
+    return compute

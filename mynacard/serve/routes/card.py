@@ -18,6 +18,7 @@ from fastapi import APIRouter, Query, Request, Response
 from starlette.datastructures import UploadFile
 
 from cardface.errors import FieldProblem, HolderError, InputFileError
+from mynacard.serve import compute
 from mynacard.serve.errors import ServiceError
 from mynacard.serve.limits import read_upload
 from mynacard.serve.models import ErrorBody, HolderForm, HolderIn
@@ -156,7 +157,8 @@ async def post_card_render(
     data, photo = await _read_body(request, settings.max_upload_bytes, settings.body_overhead_bytes)
     kwargs = dict(side=side, layout=layout, fmt=format, dpi=dpi, preview=not production,
                   show_number=show_number, allow_failing_photo=allow_failing_photo and not production)
-    lane = state.compute.models if photo is not None else state.compute.cpu
+    lanes = compute.of(request.app)
+    lane = lanes.models if photo is not None else lanes.cpu
     body = await lane(render_card, data, photo, **kwargs)
     return Response(body, media_type=MEDIA_TYPES[format],
                     headers={"Content-Disposition": f'inline; filename="card-{layout}-{side}.{format}"'})

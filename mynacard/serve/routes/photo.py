@@ -6,6 +6,7 @@ from pathlib import PurePath
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 
+from mynacard.serve import compute
 from mynacard.serve.limits import read_upload
 from mynacard.serve.models import PROFILE_PATTERN, ErrorBody, PhotoReportOut
 from photo.errors import PhotoError
@@ -48,4 +49,4 @@ async def post_photo_check(
     state = request.app.state
     data = await read_upload(file, state.settings.max_upload_bytes)
     name = PurePath(file.filename).name if file.filename else None
-    return await state.compute.models(check_photo, data, profile or state.settings.profile, name)
+    return await compute.of(request.app).models(check_photo, data, profile or state.settings.profile, name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from cardface.errors import FieldProblem, RomajiError
+from mynacard.serve import compute
 from mynacard.serve.models import ErrorBody, RomajiOut, RomajiRequest
 
 router = APIRouter(tags=["romaji"])
@@ -40,4 +41,4 @@ async def post_romaji(body: RomajiRequest, request: Request) -> dict:
     ``variant`` (OH/OO/OU/UU long vowels a passport accepts on request) or ``non-hepburn``
     (with the reason in Japanese and English); the card then prints the passport's spelling.
     """
-    return await request.app.state.compute.cpu(romanize, body.kana, body.passport, body.kanji)
+    return await compute.of(request.app).cpu(romanize, body.kana, body.passport, body.kanji)
