@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from fastapi.testclient import TestClient
@@ -10,6 +11,7 @@ from PIL import Image
 
 from mynacard.serve.app import create_app
 from mynacard.serve.settings import Settings
+from tests.serve_support import sample_holder
 
 
 @pytest.fixture(scope="module")
@@ -167,3 +169,113 @@ def test_photo_check_over_10_mib_is_413(client):
     big = b"\xff\xd8" + b"\0" * (10 * 1024 * 1024)
     r = client.post("/v1/photo/check", files={"file": ("big.jpg", big, "image/jpeg")})
     assert r.status_code == 413 and r.json()["error"]["code"] == "input.file_too_large"
+
+
+# -- card -------------------------------------------------------------------------------------------
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def cli_render(**kw) -> bytes:
+    """What the library (and so the CLI) renders for the sample holder."""
+    import cardface
+    from cardface.holder import Holder
+
+    return cardface.render(Holder.from_dict(sample_holder()), **kw)
+
+
+def test_card_render_json_is_the_cli_preview(client):
+    r = client.post("/v1/card/render?side=front&layout=next&format=png", json=sample_holder())
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "image/png" and r.content.startswith(PNG_MAGIC)
+    assert r.headers["content-disposition"] == 'inline; filename="card-next-front.png"'
+    assert r.content == cli_render(side="front", layout="next", fmt="png", dpi=300, preview=True, show_number=False)
+
+
+def test_card_render_multipart_without_photo_equals_json(client):
+    as_json = client.post("/v1/card/render?side=back&layout=current", json=sample_holder())
+    holder = json.dumps(sample_holder(), ensure_ascii=False)
+    as_form = client.post("/v1/card/render?side=back&layout=current", files={"holder": (None, holder)})
+    as_urlencoded = client.post("/v1/card/render?side=back&layout=current", data={"holder": holder})
+    assert as_json.status_code == as_form.status_code == as_urlencoded.status_code == 200
+    assert as_form.request.headers["content-type"].startswith("multipart/form-data")
+    assert as_json.content == as_form.content == as_urlencoded.content
+
+
+def test_card_pdf_is_marked_and_the_number_masked(client):
+    from pypdf import PdfReader
+
+    r = client.post("/v1/card/render?side=back&layout=current&format=pdf", json=sample_holder())
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(r.content)).pages)
+    assert "SAMPLE" in text and "見本" in text
+    digits = "".join(ch for ch in text if ch.isdigit())
+    assert sample_holder()["my_number"] not in digits  # masked, whatever the spacing
+
+
+@pytest.mark.parametrize("query", ["production=true", "show_number=true", "production=true&show_number=true"])
+def test_unmarked_or_unmasked_output_needs_the_server_setting(client, query):
+    r = client.post(f"/v1/card/render?{query}", json=sample_holder())
+    assert r.status_code == 403
+    assert r.json()["error"]["code"] == "serve.production_disabled"
+
+
+def test_production_server_lets_callers_show_the_number():
+    with TestClient(create_app(Settings(production=True), load_models=False)) as c:
+        r = c.post("/v1/card/render?side=back&layout=current&show_number=true", json=sample_holder())
+        assert r.status_code == 200
+        assert r.content == cli_render(side="back", layout="current", preview=True, show_number=True)
+        assert r.content != cli_render(side="back", layout="current", preview=True, show_number=False)
+        # production faces need a photo, as in the CLI
+        r = c.post("/v1/card/render?production=true", json=sample_holder())
+        assert r.status_code == 422 and r.json()["error"]["code"].startswith("card.photo")
+
+
+def test_invalid_holder_lists_every_bad_field_by_name(client):
+    bad = sample_holder(my_number="770914534161", birth_date="2001-02-30", issuer=None, sex="other",
+                        photo="/etc/passwd")
+    r = client.post("/v1/card/render", json=bad)
+    assert r.status_code == 422
+    error = r.json()["error"]
+    assert error["code"] == "holder.invalid"
+    assert {p["field"] for p in error["problems"]} == {"my_number", "birth_date", "issuer", "sex", "photo"}
+    assert all(p["message"] and p["code"].startswith("holder.") for p in error["problems"])
+    assert "770914534161" not in r.text  # values are never echoed
+
+
+@pytest.mark.parametrize(("body", "code"), [
+    (b"{not json", "holder.file_json"),
+    (b"[1, 2]", "holder.invalid"),
+    (b"\xff\xfe{}", "holder.file_encoding"),
+    (b"[" * 100_000, "holder.file_json"),
+])
+def test_unreadable_holder_json_is_422(client, body, code):
+    r = client.post("/v1/card/render", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 422
+    assert r.json()["error"]["code"] == code
+
+
+def test_form_without_holder_is_422(client):
+    r = client.post("/v1/card/render", files={"photo": ("p.jpg", jpeg(), "image/jpeg")})
+    assert r.status_code == 422
+    assert r.json()["error"]["problems"][0]["field"] == "holder"
+
+
+def test_photo_that_is_not_an_image_is_415(client):
+    r = client.post("/v1/card/render", data={"holder": json.dumps(sample_holder())},
+                    files={"photo": ("p.jpg", b"not a picture at all" * 20, "image/jpeg")})
+    assert r.status_code == 415
+    assert r.json()["error"]["code"] == "input.not_image"
+
+
+def test_glyph_no_font_has_is_422_naming_the_field(client):
+    r = client.post("/v1/card/render", json=sample_holder(surname="\ue000"))
+    assert r.status_code == 422
+    error = r.json()["error"]
+    assert error["code"] == "glyph.missing" and "U+E000" in error["message"]
+
+
+def test_text_that_cannot_fit_is_422(client):
+    r = client.post("/v1/card/render", json=sample_holder(address="東京都千代田区" * 28))
+    assert r.status_code == 422
+    assert r.json()["error"]["code"] == "text.overflow"

@@ -53,9 +53,10 @@ def _holder(data: object):
     try:
         holder = Holder.from_dict(data)
     except HolderError as err:
-        raise HolderError(err.message, problems=[*err.problems, *problems]) from None
+        problems = [*err.problems, *problems]
     if problems:
-        raise HolderError(f"invalid holder data: {len(problems)} problem(s) in photo", problems=problems)
+        fields = ", ".join(sorted({p.field for p in problems}))
+        raise HolderError(f"invalid holder data: {len(problems)} problem(s) in {fields}", problems=problems)
     return holder
 
 
@@ -79,7 +80,7 @@ async def _read_body(request: Request, max_upload: int, max_field: int) -> tuple
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype == "application/json" or ctype.endswith("+json"):
         return _parse_holder(await request.body()), None
-    if ctype == "multipart/form-data":
+    if ctype in ("multipart/form-data", "application/x-www-form-urlencoded"):
         async with request.form(max_files=1, max_fields=8, max_part_size=max_field) as form:
             holder = form.get("holder")
             if isinstance(holder, UploadFile):  # sent as a file part: accept its content
