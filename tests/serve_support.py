@@ -12,7 +12,10 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import DATA, ROOT, SAMPLES
+
+# A face photo (CC BY 4.0, see tests/data/serve/README.md), cropped to 35:45.
+FACE = DATA / "serve" / "face.jpg"
 
 # A fictitious holder from samples/applicants.json (大野 太郎, valid check digit).
 HOLDER = json.loads((SAMPLES / "applicants.json").read_text(encoding="utf-8"))[0]
@@ -72,7 +75,3 @@ def running_server(*args: str, log_dir: Path, env: dict | None = None, timeout_s
             proc.kill()
             proc.wait()
         server.log = log_path.read_text("utf-8", "replace")
-
-
-def sample_photos() -> list[Path]:
-    return sorted((SAMPLES / "photos").glob("*.jpg"))

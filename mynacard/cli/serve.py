@@ -62,6 +62,10 @@ def serve(
         verbosity=max(log_verbosity, base.verbosity),
     )
     os.environ.update(settings.to_env())  # the workers read their settings from here
+    if settings.verbosity:
+        from mynacard import logs
+
+        logs.configure(settings.verbosity)
     if not _is_loopback(host):
         print(f"mynacard: warning: listening on {host}, not loopback: anyone who can reach it can send "
               "photos and holder data; put it behind a reverse proxy with TLS", file=sys.stderr)

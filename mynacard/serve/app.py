@@ -36,13 +36,18 @@ operator started the server with `--production`.
 
 
 def warm_up() -> None:
-    """Load what the first request would otherwise wait for: face models, kana tables."""
+    """Load what the first request would otherwise wait for: face models, kana tables, fonts."""
     import photo
 
     photo.warm_up()
     from cardface.romaji import romanize_name
 
     romanize_name("オオノ", "タロウ")
+    from cardface.fonts import default_fonts
+
+    fonts = default_fonts()
+    for role in fonts.roles():
+        fonts.face(role)
 
 
 class SecurityHeaders:

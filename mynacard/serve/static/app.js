@@ -180,16 +180,27 @@ async function checkPhoto() {
     return;
   }
   const report = await response.json();
-  const failed = report.checks.filter((c) => !c.passed);
-  const verdict = report.passed
+  const item = (c) => el("li", { class: c.passed ? "pass" : "fail", "data-check": c.id },
+    `${c.passed ? "✓" : "✗"} ${c.id}: ${c.message}`, el("span", { class: "en" }, c.message_en));
+  const failed = report.checks.filter((c) => !c.passed && c.evaluated !== false);
+  const unchecked = report.checks.filter((c) => !c.passed && c.evaluated === false);
+  const passed = report.checks.filter((c) => c.passed);
+  const bad = failed.length + unchecked.length;
+  const parts = [report.passed
     ? el("p", { class: "verdict pass", "data-verdict": "pass" }, "適合 Meets the rules")
-    : el("p", { class: "verdict fail", "data-verdict": "fail" },
-      `不適合 ${failed.length} 項目 Does not meet ${failed.length} rule(s)`);
-  // Failures first, with what to change; then the passed checks.
-  const ordered = failed.concat(report.checks.filter((c) => c.passed));
-  const items = ordered.map((c) => el("li", { class: c.passed ? "pass" : "fail", "data-check": c.id },
-    `${c.passed ? "✓" : "✗"} ${c.id}: ${c.message}`, el("span", { class: "en" }, c.message_en)));
-  box.replaceChildren(verdict, el("ul", {}, ...items));
+    : el("p", { class: "verdict fail", "data-verdict": "fail" }, `不適合 ${bad} 項目 Does not meet ${bad} rule(s)`)];
+  // What to change first; checks that could not run (no face found) folded under one line.
+  if (failed.length) parts.push(el("ul", { class: "failed" }, ...failed.map(item)));
+  if (unchecked.length) {
+    parts.push(el("details", { class: "unchecked" },
+      el("summary", {}, `判定できなかった項目 ${unchecked.length} Not checked: ${unchecked[0].message_en}`),
+      el("ul", {}, ...unchecked.map((c) => el("li", { class: "fail", "data-check": c.id }, c.id)))));
+  }
+  if (passed.length) {
+    parts.push(el("details", { class: "passed" }, el("summary", {}, `適合した項目 ${passed.length} Passed`),
+      el("ul", {}, ...passed.map(item))));
+  }
+  box.replaceChildren(...parts);
 }
 
 // -- downloads --------------------------------------------------------------------------------
