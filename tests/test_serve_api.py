@@ -11,7 +11,7 @@ from PIL import Image
 
 from mynacard.serve.app import create_app
 from mynacard.serve.settings import Settings
-from tests.serve_support import sample_holder
+from tests.serve_support import FACE, sample_holder
 
 
 @pytest.fixture(scope="module")
@@ -134,6 +134,16 @@ def test_photo_check_returns_the_cli_report(client):
     assert by_id["face.count"]["passed"] is False  # a grey card has no face
     assert by_id["file.format"]["passed"] is True
     assert all(c["message"] and c["message_en"] for c in report["checks"])
+
+
+def test_photo_check_of_a_face_photo(client):
+    r = client.post("/v1/photo/check", files={"file": ("face.jpg", FACE.read_bytes(), "image/jpeg")})
+    assert r.status_code == 200
+    report = r.json()
+    by_id = {c["id"]: c for c in report["checks"]}
+    assert by_id["face.count"]["passed"] is True and by_id["face.count"]["value"] == 1
+    assert all(c["evaluated"] for c in report["checks"])  # a face was found: every check ran
+    assert report["face"] is not None
 
 
 def test_photo_check_with_a_named_profile(client):
@@ -259,6 +269,16 @@ def test_form_without_holder_is_422(client):
     r = client.post("/v1/card/render", files={"photo": ("p.jpg", jpeg(), "image/jpeg")})
     assert r.status_code == 422
     assert r.json()["error"]["problems"][0]["field"] == "holder"
+
+
+def test_card_with_the_photo_from_a_form(client):
+    holder = json.dumps(sample_holder(), ensure_ascii=False)
+    without = client.post("/v1/card/render?side=front&layout=next", json=sample_holder())
+    r = client.post("/v1/card/render?side=front&layout=next&allow_failing_photo=true",
+                    files={"holder": (None, holder), "photo": ("face.jpg", FACE.read_bytes(), "image/jpeg")})
+    assert r.status_code == 200, r.text
+    assert r.content.startswith(PNG_MAGIC) and r.content != without.content
+    assert Image.open(io.BytesIO(r.content)).size == Image.open(io.BytesIO(without.content)).size
 
 
 def test_photo_that_is_not_an_image_is_415(client):

@@ -117,7 +117,7 @@ def test_preview_page_end_to_end(server, browser, tmp_path):
     with page.expect_download(timeout=60_000) as info:
         page.click("#download-pdf")
     download = info.value
-    assert download.suggested_filename == "card-current-back.pdf"
+    assert download.suggested_filename == "card-current-front.pdf"
     target = tmp_path / download.suggested_filename
     download.save_as(target)
     data = target.read_bytes()
