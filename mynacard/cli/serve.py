@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import sys
 
 import typer
 
@@ -67,10 +66,10 @@ def serve(
 
         logs.configure(settings.verbosity)
     if not _is_loopback(host):
-        print(f"mynacard: warning: listening on {host}, not loopback: anyone who can reach it can send "
-              "photos and holder data; put it behind a reverse proxy with TLS", file=sys.stderr)
+        typer.echo(f"mynacard: warning: listening on {host}, not loopback: anyone who can reach it can send "
+                   "photos and holder data; put it behind a reverse proxy with TLS", err=True)
     mode = "PRODUCTION (unmarked output allowed)" if settings.production else "preview (marked, masked)"
-    print(f"mynacard: serving on http://{host}:{port}/ with {workers} worker(s), {mode}", file=sys.stderr)
+    typer.echo(f"mynacard: serving on http://{host}:{port}/ with {workers} worker(s), {mode}", err=True)
     uvicorn.run("mynacard.serve.app:create_app", factory=True, host=host, port=port, workers=workers,
                 log_config=None, access_log=settings.verbosity >= 1, server_header=False,
                 timeout_graceful_shutdown=10)
