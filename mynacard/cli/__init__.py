@@ -46,6 +46,7 @@ def _root(
 
 # Each module adds its commands to ``app``; keep this list in help order.
 from mynacard.cli import number as _number  # noqa: E402,F401
+from mynacard.cli import romaji as _romaji  # noqa: E402,F401
 from mynacard.cli import holders as _holders  # noqa: E402,F401
 from mynacard.cli import serve as _serve  # noqa: E402,F401
 
