@@ -28,6 +28,7 @@ HTTP_STATUS_BY_CODE: dict[str, int] = {
     "glyph.missing": 422,
     "text.overflow": 422,
     "card.photo_refused": 422,
+    "card.photo_unreadable": 415,  # the holder's photo is not an image mynacard can read
     "layout.invalid": 422,
     "profile.invalid": 422,
     # the service's own codes (mynacard.serve.errors.ServiceError)
