@@ -40,6 +40,7 @@ def test_options_reach_every_worker_through_the_environment(run_cli, captured):
     assert captured[0][1]["workers"] == 2
     s = Settings.from_env()
     assert (s.production, s.max_upload_bytes, s.cpu_threads, s.profile) == (True, 5 * 1024 * 1024, 3, "icao")
+    assert s.native_threads == max(1, (os.cpu_count() or 1) // 2)  # the workers share the cores
     assert "PRODUCTION" in result.stderr
 
 

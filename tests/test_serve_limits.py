@@ -36,7 +36,8 @@ def test_settings_default_to_previews_on_loopback_limits():
 
 
 def test_settings_round_trip_through_the_environment():
-    s = Settings(production=True, max_upload_bytes=12345, cpu_threads=3, profile="icao", verbosity=1)
+    s = Settings(production=True, max_upload_bytes=12345, cpu_threads=3, profile="icao", verbosity=1,
+                 native_threads=1)
     assert Settings.from_env(s.to_env()) == s
 
 

@@ -59,6 +59,8 @@ def serve(
         cpu_threads=threads or base.cpu_threads,
         profile=profile.strip() or base.profile,
         verbosity=max(log_verbosity, base.verbosity),
+        # N workers share the cores: OpenCV in each gets its share instead of every core
+        native_threads=base.native_threads or (max(1, (os.cpu_count() or 1) // workers) if workers > 1 else 0),
     )
     os.environ.update(settings.to_env())  # the workers read their settings from here
     if settings.verbosity:

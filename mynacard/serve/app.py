@@ -35,10 +35,14 @@ operator started the server with `--production`.
 """
 
 
-def warm_up() -> None:
+def warm_up(native_threads: int = 0) -> None:
     """Load what the first request would otherwise wait for: face models, kana tables, fonts."""
     import photo
 
+    if native_threads:
+        import cv2
+
+        cv2.setNumThreads(native_threads)
     photo.warm_up()
     from cardface.romaji import romanize_name
 
@@ -92,7 +96,7 @@ def create_app(settings: Settings | None = None, *, load_models: bool = True) ->
         app.state.compute = compute
         if load_models:
             t = time.perf_counter()
-            await compute.models(warm_up)
+            await compute.models(warm_up, settings.native_threads)
             app.state.models_loaded = True
             log.info("models loaded in %.2f s", time.perf_counter() - t)
         try:

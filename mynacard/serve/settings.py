@@ -13,6 +13,9 @@ every worker process (uvicorn spawns them) sees the same settings:
 ``MYNACARD_SERVE_THREADS``         threads for CPU work per worker that does not touch
                                    the face models (default 2)
 ``MYNACARD_SERVE_PROFILE``         photo profile used when a request names none
+``MYNACARD_SERVE_NATIVE_THREADS`` OpenCV threads per worker (0: OpenCV's default, one per
+                                   core). ``mynacard serve --workers N`` sets cores/N so
+                                   that N workers do not oversubscribe the cores.
 ``MYNACARD_SERVE_VERBOSITY``       log level of the workers: 0 warnings, 1 info (with
                                    the access log: method, path, status), 2 debug
 =================================  ========================================================
@@ -33,6 +36,7 @@ ENV_MAX_UPLOAD = "MYNACARD_SERVE_MAX_UPLOAD"
 ENV_THREADS = "MYNACARD_SERVE_THREADS"
 ENV_PROFILE = "MYNACARD_SERVE_PROFILE"
 ENV_VERBOSITY = "MYNACARD_SERVE_VERBOSITY"
+ENV_NATIVE_THREADS = "MYNACARD_SERVE_NATIVE_THREADS"
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
@@ -55,6 +59,7 @@ class Settings:
     cpu_threads: int = 2
     profile: str = "mynumber-online"
     verbosity: int = 0
+    native_threads: int = 0
 
     @property
     def max_body_bytes(self) -> int:
@@ -70,6 +75,7 @@ class Settings:
             cpu_threads=_positive_int(env, ENV_THREADS, cls.cpu_threads),
             profile=env.get(ENV_PROFILE, "").strip() or cls.profile,
             verbosity=_positive_int(env, ENV_VERBOSITY, 0, minimum=0),
+            native_threads=_positive_int(env, ENV_NATIVE_THREADS, 0, minimum=0),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -80,6 +86,7 @@ class Settings:
             ENV_THREADS: str(self.cpu_threads),
             ENV_PROFILE: self.profile,
             ENV_VERBOSITY: str(self.verbosity),
+            ENV_NATIVE_THREADS: str(self.native_threads),
         }
 
 
