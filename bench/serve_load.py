@@ -105,6 +105,22 @@ def run(port: int, bodies: list[tuple[bytes, str]], clients: int, total: int) ->
     return latencies, statuses, time.perf_counter() - t0
 
 
+def library_alone(datas: list[bytes]) -> tuple[float, float]:
+    """(p50 wall s, CPU s per check) of ``photo.check`` in this process: the service's floor."""
+    import photo
+
+    photo.warm_up()
+    for d in datas[:2]:
+        photo.check(d)
+    walls = []
+    cpu0 = time.process_time()
+    for d in datas:
+        t = time.perf_counter()
+        photo.check(d)
+        walls.append(time.perf_counter() - t)
+    return statistics.median(walls), (time.process_time() - cpu0) / len(datas)
+
+
 def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else values[0]
 
@@ -122,6 +138,8 @@ def main() -> None:
     files = sorted(FACES.glob("*.jpg"))[: args.photos]
     bodies = [multipart(f.read_bytes(), f.name) for f in files]
     mean_kb = statistics.mean(len(b) for b, _ in bodies) / 1024
+
+    alone_wall, alone_cpu = library_alone([f.read_bytes() for f in files[:12]])
 
     with tempfile.TemporaryDirectory() as tmp:
         log_path = Path(tmp) / "serve.log"
@@ -152,6 +170,10 @@ def main() -> None:
     print(f"| p95 latency | {pct(latencies, 95) * 1000:.0f} ms | < 500 ms |")
     print(f"| p99 latency | {pct(latencies, 99) * 1000:.0f} ms | |")
     print(f"| one client alone, p50 | {pct(single, 50) * 1000:.0f} ms | |")
+    print(f"| photo.check in-process, p50 / CPU per check | {alone_wall * 1000:.0f} ms / {alone_cpu * 1000:.0f} ms | |")
+    print()
+    print(f"ceiling from the library alone: {os.cpu_count()} cores / {alone_cpu * 1000:.0f} ms CPU per check = "
+          f"{(os.cpu_count() or 1) / alone_cpu:.1f} checks/s if nothing else ran on the machine")
     if ok != args.requests:
         sys.exit(f"{args.requests - ok} requests failed")
 
