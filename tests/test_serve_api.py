@@ -279,6 +279,32 @@ def test_card_with_the_photo_from_a_form(client):
     assert r.status_code == 200, r.text
     assert r.content.startswith(PNG_MAGIC) and r.content != without.content
     assert Image.open(io.BytesIO(r.content)).size == Image.open(io.BytesIO(without.content)).size
+    # the holder may also come as a file part (curl -F holder=@holder.json)
+    as_file = client.post("/v1/card/render?side=front&layout=next&allow_failing_photo=true",
+                          files={"holder": ("holder.json", holder.encode(), "application/json"),
+                                 "photo": ("face.jpg", FACE.read_bytes(), "image/jpeg")})
+    assert as_file.status_code == 200 and as_file.content == r.content
+
+
+def tilted_face() -> bytes:
+    """The face photo rolled by 20 degrees: fails pose.roll under every profile."""
+    buf = io.BytesIO()
+    Image.open(FACE).rotate(20, fillcolor=(200, 200, 200)).save(buf, "JPEG", quality=90)
+    return buf.getvalue()
+
+
+def test_card_refuses_a_failing_photo_with_the_reasons(client):
+    files = {"holder": (None, json.dumps(sample_holder())), "photo": ("tilted.jpg", tilted_face(), "image/jpeg")}
+    r = client.post("/v1/card/render?side=front", files=files)
+    assert r.status_code == 422
+    error = r.json()["error"]
+    assert error["code"] == "card.photo_refused"
+    assert error["problems"] and all(p["field"] == "photo" and p["message"] and p["message_ja"]
+                                     for p in error["problems"])
+    assert "pose.roll" in {p["code"] for p in error["problems"]}
+    # a preview may still place it when asked to
+    r = client.post("/v1/card/render?side=front&allow_failing_photo=true", files=files)
+    assert r.status_code == 200 and r.content.startswith(PNG_MAGIC)
 
 
 def test_photo_that_is_not_an_image_is_415(client):

@@ -81,7 +81,7 @@ async def _read_body(request: Request, max_upload: int, max_field: int) -> tuple
     if ctype == "application/json" or ctype.endswith("+json"):
         return _parse_holder(await request.body()), None
     if ctype in ("multipart/form-data", "application/x-www-form-urlencoded"):
-        async with request.form(max_files=1, max_fields=8, max_part_size=max_field) as form:
+        async with request.form(max_files=2, max_fields=8, max_part_size=max_field) as form:
             holder = form.get("holder")
             if isinstance(holder, UploadFile):  # sent as a file part: accept its content
                 holder = await read_upload(holder, max_field)
