@@ -242,3 +242,43 @@ def test_model_lane_answers_busy_when_the_queue_is_full():
         compute.close()
     assert err.code == "serve.busy"
     assert http_status(err) == 503 and err.headers == {"Retry-After": "1"}
+
+
+def test_cpu_work_does_not_block_other_requests(monkeypatch):
+    """While a photo check holds the model thread, the loop still answers health and romaji."""
+    import threading
+    import time
+
+    import httpx
+
+    from mynacard.serve.routes import photo as photo_route
+
+    started = threading.Event()
+
+    def slow_check(data, profile, filename):
+        started.set()
+        time.sleep(1.0)  # CPU-bound work would hold the thread the same way
+        return {"file": filename, "passed": True, "profile": profile, "checks": [], "error": None}
+
+    monkeypatch.setattr(photo_route, "check_photo", slow_check)
+    app = create_app(Settings(), load_models=False)
+
+    async def main():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+            slow = asyncio.ensure_future(c.post("/v1/photo/check", files={"file": ("a.jpg", b"x", "image/jpeg")}))
+            while not started.is_set():
+                await asyncio.sleep(0.01)
+            t = time.perf_counter()
+            health = await c.get("/healthz")
+            romaji = await c.post("/v1/romaji", json={"kana": "オオノ タロウ"})
+            fast = time.perf_counter() - t
+            done_early = not slow.done()
+            r = await slow
+        compute = app.state.compute
+        compute.close()
+        return health.status_code, romaji.status_code, fast, done_early, r.status_code
+
+    health, romaji, fast, done_early, slow_status = asyncio.run(main())
+    assert (health, romaji, slow_status) == (200, 200, 200)
+    assert done_early and fast < 0.9
