@@ -46,10 +46,12 @@ def _holder(data: object):
 
     problems: list[FieldProblem] = []
     if isinstance(data, dict) and "photo" in data:
+        path = data["photo"]
         data = {k: v for k, v in data.items() if k != "photo"}
-        problems.append(FieldProblem("photo", "holder.photo_path",
-                                     "send the photo as the multipart part `photo`, not as a path",
-                                     "写真はパスではなく multipart の photo として送ってください"))
+        if path not in (None, ""):
+            problems.append(FieldProblem("photo", "holder.photo_path",
+                                         "send the photo as the multipart part `photo`, not as a path",
+                                         "写真はパスではなく multipart の photo として送ってください"))
     try:
         holder = Holder.from_dict(data)
     except HolderError as err:
