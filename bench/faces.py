@@ -55,7 +55,7 @@ def compliant_box(tem: np.ndarray, size: tuple[int, int], head_mm: float = 34.0,
 
 
 def crop(img: Image.Image, box) -> Image.Image:
-    return img.crop(tuple(int(round(v)) for v in box))
+    return img.crop(tuple(round(v) for v in box))
 
 
 def jpeg(img: Image.Image, q: int = 95) -> bytes:
@@ -70,7 +70,7 @@ def background_matte(rgb: np.ndarray) -> np.ndarray:
     import cv2
 
     lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab).astype(np.float32)
-    h, w = rgb.shape[:2]
+    _h, w = rgb.shape[:2]
     s = max(4, w // 20)
     ref = np.concatenate([lab[:s, :s].reshape(-1, 3), lab[:s, -s:].reshape(-1, 3)])
     mu = np.median(ref, axis=0)
@@ -79,7 +79,7 @@ def background_matte(rgb: np.ndarray) -> np.ndarray:
     k = max(3, w // 150)
     bg = cv2.morphologyEx(bg, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
     # keep the background regions connected to the top corners / sides
-    n, lab_cc = cv2.connectedComponents(bg)
+    _n, lab_cc = cv2.connectedComponents(bg)
     keep = set(lab_cc[0, :].tolist()) | set(lab_cc[:, 0].tolist()) | set(lab_cc[:, -1].tolist())
     keep.discard(0)
     out = np.isin(lab_cc, list(keep)).astype(np.float32)

@@ -24,7 +24,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.faces import (  # noqa: E402
+import photo
+from bench.faces import (
     TEM_CHIN,
     TEM_CROWN,
     TEM_EYE_L,
@@ -36,8 +37,6 @@ from bench.faces import (  # noqa: E402
     read_tem,
     shared_faces,
 )
-
-import photo  # noqa: E402
 
 
 # ----------------------------------------------------------------------------- defects
@@ -90,7 +89,7 @@ def d_over(full, tem, box, rng):
 
 def d_face_shadow(full, tem, box, rng):
     c = _arr(crop(full, box))
-    h, w = c.shape[:2]
+    _h, w = c.shape[:2]
     nose_x = (tem[TEM_EYE_L][0] + tem[TEM_EYE_R][0]) / 2 - box[0]
     xs = np.arange(w)[None, :]
     soft = 1 / (1 + np.exp(-(xs - nose_x) / (0.02 * w)))
@@ -297,7 +296,7 @@ def main() -> int:
     args = ap.parse_args()
     faces = shared_faces()
     rng = np.random.default_rng(7)
-    dump = open(args.dump, "w") if args.dump else None  # noqa: SIM115
+    dump = open(args.dump, "w") if args.dump else None
     t0 = time.perf_counter()
     photo.warm_up()
 
@@ -317,7 +316,7 @@ def main() -> int:
     skipped = [c[0] for c in comp if c[3] is None]
     usable = [c for c in comp if c[3] is not None]
     rejected_any = 0
-    for label, full, tem, box in usable:
+    for label, full, _tem, box in usable:
         rep = run(label, jpeg(crop(full, box)))
         n_ok += 1
         bad = [c.id for c in rep.failed] + ([rep.error["code"]] if rep.error else [])

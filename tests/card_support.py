@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples" / "applicants.json"
 DATA = Path(__file__).resolve().parent / "data"
-FACE = DATA / "faces" / "019f.jpg"
+FACE = DATA / "faces" / "compliant_a.jpg"
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None,
                                    reason="poppler-utils not installed (make test installs it)")
@@ -46,8 +46,7 @@ def has_mj() -> bool:
     return default_fonts().has("mj")
 
 
-needs_mj = pytest.mark.skipif("not __import__('card_support').has_mj()",
-                              reason="IPAmj Mincho not installed (make test installs fonts-ipamj-mincho)")
+needs_mj = pytest.mark.skipif(not has_mj(), reason="IPAmj Mincho not installed (make test installs fonts-ipamj-mincho)")
 
 
 def png_image(data: bytes):

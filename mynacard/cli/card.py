@@ -120,7 +120,7 @@ def lint_cmd(
         typer.echo(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=1))
     else:
         for f in findings:
-            typer.echo(f"{lay.source}: {f}")
-        typer.echo(f"{lay.source}: {len(findings)} finding(s)" if findings else f"{lay.source}: ok")
+            typer.echo(f"{layout}: {f}")
+        typer.echo(f"{layout}: {len(findings)} finding(s)" if findings else f"{layout}: ok")
     if findings:
         raise typer.Exit(1)

@@ -19,9 +19,8 @@ from photo.report import result
 
 def background_measures(a) -> dict | None:
     """``gradient``: mean Sobel magnitude over the background (texture, pattern, edges);
-    ``objects``: standard deviation of the background's luma after removing a smooth
-    (quadratic) fall-off of the light and blurring away fine texture — things standing
-    behind the person; ``share``: background share of the frame."""
+    ``objects``: share of background pixels whose (blurred) luma departs by more than 12
+    levels from a smooth quadratic fall-off of the light — things standing behind the person; ``share``: background share of the frame."""
     import cv2
 
     g = a.small_grey
@@ -47,14 +46,14 @@ def background_measures(a) -> dict | None:
     vals = blurred[ys, xs]
     coef, *_ = np.linalg.lstsq(design, vals, rcond=None)
     resid = vals - design @ coef
-    objects = float(np.sqrt(np.mean(resid**2)))
+    objects = float(np.mean(np.abs(resid) > 12.0))
     return {"gradient": gradient, "objects": objects, "share": share}
 
 
 @check("background.uniformity", limits={"max_gradient": "float", "max_objects": "float"}, needs_face=False)
 def uniformity(a, limits):
     """Plain background: mean gradient over background pixels <= max_gradient (OFIQ measure:
-    texture, patterns) and luma deviation from a smooth light fall-off <= max_objects (objects,
+    texture, patterns) and share of background off a smooth light fall-off <= max_objects (objects,
     furniture, doors, a clock on the wall). J-LIS, ICAO 9303."""
     m = background_measures(a)
     if m is None:
@@ -72,31 +71,37 @@ def uniformity(a, limits):
 
 
 def shadow_measure(a) -> dict | None:
-    """Darkening of the background right next to the head and shoulders against the background
-    further out, per side (image-left, image-right, above): 1 - median(near) / median(far)."""
+    """Darkening of the background right next to the head and shoulders, per side (image-left,
+    image-right, above): 1 - 30th percentile of the luma next to the silhouette / median luma
+    of the rest of the background (a shadow covering a third of the band on one side counts). A cast shadow hugs the silhouette on one side; a light fall-off towards
+    the corners does not count against it."""
     import cv2
 
     g = a.small_grey
     f = a.small[1]
     person = (a.person > 0.5).astype(np.uint8)
-    if person.sum() == 0:
+    bg = person == 0  # a dark shadow beside the head often gets a middling person probability
+    if person.sum() == 0 or bg.sum() < 100:
         return None
     dist = cv2.distanceTransform(1 - person, cv2.DIST_L2, 3)
     fw = max(4.0, (a.face_box[2] - a.face_box[0]) * f)
-    near = (dist > 0.04 * fw) & (dist < 0.30 * fw)
-    far = (dist > 0.45 * fw) & (dist < 1.2 * fw)
+    near = bg & (dist > 0.02 * fw) & (dist < 0.25 * fw)
+    rest = bg & (dist >= 0.25 * fw)
+    if rest.sum() < 100:
+        rest = bg
+    ref = max(float(np.median(g[rest])), 1.0)
     h, w = g.shape
     ys, xs = np.mgrid[0:h, 0:w]
     cx, cy = a.eye_mid[0] * f, a.eye_mid[1] * f
-    chin_y = a.chin[1] * f
-    level = ys < chin_y + 0.8 * fw  # head and upper shoulders
+    level = ys < a.chin[1] * f + 0.8 * fw  # head and upper shoulders
     out = {}
-    for name, sector in (("left", (xs < cx - 0.3 * fw)), ("right", (xs > cx + 0.3 * fw)), ("above", (ys < cy - 0.9 * fw) & (np.abs(xs - cx) < 0.7 * fw))):
+    sectors = (("left", xs < cx - 0.3 * fw), ("right", xs > cx + 0.3 * fw),
+               ("above", (ys < cy - 0.9 * fw) & (np.abs(xs - cx) < 0.7 * fw)))
+    for name, sector in sectors:
         n = g[near & sector & level]
-        fa = g[far & sector & level]
-        if n.size < 30 or fa.size < 30:
+        if n.size < 30:
             continue
-        out[name] = float(1.0 - np.median(n) / max(float(np.median(fa)), 1.0))
+        out[name] = float(1.0 - np.percentile(n, 30) / ref)
     return out or None
 
 

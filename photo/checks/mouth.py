@@ -43,7 +43,7 @@ def smile_measures(a) -> dict:
     width = float(np.linalg.norm(c2 - c1) / max(a.ied, 1e-6))
     teeth = 0.0
     inner = a.region(LIPS_INNER)
-    if inner.sum() >= 12:
+    if inner.sum() >= 12 and lip_gap(a) > 0.012:  # teeth need parted lips
         lab = a.lab[inner]
         skin = a.lab[a.skin_mask]
         skin_l = float(np.median(skin[:, 0])) if skin.size else 60.0
