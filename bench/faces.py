@@ -68,23 +68,35 @@ def jpeg(img: Image.Image, q: int = 95) -> bytes:
 
 
 def background_matte(rgb: np.ndarray) -> np.ndarray:
-    """Background (1) vs person (0) by colour keying on the studio backdrop, which is sampled
-    along the top corners: independent of the checker's segmentation model."""
+    """Background (1) vs person (0) by colour keying on the studio backdrop: independent of the
+    checker's segmentation model. The backdrop colour is taken per row from the image's side
+    strips (studio light falls off downwards), carried down where the shoulders reach the sides."""
     import cv2
 
     lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab).astype(np.float32)
-    _h, w = rgb.shape[:2]
-    s = max(4, w // 20)
-    ref = np.concatenate([lab[:s, :s].reshape(-1, 3), lab[:s, -s:].reshape(-1, 3)])
-    mu = np.median(ref, axis=0)
-    d = np.linalg.norm(lab - mu, axis=2)
-    bg = (d < 14).astype(np.uint8)
-    k = max(3, w // 150)
+    h, w = rgb.shape[:2]
+    s = max(4, w // 30)
+    strips = np.concatenate([lab[:, :s], lab[:, -s:]], axis=1)
+    ref = np.median(strips, axis=1)
+    top = np.median(ref[: max(1, h // 10)], axis=0)
+    spread = np.linalg.norm(strips - ref[:, None, :], axis=2).mean(axis=1)
+    ok = (np.linalg.norm(ref - top, axis=1) < 30) & (spread < 8)
+    last = top
+    for y in range(h):
+        if ok[y]:
+            last = ref[y]
+        else:
+            ref[y] = last
+    k = max(3, h // 40) | 1
+    ref = cv2.GaussianBlur(ref[:, None, :], (1, k), 0)[:, 0, :]
+    d = np.linalg.norm(lab - ref[:, None, :], axis=2)
+    bg = (d < 9).astype(np.uint8)
+    k = max(3, w // 200)
     bg = cv2.morphologyEx(bg, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
-    # keep the background regions connected to the top corners / sides
-    _n, lab_cc = cv2.connectedComponents(bg)
+    bg = cv2.morphologyEx(bg, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
+    n, lab_cc = cv2.connectedComponents(bg)
     keep = set(lab_cc[0, :].tolist()) | set(lab_cc[:, 0].tolist()) | set(lab_cc[:, -1].tolist())
     keep.discard(0)
     out = np.isin(lab_cc, list(keep)).astype(np.float32)
-    out = cv2.erode(out, np.ones((k, k), np.uint8))
-    return cv2.GaussianBlur(out, (0, 0), 1.5)
+    out = cv2.erode(out, np.ones((2, 2), np.uint8))
+    return cv2.GaussianBlur(out, (0, 0), 1.2)

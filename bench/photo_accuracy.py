@@ -135,9 +135,11 @@ def d_clutter(full, tem, box, rng):
         h, w = c.shape[:2]
         im = _img(c)
         d = ImageDraw.Draw(im)
-        for _ in range(int(rng.integers(4, 8))):
-            x, y = rng.uniform(0, w), rng.uniform(0, h)
-            s = rng.uniform(0.08, 0.25) * w
+        ys, xs = np.nonzero(background_matte(c.astype(np.uint8)) > 0.5)
+        for _ in range(int(rng.integers(3, 6))):
+            i = int(rng.integers(len(xs))) if len(xs) else 0
+            s = rng.uniform(0.08, 0.2) * w
+            x, y = (xs[i] - s / 2, ys[i] - s / 2) if len(xs) else (rng.uniform(0, w), rng.uniform(0, h))
             col = tuple(int(v) for v in rng.integers(20, 235, 3))
             if rng.random() < 0.5:
                 d.rectangle([x, y, x + s, y + s * rng.uniform(0.5, 2)], fill=col)

@@ -113,18 +113,51 @@ def shadow_measure(a) -> dict | None:
     return out or None
 
 
-@check("background.shadow", limits={"max_darkening": "float"})
+def shadow_area(a) -> float | None:
+    """Area (in face widths squared) of backdrop-coloured, smooth, darker pixels beside and
+    above the head: a shadow cast on the wall keeps the wall's colour and smoothness but not
+    its brightness (45-88 % of it). Counted whether or not the person segmentation took the
+    shadow into the silhouette (it often does for a dark shadow touching the hair)."""
+    import cv2
+
+    small, f = a.small
+    bg = a.person < 0.2
+    if bg.sum() < 100:
+        return None
+    lab = cv2.cvtColor(small, cv2.COLOR_RGB2Lab).astype(np.float32)
+    lum, ab = lab[..., 0], lab[..., 1:]
+    ref_l = max(float(np.median(lum[bg])), 1.0)
+    ref_ab = np.median(ab[bg], axis=0)
+    mean = cv2.blur(lum, (5, 5))
+    tex = np.sqrt(np.maximum(cv2.blur(lum * lum, (5, 5)) - mean * mean, 0))
+    bg_tex = float(np.median(tex[bg]))
+    h, w = lum.shape
+    face = cv2.resize(a.face_mask.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
+    fw = max(4.0, (a.face_box[2] - a.face_box[0]) * f)
+    dist = cv2.distanceTransform(1 - face, cv2.DIST_L2, 3)
+    rows = (np.arange(h) < a.chin[1] * f)[:, None]
+    ring = (dist > 0.08 * fw) & (dist < 0.7 * fw) & rows
+    dark = lum / ref_l
+    cand = (ring & (dark > 0.45) & (dark < 0.88) & (np.linalg.norm(ab - ref_ab, axis=2) < 6)
+            & (tex < max(2.0, 2.5 * bg_tex)))
+    return float(cand.sum() / (fw * fw))
+
+
+@check("background.shadow", limits={"max_darkening": "float", "max_shadow_area": "float"})
 def shadow(a, limits):
-    """No shadow cast on the background behind the head: the background next to the silhouette
-    at most max_darkening darker than the background further out (J-LIS: shadow on the background)."""
+    """No shadow cast on the background behind the head (J-LIS: shadow on the background): the
+    background next to the silhouette at most max_darkening darker than the rest, and at most
+    max_shadow_area (face widths squared) of darker, smooth, wall-coloured pixels around the head."""
     m = shadow_measure(a)
-    if m is None:
+    area = shadow_area(a)
+    if m is None or area is None:
         r = result("background.shadow", True, None, None, "no_background")
         r.evaluated = False
         return r
     side = max(m, key=m.get)
     v = m[side]
-    ok = v <= limits["max_darkening"]
-    r = result("background.shadow", ok, round(v, 3), limits["max_darkening"], side=side)
+    ok = v <= limits["max_darkening"] and area <= limits["max_shadow_area"]
+    r = result("background.shadow", ok, {"darkening": round(v, 3), "area": round(area, 4)},
+               {"max_darkening": limits["max_darkening"], "max_shadow_area": limits["max_shadow_area"]}, side=side)
     r.details = {k: round(x, 3) for k, x in m.items()}
     return r
