@@ -3,9 +3,10 @@
     python bench/photo_accuracy.py [--profile mynumber-next] [--every N] [--real-only]
 
 Compliant sets: Face Research Lab neutral_front (102) and canada (40), each cropped to
-35:45 with the head at 34 mm of 45 mm using the sets' own .tem landmarks (eye centres,
-chin, and point 151 on the hair outline as the crown; not the checker's models). Point 151
-sits below tall or voluminous hair, so a few of these crops have hair touching the top edge. Expected failures: smiling_front (expression.neutral or mouth.closed), lisa and
+35:45 with the head at 34 mm of 45 mm using the sets' own hand-placed .tem landmarks
+(eye centres, chin, and point 151 on the hair outline above the forehead as the crown);
+none of this uses the checker's models. Point 151 sits below tall buns or voluminous
+hair, so in a few crops the hair reaches the top edge (the checker flags those). Expected failures: smiling_front (expression.neutral or mouth.closed), lisa and
 zoom (background.uniformity). Defects are generated from every Nth compliant crop; a
 defect counts as caught when the check that names it fails. Real defect photos from
 ../shared/data/faces/more are reported separately (profiles, three-quarter views,

@@ -186,6 +186,15 @@ class FaceAnalysis:
     def pose(self) -> Pose:
         return self.pose_fit[0]
 
+    @cached_property
+    def canonical(self) -> np.ndarray:
+        """The 468 mesh points mapped into the frontal template's frame (pose and scale removed,
+        template units: RMS radius 1), so expressions compare directly with the neutral template."""
+        _, rot, scale = self.pose_fit
+        tmpl, _ = template()
+        lm = self.landmarks[:468, :3]
+        return (lm - lm[_STABLE].mean(axis=0)) @ rot / scale + tmpl[_STABLE].mean(axis=0)
+
     def pt(self, i: int) -> np.ndarray:
         assert self.landmarks is not None
         return self.landmarks[i, :2]
