@@ -121,15 +121,41 @@ class FaceAnalysis:
         r, g, b = (self.rgb[:, :, i].astype(np.float32) for i in range(3))
         return 0.299 * r + 0.587 * g + 0.114 * b
 
-    @cached_property
-    def lab(self) -> np.ndarray:
-        """CIELAB (L 0-100, a, b) as float32, from sRGB (8-bit conversion: fast, ~0.4 unit steps)."""
+    @staticmethod
+    def to_lab(rgb: np.ndarray) -> np.ndarray:
+        """CIELAB (L 0-100, a, b) as float32 from sRGB uint8 (8-bit conversion: fast, ~0.4 unit steps)."""
         import cv2
 
-        lab8 = cv2.cvtColor(self.rgb, cv2.COLOR_RGB2Lab).astype(np.float32)
-        lab8[:, :, 0] *= 100.0 / 255.0
-        lab8[:, :, 1:] -= 128.0
-        return lab8
+        lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab).astype(np.float32)
+        lab[:, :, 0] *= 100.0 / 255.0
+        lab[:, :, 1:] -= 128.0
+        return lab
+
+    @cached_property
+    def lab_box(self) -> tuple[int, int, int, int]:
+        """The region the face-colour measures read: the face box plus 15 % (the whole image without a face)."""
+        if self.landmarks is None:
+            return (0, 0, self.w, self.h)
+        x0, y0, x1, y1 = self.face_box
+        p = 0.15 * (x1 - x0)
+        return (max(0, int(x0 - p)), max(0, int(y0 - p)), min(self.w, int(x1 + p) + 1), min(self.h, int(y1 + p) + 1))
+
+    @cached_property
+    def face_lab(self) -> np.ndarray:
+        x0, y0, x1, y1 = self.lab_box
+        return self.to_lab(np.ascontiguousarray(self.rgb[y0:y1, x0:x1]))
+
+    def lab_of(self, mask: np.ndarray) -> np.ndarray:
+        """CIELAB values (N x 3) of the pixels in a full-size mask (converted near the face only)."""
+        x0, y0, x1, y1 = self.lab_box
+        inside = mask[y0:y1, x0:x1]
+        if int(inside.sum()) == int(mask.sum()):
+            return self.face_lab[inside]
+        return self.to_lab(self.rgb)[mask]
+
+    @cached_property
+    def small_lab(self) -> np.ndarray:
+        return self.to_lab(np.ascontiguousarray(self.small[0]))
 
     # ---------------------------------------------------------------- faces
     @cached_property
@@ -156,7 +182,7 @@ class FaceAnalysis:
         crops.append((0, 0, self.w, self.h))
         for x0, y0, x1, y1 in crops:
             crop = self.rgb[y0:y1, x0:x1]
-            f = min(1.0, 640 / max(crop.shape[:2]))
+            f = min(1.0, 480 / max(crop.shape[:2]))
             if f < 1.0:
                 crop = cv2.resize(crop, (round(crop.shape[1] * f), round(crop.shape[0] * f)),
                                   interpolation=cv2.INTER_AREA)

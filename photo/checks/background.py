@@ -44,9 +44,7 @@ def background_measures(a) -> dict | None:
     u, v = xs / w - 0.5, ys / h - 0.5
     design = np.stack([np.ones_like(u), u, v, u * u, v * v, u * v], axis=1)
     small = cv2.GaussianBlur(a.small[0], (0, 0), sigmaX=max(1.0, w / 128))
-    lab = cv2.cvtColor(small, cv2.COLOR_RGB2Lab).astype(np.float32)[ys, xs]
-    lab[:, 0] *= 100.0 / 255.0
-    lab[:, 1:] -= 128.0
+    lab = a.to_lab(np.ascontiguousarray(small[ys, xs][:, None, :]))[:, 0, :]  # sampled pixels only
     keep = np.ones(len(xs), bool)
     for _ in range(2):
         coef, *_ = np.linalg.lstsq(design[keep], lab[keep], rcond=None)
@@ -85,11 +83,12 @@ def shadow_measure(a) -> dict | None:
     the corners does not count against it."""
     import cv2
 
-    g = a.small_grey
-    f = a.small[1]
-    person = (a.person > 0.5).astype(np.uint8)
-    bg = a.person < 0.2
-    if person.sum() == 0 or bg.sum() < 100:
+    g = a.small_grey[::2, ::2]  # half the background scale is plenty for a median next to the head
+    f = a.small[1] / 2
+    pm = a.person[::2, ::2]
+    person = (pm > 0.5).astype(np.uint8)
+    bg = pm < 0.2
+    if person.sum() == 0 or bg.sum() < 50:
         return None
     dist = cv2.distanceTransform(1 - person, cv2.DIST_L2, 3)
     fw = max(4.0, (a.face_box[2] - a.face_box[0]) * f)
@@ -99,7 +98,7 @@ def shadow_measure(a) -> dict | None:
         rest = bg
     ref = max(float(np.median(g[rest])), 1.0)
     h, w = g.shape
-    ys, xs = np.mgrid[0:h, 0:w]
+    ys, xs = np.ogrid[0:h, 0:w]
     cx, cy = a.eye_mid[0] * f, a.eye_mid[1] * f
     level = ys < a.chin[1] * f  # beside and above the head (light falls off towards the shoulders)
     out = {}
@@ -120,16 +119,16 @@ def shadow_area(a) -> float | None:
     shadow into the silhouette (it often does for a dark shadow touching the hair)."""
     import cv2
 
-    small, f = a.small
-    bg = a.person < 0.2
-    if bg.sum() < 100:
+    f = a.small[1] / 2  # at half the background scale
+    bg = a.person[::2, ::2] < 0.2
+    if bg.sum() < 50:
         return None
-    lab = cv2.cvtColor(small, cv2.COLOR_RGB2Lab).astype(np.float32)
-    lum, ab = lab[..., 0], lab[..., 1:]
+    lab = a.small_lab[::2, ::2]
+    lum, ab = np.ascontiguousarray(lab[..., 0]), lab[..., 1:]
     ref_l = max(float(np.median(lum[bg])), 1.0)
     ref_ab = np.median(ab[bg], axis=0)
-    mean = cv2.blur(lum, (5, 5))
-    tex = np.sqrt(np.maximum(cv2.blur(lum * lum, (5, 5)) - mean * mean, 0))
+    mean = cv2.blur(lum, (3, 3))
+    tex = np.sqrt(np.maximum(cv2.blur(lum * lum, (3, 3)) - mean * mean, 0))
     bg_tex = float(np.median(tex[bg]))
     h, w = lum.shape
     face = cv2.resize(a.face_mask.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)

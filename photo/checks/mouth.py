@@ -46,8 +46,8 @@ def smile_measures(a) -> dict:
     teeth = 0.0
     inner = a.region(LIPS_INNER)
     if inner.sum() >= 12 and lip_gap(a) > 0.012:  # teeth need parted lips
-        lab = a.lab[inner]
-        skin = a.lab[a.skin_mask]
+        lab = a.lab_of(inner)
+        skin = a.lab_of(a.skin_mask)
         skin_l = float(np.median(skin[:, 0])) if skin.size else 60.0
         chroma = np.hypot(lab[:, 1], lab[:, 2])
         teeth_px = (lab[:, 0] > max(55.0, 0.85 * skin_l)) & (chroma < 22)  # bright and colourless
