@@ -360,6 +360,51 @@ class FaceAnalysis:
         return cv2.erode(bg, np.ones((k, k), np.uint8)) > 0
 
     @cached_property
+    def backdrop(self) -> dict | None:
+        """A smooth model of the backdrop at the small scale: a quadratic in x, y per CIELAB
+        channel, fitted to (blurred) background pixels twice, the second time without the
+        pixels more than Delta E 8 off the first fit. ``coef`` (6 x 3) maps
+        ``[1, u, v, u^2, v^2, uv]`` (u, v = x/w - 0.5, y/h - 0.5) to L, a, b; ``dev`` is each
+        sampled pixel's Delta E from the fit. None when there is too little background."""
+        import cv2
+
+        bg = self.background
+        if bg.sum() < 0.02 * bg.size:
+            return None
+        ys, xs = np.nonzero(bg)
+        step = max(1, xs.size // 6000)
+        ys, xs = ys[::step], xs[::step]
+        h, w = bg.shape
+        blurred = cv2.GaussianBlur(self.small[0], (0, 0), sigmaX=max(1.0, w / 128))
+        lab = self.to_lab(np.ascontiguousarray(blurred[ys, xs][:, None, :]))[:, 0, :]
+        design = self.backdrop_design(xs, ys, (h, w))
+        keep = np.ones(len(xs), bool)
+        coef = np.zeros((6, 3))
+        dev = np.zeros(len(xs))
+        for _ in range(2):
+            coef, *_ = np.linalg.lstsq(design[keep], lab[keep], rcond=None)
+            dev = np.linalg.norm(lab - design @ coef, axis=1)
+            keep = dev < 8.0
+            if keep.sum() < 12:
+                break
+        return {"coef": coef, "dev": dev, "shape": (h, w)}
+
+    @staticmethod
+    def backdrop_design(xs, ys, shape) -> np.ndarray:
+        h, w = shape
+        u, v = np.asarray(xs) / w - 0.5, np.asarray(ys) / h - 0.5
+        return np.stack([np.ones_like(u, dtype=np.float64), u, v, u * u, v * v, u * v], axis=-1)
+
+    def backdrop_at(self, step: int = 1) -> np.ndarray | None:
+        """The backdrop model's CIELAB over the small grid (every ``step``-th pixel)."""
+        b = self.backdrop
+        if b is None:
+            return None
+        h, w = b["shape"]
+        ys, xs = np.mgrid[0:h:step, 0:w:step]
+        return (self.backdrop_design(xs, ys, (h, w)) @ b["coef"]).astype(np.float32)
+
+    @cached_property
     def small_grey(self) -> np.ndarray:
         s = self.small[0].astype(np.float32)
         return 0.299 * s[:, :, 0] + 0.587 * s[:, :, 1] + 0.114 * s[:, :, 2]
