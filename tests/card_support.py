@@ -37,7 +37,7 @@ def holder(n: int, **changes):
 
     if not changes:
         return holders()[n - 1]
-    return Holder.from_dict({**sample_records()[n - 1], **changes}, base_dir=ROOT)
+    return Holder.from_dict({**sample_records()[n - 1], **changes}, base_dir=SAMPLES.parent)
 
 
 def has_mj() -> bool:
