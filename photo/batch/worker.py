@@ -1,0 +1,140 @@
+"""The unit of work, the same for a local process pool and a Dask worker.
+
+:func:`check_input` reads one file, hashes the bytes, runs :func:`photo.check` on exactly
+those bytes and returns an :class:`Outcome`: the result line (photo-check JSON schema plus
+``application_id`` and ``sha256``) and the small files that go with it (thumbnails for the
+report; fixed and annotated images when asked). Workers never write to OUT: the client
+writes the files, then the line, so OUT only needs to be writable where the batch was
+started, while the inputs must be readable on every worker.
+
+It never raises for a bad photo: unreadable files, refused formats and even a bug in a
+check become an error line, and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from dataclasses import dataclass, field
+
+from photo.batch.hashing import sha256_bytes, sha256_file
+from photo.batch.inputs import BatchInput
+from photo.batch.thumbs import thumb_path, thumbnail_jpeg
+
+#: Files above this size are not read into memory: the checker refuses them from their header.
+READ_LIMIT_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Options:
+    """What every task needs to know; small and picklable (sent with each task)."""
+
+    profile: str = "mynumber-online"
+    fix: bool = False
+    annotate: bool = False
+    thumbnails: bool = True
+
+
+@dataclass
+class Outcome:
+    key: tuple[str, str]
+    record: dict
+    files: dict[str, bytes] = field(default_factory=dict)  # path relative to OUT -> content
+
+
+def init_process(options: Options | None = None, *, ignore_sigint: bool = True) -> None:
+    """Start-up of a worker process: Ctrl-C is the parent's business; load the models once."""
+    if ignore_sigint:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+    warm_up()
+
+
+def warm_up() -> None:
+    """Load the checker's models in this process (they stay cached for every later task)."""
+    import photo
+
+    photo.warm_up()
+
+
+def error_record(item: BatchInput, profile: str, code: str, message: str, sha256: str | None = None) -> dict:
+    """A result line for an input that could not be checked."""
+    return {"file": item.path, "application_id": item.application_id, "sha256": sha256,
+            "passed": False, "profile": profile, "checks": [], "error": {"code": code, "message": message}}
+
+
+def check_input(item: BatchInput, options: Options) -> Outcome:
+    """Check one input; never raises for anything the input can cause."""
+    try:
+        size = os.stat(item.path).st_size
+        if size > READ_LIMIT_BYTES:
+            data, sha = None, sha256_file(item.path)
+        else:
+            with open(item.path, "rb") as f:
+                data = f.read()
+            sha = sha256_bytes(data)
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        return Outcome(item.key, error_record(item, options.profile, "input.unreadable",
+                                              f"cannot read the file ({reason})"))
+    try:
+        return _check_bytes(item, data if data is not None else item.path, sha, options)
+    except Exception as err:  # a bug in a check must not stop a batch of thousands
+        return Outcome(item.key, error_record(item, options.profile, "check.internal_error",
+                                              f"the checker failed on this photo ({type(err).__name__})", sha))
+
+
+def _check_bytes(item: BatchInput, source: bytes | str, sha: str | None, options: Options) -> Outcome:
+    import photo
+
+    report = photo.check(source, profile=options.profile)
+    checked = report.to_dict()
+    checked.pop("file", None)
+    record = {"file": item.path, "application_id": item.application_id, "sha256": sha, **checked}
+    files: dict[str, bytes] = {}
+    if options.thumbnails and sha and not record.get("passed") and isinstance(source, bytes):
+        thumb = thumbnail_jpeg(source)
+        if thumb:
+            files[thumb_path(sha)] = thumb
+            if not record.get("error"):
+                annotated = _annotated_thumbnail(report, source)
+                if annotated:
+                    files[thumb_path(sha, "annotated")] = annotated
+    outputs: dict[str, str] = {}
+    if options.annotate and not record.get("error"):
+        png = _annotated_png(report, source)
+        if png:
+            outputs["annotated"] = _output_name("annotated", item, ".png")
+            files[outputs["annotated"]] = png
+    if options.fix and not record.get("passed") and record.get("fixable"):
+        fixed = _fixed_jpeg(report, source, options)
+        if fixed:
+            outputs["fixed"] = _output_name("fixed", item, ".jpg")
+            files[outputs["fixed"]] = fixed
+    if outputs:
+        record["outputs"] = outputs
+    return Outcome(item.key, record, files)
+
+
+def _output_name(folder: str, item: BatchInput, suffix: str) -> str:
+    """``fixed/<application_id>/<relative path>.jpg``: mirrors the input's own name."""
+    stem = os.path.splitext(item.name or os.path.basename(item.path))[0]
+    parts = [folder, *([_safe(item.application_id)] if item.application_id else []), stem + suffix]
+    return "/".join(parts)
+
+
+def _safe(text: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in text).strip(".") or "_"
+
+
+def _annotated_thumbnail(report, source: bytes) -> bytes | None:
+    raise NotImplementedError  # filled in once photo.annotate exists
+
+
+def _annotated_png(report, source: bytes) -> bytes | None:
+    raise NotImplementedError
+
+
+def _fixed_jpeg(report, source: bytes, options: Options) -> bytes | None:
+    raise NotImplementedError
