@@ -92,7 +92,8 @@ class DaskRunner:
                     elif time.monotonic() > deadline:
                         break
                 try:
-                    done = wait(list(pending), timeout=0.25, return_when="FIRST_COMPLETED").done
+                    with client.as_current():
+                        done = wait(list(pending), timeout=0.25, return_when="FIRST_COMPLETED").done
                 except TimeoutError:
                     continue
                 for fut in done:
