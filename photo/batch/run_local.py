@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
+from photo.batch.errors import BatchError
 from photo.batch.inputs import BatchInput
 from photo.batch.worker import Options, Outcome, check_input, error_record, init_process
 
@@ -39,18 +40,33 @@ class LocalRunner:
 
     def __init__(self, workers: int | None = None, *, fn: TaskFn = check_input,
                  initializer: Callable[..., None] = init_process, window: int | None = None,
-                 max_attempts: int = 2):
+                 max_attempts: int = 2, max_restarts: int = 5):
         self.workers = workers or default_workers()
         self.fn = fn
         self.initializer = initializer
         self.window = window or 2 * self.workers + 2
         self.max_attempts = max_attempts
+        self.max_restarts = max_restarts
+        self._breaks_in_a_row = 0
         self.description = f"{self.workers} local worker process(es)"
 
     def _pool(self, options: Options) -> ProcessPoolExecutor:
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["photo.batch.worker"])
+        ctx.set_forkserver_preload(["photo.batch.worker", "photo.models", "mediapipe"])
         return ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=self.initializer, initargs=(options,))
+
+    def _restart(self, pool: ProcessPoolExecutor, options: Options, pending: dict[Future, BatchInput],
+                 retry: list[BatchInput]) -> ProcessPoolExecutor:
+        """A worker died: send what was in flight again, to a fresh pool."""
+        self._breaks_in_a_row += 1
+        retry.extend(item for fut, item in pending.items() if not fut.cancelled())
+        pending.clear()
+        _terminate(pool)
+        if self._breaks_in_a_row > self.max_restarts:
+            raise BatchError(f"the worker processes died {self._breaks_in_a_row} times in a row without finishing "
+                             "a photo (out of memory? models that do not load?); rerun with -v for details",
+                             code="batch.workers_failed")
+        return self._pool(options)
 
     def run(self, items: Iterable[BatchInput], options: Options, stop: threading.Event) -> Iterator[Outcome]:
         source = iter(items)
@@ -68,7 +84,11 @@ class LocalRunner:
                     item = retry.pop() if retry else next(source, None)
                     if item is None:
                         break
-                    pending[pool.submit(self.fn, item, options)] = item
+                    try:
+                        pending[pool.submit(self.fn, item, options)] = item
+                    except BrokenProcessPool:  # died before this was sent: send it again to a new pool
+                        retry.append(item)
+                        pool = self._restart(pool, options, pending, retry)
                 if not pending:
                     break
                 if stop.is_set():  # drop what has not started yet
@@ -79,7 +99,9 @@ class LocalRunner:
                 for fut in done:
                     item = pending.pop(fut)
                     try:
-                        yield fut.result()
+                        outcome = fut.result()
+                        self._breaks_in_a_row = 0
+                        yield outcome
                     except BrokenProcessPool:
                         broken = True
                         n = attempts[item.key] = attempts.get(item.key, 0) + 1
@@ -93,13 +115,7 @@ class LocalRunner:
                         yield Outcome(item.key, error_record(item, options.profile, "check.internal_error",
                                                              f"the task failed ({type(err).__name__})"))
                 if broken:
-                    for fut, item in pending.items():
-                        if fut.cancelled():
-                            continue
-                        retry.append(item)
-                    pending.clear()
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    pool = self._pool(options)
+                    pool = self._restart(pool, options, pending, retry)
             clean = True
         finally:
             if clean:

@@ -13,8 +13,10 @@ check become an error line, and the batch goes on.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import sys
 from dataclasses import dataclass, field
 
 from photo.batch.hashing import sha256_bytes, sha256_file
@@ -51,11 +53,34 @@ def init_process(options: Options | None = None, *, ignore_sigint: bool = True) 
     warm_up()
 
 
-def warm_up() -> None:
-    """Load the checker's models in this process (they stay cached for every later task)."""
+def warm_up() -> float:
+    """Load the checker's models in this process (they stay cached for every later task).
+
+    The native start-up chatter of TensorFlow Lite / mediapipe (written straight to file
+    descriptor 2) is silenced, so it does not break the progress bar.
+    """
     import photo
 
-    photo.warm_up()
+    with _native_stderr_silenced():
+        return photo.warm_up()
+
+
+@contextlib.contextmanager
+def _native_stderr_silenced():
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr at all
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def error_record(item: BatchInput, profile: str, code: str, message: str, sha256: str | None = None) -> dict:
@@ -88,32 +113,22 @@ def check_input(item: BatchInput, options: Options) -> Outcome:
 def _check_bytes(item: BatchInput, source: bytes | str, sha: str | None, options: Options) -> Outcome:
     import photo
 
-    report = photo.check(source, profile=options.profile)
-    checked = report.to_dict()
-    checked.pop("file", None)
-    record = {"file": item.path, "application_id": item.application_id, "sha256": sha, **checked}
+    report = photo.check(source, profile=options.profile, file=item.path)
+    record = {"file": item.path, "application_id": item.application_id, "sha256": sha}
+    record.update((k, v) for k, v in report.to_dict().items() if k != "file")
     files: dict[str, bytes] = {}
-    if options.thumbnails and sha and not record.get("passed") and isinstance(source, bytes):
+    if options.thumbnails and sha and not report.passed and isinstance(source, bytes):
         thumb = thumbnail_jpeg(source)
         if thumb:
             files[thumb_path(sha)] = thumb
-            if not record.get("error"):
-                annotated = _annotated_thumbnail(report, source)
-                if annotated:
-                    files[thumb_path(sha, "annotated")] = annotated
-    outputs: dict[str, str] = {}
-    if options.annotate and not record.get("error"):
-        png = _annotated_png(report, source)
-        if png:
-            outputs["annotated"] = _output_name("annotated", item, ".png")
-            files[outputs["annotated"]] = png
-    if options.fix and not record.get("passed") and record.get("fixable"):
-        fixed = _fixed_jpeg(report, source, options)
-        if fixed:
-            outputs["fixed"] = _output_name("fixed", item, ".jpg")
-            files[outputs["fixed"]] = fixed
-    if outputs:
-        record["outputs"] = outputs
+    if options.fix and report.error is None and not report.passed:
+        res = photo.fix(source, options.profile)
+        if res.fixed and res.data:
+            rel = _output_name("fixed", item, ".jpg")
+            files[rel] = res.data
+            record["fixed"] = {"path": rel, **res.to_dict()}
+        else:
+            record["fixed"] = res.to_dict()
     return Outcome(item.key, record, files)
 
 
@@ -126,15 +141,3 @@ def _output_name(folder: str, item: BatchInput, suffix: str) -> str:
 
 def _safe(text: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in text).strip(".") or "_"
-
-
-def _annotated_thumbnail(report, source: bytes) -> bytes | None:
-    raise NotImplementedError  # filled in once photo.annotate exists
-
-
-def _annotated_png(report, source: bytes) -> bytes | None:
-    raise NotImplementedError
-
-
-def _fixed_jpeg(report, source: bytes, options: Options) -> bytes | None:
-    raise NotImplementedError
