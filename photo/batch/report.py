@@ -59,6 +59,16 @@ def _img(uri: str | None, alt: str) -> str:
     return f'<img src="{uri}" alt="{html.escape(alt)}" loading="lazy">'
 
 
+def _common_folder(files: list[str]) -> str:
+    """The folder all ``files`` share ("" when none), so the table shows short names."""
+    if not files:
+        return ""
+    try:
+        return os.path.commonpath([os.path.dirname(f) for f in files])
+    except ValueError:  # mixed absolute and relative
+        return ""
+
+
 def _bar_chart(counts: list[tuple[str, int]], total: int) -> str:
     """Horizontal bars, one per check id; each bar filters the table when clicked."""
     if not counts:
@@ -112,6 +122,7 @@ def write_report(records: Iterable[dict], out_dir: str | Path, *, path: str | Pa
     chart_counts = sorted(per_check.items(), key=lambda kv: (-kv[1], kv[0]))
     chart_counts += [(f"error:{code}", n) for code, n in sorted(per_error.items(), key=lambda kv: (-kv[1], kv[0]))]
 
+    root = _common_folder([r["file"] for r in shown])
     rows_html = []
     for r in shown:
         err = r.get("error")
@@ -125,7 +136,7 @@ def write_report(records: Iterable[dict], out_dir: str | Path, *, path: str | Pa
         sha = r.get("sha256")
         thumb = _data_uri(out_dir, thumb_path(sha)) if sha else None
         annotated = _data_uri(out_dir, thumb_path(sha, "annotated")) if sha else None
-        name = r["file"]
+        name = r["file"][len(root):].lstrip("/") if root else r["file"]
         app_id = r.get("application_id") or ""
         rows_html.append(
             f'<tr data-checks="{html.escape(" ".join(ids))}">'
@@ -145,7 +156,7 @@ def write_report(records: Iterable[dict], out_dir: str | Path, *, path: str | Pa
         title=html.escape(title), generated=html.escape(generated), profile=html.escape(profile),
         total=total, passed=passed, failed=failed, errors=errors, rate=f"{rate:.1f}",
         chart=_bar_chart(chart_counts, total), options=options, more=more, rows="\n".join(rows_html),
-        nbad=len(bad))
+        nbad=len(bad), root=html.escape(f"（パスは {root} から）") if root else "")
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(page, encoding="utf-8")
     os.replace(tmp, path)
@@ -168,7 +179,7 @@ table{{border-collapse:collapse;margin-top:.8rem}}
 th,td{{border-bottom:1px solid #ddd;padding:.35rem .5rem;vertical-align:top;text-align:left}}
 th{{cursor:pointer;background:#f4f4f4;user-select:none}} th.nosort{{cursor:default}}
 th[aria-sort=ascending]::after{{content:" ▲"}} th[aria-sort=descending]::after{{content:" ▼"}}
-td img{{max-width:160px;max-height:160px}} td.file{{word-break:break-all;max-width:22rem}}
+td img{{max-width:160px;max-height:160px}} td.file{{word-break:break-all;min-width:10rem;max-width:22rem}}
 ul{{margin:0;padding-left:1.1rem}} .none,.note{{color:#777}}
 </style></head>
 <body>
@@ -181,6 +192,7 @@ ul{{margin:0;padding-left:1.1rem}} .none,.note{{color:#777}}
 <h2>項目ごとの不合格数</h2>
 {chart}
 <h2>不合格・確認不能の写真 ({nbad})</h2>
+<p class="note">{root}</p>
 <label>項目で絞り込み: <select id="filter"><option value="">すべて</option>{options}</select></label>
 <span id="count"></span>
 {more}
