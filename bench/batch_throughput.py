@@ -26,7 +26,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-SHARED = ROOT.parent / "shared"
+# ../shared beside the repository (a worktree under wt/ looks one level further up)
+SHARED = next((p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()),
+              ROOT.parent / "shared")
 FACES = SHARED / "data" / "faces" / "frl"
 
 
@@ -50,7 +52,8 @@ def manifest(folder: Path, files: list[Path], n: int) -> Path:
 
 
 class MemorySampler:
-    """RSS of every descendant process (the workers), sampled every ``period_s``."""
+    """RSS and CPU time of every worker process (descendants of this one, except the fork
+    server they are forked from), sampled every ``period_s``."""
 
     def __init__(self, period_s: float = 0.5):
         import psutil
@@ -58,22 +61,31 @@ class MemorySampler:
         self.me = psutil.Process()
         self.period_s = period_s
         self.samples: list[tuple[float, dict[int, int]]] = []
+        self.cpu_s: dict[int, float] = {}  # last CPU seconds seen per worker
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def _run(self) -> None:
+    def _sample(self) -> None:
         import psutil
 
-        while not self._stop.is_set():
-            rss = {}
-            for p in self.me.children(recursive=True):
-                try:
-                    if "forkserver" in " ".join(p.cmdline()):
-                        continue
-                    rss[p.pid] = p.memory_info().rss
-                except psutil.Error:
+        rss = {}
+        for p in self.me.children(recursive=True):
+            try:
+                if p.ppid() == self.me.pid and "forkserver" in " ".join(p.cmdline()):
+                    continue  # the fork server itself (its children, the workers, are counted)
+                if "resource_tracker" in " ".join(p.cmdline()):
                     continue
-            self.samples.append((time.monotonic(), rss))
+                with p.oneshot():
+                    rss[p.pid] = p.memory_info().rss
+                    t = p.cpu_times()
+                    self.cpu_s[p.pid] = t.user + t.system
+            except psutil.Error:
+                continue
+        self.samples.append((time.monotonic(), rss))
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._sample()
             self._stop.wait(self.period_s)
 
     def __enter__(self) -> MemorySampler:
@@ -109,16 +121,24 @@ def run(label: str, source: Path, out: Path, runner) -> dict:
 
     shutil.rmtree(out, ignore_errors=True)
     timed = TimedRunner(runner)
+    import psutil
+
+    me = psutil.Process()
+    c0 = sum(me.cpu_times()[:2])
     t0 = time.monotonic()
     with MemorySampler() as mem:
         result = run_batch(BatchConfig(source, out, progress=False), runner=timed)
     total = time.monotonic() - t0
+    parent_cpu = sum(me.cpu_times()[:2]) - c0
     n = len(timed.times)
     steady = (n - 1) / (timed.times[-1] - timed.times[0]) if n > 1 else 0.0
+    worker_cpu = sum(v for v in mem.cpu_s.values())
     row = {"label": label, "photos": n, "end_to_end": n / total, "steady": steady,
-           "peak_mb": mem.peak_per_worker_mb(), "seconds": total, "mem": mem, "result": result}
+           "peak_mb": mem.peak_per_worker_mb(), "seconds": total, "mem": mem, "result": result,
+           "cpu_ms": 1000 * worker_cpu / max(n, 1), "parent_cpu_ms": 1000 * parent_cpu / max(n, 1)}
     print(f"  {label:<28} {n:>5} photos  {n / total:6.1f} photos/s end to end  {steady:6.1f} photos/s steady  "
-          f"peak {row['peak_mb']:.0f} MB/worker", flush=True)
+          f"peak {row['peak_mb']:.0f} MB/worker  worker CPU {row['cpu_ms']:.0f} ms/photo  "
+          f"batch process CPU {row['parent_cpu_ms']:.1f} ms/photo", flush=True)
     return row
 
 
@@ -147,14 +167,19 @@ def main() -> None:
             dask = run("Dask LocalCluster, 2 workers", src, tmp / "od", DaskRunner(cluster.scheduler_address))
         same = _same_results(tmp / "o2", tmp / "od")
         print()
-        print("| run | photos | photos/s end to end | photos/s steady | peak RSS per worker |")
-        print("|---|---:|---:|---:|---:|")
+        print("| run | photos | photos/s end to end | photos/s steady | peak RSS per worker | worker CPU per photo |")
+        print("|---|---:|---:|---:|---:|---:|")
         for r in (one, two, dask):
-            print(f"| {r['label']} | {r['photos']} | {r['end_to_end']:.1f} | {r['steady']:.1f} | {r['peak_mb']:.0f} MB |")
+            print(f"| {r['label']} | {r['photos']} | {r['end_to_end']:.1f} | {r['steady']:.1f} | "
+                  f"{r['peak_mb']:.0f} MB | {r['cpu_ms']:.0f} ms |")
         speedup = two["steady"] / one["steady"] if one["steady"] else 0.0
         print(f"\nspeed-up 1 -> 2 workers (steady): {speedup:.2f}x (target >= 1.8x); "
               f"2 workers: {two['steady']:.1f} photos/s (target >= 25)")
         print(f"Dask results identical to local: {same}")
+        cpu = two["cpu_ms"] + two["parent_cpu_ms"]
+        print(f"CPU-bound ceiling on {cores} idle cores: {cores * 1000 / cpu:.1f} photos/s "
+              f"({two['cpu_ms']:.0f} ms worker CPU + {two['parent_cpu_ms']:.1f} ms batch-process CPU per photo, "
+              "model loading included)")
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         if not args.skip_long:
             long_src = manifest(tmp, files, args.long)
