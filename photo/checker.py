@@ -50,7 +50,8 @@ def _settle_fixable(rep: PhotoReport, analysis, prof) -> None:
             c.details = {**c.details, "fix": "no compliant crop fits inside this photo"}
 
 
-def check(source: Any, profile: Any = profile_mod.DEFAULT, *, file: str | None = None) -> PhotoReport:
+def analyse_and_check(source: Any, profile: Any = profile_mod.DEFAULT, *, file: str | None = None):
+    """(FaceAnalysis or None, PhotoReport): for callers that also annotate from the same analysis."""
     prof = profile_mod.get(profile)  # ProfileError for an unknown/invalid profile
     name = source_name(source, file)
     t = time.perf_counter()
@@ -60,8 +61,13 @@ def check(source: Any, profile: Any = profile_mod.DEFAULT, *, file: str | None =
     try:
         decoded = load(source)
     except InputError as err:
-        return PhotoReport(file=name, profile=prof.name, error=err.to_dict(), seconds=time.perf_counter() - t)
-    rep = run_checks(FaceAnalysis(decoded), prof)
+        return None, PhotoReport(file=name, profile=prof.name, error=err.to_dict(), seconds=time.perf_counter() - t)
+    analysis = FaceAnalysis(decoded)
+    rep = run_checks(analysis, prof)
     rep.file = name
     rep.seconds = time.perf_counter() - t
-    return rep
+    return analysis, rep
+
+
+def check(source: Any, profile: Any = profile_mod.DEFAULT, *, file: str | None = None) -> PhotoReport:
+    return analyse_and_check(source, profile, file=file)[1]

@@ -47,6 +47,7 @@ def _root(
 # Each module adds its commands to ``app``; keep this list in help order.
 from mynacard.cli import number as _number  # noqa: E402,F401
 from mynacard.cli import holders as _holders  # noqa: E402,F401
+from mynacard.cli import photo as _photo  # noqa: E402,F401
 
 
 def main(argv: list[str] | None = None) -> None:
