@@ -111,25 +111,57 @@ def check_input(item: BatchInput, options: Options) -> Outcome:
 
 
 def _check_bytes(item: BatchInput, source: bytes | str, sha: str | None, options: Options) -> Outcome:
-    import photo
+    from photo import profile as profile_mod
+    from photo.checker import analyse_and_check
 
-    report = photo.check(source, profile=options.profile, file=item.path)
+    prof = profile_mod.get(options.profile)  # cached per process
+    analysis, report = analyse_and_check(source, prof, file=item.path)
     record = {"file": item.path, "application_id": item.application_id, "sha256": sha}
     record.update((k, v) for k, v in report.to_dict().items() if k != "file")
     files: dict[str, bytes] = {}
-    if options.thumbnails and sha and not report.passed and isinstance(source, bytes):
-        thumb = thumbnail_jpeg(source)
-        if thumb:
-            files[thumb_path(sha)] = thumb
+    # pictures are made only from the checker's own decoded pixels: a file it refused (a
+    # decompression bomb, a HEIC) is never decoded here
+    annotated = None
+    if analysis is not None and (options.annotate or (options.thumbnails and not report.passed)):
+        from photo.annotate import draw
+
+        annotated = draw(analysis, report, prof)
+    if options.thumbnails and sha and analysis is not None and not report.passed:
+        from PIL import Image
+
+        for kind, picture in (("photo", Image.fromarray(analysis.rgb)), ("annotated", annotated)):
+            thumb = thumbnail_jpeg(picture)
+            if thumb:
+                files[thumb_path(sha, kind)] = thumb
+    if options.annotate and annotated is not None:
+        rel = _output_name("annotated", item, ".png")
+        files[rel] = _png(annotated)
+        record["annotated"] = rel
     if options.fix and report.error is None and not report.passed:
-        res = photo.fix(source, options.profile)
-        if res.fixed and res.data:
-            rel = _output_name("fixed", item, ".jpg")
-            files[rel] = res.data
-            record["fixed"] = {"path": rel, **res.to_dict()}
-        else:
+        if report.fixable:
+            # not ``photo.fix``: once photo/fix.py is imported, the submodule shadows the function
+            from photo.fix import fix as fix_photo
+
+            res = fix_photo(source, prof)
             record["fixed"] = res.to_dict()
+            if res.fixed and res.data:
+                rel = _output_name("fixed", item, ".jpg")
+                files[rel] = res.data
+                record["fixed"] = {"path": rel, **record["fixed"]}
+        else:  # what photo.fix would answer, without analysing the photo a second time
+            bad = [c.id for c in report.failed if not c.fixable]
+            record["fixed"] = {"fixed": False, "actions": [], "reason": "not fixable: " + ", ".join(bad),
+                               "passed_after": None}
     return Outcome(item.key, record, files)
+
+
+def _png(image) -> bytes:
+    """PNG without metadata; fast compression (a 1350 px annotation is ~1 MB either way)."""
+    import io
+
+    buf = io.BytesIO()
+    image.save(buf, "PNG", compress_level=1)
+    return buf.getvalue()
 
 
 def _output_name(folder: str, item: BatchInput, suffix: str) -> str:
