@@ -49,3 +49,10 @@ def make_images(folder, sizes):
         Image.new("RGB", size, (40 * i % 255, 120, 200)).save(p, "JPEG", quality=80)
         paths.append(p)
     return paths
+
+
+def model_ids() -> dict[str, int]:
+    """Which model objects this process holds (to see that a worker loads them once)."""
+    from photo import models
+
+    return {name: id(m) for name, m in models._models.items()}

@@ -42,3 +42,30 @@ def test_unreachable_scheduler_is_a_batch_error():
     with pytest.raises(BatchError) as err:
         next(runner.run([], Options(), threading.Event()))
     assert err.value.code == "batch.scheduler_unreachable"
+
+
+def test_cli_on_the_cluster_gives_the_local_results_and_workers_load_models_once(tmp_path, cluster, run_cli):
+    from distributed import Client
+
+    from tests.batch_tasks import model_ids
+    from tests.test_batch_cli import by_file, make_inputs
+
+    make_inputs(tmp_path / "in", 3)
+    (tmp_path / "in" / "gone.jpg").symlink_to(tmp_path / "nowhere.jpg")
+    on_cluster = run_cli("photo", "batch", str(tmp_path / "in"), "-o", str(tmp_path / "dask"), "--no-progress",
+                         "--scheduler", cluster.scheduler_address)
+    assert on_cluster.exit_code == 2, on_cluster.output
+    assert "Dask scheduler" in on_cluster.stdout and "2 workers, 2 threads" in on_cluster.stdout, on_cluster.stdout
+    local = run_cli("photo", "batch", str(tmp_path / "in"), "-o", str(tmp_path / "local"), "--workers", "2",
+                    "--no-progress")
+    assert local.exit_code == 2
+    assert by_file(tmp_path / "dask") == by_file(tmp_path / "local") and len(by_file(tmp_path / "dask")) == 4
+    assert (tmp_path / "dask" / "summary.csv").read_text() == (tmp_path / "local" / "summary.csv").read_text()
+    with Client(cluster.scheduler_address, set_as_default=False) as client:
+        loaded = client.run(model_ids)
+        assert len(loaded) == 2 and all(set(ids) == {"detector", "mesh", "segmenter"} for ids in loaded.values())
+        # a second batch on the same workers reuses the very same model objects
+        again = run_cli("photo", "batch", str(tmp_path / "in"), "-o", str(tmp_path / "dask2"), "--no-progress",
+                        "--scheduler", cluster.scheduler_address)
+        assert again.exit_code == 2
+        assert client.run(model_ids) == loaded

@@ -172,7 +172,6 @@ def run_batch(config: BatchConfig, *, runner=None, echo: Callable[[str], None] |
             say(note)
         if result.skipped:
             say(f"resuming: {result.skipped} of {result.inputs} photo(s) already done")
-        result.runner = runner.description
         start = time.monotonic()
 
         def first_stop() -> None:
@@ -180,12 +179,13 @@ def run_batch(config: BatchConfig, *, runner=None, echo: Callable[[str], None] |
 
         with _Stopper(first_stop) as stopper, \
                 BatchProgress(len(todo), enabled=config.progress) as progress:
-            for outcome in runner.run(todo, options, stopper.event):
+            for outcome in runner.run(todo, options, stopper.event) if todo else ():
                 _store_outcome(out, store, outcome)
                 result.checked += 1
                 progress.advance()
             result.interrupted = stopper.event.is_set() and result.checked < len(todo)
         result.seconds = time.monotonic() - start
+        result.runner = runner.description  # a Dask runner learns the cluster's size on connecting
     finish(out, result)
     return result
 
