@@ -197,6 +197,7 @@ def test_ctrl_c_keeps_finished_results_and_exits_cleanly(tmp_path, run_cli):
     stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
     assert "Traceback" not in stderr and "interrupted with" in stderr and "rerun the same command" in stderr
+    assert "stopping: finishing the photos in flight" in stderr
     raw = (out / "results.jsonl").read_bytes()
     assert raw.endswith(b"\n")
     records = [json.loads(x) for x in raw.splitlines()]

@@ -44,7 +44,13 @@ def batch(
         typer.echo("note: --workers is ignored with --scheduler (the cluster's workers do the work)", err=True)
     config = BatchConfig(source=source, out=out, profile=profile, workers=workers, fix=fix, annotate=annotate,
                          scheduler=scheduler, progress=progress)
-    result = run_batch(config, echo=lambda msg: typer.echo(msg, err=True))
+    try:
+        result = run_batch(config, echo=lambda msg: typer.echo(msg, err=True))
+    except KeyboardInterrupt:  # a second Ctrl-C: the photos in flight were abandoned
+        typer.echo("mynacard: interrupted; the photos in flight were abandoned, every finished result is kept "
+                   "in results.jsonl; rerun the same command to resume (and to write summary.csv and report.html)",
+                   err=True)
+        raise typer.Exit(130) from None
     total = result.passed + result.failed + result.errors
     rate = 100.0 * result.passed / total if total else 0.0
     typer.echo(f"{total} photo(s): {result.passed} passed, {result.failed} failed, "

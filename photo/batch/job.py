@@ -120,17 +120,14 @@ def _plan(items: list[BatchInput], store: ResultStore) -> tuple[list[BatchInput]
 class _Stopper:
     """SIGINT/SIGTERM -> ``event``; a second SIGINT raises KeyboardInterrupt."""
 
-    def __init__(self, on_first: Callable[[], None]):
+    def __init__(self):
         self.event = threading.Event()
-        self.on_first = on_first
         self._old: dict[int, object] = {}
 
     def _handle(self, signum, frame) -> None:
         if self.event.is_set() and signum == signal.SIGINT:
             raise KeyboardInterrupt
-        if not self.event.is_set():
-            self.event.set()
-            self.on_first()
+        self.event.set()
 
     def __enter__(self) -> _Stopper:
         if threading.current_thread() is threading.main_thread():
@@ -174,15 +171,15 @@ def run_batch(config: BatchConfig, *, runner=None, echo: Callable[[str], None] |
             say(f"resuming: {result.skipped} of {result.inputs} photo(s) already done")
         start = time.monotonic()
 
-        def first_stop() -> None:
-            say("stopping: finishing the photos in flight (Ctrl-C again to abandon them)")
-
-        with _Stopper(first_stop) as stopper, \
-                BatchProgress(len(todo), enabled=config.progress) as progress:
+        with _Stopper() as stopper, BatchProgress(len(todo), enabled=config.progress) as progress:
+            told = False
             for outcome in runner.run(todo, options, stopper.event) if todo else ():
                 _store_outcome(out, store, outcome)
                 result.checked += 1
                 progress.advance()
+                if stopper.event.is_set() and not told:  # said here, not in the signal handler
+                    progress.note("stopping: finishing the photos in flight (Ctrl-C again to abandon them)", say)
+                    told = True
             result.interrupted = stopper.event.is_set() and result.checked < len(todo)
         result.seconds = time.monotonic() - start
         result.runner = runner.description  # a Dask runner learns the cluster's size on connecting

@@ -57,6 +57,13 @@ class BatchProgress:
         elif self.enabled and time.monotonic() - self._last_line >= self.interval_s:
             self._line()
 
+    def note(self, message: str, fallback) -> None:
+        """A message above the bar (or through ``fallback`` when there is no bar)."""
+        if self._rich is not None:
+            self._rich.console.print(message, markup=False, highlight=False)
+        else:
+            fallback(message)
+
     def _line(self) -> None:
         self._last_line = time.monotonic()
         rate = self.rate
@@ -84,5 +91,5 @@ def _rich_progress(stream: TextIO):
             return Text("-- photos/s" if speed is None else f"{speed:.1f} photos/s")
 
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn(),
-                    TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
+                    TimeElapsedColumn(), TextColumn("elapsed,"), TimeRemainingColumn(), TextColumn("left"),
                     console=Console(file=stream), transient=False)

@@ -125,7 +125,7 @@ class LocalRunner:
 
 
 def _terminate(pool: ProcessPoolExecutor) -> None:
-    procs = list(getattr(pool, "_processes", {}).values())
+    procs = list((getattr(pool, "_processes", None) or {}).values())
     for p in procs:
         if p.is_alive():
             p.terminate()
