@@ -69,7 +69,8 @@ def test_report_is_self_contained_with_totals_chart_reasons_and_small_thumbnails
 
 
 def test_report_caps_the_table_and_says_so(tmp_path):
-    many = [dict(RECORDS[0], file=f"/in/{n:03d}.jpg", application_id=None) for n in range(12)]
+    many = [dict(RECORDS[0], file=f"/in/{n:03d}.jpg", application_id=None) for n in (7, 3, 11, 0, 5, 9, 1, 2,
+                                                                                      10, 4, 8, 6)]
     page = write_report(many, tmp_path, max_rows=5).read_text(encoding="utf-8")
-    assert page.count("<tr data-checks=") == 5
+    assert re.findall(r'class="file" data-sort="([^"]+)"', page) == [f"{n:03d}.jpg" for n in range(5)]
     assert "12 件のうち先頭 5 件" in page

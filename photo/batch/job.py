@@ -104,8 +104,11 @@ def _plan(items: list[BatchInput], store: ResultStore) -> tuple[list[BatchInput]
     new inputs are hashed by the worker that checks them.
     """
     seen = [i for i in items if i.key in store.index]
+    shas: dict[tuple[str, str], str | None] = {}
     with ThreadPoolExecutor(8) as ex:
-        shas = dict(zip((i.key for i in seen), ex.map(lambda i: sha256_file(i.path), seen), strict=True))
+        for start in range(0, len(seen), 4096):  # in chunks: a million futures at once is a lot of memory
+            chunk = seen[start:start + 4096]
+            shas.update(zip((i.key for i in chunk), ex.map(lambda i: sha256_file(i.path), chunk), strict=True))
     todo, retire, done = [], [], 0
     for item in items:
         if item.key in shas and store.is_done(item.key, shas[item.key]):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import datetime as _dt
+import heapq
 import html
 import os
 from collections import Counter
@@ -41,6 +42,36 @@ ERROR_REASONS_JA = {
     "batch.worker_crashed": "確認中に処理が異常終了しました（再実行で再確認します）",
     "check.internal_error": "確認処理の内部エラーです（再実行で再確認します）",
 }
+
+
+class _Row:
+    """A failed photo as the table needs it (not the whole result line), ordered for a max-heap."""
+
+    __slots__ = ("data", "key")
+
+    def __init__(self, data: dict):
+        self.data = data
+        self.key = (data["application_id"], data["file"])
+
+    def __lt__(self, other: _Row) -> bool:  # reversed: heapq keeps the largest key on top
+        return self.key > other.key
+
+    def __gt__(self, other: _Row) -> bool:
+        return self.key < other.key
+
+
+def _slim(r: dict) -> _Row:
+    err = r.get("error")
+    failed_checks = [c for c in r.get("checks") or [] if not c.get("passed")]
+    if err:
+        code = err.get("code", "?")
+        ids = [f"error:{code}"]
+        reasons = [f"{ERROR_REASONS_JA.get(code, '確認できませんでした')} [{code}]"]
+    else:
+        ids = [c["id"] for c in failed_checks]
+        reasons = [f"{c.get('message') or c.get('message_en') or ''} [{c['id']}]" for c in failed_checks]
+    return _Row({"application_id": r.get("application_id") or "", "file": r["file"], "sha256": r.get("sha256"),
+                 "ids": ids, "reasons": reasons})
 
 
 def _data_uri(out_dir: Path, rel: str) -> str | None:
@@ -100,24 +131,29 @@ def write_report(records: Iterable[dict], out_dir: str | Path, *, path: str | Pa
     per_check: Counter[str] = Counter()
     per_error: Counter[str] = Counter()
     profiles: Counter[str] = Counter()
-    bad: list[dict] = []
+    heap: list[tuple] = []  # the max_rows first rows by (application id, file), as a max-heap
+    nbad = 0
     for r in records:
         total += 1
         profiles[r.get("profile") or "?"] += 1
         if r.get("error"):
             errors += 1
             per_error[r["error"].get("code", "?")] += 1
-            bad.append(r)
         elif r.get("passed"):
             passed += 1
+            continue
         else:
             failed += 1
             for c in r.get("checks") or []:
                 if not c.get("passed"):
                     per_check[c["id"]] += 1
-            bad.append(r)
-    bad.sort(key=lambda r: (r.get("application_id") or "", r["file"]))
-    shown = bad[:max_rows]
+        nbad += 1
+        row = _slim(r)
+        if len(heap) < max_rows:
+            heapq.heappush(heap, row)
+        elif max_rows and row > heap[0]:
+            heapq.heapreplace(heap, row)
+    shown = [row.data for row in sorted(heap, reverse=True)]
     rate = 100.0 * passed / total if total else 0.0
     chart_counts = sorted(per_check.items(), key=lambda kv: (-kv[1], kv[0]))
     chart_counts += [(f"error:{code}", n) for code, n in sorted(per_error.items(), key=lambda kv: (-kv[1], kv[0]))]
@@ -125,19 +161,12 @@ def write_report(records: Iterable[dict], out_dir: str | Path, *, path: str | Pa
     root = _common_folder([r["file"] for r in shown])
     rows_html = []
     for r in shown:
-        err = r.get("error")
-        failed_checks = [c for c in r.get("checks") or [] if not c.get("passed")]
-        ids = [f"error:{err.get('code', '?')}"] if err else [c["id"] for c in failed_checks]
-        if err:
-            code = err.get("code", "?")
-            reasons = [f"{ERROR_REASONS_JA.get(code, '確認できませんでした')} [{code}]"]
-        else:
-            reasons = [f"{c.get('message') or c.get('message_en') or ''} [{c['id']}]" for c in failed_checks]
-        sha = r.get("sha256")
+        ids, reasons = r["ids"], r["reasons"]
+        sha = r["sha256"]
         thumb = _data_uri(out_dir, thumb_path(sha)) if sha else None
         annotated = _data_uri(out_dir, thumb_path(sha, "annotated")) if sha else None
         name = r["file"][len(root):].lstrip("/") if root else r["file"]
-        app_id = r.get("application_id") or ""
+        app_id = r["application_id"]
         rows_html.append(
             f'<tr data-checks="{html.escape(" ".join(ids))}">'
             f'<td>{_img(thumb, "写真")}</td><td>{_img(annotated, "注釈付き画像")}</td>'
@@ -148,15 +177,15 @@ def write_report(records: Iterable[dict], out_dir: str | Path, *, path: str | Pa
 
     options = "".join(f'<option value="{html.escape(cid)}">{html.escape(cid)} ({n})</option>'
                       for cid, n in chart_counts)
-    more = (f'<p class="note">不合格・確認不能 {len(bad)} 件のうち先頭 {len(shown)} 件を表示しています。'
-            f'全件は summary.csv にあります。</p>') if len(bad) > len(shown) else ""
+    more = (f'<p class="note">不合格・確認不能 {nbad} 件のうち先頭 {len(shown)} 件を表示しています。'
+            f'全件は summary.csv にあります。</p>') if nbad > len(shown) else ""
     generated = _dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     profile = ", ".join(p for p, _ in profiles.most_common()) or "—"
     page = _PAGE.format(
         title=html.escape(title), generated=html.escape(generated), profile=html.escape(profile),
         total=total, passed=passed, failed=failed, errors=errors, rate=f"{rate:.1f}",
         chart=_bar_chart(chart_counts, total), options=options, more=more, rows="\n".join(rows_html),
-        nbad=len(bad), root=html.escape(f"（パスは {root} から）") if root else "")
+        nbad=nbad, root=html.escape(f"（パスは {root} から）") if root else "")
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(page, encoding="utf-8")
     os.replace(tmp, path)
