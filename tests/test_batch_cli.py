@@ -122,7 +122,7 @@ def test_manifest_with_application_ids_duplicates_fix_and_annotate(tmp_path, run
     assert len(lines(out)) == 3
     for (app, path), record in got.items():
         assert record["sha256"] == hashlib.sha256(open(path, "rb").read()).hexdigest()
-        assert record["annotated"] == f"annotated/{app}/{os.path.splitext(os.path.relpath(path, tmp_path))[0]}.png"
+        assert record["annotated"] == f"annotated/{app}/{os.path.relpath(path, tmp_path)}.png"
         annotated = Image.open(out / record["annotated"])
         assert annotated.format == "PNG" and not annotated.info.get("exif")
         if not record["passed"]:

@@ -50,7 +50,7 @@ def test_manifest_rows_relative_paths_and_duplicates(tmp_path):
     found = collect(manifest)
     assert found.kind == "manifest"
     assert [(i.application_id, i.name) for i in found.items] == [
-        ("A-1", "1.jpg"), ("A-2", "2.jpg"), ("A-3", "1.jpg"), ("A-4", "missing.jpg")]
+        ("A-1", "1.jpg"), ("A-2", str(other).lstrip("/")), ("A-3", "1.jpg"), ("A-4", "missing.jpg")]
     assert found.items[0].path == str(tmp_path / "p" / "1.jpg")
     assert found.duplicates == 1 and "1 manifest row" in found.notes[0]
 
@@ -78,3 +78,15 @@ def test_missing_input_and_wrong_file_type(tmp_path):
     with pytest.raises(BatchError) as err:
         collect(tmp_path / "a.jpg")
     assert err.value.code == "batch.input_invalid"
+
+
+def test_output_file_names_never_collide():
+    from photo.batch.inputs import BatchInput
+    from photo.batch.worker import _output_name
+
+    names = {_output_name("fixed", BatchInput(f"/in/{n}", app, n), ".jpg")
+             for n in ("a.jpg", "a.png", "a.JPG", "b/a.jpg") for app in (None, "A-1", "../x")}
+    assert len(names) == 12
+    assert _output_name("fixed", BatchInput("/in/a.jpg", None, "a.jpg"), ".jpg") == "fixed/a.jpg"
+    assert _output_name("annotated", BatchInput("/in/a.png", "A-1", "a.png"), ".png") == "annotated/A-1/a.png"
+    assert _output_name("fixed", BatchInput("/in/a.png", "../x", "a.png"), ".jpg") == "fixed/_x/a.png.jpg"

@@ -35,7 +35,8 @@ MANIFEST_COLUMNS = ("application_id", "path")
 @dataclass(frozen=True)
 class BatchInput:
     """One photo to check: ``path`` is absolute; ``name`` is the path used for output files
-    (relative to the input folder or the manifest's folder)."""
+    (relative to the input folder or the manifest's folder; the whole path for a manifest
+    row outside that folder), so two inputs never share an output file."""
 
     path: str
     application_id: str | None = None
@@ -125,8 +126,8 @@ def _from_manifest(manifest: Path) -> Inputs:
         p = Path(os.path.normpath(p))
         try:
             name = p.relative_to(base).as_posix()
-        except ValueError:
-            name = p.name
+        except ValueError:  # outside the manifest's folder: the whole path keeps names distinct
+            name = p.as_posix().lstrip("/")
         item = BatchInput(path=str(p), application_id=app_id, name=name)
         if item.key in seen:
             duplicates += 1

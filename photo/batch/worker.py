@@ -165,9 +165,13 @@ def _png(image) -> bytes:
 
 
 def _output_name(folder: str, item: BatchInput, suffix: str) -> str:
-    """``fixed/<application_id>/<relative path>.jpg``: mirrors the input's own name."""
-    stem = os.path.splitext(item.name or os.path.basename(item.path))[0]
-    parts = [folder, *([_safe(item.application_id)] if item.application_id else []), stem + suffix]
+    """``fixed/<application_id>/<input's relative path>``: the input's own name, with ``suffix``
+    added when its extension differs (``a.jpg`` -> ``a.jpg``, ``a.png`` -> ``a.png.jpg``), so
+    two inputs never write the same file."""
+    name = item.name or os.path.basename(item.path)
+    if not name.lower().endswith(suffix):
+        name += suffix
+    parts = [folder, *([_safe(item.application_id)] if item.application_id else []), name]
     return "/".join(parts)
 
 
