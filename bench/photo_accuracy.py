@@ -3,8 +3,9 @@
     python bench/photo_accuracy.py [--profile mynumber-next] [--every N] [--real-only]
 
 Compliant sets: Face Research Lab neutral_front (102) and canada (40), each cropped to
-35:45 with the head at 34 mm of 45 mm using the sets' own .tem landmarks (not the
-checker). Expected failures: smiling_front (expression.neutral or mouth.closed), lisa and
+35:45 with the head at 34 mm of 45 mm using the sets' own .tem landmarks (eye centres,
+chin, and point 151 on the hair outline as the crown; not the checker's models). Point 151
+sits below tall or voluminous hair, so a few of these crops have hair touching the top edge. Expected failures: smiling_front (expression.neutral or mouth.closed), lisa and
 zoom (background.uniformity). Defects are generated from every Nth compliant crop; a
 defect counts as caught when the check that names it fails. Real defect photos from
 ../shared/data/faces/more are reported separately (profiles, three-quarter views,
@@ -24,7 +25,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.faces import (  # noqa: E402
+import photo
+from bench.faces import (
     TEM_CHIN,
     TEM_CROWN,
     TEM_EYE_L,
@@ -36,8 +38,6 @@ from bench.faces import (  # noqa: E402
     read_tem,
     shared_faces,
 )
-
-import photo  # noqa: E402
 
 
 # ----------------------------------------------------------------------------- defects
@@ -90,7 +90,7 @@ def d_over(full, tem, box, rng):
 
 def d_face_shadow(full, tem, box, rng):
     c = _arr(crop(full, box))
-    h, w = c.shape[:2]
+    _h, w = c.shape[:2]
     nose_x = (tem[TEM_EYE_L][0] + tem[TEM_EYE_R][0]) / 2 - box[0]
     xs = np.arange(w)[None, :]
     soft = 1 / (1 + np.exp(-(xs - nose_x) / (0.02 * w)))
@@ -135,9 +135,11 @@ def d_clutter(full, tem, box, rng):
         h, w = c.shape[:2]
         im = _img(c)
         d = ImageDraw.Draw(im)
-        for _ in range(int(rng.integers(4, 8))):
-            x, y = rng.uniform(0, w), rng.uniform(0, h)
-            s = rng.uniform(0.08, 0.25) * w
+        ys, xs = np.nonzero(background_matte(c.astype(np.uint8)) > 0.5)
+        for _ in range(int(rng.integers(3, 6))):
+            i = int(rng.integers(len(xs))) if len(xs) else 0
+            s = rng.uniform(0.08, 0.2) * w
+            x, y = (xs[i] - s / 2, ys[i] - s / 2) if len(xs) else (rng.uniform(0, w), rng.uniform(0, h))
             col = tuple(int(v) for v in rng.integers(20, 235, 3))
             if rng.random() < 0.5:
                 d.rectangle([x, y, x + s, y + s * rng.uniform(0.5, 2)], fill=col)
@@ -293,11 +295,12 @@ def main() -> int:
     ap.add_argument("--profile", default="mynumber-online")
     ap.add_argument("--every", type=int, default=3, help="generate defects from every Nth compliant photo")
     ap.add_argument("--real-only", action="store_true")
+    ap.add_argument("--compliant-only", action="store_true", help="only the compliant sets (for tuning)")
     ap.add_argument("--dump", help="write per-photo values as JSON lines to this file")
     args = ap.parse_args()
     faces = shared_faces()
     rng = np.random.default_rng(7)
-    dump = open(args.dump, "w") if args.dump else None  # noqa: SIM115
+    dump = open(args.dump, "w") if args.dump else None
     t0 = time.perf_counter()
     photo.warm_up()
 
@@ -317,7 +320,7 @@ def main() -> int:
     skipped = [c[0] for c in comp if c[3] is None]
     usable = [c for c in comp if c[3] is not None]
     rejected_any = 0
-    for label, full, tem, box in usable:
+    for label, full, _tem, box in usable:
         rep = run(label, jpeg(crop(full, box)))
         n_ok += 1
         bad = [c.id for c in rep.failed] + ([rep.error["code"]] if rep.error else [])
@@ -331,6 +334,8 @@ def main() -> int:
         for cid in photo_checks():
             print(f"  {cid:<24} {fr.get(cid, 0):>4}  {100 * fr.get(cid, 0) / n_ok:5.1f} %")
 
+        if args.compliant_only:
+            return 0
         # expected failures: smiling, lisa, zoom
         print("\nexpected failures")
         for sub, want in (("smiling_front", ("expression.neutral", "mouth.closed")), ("lisa", ("background.uniformity",)),

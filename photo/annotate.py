@@ -81,7 +81,7 @@ def draw(a, report, prof) -> Any:
         _label(d, (box[0] + 4, box[1] + 4), "ideal crop", GREEN)
     # crown and chin
     cx = a.eye_mid[0]
-    for y, name in ((a.crown[1], "crown"), (a.chin[1], "chin")):
+    for y, _name in ((a.crown[1], "crown"), (a.chin[1], "chin")):
         d.line([(cx - a.ied, y), (cx + a.ied, y)], fill=YELLOW, width=2)
     fw = a.face_box[2] - a.face_box[0]
     regions = {

@@ -12,6 +12,8 @@ Pose, expression, lighting, eyes and background are never retouched.
 from __future__ import annotations
 
 import io
+import sys
+import types
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -158,7 +160,7 @@ def fix(source: Any, profile: Any = "mynumber-online", *, force: bool = False) -
         box = plan_crop(a, prof, original=True)
         if box is None:
             return FixResult(False, reason="no compliant crop fits inside this photo", before=before)
-        box_i = tuple(int(round(v)) for v in box)
+        box_i = tuple(round(v) for v in box)
         im = im.crop(box_i)
         actions.append(f"cropped to {im.width}x{im.height} at ({box_i[0]},{box_i[1]}) for head size and margins")
     dims = prof.checks.get("image.dimensions", {})
@@ -178,3 +180,13 @@ def fix(source: Any, profile: Any = "mynumber-online", *, force: bool = False) -
     return FixResult(after.passed, data=data if after.passed else None, actions=actions,
                      reason="" if after.passed else "the corrected copy still fails: " + ", ".join(
                          c.id for c in after.failed), before=before, after=after)
+
+
+class _CallableModule(types.ModuleType):
+    """``photo.fix`` is both this module and the function (see ``photo.load``)."""
+
+    def __call__(self, source: Any, profile: Any = "mynumber-online", **kw: Any) -> FixResult:
+        return fix(source, profile, **kw)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import io
 import os
+import sys
+import types
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -262,7 +264,7 @@ def load(source: Any, *, work_px: int = WORK_PX, max_pixels: int = MAX_PIXELS,
     scale = 1.0
     block: int | None = 8 if fmt in ("JPEG", "MPO") else None
     if fmt in ("JPEG", "MPO") and max(w0, h0) > 1.5 * work_px:
-        f = work_px / max(w0, h0)
+        f = 0.85 * work_px / max(w0, h0)  # DCT scaling picks the smallest scale >= this size
         got = pil.draft(None, (max(1, int(w0 * f)), max(1, int(h0 * f))))
         if got is not None:
             scale = pil.size[0] / w0 if pil.size[0] else 1.0
@@ -306,3 +308,14 @@ def load(source: Any, *, work_px: int = WORK_PX, max_pixels: int = MAX_PIXELS,
         has_serials=has_serials, jpeg_quality=quality, block_px=block, filename=filename,
         raw=data if keep_bytes else None,
     )
+
+
+class _CallableModule(types.ModuleType):
+    """``photo.load`` is both this module and the function: importing the submodule replaces
+    the package attribute, so the module itself forwards calls to :func:`load`."""
+
+    def __call__(self, source: Any, **kw: Any) -> Decoded:
+        return load(source, **kw)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -41,6 +41,7 @@ def main() -> int:
         return 2
     sys.path.insert(0, str(ROOT))
     from photo import models
+    from photo.analysis import _MOVING
 
     shapes = []
     for p in sorted(SHARED.glob("*.jpg")):
@@ -74,6 +75,15 @@ def main() -> int:
     sym = ref.copy()
     sym[mutual] = (ref[mutual] + ref[pairs[mutual]] * np.array([-1, 1, 1])) / 2
     sym = _normalise(sym)
+    # pitch zero = the mean pitch of the studio photos (Procrustes keeps the first photo's pitch)
+    stable = np.array([i for i in range(468) if i not in _MOVING])
+    pitches = []
+    for s_ in shapes:
+        r = _kabsch(sym[stable] - sym[stable].mean(0), s_[stable] - s_[stable].mean(0))
+        pitches.append(np.arctan2(r[2, 1], r[2, 2]))
+    t = float(np.mean(pitches))
+    rx = np.array([[1, 0, 0], [0, np.cos(t), -np.sin(t)], [0, np.sin(t), np.cos(t)]])
+    sym = sym @ rx.T
     out = ROOT / "photo" / "data" / "face_template.npz"
     np.savez_compressed(out, template=sym.astype(np.float32), pairs=pairs.astype(np.int16),
                         photos=np.int16(len(shapes)))

@@ -43,12 +43,12 @@ def smile_measures(a) -> dict:
     width = float(np.linalg.norm(c2 - c1) / max(a.ied, 1e-6))
     teeth = 0.0
     inner = a.region(LIPS_INNER)
-    if inner.sum() >= 12:
+    if inner.sum() >= 12 and lip_gap(a) > 0.012:  # teeth need parted lips
         lab = a.lab[inner]
         skin = a.lab[a.skin_mask]
         skin_l = float(np.median(skin[:, 0])) if skin.size else 60.0
         chroma = np.hypot(lab[:, 1], lab[:, 2])
-        teeth_px = (lab[:, 0] > 0.85 * skin_l) & (chroma < 22)
+        teeth_px = (lab[:, 0] > max(55.0, 0.85 * skin_l)) & (chroma < 22)  # bright and colourless
         teeth = float(teeth_px.sum() / max(inner.sum(), 1)) * min(1.0, inner.sum() / (0.02 * a.ied**2))
     return {"lift": lift, "width": width, "teeth": teeth}
 
