@@ -361,7 +361,7 @@ def main() -> int:
                 caught += any(not c.passed and c.id in want for c in rep.checks)
             print(f"  {sub:<14} {caught:>3}/{len(files):<3} = {100 * caught / max(len(files), 1):5.1f} % fail {' or '.join(want)}")
 
-        print(f"\ngenerated defects (from every {args.every}th compliant photo): share caught by the check that names it")
+        print(f"\ngenerated defects (from 1 in {args.every} compliant photos): share caught by the check that names it")
         bases = usable[:: args.every]
         for name, (gen, cid, prof) in DEFECTS.items():
             caught = total = 0
