@@ -64,7 +64,8 @@ class LocalRunner:
             os.environ.setdefault(var, "1")
         ctx = mp.get_context("forkserver")
         ctx.set_forkserver_preload(["photo.batch.worker", "photo.models", "mediapipe"])
-        return ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=self.initializer, initargs=(options,))
+        return ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=self.initializer,
+                                   initargs=(options, os.getpid()))
 
     def _restart(self, pool: ProcessPoolExecutor, options: Options, pending: dict[Future, BatchInput],
                  retry: list[BatchInput]) -> ProcessPoolExecutor:
