@@ -11,4 +11,10 @@ echo "== Holders: validate samples/applicants.json, romanized names and both exp
 "$BIN/mynacard" holders check samples/applicants.json --json > "$OUT/holders.jsonl"
 
 echo
+echo "== Photo batch: samples/photos/ -> $OUT/batch/ (results.jsonl, summary.csv, report.html; a rerun resumes)"
+status=0
+"$BIN/mynacard" photo batch samples/photos -o "$OUT/batch" --no-progress || status=$?
+[ "$status" -le 1 ]  # 1: some sample photos fail on purpose; 2 or more is a real problem
+
+echo
 echo "Done: see $OUT/"
