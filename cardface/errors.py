@@ -97,3 +97,9 @@ class PhotoRefused(CardfaceError):
     """The holder's photo is missing or fails the photo checks where a render needs it."""
 
     code = "card.photo_refused"
+
+
+class FontError(CardfaceError):
+    """A configured font file that is missing or cannot be used (not TrueType outlines)."""
+
+    code = "font.unusable"
