@@ -143,31 +143,35 @@ def support(quad: np.ndarray, points: np.ndarray, bins: int = 16) -> np.ndarray:
     return out
 
 
-def edge_maps(rgb: np.ndarray, gray: np.ndarray) -> list[np.ndarray]:
-    """Binary maps whose contours may outline a card."""
+def edge_maps(rgb: np.ndarray, gray: np.ndarray):
+    """Yield binary maps whose contours may outline a card, the cheapest and most reliable
+    first: Canny edges at a contrast-adapted, a lower and a very low threshold, colour edges,
+    and a local threshold (dark printed frames)."""
     import cv2
 
     blur = cv2.GaussianBlur(gray, (0, 0), 1.0)
     otsu, _ = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     hi = max(40.0, float(otsu))
-    maps = [cv2.Canny(blur, hi * 0.5, hi), cv2.Canny(blur, hi * 0.2, hi * 0.4), cv2.Canny(blur, 8, 24)]
-    lab = cv2.cvtColor(cv2.GaussianBlur(rgb, (0, 0), 1.0), cv2.COLOR_RGB2LAB)
-    maps.append(cv2.Canny(lab[:, :, 1], 6, 18) | cv2.Canny(lab[:, :, 2], 6, 18))
     kernel = np.ones((3, 3), np.uint8)
-    maps = [cv2.dilate(m, kernel) for m in maps]
+    yield cv2.dilate(cv2.Canny(blur, hi * 0.5, hi), kernel)
     block = int(max(15, (min(gray.shape) // 16) | 1))
-    maps.append(cv2.adaptiveThreshold(blur, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 12))
-    return maps
+    yield cv2.adaptiveThreshold(blur, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 12)
+    yield cv2.dilate(cv2.Canny(blur, hi * 0.2, hi * 0.4), kernel)
+    lab = cv2.cvtColor(cv2.GaussianBlur(rgb, (0, 0), 1.0), cv2.COLOR_RGB2LAB)
+    yield cv2.dilate(cv2.Canny(lab[:, :, 1], 6, 18) | cv2.Canny(lab[:, :, 2], 6, 18), kernel)
+    yield cv2.dilate(cv2.Canny(blur, 8, 24), kernel)
 
 
-def candidate_quads(rgb: np.ndarray, gray: np.ndarray, min_area: float, max_candidates: int = 60) -> list[np.ndarray]:
-    """Convex quadrilaterals (clockwise, 4x2 float) that may be a card's outline or a printed
-    frame, largest first, near-duplicates removed."""
+def candidate_stages(rgb: np.ndarray, gray: np.ndarray, min_area: float, max_candidates: int = 40):
+    """Yield, map by map (most reliable first), lists of new convex quadrilaterals (clockwise,
+    4x2 float) that may be a card's outline or a printed frame; near-duplicates of earlier
+    ones are left out. A caller may stop early."""
     import cv2
 
     h, w = gray.shape
-    found: list[tuple[float, float, np.ndarray]] = []
+    kept: list[np.ndarray] = []
     for m in edge_maps(rgb, gray):
+        found: list[tuple[float, float, np.ndarray]] = []
         contours, _ = cv2.findContours(m, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
         for c in contours:
             if len(c) < 40:
@@ -195,13 +199,19 @@ def candidate_quads(rgb: np.ndarray, gray: np.ndarray, min_area: float, max_cand
                 if sup.mean() < 0.55 or sup.min() < 0.2:
                     continue
                 found.append((float(sup.mean()), qa, q))
-    found.sort(key=lambda t: (-round(t[0], 1), -t[1]))
-    kept: list[np.ndarray] = []
-    for _, _, q in found:
-        scale = np.sqrt(abs(cv2.contourArea(q.astype(np.float32))))
-        if any(np.max(np.linalg.norm(q - k, axis=1)) < 0.02 * scale for k in kept):
-            continue
-        kept.append(q)
-        if len(kept) >= max_candidates:
-            break
-    return kept
+        found.sort(key=lambda t: (-round(t[0], 1), -t[1]))
+        new: list[np.ndarray] = []
+        for _, _, q in found:
+            scale = np.sqrt(abs(cv2.contourArea(q.astype(np.float32))))
+            if any(np.max(np.linalg.norm(q - k, axis=1)) < 0.02 * scale for k in kept):
+                continue
+            kept.append(q)
+            new.append(q)
+            if len(new) >= max_candidates:
+                break
+        yield new
+
+
+def candidate_quads(rgb: np.ndarray, gray: np.ndarray, min_area: float, max_candidates: int = 40) -> list[np.ndarray]:
+    """All candidate quadrilaterals of every map (see :func:`candidate_stages`)."""
+    return [q for stage in candidate_stages(rgb, gray, min_area, max_candidates) for q in stage]

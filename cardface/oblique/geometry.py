@@ -140,19 +140,16 @@ def metric_aspect(quad: np.ndarray, image_size: tuple[int, int], focal_range: tu
     hm = homography(np.array([[0, 0], [1, 0], [1, 1], [0, 1]], float), p)
     h1, h2 = hm[:, 0], hm[:, 1]
     fmin, fmax = focal_range
-
-    def aspect_for(f: float) -> float:
-        kinv = np.diag([1.0 / f, 1.0 / f, 1.0])
-        return float(np.linalg.norm(kinv @ h1) / max(np.linalg.norm(kinv @ h2), 1e-12))
-
-    # The focal length implied by the vanishing points is ill-conditioned unless the
-    # perspective is strong, so the range of plausible focal lengths is searched instead
-    # (with the implied one among the trials when it is in range).
-    fs = list(np.geomspace(fmin, fmax, 16))
+    # aspect(f) = |K^-1 h1| / |K^-1 h2| with K = diag(f, f, 1); searched over the range, with
+    # the focal length implied by the vanishing points among the trials when it is in range
+    # (alone it is ill-conditioned unless the perspective is strong)
+    fs = np.geomspace(fmin, fmax, 24)
     num = -(h1[0] * h2[0] + h1[1] * h2[1])
     den = h1[2] * h2[2]
     if abs(den) > 1e-12 and num / den > 0 and fmin <= np.sqrt(num / den) <= fmax:
-        fs.append(float(np.sqrt(num / den)))
-    asp = np.array([aspect_for(f) for f in fs])
+        fs = np.r_[fs, np.sqrt(num / den)]
+    inv2 = 1.0 / fs**2
+    a2 = ((h1[0] ** 2 + h1[1] ** 2) * inv2 + h1[2] ** 2) / np.maximum((h2[0] ** 2 + h2[1] ** 2) * inv2 + h2[2] ** 2, 1e-24)
+    asp = np.sqrt(a2)
     i = int(np.argmin(np.abs(np.log(asp / target))))
     return float(asp[i]), float(fs[i] * big)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cardface.oblique.candidates import candidate_quads
+from cardface.oblique.candidates import candidate_stages
 from cardface.oblique.config import card_size, settings
 from cardface.oblique.content import Template, canonical_shape, features, mark_darkness, px_per_mm
 from cardface.oblique.geometry import Quad, apply_h, card_rect_mm, homography, metric_aspect
@@ -47,7 +47,7 @@ def _aspect(r: np.ndarray) -> float:
     return float(np.linalg.norm(r[1] - r[0]) / np.linalg.norm(r[3] - r[0]))
 
 
-def score_hypotheses(gray: np.ndarray, quads: list[np.ndarray], templates: list[Template]) -> list[dict]:
+def score_hypotheses(gray: np.ndarray, quads: list[np.ndarray], templates: list[Template], first: int = 0) -> list[dict]:
     """Every (outline, orientation, template) hypothesis that passes the shape test, scored."""
     import cv2
 
@@ -58,7 +58,7 @@ def score_hypotheses(gray: np.ndarray, quads: list[np.ndarray], templates: list[
     max_err = float(cfg["max_aspect_error"])
     frange = tuple(float(v) for v in cfg["focal_range"])
     out = []
-    for qi, q in enumerate(quads):
+    for qi, q in enumerate(quads, first):
         for rect, tmpls in _outline_groups(templates):
             target = _aspect(rect)
             for k in range(4):
@@ -83,7 +83,7 @@ def score_hypotheses(gray: np.ndarray, quads: list[np.ndarray], templates: list[
                     mark = None
                     if t.mark_mm is not None:
                         d0, d180 = mark_darkness(cg, t.mark_mm)
-                        spread = float(np.percentile(cg, 95) - np.percentile(cg, 5)) + 1e-6
+                        spread = 4.0 * float(cg.std()) + 1e-6
                         mark = (d180 - d0) / spread
                     out.append({"quad": qi, "k": k, "rect": rect, "template": t, "corr": corr, "mark": mark,
                                 "aspect_err": err, "card": card_pts})
@@ -117,12 +117,19 @@ def locate(image, *, templates: list[Template] | None = None) -> Quad | None:
     gray = cv2.cvtColor(work, cv2.COLOR_RGB2GRAY)
     tmpls = templates if templates is not None else default_templates()
     min_area = float(cfg["min_area_share"]) * gray.size
-    quads = candidate_quads(work, gray, min_area)
-    hyps = score_hypotheses(gray, quads, tmpls)
+    quads: list[np.ndarray] = []
+    hyps: list[dict] = []
+    early = float(cfg["early_accept"])
+    for stage in candidate_stages(work, gray, min_area):
+        new = score_hypotheses(gray, stage, tmpls, first=len(quads))
+        quads.extend(stage)
+        for hp in new:
+            hp["score"] = _combined(hp)
+        hyps.extend(new)
+        if hyps and max(hp["score"] for hp in hyps) >= early:
+            break  # a clear match: the costlier maps cannot do better
     if not hyps:
         return None
-    for hp in hyps:
-        hp["score"] = _combined(hp)
     # the layout and side: the best content match in any orientation; then the orientation
     # on that outline and template, where the orientation mark (if any) counts too
     top = max(hyps, key=lambda hp: hp["corr"] - 0.5 * hp["aspect_err"])
