@@ -63,6 +63,7 @@ class Template:
     gray: np.ndarray  # canonical grey image (float32 0..255), the mean over sample holders
     feat: np.ndarray  # normalised features of ``gray``
     outlines_mm: list[np.ndarray] = field(default_factory=list)  # rectangles a camera may see as outlines
+    bands_mm: list[tuple[np.ndarray, float]] = field(default_factory=list)  # printed dark bands: centre rect, width
     mark_mm: np.ndarray | None = None  # polygon of the orientation mark (mm), if the layout has one
     mask_mm: dict[str, np.ndarray] = field(default_factory=dict)  # regions to black out (rect TL,TR,BR,BL in mm)
 

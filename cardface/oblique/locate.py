@@ -20,7 +20,7 @@ from cardface.oblique.config import card_size, settings
 from cardface.oblique.content import Template, canonical_shape, features, mark_darkness, px_per_mm
 from cardface.oblique.geometry import Quad, apply_h, card_rect_mm, homography, metric_aspect
 from cardface.oblique.imageio import load_rgb
-from cardface.oblique.refine import snap_quad
+from cardface.oblique.refine import fit_band, snap_quad
 
 
 def _canon_matrix() -> np.ndarray:
@@ -148,17 +148,32 @@ def locate(image, *, templates: list[Template] | None = None) -> Quad | None:
     t: Template = best["template"]
     conf = float(np.clip((best["score"] - float(cfg["accept_score"])) / 0.4 + 0.5, 0, 1))
     conf = min(conf, float(np.clip(0.5 + margin / (2 * float(cfg["orientation_margin"])), 0, 1)))
-    # snap the outline that was seen onto the photo's edges, then map it to the card's corners
+    # precise corners: a printed frame is measured across its width at full resolution;
+    # else the outline that was seen is snapped onto the photo's edges
     src = np.roll(quads[best["quad"]], -best["k"], axis=0)
-    snapped = snap_quad(gray, src)
-    card = apply_h(homography(best["rect"], snapped), card_rect_mm())
+    h_work = homography(best["rect"], snap_quad(gray, src))
+    card = apply_h(h_work, card_rect_mm())
+    method = "edges"
+    print("BANDS", len(t.bands_mm)) if DEBUG else None
+    if t.bands_mm:
+        full_gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        h_full = np.diag([1 / s, 1 / s, 1.0]) @ np.array([[1, 0, 0.5], [0, 1, 0.5], [0, 0, 1]])
+        h_full = np.array([[1, 0, -0.5], [0, 1, -0.5], [0, 0, 1]]) @ h_full @ h_work
+        centre, width = t.bands_mm[0]
+        fitted = fit_band(full_gray, h_full, centre, width)
+        if fitted is not None:
+            card_full = apply_h(homography(centre, fitted), card_rect_mm())
+            card = (card_full + 0.5) * s - 0.5
+            method = "marks"
     pts = (card + 0.5) / s - 0.5
-    method = "marks" if t.mark_mm is not None and not np.allclose(best["rect"], card_rect_mm()) else "edges"
     scores = {"score": round(best["score"], 4), "content": round(best["corr"], 4),
               "orientation_margin": round(margin, 4), "aspect_error": round(best["aspect_err"], 4)}
     if best["mark"] is not None:
         scores["mark"] = round(best["mark"], 4)
     return Quad(pts, conf, side=t.side, layout=t.layout, method=method, warnings=tuple(warnings), scores=scores)
+
+
+DEBUG = False
 
 
 def card_diagonal_mm() -> float:

@@ -46,10 +46,12 @@ def layout_features(layout, side: str) -> dict:
     """Outlines, orientation mark and mask regions (mm) of one side of a layout."""
     cfg = settings()["templates"]
     spec = layout.side(side)
-    outlines, mark, mask = [], None, {}
+    outlines, bands, mark, mask = [], [], None, {}
     for sh in spec.shapes:
         if sh.kind in cfg["outline_kinds"] and sh.stroke is not None and sh.stroke_width_mm > 0:
             half = sh.stroke_width_mm / 2
+            b = sh.box
+            bands.append((rect_mm(b.x, b.y, b.x1, b.y1), float(sh.stroke_width_mm)))
             for d in (half, -half):
                 b = sh.box.expand(d)
                 outlines.append(rect_mm(b.x, b.y, b.x1, b.y1))
@@ -64,7 +66,7 @@ def layout_features(layout, side: str) -> dict:
     if qr is not None and "qr" in wanted:
         b = qr.box
         mask["qr"] = rect_mm(b.x, b.y, b.x1, b.y1)
-    return {"outlines_mm": outlines, "mark_mm": mark, "mask_mm": mask}
+    return {"outlines_mm": outlines, "bands_mm": bands, "mark_mm": mark, "mask_mm": mask}
 
 
 def render_faces(layout_name: str, side: str, dpi: float) -> list[np.ndarray]:
