@@ -1,18 +1,22 @@
 # Two commands set everything up on a fresh machine:
 #   make demo   create .venv, install mynacard, run it on samples/, write out/
 #   make test   the same set-up, then the test suite
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    := out
+# pip configurations that list absent local mirrors print this once per package; it is harmless
+PIP_NOISE := is ignored: it is neither a file nor a directory
 
 .PHONY: demo test lint bench clean system-deps system-deps-test
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q --upgrade pip 2>&1 | { grep -v "$(PIP_NOISE)" || true; }
+	$(BIN)/python -m pip install -q -e '.[test]' 2>&1 | { grep -v "$(PIP_NOISE)" || true; }
 	@touch $(STAMP)
 
 system-deps:

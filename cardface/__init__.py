@@ -1,36 +1,39 @@
-"""cardface: what a My Number card shows - holder data, layouts and the rendered faces.
+"""cardface: what a My Number card shows — holder data, passport Hepburn, dates, the number, card faces.
 
-Import-light: the names below load their modules on first use.
+Imports are lazy so that ``import cardface`` stays fast; the names below load on first use.
 
-- ``render(holder, side="front", layout="next", fmt="png", dpi=300, preview=True, show_number=False)``
-- ``render_sheet(holders, layout="next", sides=("front", "back"), ...)`` -> A4 proof PDF
+- ``render(holder, side="front", layout="next", fmt="png", dpi=300, preview=True, show_number=False)`` -> bytes
+- ``render_sheet(holders, layout="next", sides=("front", "back"), ...)`` -> an A4 proof PDF
 - ``build_scene(...)`` -> the resolved :class:`~cardface.scene.Scene` that both backends draw
 - ``load_layout(name_or_path)``, ``lint_layout(layout)``, ``load_holders(path)``
+
+(``cardface.render`` is also the package of the backends; the package itself is callable,
+so ``cardface.render(...)`` works however it was reached.)
 """
 
 from __future__ import annotations
 
-import importlib
+from typing import Any
 
 _LAZY = {
-    "render": "cardface.render",
-    "render_sheet": "cardface.render.sheet",
-    "build_scene": "cardface.scene",
-    "Scene": "cardface.scene",
-    "load_layout": "cardface.layout",
-    "Layout": "cardface.layout",
-    "lint_layout": "cardface.lint",
-    "load_holders": "cardface.holder",
-    "Holder": "cardface.holder",
+    "Holder": ("cardface.holder", "Holder"),
+    "load_holders": ("cardface.holder", "load_holders"),
+    "render": ("cardface.render", "render"),
+    "render_sheet": ("cardface.render.sheet", "render_sheet"),
+    "build_scene": ("cardface.scene", "build_scene"),
+    "Scene": ("cardface.scene", "Scene"),
+    "load_layout": ("cardface.layout", "load_layout"),
+    "Layout": ("cardface.layout", "Layout"),
+    "lint_layout": ("cardface.lint", "lint_layout"),
 }
 
 __all__ = sorted(_LAZY)
 
 
-def __getattr__(name: str):
-    mod = _LAZY.get(name)
-    if mod is None:
-        raise AttributeError(f"module 'cardface' has no attribute {name!r}")
-    module = importlib.import_module(mod)
-    # ``cardface.render`` is the (callable) package itself
-    return module if name == "render" else getattr(module, name)
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        return getattr(importlib.import_module(module), attr)
+    raise AttributeError(f"module 'cardface' has no attribute {name!r}")

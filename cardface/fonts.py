@@ -167,11 +167,15 @@ class FontFace:
 
 
 _faces: dict[Path, FontFace] = {}
+_by_name: dict[tuple[str, str], FontFace] = {}
 _faces_lock = threading.Lock()
 
 
 def face(path: str | Path, role: str = "") -> FontFace:
     """The (cached) :class:`FontFace` for a file; :class:`FontError` when it does not exist."""
+    f = _by_name.get((str(path), role))
+    if f is not None:
+        return f
     p = Path(path).expanduser().resolve()
     with _faces_lock:
         f = _faces.get(p)
@@ -179,6 +183,7 @@ def face(path: str | Path, role: str = "") -> FontFace:
             if not p.is_file():
                 raise FontError(f"font file not found: {p}")
             f = _faces[p] = FontFace(p, role)
+        _by_name[(str(path), role)] = f
     return f
 
 

@@ -20,7 +20,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from cardface import dates, mynumber
 from cardface.errors import CardfaceError, FieldProblem, HolderError, InputFileError
@@ -120,7 +128,7 @@ class Holder(BaseModel):
     def _kana(cls, v: str | None) -> str | None:
         if v is None:
             return None
-        from cardface.romaji import normalize_kana  # noqa: PLC0415 - keeps pykakasi out of import time
+        from cardface.romaji import normalize_kana
 
         try:
             return normalize_kana(v)
@@ -255,7 +263,7 @@ class Holder(BaseModel):
     def romanized(self):
         """The romanized name printed on the card (a ``cardface.romaji.RomanizedName``)."""
         if self._romanized is None:
-            from cardface.romaji import romanize_name  # noqa: PLC0415
+            from cardface.romaji import romanize_name
 
             self._romanized = romanize_name(
                 self.surname_kana, self.given_name_kana,
@@ -298,7 +306,7 @@ def _validate(data: Any, *, base_dir: Path | None, guess_readings: bool,
         kana = data.get(kana_field)
         if kana is None or (isinstance(kana, str) and not kana.strip()):
             if guess_readings and isinstance(data.get(part), str) and data[part].strip():
-                from cardface.romaji import read_kanji  # noqa: PLC0415
+                from cardface.romaji import read_kanji
 
                 guessed, confident = read_kanji(data[part].strip())
                 if guessed:

@@ -113,7 +113,8 @@ def normalize_kana(s: str) -> str:
             if prev == " " or not _is_katakana_letter(prev):
                 raise _error("romaji.iteration_mark",
                              f"iteration mark U+{ord(c):04X} at position {pos} has no kana before it")
-            out.append(_voiced(prev, ITERATION[c]))
+            repeated = _voiced(prev, ITERATION[c])
+            out.extend(t.expand.get(repeated, repeated))
             continue
         k = _hiragana_to_katakana(c)
         if k in t.expand:

@@ -50,13 +50,19 @@ _SOKUON_FINAL = "ツチクキ"
 _KE_READINGS = frozenset({"カ", "ガ", "ケ", "ゲ", "コ"})
 
 
-@functools.cache
+_KAKASI = None
+
+
 def _kakasi():
     """The pykakasi converter, built once on first use (its dictionary is ~10 MB)."""
-    with _LOCK:
-        import pykakasi
+    global _KAKASI
+    if _KAKASI is None:
+        with _LOCK:
+            if _KAKASI is None:
+                import pykakasi
 
-        return pykakasi.kakasi()
+                _KAKASI = pykakasi.kakasi()
+    return _KAKASI
 
 
 @functools.cache

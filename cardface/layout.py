@@ -284,6 +284,7 @@ class PhotoSpec(_Boxed):
     empty_font: str = "gothic"
     empty_size: float = 6.0
     max_dpi: int = Field(600, ge=72)
+    profile: str = "mynumber-online"  # the photo package's profile the photo must pass
 
     @model_validator(mode="after")
     def _order(self):

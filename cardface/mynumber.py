@@ -71,7 +71,7 @@ def is_valid(s: str) -> bool:
     return True
 
 
-def format(s: str, sep: str = " ") -> str:  # noqa: A001 - the issue names it format()
+def format(s: str, sep: str = " ") -> str:
     """``123456789018`` -> ``1234 5678 9018`` (validated first)."""
     d = validate(s)
     return sep.join((d[0:4], d[4:8], d[8:12]))

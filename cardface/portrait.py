@@ -12,10 +12,12 @@ imports ``cardface``.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from cardface.errors import PhotoRefused
+from cardface.errors import FieldProblem, PhotoRefused
 from cardface.layout import PhotoSpec
 
 MM_PER_INCH = 25.4
@@ -67,7 +69,65 @@ def crop_image(image, geom: HeadGeometry, spec: PhotoSpec):
     return canvas.resize((out_w, out_h), Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
-def crop(path: Path, spec: PhotoSpec, *, preview: bool, allow_failing: bool, check: bool = True):
-    """Load, analyse, check and crop the holder's photo; :class:`PhotoRefused` with the reasons."""
-    raise PhotoRefused("cropping the holder's photo needs the photo package's face analysis, which is not "
-                       "available in this build", code="card.photo_unavailable")
+_cache: OrderedDict[tuple, Any] = OrderedDict()
+_CACHE_SIZE = 32
+
+
+def _verdict(path: Path, profile: str):
+    """``photo.check`` once per file version and profile (a holder's faces share it)."""
+    import photo
+
+    try:
+        st = path.stat()
+    except OSError:
+        raise PhotoRefused("the holder's photo file cannot be read", code="card.photo_unreadable") from None
+    key = (str(path), st.st_mtime_ns, st.st_size, profile)
+    hit = _cache.get(key)
+    if hit is not None:
+        _cache.move_to_end(key)
+        return hit
+    report = photo.check(path, profile)
+    _cache[key] = report
+    while len(_cache) > _CACHE_SIZE:
+        _cache.popitem(last=False)
+    return report
+
+
+def refusal(report) -> PhotoRefused:
+    """The refusal for a report that failed: every failed check with its message (ja / en)."""
+    failed = report.failed
+    problems = [FieldProblem(field="photo", code=c.id, message=c.message_en or c.id, message_ja=c.message)
+                for c in failed]
+    ids = ", ".join(c.id for c in failed)
+    return PhotoRefused(f"the holder's photo fails the photo checks ({report.profile}): {ids}",
+                        code="card.photo_refused", problems=problems)
+
+
+def geometry_of(report) -> HeadGeometry | None:
+    face = report.face
+    if not face:
+        return None
+    (el, er), chin, crown = face["eyes"], face["chin"], face["crown"]
+    return HeadGeometry(tuple(el), tuple(er), tuple(chin), tuple(crown))
+
+
+def crop(path: Path, spec: PhotoSpec, *, preview: bool, allow_failing: bool):
+    """Check and crop the holder's photo; :class:`PhotoRefused` with the reasons.
+
+    A photo that fails the checks is refused unless this is a preview and ``allow_failing``;
+    a photo without a detectable face is always refused (there is nothing to crop to).
+    """
+    from PIL import Image, ImageOps
+
+    report = _verdict(Path(path), spec.profile)
+    if report.error:
+        raise PhotoRefused(f"the holder's photo cannot be used: {report.error.get('message', '')}",
+                           code="card.photo_unreadable")
+    if not report.passed and not (preview and allow_failing):
+        raise refusal(report)
+    geom = geometry_of(report)
+    if geom is None:
+        raise PhotoRefused("no face was found in the holder's photo", code="card.photo_no_face")
+    with Image.open(path) as im:
+        im = ImageOps.exif_transpose(im)  # the landmarks are in upright (EXIF-oriented) pixels
+        return crop_image(im, geom, spec)

@@ -282,6 +282,7 @@ class PartResult:
     reason_en: str
     kanji: str | None = None
     confident: bool = True
+    note: str = ""  # how the kanji were aligned with the reading, when kanji were given
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -351,7 +352,7 @@ def romanize_name(
             results.append(PartResult(label, kana, spelled, "override", expected,
                                       f"指定された綴りをそのまま印字します（ヘボン式は {expected}）",
                                       f"printed as given (override); passport Hepburn would be {expected}",
-                                      kanji, part.confident))
+                                      kanji, part.confident, part.note))
         return RomanizedName(text, results, "override")
 
     if passport is not None:
@@ -359,15 +360,17 @@ def romanize_name(
         results = []
         for (label, kana, kanji, part), spelled in zip(decided, given, strict=True):
             status, ja, en = _check_part(part, spelled)
-            results.append(PartResult(label, kana, spelled, status, _spelled(part), ja, en, kanji, part.confident))
+            results.append(PartResult(label, kana, spelled, status, _spelled(part), ja, en, kanji, part.confident,
+                                      part.note))
         return RomanizedName(f"{given[0]} {given[1]}", results, "passport")
 
     results = []
     for label, kana, kanji, part in decided:
         expected = _spelled(part)
-        how_en = "from the reading" if part.basis == "kana" else f"from the reading and the kanji ({part.note})"
+        how_en = "from the reading" if part.basis == "kana" else "from the reading and the kanji"
+        how_en += f" ({part.note})" if part.note else ""
         how_ja = "読みから" if part.basis == "kana" else "読みと漢字から"
         results.append(PartResult(label, kana, expected, "hepburn", expected,
                                   f"{how_ja}ヘボン式で綴りました", f"passport Hepburn {how_en}", kanji,
-                                  part.confident))
+                                  part.confident, part.note))
     return RomanizedName(" ".join(r.spelling for r in results), results, "reading")

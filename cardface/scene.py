@@ -262,7 +262,7 @@ def _sample_mark(layout: Layout, fonts: FontSet) -> SampleMark:
 
 def build_scene(holder: Holder | dict, side: str = "front", layout: str | Layout = "next", *,
                 preview: bool = True, show_number: bool = False, allow_failing_photo: bool = False,
-                fonts: FontSet | None = None, photo_check: bool = True) -> Scene:
+                fonts: FontSet | None = None) -> Scene:
     """Resolve one card face. Raises the project's errors (GlyphError, FitError, PhotoRefused ...).
 
     ``preview`` (the default) adds the sample mark and masks the My Number unless
@@ -283,8 +283,7 @@ def build_scene(holder: Holder | dict, side: str = "front", layout: str | Layout
         if shape.layer == "under":
             els.extend(_shape_elements(shape))
     if spec.photo is not None:
-        els.extend(_photo_elements(holder, lay, spec, fonts, preview=preview,
-                                   allow_failing=allow_failing_photo, check=photo_check))
+        els.extend(_photo_elements(holder, lay, spec, fonts, preview=preview, allow_failing=allow_failing_photo))
     if spec.qr is not None:
         els.append(_qr(spec.qr, content.fill(spec.qr.data, vals)))
     if spec.chip is not None and spec.chip.draw and preview:
@@ -317,7 +316,7 @@ def _field_runs(f: TextField, vals: dict[str, str], lay: Layout, fonts: FontSet)
 
 
 def _photo_elements(holder: Holder, lay: Layout, spec: SideSpec, fonts: FontSet, *, preview: bool,
-                    allow_failing: bool, check: bool) -> list[Element]:
+                    allow_failing: bool) -> list[Element]:
     from cardface import portrait
 
     if holder.photo is None:
@@ -325,7 +324,7 @@ def _photo_elements(holder: Holder, lay: Layout, spec: SideSpec, fonts: FontSet,
             raise PhotoRefused("a production card needs the holder's photo; none is given",
                                code="card.photo_missing")
         return _empty_photo(lay, spec, fonts)
-    image = portrait.crop(holder.photo, spec.photo, preview=preview, allow_failing=allow_failing, check=check)
+    image = portrait.crop(holder.photo, spec.photo, preview=preview, allow_failing=allow_failing)
     out: list[Element] = [RectElement(spec.photo.box, spec.photo.background)]
     out.append(ImageElement(spec.photo.box, image))
     if spec.photo.stroke is not None and spec.photo.stroke_width_mm > 0:

@@ -136,8 +136,12 @@ def _trim(units: list[Unit]) -> list[Unit]:
     return units[i:j]
 
 
-def break_paragraph(units: list[Unit], max_em: float) -> list[list[Unit]] | None:
-    """Greedy line breaking at ``max_em``; None when a single token is wider than a line."""
+def break_paragraph(units: list[Unit], max_em: float, prefer_spaces: bool = True) -> list[list[Unit]] | None:
+    """Greedy line breaking at ``max_em``; None when a single token is wider than a line.
+
+    With ``prefer_spaces`` a line ends at its last space when that leaves it at least
+    ``PREFER_SPACE_BREAK`` full (an address breaks before the building name).
+    """
     lines: list[list[list[Unit]]] = [[]]
     width = 0.0
     for tok in _tokens(units):
@@ -155,7 +159,7 @@ def break_paragraph(units: list[Unit], max_em: float) -> list[list[Unit]] | None
         # prefer breaking at the last space when it leaves the line full enough
         carry: list[list[Unit]] = []
         spaces = [i for i, t in enumerate(cur) if t[0].text in SPACES]
-        if spaces:
+        if spaces and prefer_spaces:
             i = spaces[-1]
             head = sum(_width(t) for t in cur[:i])
             tail = cur[i + 1:]
@@ -170,6 +174,16 @@ def break_paragraph(units: list[Unit], max_em: float) -> list[list[Unit]] | None
         if flat:
             out.append(flat)
     return out
+
+
+def _wrap_all(paragraphs: list[list[Unit]], max_em: float, prefer_spaces: bool) -> list[list[Unit]] | None:
+    lines: list[list[Unit]] = []
+    for p in paragraphs:
+        broken = break_paragraph(p, max_em, prefer_spaces)
+        if broken is None:
+            return None
+        lines.extend(broken or [[]])
+    return lines
 
 
 def make_line(units: list[Unit]) -> Line:
@@ -221,17 +235,12 @@ def fit(text: str, *, chain: list[FontFace], field: str, width_mm: float, height
         for k in range(steps + 1):
             s = hi - k * SIZE_STEP
             s_mm = s * MM_PER_PT
-            lines: list[list[Unit]] = []
-            for p in paragraphs:
-                broken = break_paragraph(p, width_mm / s_mm)
-                if broken is None:
-                    lines = []
-                    break
-                lines.extend(broken)
-            if not lines or (max_lines is not None and len(lines) > max_lines):
-                continue
-            if block_height_mm(s_mm, len(lines), line_spacing) <= height_mm + 1e-9:
-                return Fitted(s, tuple(make_line(u) for u in lines), True)
+            for prefer_spaces in (True, False):
+                lines = _wrap_all(paragraphs, width_mm / s_mm, prefer_spaces)
+                if lines is None or (max_lines is not None and len(lines) > max_lines):
+                    continue
+                if block_height_mm(s_mm, len(lines), line_spacing) <= height_mm + 1e-9:
+                    return Fitted(s, tuple(make_line(u) for u in lines), True)
     how = "wrapped" if wrap else "on one line"
     raise FitError(f"{field}: the text does not fit its box ({width_mm:g} x {height_mm:g} mm) even at "
                    f"{lo:g} pt {how}", code="text.overflow",

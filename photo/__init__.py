@@ -1,0 +1,96 @@
+"""photo: is this face photo fit for a My Number card application, requirement by requirement?
+
+    >>> import photo
+    >>> report = photo.check("me.jpg")                  # profile "mynumber-online"
+    >>> report.passed, [c.id for c in report.failed]
+    >>> photo.check(data_bytes, profile="mynumber-next").to_dict()
+
+Public API: :func:`check`, :func:`load`, :func:`face_geometry`, :func:`fix`, :func:`warm_up`,
+:func:`profiles`, and the types ``PhotoReport``, ``CheckResult``, ``FaceGeometry``,
+``Decoded``, ``Profile``. Importing ``photo`` is cheap: numpy, OpenCV and mediapipe are
+imported on first use, and the models load once per process.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from photo.errors import InputError, PhotoError, ProfileError
+
+if TYPE_CHECKING:
+    from photo.face import FaceGeometry
+    from photo.fix import FixResult
+    from photo.load import Decoded
+    from photo.report import PhotoReport
+
+__all__ = [
+    "InputError", "PhotoError", "ProfileError", "check", "face_geometry", "fix", "load", "profiles", "warm_up",
+]
+
+
+def check(source: Any, profile: Any = "mynumber-online", *, file: str | None = None) -> PhotoReport:
+    """Check one photo against a profile; never raises for bad input (the report carries ``error``).
+
+    ``source``: a path, bytes, a PIL image or an RGB uint8 numpy array. ``profile``: a
+    profile name, a path to a profile TOML file or a :class:`photo.profile.Profile`
+    (an unknown or invalid profile raises :class:`ProfileError`).
+    """
+    from photo.checker import check as _check
+
+    return _check(source, profile, file=file)
+
+
+def load(source: Any, **kw: Any) -> Decoded:
+    """Decode for checking; raises :class:`InputError` subclasses with stable codes."""
+    from photo.load import load as _load
+
+    return _load(source, **kw)
+
+
+def face_geometry(source: Any) -> FaceGeometry | None:
+    """Eyes, chin, crown, face box and roll of the main face, in the ORIGINAL image's pixels
+    (after EXIF orientation); None when no face is found. Raises :class:`InputError` for bad input."""
+    from photo.face import face_geometry as _fg
+
+    return _fg(source)
+
+
+def fix(source: Any, profile: Any = "mynumber-online", **kw: Any) -> FixResult:
+    """A corrected JPEG when only fixable checks fail (orientation, crop, size, format, metadata)."""
+    from photo.fix import fix as _fix
+
+    return _fix(source, profile, **kw)
+
+
+def warm_up() -> float:
+    """Load every model now (in a worker process before the first photo); returns seconds spent."""
+    from photo.models import warm_up as _w
+
+    return _w()
+
+
+def profiles() -> dict:
+    """Available profile names -> their files (built-in and from ``$MYNACARD_PHOTO_PROFILES``)."""
+    from photo.profile import available
+
+    return available()
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("PhotoReport", "CheckResult"):
+        from photo import report
+
+        return getattr(report, name)
+    if name == "FaceGeometry":
+        from photo.face import FaceGeometry
+
+        return FaceGeometry
+    if name == "Decoded":
+        from photo.load import Decoded
+
+        return Decoded
+    if name == "Profile":
+        from photo.profile import Profile
+
+        return Profile
+    raise AttributeError(f"module 'photo' has no attribute {name!r}")

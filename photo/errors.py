@@ -1,4 +1,21 @@
-"""The photo exception family. Every input that cannot be checked gets a stable ``code``."""
+"""The photo exception family. Every input that cannot be checked gets a stable ``code``.
+
+Codes (stable; the service maps them to HTTP statuses in ``mynacard.errors``):
+
+=========================  ===========================================================
+``input.empty``            zero bytes
+``input.not_image``        not a picture at all (text, random bytes, a PDF ...)
+``input.unsupported_format``  a picture in a format mynacard does not decode
+``input.heic``             HEIC/HEIF from a phone: send JPEG instead
+``input.animated``         an animation (GIF, APNG, WebP with several frames)
+``input.truncated``        the file ends before the picture does
+``input.corrupt``          the picture's data is damaged
+``input.too_many_pixels``  width x height above the decoder's limit (refused before decoding)
+``input.file_too_large``   more bytes than the loader accepts
+``input.unreadable``       the file cannot be opened (missing, a folder, no permission)
+``profile.invalid``        a profile that does not exist or whose file is invalid
+=========================  ===========================================================
+"""
 
 from __future__ import annotations
 
@@ -22,6 +39,42 @@ class InputError(PhotoError):
     """Input that cannot be decoded or is refused before decoding (bombs, unsupported formats)."""
 
     code = "input.unreadable"
+
+
+class EmptyInput(InputError):
+    code = "input.empty"
+
+
+class NotAnImage(InputError):
+    code = "input.not_image"
+
+
+class UnsupportedFormat(InputError):
+    code = "input.unsupported_format"
+
+
+class HeicInput(UnsupportedFormat):
+    code = "input.heic"
+
+
+class AnimatedInput(UnsupportedFormat):
+    code = "input.animated"
+
+
+class TruncatedInput(InputError):
+    code = "input.truncated"
+
+
+class CorruptInput(InputError):
+    code = "input.corrupt"
+
+
+class TooManyPixels(InputError):
+    code = "input.too_many_pixels"
+
+
+class FileTooLarge(InputError):
+    code = "input.file_too_large"
 
 
 class ProfileError(PhotoError):

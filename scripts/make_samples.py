@@ -28,7 +28,7 @@ PEOPLE = [
     ("おお/おう, passport OH", "大野", "太郎", "オオノ", "タロウ",
      {"passport_romaji": "OHNO TARO", "sex": "male", "birth_date": "1985-06-14"}),
     ("うう (ゆう), おう", "佐藤", "優子", "サトウ", "ユウコ", {"sex": "female", "birth_date": "1992-11-03"}),
-    ("final おお written OO", "瀬尾", "健一", "セオオ", "ケンイチ", {"sex": "male", "birth_date": "1978-02-20"}),
+    ("final おお written OO", "瀬尾", "健一", "セノオ", "ケンイチ", {"sex": "male", "birth_date": "1978-02-20"}),
     ("final おう dropped; no apostrophe before a vowel", "伊藤", "純一", "イトウ", "ジュンイチ",
      {"sex": "male", "birth_date": "1969-09-09"}),
     ("ん before B; no apostrophe before Y", "難波", "慎也", "ナンバ", "シンヤ",
@@ -53,7 +53,7 @@ PEOPLE = [
     ("very long address", "服部", "一色", "ハットリ", "イッシキ",
      {"sex": "male", "birth_date": "1971-12-12",
       "address": "北海道札幌市中央区北一条西二十一丁目三番地四十五 札幌見本中央ビルディング第二別館北棟十五階"
-                 "千五百十一号室 見本商事株式会社社員寮気付"}),
+                 "千五百十一号室 見本商事株式会社北海道支社独身寮西棟気付 見本不動産管理組合理事長 見本花子様方"}),
     ("under 18 at issue (5-year card)", "中村", "陽翔", "ナカムラ", "ハルト",
      {"sex": "male", "birth_date": "2015-08-08"}),
     ("passport OH for おう; 29 February birthday", "加藤", "洋平", "カトウ", "ヨウヘイ",

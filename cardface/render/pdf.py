@@ -18,6 +18,7 @@ from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFInfo, PDFString
 from reportlab.pdfgen.canvas import Canvas
 
 from cardface.errors import CardfaceError
+from cardface.fonts import default_fonts
 from cardface.render.pdffonts import pdf_font
 from cardface.scene import (
     CircleElement,
@@ -248,7 +249,7 @@ def to_pdf(scene: Scene, *, bleed_mm: float = 0.0, crop_marks: bool = False) -> 
     W, H = scene.width_mm + 2 * margin, scene.height_mm + 2 * margin
     buf = io.BytesIO()
     with _lock:
-        c = new_canvas(buf, (W * mm, H * mm), scene.title)
+        c = new_canvas(buf, (W * mm, H * mm), scene.title, [scene])
         if margin > 0:
             c.setTrimBox((margin * mm, margin * mm, (W - margin) * mm, (H - margin) * mm))
             c.setBleedBox(((margin - bleed_mm) * mm, (margin - bleed_mm) * mm,
@@ -262,8 +263,14 @@ def to_pdf(scene: Scene, *, bleed_mm: float = 0.0, crop_marks: bool = False) -> 
     return buf.getvalue()
 
 
-def new_canvas(buf, pagesize, title: str) -> Canvas:
-    c = Canvas(buf, pagesize=pagesize, invariant=1, pageCompression=1)
+def new_canvas(buf, pagesize, title: str, scenes=()) -> Canvas:
+    """A canvas whose document information is the title only and whose initial font is embedded.
+
+    (reportlab otherwise starts every page with a non-embedded Helvetica.)
+    """
+    runs = [r for s in scenes for r in s.runs()]
+    face = runs[0].font if runs else default_fonts().face("gothic")
+    c = Canvas(buf, pagesize=pagesize, invariant=1, pageCompression=1, initialFontName=pdf_font(face).fontName)
     c._doc.info = TitleOnlyInfo()
     c.setTitle(title)
     return c

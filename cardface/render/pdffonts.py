@@ -54,12 +54,38 @@ def to_unicode_cmap(fontname: str, subset: list[int], actual: dict[int, str]) ->
     return "\n".join(lines)
 
 
+class _BytesView:
+    """Slices of a memoryview returned as bytes (what reportlab's subsetter expects)."""
+
+    def __init__(self, view: memoryview):
+        self._view = view
+
+    def __getitem__(self, s):
+        return self._view[s].tobytes()
+
+    def __len__(self) -> int:
+        return len(self._view)
+
+
 class CardTTFont(TTFont):
     """A reportlab TrueType font with IVS aliases and a text layer correct in every plane."""
 
     def __init__(self, name: str, face: FontFace):
         super().__init__(name, str(face.path))
         self.card_face = face
+        # reportlab copies the whole glyf table (45 MB for IPAmj) for every subset it makes;
+        # hand it a zero-copy view that yields bytes per glyph instead
+        ttf = self.face
+        whole = memoryview(ttf._ttf_data)
+        plain = ttf.get_table
+
+        def get_table(tag):
+            if tag == "glyf":
+                pos, length = ttf.get_table_pos(tag)
+                return _BytesView(whole[pos:pos + length])
+            return plain(tag)
+
+        ttf.get_table = get_table
         self._aliases: dict[str, str] = {}  # cluster -> alias character
         self.actual_text: dict[int, str] = {}  # alias code point -> the original sequence
 

@@ -36,13 +36,20 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More log output on stderr (-v, -vv)."),
 ) -> None:
     """mynacard: holder data, passport Hepburn, photo checks, card faces."""
+    from mynacard import logs
+
+    logs.configure(verbose)
 
 
 # Each module adds its commands to ``app``; keep this list in help order.
-from mynacard.cli import number as _number  # noqa: E402,F401
+from mynacard.cli import card as _card  # noqa: E402,F401
 from mynacard.cli import holders as _holders  # noqa: E402,F401
+from mynacard.cli import number as _number  # noqa: E402,F401
+from mynacard.cli import photo as _photo  # noqa: E402,F401
+from mynacard.cli import romaji as _romaji  # noqa: E402,F401
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -50,14 +57,14 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, prog_name="mynacard")
     except USER_ERRORS as err:
-        print(f"mynacard: {err.code}: {err}", file=sys.stderr)
+        print(f"mynacard: {err.code}: {err}", file=sys.stderr, flush=True)
         sys.exit(exit_status(err))
     except KeyboardInterrupt:
-        print("mynacard: interrupted", file=sys.stderr)
+        print("mynacard: interrupted", file=sys.stderr, flush=True)
         sys.exit(130)
     except Exception as err:  # a bug: one line unless debugging
         if os.environ.get("MYNACARD_DEBUG"):
             raise
         print(f"mynacard: internal error ({type(err).__name__}); rerun with MYNACARD_DEBUG=1 and report it",
-              file=sys.stderr)
+              file=sys.stderr, flush=True)
         sys.exit(EXIT_INTERNAL)

@@ -1,0 +1,126 @@
+"""``mynacard card render|lint``: card faces from holder data, and layout checks.
+
+Other modules add commands to the same group: ``from mynacard.cli.card import card_app``.
+Output files are named by record number, layout and side, never by the holder's name.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from mynacard.cli import app
+
+card_app = typer.Typer(help="Card faces: render previews and print proofs (PNG, PDF), check layouts.",
+                       no_args_is_help=True)
+app.add_typer(card_app, name="card")
+
+
+def _split(value: str, allowed: tuple[str, ...], what: str) -> list[str]:
+    items = [v.strip().lower() for v in value.split(",") if v.strip()]
+    bad = [v for v in items if v not in allowed]
+    if bad or not items:
+        raise typer.BadParameter(f"{what}: use {', '.join(allowed)} (comma-separated), not {value!r}")
+    return list(dict.fromkeys(items))
+
+
+@card_app.command("render")
+def render_cmd(
+    holders: Path = typer.Argument(..., help="Holders file (.json list or .csv with a header row)."),
+    out: Path = typer.Option(..., "-o", "--out", help="Output directory (created when missing)."),
+    layout: str = typer.Option("next", "--layout", "-l", help="current, next, or the path of a layout .toml."),
+    side: str = typer.Option("front,back", "--side", help="front, back or front,back."),
+    fmt: str = typer.Option("png,pdf", "--format", "-f", help="png, pdf or png,pdf."),
+    dpi: float = typer.Option(300, "--dpi", help="PNG resolution in dots per inch."),
+    production: bool = typer.Option(False, "--production",
+                                    help="Production faces: no 見本 SAMPLE mark, number shown, photo required."),
+    show_number: bool = typer.Option(False, "--show-number", help="Previews: print the real My Number."),
+    sheet: bool = typer.Option(False, "--sheet", help="Also write an A4 proof sheet PDF of every holder."),
+    sheet_only: bool = typer.Option(False, "--sheet-only", help="Write only the A4 proof sheet."),
+    allow_failing_photo: bool = typer.Option(False, "--allow-failing-photo",
+                                             help="Previews: use a photo even when it fails the photo checks."),
+    bleed: float = typer.Option(0.0, "--bleed", help="PDF: bleed in mm on every side."),
+    crop_marks: bool = typer.Option(False, "--crop-marks", help="PDF: crop marks outside the bleed."),
+) -> None:
+    """Render card faces for every holder into OUT.
+
+    Files: OUT/<layout>-<record>-<side>.<png|pdf> (record numbers from 001) and, with
+    --sheet, OUT/<layout>-sheet.pdf. Exit 0 when every face rendered, 1 when some failed
+    (each failure listed with its record, field and code), 2 when the input is unusable.
+    """
+    from cardface.errors import CardfaceError
+    from cardface.holder import load_holders
+    from cardface.layout import load_layout
+    from cardface.render import render
+    from cardface.render.sheet import render_sheet
+
+    sides = _split(side, ("front", "back"), "--side")
+    formats = _split(fmt, ("png", "pdf"), "--format")
+    if production and allow_failing_photo:
+        raise typer.BadParameter("--allow-failing-photo is for previews only, not with --production")
+    lay = load_layout(layout)
+    people = load_holders(holders)
+    out.mkdir(parents=True, exist_ok=True)
+    preview = not production
+    written, failed = 0, 0
+    if not sheet_only:
+        for i, h in enumerate(people, 1):
+            for s in sides:
+                for f in formats:
+                    try:
+                        data = render(h, s, lay, f, dpi=dpi, preview=preview, show_number=show_number,
+                                      allow_failing_photo=allow_failing_photo, bleed_mm=bleed, crop_marks=crop_marks)
+                    except CardfaceError as err:
+                        failed += 1
+                        _report_failure(i, s, f, err)
+                        continue
+                    (out / f"{lay.name}-{i:03d}-{s}.{f}").write_bytes(data)
+                    written += 1
+    if sheet or sheet_only:
+        try:
+            data = render_sheet(people, lay, sides, preview=preview, show_number=show_number,
+                                allow_failing_photo=allow_failing_photo)
+        except CardfaceError as err:
+            failed += 1
+            _report_failure(None, ",".join(sides), "sheet", err)
+        else:
+            (out / f"{lay.name}-sheet.pdf").write_bytes(data)
+            written += 1
+    mode = "production" if production else ("preview, 見本 SAMPLE mark" + ("" if show_number else ", number masked"))
+    typer.echo(f"{written} file(s) for {len(people)} holder(s) in {out} (layout {lay.name}, {mode})"
+               + (f"; {failed} failed" if failed else ""))
+    if failed:
+        raise typer.Exit(1)
+
+
+def _report_failure(record: int | None, side: str, fmt: str, err) -> None:
+    where = f"record {record} " if record is not None else ""
+    typer.echo(f"{where}{side} {fmt}: {err.code}: {err.message}", err=True)
+    for p in err.problems:
+        typer.echo(f"  {p.field}: {p.message} [{p.code}]", err=True)
+
+
+@card_app.command("lint")
+def lint_cmd(
+    layout: str = typer.Argument(..., help="current, next, or the path of a layout .toml."),
+    as_json: bool = typer.Option(False, "--json", help="Findings as a JSON list."),
+) -> None:
+    """Check a layout: safe area, overlaps, text under the minimum size, chip contacts, quiet zones.
+
+    Exit 0 when the layout is clean, 1 with the list of findings, 2 when it cannot be loaded.
+    """
+    from cardface.layout import load_layout
+    from cardface.lint import lint_layout
+
+    lay = load_layout(layout)
+    findings = lint_layout(lay)
+    if as_json:
+        typer.echo(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=1))
+    else:
+        for f in findings:
+            typer.echo(f"{layout}: {f}")
+        typer.echo(f"{layout}: {len(findings)} finding(s)" if findings else f"{layout}: ok")
+    if findings:
+        raise typer.Exit(1)

@@ -1,0 +1,104 @@
+"""``mynacard photo check FILE...``: a verdict per photo, requirement by requirement.
+
+Exit status: 0 when every photo passes, 1 when any check fails, 2 when any file could not
+be checked (and for a bad profile). ``photo batch`` (folders, CSV, a worker pool) is a
+separate module registered on the same ``photo`` group.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from mynacard.cli import app
+
+photo_app = typer.Typer(help="Application photo checks (ICAO / J-LIS rules) and fixes.", no_args_is_help=True)
+app.add_typer(photo_app, name="photo")
+
+
+def _unique(path: Path, used: set[Path]) -> Path:
+    out, i = path, 2
+    while out in used:
+        out = path.with_name(f"{path.stem}-{i}{path.suffix}")
+        i += 1
+    used.add(out)
+    return out
+
+
+def _table(rep, lang: str) -> str:
+    lines = [f"{rep.file or '-'}: {'PASS' if rep.passed else 'FAIL'}  (profile {rep.profile})"]
+    if rep.error:
+        lines.append(f"  error {rep.error['code']}: {rep.error['message']}")
+        return "\n".join(lines)
+    for c in rep.checks:
+        mark = "ok  " if c.passed else ("--  " if not c.evaluated else "FAIL")
+        value = json.dumps(c.to_dict()["value"], ensure_ascii=False)
+        if len(value) > 44:
+            value = value[:41] + "..."
+        msg = "" if c.passed else (c.message if lang == "ja" else c.message_en)
+        fix = " [fixable]" if c.fixable else ""
+        lines.append(f"  {mark} {c.id:<22} {value:<44} {msg}{fix}".rstrip())
+    if rep.fixable:
+        lines.append("  every failure is fixable: rerun with --fix DIR for a corrected copy")
+    return "\n".join(lines)
+
+
+@photo_app.command("check")
+def check(
+    files: list[Path] = typer.Argument(..., help="Photos to check (JPEG, PNG ...)."),
+    profile: str = typer.Option("mynumber-online", "--profile", "-p",
+                                help="Profile name (mynumber-online, mynumber-next, passport-jp, icao) or a .toml file."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per photo per line."),
+    annotate: Path | None = typer.Option(None, "--annotate", help="Write an annotated PNG per photo into DIR."),
+    fix: Path | None = typer.Option(None, "--fix", help="Write a corrected JPEG into DIR when only fixable checks fail."),
+    lang: str = typer.Option("en", "--lang", help="Message language of the table: en or ja."),
+) -> None:
+    """Check each photo against a profile; exit 0 if all pass, 1 if any fails, 2 if any cannot be checked."""
+    from photo import profile as profile_mod
+    from photo.checker import analyse_and_check
+
+    prof = profile_mod.get(profile)  # ProfileError -> one line, exit 2
+    used_a: set[Path] = set()
+    used_f: set[Path] = set()
+    status = 0
+    for f in files:
+        analysis, rep = analyse_and_check(f, prof)
+        extra: dict = {}
+        if annotate is not None and analysis is not None:
+            from photo.annotate import draw
+
+            annotate.mkdir(parents=True, exist_ok=True)
+            out = _unique(annotate / f"{f.stem}.png", used_a)
+            draw(analysis, rep, prof).save(out)
+            extra["annotated"] = str(out)
+        if fix is not None and rep.error is None and not rep.passed:
+            from photo.fix import fix as do_fix
+
+            res = do_fix(f, prof)
+            if res.fixed and res.data:
+                fix.mkdir(parents=True, exist_ok=True)
+                out = _unique(fix / f"{f.stem}.jpg", used_f)
+                out.write_bytes(res.data)
+                rep.fixed = {"path": str(out), **res.to_dict()}
+            else:
+                rep.fixed = res.to_dict()
+        if as_json:
+            d = rep.to_dict()
+            d.update(extra)
+            typer.echo(json.dumps(d, ensure_ascii=False))
+        else:
+            typer.echo(_table(rep, lang))
+            if rep.fixed:
+                if rep.fixed.get("fixed"):
+                    typer.echo(f"  fixed -> {rep.fixed['path']}: " + "; ".join(rep.fixed["actions"]))
+                else:
+                    typer.echo(f"  not fixed: {rep.fixed['reason']}")
+            if "annotated" in extra:
+                typer.echo(f"  annotated -> {extra['annotated']}")
+        if rep.error is not None:
+            status = 2
+        elif not rep.passed and status == 0:
+            status = 1
+    raise typer.Exit(status)

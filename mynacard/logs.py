@@ -1,0 +1,51 @@
+"""Logging for the CLI and the service: stderr, optionally a file, and a redaction filter.
+
+Library code logs only counts, codes, timings and file names — never a name, reading,
+address or My Number. As a second line of defence every record passes through
+:class:`RedactNumbers`, which replaces anything shaped like a My Number (12 digits, possibly
+grouped 4-4-4 with spaces or hyphens) before it is written.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+
+_NUMBER = re.compile(r"(?<!\d)\d{4}[ \-\u3000]?\d{4}[ \-\u3000]?\d{4}(?!\d)")
+_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class RedactNumbers(logging.Filter):
+    """Replace 12-digit sequences in a record's final message with ``[number redacted]``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = _NUMBER.sub("[number redacted]", message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+def configure(verbosity: int = 0) -> None:
+    """Log to stderr (WARNING; INFO with -v; DEBUG with -vv) and to ``$MYNACARD_LOG_FILE`` (DEBUG)."""
+    root = logging.getLogger()
+    for h in list(root.handlers):
+        if getattr(h, "_mynacard", False):
+            root.removeHandler(h)
+    level = logging.WARNING if verbosity <= 0 else logging.INFO if verbosity == 1 else logging.DEBUG
+    handlers: list[logging.Handler] = []
+    stderr = logging.StreamHandler()
+    stderr.setLevel(level)
+    handlers.append(stderr)
+    path = os.environ.get("MYNACARD_LOG_FILE")
+    if path:
+        handlers.append(logging.FileHandler(path, encoding="utf-8"))
+    for h in handlers:
+        h._mynacard = True  # type: ignore[attr-defined]
+        h.setFormatter(logging.Formatter(_FORMAT))
+        h.addFilter(RedactNumbers())
+        root.addHandler(h)
+    root.setLevel(logging.DEBUG if path else level)
+    for noisy in ("PIL", "matplotlib", "fontTools", "asyncio", "distributed", "urllib3"):
+        logging.getLogger(noisy).setLevel(max(logging.INFO, level))

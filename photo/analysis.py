@@ -1,0 +1,348 @@
+"""Decoded -> :class:`FaceAnalysis`: everything expensive, computed once per photo.
+
+Faces (full-range detector), 478 landmarks (face mesh with iris refinement, run on a crop
+around the largest face), head pose (the mesh fitted in 3D to a frontal template), the
+person mask (selfie segmentation) and the regions the checks read (face, cheeks, eyes,
+mouth, background, the band around the head). Properties are computed on first use and
+cached, so a check never re-runs a model or re-decodes the image.
+
+Coordinates are working-image pixels (``decoded.rgb``); divide by ``decoded.scale`` for the
+original image (after EXIF orientation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+
+import numpy as np
+
+from photo import models
+from photo.load import Decoded
+
+# mediapipe face-mesh indices (image left = the subject's right)
+EYE_R = {"outer": 33, "inner": 133, "upper": (160, 159, 158), "lower": (144, 145, 153), "iris": 468,
+         "contour": (33, 246, 161, 160, 159, 158, 157, 173, 133, 155, 154, 153, 145, 144, 163, 7)}
+EYE_L = {"outer": 263, "inner": 362, "upper": (387, 386, 385), "lower": (373, 374, 380), "iris": 473,
+         "contour": (263, 466, 388, 387, 386, 385, 384, 398, 362, 382, 381, 380, 374, 373, 390, 249)}
+LIPS_INNER = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95)
+LIPS_OUTER = (61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146)
+LIP_GAPS = ((82, 87), (13, 14), (312, 317))
+MOUTH_CORNERS = (61, 291)
+FACE_OVAL = (10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152,
+             148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109)
+CHEEK_R = (117, 118, 101, 36, 205, 187, 123, 116)
+CHEEK_L = (346, 347, 330, 266, 425, 411, 352, 345)
+BROW_R = (70, 63, 105, 66, 107)
+BROW_L = (300, 293, 334, 296, 336)
+CHIN, FOREHEAD, NOSE_TIP = 152, 10, 1
+# Points that move little with expression (no lips, no eyelids, no jaw tip): used for the pose fit.
+_MOVING = set(LIPS_INNER) | set(LIPS_OUTER) | set(EYE_R["contour"]) | set(EYE_L["contour"])
+
+SEG_PX = 512  # long side of the image the person mask and background measures use
+
+
+def _template():
+    with resources.files("photo").joinpath("data/face_template.npz").open("rb") as f:
+        d = np.load(f)
+        return d["template"].astype(np.float64), d["pairs"].astype(np.int64)
+
+
+_TEMPLATE: tuple[np.ndarray, np.ndarray] | None = None
+_STABLE = np.array([i for i in range(468) if i not in _MOVING])
+
+
+def template() -> tuple[np.ndarray, np.ndarray]:
+    global _TEMPLATE
+    if _TEMPLATE is None:
+        _TEMPLATE = _template()
+    return _TEMPLATE
+
+
+@dataclass(frozen=True)
+class Pose:
+    """Head pose in degrees, from the 3D mesh fitted to the frontal template.
+
+    yaw > 0: the nose points to the image's left; pitch: see ``fit_pose``; roll > 0: the eye
+    line runs down towards the image's right."""
+
+    yaw_deg: float
+    pitch_deg: float
+    roll_deg: float
+
+
+def fit_pose(landmarks: np.ndarray) -> tuple[Pose, np.ndarray, float]:
+    """Fit the frontal template to 3D landmarks (Kabsch with scale); returns pose, rotation, scale."""
+    tmpl, _ = template()
+    src = tmpl[_STABLE]
+    dst = landmarks[_STABLE, :3]
+    src_c = src - src.mean(axis=0)
+    dst_c = dst - dst.mean(axis=0)
+    u, s, vt = np.linalg.svd(src_c.T @ dst_c)
+    d = np.sign(np.linalg.det(vt.T @ u.T))
+    corr = np.diag([1.0, 1.0, d])
+    rot = vt.T @ corr @ u.T  # dst ~ scale * rot @ src
+    scale = float((s * np.diag(corr)).sum() / (src_c**2).sum())
+    yaw = float(np.degrees(-np.arcsin(np.clip(rot[2, 0], -1, 1))))
+    pitch = float(np.degrees(np.arctan2(rot[2, 1], rot[2, 2])))
+    roll = float(np.degrees(np.arctan2(rot[1, 0], rot[0, 0])))
+    return Pose(yaw_deg=yaw, pitch_deg=pitch, roll_deg=roll), rot, scale
+
+
+def polygon_mask(shape: tuple[int, int], pts: np.ndarray) -> np.ndarray:
+    import cv2
+
+    m = np.zeros(shape, np.uint8)
+    cv2.fillPoly(m, [np.round(pts[:, :2]).astype(np.int32)], 1)
+    return m.astype(bool)
+
+
+def _iou(a, b) -> float:
+    x0, y0 = max(a[0], b[0]), max(a[1], b[1])
+    x1, y1 = min(a[2], b[2]), min(a[3], b[3])
+    inter = max(0.0, x1 - x0) * max(0.0, y1 - y0)
+    ua = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / ua if ua > 0 else 0.0
+
+
+class FaceAnalysis:
+    """One photo, analysed once. Checks read these properties; none of them mutates anything."""
+
+    def __init__(self, decoded: Decoded):
+        self.decoded = decoded
+        self.rgb = decoded.rgb
+        self.h, self.w = self.rgb.shape[:2]
+
+    # ---------------------------------------------------------------- pixels
+    @cached_property
+    def grey(self) -> np.ndarray:
+        """Luma (BT.601) as float32 0-255."""
+        r, g, b = (self.rgb[:, :, i].astype(np.float32) for i in range(3))
+        return 0.299 * r + 0.587 * g + 0.114 * b
+
+    @cached_property
+    def lab(self) -> np.ndarray:
+        """CIELAB (L 0-100, a, b) as float32, from sRGB."""
+        import cv2
+
+        return cv2.cvtColor(self.rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+
+    # ---------------------------------------------------------------- faces
+    @cached_property
+    def detections(self) -> list[tuple[float, float, float, float, float]]:
+        """Distinct faces (score, x0, y0, x1, y1), largest first; duplicates merged."""
+        dets = sorted(models.detect_faces(self.rgb), key=lambda d: -(d[3] - d[1]) * (d[4] - d[2]))
+        kept: list[tuple[float, float, float, float, float]] = []
+        for d in dets:
+            if all(_iou(d[1:], k[1:]) < 0.3 for k in kept):
+                kept.append(d)
+        return kept
+
+    @cached_property
+    def landmarks(self) -> np.ndarray | None:
+        """478 x 3 landmarks (working px; z in px) of the main face, or None when no face is found."""
+        import cv2
+
+        crops = []
+        if self.detections:
+            _, x0, y0, x1, y1 = self.detections[0]
+            cx, cy, side = (x0 + x1) / 2, (y0 + y1) / 2, max(x1 - x0, y1 - y0) * 2.2
+            crops.append((max(0, int(cx - side / 2)), max(0, int(cy - side / 2)),
+                          min(self.w, int(cx + side / 2)), min(self.h, int(cy + side / 2))))
+        crops.append((0, 0, self.w, self.h))
+        for x0, y0, x1, y1 in crops:
+            crop = self.rgb[y0:y1, x0:x1]
+            f = min(1.0, 640 / max(crop.shape[:2]))
+            if f < 1.0:
+                crop = cv2.resize(crop, (round(crop.shape[1] * f), round(crop.shape[0] * f)),
+                                  interpolation=cv2.INTER_AREA)
+            lm = models.face_mesh(np.ascontiguousarray(crop))
+            if lm is not None:
+                lm = lm / f
+                lm[:, 0] += x0
+                lm[:, 1] += y0
+                return lm
+        return None
+
+    @property
+    def has_face(self) -> bool:
+        return self.landmarks is not None
+
+    @cached_property
+    def face_count(self) -> int:
+        n = len(self.detections)
+        return max(n, 1 if self.landmarks is not None else 0)
+
+    @cached_property
+    def pose_fit(self) -> tuple[Pose, np.ndarray, float]:
+        assert self.landmarks is not None
+        return fit_pose(self.landmarks)
+
+    @property
+    def pose(self) -> Pose:
+        return self.pose_fit[0]
+
+    def pt(self, i: int) -> np.ndarray:
+        assert self.landmarks is not None
+        return self.landmarks[i, :2]
+
+    def mean_pt(self, idx) -> np.ndarray:
+        assert self.landmarks is not None
+        return self.landmarks[list(idx), :2].mean(axis=0)
+
+    @cached_property
+    def eye_r(self) -> np.ndarray:
+        """Centre of the eye at the image's left (the subject's right): the iris centre."""
+        return self.pt(EYE_R["iris"])
+
+    @cached_property
+    def eye_l(self) -> np.ndarray:
+        return self.pt(EYE_L["iris"])
+
+    @cached_property
+    def eye_mid(self) -> np.ndarray:
+        return (self.eye_r + self.eye_l) / 2
+
+    @cached_property
+    def ied(self) -> float:
+        """Inter-eye distance in working px."""
+        return float(np.linalg.norm(self.eye_l - self.eye_r))
+
+    @cached_property
+    def chin(self) -> np.ndarray:
+        return self.pt(CHIN)
+
+    @cached_property
+    def eye_chin(self) -> float:
+        """Distance from the eyes' midpoint to the chin (OFIQ's normaliser for eye and mouth gaps)."""
+        return float(np.linalg.norm(self.chin - self.eye_mid))
+
+    @cached_property
+    def up(self) -> np.ndarray:
+        """Unit vector from chin towards the eyes (the face's 'up' in the image)."""
+        v = self.eye_mid - self.chin
+        return v / (np.linalg.norm(v) or 1.0)
+
+    @cached_property
+    def face_box(self) -> tuple[float, float, float, float]:
+        pts = self.landmarks[list(FACE_OVAL), :2]
+        return (float(pts[:, 0].min()), float(pts[:, 1].min()), float(pts[:, 0].max()), float(pts[:, 1].max()))
+
+    @cached_property
+    def face_mask(self) -> np.ndarray:
+        """Inside the face oval (the landmarks' outline), eyes, brows and mouth included."""
+        return polygon_mask((self.h, self.w), self.landmarks[list(FACE_OVAL)])
+
+    @cached_property
+    def skin_mask(self) -> np.ndarray:
+        """Face oval minus eyes, brows and mouth: the skin the lighting checks read."""
+        import cv2
+
+        m = self.face_mask.copy()
+        pad = max(2, int(self.ied * 0.08))
+        for idx in (EYE_R["contour"], EYE_L["contour"], LIPS_OUTER, (*BROW_R, 55, 65, 52, 53, 46),
+                    (*BROW_L, 285, 295, 282, 283, 276)):
+            pts = self.landmarks[list(idx), :2]
+            hole = polygon_mask((self.h, self.w), cv2.convexHull(pts.astype(np.float32)).reshape(-1, 2))
+            hole = cv2.dilate(hole.astype(np.uint8), np.ones((2 * pad + 1, 2 * pad + 1), np.uint8)) > 0
+            m &= ~hole
+        return m
+
+    def region(self, idx) -> np.ndarray:
+        import cv2
+
+        pts = self.landmarks[list(idx), :2].astype(np.float32)
+        return polygon_mask((self.h, self.w), cv2.convexHull(pts).reshape(-1, 2))
+
+    @cached_property
+    def cheek_masks(self) -> tuple[np.ndarray, np.ndarray]:
+        """(image-left cheek, image-right cheek) skin patches."""
+        return self.region(CHEEK_R) & self.skin_mask, self.region(CHEEK_L) & self.skin_mask
+
+    # ---------------------------------------------------------------- person / head
+    @cached_property
+    def small(self) -> tuple[np.ndarray, float]:
+        """(RGB at SEG_PX on the long side, factor small px per working px)."""
+        import cv2
+
+        f = min(1.0, SEG_PX / max(self.h, self.w))
+        if f >= 1.0:
+            return self.rgb, 1.0
+        return cv2.resize(self.rgb, (round(self.w * f), round(self.h * f)), interpolation=cv2.INTER_AREA), f
+
+    @cached_property
+    def person(self) -> np.ndarray:
+        """Person probability at the small scale (float32 0-1)."""
+        return models.person_mask(np.ascontiguousarray(self.small[0]))
+
+    @cached_property
+    def crown(self) -> np.ndarray:
+        """Estimated top of the head (hair included), working px.
+
+        The person mask's top edge in the band of columns over the face, searched between
+        the anthropometric estimate (0.94 eye-chin distances above the eyes) moved up by 20 %
+        and down by 15 % of the eye-chin distance, so a tall bun or a hat brim cannot run away with it.
+        Without a mask edge in that window the anthropometric estimate is used.
+        """
+        mid, up, d = self.eye_mid, self.up, self.eye_chin
+        skull = mid + up * d * 0.94  # FRL .tem: hair top 0.94 (0.81-1.09) eye-chin distances above the eyes
+        mask = self.person > 0.7
+        f = self.small[1]
+        x0, _, x1, _ = self.face_box
+        cols = slice(max(0, int((x0 + (x1 - x0) * 0.3) * f)), max(1, int((x0 + (x1 - x0) * 0.7) * f) + 1))
+        band = mask[:, cols]
+        lo = max(0, int((skull[1] - 0.2 * d) * f))
+        hi = min(mask.shape[0] - 1, int((skull[1] + 0.15 * d) * f))
+        if hi <= lo or band.size == 0:
+            return skull
+        rows = band[lo:hi + 1].mean(axis=1) > 0.5
+        if rows.any():
+            y = (lo + int(np.argmax(rows))) / f
+            if lo == 0 and rows[0]:
+                y = min(y, 0.0)  # the head runs off the top of the frame
+            # move along the face's up axis to that row
+            t = (mid[1] - y) / (-up[1]) if abs(up[1]) > 1e-6 else d
+            return mid + up * t
+        return skull
+
+    @cached_property
+    def head_box(self) -> tuple[float, float, float, float]:
+        """Box around the whole head: face oval sides, crown on top, chin at the bottom."""
+        x0, _, x1, _ = self.face_box
+        return (x0, float(min(self.crown[1], self.face_box[1])), x1, float(self.chin[1]))
+
+    @cached_property
+    def background(self) -> np.ndarray:
+        """Background pixels at the small scale: person probability < 0.2, eroded away from the person."""
+        import cv2
+
+        bg = (self.person < 0.2).astype(np.uint8)
+        k = max(3, int(min(bg.shape) * 0.02) | 1)
+        return cv2.erode(bg, np.ones((k, k), np.uint8)) > 0
+
+    @cached_property
+    def small_grey(self) -> np.ndarray:
+        s = self.small[0].astype(np.float32)
+        return 0.299 * s[:, :, 0] + 0.587 * s[:, :, 1] + 0.114 * s[:, :, 2]
+
+    def face_summary(self) -> dict | None:
+        """JSON-able face description in ORIGINAL pixel coordinates."""
+        if self.landmarks is None:
+            return None
+        k = 1.0 / self.decoded.scale
+        p = self.pose
+        x0, y0, x1, y1 = self.face_box
+        return {
+            "box": [round(v * k, 1) for v in (x0, y0, x1, y1)],
+            "eyes": [[round(float(v) * k, 1) for v in self.eye_r], [round(float(v) * k, 1) for v in self.eye_l]],
+            "chin": [round(float(v) * k, 1) for v in self.chin],
+            "crown": [round(float(v) * k, 1) for v in self.crown],
+            "inter_eye_px": round(self.ied * k, 1),
+            "yaw": round(p.yaw_deg, 1), "pitch": round(p.pitch_deg, 1), "roll": round(p.roll_deg, 1),
+            "count": self.face_count,
+        }
+
+
+def analyse(decoded: Decoded) -> FaceAnalysis:
+    return FaceAnalysis(decoded)

@@ -1,0 +1,87 @@
+"""Eyes: open, and visible (not hidden by dark lenses, glare, hair or frames).
+
+ICAO 9303 / ISO/IEC 19794-5: eyes open and clearly visible, no tinted lenses, no glare on
+glasses, no frames over the eyes, no hair across the eyes. J-LIS rejects sunglasses, frames
+over the eyes, very thick frames and glare. Eye openness follows OFIQ: the eyelid gap
+divided by the eye-midpoint-to-chin distance (closed ~0.02, open 0.06-0.09).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from photo.analysis import EYE_L, EYE_R
+from photo.checks import check
+from photo.report import result
+
+
+def eyelid_gap(a, eye: dict) -> float:
+    """Mean distance between the upper and lower eyelid points / eye-midpoint-to-chin distance."""
+    lm = a.landmarks
+    gaps = [np.linalg.norm(lm[u, :2] - lm[lo, :2]) for u, lo in zip(eye["upper"], eye["lower"], strict=True)]
+    return float(np.mean(gaps) / max(a.eye_chin, 1e-6))
+
+
+@check("eyes.open", limits={"min_ratio": "float"})
+def eyes_open(a, limits):
+    """Both eyes open: the smaller eyelid gap / eye-to-chin distance >= min_ratio (OFIQ measure)."""
+    r, left = eyelid_gap(a, EYE_R), eyelid_gap(a, EYE_L)
+    v = min(r, left)
+    res = result("eyes.open", v >= limits["min_ratio"], round(v, 4), limits["min_ratio"])
+    res.details = {"image_left_eye": round(r, 4), "image_right_eye": round(left, 4)}
+    return res
+
+
+def eye_stats(a, eye: dict) -> dict:
+    """Luminance statistics of one eye's region against the cheeks.
+
+    ``dark``: median luma of the eye region / median luma of the cheeks (dark lenses << 1);
+    ``contrast``: spread (90th - 10th percentile) of the eye region's luma / cheek luma (an
+    open eye shows white sclera against iris and lashes; a lens, a frame or hair flattens it);
+    ``glare``: share of the eye region at near-white (>= 250) (a catchlight is a few %, glare
+    on glasses covers much more).
+    """
+    import cv2
+
+    lm = a.landmarks
+    ctr = lm[list(eye["contour"]), :2]
+    centre = ctr.mean(axis=0)
+    # the eye opening, widened a little vertically so lenses/frames just around it count
+    pts = centre + (ctr - centre) * np.array([1.0, 1.6])
+    m = np.zeros((a.h, a.w), np.uint8)
+    cv2.fillPoly(m, [np.round(pts).astype(np.int32)], 1)
+    m = m.astype(bool)
+    g = a.grey[m]
+    cl, cr = a.cheek_masks
+    cheek = a.grey[cl | cr]
+    ref = float(np.median(cheek)) if cheek.size > 20 else float(np.median(a.grey[a.skin_mask]))
+    ref = max(ref, 1.0)
+    if g.size < 10:
+        return {"dark": 1.0, "contrast": 1.0, "glare": 0.0}
+    p10, p50, p90 = np.percentile(g, [10, 50, 90])
+    return {"dark": float(p50 / ref), "contrast": float((p90 - p10) / ref), "glare": float((g >= 250).mean())}
+
+
+@check("eyes.visible", limits={"min_dark_ratio": "float", "min_contrast": "float", "max_glare": "float"})
+def eyes_visible(a, limits):
+    """Eyes not hidden: eye-region luma / cheek luma >= min_dark_ratio (dark lenses), luma spread
+    in the eye region / cheek luma >= min_contrast (lenses, frames, hair flatten it), near-white
+    share <= max_glare (glare on glasses). ICAO 9303, J-LIS."""
+    s = [eye_stats(a, EYE_R), eye_stats(a, EYE_L)]
+    dark = min(x["dark"] for x in s)
+    contrast = min(x["contrast"] for x in s)
+    glare = max(x["glare"] for x in s)
+    if dark < limits["min_dark_ratio"]:
+        key = "dark"
+    elif glare > limits["max_glare"]:
+        key = "glare"
+    elif contrast < limits["min_contrast"]:
+        key = "hidden"
+    else:
+        key = "ok"
+    r = result("eyes.visible", key == "ok", {"dark": round(dark, 3), "contrast": round(contrast, 3),
+                                             "glare": round(glare, 3)},
+               {"min_dark_ratio": limits["min_dark_ratio"], "min_contrast": limits["min_contrast"],
+                "max_glare": limits["max_glare"]}, key)
+    r.details = {"image_left_eye": s[0], "image_right_eye": s[1]}
+    return r

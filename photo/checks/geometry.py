@@ -1,0 +1,85 @@
+"""Where the head sits in the frame, in millimetres of the printed photo.
+
+J-LIS (secondary sources): 45 x 35 mm photo, crown to chin 34 +/- 2 mm, 4 +/- 2 mm above
+the head. Japanese passport (MOFA): crown to chin 32-36 mm, 2-6 mm above the head, chin to
+bottom 5-9 mm, >= 2 mm beside the head. ICAO 9303: crown to chin 70-80 % of the height,
+face centred, eyes 50-70 % of the height above the bottom edge. Millimetres are image
+pixels x (print height in mm / image height in pixels). The crown is the top of the head
+with the hair, from the person mask above the face (see ``FaceAnalysis.crown``).
+"""
+
+from __future__ import annotations
+
+from photo.checks import check
+from photo.report import result
+
+
+def mm_per_px(a, limits) -> float:
+    return limits["print_height_mm"] / a.h
+
+
+_PRINT = {"print_height_mm": "float"}
+
+
+@check("geometry.head_size", limits={**_PRINT, "min_mm": "float", "max_mm": "float"}, fixable=True)
+def head_size(a, limits):
+    """Crown-to-chin height on the print within [min_mm, max_mm] (J-LIS 32-36 mm; ICAO 70-80 %)."""
+    k = mm_per_px(a, limits)
+    v = float(((a.chin - a.crown) ** 2).sum() ** 0.5) * k
+    lo, hi = limits["min_mm"], limits["max_mm"]
+    key = "ok" if lo <= v <= hi else ("small" if v < lo else "large")
+    r = result("geometry.head_size", key == "ok", round(v, 1), [lo, hi], key, mm=round(v, 1), lo=lo, hi=hi)
+    r.fixable = key == "small"  # cropping closer enlarges the head; a too-large head cannot be fixed
+    return r
+
+
+@check("geometry.centered", limits={**_PRINT, "max_offset_mm": "float"}, fixable=True)
+def centered(a, limits):
+    """The face's vertical axis within max_offset_mm of the photo's centre line (ICAO 9303: centred)."""
+    k = mm_per_px(a, limits)
+    x0, _, x1, _ = a.face_box
+    cx = (x0 + x1) / 2 * 0.5 + (a.eye_mid[0] + a.chin[0]) / 2 * 0.5
+    v = (cx - a.w / 2) * k
+    ok = abs(v) <= limits["max_offset_mm"]
+    r = result("geometry.centered", ok, round(v, 1), limits["max_offset_mm"],
+               "ok" if ok else ("right" if v > 0 else "left"), mm=round(abs(v), 1))
+    r.fixable = True
+    return r
+
+
+@check("geometry.eye_height", limits={**_PRINT, "min_mm": "float", "max_mm": "float"}, fixable=True)
+def eye_height(a, limits):
+    """Eye line height above the bottom edge within [min_mm, max_mm] (ICAO 9303: 50-70 % of the height)."""
+    k = mm_per_px(a, limits)
+    v = (a.h - a.eye_mid[1]) * k
+    lo, hi = limits["min_mm"], limits["max_mm"]
+    key = "ok" if lo <= v <= hi else ("low" if v < lo else "high")
+    r = result("geometry.eye_height", key == "ok", round(v, 1), [lo, hi], key, mm=round(v, 1))
+    r.fixable = True
+    return r
+
+
+@check("geometry.margins", limits={**_PRINT, "min_top_mm": "float", "max_top_mm": "float", "min_side_mm": "float",
+                                   "min_bottom_mm": "float"}, fixable=True)
+def margins(a, limits):
+    """The whole head inside the frame: space above the crown within [min_top_mm, max_top_mm]
+    (J-LIS 4 +/- 2 mm), >= min_side_mm beside the face (MOFA: 2 mm), >= min_bottom_mm below the chin."""
+    k = mm_per_px(a, limits)
+    x0, _, x1, _ = a.face_box
+    top = a.crown[1] * k
+    bottom = (a.h - a.chin[1]) * k
+    side = min(x0, a.w - x1) * k
+    key = "ok"
+    if top < limits["min_top_mm"]:
+        key = "top_cut" if a.crown[1] <= 0.5 else "top_small"
+    elif bottom < limits["min_bottom_mm"]:
+        key = "bottom"
+    elif side < limits["min_side_mm"]:
+        key = "side"
+    elif top > limits["max_top_mm"]:
+        key = "top_large"
+    v = {"top": round(top, 1), "bottom": round(bottom, 1), "side": round(side, 1)}
+    lim = {k2: limits[k2] for k2 in ("min_top_mm", "max_top_mm", "min_side_mm", "min_bottom_mm")}
+    r = result("geometry.margins", key == "ok", v, lim, key, top=v["top"], side=v["side"], bottom=v["bottom"])
+    r.fixable = key == "top_large"  # only cropping is possible: missing space cannot be invented
+    return r

@@ -1,0 +1,64 @@
+"""Light on the face: exposure and left/right uniformity.
+
+ICAO 9303 / ISO/IEC 19794-5: face evenly lit, no shadows across the face, no hot spots,
+neither under- nor over-exposed. OFIQ: under/over-exposure as the share of face pixels at
+luma 0-25 / 247-255; illumination uniformity from the left and right cheek regions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from photo.checks import check
+from photo.report import result
+
+
+@check("lighting.exposure", limits={"min_mean": "float", "max_mean": "float", "max_dark_share": "float",
+                                    "max_bright_share": "float"})
+def exposure(a, limits):
+    """Face skin luma mean within [min_mean, max_mean]; at most max_dark_share of the skin at
+    luma <= 25 and max_bright_share at >= 247 (OFIQ under/over-exposure)."""
+    g = a.grey[a.skin_mask]
+    if g.size < 50:
+        g = a.grey[a.face_mask]
+    mean = float(g.mean())
+    dark = float((g <= 25).mean())
+    bright = float((g >= 247).mean())
+    if mean < limits["min_mean"] or dark > limits["max_dark_share"]:
+        key = "dark"
+    elif mean > limits["max_mean"] or bright > limits["max_bright_share"]:
+        key = "bright"
+    else:
+        key = "ok"
+    return result("lighting.exposure", key == "ok", {"mean": round(mean, 1), "dark": round(dark, 4), "bright": round(bright, 4)},
+                  {k: limits[k] for k in ("min_mean", "max_mean", "max_dark_share", "max_bright_share")}, key)
+
+
+def halves(a) -> tuple[float, float]:
+    """Median skin luma of the image-left and image-right halves of the face (split on the face's axis)."""
+    ys, xs = np.nonzero(a.skin_mask)
+    if xs.size < 50:
+        return 1.0, 1.0
+    up = a.up
+    normal = np.array([-up[1], up[0]])  # perpendicular to the face axis, pointing image-right when upright
+    if normal[0] < 0:
+        normal = -normal
+    side = (xs - a.eye_mid[0]) * normal[0] + (ys - a.eye_mid[1]) * normal[1]
+    g = a.grey[ys, xs]
+    # leave out a strip along the nose, where the nose's own shading sits
+    strip = 0.12 * a.ied
+    left, right = g[side < -strip], g[side > strip]
+    if left.size < 20 or right.size < 20:
+        return 1.0, 1.0
+    return float(np.median(left)), float(np.median(right))
+
+
+@check("lighting.uniformity", limits={"min_ratio": "float"})
+def uniformity(a, limits):
+    """Left and right halves of the face equally lit: darker median / brighter median >= min_ratio
+    (ICAO 9303: no shadow across the face; OFIQ compares the two cheeks)."""
+    lft, rgt = halves(a)
+    v = min(lft, rgt) / max(lft, rgt, 1e-6)
+    ok = v >= limits["min_ratio"]
+    return result("lighting.uniformity", ok, round(v, 3), limits["min_ratio"],
+                  "ok" if ok else ("left_dark" if lft < rgt else "right_dark"))

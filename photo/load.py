@@ -1,0 +1,321 @@
+"""Input -> :class:`Decoded`: pixels for the analysis plus the original file's facts.
+
+``load(source)`` accepts a path, bytes, a PIL image or an RGB (or grey) numpy array and
+
+* refuses what cannot be checked with an :class:`~photo.errors.InputError` subclass whose
+  ``code`` is stable (empty, not an image, HEIC, animated, truncated, too many pixels ...);
+* reads the header first and refuses decompression bombs (width x height over
+  ``max_pixels``) *before* any pixel is decoded;
+* decodes big JPEGs in draft mode (DCT scaling by 1/2, 1/4 or 1/8) so the working image is
+  about ``work_px`` on its long side, and shrinks other big images to that size;
+* applies the EXIF orientation, so every coordinate is in the upright image;
+* keeps the original's facts (format, byte size, upright width/height, mode, ICC, EXIF
+  tags worth knowing) for the ``file.*`` and ``image.*`` checks.
+
+Nothing is ever written next to the input.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import types
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from photo.errors import (
+    AnimatedInput,
+    CorruptInput,
+    EmptyInput,
+    FileTooLarge,
+    HeicInput,
+    InputError,
+    NotAnImage,
+    TooManyPixels,
+    TruncatedInput,
+    UnsupportedFormat,
+)
+
+#: Formats that are decoded (others are refused with ``input.unsupported_format``).
+#: EPS/PDF/PSD and friends are never handed to a decoder.
+DECODED_FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "TIFF", "BMP", "GIF")
+#: The loader's safety limits (not compliance limits: those live in the profiles).
+MAX_PIXELS = 120_000_000
+MAX_FILE_BYTES = 64 * 1024 * 1024
+#: Long side of the working image the analysis runs on.
+WORK_PX = 1000
+
+_EXIF_ORIENTATION = 0x0112
+_EXIF_GPS_IFD = 0x8825
+_EXIF_SERIALS = (0xA431, 0xC62F, 0xA435)  # BodySerialNumber, CameraSerialNumber, LensSerialNumber
+_EXIF_IFD = 0x8769
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+@dataclass
+class Decoded:
+    """The working pixels and the facts of the original file.
+
+    ``rgb`` is upright (EXIF orientation applied), ``uint8`` H x W x 3. ``scale`` is working
+    pixels per original pixel (1.0, 0.5, 0.25 ...). ``block_px`` is the JPEG 8x8 block grid
+    period in working pixels (8 at full size, 4 at 1/2 draft ...) or ``None`` when the
+    working image was resampled and the grid is lost.
+    """
+
+    rgb: np.ndarray
+    scale: float
+    width: int  # original, upright
+    height: int
+    format: str | None  # "JPEG", "PNG" ... None for arrays
+    byte_size: int | None
+    mode: str  # original mode: "RGB", "L", "CMYK", "P", "RGBA" ...
+    has_icc: bool = False
+    exif_orientation: int = 1
+    has_gps: bool = False
+    has_serials: bool = False
+    jpeg_quality: float | None = None  # estimated from the luminance quantisation table
+    block_px: int | None = None
+    filename: str | None = None
+    raw: bytes | None = field(default=None, repr=False)  # original bytes (for fix), when given
+
+    @property
+    def is_cmyk(self) -> bool:
+        return self.mode == "CMYK"
+
+    @property
+    def is_grey_mode(self) -> bool:
+        return self.mode in ("1", "L", "LA", "I", "I;16", "F")
+
+    def facts(self) -> dict:
+        return {
+            "format": self.format, "byte_size": self.byte_size, "width": self.width, "height": self.height,
+            "mode": self.mode, "icc": self.has_icc, "exif_orientation": self.exif_orientation,
+            "gps": self.has_gps, "jpeg_quality": self.jpeg_quality,
+        }
+
+
+# IJG standard luminance quantisation table (quality 50), natural order.
+_STD_LUMA = np.array([
+    16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56,
+    14, 17, 22, 29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,
+    49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99], dtype=np.float64)
+# Pillow gives tables in zig-zag order; map zig-zag index -> natural index.
+_ZIGZAG = np.array([
+    0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6,
+    7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31,
+    39, 46, 53, 60, 61, 54, 47, 55, 62, 63])
+
+
+def jpeg_quality_from_tables(quantization: dict | None) -> float | None:
+    """Estimate the IJG quality (1-100) a JPEG was saved with, from its luminance table."""
+    if not quantization or 0 not in quantization:
+        return None
+    q = np.asarray(list(quantization[0]), dtype=np.float64)
+    if q.size != 64:
+        return None
+    natural = np.empty(64)
+    natural[_ZIGZAG] = q
+    # IJG: table = (std * s + 50) / 100 with s = 5000/Q (Q<50) or 200-2Q; invert s by least squares
+    s = float(np.clip(np.median((natural * 100 - 50) / _STD_LUMA), 0, 5000))
+    quality = 5000.0 / s if s > 100 else (200.0 - s) / 2.0
+    return float(np.clip(quality, 1, 100))
+
+
+def _sniff(head: bytes) -> None:
+    """Refuse known non-decodable formats by their magic bytes, with a helpful code."""
+    if len(head) >= 12 and head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand in (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"):
+            raise HeicInput(
+                "HEIC/HEIF photos (iPhone default) cannot be checked: send a JPEG instead "
+                "(iPhone: Settings > Camera > Formats > Most Compatible, or share/export as JPEG)")
+        if brand in (b"avif", b"avis"):
+            raise UnsupportedFormat("AVIF images cannot be checked: send a JPEG instead")
+        raise NotAnImage("this is an ISO media file (video?), not a still photo")
+    if head.startswith(b"%PDF"):
+        raise NotAnImage("this is a PDF, not a photo: send the photo itself as a JPEG file")
+
+
+def _read_source(source: Any, max_file_bytes: int) -> tuple[bytes | None, str | None, Image.Image | None]:
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        try:
+            size = path.stat().st_size
+            if not path.is_file():
+                raise InputError(f"not a file: {path.name}", code="input.unreadable")
+            if size > max_file_bytes:
+                raise FileTooLarge(f"{size} bytes is more than the {max_file_bytes} bytes accepted")
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise InputError(f"no such file: {path.name}", code="input.unreadable") from None
+        except PermissionError:
+            raise InputError(f"cannot read {path.name}: permission denied", code="input.unreadable") from None
+        except IsADirectoryError:
+            raise InputError(f"not a file: {path.name}", code="input.unreadable") from None
+        return data, path.name, None
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        if len(data) > max_file_bytes:
+            raise FileTooLarge(f"{len(data)} bytes is more than the {max_file_bytes} bytes accepted")
+        return data, None, None
+    if isinstance(source, Image.Image):
+        return None, getattr(source, "filename", None) or None, source
+    raise InputError(f"cannot check a {type(source).__name__}: give a path, bytes, a PIL image or an array",
+                     code="input.not_image")
+
+
+def _from_array(arr: np.ndarray, work_px: int) -> Decoded:
+    a = np.asarray(arr)
+    if a.dtype != np.uint8:
+        if np.issubdtype(a.dtype, np.floating) and a.size and float(np.nanmax(a)) <= 1.0:
+            a = a * 255.0
+        a = np.clip(np.nan_to_num(a), 0, 255).astype(np.uint8)
+    if a.ndim == 2:
+        mode = "L"
+        a = np.repeat(a[:, :, None], 3, axis=2)
+    elif a.ndim == 3 and a.shape[2] in (3, 4):
+        mode = "RGB" if a.shape[2] == 3 else "RGBA"
+        a = a[:, :, :3]
+    else:
+        raise NotAnImage(f"an array of shape {a.shape} is not an RGB or grey image")
+    h, w = a.shape[:2]
+    if h == 0 or w == 0:
+        raise EmptyInput("the array has no pixels")
+    if h * w > MAX_PIXELS:
+        raise TooManyPixels(f"{w}x{h} pixels is more than the {MAX_PIXELS} accepted")
+    rgb, scale, block = _shrink(np.ascontiguousarray(a), work_px, 1.0, 8)
+    return Decoded(rgb=rgb, scale=scale, width=w, height=h, format=None, byte_size=None, mode=mode,
+                   block_px=block)
+
+
+def _shrink(rgb: np.ndarray, work_px: int, scale: float, block: int | None):
+    """Shrink to ``work_px`` on the long side when much bigger (the block grid is then lost)."""
+    h, w = rgb.shape[:2]
+    long_side = max(h, w)
+    if long_side > 1.5 * work_px:
+        import cv2
+
+        f = work_px / long_side
+        rgb = cv2.resize(rgb, (max(1, round(w * f)), max(1, round(h * f))), interpolation=cv2.INTER_AREA)
+        return rgb, scale * f, None
+    return rgb, scale, block
+
+
+def load(source: Any, *, work_px: int = WORK_PX, max_pixels: int = MAX_PIXELS,
+         max_file_bytes: int = MAX_FILE_BYTES, keep_bytes: bool = False) -> Decoded:
+    """Decode ``source`` for checking; raise an :class:`~photo.errors.InputError` subclass if it cannot be.
+
+    ``work_px`` is the long side of the working image (big JPEGs are decoded at 1/2, 1/4 or
+    1/8 scale to about that size); ``max_pixels`` refuses bigger images before decoding.
+    """
+    if isinstance(source, np.ndarray):
+        return _from_array(source, work_px)
+    data, filename, pil = _read_source(source, max_file_bytes)
+    if data is not None:
+        if len(data) == 0:
+            raise EmptyInput("the file is empty (0 bytes)")
+        _sniff(data[:32])
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                pil = Image.open(io.BytesIO(data), formats=None)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
+            raise TooManyPixels(f"refused before decoding: {err}") from None
+        except Image.UnidentifiedImageError:
+            raise NotAnImage("this file is not a picture mynacard can read: send a JPEG photo") from None
+        except (OSError, SyntaxError, ValueError) as err:
+            raise CorruptInput(f"the picture's header is damaged ({err})") from None
+    assert pil is not None
+    fmt = pil.format
+    if data is not None and fmt not in DECODED_FORMATS:
+        raise UnsupportedFormat(f"{fmt} images are not accepted: send a JPEG photo")
+    w0, h0 = pil.size
+    if w0 * h0 > max_pixels:
+        raise TooManyPixels(f"{w0}x{h0} pixels is more than the {max_pixels} accepted (refused before decoding)")
+    if w0 == 0 or h0 == 0:
+        raise EmptyInput("the picture has no pixels")
+    if getattr(pil, "is_animated", False) and fmt != "MPO" and getattr(pil, "n_frames", 1) > 1:
+        raise AnimatedInput("animated images cannot be checked: send one still photo as a JPEG")
+    mode = pil.mode
+    try:
+        exif = pil.getexif()
+    except Exception:  # a broken EXIF block is not worth refusing the photo for
+        exif = Image.Exif()
+    orientation = int(exif.get(_EXIF_ORIENTATION, 1) or 1)
+    if orientation not in range(1, 9):
+        orientation = 1
+    has_gps = bool(exif.get(_EXIF_GPS_IFD))
+    try:
+        sub = exif.get_ifd(_EXIF_IFD)
+        has_serials = any(k in sub for k in _EXIF_SERIALS)
+    except Exception:
+        has_serials = False
+    quality = jpeg_quality_from_tables(getattr(pil, "quantization", None)) if fmt in ("JPEG", "MPO") else None
+    scale = 1.0
+    block: int | None = 8 if fmt in ("JPEG", "MPO") else None
+    if fmt in ("JPEG", "MPO") and max(w0, h0) > 1.5 * work_px:
+        f = 0.85 * work_px / max(w0, h0)  # DCT scaling picks the smallest scale >= this size
+        got = pil.draft(None, (max(1, int(w0 * f)), max(1, int(h0 * f))))
+        if got is not None:
+            scale = pil.size[0] / w0 if pil.size[0] else 1.0
+            # draft may report the requested size before decoding; the decoded size is known after load()
+    try:
+        pil.load()
+    except OSError as err:
+        text = str(err)
+        if "truncated" in text or "premature end" in text.lower() or "broken data stream" in text:
+            raise TruncatedInput("the file ends before the picture does (incomplete download or copy?)") from None
+        raise CorruptInput(f"the picture's data is damaged ({text})") from None
+    except (SyntaxError, ValueError, MemoryError) as err:
+        raise CorruptInput(f"the picture's data is damaged ({err})") from None
+    if fmt in ("JPEG", "MPO"):
+        scale = pil.size[0] / w0
+        block = max(1, round(8 * scale)) if scale < 1 else 8
+    img = pil
+    if img.mode == "CMYK":
+        img = img.convert("RGB")
+    elif img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        bg = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(bg, rgba).convert("RGB")
+    elif img.mode in ("I;16", "I;16B", "I;16L", "I"):
+        a16 = np.asarray(img, dtype=np.float64)
+        peak = 65535.0 if a16.max() > 255 else 255.0
+        img = Image.fromarray(np.clip(a16 / peak * 255.0, 0, 255).astype(np.uint8), "L").convert("RGB")
+    elif img.mode != "RGB":
+        img = img.convert("RGB")
+    if orientation != 1:
+        img = img.transpose(_TRANSPOSE[orientation])
+    rgb = np.asarray(img, dtype=np.uint8)
+    if rgb.ndim != 3:
+        rgb = np.repeat(rgb[:, :, None], 3, axis=2)
+    width, height = (h0, w0) if orientation in (5, 6, 7, 8) else (w0, h0)
+    rgb, scale, block = _shrink(np.ascontiguousarray(rgb), work_px, scale, block)
+    return Decoded(
+        rgb=rgb, scale=scale, width=width, height=height, format="JPEG" if fmt == "MPO" else fmt,
+        byte_size=len(data) if data is not None else None, mode=mode,
+        has_icc=bool(pil.info.get("icc_profile")), exif_orientation=orientation, has_gps=has_gps,
+        has_serials=has_serials, jpeg_quality=quality, block_px=block, filename=filename,
+        raw=data if keep_bytes else None,
+    )
+
+
+class _CallableModule(types.ModuleType):
+    """``photo.load`` is both this module and the function: importing the submodule replaces
+    the package attribute, so the module itself forwards calls to :func:`load`."""
+
+    def __call__(self, source: Any, **kw: Any) -> Decoded:
+        return load(source, **kw)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -1,0 +1,107 @@
+"""The mediapipe models, loaded lazily once per process and reused by every check.
+
+Three graphs from mediapipe 0.10.14 (bundled in the wheel, no download at run time):
+face detection (full range, for counting faces anywhere in the frame), face mesh with
+``refine_landmarks=True`` (478 points: 468 mesh + 10 iris) and selfie segmentation (the
+person mask). ``import photo`` never imports mediapipe; :func:`warm_up` loads everything
+eagerly (for worker processes).
+
+The graphs are not thread-safe: calls are serialised by a lock (worker *processes* each
+hold their own copy).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+_lock = threading.RLock()
+_models: dict[str, object] = {}
+load_seconds: float = 0.0
+
+
+def _mp():
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import mediapipe as mp
+    return mp
+
+
+def _get(name: str):
+    global load_seconds
+    m = _models.get(name)
+    if m is not None:
+        return m
+    with _lock:
+        m = _models.get(name)
+        if m is not None:
+            return m
+        t = time.perf_counter()
+        mp = _mp()
+        if name == "detector":
+            m = mp.solutions.face_detection.FaceDetection(model_selection=1, min_detection_confidence=0.5)
+        elif name == "mesh":
+            m = mp.solutions.face_mesh.FaceMesh(static_image_mode=True, max_num_faces=1, refine_landmarks=True,
+                                                min_detection_confidence=0.3)
+        elif name == "segmenter":
+            m = mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=0)
+        else:  # pragma: no cover - programming error
+            raise KeyError(name)
+        _models[name] = m
+        load_seconds += time.perf_counter() - t
+        return m
+
+
+def _process(name: str, rgb):
+    import warnings
+
+    with _lock, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _get(name).process(rgb)
+
+
+def detect_faces(rgb):
+    """Face detections on an RGB uint8 image: list of (score, x0, y0, x1, y1) in pixels."""
+    h, w = rgb.shape[:2]
+    res = _process("detector", rgb)
+    out = []
+    for d in res.detections or []:
+        b = d.location_data.relative_bounding_box
+        out.append((float(d.score[0]), b.xmin * w, b.ymin * h, (b.xmin + b.width) * w, (b.ymin + b.height) * h))
+    return out
+
+
+def face_mesh(rgb):
+    """478 landmarks (x, y in pixels, z in pixels at the x scale) of the most prominent face, or None."""
+    import numpy as np
+
+    h, w = rgb.shape[:2]
+    res = _process("mesh", rgb)
+    if not res.multi_face_landmarks:
+        return None
+    lm = res.multi_face_landmarks[0].landmark
+    return np.array([[p.x * w, p.y * h, p.z * w] for p in lm], dtype=np.float64)
+
+
+def person_mask(rgb):
+    """Person probability (float32 0-1, same size as ``rgb``) from selfie segmentation."""
+    res = _process("segmenter", rgb)
+    return res.segmentation_mask
+
+
+def warm_up() -> float:
+    """Load every model now (e.g. at the start of a worker process); returns seconds spent loading."""
+    import numpy as np
+
+    for name in ("detector", "mesh", "segmenter"):
+        _get(name)
+    blank = np.full((256, 256, 3), 128, np.uint8)
+    detect_faces(blank)
+    face_mesh(blank)
+    person_mask(blank)
+    return load_seconds

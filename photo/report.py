@@ -1,0 +1,150 @@
+"""Check results and the photo report, with messages (ja/en) and the JSON shape.
+
+JSON (``PhotoReport.to_dict()``, one object per line from ``mynacard photo check --json``)::
+
+    {"file": str|null, "passed": bool, "profile": str,
+     "checks": [{"id", "passed", "value", "limit", "message", "message_en",
+                 "evaluated", "fixable", "details"}],
+     "error": null | {"code", "message"},
+     "fixable": bool, "face": null | {...}, "fixed": null | {...}}
+
+``passed`` is true only when every check ran and passed. A check that could not be
+evaluated (no face found) has ``"passed": false, "evaluated": false``.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+
+@lru_cache(maxsize=1)
+def messages() -> dict:
+    """The message catalogue (``photo/data/messages.toml``): id -> key -> {ja, en}."""
+    with resources.files("photo").joinpath("data/messages.toml").open("rb") as f:
+        return tomllib.load(f)
+
+
+class _Params(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def format_message(check_id: str, key: str, params: dict) -> tuple[str, str]:
+    """(ja, en) text for ``check_id``/``key`` with ``params`` filled in."""
+    table = messages().get(check_id, {})
+    entry = table.get(key) or table.get("fail" if key != "ok" else "ok") or {}
+    p = _Params({k: _fmt(v) for k, v in params.items()})
+    ja = entry.get("ja", key).format_map(p)
+    en = entry.get("en", key).format_map(p)
+    return ja, en
+
+
+def _fmt(v: Any) -> Any:
+    if isinstance(v, float):
+        return f"{v:.3g}" if abs(v) < 10 else f"{v:.1f}"
+    return v
+
+
+def _jsonable(v: Any) -> Any:
+    try:
+        import numpy as np
+
+        if isinstance(v, np.generic):
+            v = v.item()
+        elif isinstance(v, np.ndarray):
+            v = v.tolist()
+    except ImportError:  # pragma: no cover
+        pass
+    if isinstance(v, float):
+        if math.isnan(v) or math.isinf(v):
+            return None
+        return round(v, 4)
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    return v
+
+
+@dataclass
+class CheckResult:
+    """One requirement's verdict. ``value`` is the measured native value, ``limit`` the profile's."""
+
+    id: str
+    passed: bool
+    value: Any = None
+    limit: Any = None
+    key: str = ""  # message key: "ok", "fail" or a specific cause ("too_small", "dark" ...)
+    params: dict = field(default_factory=dict)
+    message: str = ""
+    message_en: str = ""
+    evaluated: bool = True
+    fixable: bool = False
+    details: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            self.key = "ok" if self.passed else "fail"
+        if not self.message:
+            params = {"value": self.value, "limit": self.limit, **self.params}
+            self.message, self.message_en = format_message(self.id, self.key, params)
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id, "passed": bool(self.passed), "value": _jsonable(self.value),
+            "limit": _jsonable(self.limit), "message": self.message, "message_en": self.message_en,
+            "evaluated": self.evaluated, "fixable": self.fixable, "details": _jsonable(self.details),
+        }
+
+
+def result(check_id: str, passed: bool, value: Any, limit: Any, key: str = "", **params: Any) -> CheckResult:
+    """Shorthand for check functions."""
+    return CheckResult(id=check_id, passed=bool(passed), value=value, limit=limit, key=key, params=params)
+
+
+@dataclass
+class PhotoReport:
+    """The verdict on one photo: every check of the profile, or an error for input that cannot be checked."""
+
+    file: str | None
+    profile: str
+    checks: list[CheckResult] = field(default_factory=list)
+    error: dict | None = None
+    face: dict | None = None
+    skipped: dict = field(default_factory=dict)  # check id -> why it does not apply (e.g. no file)
+    fixed: dict | None = None
+    seconds: float | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.error is None and all(c.passed for c in self.checks)
+
+    @property
+    def failed(self) -> list[CheckResult]:
+        return [c for c in self.checks if not c.passed]
+
+    @property
+    def fixable(self) -> bool:
+        """True when something failed and every failure can be fixed by ``photo.fix`` (crop, resize, re-encode)."""
+        bad = self.failed
+        return self.error is None and bool(bad) and all(c.fixable for c in bad)
+
+    def check(self, check_id: str) -> CheckResult | None:
+        for c in self.checks:
+            if c.id == check_id:
+                return c
+        return None
+
+    def to_dict(self) -> dict:
+        return {
+            "file": self.file, "passed": self.passed, "profile": self.profile,
+            "checks": [c.to_dict() for c in self.checks],
+            "error": dict(self.error) if self.error else None,
+            "fixable": self.fixable, "face": _jsonable(self.face), "skipped": dict(self.skipped),
+            "fixed": _jsonable(self.fixed),
+        }

@@ -1,0 +1,39 @@
+"""Make the small test photos in tests/data/faces/ from ../shared/data/faces (run once; the
+outputs are committed with their licence and attribution in tests/data/faces/ATTRIBUTION.md)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from bench.faces import compliant_box, crop, read_tem, shared_faces  # noqa: E402
+
+OUT = ROOT / "tests" / "data" / "faces"
+
+
+def main() -> int:
+    f = shared_faces()
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name, src, tem_src in (("compliant_a", "frl/neutral_front/010_03.jpg", "frl/neutral_front/010_03.tem"),
+                               ("compliant_b", "frl/neutral_front/005_03.jpg", "frl/neutral_front/005_03.tem"),
+                               ("smiling_a", "frl/smiling_front/010_08.jpg", "frl/neutral_front/010_03.tem")):
+        full = Image.open(f / src).convert("RGB")
+        box = compliant_box(read_tem(f / tem_src), full.size)
+        crop(full, box).resize((560, 720), Image.Resampling.LANCZOS).save(OUT / f"{name}.jpg", quality=92)
+    Image.open(f / "frl/lisa/lisa1.jpg").convert("RGB").save(OUT / "lisa1.jpg", quality=85)
+    Image.open(f / "frl/lisa/lisa3.jpg").convert("RGB").save(OUT / "lisa3.jpg", quality=85)
+    Image.open(f / "more/flickr_cc/acani_07.jpg").convert("RGB").save(OUT / "sunglasses.jpg", quality=85)
+    Image.open(f / "more/frl_views/005_02.jpg").convert("RGB").resize((600, 600), Image.Resampling.LANCZOS).save(
+        OUT / "turned.jpg", quality=88)
+    Image.open(f / "more/video_cc/tang_newfacevideo_f060.png").convert("RGB").save(OUT / "helmet.jpg", quality=88)
+    for p in sorted(OUT.glob("*.jpg")):
+        print(p.name, p.stat().st_size)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

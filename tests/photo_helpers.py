@@ -1,0 +1,210 @@
+"""Shared helpers for the photo tests: the small test photos and variants built at test time."""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter
+
+FACES = Path(__file__).parent / "data" / "faces"
+
+
+def path(name: str) -> Path:
+    return FACES / f"{name}.jpg"
+
+
+@cache
+def image(name: str) -> Image.Image:
+    return Image.open(path(name)).convert("RGB")
+
+
+def jpeg(img: Image.Image, q: int = 92, **kw) -> bytes:
+    b = io.BytesIO()
+    img.save(b, "JPEG", quality=q, **kw)
+    return b.getvalue()
+
+
+def arr(img: Image.Image) -> np.ndarray:
+    return np.asarray(img.convert("RGB")).astype(np.float32)
+
+
+def img(a: np.ndarray) -> Image.Image:
+    return Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), "RGB")
+
+
+@cache
+def report(source_key: str, profile: str = "mynumber-online"):
+    """Reports are cached per (variant, profile) so each photo is analysed once per test run."""
+    import photo
+
+    return photo.check(VARIANTS[source_key](), profile)
+
+
+def geometry(name: str = "compliant_a"):
+    import photo
+
+    return photo.face_geometry(path(name))
+
+
+# --------------------------------------------------------------------------- variants
+def _rotated(deg: float) -> bytes:
+    im = image("compliant_a")
+    g = geometry()
+    return jpeg(im.rotate(deg, resample=Image.BICUBIC, center=g.eye_mid, fillcolor=im.getpixel((3, 3))))
+
+
+def _blur() -> bytes:
+    return jpeg(image("compliant_a").filter(ImageFilter.GaussianBlur(4)))
+
+
+def _motion() -> bytes:
+    import cv2
+
+    k = np.zeros((15, 15), np.float32)
+    k[7, :] = 1 / 15
+    return jpeg(Image.fromarray(cv2.filter2D(np.asarray(image("compliant_a")), -1, k)))
+
+
+def _dark() -> bytes:
+    return jpeg(img(arr(image("compliant_a")) * 0.28))
+
+
+def _half_shadow() -> bytes:
+    a = arr(image("compliant_a"))
+    x = geometry().eye_mid[0]
+    xs = np.arange(a.shape[1])[None, :]
+    f = 1 - 0.55 / (1 + np.exp(-(xs - x) / 8.0))
+    return jpeg(img(a * f[..., None]))
+
+
+def _second_face() -> bytes:
+    im = image("compliant_a").copy()
+    other = image("compliant_b").resize((200, 257))
+    im.paste(other, (im.width - 200, 0))
+    return jpeg(im)
+
+
+def _dark_glasses() -> bytes:
+    im = image("compliant_a").copy()
+    g = geometry()
+    d = ImageDraw.Draw(im)
+    ied = abs(g.eye_right[0] - g.eye_left[0])
+    for x, y in (g.eye_left, g.eye_right):
+        d.ellipse([x - ied * 0.33, y - ied * 0.22, x + ied * 0.33, y + ied * 0.24], fill=(25, 25, 30))
+    return jpeg(im)
+
+
+def _closed_eyes() -> bytes:
+    """Eyelids painted shut: skin-coloured ellipses over each eye opening with a lash line."""
+    im = image("compliant_a").copy()
+    g = geometry()
+    ied = abs(g.eye_right[0] - g.eye_left[0])
+    a = np.asarray(im)
+    d = ImageDraw.Draw(im)
+    for x, y in (g.eye_left, g.eye_right):
+        skin = tuple(int(v) for v in a[int(y - ied * 0.28), int(x)])
+        d.ellipse([x - ied * 0.3, y - ied * 0.17, x + ied * 0.3, y + ied * 0.13], fill=skin)
+        d.arc([x - ied * 0.3, y - ied * 0.25, x + ied * 0.3, y + ied * 0.1], 20, 160, fill=(60, 45, 40), width=3)
+    return jpeg(im.filter(ImageFilter.GaussianBlur(0.8)))
+
+
+def _small_head() -> bytes:
+    im = image("compliant_a")
+    bg = im.getpixel((3, 3))
+    canvas = Image.new("RGB", (im.width, im.height), bg)
+    s = im.resize((int(im.width * 0.75), int(im.height * 0.75)), Image.Resampling.LANCZOS)
+    canvas.paste(s, ((im.width - s.width) // 2, im.height - s.height))
+    return jpeg(canvas)
+
+
+def _off_centre() -> bytes:
+    im = image("compliant_a")
+    return jpeg(im.crop((0, 0, im.width - 110, im.height)).resize((im.width, int(im.height * im.width / (im.width - 110)))))
+
+
+def _top_cut() -> bytes:
+    im = image("compliant_a")
+    return jpeg(im.crop((0, 110, im.width, im.height)))
+
+
+def _eyes_high() -> bytes:
+    im = image("compliant_a")
+    return jpeg(im.crop((0, 200, im.width, im.height)).resize((im.width, im.height)))
+
+
+def _cast_shadow() -> bytes:
+    """A soft dark shadow on the wall beside and above the head, offset to one side."""
+    im = image("compliant_a")
+    a = arr(im)
+    g = geometry()
+    h, w = a.shape[:2]
+    ys, xs = np.mgrid[0:h, 0:w]
+    cx, cy = g.eye_mid[0] - 0.2 * w, g.crown[1] + 0.35 * h
+    inside = ((xs - cx) / (0.3 * w)) ** 2 + ((ys - cy) / (0.4 * h)) ** 2 < 1
+    bgmask = (np.abs(a - a[5, 5]).sum(axis=2) < 30) & inside
+    m = np.asarray(Image.fromarray((bgmask * 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(4))) / 255.0
+    return jpeg(img(a * (1 - 0.6 * m[..., None])))
+
+
+def _stripes() -> bytes:
+    im = image("compliant_a")
+    a = arr(im)
+    bgmask = np.abs(a - a[5, 5]).sum(axis=2) < 30
+    ys, xs = np.mgrid[0:a.shape[0], 0:a.shape[1]]
+    t = 0.75 + 0.45 * (0.5 + 0.5 * np.sin(2 * np.pi * (xs + ys * 0.3) / 22.0))
+    a[bgmask] = a[bgmask] * t[bgmask][:, None]
+    return jpeg(img(a))
+
+
+def _blue() -> bytes:
+    return jpeg(img(arr(image("compliant_a")) * np.array([0.7, 0.9, 1.4])))
+
+
+def _png() -> bytes:
+    b = io.BytesIO()
+    image("compliant_a").save(b, "PNG")
+    return b.getvalue()
+
+
+def _cmyk() -> bytes:
+    b = io.BytesIO()
+    image("compliant_a").convert("CMYK").save(b, "JPEG", quality=92)
+    return b.getvalue()
+
+
+VARIANTS = {
+    "compliant_a": lambda: path("compliant_a"),
+    "compliant_b": lambda: path("compliant_b"),
+    "smiling": lambda: path("smiling_a"),
+    "lisa": lambda: path("lisa1"),
+    "lisa3": lambda: path("lisa3"),
+    "sunglasses": lambda: path("sunglasses"),
+    "turned": lambda: path("turned"),
+    "helmet": lambda: path("helmet"),
+    "roll": lambda: _rotated(15),
+    "blur": _blur,
+    "motion": _motion,
+    "dark": _dark,
+    "bright": lambda: jpeg(img(arr(image("compliant_a")) * 2.2 + 30)),
+    "half_shadow": _half_shadow,
+    "second_face": _second_face,
+    "dark_glasses": _dark_glasses,
+    "closed_eyes": _closed_eyes,
+    "small_head": _small_head,
+    "off_centre": _off_centre,
+    "top_cut": _top_cut,
+    "eyes_high": _eyes_high,
+    "cast_shadow": _cast_shadow,
+    "stripes": _stripes,
+    "blue": _blue,
+    "grey": lambda: jpeg(image("compliant_a").convert("L").convert("RGB")),
+    "heavy_jpeg": lambda: jpeg(image("compliant_a"), q=5),
+    "tiny_file": lambda: jpeg(image("compliant_a").resize((490, 630)), q=3),
+    "too_small": lambda: jpeg(image("compliant_a").resize((350, 450))),
+    "square": lambda: jpeg(image("compliant_a").crop((0, 0, 560, 560))),
+    "png": _png,
+    "cmyk": _cmyk,
+}

@@ -1,0 +1,106 @@
+"""``mynacard card render|lint``: files, exit codes, and no personal data in what it prints."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+
+import pytest
+from card_support import SAMPLES, holders, png_image, sample_records
+from typer.testing import CliRunner
+
+from cardface.layout import layout_path
+from mynacard.cli import app, main
+
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def no_personal_data(text: str) -> None:
+    for h in holders():
+        for value in (h.surname + h.given_name, h.address, h.my_number, h.surname_kana):
+            assert value not in text.replace("\u3000", "")
+
+
+def test_render_writes_every_face_named_by_record(tmp_path):
+    two = tmp_path / "two.json"
+    two.write_text(json.dumps(sample_records()[:2], ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "cards"
+    r = run("card", "render", str(two), "-o", str(out), "--dpi", "60", "--sheet")
+    assert r.exit_code == 0, r.output
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted([f"next-{i:03d}-{s}.{f}" for i in (1, 2) for s in ("front", "back") for f in ("png", "pdf")]
+                           + ["next-sheet.pdf"])
+    assert round(png_image((out / "next-001-front.png").read_bytes()).info["dpi"][0]) == 60
+    assert "9 file(s) for 2 holder(s)" in r.output and "number masked" in r.output
+    no_personal_data(r.output)
+
+
+def test_render_options_select_layout_side_and_format(tmp_path):
+    out = tmp_path / "o"
+    r = run("card", "render", str(SAMPLES), "-o", str(out), "--layout", "current", "--side", "back",
+            "--format", "pdf", "--show-number")
+    assert r.exit_code == 0, r.output
+    files = sorted(out.iterdir())
+    assert len(files) == 24 and all(p.name.startswith("current-") and p.name.endswith("-back.pdf") for p in files)
+    assert "number masked" not in r.output
+    r = run("card", "render", str(SAMPLES), "-o", str(out), "--side", "top")
+    assert r.exit_code == 2
+
+
+def test_failures_are_listed_per_record_and_exit_1(tmp_path):
+    recs = sample_records()[:3]
+    recs[1] = {**recs[1], "address": "東京都" + "千代田区霞が関一丁目" * 19}
+    f = tmp_path / "h.json"
+    f.write_text(json.dumps(recs, ensure_ascii=False), encoding="utf-8")
+    r = runner.invoke(app, ["card", "render", str(f), "-o", str(tmp_path / "o"), "--side", "front",
+                            "--format", "png", "--dpi", "40"])
+    assert r.exit_code == 1
+    assert "record 2 front png: text.overflow" in r.output and "address" in r.output
+    assert len(list((tmp_path / "o").iterdir())) == 2
+    no_personal_data(r.output)
+
+
+def test_production_without_photos_fails_per_face(tmp_path):
+    f = tmp_path / "h.json"
+    f.write_text(json.dumps(sample_records()[:1], ensure_ascii=False), encoding="utf-8")
+    r = runner.invoke(app, ["card", "render", str(f), "-o", str(tmp_path / "o"), "--production", "--format", "png",
+                            "--dpi", "40"])
+    assert r.exit_code == 1
+    assert "card.photo_missing" in r.output
+    assert (tmp_path / "o" / "next-001-back.png").exists()  # the back needs no photo
+
+
+def test_unusable_input_is_one_line_and_exit_2(tmp_path, capsys):
+    for args in (["card", "render", str(tmp_path / "missing.json"), "-o", str(tmp_path)],
+                 ["card", "render", str(SAMPLES), "-o", str(tmp_path), "--layout", "nosuch"],
+                 ["card", "lint", str(tmp_path / "nosuch.toml")]):
+        with pytest.raises(SystemExit) as e:
+            main(args)
+        assert e.value.code == 2
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and err.startswith("mynacard: ")
+
+
+def test_lint_exit_codes_and_findings(tmp_path):
+    r = run("card", "lint", "next")
+    assert r.exit_code == 0 and r.output.strip().endswith(": ok")
+    data = layout_path("current").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(data.replace("box = [73.0, 13.7, 10.0, 2.8]", "box = [70.0, 13.7, 10.0, 2.8]"), encoding="utf-8")
+    tomllib.loads(bad.read_text(encoding="utf-8"))
+    r = run("card", "lint", str(bad))
+    assert r.exit_code == 1
+    assert "front/sex: overlaps" in r.output or "front/label-sex: overlaps" in r.output
+    r = run("card", "lint", str(bad), "--json")
+    found = json.loads(r.output)
+    assert r.exit_code == 1 and found and {"side", "item", "code", "message"} <= set(found[0])
+
+
+def test_card_group_accepts_commands_from_other_modules():
+    from mynacard.cli.card import card_app
+
+    assert {c.name for c in card_app.registered_commands} >= {"render", "lint"}

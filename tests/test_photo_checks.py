@@ -1,0 +1,131 @@
+"""Each check: a photo that passes it and one that fails it (variants built at test time)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.photo_helpers import report
+
+# check id -> (variant that fails it, profile)
+FAILS = {
+    "file.format": ("png", "mynumber-online"),
+    "file.size": ("tiny_file", "mynumber-online"),
+    "image.dimensions": ("too_small", "mynumber-online"),
+    "image.color": ("cmyk", "mynumber-online"),
+    "face.count": ("second_face", "mynumber-online"),
+    "pose.yaw": ("turned", "mynumber-online"),
+    "pose.pitch": ("sunglasses", "mynumber-online"),
+    "pose.roll": ("roll", "mynumber-online"),
+    "eyes.open": ("closed_eyes", "mynumber-online"),
+    "eyes.visible": ("dark_glasses", "mynumber-online"),
+    "mouth.closed": ("smiling", "mynumber-online"),
+    "expression.neutral": ("smiling", "mynumber-online"),
+    "head.covering": ("helmet", "mynumber-online"),
+    "geometry.head_size": ("small_head", "mynumber-online"),
+    "geometry.centered": ("off_centre", "mynumber-online"),
+    "geometry.eye_height": ("eyes_high", "mynumber-online"),
+    "geometry.margins": ("top_cut", "mynumber-online"),
+    "lighting.exposure": ("dark", "mynumber-online"),
+    "lighting.uniformity": ("half_shadow", "mynumber-online"),
+    "background.uniformity": ("stripes", "mynumber-online"),
+    "background.shadow": ("lisa3", "mynumber-online"),  # a real shadow on the wall beside the head
+    "image.sharpness": ("blur", "mynumber-online"),
+    "image.compression": ("heavy_jpeg", "mynumber-online"),
+    "color.natural": ("blue", "mynumber-online"),
+}
+
+
+def test_every_check_has_a_failing_case():
+    from photo.checks import ORDER
+
+    assert set(FAILS) == set(ORDER)
+
+
+@pytest.mark.parametrize("name", ["compliant_a", "compliant_b"])
+def test_compliant_photos_pass_every_check(name):
+    rep = report(name)
+    assert rep.error is None
+    failed = {c.id: c.value for c in rep.failed}
+    assert failed == {}
+    assert rep.passed
+    assert {c.id for c in rep.checks} == set(FAILS)
+
+
+@pytest.mark.parametrize("check_id", sorted(FAILS))
+def test_check_passes_on_compliant(check_id):
+    c = report("compliant_a").check(check_id)
+    assert c is not None and c.passed and c.evaluated
+    assert c.message and c.message_en
+
+
+@pytest.mark.parametrize("check_id", sorted(FAILS))
+def test_check_fails_on_its_defect(check_id):
+    variant, profile = FAILS[check_id]
+    rep = report(variant, profile)
+    assert rep.error is None
+    c = rep.check(check_id)
+    assert c is not None, f"{check_id} missing for {variant}"
+    assert not c.passed, f"{check_id} passed on {variant}: value {c.value}, limit {c.limit}"
+    assert c.evaluated
+    assert c.message != c.message_en and c.message and c.message_en
+    assert not rep.passed
+
+
+def test_greyscale_fails_colour_only_where_colour_is_required():
+    assert report("grey", "mynumber-online").check("image.color").passed
+    c = report("grey", "mynumber-next").check("image.color")
+    assert not c.passed and c.key == "grey"
+    assert "白黒" in c.message
+
+
+def test_motion_blur_is_caught_and_named():
+    c = report("motion").check("image.sharpness")
+    assert not c.passed
+    assert c.details["blur_0deg"] > c.details["blur_90deg"]  # blurred along the horizontal
+
+
+def test_over_exposure_is_caught():
+    c = report("bright").check("lighting.exposure")
+    assert not c.passed and c.key == "bright"
+
+
+def test_roll_direction_and_value():
+    c = report("roll").check("pose.roll")
+    assert 11 <= abs(c.value) <= 19
+
+
+def test_real_sunglasses_hide_the_eyes():
+    c = report("sunglasses").check("eyes.visible")
+    assert not c.passed and c.key == "dark"
+
+
+def test_real_textured_background_fails():
+    assert not report("lisa").check("background.uniformity").passed
+
+
+def test_aspect_ratio_is_part_of_dimensions_and_fixable():
+    rep = report("square")
+    c = rep.check("image.dimensions")
+    assert not c.passed and c.key == "aspect"
+
+
+def test_no_face_marks_face_checks_not_evaluated():
+    import numpy as np
+
+    import photo
+
+    rng = np.random.default_rng(0)
+    noise = (rng.random((600, 480, 3)) * 255).astype(np.uint8)
+    rep = photo.check(noise)
+    assert rep.error is None and not rep.passed
+    assert rep.check("face.count").value == 0
+    pose = rep.check("pose.yaw")
+    assert pose.evaluated is False and pose.passed is False
+    assert rep.face is None
+    assert "file.size" in rep.skipped  # an in-memory array has no file
+
+
+@pytest.mark.xfail(strict=True, reason="known shortfall: selfie segmentation takes a dark shadow hugging the "
+                   "head into the person mask, so a synthetic cast shadow is missed (see README)")
+def test_synthetic_cast_shadow_is_caught():
+    assert not report("cast_shadow").check("background.shadow").passed
