@@ -15,8 +15,8 @@ def _lowfreq(rng: np.random.Generator, h: int, w: int, cells: int = 6) -> np.nda
     """Smooth noise in -1..1 with about ``cells`` blobs across the longer side."""
     import cv2
 
-    gh = max(2, int(round(cells * h / max(h, w))) + 1)
-    gw = max(2, int(round(cells * w / max(h, w))) + 1)
+    gh = max(2, round(cells * h / max(h, w)) + 1)
+    gw = max(2, round(cells * w / max(h, w)) + 1)
     g = rng.uniform(-1, 1, (gh, gw)).astype(np.float32)
     return cv2.resize(g, (w, h), interpolation=cv2.INTER_CUBIC)
 

@@ -176,7 +176,7 @@ def candidate_stages(rgb: np.ndarray, gray: np.ndarray, min_area: float, max_can
         for c in contours:
             if len(c) < 40:
                 continue
-            x, y, bw, bh = cv2.boundingRect(c)
+            _x, _y, bw, bh = cv2.boundingRect(c)
             if bw * bh < min_area or (bw >= w - 2 and bh >= h - 2):
                 continue
             hull = cv2.convexHull(c)

@@ -19,7 +19,7 @@ from cardface.oblique.config import card_size, settings
 def canonical_shape() -> tuple[int, int]:
     """(height, width) in px of the canonical card."""
     c, k = card_size(), float(settings()["locate"]["canonical_px_per_mm"])
-    return int(round(c.height_mm * k)), int(round(c.width_mm * k))
+    return round(c.height_mm * k), round(c.width_mm * k)
 
 
 def px_per_mm() -> float:
@@ -29,7 +29,7 @@ def px_per_mm() -> float:
 def _border_weight(shape: tuple[int, int]) -> np.ndarray:
     """Weights that ignore the outermost ~1.5 mm, where a misplaced outline shows background."""
     h, w = shape
-    b = max(1, int(round(1.5 * px_per_mm())))
+    b = max(1, round(1.5 * px_per_mm()))
     wt = np.zeros((h, w), np.float32)
     wt[b:h - b, b:w - b] = 1.0
     return wt

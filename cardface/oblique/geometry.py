@@ -73,7 +73,7 @@ class Quad:
 
     def to_dict(self) -> dict:
         return {
-            "corners": {n: [round(float(x), 2), round(float(y), 2)] for n, (x, y) in zip(CORNER_NAMES, self.points)},
+            "corners": {n: [round(float(x), 2), round(float(y), 2)] for n, (x, y) in zip(CORNER_NAMES, self.points, strict=False)},
             "confidence": round(float(self.confidence), 3),
             "side": self.side,
             "layout": self.layout,

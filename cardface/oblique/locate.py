@@ -154,7 +154,6 @@ def locate(image, *, templates: list[Template] | None = None) -> Quad | None:
     h_work = homography(best["rect"], snap_quad(gray, src))
     card = apply_h(h_work, card_rect_mm())
     method = "edges"
-    print("BANDS", len(t.bands_mm)) if DEBUG else None
     if t.bands_mm:
         full_gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
         h_full = np.diag([1 / s, 1 / s, 1.0]) @ np.array([[1, 0, 0.5], [0, 1, 0.5], [0, 0, 1]])
@@ -171,9 +170,6 @@ def locate(image, *, templates: list[Template] | None = None) -> Quad | None:
     if best["mark"] is not None:
         scores["mark"] = round(best["mark"], 4)
     return Quad(pts, conf, side=t.side, layout=t.layout, method=method, warnings=tuple(warnings), scores=scores)
-
-
-DEBUG = False
 
 
 def card_diagonal_mm() -> float:

@@ -105,7 +105,6 @@ def fit_band(gray: np.ndarray, h_card: np.ndarray, centre_mm: np.ndarray, width_
         step = p1 - p0  # image vector of one band width across the band, per sample
         wpx = np.linalg.norm(step, axis=1)
         if np.median(wpx) < 0.8:
-            print("thin", i, np.median(wpx))
             return None  # the band is too thin in this photo to be measured
         offs = np.linspace(-2.6, 2.6, 53)  # in band widths
         px = p0[:, None, :] + offs[None, :, None] * step[:, None, :]
@@ -132,7 +131,6 @@ def fit_band(gray: np.ndarray, h_card: np.ndarray, centre_mm: np.ndarray, width_
             o = offs[m[b]] + sub * (offs[1] - offs[0])
             found.append(p0[j] + o * step[j])
         if len(found) < 0.5 * samples:
-            print("found", i, len(found), np.round(vals.max(axis=1)))
             return None
         pts = np.array(found, np.float32)
         vx, vy, x0, y0 = cv2.fitLine(pts, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
@@ -140,7 +138,6 @@ def fit_band(gray: np.ndarray, h_card: np.ndarray, centre_mm: np.ndarray, width_
         tol = max(1.0, 0.25 * float(np.median(wpx)))
         inl = res < tol
         if inl.sum() < 0.4 * samples:
-            print("inl", i, inl.sum(), res.round(1))
             return None
         vx, vy, x0, y0 = cv2.fitLine(pts[inl], cv2.DIST_L2, 0, 0.01, 0.01).ravel()
         lines.append((np.array([x0, y0], np.float64), np.array([vx, vy], np.float64)))

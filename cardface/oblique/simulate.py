@@ -137,7 +137,7 @@ def simulate(
     card_rgb = np.median(card[:, :, :3].reshape(-1, 3), axis=0).astype(np.float32)
 
     # background
-    if isinstance(background, np.ndarray) or isinstance(background, (str, Path)) and Path(str(background)).is_file():
+    if isinstance(background, np.ndarray) or (isinstance(background, (str, Path)) and Path(str(background)).is_file()):
         bg = cv2.resize(load_rgb(background), (w_img, h_img), interpolation=cv2.INTER_AREA).astype(np.float32)
     elif isinstance(background, str) and background in BACKGROUNDS:
         bg = BACKGROUNDS[background](h_img, w_img, rng, card_rgb)
@@ -200,7 +200,7 @@ def simulate(
     longest = max(np.linalg.norm(face_corners[1] - face_corners[0]), np.linalg.norm(face_corners[2] - face_corners[3]))
     target_w = int(np.clip(longest * 1.5, 64, card.shape[1]))
     if target_w < card.shape[1]:
-        card = cv2.resize(card, (target_w, max(2, int(round(target_w * card.shape[0] / card.shape[1])))),
+        card = cv2.resize(card, (target_w, max(2, round(target_w * card.shape[0] / card.shape[1]))),
                           interpolation=cv2.INTER_AREA)
     ch, cw = card.shape[:2]
     alpha = _rounded_alpha(ch, cw) * (card[:, :, 3].astype(np.float32) / 255.0)
@@ -229,6 +229,6 @@ def simulate(
         img += rng.normal(0, 1, img.shape).astype(np.float32) * (noise * np.sqrt(np.clip(img, 1, 255) / 128))
     out = np.clip(img + 0.5, 0, 255).astype(np.uint8)
     if jpeg_quality:
-        ok, buf = cv2.imencode(".jpg", out[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, int(jpeg_quality)])
+        _ok, buf = cv2.imencode(".jpg", out[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, int(jpeg_quality)])
         out = cv2.imdecode(buf, cv2.IMREAD_COLOR)[:, :, ::-1].copy()
     return out, Quad(face_corners, 1.0, method="truth")
