@@ -112,3 +112,13 @@ def edge_rgb(layout_name: str) -> tuple[int, int, int] | None:
 
     c = load_layout(layout_name).card.core_color
     return None if c is None else tuple(int(v) for v in c[:3])
+
+
+def sample_face(layout_name: str, side: str, dpi: float = 300) -> np.ndarray:
+    """An RGB render of one side of a layout for the first template holder (a preview)."""
+    from cardface.render.png import draw
+    from cardface.scene import build_scene
+
+    scene = build_scene(_holders()[0], side, layout_name, preview=True)
+    rgba = np.asarray(draw(scene, dpi).convert("RGBA"))
+    return rgba.copy()
