@@ -55,7 +55,7 @@ def test_tilted_slab_shows_its_edge_in_the_core_colour():
 def test_tilt_keeps_a_plausible_card_shape():
     for yaw, pitch in ((60, 0), (0, 70), (30, 30)):
         _, q = simulate(face("current", "front"), yaw, pitch, 0, size=(1600, 1200), noise=0)
-        asp, f = metric_aspect(q.points, (1600, 1200), (0.5, 4.0), 85.60 / 53.98)
+        asp, _f = metric_aspect(q.points, (1600, 1200), (0.5, 4.0), 85.60 / 53.98)
         assert asp == pytest.approx(85.60 / 53.98, rel=0.02)
 
 
