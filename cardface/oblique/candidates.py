@@ -58,6 +58,82 @@ def _quads_from_hull(hull: np.ndarray) -> list[np.ndarray]:
     return out
 
 
+def _long_edge_quads(contour: np.ndarray, scale: float, max_lines: int = 9) -> list[np.ndarray]:
+    """Quadrilaterals bounded by four long straight runs of a contour. When something
+    touches or crosses a card's outline (a line on the desk, another object), the contour
+    runs out along it and back, so its hull is wrong; its long straight runs still include
+    the card's four sides, and the four that close a convex quadrilateral without running
+    past its corners are kept."""
+    import itertools
+
+    import cv2
+
+    peri = cv2.arcLength(contour, True)
+    poly = cv2.approxPolyDP(contour, max(1.5, 0.006 * peri), True).reshape(-1, 2).astype(np.float64)
+    n = len(poly)
+    if n < 4:
+        return []
+    segs = []
+    for i in range(n):
+        a, b = poly[i], poly[(i + 1) % n]
+        length = float(np.hypot(*(b - a)))
+        if length >= 0.18 * scale:
+            segs.append((length, a, b))
+    # merge collinear runs (a thin edge's contour passes each side twice)
+    lines: list[tuple[float, np.ndarray, np.ndarray]] = []
+    for length, a, b in sorted(segs, key=lambda t: -t[0]):
+        d = (b - a) / length
+        for j, (ll, la, lb) in enumerate(lines):
+            ld = (lb - la) / np.hypot(*(lb - la))
+            if abs(d[0] * ld[1] - d[1] * ld[0]) < 0.05 and abs((a - la) @ np.array([-ld[1], ld[0]])) < 3.0:
+                t = [(p - la) @ ld for p in (la, lb, a, b)]
+                lines[j] = (max(ll, length), la + min(t) * ld, la + max(t) * ld)
+                break
+        else:
+            lines.append((length, a, b))
+    lines = lines[:max_lines]
+    if len(lines) < 4:
+        return []
+    out = []
+    for combo in itertools.combinations(range(len(lines)), 4):
+        ls = [lines[i] for i in combo]
+        mids = np.array([(a + b) / 2 for _, a, b in ls])
+        c = mids.mean(axis=0)
+        order = np.argsort(np.arctan2(mids[:, 1] - c[1], mids[:, 0] - c[0]))
+        ls = [ls[i] for i in order]
+        corners = []
+        for i in range(4):
+            _, a1, b1 = ls[i - 1]
+            _, a2, b2 = ls[i]
+            x = _intersect((a1, b1 - a1), (a2, b2 - a2))
+            if x is None:
+                break
+            corners.append(x)
+        if len(corners) < 4:
+            continue
+        q = np.array(corners)
+        if not is_convex(q):
+            continue
+        good = True
+        for i in range(4):  # side i runs from corner i to corner i+1 and carries line i
+            p0, p1 = q[i], q[(i + 1) % 4]
+            side = p1 - p0
+            sl = float(np.hypot(*side))
+            if sl < 0.15 * scale:
+                good = False
+                break
+            u = side / sl
+            _, a, b = ls[i]
+            t0, t1 = sorted(((a - p0) @ u / sl, (b - p0) @ u / sl))
+            # the run covers much of its side and does not run far past the corners
+            if t1 - t0 < 0.45 or t0 < -0.15 or t1 > 1.15:
+                good = False
+                break
+        if good:
+            out.append(q)
+    return out
+
+
 def _intersect(l1: tuple[np.ndarray, np.ndarray], l2: tuple[np.ndarray, np.ndarray]) -> np.ndarray | None:
     (p, d), (q, e) = l1, l2
     den = d[0] * e[1] - d[1] * e[0]
@@ -184,7 +260,10 @@ def candidate_stages(rgb: np.ndarray, gray: np.ndarray, min_area: float, max_can
             if area < min_area:
                 continue
             pts = c.reshape(-1, 2)
-            for q in _quads_from_hull(hull):
+            quads = _quads_from_hull(hull)
+            if len(c) > 150:
+                quads += _long_edge_quads(c, np.sqrt(area))
+            for q in quads:
                 q = clockwise(refit_sides(clockwise(q), pts))
                 if not is_convex(q):
                     continue
