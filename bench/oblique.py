@@ -12,8 +12,9 @@ with a plain homography (no slab, no shadow, no camera model), built without the
     python bench/oblique.py            # 4 photos per tilt, axis and background (~15 min)
     python bench/oblique.py --reps 1   # a quick look
 
-Timing is locate() alone, one OpenCV thread, after a warm-up; the machine is shared, so
-treat milliseconds as indicative.
+Timing is locate() alone (decoding excluded: the photo is an array), one OpenCV thread,
+after a warm-up, as wall time and process CPU time; the machine is shared, so the CPU
+column is the one to read.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def run_layout(layout: str, reps: int, seed: int) -> dict:
     rng = np.random.default_rng(seed)
     fc = faces(layout)
     edge = edge_rgb(layout)
-    res: dict = {"cells": {}, "ms": [], "fail": []}
+    res: dict = {"cells": {}, "ms": [], "cpu": [], "fail": []}
     n = 0
     for tilt in TILTS:
         for axis in ("yaw", "pitch"):
@@ -100,9 +101,10 @@ def run_layout(layout: str, reps: int, seed: int) -> dict:
                             break
                         kw["fill"] *= 0.92
                         kw["offset"] = (kw["offset"][0] * 0.6, kw["offset"][1] * 0.6)
-                    t0 = time.perf_counter()
+                    t0, c0 = time.perf_counter(), time.process_time()
                     found = locate(img)
                     res["ms"].append((time.perf_counter() - t0) * 1000)
+                    res["cpu"].append((time.process_time() - c0) * 1000)
                     good = ok(found, truth, side)
                     cell = res["cells"].setdefault((tilt, bg), [0, 0])
                     cell[0] += good
@@ -163,6 +165,32 @@ def run_composed(layout: str, count: int, seed: int) -> tuple[int, int]:
     return good, count
 
 
+def run_negatives(per_background: int, seed: int) -> str:
+    """Photos with no card: the simulator's backgrounds alone, and the shared face photos
+    (../shared/data/faces, when present). Every located card is a false positive."""
+    import glob
+
+    from cardface.oblique import locate
+    from cardface.oblique.backgrounds import BACKGROUNDS as GEN
+
+    rng = np.random.default_rng(seed)
+    fp, n = 0, 0
+    for gen in GEN.values():
+        for _ in range(per_background):
+            img = np.clip(gen(1200, 1600, rng, rng.uniform(200, 250, 3)), 0, 255).astype(np.uint8)
+            fp += locate(img) is not None
+            n += 1
+    shared = ROOT.parent / "shared" / "data" / "faces"
+    faces_n = 0
+    if shared.is_dir():
+        for f in sorted(glob.glob(str(shared / "**" / "*.jp*g"), recursive=True))[:: 7][:40]:
+            fp += locate(f) is not None
+            n += 1
+            faces_n += 1
+    note = f" (incl. {faces_n} face photos from ../shared)" if faces_n else " (../shared absent: no face photos)"
+    return f"no-card photos: {fp} false positive(s) in {n}{note}"
+
+
 def table(layout: str, res: dict) -> str:
     lines = [f"| {layout} tilt | " + " | ".join(BACKGROUNDS) + " | all |", "|---" * (len(BACKGROUNDS) + 2) + "|"]
     for tilt in TILTS:
@@ -188,9 +216,10 @@ def summary(layout: str, res: dict) -> str:
         n = sum(v[1] for v in d.values())
         worst = min(d.items(), key=lambda kv: kv[1][0] / max(kv[1][1], 1))
         return f"{100 * g / n:.1f} % (worst background {worst[0]}: {100 * worst[1][0] / max(worst[1][1], 1):.1f} %)"
-    ms = np.array(res["ms"])
-    return (f"{layout}: located <=60°: {share(upto60)}; at 70°: {share(at70)}; "
-            f"ms per 1600x1200 photo: median {np.median(ms):.0f}, p95 {np.percentile(ms, 95):.0f}, max {ms.max():.0f} "
+    ms, cpu = np.array(res["ms"]), np.array(res["cpu"])
+    return (f"{layout}: located <=60°: {share(upto60)}; at 70°: {share(at70)}\n"
+            f"{layout}: ms per 1600x1200 photo, wall / CPU: median {np.median(ms):.0f} / {np.median(cpu):.0f}, "
+            f"p95 {np.percentile(ms, 95):.0f} / {np.percentile(cpu, 95):.0f}, max {ms.max():.0f} / {cpu.max():.0f} "
             f"({len(ms)} photos)")
 
 
@@ -201,6 +230,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--layouts", default="current,next")
     ap.add_argument("--failures", action="store_true", help="list every failure")
+    ap.add_argument("--negatives", type=int, default=8, help="no-card photos per background")
     ap.add_argument("--save", type=Path, help="write every failing photo and its true corners here")
     args = ap.parse_args()
     global SAVE
@@ -216,6 +246,8 @@ def main() -> None:
     default_templates()
     locate(np.zeros((1200, 1600, 3), np.uint8))  # warm-up
     print(f"templates built in {time.perf_counter() - t0:.1f} s (once per process)")
+    if args.negatives:
+        print(run_negatives(args.negatives, args.seed))
     out = []
     for layout in args.layouts.split(","):
         res = run_layout(layout, args.reps, args.seed)
