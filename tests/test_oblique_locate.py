@@ -53,6 +53,7 @@ def test_orientation_is_read_whatever_the_rotation(roll):
     ("next", "front", "checks", 1.1),
     ("current", "front", "noise", 1.0),
     ("current", "back", "photo", 0.9),
+    ("current", "front", "stripes", 1.0),
 ])
 def test_scenes_composed_without_the_simulator(layout, side, bg, gain):
     """No slab edge, no shadow, no camera model: a plain homography onto other textures."""
@@ -114,3 +115,19 @@ def test_result_reports_confidence_side_and_corner_names():
     buf = io.BytesIO()
     Image.fromarray(img).save(buf, "JPEG")
     assert locate(buf.getvalue()) is not None
+
+
+def test_straight_lines_close_an_outline_broken_by_stripes():
+    """Where the light face meets light stripes there is no edge: the outline is only
+    pieces, found again as four straight lines."""
+    import cv2
+
+    from cardface.oblique.candidates import line_quads
+
+    rng = np.random.default_rng(2)
+    quad = random_quad(rng, 800, 600, 420, 158, squeeze=0.1)
+    img = paste(face("current", "front"), texture("stripes", 600, 800), quad)
+    gray = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
+    quads = line_quads(gray, 0.015 * gray.size)
+    best = min(min(corner_error(np.roll(q, -k, axis=0), quad) for k in range(4)) for q in quads)
+    assert best < tolerance(quad)

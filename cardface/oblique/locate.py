@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cardface.oblique.candidates import candidate_stages
+from cardface.oblique.candidates import candidate_stages, line_quads
 from cardface.oblique.config import card_size, settings
 from cardface.oblique.content import Template, canonical_shape, features, mark_darkness, px_per_mm
 from cardface.oblique.geometry import Quad, apply_h, card_rect_mm, homography, metric_aspect
@@ -128,6 +128,14 @@ def locate(image, *, templates: list[Template] | None = None) -> Quad | None:
         hyps.extend(new)
         if hyps and max(hp["score"] for hp in hyps) >= early:
             break  # a clear match: the costlier maps cannot do better
+    if not hyps or max(hp["score"] for hp in hyps) < float(cfg["lines_below"]):
+        # no outline closed as a contour: try quadrilaterals of straight lines
+        stage = line_quads(gray, min_area)
+        new = score_hypotheses(gray, stage, tmpls, first=len(quads))
+        quads.extend(stage)
+        for hp in new:
+            hp["score"] = _combined(hp)
+        hyps.extend(new)
     if not hyps:
         return None
     # the layout and side: the best content match in any orientation; then the orientation
