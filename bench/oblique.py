@@ -165,7 +165,7 @@ def run_composed(layout: str, count: int, seed: int) -> tuple[int, int]:
     return good, count
 
 
-def run_negatives(per_background: int, seed: int) -> str:
+def run_negatives(per_background: int, seed: int, shared: Path) -> str:
     """Photos with no card: the simulator's backgrounds alone, and the shared face photos
     (../shared/data/faces, when present). Every located card is a false positive."""
     import glob
@@ -180,14 +180,14 @@ def run_negatives(per_background: int, seed: int) -> str:
             img = np.clip(gen(1200, 1600, rng, rng.uniform(200, 250, 3)), 0, 255).astype(np.uint8)
             fp += locate(img) is not None
             n += 1
-    shared = ROOT.parent / "shared" / "data" / "faces"
+    shared = shared / "data" / "faces"
     faces_n = 0
     if shared.is_dir():
         for f in sorted(glob.glob(str(shared / "**" / "*.jp*g"), recursive=True))[:: 7][:40]:
             fp += locate(f) is not None
             n += 1
             faces_n += 1
-    note = f" (incl. {faces_n} face photos from ../shared)" if faces_n else " (../shared absent: no face photos)"
+    note = f" (incl. {faces_n} face photos from {shared})" if faces_n else f" ({shared} absent: no face photos)"
     return f"no-card photos: {fp} false positive(s) in {n}{note}"
 
 
@@ -231,6 +231,8 @@ def main() -> None:
     ap.add_argument("--layouts", default="current,next")
     ap.add_argument("--failures", action="store_true", help="list every failure")
     ap.add_argument("--negatives", type=int, default=8, help="no-card photos per background")
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared",
+                    help="the shared folder (face photos for the no-card test); default: beside the repository")
     ap.add_argument("--save", type=Path, help="write every failing photo and its true corners here")
     args = ap.parse_args()
     global SAVE
@@ -247,7 +249,7 @@ def main() -> None:
     locate(np.zeros((1200, 1600, 3), np.uint8))  # warm-up
     print(f"templates built in {time.perf_counter() - t0:.1f} s (once per process)")
     if args.negatives:
-        print(run_negatives(args.negatives, args.seed))
+        print(run_negatives(args.negatives, args.seed, args.shared))
     out = []
     for layout in args.layouts.split(","):
         res = run_layout(layout, args.reps, args.seed)

@@ -84,6 +84,17 @@ def test_no_card_on_a_blank_page():
     assert locate(img) is None
 
 
+def test_no_card_in_a_blank_card_shaped_sheet():
+    """The shape alone is not a card: a blank 85.6 x 54 rectangle over dark things."""
+    blank = face("next", "front").copy()
+    blank[:, :, :3] = 245
+    rng = np.random.default_rng(9)
+    bg = texture("checks", 600, 800)
+    bg[200:420, 120:640] = (60, 40, 120)
+    quad = random_quad(rng, 800, 600, 400, 20, squeeze=0.1)
+    assert locate(paste(blank, bg, quad)) is None
+
+
 def test_inputs_path_bytes_pil_and_array_agree(tmp_path):
     img, _truth = simulate(face("next", "front"), 20, 0, 10, size=(800, 600), background="paper", seed=4)
     p = tmp_path / "photo.png"

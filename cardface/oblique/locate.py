@@ -167,7 +167,9 @@ def locate(image, *, templates: list[Template] | None = None) -> Quad | None:
         h_full = np.diag([1 / s, 1 / s, 1.0]) @ np.array([[1, 0, 0.5], [0, 1, 0.5], [0, 0, 1]])
         h_full = np.array([[1, 0, -0.5], [0, 1, -0.5], [0, 0, 1]]) @ h_full @ h_work
         centre, width = t.bands_mm[0]
-        fitted = fit_band(full_gray, h_full, centre, width)
+        fitted, seen = fit_band(full_gray, h_full, centre, width)
+        if seen < float(cfg["frame_seen"]) and best["corr"] < float(cfg["content_alone"]):
+            return None  # a layout with a frame, but no frame seen and little of its content
         if fitted is not None:
             card_full = apply_h(homography(centre, fitted), card_rect_mm())
             card = (card_full + 0.5) * s - 0.5

@@ -85,25 +85,26 @@ def fit_band(gray: np.ndarray, h_card: np.ndarray, centre_mm: np.ndarray, width_
     ``centre_mm``) seen through ``h_card`` (card mm -> image px). Sides are searched close to
     the estimate first; a side not found there (the estimate was a few mm off) is searched
     wider; then every side once more close to the new estimate. Returns the centre
-    rectangle's four corners in the image, or None when fewer than two sides were measured."""
+    rectangle's four corners in the image (None when fewer than two sides were measured) and
+    the share of the frame seen as a band (0..1)."""
     from cardface.oblique.geometry import homography
 
     c = np.asarray(centre_mm, np.float64)
-    lines, ok = _band_lines(gray, h_card, c, width_mm, samples, reach=2.6)
+    lines, ok, _ = _band_lines(gray, h_card, c, width_mm, samples, reach=2.6)
     if not all(ok):
-        wide, ok_wide = _band_lines(gray, h_card, c, width_mm, samples, reach=5.0, sides=[i for i in range(4) if not ok[i]])
+        wide, ok_wide, _ = _band_lines(gray, h_card, c, width_mm, samples, reach=5.0, sides=[i for i in range(4) if not ok[i]])
         for i in range(4):
             if not ok[i] and ok_wide[i]:
                 lines[i], ok[i] = wide[i], True
     if sum(ok) < 2:
-        return None
+        return None, 0.0
     first = _corners(lines)
     if first is None:
-        return None
-    lines2, ok2 = _band_lines(gray, homography(c, first), c, width_mm, samples, reach=1.6)
-    if sum(ok2) < 2:
-        return first
-    return _corners(lines2) if _corners(lines2) is not None else first
+        return None, 0.0
+    lines2, ok2, seen = _band_lines(gray, homography(c, first), c, width_mm, samples, reach=1.6)
+    if sum(ok2) < 2 or _corners(lines2) is None:
+        return first, seen
+    return _corners(lines2), seen
 
 
 def _corners(lines) -> np.ndarray | None:
@@ -121,7 +122,7 @@ def _band_lines(gray: np.ndarray, h_card: np.ndarray, c: np.ndarray, width_mm: f
     """Per side, the line through the band's centre: along the side, the darkest point
     across the band (a matched filter one band wide) at sub-pixel precision, then a robust
     line fit. Sides not measured (not asked for, glare, a band too thin at a steep tilt)
-    keep their line from ``h_card``. Returns (lines, measured flags)."""
+    keep their line from ``h_card``. Returns (lines, measured flags, share of the band seen)."""
     import cv2
 
     from cardface.oblique.geometry import apply_h
@@ -129,6 +130,7 @@ def _band_lines(gray: np.ndarray, h_card: np.ndarray, c: np.ndarray, width_mm: f
     g = gray.astype(np.float32)
     lines = []
     ok = []
+    support: list[float] = []
     for i in range(4):
         a_mm, b_mm = c[i], c[(i + 1) % 4]
         ends = apply_h(h_card, np.array([a_mm, b_mm]))
@@ -159,8 +161,9 @@ def _band_lines(gray: np.ndarray, h_card: np.ndarray, c: np.ndarray, width_mm: f
         csum = np.concatenate([np.zeros((samples, 1), np.float32), np.cumsum(prof, axis=1)], axis=1)
         m = np.arange(2 * k, prof.shape[1] - 2 * k)
         inner = (csum[:, m + k + 1] - csum[:, m - k]) / (2 * k + 1)
-        outer = ((csum[:, m - k] - csum[:, m - 2 * k]) + (csum[:, m + 2 * k + 1] - csum[:, m + k + 1])) / (2 * k + 1)
-        vals = outer - inner
+        left = (csum[:, m - k] - csum[:, m - 2 * k]) / k
+        right = (csum[:, m + 2 * k + 1] - csum[:, m + k + 1]) / k
+        vals = np.minimum(left, right) - inner  # lighter on BOTH sides: a band, not a step
         # the innermost strong band: the card's dark edge (its core colour, seen when
         # tilted) lies outside the printed frame and can look like one
         vmax = vals.max(axis=1)
@@ -193,4 +196,5 @@ def _band_lines(gray: np.ndarray, h_card: np.ndarray, c: np.ndarray, width_mm: f
         vx, vy, x0, y0 = cv2.fitLine(pts[inl], cv2.DIST_L2, 0, 0.01, 0.01).ravel()
         lines.append((np.array([x0, y0], np.float64), np.array([vx, vy], np.float64)))
         ok.append(True)
-    return lines, ok
+        support.append(float(inl.sum()) / samples)
+    return lines, ok, float(np.sum(support)) / 4  # the share of the frame seen, 0..1
