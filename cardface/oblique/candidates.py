@@ -2,8 +2,9 @@
 as straight lines (so the rounded corners do not pull the corners inward).
 
 Works on a down-scaled grey photo; every method is generic (no knowledge of how the photo was
-made): Canny edges at two sensitivities and on colour, a local threshold for dark printed
-frames, contours, convex hulls, polygon approximation and robust line fits.
+made): Canny edges at three sensitivities and on colour, a local threshold for dark printed
+frames, contours, convex hulls, polygon approximation and robust line fits; and, when no
+contour closes, quadrilaterals of straight line segments.
 """
 
 from __future__ import annotations

@@ -8,7 +8,10 @@
 3. the rest are warped to a small canonical card and compared with the layouts' known
    content (``content``); on a layout with an orientation mark the mark must be dark where
    the layout puts it;
-4. the best hypothesis wins when its score is high enough; else there is no card.
+4. the best hypothesis wins when its score is high enough; else there is no card;
+5. the corners are made precise: on a layout with a printed frame, by measuring the frame
+   band at full resolution (``refine.fit_band``; a frame layout whose frame is not seen
+   needs a strong content match); otherwise by snapping the sides to the photo's edges.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from cardface.oblique.candidates import candidate_stages, line_quads
-from cardface.oblique.config import card_size, settings
+from cardface.oblique.config import settings
 from cardface.oblique.content import Template, canonical_shape, features, mark_darkness, px_per_mm
 from cardface.oblique.geometry import Quad, apply_h, card_rect_mm, homography, metric_aspect
 from cardface.oblique.imageio import load_rgb
@@ -181,6 +184,3 @@ def locate(image, *, templates: list[Template] | None = None) -> Quad | None:
         scores["mark"] = round(best["mark"], 4)
     return Quad(pts, conf, side=t.side, layout=t.layout, method=method, warnings=tuple(warnings), scores=scores)
 
-
-def card_diagonal_mm() -> float:
-    return card_size().diagonal_mm
