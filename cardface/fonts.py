@@ -126,6 +126,16 @@ class FontFace:
             n = self._tt["name"].getDebugName(6)
         return n or self.path.stem
 
+    def draw_glyph(self, cluster: str, pen) -> None:
+        """Draw the outline of ``cluster``'s glyph (font units) with a fontTools pen."""
+        glyph = self.glyph(cluster)
+        if glyph is None:
+            raise KeyError(describe(cluster))
+        with self._lock:
+            glyphs = self._tt.getGlyphSet()
+            pen.glyphSet = glyphs  # composite glyphs draw their components through it
+            glyphs[glyph].draw(pen)
+
     def glyph_id(self, glyph: str) -> int:
         with self._lock:
             return self._tt.getGlyphID(glyph)

@@ -12,6 +12,7 @@ imports ``cardface``.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +71,7 @@ def crop_image(image, geom: HeadGeometry, spec: PhotoSpec):
 
 
 _cache: OrderedDict[tuple, Any] = OrderedDict()
+_cache_lock = threading.Lock()
 _CACHE_SIZE = 32
 
 
@@ -82,14 +84,16 @@ def _verdict(path: Path, profile: str):
     except OSError:
         raise PhotoRefused("the holder's photo file cannot be read", code="card.photo_unreadable") from None
     key = (str(path), st.st_mtime_ns, st.st_size, profile)
-    hit = _cache.get(key)
-    if hit is not None:
-        _cache.move_to_end(key)
-        return hit
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None:
+            _cache.move_to_end(key)
+            return hit
     report = photo.check(path, profile)
-    _cache[key] = report
-    while len(_cache) > _CACHE_SIZE:
-        _cache.popitem(last=False)
+    with _cache_lock:
+        _cache[key] = report
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
     return report
 
 

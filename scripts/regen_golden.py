@@ -13,10 +13,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-TESTS = Path(__file__).resolve().parents[1] / "tests"
-sys.path.insert(0, str(TESTS))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from golden_cases import GOLDEN_DIR, cases, render_case  # noqa: E402
+from tests.golden_cases import GOLDEN_DIR, cases, render_case
 
 
 def main(prefixes: list[str]) -> int:

@@ -46,8 +46,7 @@ def has_mj() -> bool:
     return default_fonts().has("mj")
 
 
-needs_mj = pytest.mark.skipif("not __import__('card_support').has_mj()",
-                              reason="IPAmj Mincho not installed (make test installs fonts-ipamj-mincho)")
+needs_mj = pytest.mark.skipif(not has_mj(), reason="IPAmj Mincho not installed (make test installs fonts-ipamj-mincho)")
 
 
 def png_image(data: bytes):

@@ -26,9 +26,8 @@ def cases() -> list[tuple[str, int, str, str, bool]]:
 
 
 def render_case(n: int, layout: str, side: str, with_photo: bool) -> bytes:
-    from card_support import FACE, holder
-
     import cardface
+    from tests.card_support import FACE, holder
 
     if with_photo:
         return cardface.render(holder(n, photo=str(FACE)), side, layout, "png", dpi=GOLDEN_DPI, preview=False)

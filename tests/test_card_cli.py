@@ -6,11 +6,11 @@ import json
 import tomllib
 
 import pytest
-from card_support import SAMPLES, holders, png_image, sample_records
 from typer.testing import CliRunner
 
 from cardface.layout import layout_path
 from mynacard.cli import app, main
+from tests.card_support import SAMPLES, holders, png_image, sample_records
 
 runner = CliRunner()
 

@@ -153,9 +153,8 @@ def test_lint_label_overflow():
 
 
 def test_a_designer_copy_renders_without_touching_code(tmp_path):
-    from card_support import holder
-
     import cardface
+    from tests.card_support import holder
 
     text = layout_path("next").read_text(encoding="utf-8")
     mine = tmp_path / "mine.toml"

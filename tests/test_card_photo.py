@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from card_support import FACE, holder
 
 import cardface
 from cardface.errors import PhotoRefused
 from cardface.layout import load_layout
 from cardface.portrait import HeadGeometry, crop_box, crop_image
 from cardface.scene import ImageElement, build_scene
+from tests.card_support import FACE, holder
 
 
 def test_crop_box_puts_crown_and_chin_on_the_layout_lines():

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from card_support import sample_records
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cardface
 from cardface.errors import CardfaceError
 from photo.errors import PhotoError
+from tests.card_support import sample_records
 
 # Characters worth throwing at the renderer: JIS kanji, registered-name characters, kana,
 # Latin, full-width forms, variation selectors (valid and not), non-BMP ideographs,

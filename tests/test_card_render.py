@@ -8,11 +8,11 @@ import zlib
 
 import numpy as np
 import pytest
-from card_support import holder, needs_mj, needs_poppler, pdf_text, png_image, squash
 
 import cardface
 from cardface.errors import CardfaceError
 from cardface.render.pdffonts import to_unicode_cmap
+from tests.card_support import holder, needs_mj, needs_poppler, pdf_text, png_image, squash
 
 MM = 72 / 25.4
 
@@ -160,7 +160,8 @@ def test_render_rejects_bad_options():
 
 def test_proof_sheet_is_a4_with_ten_cards_per_page():
     import pypdf
-    from card_support import holders
+
+    from tests.card_support import holders
 
     data = cardface.render_sheet(holders()[:12], "next", ("front", "back"))
     r = pypdf.PdfReader(io.BytesIO(data))

@@ -5,13 +5,13 @@ from __future__ import annotations
 import sys
 
 import pytest
-from card_support import holder, holders, needs_mj
 
 import cardface
 from cardface.errors import FitError, GlyphError, PhotoRefused
 from cardface.fonts import default_fonts
 from cardface.layout import load_layout
 from cardface.scene import ImageElement, QRElement, SampleMark, TextRun, build_scene
+from tests.card_support import holder, holders, needs_mj
 
 
 def texts(scene) -> str:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from card_support import needs_mj
 
 from cardface.errors import FitError, FontError, GlyphError
 from cardface.fonts import FontSet, clusters, configured_paths, default_fonts, describe, packaged_font
 from cardface.geometry import MM_PER_PT
 from cardface.textfit import assign_fonts, break_paragraph, fit
+from tests.card_support import needs_mj
 
 IVS_KUZU = "葛\U000E0100"  # Adobe-Japan1 sequence, in IPAex
 YOSHI = "\U00020BB7"  # 𠮷, outside the BMP

@@ -18,7 +18,7 @@ from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFInfo, PDFString
 from reportlab.pdfgen.canvas import Canvas
 
 from cardface.errors import CardfaceError
-from cardface.fonts import default_fonts
+from cardface.fonts import clusters, default_fonts
 from cardface.render.pdffonts import pdf_font
 from cardface.scene import (
     CircleElement,
@@ -207,13 +207,12 @@ def _outline_path(c: Canvas, r: TextRun, painter: _Painter):
     from fontTools.pens.basePen import BasePen
 
     face = r.font
-    glyphs = face._tt.getGlyphSet()
     scale = r.size_pt / 72 * 25.4 / face.units_per_em  # font units -> mm
     path = c.beginPath()
 
     class _Pen(BasePen):
         def __init__(self, ox):
-            super().__init__(glyphs)
+            super().__init__(None)
             self.ox = ox
 
         def _pt(self, p):
@@ -231,12 +230,9 @@ def _outline_path(c: Canvas, r: TextRun, painter: _Painter):
         def _closePath(self):
             path.close()
 
-    from cardface.fonts import clusters
-
     x = r.x_mm
     for cl in clusters(r.text):
-        name = face.glyph(cl)
-        glyphs[name].draw(_Pen(x))
+        face.draw_glyph(cl, _Pen(x))
         x += face.advance_em(cl) * r.size_pt / 72 * 25.4
     return path
 

@@ -143,7 +143,7 @@ def _text(draw: ImageDraw.ImageDraw, r: TextRun, dpi: float, offset=(0.0, 0.0), 
               anchor="ls", stroke_width=stroke_px, stroke_fill=color, **kw)
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=4)
 def _mark_layer(e: SampleMark, dpi: float) -> Image.Image:
     """The rotated, translucent sample mark (cached: it is the same on every card)."""
     k = dpi / MM_PER_INCH
