@@ -35,12 +35,15 @@ TEM_EYE_L, TEM_EYE_R, TEM_CROWN, TEM_CHIN = 0, 1, 151, 129
 
 
 def compliant_box(tem: np.ndarray, size: tuple[int, int], head_mm: float = 34.0, top_mm: float = 4.0,
-                  scale_head: float = 1.0, dx_frac: float = 0.0, dy_mm: float = 0.0):
+                  scale_head: float = 1.0, dx_frac: float = 0.0, dy_mm: float = 0.0, crown_y: float | None = None):
     """35:45 crop box (x0, y0, x1, y1) with the crown-to-chin height at head_mm of 45 mm and
-    top_mm above the crown, centred on the eyes, from the .tem landmarks (independent of the
-    checker). Tries nearby sizes/margins when the exact box leaves the frame; None if none fits."""
+    top_mm above the crown, centred on the eyes, from the .tem landmarks and the backdrop
+    matte (independent of the checker). Tries nearby sizes/margins when the exact box leaves
+    the frame; None if none fits."""
     w, h = size
-    crown, chin = tem[TEM_CROWN], tem[TEM_CHIN]
+    crown, chin = tem[TEM_CROWN].copy(), tem[TEM_CHIN]
+    if crown_y is not None:
+        crown[1] = min(crown[1], crown_y)
     cx = (tem[TEM_EYE_L][0] + tem[TEM_EYE_R][0]) / 2
     head = chin[1] - crown[1]
     for hm in (head_mm, head_mm - 0.7, head_mm + 0.7, head_mm - 1.4, head_mm + 1.4):

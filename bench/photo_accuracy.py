@@ -3,8 +3,9 @@
     python bench/photo_accuracy.py [--profile mynumber-next] [--every N] [--real-only]
 
 Compliant sets: Face Research Lab neutral_front (102) and canada (40), each cropped to
-35:45 with the head at 34 mm of 45 mm using the sets' own .tem landmarks (not the
-checker). Expected failures: smiling_front (expression.neutral or mouth.closed), lisa and
+35:45 with the head at 34 mm of 45 mm using the sets' own .tem landmarks (eye centres,
+chin, and point 151 on the hair outline as the crown; not the checker's models). Point 151
+sits below tall or voluminous hair, so a few of these crops have hair touching the top edge. Expected failures: smiling_front (expression.neutral or mouth.closed), lisa and
 zoom (background.uniformity). Defects are generated from every Nth compliant crop; a
 defect counts as caught when the check that names it fails. Real defect photos from
 ../shared/data/faces/more are reported separately (profiles, three-quarter views,
@@ -292,6 +293,7 @@ def main() -> int:
     ap.add_argument("--profile", default="mynumber-online")
     ap.add_argument("--every", type=int, default=3, help="generate defects from every Nth compliant photo")
     ap.add_argument("--real-only", action="store_true")
+    ap.add_argument("--compliant-only", action="store_true", help="only the compliant sets (for tuning)")
     ap.add_argument("--dump", help="write per-photo values as JSON lines to this file")
     args = ap.parse_args()
     faces = shared_faces()
@@ -330,6 +332,8 @@ def main() -> int:
         for cid in photo_checks():
             print(f"  {cid:<24} {fr.get(cid, 0):>4}  {100 * fr.get(cid, 0) / n_ok:5.1f} %")
 
+        if args.compliant_only:
+            return 0
         # expected failures: smiling, lisa, zoom
         print("\nexpected failures")
         for sub, want in (("smiling_front", ("expression.neutral", "mouth.closed")), ("lisa", ("background.uniformity",)),

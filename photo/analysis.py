@@ -123,10 +123,13 @@ class FaceAnalysis:
 
     @cached_property
     def lab(self) -> np.ndarray:
-        """CIELAB (L 0-100, a, b) as float32, from sRGB."""
+        """CIELAB (L 0-100, a, b) as float32, from sRGB (8-bit conversion: fast, ~0.4 unit steps)."""
         import cv2
 
-        return cv2.cvtColor(self.rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+        lab8 = cv2.cvtColor(self.rgb, cv2.COLOR_RGB2Lab).astype(np.float32)
+        lab8[:, :, 0] *= 100.0 / 255.0
+        lab8[:, :, 1:] -= 128.0
+        return lab8
 
     # ---------------------------------------------------------------- faces
     @cached_property

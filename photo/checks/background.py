@@ -19,8 +19,9 @@ from photo.report import result
 
 def background_measures(a) -> dict | None:
     """``gradient``: mean Sobel magnitude over the background (texture, pattern, edges);
-    ``objects``: share of background pixels whose (blurred) luma departs by more than 12
-    levels from a smooth quadratic fall-off of the light — things standing behind the person; ``share``: background share of the frame."""
+    ``objects``: share of background pixels whose (blurred) colour departs by more than
+    Delta E 8 from a smooth quadratic fall-off fitted robustly to the background — things
+    standing behind the person; ``share``: background share of the frame."""
     import cv2
 
     g = a.small_grey
@@ -35,18 +36,25 @@ def background_measures(a) -> dict | None:
     inner[:2, :] = inner[-2:, :] = False
     inner[:, :2] = inner[:, -2:] = False
     gradient = float(mag[inner].mean()) if inner.any() else float(mag[bg].mean())
-    # smooth fall-off: least squares quadratic in x, y over background pixels
+    # smooth fall-off: a quadratic in x, y fitted (twice, dropping outliers) to each CIELAB channel
     ys, xs = np.nonzero(bg)
     step = max(1, xs.size // 6000)
     ys, xs = ys[::step], xs[::step]
     h, w = g.shape
     u, v = xs / w - 0.5, ys / h - 0.5
     design = np.stack([np.ones_like(u), u, v, u * u, v * v, u * v], axis=1)
-    blurred = cv2.GaussianBlur(g, (0, 0), sigmaX=max(1.0, w / 128))
-    vals = blurred[ys, xs]
-    coef, *_ = np.linalg.lstsq(design, vals, rcond=None)
-    resid = vals - design @ coef
-    objects = float(np.mean(np.abs(resid) > 12.0))
+    small = cv2.GaussianBlur(a.small[0], (0, 0), sigmaX=max(1.0, w / 128))
+    lab = cv2.cvtColor(small, cv2.COLOR_RGB2Lab).astype(np.float32)[ys, xs]
+    lab[:, 0] *= 100.0 / 255.0
+    lab[:, 1:] -= 128.0
+    keep = np.ones(len(xs), bool)
+    for _ in range(2):
+        coef, *_ = np.linalg.lstsq(design[keep], lab[keep], rcond=None)
+        dev = np.linalg.norm(lab - design @ coef, axis=1)
+        keep = dev < 8.0
+        if keep.sum() < 12:
+            break
+    objects = float(np.mean(dev > 8.0))
     return {"gradient": gradient, "objects": objects, "share": share}
 
 
@@ -72,15 +80,15 @@ def uniformity(a, limits):
 
 def shadow_measure(a) -> dict | None:
     """Darkening of the background right next to the head and shoulders, per side (image-left,
-    image-right, above): 1 - 30th percentile of the luma next to the silhouette / median luma
-    of the rest of the background (a shadow covering a third of the band on one side counts). A cast shadow hugs the silhouette on one side; a light fall-off towards
+    image-right, above): 1 - median luma next to the silhouette / median luma of the rest of
+    the background. A cast shadow hugs the silhouette on one side; a light fall-off towards
     the corners does not count against it."""
     import cv2
 
     g = a.small_grey
     f = a.small[1]
     person = (a.person > 0.5).astype(np.uint8)
-    bg = person == 0  # a dark shadow beside the head often gets a middling person probability
+    bg = a.person < 0.2
     if person.sum() == 0 or bg.sum() < 100:
         return None
     dist = cv2.distanceTransform(1 - person, cv2.DIST_L2, 3)
@@ -93,7 +101,7 @@ def shadow_measure(a) -> dict | None:
     h, w = g.shape
     ys, xs = np.mgrid[0:h, 0:w]
     cx, cy = a.eye_mid[0] * f, a.eye_mid[1] * f
-    level = ys < a.chin[1] * f + 0.8 * fw  # head and upper shoulders
+    level = ys < a.chin[1] * f  # beside and above the head (light falls off towards the shoulders)
     out = {}
     sectors = (("left", xs < cx - 0.3 * fw), ("right", xs > cx + 0.3 * fw),
                ("above", (ys < cy - 0.9 * fw) & (np.abs(xs - cx) < 0.7 * fw)))
@@ -101,7 +109,7 @@ def shadow_measure(a) -> dict | None:
         n = g[near & sector & level]
         if n.size < 30:
             continue
-        out[name] = float(1.0 - np.percentile(n, 30) / ref)
+        out[name] = float(1.0 - np.median(n) / ref)
     return out or None
 
 

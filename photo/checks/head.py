@@ -25,7 +25,9 @@ def covering_measures(a) -> dict | None:
     import cv2
 
     small, f = a.small
-    lab = cv2.cvtColor(small.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+    lab = cv2.cvtColor(small, cv2.COLOR_RGB2Lab).astype(np.float32)
+    lab[:, :, 0] *= 100.0 / 255.0
+    lab[:, :, 1:] -= 128.0
     person = a.person > 0.5
     h, w = person.shape
     x0, _, x1, _ = a.face_box

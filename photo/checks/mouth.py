@@ -48,7 +48,7 @@ def smile_measures(a) -> dict:
         skin = a.lab[a.skin_mask]
         skin_l = float(np.median(skin[:, 0])) if skin.size else 60.0
         chroma = np.hypot(lab[:, 1], lab[:, 2])
-        teeth_px = (lab[:, 0] > 0.85 * skin_l) & (chroma < 22)
+        teeth_px = (lab[:, 0] > max(55.0, 0.85 * skin_l)) & (chroma < 22)  # bright and colourless
         teeth = float(teeth_px.sum() / max(inner.sum(), 1)) * min(1.0, inner.sum() / (0.02 * a.ied**2))
     return {"lift": lift, "width": width, "teeth": teeth}
 
