@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,8 @@ def invoke_cli(*args: str, input: str | None = None) -> CliResult:
             code = 0
         except SystemExit as e:
             code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        sys.stdout.flush()  # print(..., file=sys.stderr) in main() is buffered until flushed
+        sys.stderr.flush()
         return CliResult(code, out.getvalue().decode("utf-8", "replace"), err.getvalue().decode("utf-8", "replace"))
 
 

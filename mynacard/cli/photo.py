@@ -102,3 +102,4 @@ def check(
         elif not rep.passed and status == 0:
             status = 1
     raise typer.Exit(status)
+from mynacard.cli import photo_batch as _photo_batch  # noqa: E402,F401

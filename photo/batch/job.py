@@ -1,0 +1,210 @@
+"""One batch from start to finish: inputs -> resume plan -> runner -> results.jsonl ->
+summary.csv and report.html.
+
+The process that runs this is the only writer of OUT. For each finished photo it writes
+the photo's small files (thumbnails, fixed and annotated images; each atomically), then
+its result line; so a line never points at a file that is not there.
+
+Stopping: the first SIGINT (Ctrl-C) or SIGTERM stops sending work, lets the photos in
+flight finish and be written, writes summary.csv and report.html and returns with
+``interrupted=True``. A second Ctrl-C abandons the photos in flight at once (raising
+KeyboardInterrupt); what was written stays, and a rerun resumes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from photo.batch.errors import BatchError
+from photo.batch.hashing import sha256_file
+from photo.batch.inputs import BatchInput, collect
+from photo.batch.progress import BatchProgress
+from photo.batch.store import ResultStore, read_records
+from photo.batch.summary import write_summary
+from photo.batch.worker import Options, Outcome
+
+log = logging.getLogger(__name__)
+
+JOB_FILE = "batch.json"
+
+
+@dataclass
+class BatchConfig:
+    source: str | Path
+    out: str | Path
+    profile: str = "mynumber-online"
+    workers: int | None = None  # local processes; None: one per core
+    fix: bool = False
+    annotate: bool = False
+    scheduler: str | None = None  # tcp://HOST:PORT of a Dask scheduler
+    progress: bool = True
+    fsync_interval_s: float = 1.0
+
+
+@dataclass
+class BatchResult:
+    inputs: int = 0  # distinct inputs named by INPUT
+    skipped: int = 0  # already done (same path and SHA-256) before this run
+    checked: int = 0  # results written by this run
+    passed: int = 0  # over every line in results.jsonl
+    failed: int = 0
+    errors: int = 0
+    interrupted: bool = False
+    seconds: float = 0.0
+    runner: str = ""
+    notes: list[str] = field(default_factory=list)
+    out: Path = Path()
+
+    @property
+    def rate(self) -> float:
+        return self.checked / self.seconds if self.seconds > 0 else 0.0
+
+
+def _check_job_file(out: Path, source: str, profile: str) -> None:
+    """OUT belongs to one INPUT and one profile: refuse to mix results of different jobs."""
+    path = out / JOB_FILE
+    if path.exists():
+        try:
+            job = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            job = {}
+        if job.get("input") not in (None, source) or job.get("profile") not in (None, profile):
+            raise BatchError(f"{out} holds the results of another batch (input {job.get('input')}, profile "
+                             f"{job.get('profile')}); choose another -o folder", code="batch.output_mismatch")
+        return
+    tmp = path.with_name(JOB_FILE + ".tmp")
+    tmp.write_text(json.dumps({"input": source, "profile": profile}, ensure_ascii=False, indent=1) + "\n",
+                   encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _write_files(out: Path, files: dict[str, bytes]) -> None:
+    for rel, data in files.items():
+        target = out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, target)
+
+
+def _plan(items: list[BatchInput], store: ResultStore) -> tuple[list[BatchInput], list[tuple[str, str]], int]:
+    """(inputs to check, keys whose old line must go, number already done).
+
+    Only inputs that already have a line are hashed here (in threads: hashing releases the GIL);
+    new inputs are hashed by the worker that checks them.
+    """
+    seen = [i for i in items if i.key in store.index]
+    shas: dict[tuple[str, str], str | None] = {}
+    with ThreadPoolExecutor(8) as ex:
+        for start in range(0, len(seen), 4096):  # in chunks: a million futures at once is a lot of memory
+            chunk = seen[start:start + 4096]
+            shas.update(zip((i.key for i in chunk), ex.map(lambda i: sha256_file(i.path), chunk), strict=True))
+    todo, retire, done = [], [], 0
+    for item in items:
+        if item.key in shas and store.is_done(item.key, shas[item.key]):
+            done += 1
+            continue
+        if item.key in store.index:
+            retire.append(item.key)  # changed since, or not read last time: check again
+        todo.append(item)
+    return todo, retire, done
+
+
+class _Stopper:
+    """SIGINT/SIGTERM -> ``event``; a second SIGINT raises KeyboardInterrupt."""
+
+    def __init__(self):
+        self.event = threading.Event()
+        self._old: dict[int, object] = {}
+
+    def _handle(self, signum, frame) -> None:
+        if self.event.is_set() and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        self.event.set()
+
+    def __enter__(self) -> _Stopper:
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self._old[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for sig, old in self._old.items():
+            signal.signal(sig, old)
+
+
+def run_batch(config: BatchConfig, *, runner=None, echo: Callable[[str], None] | None = None) -> BatchResult:
+    """Run (or resume) a batch. ``runner`` defaults to local processes, or Dask with ``scheduler``."""
+    say = echo or (lambda msg: None)
+    out = Path(config.out).expanduser().resolve()
+    inputs = collect(config.source, exclude=out)
+    result = BatchResult(inputs=len(inputs.items), notes=list(inputs.notes), out=out)
+    if runner is None:
+        if config.scheduler:
+            from photo.batch.run_dask import DaskRunner
+
+            runner = DaskRunner(config.scheduler)
+        else:
+            from photo.batch.run_local import LocalRunner
+
+            runner = LocalRunner(config.workers)
+    options = Options(profile=config.profile, fix=config.fix, annotate=config.annotate)
+    with ResultStore(out, fsync_interval_s=config.fsync_interval_s) as store:
+        _check_job_file(out, inputs.source, config.profile)
+        if store.info.torn_bytes:
+            result.notes.append(f"repaired results.jsonl: cut a torn last line of {store.info.torn_bytes} bytes")
+        todo, retire, result.skipped = _plan(inputs.items, store)
+        removed = store.retire(retire)
+        if removed:
+            result.notes.append(f"removed {removed} stale line(s) from results.jsonl (file changed, "
+                                "unreadable before, unparsable or repeated); their inputs are checked again")
+        for note in result.notes:
+            say(note)
+        if result.skipped:
+            say(f"resuming: {result.skipped} of {result.inputs} photo(s) already done")
+        start = time.monotonic()
+
+        with _Stopper() as stopper, BatchProgress(len(todo), enabled=config.progress) as progress:
+            told = False
+            for outcome in runner.run(todo, options, stopper.event) if todo else ():
+                _store_outcome(out, store, outcome)
+                result.checked += 1
+                progress.advance()
+                if stopper.event.is_set() and not told:  # said here, not in the signal handler
+                    progress.note("stopping: finishing the photos in flight (Ctrl-C again to abandon them)", say)
+                    told = True
+            result.interrupted = stopper.event.is_set() and result.checked < len(todo)
+        result.seconds = time.monotonic() - start
+        result.runner = runner.description  # a Dask runner learns the cluster's size on connecting
+    finish(out, result)
+    return result
+
+
+def _store_outcome(out: Path, store: ResultStore, outcome: Outcome) -> None:
+    if outcome.files:
+        try:
+            _write_files(out, outcome.files)
+        except OSError as err:
+            raise BatchError(f"{out}: cannot write output files ({err.strerror})", code="batch.output") from None
+    store.append(outcome.record)
+
+
+def finish(out: Path, result: BatchResult) -> None:
+    """Write summary.csv and report.html from every line of results.jsonl; count outcomes."""
+    from photo.batch.report import write_report
+
+    rows = write_summary(read_records(out), out / "summary.csv")
+    result.passed = sum(r.result == "pass" for r in rows)
+    result.failed = sum(r.result == "fail" for r in rows)
+    result.errors = sum(r.result == "error" for r in rows)
+    write_report(read_records(out), out)

@@ -1,0 +1,50 @@
+"""``OUT/summary.csv``: one row per photo, with the ids of its failed checks.
+
+Columns: ``application_id, file, result, failed_checks, error_code, sha256`` where
+``result`` is ``pass``, ``fail`` or ``error`` (the photo could not be checked) and
+``failed_checks`` lists check ids separated by spaces. Rows are sorted by application id
+then file, so two runs over the same inputs give the same file.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+COLUMNS = ("application_id", "file", "result", "failed_checks", "error_code", "sha256")
+
+
+@dataclass(frozen=True)
+class Row:
+    application_id: str
+    file: str
+    result: str
+    failed_checks: tuple[str, ...]
+    error_code: str
+    sha256: str
+
+
+def row_of(record: dict) -> Row:
+    """The summary of one result line."""
+    error = record.get("error") or None
+    failed = tuple(c["id"] for c in record.get("checks") or [] if not c.get("passed"))
+    result = "error" if error else "pass" if record.get("passed") else "fail"
+    return Row(record.get("application_id") or "", record["file"], result, failed,
+               (error or {}).get("code", ""), record.get("sha256") or "")
+
+
+def write_summary(records: Iterable[dict], path: str | Path) -> list[Row]:
+    """Write summary.csv atomically; returns the rows (sorted) it wrote."""
+    rows = sorted((row_of(r) for r in records), key=lambda r: (r.application_id, r.file))
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(COLUMNS)
+        for r in rows:
+            w.writerow((r.application_id, r.file, r.result, " ".join(r.failed_checks), r.error_code, r.sha256))
+    os.replace(tmp, path)
+    return rows

@@ -1,0 +1,44 @@
+"""Small JPEG thumbnails for the report: never the full photo, never its metadata."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image, ImageOps
+
+#: Long side of a report thumbnail in pixels, and its JPEG quality.
+THUMB_PX = 160
+THUMB_QUALITY = 70
+
+
+def thumbnail_jpeg(source: bytes | Image.Image, px: int = THUMB_PX, quality: int = THUMB_QUALITY) -> bytes | None:
+    """A JPEG at most ``px`` on its long side, upright, without EXIF/ICC; None if undecodable.
+
+    JPEG input is decoded in draft mode (DCT scaling), so a 12 MP photo costs a few ms.
+    """
+    try:
+        if isinstance(source, Image.Image):
+            im = source.copy()
+        else:
+            im = Image.open(io.BytesIO(source))
+            if im.format == "JPEG":
+                im.draft("RGB", (px * 2, px * 2))
+            im = ImageOps.exif_transpose(im)
+        if im.mode not in ("RGB", "L"):
+            im = im.convert("RGBA") if "A" in im.getbands() or im.mode == "P" else im.convert("RGB")
+            if im.mode == "RGBA":
+                flat = Image.new("RGB", im.size, (255, 255, 255))
+                flat.paste(im, mask=im.getchannel("A"))
+                im = flat
+        im.thumbnail((px, px), Image.Resampling.LANCZOS)
+        buf = io.BytesIO()
+        im.save(buf, "JPEG", quality=quality, optimize=True)
+        return buf.getvalue()
+    except Exception:  # any decoder failure: the report shows no thumbnail
+        return None
+
+
+def thumb_path(sha256: str, kind: str = "photo") -> str:
+    """Where the thumbnail of a photo (or of its annotated image) lives, relative to OUT."""
+    suffix = "" if kind == "photo" else f".{kind}"
+    return f"thumbs/{sha256[:2]}/{sha256}{suffix}.jpg"

@@ -1,0 +1,179 @@
+"""The unit of work, the same for a local process pool and a Dask worker.
+
+:func:`check_input` reads one file, hashes the bytes, runs :func:`photo.check` on exactly
+those bytes and returns an :class:`Outcome`: the result line (photo-check JSON schema plus
+``application_id`` and ``sha256``) and the small files that go with it (thumbnails for the
+report; fixed and annotated images when asked). Workers never write to OUT: the client
+writes the files, then the line, so OUT only needs to be writable where the batch was
+started, while the inputs must be readable on every worker.
+
+It never raises for a bad photo: unreadable files, refused formats and even a bug in a
+check become an error line, and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+from dataclasses import dataclass, field
+
+from photo.batch.hashing import sha256_bytes, sha256_file
+from photo.batch.inputs import BatchInput
+from photo.batch.thumbs import thumb_path, thumbnail_jpeg
+
+#: Files above this size are not read into memory: the checker refuses them from their header.
+READ_LIMIT_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Options:
+    """What every task needs to know; small and picklable (sent with each task)."""
+
+    profile: str = "mynumber-online"
+    fix: bool = False
+    annotate: bool = False
+    thumbnails: bool = True
+
+
+@dataclass
+class Outcome:
+    key: tuple[str, str]
+    record: dict
+    files: dict[str, bytes] = field(default_factory=dict)  # path relative to OUT -> content
+
+
+def init_process(options: Options | None = None, *, ignore_sigint: bool = True) -> None:
+    """Start-up of a worker process: Ctrl-C is the parent's business; load the models once."""
+    if ignore_sigint:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+    warm_up()
+
+
+def warm_up() -> float:
+    """Load the checker's models in this process (they stay cached for every later task).
+
+    The native start-up chatter of TensorFlow Lite / mediapipe (written straight to file
+    descriptor 2) is silenced, so it does not break the progress bar.
+    """
+    import photo
+
+    with _native_stderr_silenced():
+        return photo.warm_up()
+
+
+@contextlib.contextmanager
+def _native_stderr_silenced():
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr at all
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def error_record(item: BatchInput, profile: str, code: str, message: str, sha256: str | None = None) -> dict:
+    """A result line for an input that could not be checked."""
+    return {"file": item.path, "application_id": item.application_id, "sha256": sha256,
+            "passed": False, "profile": profile, "checks": [], "error": {"code": code, "message": message}}
+
+
+def check_input(item: BatchInput, options: Options) -> Outcome:
+    """Check one input; never raises for anything the input can cause."""
+    try:
+        size = os.stat(item.path).st_size
+        if size > READ_LIMIT_BYTES:
+            data, sha = None, sha256_file(item.path)
+        else:
+            with open(item.path, "rb") as f:
+                data = f.read()
+            sha = sha256_bytes(data)
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        return Outcome(item.key, error_record(item, options.profile, "input.unreadable",
+                                              f"cannot read the file ({reason})"))
+    try:
+        return _check_bytes(item, data if data is not None else item.path, sha, options)
+    except Exception as err:  # a bug in a check must not stop a batch of thousands
+        return Outcome(item.key, error_record(item, options.profile, "check.internal_error",
+                                              f"the checker failed on this photo ({type(err).__name__})", sha))
+
+
+def _check_bytes(item: BatchInput, source: bytes | str, sha: str | None, options: Options) -> Outcome:
+    from photo import profile as profile_mod
+    from photo.checker import analyse_and_check
+
+    prof = profile_mod.get(options.profile)  # cached per process
+    analysis, report = analyse_and_check(source, prof, file=item.path)
+    record = {"file": item.path, "application_id": item.application_id, "sha256": sha}
+    record.update((k, v) for k, v in report.to_dict().items() if k != "file")
+    files: dict[str, bytes] = {}
+    # pictures are made only from the checker's own decoded pixels: a file it refused (a
+    # decompression bomb, a HEIC) is never decoded here
+    annotated = None
+    if analysis is not None and (options.annotate or (options.thumbnails and not report.passed)):
+        from photo.annotate import draw
+
+        annotated = draw(analysis, report, prof)
+    if options.thumbnails and sha and analysis is not None and not report.passed:
+        from PIL import Image
+
+        for kind, picture in (("photo", Image.fromarray(analysis.rgb)), ("annotated", annotated)):
+            thumb = thumbnail_jpeg(picture)
+            if thumb:
+                files[thumb_path(sha, kind)] = thumb
+    if options.annotate and annotated is not None:
+        rel = _output_name("annotated", item, ".png")
+        files[rel] = _png(annotated)
+        record["annotated"] = rel
+    if options.fix and report.error is None and not report.passed:
+        if report.fixable:
+            # not ``photo.fix``: once photo/fix.py is imported, the submodule shadows the function
+            from photo.fix import fix as fix_photo
+
+            res = fix_photo(source, prof)
+            record["fixed"] = res.to_dict()
+            if res.fixed and res.data:
+                rel = _output_name("fixed", item, ".jpg")
+                files[rel] = res.data
+                record["fixed"] = {"path": rel, **record["fixed"]}
+        else:  # what photo.fix would answer, without analysing the photo a second time
+            bad = [c.id for c in report.failed if not c.fixable]
+            record["fixed"] = {"fixed": False, "actions": [], "reason": "not fixable: " + ", ".join(bad),
+                               "passed_after": None}
+    return Outcome(item.key, record, files)
+
+
+def _png(image) -> bytes:
+    """PNG without metadata; fast compression (a 1350 px annotation is ~1 MB either way)."""
+    import io
+
+    buf = io.BytesIO()
+    image.save(buf, "PNG", compress_level=1)
+    return buf.getvalue()
+
+
+def _output_name(folder: str, item: BatchInput, suffix: str) -> str:
+    """``fixed/<application_id>/<input's relative path>``: the input's own name, with ``suffix``
+    added when its extension differs (``a.jpg`` -> ``a.jpg``, ``a.png`` -> ``a.png.jpg``), so
+    two inputs never write the same file."""
+    name = item.name or os.path.basename(item.path)
+    if not name.lower().endswith(suffix):
+        name += suffix
+    parts = [folder, *([_safe(item.application_id)] if item.application_id else []), name]
+    return "/".join(parts)
+
+
+def _safe(text: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in text).strip(".") or "_"

@@ -1,0 +1,71 @@
+"""The same batch on a Dask LocalCluster (2 worker processes, 1 thread each)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from photo.batch.errors import BatchError
+from photo.batch.inputs import collect
+from photo.batch.run_dask import DaskRunner
+from photo.batch.run_local import LocalRunner
+from photo.batch.worker import Options
+from tests.batch_tasks import make_images, quiet_init, size_task
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      worker_dashboard_address=None) as c:
+        yield c
+
+
+def test_dask_outcomes_equal_local_ones(tmp_path, cluster):
+    make_images(tmp_path / "in", [(f"{n}.jpg", (400 + 40 * n, 600)) for n in range(6)])
+    (tmp_path / "in" / "gone.jpg").symlink_to(tmp_path / "nowhere.jpg")
+    items = collect(tmp_path / "in").items
+    options = Options(profile="p")
+    local = {o.key: o.record for o in LocalRunner(2, fn=size_task, initializer=quiet_init)
+             .run(items, options, threading.Event())}
+    runner = DaskRunner(cluster.scheduler_address, fn=size_task, load_models=False)
+    remote = {o.key: o.record for o in runner.run(items, options, threading.Event())}
+    assert remote == local and len(remote) == 7
+    assert remote[("", str(tmp_path / "in" / "gone.jpg"))]["error"]["code"] == "input.unreadable"
+    assert "2 workers, 2 threads" in runner.description
+
+
+def test_unreachable_scheduler_is_a_batch_error():
+    runner = DaskRunner("tcp://127.0.0.1:9", fn=size_task, connect_timeout_s=0.5)
+    with pytest.raises(BatchError) as err:
+        next(runner.run([], Options(), threading.Event()))
+    assert err.value.code == "batch.scheduler_unreachable"
+
+
+def test_cli_on_the_cluster_gives_the_local_results_and_workers_load_models_once(tmp_path, cluster, run_cli):
+    from distributed import Client
+
+    from tests.batch_tasks import model_ids
+    from tests.test_batch_cli import by_file, make_inputs
+
+    make_inputs(tmp_path / "in", 3)
+    (tmp_path / "in" / "gone.jpg").symlink_to(tmp_path / "nowhere.jpg")
+    on_cluster = run_cli("photo", "batch", str(tmp_path / "in"), "-o", str(tmp_path / "dask"), "--no-progress",
+                         "--scheduler", cluster.scheduler_address)
+    assert on_cluster.exit_code == 2, on_cluster.output
+    assert "Dask scheduler" in on_cluster.stdout and "2 workers, 2 threads" in on_cluster.stdout, on_cluster.stdout
+    local = run_cli("photo", "batch", str(tmp_path / "in"), "-o", str(tmp_path / "local"), "--workers", "2",
+                    "--no-progress")
+    assert local.exit_code == 2
+    assert by_file(tmp_path / "dask") == by_file(tmp_path / "local") and len(by_file(tmp_path / "dask")) == 4
+    assert (tmp_path / "dask" / "summary.csv").read_text() == (tmp_path / "local" / "summary.csv").read_text()
+    with Client(cluster.scheduler_address, set_as_default=False) as client:
+        loaded = client.run(model_ids)
+        assert len(loaded) == 2 and all(set(ids) == {"detector", "mesh", "segmenter"} for ids in loaded.values())
+        # a second batch on the same workers reuses the very same model objects
+        again = run_cli("photo", "batch", str(tmp_path / "in"), "-o", str(tmp_path / "dask2"), "--no-progress",
+                        "--scheduler", cluster.scheduler_address)
+        assert again.exit_code == 2
+        assert client.run(model_ids) == loaded

@@ -1,0 +1,76 @@
+"""summary.csv and report.html from result lines: content, escaping, self-containment."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import re
+
+from PIL import Image
+
+from photo.batch.report import write_report
+from photo.batch.summary import write_summary
+from photo.batch.thumbs import thumb_path, thumbnail_jpeg
+
+
+def _check(cid, passed, ja=""):
+    return {"id": cid, "passed": passed, "value": 1, "limit": 0, "message": ja, "message_en": "en"}
+
+
+RECORDS = [
+    {"file": "/in/b.jpg", "application_id": "A-2", "sha256": "b" * 64, "passed": False, "profile": "mynumber-online",
+     "checks": [_check("pose.roll", False, "頭が傾いています"), _check("file.format", True)], "error": None},
+    {"file": "/in/a.jpg", "application_id": "A-1", "sha256": "a" * 64, "passed": True, "profile": "mynumber-online",
+     "checks": [_check("pose.roll", True)], "error": None},
+    {"file": "/in/<script>alert(1)</script>.jpg", "application_id": "A-3", "sha256": "c" * 64, "passed": False,
+     "profile": "mynumber-online", "checks": [_check("pose.roll", False, "頭が傾いています"),
+                                              _check("background.uniformity", False, "背景が無地ではありません")],
+     "error": None},
+    {"file": "/in/gone.jpg", "application_id": "A-4", "sha256": None, "passed": False, "profile": "mynumber-online",
+     "checks": [], "error": {"code": "input.unreadable", "message": "cannot read the file"}},
+]
+
+
+def test_summary_has_one_sorted_row_per_photo_with_failed_ids(tmp_path):
+    rows = write_summary(RECORDS, tmp_path / "summary.csv")
+    assert [r.application_id for r in rows] == ["A-1", "A-2", "A-3", "A-4"]
+    table = list(csv.DictReader(open(tmp_path / "summary.csv", encoding="utf-8")))
+    assert [(r["result"], r["failed_checks"], r["error_code"]) for r in table] == [
+        ("pass", "", ""), ("fail", "pose.roll", ""), ("fail", "pose.roll background.uniformity", ""),
+        ("error", "", "input.unreadable")]
+
+
+def test_report_is_self_contained_with_totals_chart_reasons_and_small_thumbnails(tmp_path):
+    photo = Image.new("RGB", (1350, 1800), (90, 140, 200))
+    buf = io.BytesIO()
+    photo.save(buf, "JPEG", quality=95)
+    for sha in ("b" * 64, "c" * 64):
+        for kind in ("photo", "annotated"):
+            p = tmp_path / thumb_path(sha, kind)
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_bytes(thumbnail_jpeg(buf.getvalue()))
+    page = write_report(RECORDS, tmp_path).read_text(encoding="utf-8")
+    assert not re.search(r"https?://", page) and "<link" not in page and "src=\"/" not in page
+    assert "<b>4</b>" in page and "合格率<b>25.0%</b>" in page  # 4 photos, 1 passed
+    # the chart: one bar per failed check and per error code, largest first
+    bars = re.findall(r'<g class="bar" data-check="([^"]+)"><title>[^<]*: (\d+)</title>', page)
+    assert bars == [("pose.roll", "2"), ("background.uniformity", "1"), ("error:input.unreadable", "1")]
+    assert "頭が傾いています [pose.roll]" in page and "背景が無地ではありません" in page
+    assert "ファイルを読み込めません" in page  # the error row's reason, in Japanese
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+    images = re.findall(r'src="data:image/jpeg;base64,([A-Za-z0-9+/=]+)"', page)
+    assert len(images) == 4  # photo + annotated for the two failed photos; none for the unreadable one
+    for b64 in images:
+        im = Image.open(io.BytesIO(base64.b64decode(b64)))
+        assert max(im.size) <= 160 and len(b64) < 20_000
+    assert 'data-checks="pose.roll background.uniformity"' in page and '<option value="pose.roll">' in page
+    assert "A-1" not in page.split("<tbody>")[1]  # the passed photo is not in the table
+
+
+def test_report_caps_the_table_and_says_so(tmp_path):
+    many = [dict(RECORDS[0], file=f"/in/{n:03d}.jpg", application_id=None) for n in (7, 3, 11, 0, 5, 9, 1, 2,
+                                                                                      10, 4, 8, 6)]
+    page = write_report(many, tmp_path, max_rows=5).read_text(encoding="utf-8")
+    assert re.findall(r'class="file" data-sort="([^"]+)"', page) == [f"{n:03d}.jpg" for n in range(5)]
+    assert "12 件のうち先頭 5 件" in page
