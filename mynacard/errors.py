@@ -17,6 +17,7 @@ HTTP_STATUS_BY_CODE: dict[str, int] = {
     "input.too_large": 413,
     "input.file_too_large": 413,
     "input.not_image": 415,
+    "input.empty": 415,
     "input.unsupported_format": 415,
     "input.heic": 415,
     "input.animated": 415,
@@ -27,8 +28,18 @@ HTTP_STATUS_BY_CODE: dict[str, int] = {
     "glyph.missing": 422,
     "text.overflow": 422,
     "card.photo_refused": 422,
+    "card.photo_unreadable": 415,  # the holder's photo is not an image mynacard can read
     "layout.invalid": 422,
     "profile.invalid": 422,
+    # the service's own codes (mynacard.serve.errors.ServiceError)
+    "request.malformed": 400,
+    "serve.production_disabled": 403,
+    "request.not_found": 404,
+    "request.method_not_allowed": 405,
+    "request.too_large": 413,
+    "request.unsupported_media_type": 415,
+    "request.invalid": 422,
+    "serve.busy": 503,
 }
 
 

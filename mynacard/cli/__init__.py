@@ -50,6 +50,7 @@ from mynacard.cli import holders as _holders  # noqa: E402,F401
 from mynacard.cli import number as _number  # noqa: E402,F401
 from mynacard.cli import photo as _photo  # noqa: E402,F401
 from mynacard.cli import romaji as _romaji  # noqa: E402,F401
+from mynacard.cli import serve as _serve  # noqa: E402,F401
 
 
 def main(argv: list[str] | None = None) -> None:

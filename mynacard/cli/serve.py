@@ -1,0 +1,77 @@
+"""``mynacard serve``: the portal API and the card-design preview page (FastAPI on uvicorn)."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import typer
+
+from mynacard.cli import app
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@app.command("serve")
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind; loopback unless you mean it."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="TCP port."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64,
+                                help="Worker processes; each loads the face models once and checks one "
+                                "photo at a time. Use about one per core."),
+    production: bool = typer.Option(
+        False, "--production",
+        help="Allow callers to ask for unmarked cards (production=true) and unmasked numbers "
+        "(show_number=true). Off: every card is a marked preview with the number masked. "
+        "Also MYNACARD_SERVE_PRODUCTION=1."),
+    max_upload_mb: int | None = typer.Option(None, "--max-upload-mb", min=1, max=100,
+                                             help="Largest upload in MiB (default 10)."),
+    threads: int | None = typer.Option(None, "--threads", min=1, max=32,
+                                       help="Threads per worker for work without face models (romaji, "
+                                       "renders without a photo; default 2)."),
+    profile: str = typer.Option("", "--profile", help="Photo profile when a request names none "
+                                "(default mynumber-online)."),
+    log_verbosity: int = typer.Option(0, "--log-level", min=0, max=2,
+                                      help="0 warnings, 1 info with the access log, 2 debug."),
+) -> None:
+    """Serve the HTTP API (/v1/photo/check, /v1/card/render, /v1/romaji, /healthz, /openapi.json)
+    and the card-design preview page at /.
+
+    Bound to 127.0.0.1 by default: put it behind a reverse proxy with TLS (see the README)
+    rather than exposing it directly.
+    """
+    import os
+
+    import uvicorn
+
+    from mynacard.serve.settings import Settings
+
+    base = Settings.from_env()
+    settings = Settings(
+        production=production or base.production,
+        max_upload_bytes=max_upload_mb * 1024 * 1024 if max_upload_mb else base.max_upload_bytes,
+        cpu_threads=threads or base.cpu_threads,
+        profile=profile.strip() or base.profile,
+        verbosity=max(log_verbosity, base.verbosity),
+        # N workers share the cores: OpenCV in each gets its share instead of every core
+        native_threads=base.native_threads or (max(1, (os.cpu_count() or 1) // workers) if workers > 1 else 0),
+    )
+    os.environ.update(settings.to_env())  # the workers read their settings from here
+    if settings.verbosity:
+        from mynacard import logs
+
+        logs.configure(settings.verbosity)
+    if not _is_loopback(host):
+        typer.echo(f"mynacard: warning: listening on {host}, not loopback: anyone who can reach it can send "
+                   "photos and holder data; put it behind a reverse proxy with TLS", err=True)
+    mode = "PRODUCTION (unmarked output allowed)" if settings.production else "preview (marked, masked)"
+    typer.echo(f"mynacard: serving on http://{host}:{port}/ with {workers} worker(s), {mode}", err=True)
+    uvicorn.run("mynacard.serve.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_config=None, access_log=settings.verbosity >= 1, server_header=False,
+                timeout_graceful_shutdown=10)

@@ -1,0 +1,1 @@
+"""One router per subject: health, romaji, photo, card, and the preview page."""

@@ -1,0 +1,52 @@
+"""``POST /v1/photo/check``: the photo report for one uploaded photo (the CLI's JSON)."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+
+from mynacard.serve import compute
+from mynacard.serve.limits import read_upload
+from mynacard.serve.models import PROFILE_PATTERN, ErrorBody, PhotoReportOut
+from photo.errors import PhotoError
+
+router = APIRouter(tags=["photo"])
+
+
+def check_photo(data: bytes, profile: str, filename: str | None) -> dict:
+    """``photo.check`` on the uploaded bytes; an input that cannot be checked raises its error."""
+    import photo
+
+    report = photo.check(data, profile=profile, file=filename)
+    if report.error:
+        raise PhotoError(report.error["message"], code=report.error["code"])
+    return report.to_dict()
+
+
+@router.post(
+    "/v1/photo/check", response_model=PhotoReportOut, summary="Check an application photo",
+    responses={
+        413: {"model": ErrorBody, "description": "The upload is over the limit (`input.file_too_large`, "
+              "`request.too_large`)."},
+        415: {"model": ErrorBody, "description": "Not an image, or a format that is not checked "
+              "(`input.not_image`, `input.unsupported_format`, `input.heic`, `input.animated`)."},
+        422: {"model": ErrorBody, "description": "A damaged image, an unknown profile, or a malformed request."},
+        503: {"model": ErrorBody, "description": "Too many checks waiting (`serve.busy`); retry."},
+    })
+async def post_photo_check(
+    request: Request,
+    file: UploadFile = File(..., description="The photo (JPEG for the online profiles)."),
+    profile: str | None = Form(None, pattern=PROFILE_PATTERN,
+                               description="Profile name (default: the server's, mynumber-online)."),
+) -> dict:
+    """Check one photo requirement by requirement, as ``mynacard photo check --json`` does.
+
+    ``passed`` is true only when every check of the profile passed; each check carries its
+    measured ``value``, the profile's ``limit`` and what to change, in Japanese (``message``)
+    and English (``message_en``).
+    """
+    state = request.app.state
+    data = await read_upload(file, state.settings.max_upload_bytes)
+    name = PurePath(file.filename).name if file.filename else None
+    return await compute.of(request.app).models(check_photo, data, profile or state.settings.profile, name)
