@@ -1,0 +1,15 @@
+"""Oblique capture for eKYC: simulate card photos, locate and rectify the card, mask the number.
+
+Public API: :func:`simulate`, :func:`locate`, :func:`rectify`, :func:`mask_number`, :class:`Quad`.
+OpenCV is imported inside the functions, so importing this package stays cheap.
+"""
+
+from __future__ import annotations
+
+from cardface.oblique.geometry import Quad
+from cardface.oblique.locate import locate
+from cardface.oblique.mask import mask_number, mask_report
+from cardface.oblique.rectify import rectify
+from cardface.oblique.simulate import simulate
+
+__all__ = ["Quad", "locate", "mask_number", "mask_report", "rectify", "simulate"]

@@ -1,0 +1,150 @@
+"""Snap a quadrilateral's sides to the image's edges, with sub-pixel line fits.
+
+For each side, grey-level profiles across the side are sampled; in each profile the
+significant gradient peak nearest the current line is taken (parabolic sub-pixel
+interpolation), and a robust line is fitted through those peaks. Corners are the
+intersections of the fitted lines, so rounded card corners do not matter.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cardface.oblique.candidates import _intersect
+
+
+def snap_quad(gray: np.ndarray, quad: np.ndarray, search: float = 0.015, samples: int = 24,
+              min_grad: float = 6.0) -> np.ndarray:
+    """``quad`` (4x2, any order, clockwise or not) with each side moved onto the nearest
+    strong straight edge within ``search`` x side length (at least 3 px)."""
+    import cv2
+
+    q = np.asarray(quad, np.float64).reshape(4, 2)
+    g = cv2.GaussianBlur(gray, (0, 0), 0.8).astype(np.float32)
+    lines = []
+    for i in range(4):
+        a, b = q[i], q[(i + 1) % 4]
+        d = b - a
+        length = float(np.hypot(*d))
+        if length < 8:
+            return q
+        u = d / length
+        nrm = np.array([-u[1], u[0]])
+        r = max(3.0, search * length)
+        offs = np.arange(-r, r + 0.5, 0.5)
+        ts = np.linspace(0.12, 0.88, samples)
+        base = a[None, :] + ts[:, None] * d[None, :]
+        px = base[:, None, :] + offs[None, :, None] * nrm[None, None, :]
+        mapx = px[:, :, 0].astype(np.float32)
+        mapy = px[:, :, 1].astype(np.float32)
+        prof = cv2.remap(g, mapx, mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        grad = np.abs(np.gradient(prof, axis=1)) / 0.5  # grey levels per px
+        pts = []
+        for j in range(samples):
+            gj = grad[j]
+            m = float(gj.max())
+            if m < min_grad:
+                continue
+            peaks = np.where((gj[1:-1] >= gj[:-2]) & (gj[1:-1] > gj[2:]) & (gj[1:-1] >= 0.35 * m))[0] + 1
+            if len(peaks) == 0:
+                continue
+            k = peaks[np.argmin(np.abs(offs[peaks]))]
+            y0, y1, y2 = gj[k - 1], gj[k], gj[k + 1]
+            den = y0 - 2 * y1 + y2
+            sub = 0.5 * (y0 - y2) / den if abs(den) > 1e-6 else 0.0
+            o = offs[k] + 0.5 * float(np.clip(sub, -1, 1))
+            pts.append(base[j] + o * nrm)
+        if len(pts) < 0.4 * samples:
+            lines.append((a, u))
+            continue
+        pts = np.array(pts, np.float32)
+        vx, vy, x0, y0 = cv2.fitLine(pts, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+        res = np.abs((pts[:, 0] - x0) * vy - (pts[:, 1] - y0) * vx)
+        inl = res < 1.0
+        if inl.sum() < 0.4 * samples:
+            lines.append((a, u))  # the peaks do not make one straight edge: keep the side
+            continue
+        vx, vy, x0, y0 = cv2.fitLine(pts[inl], cv2.DIST_L2, 0, 0.01, 0.01).ravel()
+        lines.append((np.array([x0, y0], np.float64), np.array([vx, vy], np.float64)))
+    out = []
+    for i in range(4):
+        p = _intersect(lines[(i - 1) % 4], lines[i])
+        if p is None:
+            return q
+        out.append(p)
+    out = np.array(out)
+    size = np.sqrt(abs(cv2.contourArea(q.astype(np.float32))))
+    if np.max(np.linalg.norm(out - q, axis=1)) > 0.12 * size:
+        return q
+    return out
+
+
+def fit_band(gray: np.ndarray, h_card: np.ndarray, centre_mm: np.ndarray, width_mm: float,
+             samples: int = 28) -> np.ndarray | None:
+    """Refine a printed dark band (a frame of ``width_mm`` whose centre line is the rectangle
+    ``centre_mm``) seen through ``h_card`` (card mm -> image px): along each side, the darkest
+    point across the band is found at sub-pixel precision and a line is fitted through them.
+    Returns the centre rectangle's four corners in the image, or None when a side is not
+    clearly seen (glare, occlusion)."""
+    import cv2
+
+    from cardface.oblique.geometry import apply_h
+
+    g = gray.astype(np.float32)
+    c = np.asarray(centre_mm, np.float64)
+    lines = []
+    for i in range(4):
+        a_mm, b_mm = c[i], c[(i + 1) % 4]
+        ts = np.linspace(0.1, 0.9, samples)
+        pts_mm = a_mm[None, :] + ts[:, None] * (b_mm - a_mm)[None, :]
+        d_mm = (b_mm - a_mm) / np.linalg.norm(b_mm - a_mm)
+        n_mm = np.array([-d_mm[1], d_mm[0]])
+        # image positions of the centre line and of points one band width either side
+        p0 = apply_h(h_card, pts_mm)
+        p1 = apply_h(h_card, pts_mm + n_mm * width_mm)
+        step = p1 - p0  # image vector of one band width across the band, per sample
+        wpx = np.linalg.norm(step, axis=1)
+        if np.median(wpx) < 0.8:
+            return None  # the band is too thin in this photo to be measured
+        offs = np.linspace(-2.6, 2.6, 53)  # in band widths
+        px = p0[:, None, :] + offs[None, :, None] * step[:, None, :]
+        prof = cv2.remap(g, px[:, :, 0].astype(np.float32), px[:, :, 1].astype(np.float32), cv2.INTER_LINEAR,
+                         borderMode=cv2.BORDER_REPLICATE)
+        # match a dark band one width wide: the mean over the sides minus the mean over it
+        k = 5  # offsets per half band width (the offsets step by 0.1 width)
+        csum = np.concatenate([np.zeros((samples, 1), np.float32), np.cumsum(prof, axis=1)], axis=1)
+        m = np.arange(2 * k, prof.shape[1] - 2 * k)
+        inner = (csum[:, m + k + 1] - csum[:, m - k]) / (2 * k + 1)
+        outer = ((csum[:, m - k] - csum[:, m - 2 * k]) + (csum[:, m + 2 * k + 1] - csum[:, m + k + 1])) / (2 * k + 1)
+        vals = outer - inner
+        vi = np.argmax(vals, axis=1)
+        found = []
+        for j in range(samples):
+            v = vals[j]
+            b = int(vi[j])
+            if v[b] < 12.0:
+                continue
+            sub = 0.0
+            if 0 < b < len(v) - 1:
+                den = v[b - 1] - 2 * v[b] + v[b + 1]
+                sub = float(np.clip(0.5 * (v[b - 1] - v[b + 1]) / den, -1, 1)) if abs(den) > 1e-9 else 0.0
+            o = offs[m[b]] + sub * (offs[1] - offs[0])
+            found.append(p0[j] + o * step[j])
+        if len(found) < 0.5 * samples:
+            return None
+        pts = np.array(found, np.float32)
+        vx, vy, x0, y0 = cv2.fitLine(pts, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+        res = np.abs((pts[:, 0] - x0) * vy - (pts[:, 1] - y0) * vx)
+        tol = max(1.0, 0.25 * float(np.median(wpx)))
+        inl = res < tol
+        if inl.sum() < 0.4 * samples:
+            return None
+        vx, vy, x0, y0 = cv2.fitLine(pts[inl], cv2.DIST_L2, 0, 0.01, 0.01).ravel()
+        lines.append((np.array([x0, y0], np.float64), np.array([vx, vy], np.float64)))
+    out = []
+    for i in range(4):
+        p = _intersect(lines[(i - 1) % 4], lines[i])
+        if p is None:
+            return None
+        out.append(p)
+    return np.array(out)

@@ -1,0 +1,83 @@
+"""``mynacard card simulate|oblique|mask``: files written, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from PIL import Image
+
+from tests.conftest import invoke_cli
+from tests.oblique_support import face, texture
+
+
+def test_simulate_then_oblique(tmp_path):
+    photo = tmp_path / "shot.jpg"
+    r = invoke_cli("card", "simulate", "-o", str(photo), "--layout", "next", "--side", "back", "--yaw", "40",
+                   "--roll", "100", "--background", "clutter", "--size", "1000x750")
+    assert r.exit_code == 0, r.output
+    truth = json.loads((tmp_path / "shot.jpg.json").read_text())
+    assert list(truth["corners"]) == ["top_left", "top_right", "bottom_right", "bottom_left"]
+    im = Image.open(photo)
+    assert im.size == (1000, 750) and not im.getexif()
+
+    out = tmp_path / "out"
+    r = invoke_cli("card", "oblique", str(photo), "-o", str(out), "--dpi", "150")
+    assert r.exit_code == 0, r.output
+    assert "next card, back" in r.stdout
+    found = json.loads((out / "shot-corners.json").read_text())
+    err = max(np.hypot(*np.subtract(found["corners"][k], truth["corners"][k])) for k in truth["corners"])
+    assert err < 10
+    assert Image.open(out / "shot-card.png").size == (506, 319)
+
+
+def test_simulate_from_a_card_image(tmp_path):
+    card = tmp_path / "face.png"
+    Image.fromarray(face("current", "front")).save(card)
+    r = invoke_cli("card", "simulate", str(card), "-o", str(tmp_path / "s.png"), "--pitch", "30", "--size", "640x480")
+    assert r.exit_code == 0, r.output
+    assert Image.open(tmp_path / "s.png").size == (640, 480)
+
+
+def test_oblique_without_a_card_exits_1_and_writes_nothing(tmp_path):
+    p = tmp_path / "desk.png"
+    Image.fromarray(texture("noise", 480, 640)).save(p)
+    r = invoke_cli("card", "oblique", str(p), "-o", str(tmp_path / "o"))
+    assert r.exit_code == 1 and "no card found" in r.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_mask_writes_only_when_masked(tmp_path):
+    shot = tmp_path / "back.jpg"
+    assert invoke_cli("card", "simulate", "-o", str(shot), "--side", "back", "--size", "1000x750").exit_code == 0
+    out = tmp_path / "masked.jpg"
+    r = invoke_cli("card", "mask", str(shot), "-o", str(out))
+    assert r.exit_code == 0, r.output
+    assert out.is_file() and "masked my_number, qr" in r.stdout
+
+    front = tmp_path / "front.jpg"
+    assert invoke_cli("card", "simulate", "-o", str(front), "--side", "front", "--size", "1000x750").exit_code == 0
+    out2 = tmp_path / "masked2.jpg"
+    r = invoke_cli("card", "mask", str(front), "-o", str(out2), "--json")
+    assert r.exit_code == 1
+    assert json.loads(r.stdout)["masked"] is False
+    assert not out2.exists()
+
+
+def test_unreadable_photo_is_one_line_exit_2(tmp_path):
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(b"\xff\xd8 broken")
+    for cmd in (("card", "oblique", str(bad), "-o", str(tmp_path)), ("card", "mask", str(bad), "-o", str(tmp_path / "x.jpg"))):
+        r = invoke_cli(*cmd)
+        assert r.exit_code == 2
+        assert r.stderr.strip().count("\n") == 0 and "capture.unreadable" in r.stderr
+    good = tmp_path / "good.png"
+    Image.fromarray(texture("checks", 100, 100)).save(good)
+    r = invoke_cli("card", "mask", str(good), "-o", str(tmp_path / "x.jpg"), "--layout", "nope")
+    assert r.exit_code == 2 and "layout" in r.stderr
+
+
+def test_help_lists_the_commands():
+    r = invoke_cli("card", "--help")
+    for name in ("simulate", "oblique", "mask"):
+        assert name in r.stdout
