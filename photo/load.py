@@ -51,6 +51,10 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 #: Long side of the working image the analysis runs on.
 WORK_PX = 1000
 
+# Pillow warns (on stderr, with its own file paths) about damaged EXIF blocks; the loader
+# already treats a damaged block as absent, so the warning is only noise for the user.
+warnings.filterwarnings("ignore", message=r"(Possibly )?[Cc]orrupt EXIF", category=UserWarning)
+
 _EXIF_ORIENTATION = 0x0112
 _EXIF_GPS_IFD = 0x8825
 _EXIF_SERIALS = (0xA431, 0xC62F, 0xA435)  # BodySerialNumber, CameraSerialNumber, LensSerialNumber
