@@ -523,6 +523,7 @@ ENTRIES: list[Entry] = [
     Entry("-leading-dash.jpg", _jpeg, REPORT, "a file name starting with a dash"),
     Entry("new\nline.jpg", _jpeg, REPORT, "a newline in the file name"),
     Entry("UPPER.JPEG", _jpeg, REPORT, "an upper-case extension"),
+    Entry("<img src=x onerror=alert(1)>.jpg", _jpeg, REPORT, "HTML in the file name (reports must escape it)"),
     Entry("folder.jpg", None, ["input.unreadable"], "a folder named like a photo"),
 ]
 
