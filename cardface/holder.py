@@ -364,6 +364,12 @@ def _from_pydantic(err: ValidationError, record: int | None) -> list[FieldProble
         msg = str(e.get("msg", ""))
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, "):]
+        if field == "(record)" and msg.startswith("date_range: "):
+            # the cross-field date checks: one problem per date, named by its field
+            for part in msg.split("; "):
+                text = part.removeprefix("date_range: ")
+                out.append(_problem(text.split(" ", 1)[0], "date_range", text, record))
+            continue
         if kind == "missing":
             code, text = "missing", "required field is missing"
         elif kind == "extra_forbidden":
