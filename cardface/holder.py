@@ -49,6 +49,7 @@ MAX_REMARKS = 12
 _REQUIRED_TEXT = frozenset({"surname", "given_name", "address", "issuer"})
 # Unknown keys shaped like field names are repeated in errors (a typo: "surnme"); any other
 # key may be a value (a CSV without its header row) and is not: errors never show values.
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 _FIELD_LIKE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_FILE_BYTES = 50 * 1024 * 1024
 REMARKS_SEPARATOR = "|"  # in CSV cells
@@ -171,6 +172,8 @@ class Holder(BaseModel):
         text = v.strip()
         if not text:
             return None
+        if not _ISO_DATE.match(text):  # date.fromisoformat also takes 19850614, 1985-W24-5, 1985-165
+            raise ValueError("date: not a real date in the form YYYY-MM-DD")
         try:
             return date.fromisoformat(text)
         except ValueError:
