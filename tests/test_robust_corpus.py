@@ -1,9 +1,10 @@
 """Every hostile or broken file of the corpus through every entry point.
 
-``photo.check`` (in-process, timed per file), ``mynacard photo check`` (with --annotate and
---fix), ``mynacard photo batch`` (one run over the whole corpus) and ``mynacard card render``
-(each file as a holder's photo) run as subprocesses under a 2 GiB address-space limit; the
-service is exercised in :mod:`tests.test_robust_serve`. Each file must get a report or an
+``mynacard photo check`` (with --annotate and --fix), ``mynacard photo batch`` (one run over
+the whole corpus) and ``mynacard card render`` (each file as a holder's photo) run as
+subprocesses under a 2 GiB address-space limit; ``cardface.render`` with failing photos
+allowed runs in-process; the service, which times every file, is exercised in
+:mod:`tests.test_robust_serve`. Each file must get a report or an
 error with a stable code (the one the corpus manifest names), exit status 0, 1 or 2, no
 traceback, and less than 20 s.
 """
@@ -11,6 +12,7 @@ traceback, and less than 20 s.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import time
@@ -63,25 +65,6 @@ def test_corpus_is_deterministic(tmp_path):
     for e in again:
         if not e["folder"]:
             assert (tmp_path / "again" / e["file"]).read_bytes() == (CORPUS / e["file"]).read_bytes(), e["file"]
-
-
-def test_photo_check_in_process_answers_every_file_with_the_expected_code():
-    import photo
-
-    slowest = (0.0, "")
-    for e in corpus():
-        t = time.perf_counter()
-        rep = photo.check(CORPUS / e["file"])
-        seconds = time.perf_counter() - t
-        slowest = max(slowest, (seconds, e["file"]))
-        got = rep.error["code"] if rep.error else "report"
-        assert got in e["expect"], (e["file"], got, e["expect"])
-        if rep.error:
-            assert rep.error["message"] and not rep.checks and not rep.passed
-        else:
-            assert rep.checks
-        json.dumps(rep.to_dict())  # always serialisable
-    assert slowest[0] < SECONDS_PER_INPUT, slowest
 
 
 def test_every_exif_orientation_is_checked_upright():
@@ -195,7 +178,13 @@ def test_card_render_in_process_with_failing_photos_allowed():
     from cardface.holder import Holder
 
     base = {k: v for k, v in sample_records()[0].items() if k != "photo"}
-    decodable = [e for e in corpus() if not e["folder"] and "report" in e["expect"]]
+    decodable, seen = [], set()
+    for e in corpus():  # files that differ only by name are rendered once
+        if not e["folder"] and "report" in e["expect"]:
+            digest = hashlib.sha256((CORPUS / e["file"]).read_bytes()).digest()
+            if digest not in seen:
+                seen.add(digest)
+                decodable.append(e)
     for n, e in enumerate(decodable):
         holder = Holder.from_dict({**base, "photo": str(CORPUS / e["file"])})
         fmt = ("png", "pdf")[n % 2]

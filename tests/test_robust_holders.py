@@ -181,7 +181,7 @@ def test_a_failed_write_leaves_no_partial_file(tmp_path, run_cli, monkeypatch):
 
 def test_kill_9_during_card_render_leaves_only_whole_files(tmp_path):
     """Killed mid-run, every file that exists under its final name is complete."""
-    records = [_good(photo=str(FACE)) if i % 4 == 0 else _good() for i in range(24)]
+    records = [_good(photo=str(FACE)) if i % 4 == 3 else _good() for i in range(24)]
     path = _write(tmp_path, "h.json", json.dumps(records, ensure_ascii=False))
     out = tmp_path / "cards"
     proc = subprocess.Popen([sys.executable, "-m", "mynacard", "card", "render", str(path), "-o", str(out),
