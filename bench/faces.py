@@ -35,15 +35,12 @@ TEM_EYE_L, TEM_EYE_R, TEM_CROWN, TEM_CHIN = 0, 1, 151, 129
 
 
 def compliant_box(tem: np.ndarray, size: tuple[int, int], head_mm: float = 34.0, top_mm: float = 4.0,
-                  scale_head: float = 1.0, dx_frac: float = 0.0, dy_mm: float = 0.0, crown_y: float | None = None):
+                  scale_head: float = 1.0, dx_frac: float = 0.0, dy_mm: float = 0.0):
     """35:45 crop box (x0, y0, x1, y1) with the crown-to-chin height at head_mm of 45 mm and
-    top_mm above the crown, centred on the eyes, from the .tem landmarks and the backdrop
-    matte (independent of the checker). Tries nearby sizes/margins when the exact box leaves
-    the frame; None if none fits."""
+    top_mm above the crown, centred on the eyes, from the .tem landmarks (independent of the
+    checker). Tries nearby sizes/margins when the exact box leaves the frame; None if none fits."""
     w, h = size
-    crown, chin = tem[TEM_CROWN].copy(), tem[TEM_CHIN]
-    if crown_y is not None:
-        crown[1] = min(crown[1], crown_y)
+    crown, chin = tem[TEM_CROWN], tem[TEM_CHIN]
     cx = (tem[TEM_EYE_L][0] + tem[TEM_EYE_R][0]) / 2
     head = chin[1] - crown[1]
     for hm in (head_mm, head_mm - 0.7, head_mm + 0.7, head_mm - 1.4, head_mm + 1.4):
@@ -68,23 +65,34 @@ def jpeg(img: Image.Image, q: int = 95) -> bytes:
 
 
 def background_matte(rgb: np.ndarray) -> np.ndarray:
-    """Background (1) vs person (0) by colour keying on the studio backdrop, which is sampled
-    along the top corners: independent of the checker's segmentation model."""
+    """Background (1) vs person (0) by colour keying on the studio backdrop: independent of the
+    checker's segmentation model. The backdrop is modelled as a smooth (quadratic) colour field,
+    fitted first to the image's top and side strips, then refitted to what it keys as backdrop."""
     import cv2
 
-    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab).astype(np.float32)
-    _h, w = rgb.shape[:2]
-    s = max(4, w // 20)
-    ref = np.concatenate([lab[:s, :s].reshape(-1, 3), lab[:s, -s:].reshape(-1, 3)])
-    mu = np.median(ref, axis=0)
-    d = np.linalg.norm(lab - mu, axis=2)
-    bg = (d < 14).astype(np.uint8)
-    k = max(3, w // 150)
-    bg = cv2.morphologyEx(bg, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
-    # keep the background regions connected to the top corners / sides
-    _n, lab_cc = cv2.connectedComponents(bg)
-    keep = set(lab_cc[0, :].tolist()) | set(lab_cc[:, 0].tolist()) | set(lab_cc[:, -1].tolist())
+    h0, w0 = rgb.shape[:2]
+    f = min(1.0, 400 / max(h0, w0))
+    small = cv2.resize(rgb, (round(w0 * f), round(h0 * f)), interpolation=cv2.INTER_AREA) if f < 1 else rgb
+    lab = cv2.cvtColor(small, cv2.COLOR_RGB2Lab).astype(np.float32)
+    h, w = lab.shape[:2]
+    ys, xs = np.mgrid[0:h, 0:w]
+    u, v = xs / w - 0.5, ys / h - 0.5
+    design = np.stack([np.ones_like(u), u, v, u * u, v * v, u * v], axis=-1).reshape(-1, 6)
+    s = max(3, w // 25)
+    bg = np.zeros((h, w), bool)
+    bg[: h // 12, :] = True
+    bg[: h // 2, :s] = True
+    bg[: h // 2, -s:] = True
+    flat = lab.reshape(-1, 3)
+    for _ in range(3):
+        coef, *_ = np.linalg.lstsq(design[bg.ravel()], flat[bg.ravel()], rcond=None)
+        d = np.linalg.norm(flat - design @ coef, axis=1).reshape(h, w)
+        bg = d < 14
+    m = bg.astype(np.uint8)
+    m = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    _, cc = cv2.connectedComponents(m)
+    keep = set(cc[0, :].tolist()) | set(cc[:, 0].tolist()) | set(cc[:, -1].tolist())
     keep.discard(0)
-    out = np.isin(lab_cc, list(keep)).astype(np.float32)
-    out = cv2.erode(out, np.ones((k, k), np.uint8))
-    return cv2.GaussianBlur(out, (0, 0), 1.5)
+    out = np.isin(cc, list(keep)).astype(np.float32)
+    out = cv2.resize(out, (w0, h0), interpolation=cv2.INTER_LINEAR)
+    return cv2.GaussianBlur(out, (0, 0), 1.0)

@@ -121,15 +121,41 @@ class FaceAnalysis:
         r, g, b = (self.rgb[:, :, i].astype(np.float32) for i in range(3))
         return 0.299 * r + 0.587 * g + 0.114 * b
 
-    @cached_property
-    def lab(self) -> np.ndarray:
-        """CIELAB (L 0-100, a, b) as float32, from sRGB (8-bit conversion: fast, ~0.4 unit steps)."""
+    @staticmethod
+    def to_lab(rgb: np.ndarray) -> np.ndarray:
+        """CIELAB (L 0-100, a, b) as float32 from sRGB uint8 (8-bit conversion: fast, ~0.4 unit steps)."""
         import cv2
 
-        lab8 = cv2.cvtColor(self.rgb, cv2.COLOR_RGB2Lab).astype(np.float32)
-        lab8[:, :, 0] *= 100.0 / 255.0
-        lab8[:, :, 1:] -= 128.0
-        return lab8
+        lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab).astype(np.float32)
+        lab[:, :, 0] *= 100.0 / 255.0
+        lab[:, :, 1:] -= 128.0
+        return lab
+
+    @cached_property
+    def lab_box(self) -> tuple[int, int, int, int]:
+        """The region the face-colour measures read: the face box plus 15 % (the whole image without a face)."""
+        if self.landmarks is None:
+            return (0, 0, self.w, self.h)
+        x0, y0, x1, y1 = self.face_box
+        p = 0.15 * (x1 - x0)
+        return (max(0, int(x0 - p)), max(0, int(y0 - p)), min(self.w, int(x1 + p) + 1), min(self.h, int(y1 + p) + 1))
+
+    @cached_property
+    def face_lab(self) -> np.ndarray:
+        x0, y0, x1, y1 = self.lab_box
+        return self.to_lab(np.ascontiguousarray(self.rgb[y0:y1, x0:x1]))
+
+    def lab_of(self, mask: np.ndarray) -> np.ndarray:
+        """CIELAB values (N x 3) of the pixels in a full-size mask (converted near the face only)."""
+        x0, y0, x1, y1 = self.lab_box
+        inside = mask[y0:y1, x0:x1]
+        if int(inside.sum()) == int(mask.sum()):
+            return self.face_lab[inside]
+        return self.to_lab(self.rgb)[mask]
+
+    @cached_property
+    def small_lab(self) -> np.ndarray:
+        return self.to_lab(np.ascontiguousarray(self.small[0]))
 
     # ---------------------------------------------------------------- faces
     @cached_property
@@ -156,7 +182,7 @@ class FaceAnalysis:
         crops.append((0, 0, self.w, self.h))
         for x0, y0, x1, y1 in crops:
             crop = self.rgb[y0:y1, x0:x1]
-            f = min(1.0, 640 / max(crop.shape[:2]))
+            f = min(1.0, 480 / max(crop.shape[:2]))
             if f < 1.0:
                 crop = cv2.resize(crop, (round(crop.shape[1] * f), round(crop.shape[0] * f)),
                                   interpolation=cv2.INTER_AREA)
@@ -185,6 +211,15 @@ class FaceAnalysis:
     @property
     def pose(self) -> Pose:
         return self.pose_fit[0]
+
+    @cached_property
+    def canonical(self) -> np.ndarray:
+        """The 468 mesh points mapped into the frontal template's frame (pose and scale removed,
+        template units: RMS radius 1), so expressions compare directly with the neutral template."""
+        _, rot, scale = self.pose_fit
+        tmpl, _ = template()
+        lm = self.landmarks[:468, :3]
+        return (lm - lm[_STABLE].mean(axis=0)) @ rot / scale + tmpl[_STABLE].mean(axis=0)
 
     def pt(self, i: int) -> np.ndarray:
         assert self.landmarks is not None
@@ -323,6 +358,51 @@ class FaceAnalysis:
         bg = (self.person < 0.2).astype(np.uint8)
         k = max(3, int(min(bg.shape) * 0.02) | 1)
         return cv2.erode(bg, np.ones((k, k), np.uint8)) > 0
+
+    @cached_property
+    def backdrop(self) -> dict | None:
+        """A smooth model of the backdrop at the small scale: a quadratic in x, y per CIELAB
+        channel, fitted to (blurred) background pixels twice, the second time without the
+        pixels more than Delta E 8 off the first fit. ``coef`` (6 x 3) maps
+        ``[1, u, v, u^2, v^2, uv]`` (u, v = x/w - 0.5, y/h - 0.5) to L, a, b; ``dev`` is each
+        sampled pixel's Delta E from the fit. None when there is too little background."""
+        import cv2
+
+        bg = self.background
+        if bg.sum() < 0.02 * bg.size:
+            return None
+        ys, xs = np.nonzero(bg)
+        step = max(1, xs.size // 6000)
+        ys, xs = ys[::step], xs[::step]
+        h, w = bg.shape
+        blurred = cv2.GaussianBlur(self.small[0], (0, 0), sigmaX=max(1.0, w / 128))
+        lab = self.to_lab(np.ascontiguousarray(blurred[ys, xs][:, None, :]))[:, 0, :]
+        design = self.backdrop_design(xs, ys, (h, w))
+        keep = np.ones(len(xs), bool)
+        coef = np.zeros((6, 3))
+        dev = np.zeros(len(xs))
+        for _ in range(2):
+            coef, *_ = np.linalg.lstsq(design[keep], lab[keep], rcond=None)
+            dev = np.linalg.norm(lab - design @ coef, axis=1)
+            keep = dev < 8.0
+            if keep.sum() < 12:
+                break
+        return {"coef": coef, "dev": dev, "shape": (h, w)}
+
+    @staticmethod
+    def backdrop_design(xs, ys, shape) -> np.ndarray:
+        h, w = shape
+        u, v = np.asarray(xs) / w - 0.5, np.asarray(ys) / h - 0.5
+        return np.stack([np.ones_like(u, dtype=np.float64), u, v, u * u, v * v, u * v], axis=-1)
+
+    def backdrop_at(self, step: int = 1) -> np.ndarray | None:
+        """The backdrop model's CIELAB over the small grid (every ``step``-th pixel)."""
+        b = self.backdrop
+        if b is None:
+            return None
+        h, w = b["shape"]
+        ys, xs = np.mgrid[0:h:step, 0:w:step]
+        return (self.backdrop_design(xs, ys, (h, w)) @ b["coef"]).astype(np.float32)
 
     @cached_property
     def small_grey(self) -> np.ndarray:

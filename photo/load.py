@@ -267,8 +267,8 @@ def load(source: Any, *, work_px: int = WORK_PX, max_pixels: int = MAX_PIXELS,
     quality = jpeg_quality_from_tables(getattr(pil, "quantization", None)) if fmt in ("JPEG", "MPO") else None
     scale = 1.0
     block: int | None = 8 if fmt in ("JPEG", "MPO") else None
-    if fmt in ("JPEG", "MPO") and max(w0, h0) > 1.5 * work_px:
-        f = 0.85 * work_px / max(w0, h0)  # DCT scaling picks the smallest scale >= this size
+    if fmt in ("JPEG", "MPO") and max(w0, h0) > 1.2 * work_px:
+        f = 0.6 * work_px / max(w0, h0)  # DCT scaling picks the smallest scale >= this size
         got = pil.draft(None, (max(1, int(w0 * f)), max(1, int(h0 * f))))
         if got is not None:
             scale = pil.size[0] / w0 if pil.size[0] else 1.0

@@ -146,7 +146,7 @@ def _cast_shadow() -> bytes:
     inside = ((xs - cx) / (0.3 * w)) ** 2 + ((ys - cy) / (0.4 * h)) ** 2 < 1
     bgmask = (np.abs(a - a[5, 5]).sum(axis=2) < 30) & inside
     m = np.asarray(Image.fromarray((bgmask * 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(4))) / 255.0
-    return jpeg(img(a * (1 - 0.6 * m[..., None])))
+    return jpeg(img(a * (1 - 0.35 * m[..., None])))
 
 
 def _stripes() -> bytes:

@@ -28,7 +28,7 @@ def _unique(path: Path, used: set[Path]) -> Path:
     return out
 
 
-def _table(rep, lang: str) -> str:
+def _table(rep, lang: str, fixing: bool = False) -> str:
     lines = [f"{rep.file or '-'}: {'PASS' if rep.passed else 'FAIL'}  (profile {rep.profile})"]
     if rep.error:
         lines.append(f"  error {rep.error['code']}: {rep.error['message']}")
@@ -41,7 +41,7 @@ def _table(rep, lang: str) -> str:
         msg = "" if c.passed else (c.message if lang == "ja" else c.message_en)
         fix = " [fixable]" if c.fixable else ""
         lines.append(f"  {mark} {c.id:<22} {value:<44} {msg}{fix}".rstrip())
-    if rep.fixable:
+    if rep.fixable and not fixing:
         lines.append("  every failure is fixable: rerun with --fix DIR for a corrected copy")
     return "\n".join(lines)
 
@@ -94,7 +94,7 @@ def check(
             d.update(extra)
             typer.echo(json.dumps(d, ensure_ascii=False))
         else:
-            typer.echo(_table(rep, lang))
+            typer.echo(_table(rep, lang, fixing=fix is not None))
             if rep.fixed:
                 if rep.fixed.get("fixed"):
                     typer.echo(f"  fixed -> {rep.fixed['path']}: " + "; ".join(rep.fixed["actions"]))

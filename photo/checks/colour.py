@@ -20,9 +20,10 @@ def natural(a, limits):
     m = cl | cr
     if m.sum() < 30:
         m = a.skin_mask
-    lab = a.lab[m]
+    lab = a.lab_of(m)
     av, bv = float(np.median(lab[:, 1])), float(np.median(lab[:, 2]))
-    if np.hypot(av, bv) < 2.5 and float(np.percentile(np.hypot(a.lab[..., 1], a.lab[..., 2])[::4, ::4], 95)) < 4:
+    sm = a.small_lab[::2, ::2]
+    if np.hypot(av, bv) < 2.5 and float(np.percentile(np.hypot(sm[..., 1], sm[..., 2]), 95)) < 4:
         return None  # a greyscale photo: colour is image.color's business
     ok = limits["a_min"] <= av <= limits["a_max"] and limits["b_min"] <= bv <= limits["b_max"]
     if ok:

@@ -64,13 +64,12 @@ def image_dimensions(a, limits):
 
 def colourfulness(a) -> float:
     """Median CIELAB chroma of the face skin (or of the whole image without a face)."""
-    lab = a.lab
     if a.has_face:
         m = a.skin_mask
         if m.sum() > 50:
-            ab = lab[m][:, 1:]
+            ab = a.lab_of(m)[:, 1:]
             return float(np.median(np.hypot(ab[:, 0], ab[:, 1])))
-    ab = lab[::4, ::4, 1:].reshape(-1, 2)
+    ab = a.small_lab[::2, ::2, 1:].reshape(-1, 2)
     return float(np.percentile(np.hypot(ab[:, 0], ab[:, 1]), 90))
 
 

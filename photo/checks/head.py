@@ -24,17 +24,15 @@ def covering_measures(a) -> dict | None:
     forehead skin and from the temple hair and not near-black; ``zone_px`` its size."""
     import cv2
 
-    small, f = a.small
-    lab = cv2.cvtColor(small, cv2.COLOR_RGB2Lab).astype(np.float32)
-    lab[:, :, 0] *= 100.0 / 255.0
-    lab[:, :, 1:] -= 128.0
+    f = a.small[1]
+    lab = a.small_lab
     person = a.person > 0.5
     h, w = person.shape
     x0, _, x1, _ = a.face_box
     fw = (x1 - x0) * f
     top_face = a.pt(10) * f
     crown_y = max(0.0, a.crown[1] * f)
-    ys, xs = np.mgrid[0:h, 0:w]
+    ys, xs = np.ogrid[0:h, 0:w]
     zone = person & (ys >= crown_y) & (ys < top_face[1] - 0.04 * fw) & (xs > x0 * f + 0.1 * fw) & (xs < x1 * f - 0.1 * fw)
     if zone.sum() < 20:
         return None

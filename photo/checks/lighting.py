@@ -3,6 +3,8 @@
 ICAO 9303 / ISO/IEC 19794-5: face evenly lit, no shadows across the face, no hot spots,
 neither under- nor over-exposed. OFIQ: under/over-exposure as the share of face pixels at
 luma 0-25 / 247-255; illumination uniformity from the left and right cheek regions.
+Under-exposure is judged on the skin's highlights rather than its mean, so dark skin in good
+light is not called under-exposed.
 """
 
 from __future__ import annotations
@@ -13,25 +15,29 @@ from photo.checks import check
 from photo.report import result
 
 
-@check("lighting.exposure", limits={"min_mean": "float", "max_mean": "float", "max_dark_share": "float",
+@check("lighting.exposure", limits={"min_highlight": "float", "max_mean": "float", "max_dark_share": "float",
                                     "max_bright_share": "float"})
 def exposure(a, limits):
-    """Face skin luma mean within [min_mean, max_mean]; at most max_dark_share of the skin at
-    luma <= 25 and max_bright_share at >= 247 (OFIQ under/over-exposure)."""
+    """Face neither under- nor over-exposed: the skin's highlights (99th percentile of luma) at
+    least min_highlight — a test that holds for dark and light skin alike, where a mean would
+    call dark skin under-exposed; skin luma mean at most max_mean; at most max_dark_share of the
+    skin at luma <= 25 and max_bright_share at >= 247 (OFIQ under/over-exposure)."""
     g = a.grey[a.skin_mask]
     if g.size < 50:
         g = a.grey[a.face_mask]
     mean = float(g.mean())
+    high = float(np.percentile(g, 99))
     dark = float((g <= 25).mean())
     bright = float((g >= 247).mean())
-    if mean < limits["min_mean"] or dark > limits["max_dark_share"]:
+    if high < limits["min_highlight"] or dark > limits["max_dark_share"]:
         key = "dark"
     elif mean > limits["max_mean"] or bright > limits["max_bright_share"]:
         key = "bright"
     else:
         key = "ok"
-    return result("lighting.exposure", key == "ok", {"mean": round(mean, 1), "dark": round(dark, 4), "bright": round(bright, 4)},
-                  {k: limits[k] for k in ("min_mean", "max_mean", "max_dark_share", "max_bright_share")}, key)
+    return result("lighting.exposure", key == "ok",
+                  {"mean": round(mean, 1), "highlight": round(high, 1), "dark": round(dark, 4), "bright": round(bright, 4)},
+                  {k: limits[k] for k in ("min_highlight", "max_mean", "max_dark_share", "max_bright_share")}, key)
 
 
 def halves(a) -> tuple[float, float]:
