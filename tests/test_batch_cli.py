@@ -17,17 +17,22 @@ from PIL import Image
 
 from tests.conftest import DATA, ROOT
 
-PHOTOS = sorted((DATA / "batch").glob("*.jpg"))
+# the photo checker's own test photos (tests/data/faces/ATTRIBUTION.md)
+PHOTOS = [DATA / "faces" / n for n in ("compliant_a.jpg", "smiling_a.jpg", "lisa1.jpg", "compliant_b.jpg",
+                                       "turned.jpg")]
 
 
 def make_inputs(folder, n):
-    """``n`` distinct real photos: the test photos re-encoded at different JPEG qualities."""
+    """``n`` distinct real photos: the test photos as they are, then re-encoded at other JPEG qualities."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for i in range(n):
         src = PHOTOS[i % len(PHOTOS)]
         p = folder / f"{i:02d}_{src.stem}.jpg"
-        Image.open(src).save(p, "JPEG", quality=95 - i)
+        if i < len(PHOTOS):
+            p.write_bytes(src.read_bytes())
+        else:
+            Image.open(src).save(p, "JPEG", quality=95 - i)
         paths.append(p)
     return paths
 
@@ -72,6 +77,7 @@ def test_folder_batch_results_summary_report_and_resume(tmp_path, run_cli):
 
     summary = list(csv.DictReader(open(out / "summary.csv", encoding="utf-8")))
     assert len(summary) == 6
+    assert {r["result"] for r in summary} == {"pass", "fail", "error"}  # compliant_a passes, smiling_a fails
     for row in summary:
         record = got[(None, row["file"])]
         failed = [c["id"] for c in record["checks"] if not c["passed"]]

@@ -96,3 +96,12 @@ def test_lines_are_utf8_json_with_japanese_kept(tmp_path):
         s.append(rec)
     line = _lines(tmp_path)[0]
     assert "顔を傾けずに" in line and json.loads(line) == rec
+
+
+def test_lines_of_crashes_and_checker_bugs_are_never_done(tmp_path):
+    with ResultStore(tmp_path) as s:
+        for name, code in (("a.jpg", "batch.worker_crashed"), ("b.jpg", "check.internal_error"),
+                           ("c.jpg", "input.not_image")):
+            s.append(dict(_rec(name, "h"), passed=False, error={"code": code, "message": "m"}))
+    with ResultStore(tmp_path) as s:
+        assert [s.is_done(("", f"/in/{n}"), "h") for n in ("a.jpg", "b.jpg", "c.jpg")] == [False, False, True]

@@ -17,8 +17,8 @@ from mynacard.cli.photo import photo_app
 
 @photo_app.command("batch")
 def batch(
-    source: Path = typer.Argument(..., metavar="INPUT",
-                                  help="A folder (searched recursively for images) or a CSV manifest with the "
+    input: Path = typer.Argument(..., metavar="INPUT",
+                                 help="A folder (searched recursively for images) or a CSV manifest with the "
                                        "columns application_id,path."),
     out: Path = typer.Option(..., "--out", "-o", help="Output folder: results.jsonl, summary.csv, report.html."),
     profile: str = typer.Option("mynumber-online", "--profile", "-p",
@@ -42,7 +42,7 @@ def batch(
     profile_mod.get(profile)  # an unknown or invalid profile: one line, exit 2, before any work
     if scheduler and workers:
         typer.echo("note: --workers is ignored with --scheduler (the cluster's workers do the work)", err=True)
-    config = BatchConfig(source=source, out=out, profile=profile, workers=workers, fix=fix, annotate=annotate,
+    config = BatchConfig(source=input, out=out, profile=profile, workers=workers, fix=fix, annotate=annotate,
                          scheduler=scheduler, progress=progress)
     try:
         result = run_batch(config, echo=lambda msg: typer.echo(msg, err=True))

@@ -149,15 +149,6 @@ def run_batch(config: BatchConfig, *, runner=None, echo: Callable[[str], None] |
     out = Path(config.out).expanduser().resolve()
     inputs = collect(config.source, exclude=out)
     result = BatchResult(inputs=len(inputs.items), notes=list(inputs.notes), out=out)
-    if runner is None:
-        if config.scheduler:
-            from photo.batch.run_dask import DaskRunner
-
-            runner = DaskRunner(config.scheduler)
-        else:
-            from photo.batch.run_local import LocalRunner
-
-            runner = LocalRunner(config.workers)
     options = Options(profile=config.profile, fix=config.fix, annotate=config.annotate)
     with ResultStore(out, fsync_interval_s=config.fsync_interval_s) as store:
         _check_job_file(out, inputs.source, config.profile)
@@ -172,6 +163,8 @@ def run_batch(config: BatchConfig, *, runner=None, echo: Callable[[str], None] |
             say(note)
         if result.skipped:
             say(f"resuming: {result.skipped} of {result.inputs} photo(s) already done")
+        if runner is None:
+            runner = _default_runner(config, len(todo))
         start = time.monotonic()
 
         with _Stopper() as stopper, BatchProgress(len(todo), enabled=config.progress) as progress:
@@ -188,6 +181,17 @@ def run_batch(config: BatchConfig, *, runner=None, echo: Callable[[str], None] |
         result.runner = runner.description  # a Dask runner learns the cluster's size on connecting
     finish(out, result)
     return result
+
+
+def _default_runner(config: BatchConfig, todo: int):
+    if config.scheduler:
+        from photo.batch.run_dask import DaskRunner
+
+        return DaskRunner(config.scheduler)
+    from photo.batch.run_local import LocalRunner, default_workers
+
+    # no more worker processes than photos: each one loads the models
+    return LocalRunner(max(1, min(config.workers or default_workers(), todo)))
 
 
 def _store_outcome(out: Path, store: ResultStore, outcome: Outcome) -> None:

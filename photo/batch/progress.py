@@ -30,6 +30,8 @@ class BatchProgress:
         self._task = None
         self._start = time.monotonic()
         self._last_line = self._start
+        self._first: float | None = None
+        self._first_done = 0
 
     def __enter__(self) -> BatchProgress:
         self._start = self._last_line = time.monotonic()
@@ -47,10 +49,15 @@ class BatchProgress:
 
     @property
     def rate(self) -> float:
-        elapsed = time.monotonic() - self._start
-        return self.done / elapsed if elapsed > 0 else 0.0
+        """Photos per second since the first result (worker start-up is not counted)."""
+        if self._first is None or self.done <= self._first_done:
+            return 0.0
+        elapsed = time.monotonic() - self._first
+        return (self.done - self._first_done) / elapsed if elapsed > 0 else 0.0
 
     def advance(self, n: int = 1) -> None:
+        if self._first is None:
+            self._first, self._first_done = time.monotonic(), self.done + n
         self.done += n
         if self._rich is not None:
             self._rich.advance(self._task, n)

@@ -34,6 +34,17 @@ RESULTS = "results.jsonl"
 LOCK = ".lock"
 
 
+#: Error codes that say nothing about the photo (a worker died, a bug in a check): such an
+#: input is never "done", so the next run checks it again.
+RETRY_CODES = frozenset({"batch.worker_crashed", "check.internal_error"})
+
+
+def _done_sha(record: dict) -> str | None:
+    """The SHA-256 that makes this line count as done, or None when its input must be retried."""
+    error = record.get("error") or {}
+    return None if error.get("code") in RETRY_CODES else record.get("sha256")
+
+
 def record_key(record: dict) -> tuple[str, str]:
     """The identity of a result line: (application_id or "", file)."""
     return (record.get("application_id") or "", record["file"])
@@ -101,7 +112,7 @@ class ResultStore:
             key = record_key(record)
             if key in self.index:
                 self.info.repeated += 1
-            self.index[key] = record.get("sha256")
+            self.index[key] = _done_sha(record)
             self.info.lines += 1
         self._dirty = bool(self.info.bad_lines or self.info.repeated)
 
@@ -115,7 +126,8 @@ class ResultStore:
 
     # -- resume --------------------------------------------------------------------------
     def is_done(self, key: tuple[str, str], sha256: str | None) -> bool:
-        """True when ``key`` has a line for exactly this content (an unread file never counts)."""
+        """True when ``key`` has a line for exactly this content (an unread file, a crashed worker
+        or a checker bug never count)."""
         return sha256 is not None and key in self.index and self.index[key] == sha256
 
     def retire(self, keys: Iterable[tuple[str, str]]) -> int:
@@ -167,7 +179,7 @@ class ResultStore:
                     view = view[n:]
             except OSError as err:
                 raise BatchError(f"{self.path}: cannot write results ({err.strerror})", code="batch.output") from None
-        self.index[key] = record.get("sha256")
+        self.index[key] = _done_sha(record)
         self._unsynced = True
         if time.monotonic() - self._last_sync >= self.fsync_interval_s:
             self.sync()
