@@ -54,8 +54,8 @@ def test_layout_contents_follow_the_two_designs():
     # next: marks on both faces with quiet zones, and a 3 mm band with no text
     assert nxt.card.edge_band_mm == 3.0
     for side in (nxt.front, nxt.back):
-        kinds = [s.kind for s in side.shapes if s.quiet_zone_mm > 0]
-        assert kinds.count("corner") == 4 and len(kinds) == 5
+        kinds = sorted(s.kind for s in side.shapes if s.quiet_zone_mm > 0)
+        assert kinds == ["frame", "polygon"]  # the capture frame and the orientation mark
         for item in side.text_items():
             assert nxt.safe_area.contains(item.box)
 
@@ -124,12 +124,12 @@ def test_lint_chip_contacts():
 
 def test_lint_quiet_zones_of_marks():
     data = raw("next")
-    find(data, "front", "labels", "japan")["box"] = [4.0, 2.9, 28.0, 3.8]  # touches the dot's quiet zone
+    find(data, "front", "labels", "japan")["box"] = [2.4, 3.6, 28.0, 3.8]  # inside the frame's quiet zone
     found = lint_layout(parse_layout(data, "edited"))
     assert any(f.code == "layout.quiet_zone" and f.item == "japan" for f in found)
     data = raw("next")
-    # a decorative shape next to a corner mark
-    data["front"]["shapes"].append({"id": "deco", "kind": "rect", "box": [5.0, 50.0, 3.0, 1.5], "fill": "#cccccc"})
+    # a decorative shape next to the orientation mark (bottom-left of the front)
+    data["front"]["shapes"].append({"id": "deco", "kind": "rect", "box": [8.0, 46.0, 3.0, 1.5], "fill": "#cccccc"})
     found = lint_layout(parse_layout(data, "edited"))
     assert any(f.code == "layout.quiet_zone" and f.item == "deco" for f in found)
     # a frame's quiet zone is its band, not its inside
@@ -138,8 +138,8 @@ def test_lint_quiet_zones_of_marks():
                                     "stroke": "#14213d", "stroke_width_mm": 0.6, "radius_mm": 2.2,
                                     "quiet_zone_mm": 0.5})
     found = lint_layout(parse_layout(data, "edited"))
-    assert {f.item for f in found if f.code == "layout.quiet_zone"} >= {"frame", "orientation", "corner-tl"}
-    data["front"]["shapes"] = [s for s in data["front"]["shapes"] if s["kind"] not in ("corner", "circle")]
+    assert {f.item for f in found if f.code == "layout.quiet_zone"} >= {"frame", "capture-frame"}
+    data["front"]["shapes"] = [s for s in data["front"]["shapes"] if s["id"] != "frame"]
     assert lint_layout(parse_layout(data, "edited")) == []
     find(data, "front", "labels", "japan")["box"] = [1.5, 3.6, 28.0, 3.8]
     assert any(f.code == "layout.quiet_zone" and f.item == "japan"

@@ -53,6 +53,7 @@ def test_orientation_is_read_whatever_the_rotation(roll):
     ("next", "front", "checks", 1.1),
     ("current", "front", "noise", 1.0),
     ("current", "back", "photo", 0.9),
+    ("current", "front", "stripes", 1.0),
 ])
 def test_scenes_composed_without_the_simulator(layout, side, bg, gain):
     """No slab edge, no shadow, no camera model: a plain homography onto other textures."""
@@ -81,6 +82,17 @@ def test_no_card_on_a_blank_page():
     img = np.full((600, 800, 3), (70, 55, 40), np.uint8)
     cv2.fillConvexPoly(img, np.int32([[150, 90], [660, 120], [640, 520], [170, 500]]), (246, 246, 240), cv2.LINE_AA)
     assert locate(img) is None
+
+
+def test_no_card_in_a_blank_card_shaped_sheet():
+    """The shape alone is not a card: a blank 85.6 x 54 rectangle over dark things."""
+    blank = face("next", "front").copy()
+    blank[:, :, :3] = 245
+    rng = np.random.default_rng(9)
+    bg = texture("checks", 600, 800)
+    bg[200:420, 120:640] = (60, 40, 120)
+    quad = random_quad(rng, 800, 600, 400, 20, squeeze=0.1)
+    assert locate(paste(blank, bg, quad)) is None
 
 
 def test_inputs_path_bytes_pil_and_array_agree(tmp_path):
@@ -114,3 +126,19 @@ def test_result_reports_confidence_side_and_corner_names():
     buf = io.BytesIO()
     Image.fromarray(img).save(buf, "JPEG")
     assert locate(buf.getvalue()) is not None
+
+
+def test_straight_lines_close_an_outline_broken_by_stripes():
+    """Where the light face meets light stripes there is no edge: the outline is only
+    pieces, found again as four straight lines."""
+    import cv2
+
+    from cardface.oblique.candidates import line_quads
+
+    rng = np.random.default_rng(2)
+    quad = random_quad(rng, 800, 600, 420, 158, squeeze=0.1)
+    img = paste(face("current", "front"), texture("stripes", 600, 800), quad)
+    gray = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
+    quads = line_quads(gray, 0.015 * gray.size)
+    best = min(min(corner_error(np.roll(q, -k, axis=0), quad) for k in range(4)) for q in quads)
+    assert best < tolerance(quad)

@@ -2,8 +2,9 @@
 as straight lines (so the rounded corners do not pull the corners inward).
 
 Works on a down-scaled grey photo; every method is generic (no knowledge of how the photo was
-made): Canny edges at two sensitivities and on colour, a local threshold for dark printed
-frames, contours, convex hulls, polygon approximation and robust line fits.
+made): Canny edges at three sensitivities and on colour, a local threshold for dark printed
+frames, contours, convex hulls, polygon approximation and robust line fits; and, when no
+contour closes, quadrilaterals of straight line segments.
 """
 
 from __future__ import annotations
@@ -55,6 +56,82 @@ def _quads_from_hull(hull: np.ndarray) -> list[np.ndarray]:
         pts[i] = best_x
         del pts[(i + 1) % n]
     out.append(np.array(pts))
+    return out
+
+
+def _long_edge_quads(contour: np.ndarray, scale: float, max_lines: int = 9) -> list[np.ndarray]:
+    """Quadrilaterals bounded by four long straight runs of a contour. When something
+    touches or crosses a card's outline (a line on the desk, another object), the contour
+    runs out along it and back, so its hull is wrong; its long straight runs still include
+    the card's four sides, and the four that close a convex quadrilateral without running
+    past its corners are kept."""
+    import itertools
+
+    import cv2
+
+    peri = cv2.arcLength(contour, True)
+    poly = cv2.approxPolyDP(contour, max(1.5, 0.006 * peri), True).reshape(-1, 2).astype(np.float64)
+    n = len(poly)
+    if n < 4:
+        return []
+    segs = []
+    for i in range(n):
+        a, b = poly[i], poly[(i + 1) % n]
+        length = float(np.hypot(*(b - a)))
+        if length >= 0.18 * scale:
+            segs.append((length, a, b))
+    # merge collinear runs (a thin edge's contour passes each side twice)
+    lines: list[tuple[float, np.ndarray, np.ndarray]] = []
+    for length, a, b in sorted(segs, key=lambda t: -t[0]):
+        d = (b - a) / length
+        for j, (ll, la, lb) in enumerate(lines):
+            ld = (lb - la) / np.hypot(*(lb - la))
+            if abs(d[0] * ld[1] - d[1] * ld[0]) < 0.05 and abs((a - la) @ np.array([-ld[1], ld[0]])) < 3.0:
+                t = [(p - la) @ ld for p in (la, lb, a, b)]
+                lines[j] = (max(ll, length), la + min(t) * ld, la + max(t) * ld)
+                break
+        else:
+            lines.append((length, a, b))
+    lines = lines[:max_lines]
+    if len(lines) < 4:
+        return []
+    out = []
+    for combo in itertools.combinations(range(len(lines)), 4):
+        ls = [lines[i] for i in combo]
+        mids = np.array([(a + b) / 2 for _, a, b in ls])
+        c = mids.mean(axis=0)
+        order = np.argsort(np.arctan2(mids[:, 1] - c[1], mids[:, 0] - c[0]))
+        ls = [ls[i] for i in order]
+        corners = []
+        for i in range(4):
+            _, a1, b1 = ls[i - 1]
+            _, a2, b2 = ls[i]
+            x = _intersect((a1, b1 - a1), (a2, b2 - a2))
+            if x is None:
+                break
+            corners.append(x)
+        if len(corners) < 4:
+            continue
+        q = np.array(corners)
+        if not is_convex(q):
+            continue
+        good = True
+        for i in range(4):  # side i runs from corner i to corner i+1 and carries line i
+            p0, p1 = q[i], q[(i + 1) % 4]
+            side = p1 - p0
+            sl = float(np.hypot(*side))
+            if sl < 0.15 * scale:
+                good = False
+                break
+            u = side / sl
+            _, a, b = ls[i]
+            t0, t1 = sorted(((a - p0) @ u / sl, (b - p0) @ u / sl))
+            # the run covers much of its side and does not run far past the corners
+            if t1 - t0 < 0.45 or t0 < -0.15 or t1 > 1.15:
+                good = False
+                break
+        if good:
+            out.append(q)
     return out
 
 
@@ -184,7 +261,10 @@ def candidate_stages(rgb: np.ndarray, gray: np.ndarray, min_area: float, max_can
             if area < min_area:
                 continue
             pts = c.reshape(-1, 2)
-            for q in _quads_from_hull(hull):
+            quads = _quads_from_hull(hull)
+            if len(c) > 150:
+                quads += _long_edge_quads(c, np.sqrt(area))
+            for q in quads:
                 q = clockwise(refit_sides(clockwise(q), pts))
                 if not is_convex(q):
                     continue
@@ -215,3 +295,109 @@ def candidate_stages(rgb: np.ndarray, gray: np.ndarray, min_area: float, max_can
 def candidate_quads(rgb: np.ndarray, gray: np.ndarray, min_area: float, max_candidates: int = 40) -> list[np.ndarray]:
     """All candidate quadrilaterals of every map (see :func:`candidate_stages`)."""
     return [q for stage in candidate_stages(rgb, gray, min_area, max_candidates) for q in stage]
+
+
+def _coverage(intervals: list[tuple[float, float]]) -> float:
+    """Length of the union of intervals clipped to [0, 1]."""
+    iv = sorted((max(0.0, a), min(1.0, b)) for a, b in intervals if b > 0 and a < 1)
+    total, end = 0.0, 0.0
+    for a, b in iv:
+        if b <= end:
+            continue
+        total += b - max(a, end)
+        end = b
+    return total
+
+
+def line_quads(gray: np.ndarray, min_area: float, max_lines: int = 20, max_quads: int = 30) -> list[np.ndarray]:
+    """Quadrilaterals closed by four straight lines of the photo (line segments grouped by
+    direction and offset, so a side broken by glare, a striped desk or print is one line).
+    Used when contours fail: when the outline is interrupted or merges with its surroundings.
+    Each side must be covered by its line's segments over at least 40 % of its length."""
+    import cv2
+
+    h, w = gray.shape
+    fld = cv2.ximgproc.createFastLineDetector(int(max(10, 0.03 * min(h, w))), 1.414, 15, 40, 3, True)
+    segs = fld.detect(gray)
+    if segs is None:
+        return []
+    segs = segs.reshape(-1, 4).astype(np.float64)
+    lengths = np.hypot(segs[:, 2] - segs[:, 0], segs[:, 3] - segs[:, 1])
+    lines: list[dict] = []
+    for k in np.argsort(-lengths)[:300]:
+        x0, y0, x1, y1 = segs[k]
+        u = np.array([x1 - x0, y1 - y0]) / lengths[k]
+        if u[0] < 0 or (u[0] == 0 and u[1] < 0):
+            u = -u
+        nrm = np.array([-u[1], u[0]])
+        mid = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
+        for ln in lines:
+            if abs(ln["u"] @ nrm) < 0.035 and abs((mid - ln["p"]) @ ln["n"]) < 2.5:
+                ln["segs"].append((x0, y0, x1, y1))
+                ln["support"] += lengths[k]
+                break
+        else:
+            lines.append({"u": u, "n": nrm, "p": mid, "segs": [(x0, y0, x1, y1)], "support": lengths[k]})
+    # the strongest few lines of each direction: a striped or ruled surface must not crowd
+    # the card's sides out
+    by_dir: dict[int, list[dict]] = {}
+    for ln in sorted(lines, key=lambda ln: -ln["support"]):
+        b = int((np.degrees(np.arctan2(ln["u"][1], ln["u"][0])) % 180) // 15)
+        if len(by_dir.setdefault(b, [])) < 5:
+            by_dir[b].append(ln)
+    lines = sorted((ln for v in by_dir.values() for ln in v), key=lambda ln: -ln["support"])[:max_lines]
+    for ln in lines:
+        ln["arr"] = np.array(ln["segs"], np.float64)
+    min_side = np.sqrt(min_area) * 0.4
+    pairs = []
+    for i in range(len(lines)):
+        for j in range(i + 1, len(lines)):
+            a, b = lines[i], lines[j]
+            if abs(a["u"] @ b["u"]) < np.cos(np.radians(40)):
+                continue  # not roughly opposite sides
+            if abs((b["p"] - a["p"]) @ a["n"]) < min_side:
+                continue
+            pairs.append((i, j))
+    found = []
+    for pi in range(len(pairs)):
+        for pj in range(pi + 1, len(pairs)):
+            i1, j1 = pairs[pi]
+            i2, j2 = pairs[pj]
+            if len({i1, j1, i2, j2}) < 4:
+                continue
+            if abs(lines[i1]["u"] @ lines[i2]["u"]) > np.cos(np.radians(25)):
+                continue  # the two pairs must cross
+            order = [i1, i2, j1, j2]
+            corners = []
+            for k in range(4):
+                la, lb = lines[order[k - 1]], lines[order[k]]
+                x = _intersect((la["p"], la["u"]), (lb["p"], lb["u"]))
+                if x is None:
+                    break
+                corners.append(x)
+            if len(corners) < 4:
+                continue
+            q = np.array(corners)
+            # the card is wholly in view
+            if q[:, 0].min() < -0.02 * w or q[:, 1].min() < -0.02 * h or q[:, 0].max() > 1.02 * w or q[:, 1].max() > 1.02 * h:
+                continue
+            if not is_convex(q):
+                continue
+            area = abs(cv2.contourArea(q.astype(np.float32)))
+            if area < min_area or area > 0.98 * w * h:
+                continue
+            covs = []
+            for k in range(4):
+                p0, p1 = q[k], q[(k + 1) % 4]
+                side = p1 - p0
+                sa = lines[order[k]]["arr"]
+                t0 = (sa[:, :2] - p0) @ side / (side @ side)
+                t1 = (sa[:, 2:] - p0) @ side / (side @ side)
+                covs.append(_coverage(list(zip(np.minimum(t0, t1), np.maximum(t0, t1), strict=True))))
+                if covs[-1] < 0.4:
+                    break
+            if min(covs) < 0.4:
+                continue
+            found.append((float(np.mean(covs)), clockwise(q)))
+    found.sort(key=lambda t: -t[0])
+    return [q for _, q in found[:max_quads]]

@@ -8,15 +8,18 @@
 3. the rest are warped to a small canonical card and compared with the layouts' known
    content (``content``); on a layout with an orientation mark the mark must be dark where
    the layout puts it;
-4. the best hypothesis wins when its score is high enough; else there is no card.
+4. the best hypothesis wins when its score is high enough; else there is no card;
+5. the corners are made precise: on a layout with a printed frame, by measuring the frame
+   band at full resolution (``refine.fit_band``; a frame layout whose frame is not seen
+   needs a strong content match); otherwise by snapping the sides to the photo's edges.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from cardface.oblique.candidates import candidate_stages
-from cardface.oblique.config import card_size, settings
+from cardface.oblique.candidates import candidate_stages, line_quads
+from cardface.oblique.config import settings
 from cardface.oblique.content import Template, canonical_shape, features, mark_darkness, px_per_mm
 from cardface.oblique.geometry import Quad, apply_h, card_rect_mm, homography, metric_aspect
 from cardface.oblique.imageio import load_rgb
@@ -128,6 +131,14 @@ def locate(image, *, templates: list[Template] | None = None) -> Quad | None:
         hyps.extend(new)
         if hyps and max(hp["score"] for hp in hyps) >= early:
             break  # a clear match: the costlier maps cannot do better
+    if not hyps or max(hp["score"] for hp in hyps) < float(cfg["lines_below"]):
+        # no outline closed as a contour: try quadrilaterals of straight lines
+        stage = line_quads(gray, min_area)
+        new = score_hypotheses(gray, stage, tmpls, first=len(quads))
+        quads.extend(stage)
+        for hp in new:
+            hp["score"] = _combined(hp)
+        hyps.extend(new)
     if not hyps:
         return None
     # the layout and side: the best content match in any orientation; then the orientation
@@ -159,7 +170,9 @@ def locate(image, *, templates: list[Template] | None = None) -> Quad | None:
         h_full = np.diag([1 / s, 1 / s, 1.0]) @ np.array([[1, 0, 0.5], [0, 1, 0.5], [0, 0, 1]])
         h_full = np.array([[1, 0, -0.5], [0, 1, -0.5], [0, 0, 1]]) @ h_full @ h_work
         centre, width = t.bands_mm[0]
-        fitted = fit_band(full_gray, h_full, centre, width)
+        fitted, seen = fit_band(full_gray, h_full, centre, width)
+        if seen < float(cfg["frame_seen"]) and best["corr"] < float(cfg["content_alone"]):
+            return None  # a layout with a frame, but no frame seen and little of its content
         if fitted is not None:
             card_full = apply_h(homography(centre, fitted), card_rect_mm())
             card = (card_full + 0.5) * s - 0.5
@@ -171,6 +184,3 @@ def locate(image, *, templates: list[Template] | None = None) -> Quad | None:
         scores["mark"] = round(best["mark"], 4)
     return Quad(pts, conf, side=t.side, layout=t.layout, method=method, warnings=tuple(warnings), scores=scores)
 
-
-def card_diagonal_mm() -> float:
-    return card_size().diagonal_mm

@@ -82,19 +82,63 @@ def snap_quad(gray: np.ndarray, quad: np.ndarray, search: float = 0.015, samples
 def fit_band(gray: np.ndarray, h_card: np.ndarray, centre_mm: np.ndarray, width_mm: float,
              samples: int = 28) -> np.ndarray | None:
     """Refine a printed dark band (a frame of ``width_mm`` whose centre line is the rectangle
-    ``centre_mm``) seen through ``h_card`` (card mm -> image px): along each side, the darkest
-    point across the band is found at sub-pixel precision and a line is fitted through them.
-    Returns the centre rectangle's four corners in the image, or None when a side is not
-    clearly seen (glare, occlusion)."""
+    ``centre_mm``) seen through ``h_card`` (card mm -> image px). Sides are searched close to
+    the estimate first; a side not found there (the estimate was a few mm off) is searched
+    wider; then every side once more close to the new estimate. Returns the centre
+    rectangle's four corners in the image (None when fewer than two sides were measured) and
+    the share of the frame seen as a band (0..1)."""
+    from cardface.oblique.geometry import homography
+
+    c = np.asarray(centre_mm, np.float64)
+    lines, ok, _ = _band_lines(gray, h_card, c, width_mm, samples, reach=2.6)
+    if not all(ok):
+        wide, ok_wide, _ = _band_lines(gray, h_card, c, width_mm, samples, reach=5.0, sides=[i for i in range(4) if not ok[i]])
+        for i in range(4):
+            if not ok[i] and ok_wide[i]:
+                lines[i], ok[i] = wide[i], True
+    if sum(ok) < 2:
+        return None, 0.0
+    first = _corners(lines)
+    if first is None:
+        return None, 0.0
+    lines2, ok2, seen = _band_lines(gray, homography(c, first), c, width_mm, samples, reach=1.6)
+    if sum(ok2) < 2 or _corners(lines2) is None:
+        return first, seen
+    return _corners(lines2), seen
+
+
+def _corners(lines) -> np.ndarray | None:
+    out = []
+    for i in range(4):
+        p = _intersect(lines[(i - 1) % 4], lines[i])
+        if p is None:
+            return None
+        out.append(p)
+    return np.array(out)
+
+
+def _band_lines(gray: np.ndarray, h_card: np.ndarray, c: np.ndarray, width_mm: float, samples: int,
+                reach: float, sides=(0, 1, 2, 3)):
+    """Per side, the line through the band's centre: along the side, the darkest point
+    across the band (a matched filter one band wide) at sub-pixel precision, then a robust
+    line fit. Sides not measured (not asked for, glare, a band too thin at a steep tilt)
+    keep their line from ``h_card``. Returns (lines, measured flags, share of the band seen)."""
     import cv2
 
     from cardface.oblique.geometry import apply_h
 
     g = gray.astype(np.float32)
-    c = np.asarray(centre_mm, np.float64)
     lines = []
+    ok = []
+    support: list[float] = []
     for i in range(4):
         a_mm, b_mm = c[i], c[(i + 1) % 4]
+        ends = apply_h(h_card, np.array([a_mm, b_mm]))
+        kept = (ends[0], (ends[1] - ends[0]) / max(np.linalg.norm(ends[1] - ends[0]), 1e-9))
+        if i not in sides:
+            lines.append(kept)
+            ok.append(False)
+            continue
         ts = np.linspace(0.1, 0.9, samples)
         pts_mm = a_mm[None, :] + ts[:, None] * (b_mm - a_mm)[None, :]
         d_mm = (b_mm - a_mm) / np.linalg.norm(b_mm - a_mm)
@@ -105,8 +149,10 @@ def fit_band(gray: np.ndarray, h_card: np.ndarray, centre_mm: np.ndarray, width_
         step = p1 - p0  # image vector of one band width across the band, per sample
         wpx = np.linalg.norm(step, axis=1)
         if np.median(wpx) < 0.8:
-            return None  # the band is too thin in this photo to be measured
-        offs = np.linspace(-2.6, 2.6, 53)  # in band widths
+            lines.append(kept)  # the band is too thin here to be measured
+            ok.append(False)
+            continue  # the band is too thin in this photo to be measured
+        offs = np.linspace(-reach, reach, round(reach * 20) + 1)  # in band widths
         px = p0[:, None, :] + offs[None, :, None] * step[:, None, :]
         prof = cv2.remap(g, px[:, :, 0].astype(np.float32), px[:, :, 1].astype(np.float32), cv2.INTER_LINEAR,
                          borderMode=cv2.BORDER_REPLICATE)
@@ -115,36 +161,40 @@ def fit_band(gray: np.ndarray, h_card: np.ndarray, centre_mm: np.ndarray, width_
         csum = np.concatenate([np.zeros((samples, 1), np.float32), np.cumsum(prof, axis=1)], axis=1)
         m = np.arange(2 * k, prof.shape[1] - 2 * k)
         inner = (csum[:, m + k + 1] - csum[:, m - k]) / (2 * k + 1)
-        outer = ((csum[:, m - k] - csum[:, m - 2 * k]) + (csum[:, m + 2 * k + 1] - csum[:, m + k + 1])) / (2 * k + 1)
-        vals = outer - inner
-        vi = np.argmax(vals, axis=1)
+        left = (csum[:, m - k] - csum[:, m - 2 * k]) / k
+        right = (csum[:, m + 2 * k + 1] - csum[:, m + k + 1]) / k
+        vals = np.minimum(left, right) - inner  # lighter on BOTH sides: a band, not a step
+        # the innermost strong band: the card's dark edge (its core colour, seen when
+        # tilted) lies outside the printed frame and can look like one
+        vmax = vals.max(axis=1)
         found = []
         for j in range(samples):
             v = vals[j]
-            b = int(vi[j])
-            if v[b] < 12.0:
+            if vmax[j] < 12.0:
                 continue
+            peaks = np.where((v[1:-1] >= v[:-2]) & (v[1:-1] > v[2:]) & (v[1:-1] >= 0.55 * vmax[j]))[0] + 1
+            b = int(peaks.max()) if len(peaks) else int(np.argmax(v))
             sub = 0.0
             if 0 < b < len(v) - 1:
                 den = v[b - 1] - 2 * v[b] + v[b + 1]
                 sub = float(np.clip(0.5 * (v[b - 1] - v[b + 1]) / den, -1, 1)) if abs(den) > 1e-9 else 0.0
             o = offs[m[b]] + sub * (offs[1] - offs[0])
             found.append(p0[j] + o * step[j])
-        if len(found) < 0.5 * samples:
-            return None
+        if len(found) < 0.4 * samples:
+            lines.append(kept)
+            ok.append(False)
+            continue
         pts = np.array(found, np.float32)
         vx, vy, x0, y0 = cv2.fitLine(pts, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
         res = np.abs((pts[:, 0] - x0) * vy - (pts[:, 1] - y0) * vx)
         tol = max(1.0, 0.25 * float(np.median(wpx)))
         inl = res < tol
-        if inl.sum() < 0.4 * samples:
-            return None
+        if inl.sum() < 0.3 * samples:
+            lines.append(kept)
+            ok.append(False)
+            continue
         vx, vy, x0, y0 = cv2.fitLine(pts[inl], cv2.DIST_L2, 0, 0.01, 0.01).ravel()
         lines.append((np.array([x0, y0], np.float64), np.array([vx, vy], np.float64)))
-    out = []
-    for i in range(4):
-        p = _intersect(lines[(i - 1) % 4], lines[i])
-        if p is None:
-            return None
-        out.append(p)
-    return np.array(out)
+        ok.append(True)
+        support.append(float(inl.sum()) / samples)
+    return lines, ok, float(np.sum(support)) / 4  # the share of the frame seen, 0..1
