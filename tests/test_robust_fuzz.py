@@ -16,6 +16,8 @@ import os
 import re
 from functools import cache
 
+import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -119,3 +121,21 @@ def test_check_fix_and_annotate_of_mutated_real_files(data):
             assert Image.open(io.BytesIO(res.data)).format == "JPEG"
     img, again = annotate(data)
     assert img.size[0] > 0 and again.passed == rep.passed
+
+
+@pytest.mark.parametrize("shape", [(1, 5000), (5000, 1), (3, 4000), (8, 6000), (1001, 7), (2, 2)])
+def test_extreme_aspect_ratios(shape):
+    """Regression: a strip shrunk for the face models must keep at least one row (cv2.resize asserted)."""
+    h, w = shape
+    pixels = (np.arange(h * w * 3, dtype=np.uint32).reshape(h, w, 3) % 251).astype(np.uint8)
+    for source in (pixels, _png_bytes(pixels)):
+        rep = photo.check(source)
+        assert rep.error is None and not rep.passed
+        assert "image.dimensions" in {c.id for c in rep.failed}
+        photo.fix(source)
+
+
+def _png_bytes(pixels) -> bytes:
+    b = io.BytesIO()
+    Image.fromarray(pixels).save(b, "PNG")
+    return b.getvalue()
