@@ -42,14 +42,15 @@ def plan_crop(a, prof, *, original: bool = False) -> tuple[float, float, float, 
     """The crop box (x0, y0, x1, y1, working px; original px if ``original``) that puts the head
     at the profile's size, centred, with the margins in range, or None if none fits in the photo."""
     checks = prof.checks
+    if "geometry.head_size" not in checks or "geometry.margins" not in checks:
+        return None  # the profile says nothing about framing: there is nothing to crop towards
     ratio = prof.width_mm / prof.height_mm
-    head_rng = _range(checks["geometry.head_size"], "min_mm", "max_mm") if "geometry.head_size" in checks else (32.0, 36.0)
-    top_rng = (_range(checks["geometry.margins"], "min_top_mm", "max_top_mm")
-               if "geometry.margins" in checks else (2.0, 6.0))
+    head_rng = _range(checks["geometry.head_size"], "min_mm", "max_mm")
+    top_rng = _range(checks["geometry.margins"], "min_top_mm", "max_top_mm")
     eye_rng = (_range(checks["geometry.eye_height"], "min_mm", "max_mm")
                if "geometry.eye_height" in checks else (0.0, prof.height_mm))
-    min_side = checks.get("geometry.margins", {}).get("min_side_mm", 0.0)
-    min_bottom = checks.get("geometry.margins", {}).get("min_bottom_mm", 0.0)
+    min_side = checks["geometry.margins"]["min_side_mm"]
+    min_bottom = checks["geometry.margins"]["min_bottom_mm"]
     min_px = checks.get("image.dimensions", {}).get("min_px", 0)
     hmm = prof.height_mm
     head_px = float(np.linalg.norm(a.chin - a.crown))

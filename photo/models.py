@@ -12,13 +12,43 @@ hold their own copy).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 import threading
 import time
 
 _lock = threading.RLock()
 _models: dict[str, object] = {}
+_started: set[str] = set()
 load_seconds: float = 0.0
+
+
+@contextlib.contextmanager
+def _quiet_native_stderr():
+    """Silence the C++ start-up chatter of TFLite/absl (fd 2) while a graph is built and first run.
+
+    mediapipe's native code writes INFO/W0000 lines straight to file descriptor 2, which
+    Python's logging cannot filter; they would land in every CLI run's output. Set
+    MYNACARD_DEBUG=1 to keep them.
+    """
+    if os.environ.get("MYNACARD_DEBUG"):
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 def _mp():
@@ -42,19 +72,23 @@ def _get(name: str):
         if m is not None:
             return m
         t = time.perf_counter()
-        mp = _mp()
-        if name == "detector":
-            m = mp.solutions.face_detection.FaceDetection(model_selection=1, min_detection_confidence=0.5)
-        elif name == "mesh":
-            m = mp.solutions.face_mesh.FaceMesh(static_image_mode=True, max_num_faces=1, refine_landmarks=True,
-                                                min_detection_confidence=0.3)
-        elif name == "segmenter":
-            m = mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=0)
-        else:  # pragma: no cover - programming error
-            raise KeyError(name)
+        with _quiet_native_stderr():
+            m = _build(name)
         _models[name] = m
         load_seconds += time.perf_counter() - t
         return m
+
+
+def _build(name: str):
+    mp = _mp()
+    if name == "detector":
+        return mp.solutions.face_detection.FaceDetection(model_selection=1, min_detection_confidence=0.5)
+    if name == "mesh":
+        return mp.solutions.face_mesh.FaceMesh(static_image_mode=True, max_num_faces=1, refine_landmarks=True,
+                                               min_detection_confidence=0.3)
+    if name == "segmenter":
+        return mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=0)
+    raise KeyError(name)  # pragma: no cover - programming error
 
 
 def _process(name: str, rgb):
@@ -62,7 +96,13 @@ def _process(name: str, rgb):
 
     with _lock, warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return _get(name).process(rgb)
+        model = _get(name)
+        if name in _started:
+            return model.process(rgb)
+        with _quiet_native_stderr():  # the first run prints the delegate/feedback lines
+            result = model.process(rgb)
+        _started.add(name)
+        return result
 
 
 def detect_faces(rgb):

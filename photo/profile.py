@@ -113,6 +113,10 @@ def _validate(data: dict, source: str) -> Profile:
                 ok = ok and all(isinstance(x, str) for x in v)
             if not ok:
                 raise bad(f"check '{cid}' limit '{key}' must be {typ}, not {v!r}")
+    for cid, limits in checks.items():
+        if "print_height_mm" in limits and float(limits["print_height_mm"]) != float(pr["height_mm"]):
+            raise bad(f"check '{cid}' print_height_mm {limits['print_height_mm']} differs from [print] "
+                      f"height_mm {pr['height_mm']}")
     ordered = {cid: dict(checks[cid]) for cid in ORDER if cid in checks}
     return Profile(name=data["name"], title=str(data.get("title", data["name"])),
                    width_mm=float(pr["width_mm"]), height_mm=float(pr["height_mm"]), checks=ordered,

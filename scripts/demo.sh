@@ -11,6 +11,20 @@ echo "== Holders: validate samples/applicants.json, romanized names and both exp
 "$BIN/mynacard" holders check samples/applicants.json --json > "$OUT/holders.jsonl"
 
 echo
+echo "== Photo checks: samples/photos (reports, annotated review images, fixed copies where only fixable checks failed)"
+mkdir -p "$OUT/photos"
+set +e
+"$BIN/mynacard" photo check samples/photos/*.jpg samples/photos/*.png \
+  --annotate "$OUT/photos/annotated" --fix "$OUT/photos/fixed" --json > "$OUT/photos/report.jsonl"
+status=$?
+set -e
+# exit 1 means some photos failed their checks, which these samples are chosen to show
+if ((status > 1)); then echo "photo check could not check a sample (exit $status)" >&2; exit "$status"; fi
+"$BIN/mynacard" photo check --lang ja samples/photos/compliant_005.jpg samples/photos/sunglasses_acani07.jpg \
+  | tee "$OUT/photos/report.txt" || true
+echo "reports: $OUT/photos/report.jsonl, annotated: $OUT/photos/annotated/, fixed: $OUT/photos/fixed/"
+
+echo
 echo "== Card faces: every sample holder, both layouts, both sides, PNG and PDF (previews: 見本 SAMPLE, number masked)"
 "$BIN/mynacard" card render samples/applicants.json -o "$OUT/cards" --layout next --sheet
 "$BIN/mynacard" card render samples/applicants.json -o "$OUT/cards" --layout current

@@ -26,8 +26,10 @@ def number() -> str:
 # (case, surname, given, surname_kana, given_kana, extra fields)
 PEOPLE = [
     ("おお/おう, passport OH", "大野", "太郎", "オオノ", "タロウ",
-     {"passport_romaji": "OHNO TARO", "sex": "male", "birth_date": "1985-06-14"}),
-    ("うう (ゆう), おう", "佐藤", "優子", "サトウ", "ユウコ", {"sex": "female", "birth_date": "1992-11-03"}),
+     {"passport_romaji": "OHNO TARO", "sex": "male", "birth_date": "1985-06-14",
+      "photo": "photos/compliant_005.jpg"}),
+    ("うう (ゆう), おう", "佐藤", "優子", "サトウ", "ユウコ",
+     {"sex": "female", "birth_date": "1992-11-03", "photo": "photos/compliant_010.jpg"}),
     ("final おお written OO", "瀬尾", "健一", "セノオ", "ケンイチ", {"sex": "male", "birth_date": "1978-02-20"}),
     ("final おう dropped; no apostrophe before a vowel", "伊藤", "純一", "イトウ", "ジュンイチ",
      {"sex": "male", "birth_date": "1969-09-09"}),
@@ -90,7 +92,7 @@ def main() -> None:
         h.update(extra)
         h["remarks"] = [] if i % 5 else ["見本 SAMPLE: fictitious holder"]
         order = ["surname", "given_name", "surname_kana", "given_name_kana", "passport_romaji", "address",
-                 "birth_date", "sex", "my_number", "issue_date", "issuer", "remarks"]
+                 "birth_date", "sex", "my_number", "issue_date", "issuer", "photo", "remarks"]
         h = {k: h[k] for k in order if k in h}
         h["_case"] = case
         holders.append(h)

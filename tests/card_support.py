@@ -21,7 +21,12 @@ needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.w
 
 @cache
 def sample_records() -> list[dict]:
-    return json.loads(SAMPLES.read_text(encoding="utf-8"))
+    """The sample holders as raw records, photo paths made absolute so copies work anywhere."""
+    records = json.loads(SAMPLES.read_text(encoding="utf-8"))
+    for r in records:
+        if r.get("photo"):
+            r["photo"] = str((SAMPLES.parent / r["photo"]).resolve())
+    return records
 
 
 @cache
@@ -37,7 +42,7 @@ def holder(n: int, **changes):
 
     if not changes:
         return holders()[n - 1]
-    return Holder.from_dict({**sample_records()[n - 1], **changes}, base_dir=ROOT)
+    return Holder.from_dict({**sample_records()[n - 1], **changes}, base_dir=SAMPLES.parent)
 
 
 def has_mj() -> bool:

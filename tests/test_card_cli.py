@@ -66,7 +66,7 @@ def test_failures_are_listed_per_record_and_exit_1(tmp_path):
 
 def test_production_without_photos_fails_per_face(tmp_path):
     f = tmp_path / "h.json"
-    f.write_text(json.dumps(sample_records()[:1], ensure_ascii=False), encoding="utf-8")
+    f.write_text(json.dumps([{**sample_records()[2]}], ensure_ascii=False), encoding="utf-8")  # holder 3: no photo
     r = runner.invoke(app, ["card", "render", str(f), "-o", str(tmp_path / "o"), "--production", "--format", "png",
                             "--dpi", "40"])
     assert r.exit_code == 1

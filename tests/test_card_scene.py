@@ -86,7 +86,7 @@ def test_sample_mark_only_in_previews_and_number_always_in_production():
 
 
 def test_missing_photo_is_a_marked_box_in_previews_and_an_error_in_production():
-    h = holder(2)
+    h = holder(2, photo=None)
     s = build_scene(h, "front", "next")
     assert s.text_of("photo") == "写真 PHOTO"
     assert not [e for e in s.elements if isinstance(e, ImageElement)]

@@ -71,3 +71,24 @@ def test_warm_up_loads_models_once():
     before = dict(models._models)
     photo.check(path("compliant_b"))
     assert models._models == before
+
+
+def test_fix_applies_orientation_and_drops_metadata():
+    from PIL import Image
+
+    src = image("compliant_a")
+    canvas = Image.new("RGB", (900, 900), src.getpixel((3, 3)))
+    canvas.paste(src, (170, 180))
+    stored = canvas.transpose(Image.Transpose.ROTATE_90)  # a phone held sideways stores it rotated
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    exif[0x8825] = {1: "N", 2: (35.0, 40.0, 0.0), 3: "E", 4: (139.0, 45.0, 0.0)}
+    data = jpeg(stored, exif=exif.tobytes())
+    res = photo.fix(data)
+    assert res.fixed, res.reason
+    assert any("EXIF orientation 6" in a for a in res.actions)
+    assert any("location" in a for a in res.actions)
+    out = Image.open(__import__("io").BytesIO(res.data))
+    assert out.height > out.width and not out.getexif() and "exif" not in out.info
+    g = photo.face_geometry(res.data)
+    assert g.eye_left[1] < g.chin[1] and abs(g.roll_deg) < 5

@@ -68,6 +68,8 @@ def test_user_profile_folder_via_env(tmp_path, monkeypatch):
     ("name = 'x'\n[checks.'pose.roll']\nmax_abs_deg=8.0\n", "[print]"),
     ("name = 'x'\n[print]\nwidth_mm=35\nheight_mm=45\n", "[checks]"),
     ("this is = = not toml", "not valid TOML"),
+    ("name = 'x'\n[print]\nwidth_mm=35\nheight_mm=45\n[checks.'geometry.centered']\nprint_height_mm=40\n"
+     "max_offset_mm=2.0\n", "differs from [print]"),
 ])
 def test_invalid_profiles_are_refused(tmp_path, text, needle):
     p = _write(tmp_path, text)
