@@ -58,8 +58,16 @@ def entry(name: str) -> dict:
     return next(e for e in corpus() if e["file"] == name)
 
 
-def sample_records() -> list[dict]:
-    return json.loads((SAMPLES / "applicants.json").read_text(encoding="utf-8"))
+def sample_records(*, photos: bool = False) -> list[dict]:
+    """The sample holders as dicts; their photos dropped (default) or as absolute paths."""
+    records = json.loads((SAMPLES / "applicants.json").read_text(encoding="utf-8"))
+    for r in records:
+        if r.get("photo"):
+            if photos:
+                r["photo"] = str((SAMPLES / r["photo"]).resolve())
+            else:
+                del r["photo"]
+    return records
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """No name, reading, address or My Number in any log line, at any level.
 
-The demo (scripts/demo.sh, run as it is with every ``mynacard`` call made with ``-vv``) and the
-other flows a user runs (photo checks with --annotate/--fix, a batch, cards with a photo, bad
-holder data, romaji and number checks) log to ``MYNACARD_LOG_FILE`` at DEBUG; the log file
+The demo (scripts/demo.sh, run as it is with every ``mynacard`` call made with ``-vv``: holder
+checks, photo checks with --annotate/--fix, every card face) and the other flows a user runs
+(a batch, production and --show-number cards, bad holder data, romaji and number checks) log to ``MYNACARD_LOG_FILE`` at DEBUG; the log file
 and stderr are searched for every sample holder's number (12 digits, 4-4-4 with spaces,
 hyphens or ideographic spaces, full-width), names, readings (katakana and hiragana),
 romanized names and address fragments. The service is checked in-process with a handler
@@ -69,7 +69,6 @@ def demo_run(tmp_path_factory):
         (batch_in / p.name).write_bytes(p.read_bytes())
     numbers = [r["my_number"] for r in sample_records()[:4]]
     flows = [
-        ["photo", "check", *map(str, photos), "--json", "--annotate", str(tmp / "ann"), "--fix", str(tmp / "fix")],
         ["card", "render", str(three), "-o", str(tmp / "cards"), "--format", "png,pdf"],
         ["card", "render", str(two), "-o", str(tmp / "prod"), "--production", "--format", "png"],
         ["card", "render", str(two), "-o", str(tmp / "shown"), "--show-number", "--format", "pdf", "--sheet"],
