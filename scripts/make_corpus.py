@@ -330,6 +330,25 @@ def _png_wide_bomb() -> bytes:
     return _png(2**31 - 1, 1, b"\x00" * 64)
 
 
+def _zeros_png(width: int, height: int, *, depth: int, colour: int, channels: int, level: int) -> bytes:
+    """A PNG of zero pixels, compressed row by row (nothing of the picture's size is allocated)."""
+    z = zlib.compressobj(level)
+    row = b"\x00" * (1 + width * channels * depth // 8)
+    idat = b"".join(z.compress(row) for _ in range(height)) + z.flush()
+    ihdr = struct.pack(">IIBBBBB", width, height, depth, colour, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
+
+
+def _png_zip_bomb() -> bytes:
+    # 9400 x 9400 RGB (265 MB of pixels) in 250 KB: under every pixel limit, so it is decoded
+    return _zeros_png(9400, 9400, depth=8, colour=2, channels=3, level=9)
+
+
+def _png_largest_rgba16() -> bytes:
+    # the largest picture the profiles accept (6000 px a side), RGBA at 16 bits: 288 MB decoded
+    return _zeros_png(6000, 6000, depth=16, colour=6, channels=4, level=1)
+
+
 def _jpeg_bomb() -> bytes:
     return _claim_size(_jpeg(Image.new("RGB", (16, 16), (128, 128, 128))), 40000, 40000)
 
@@ -499,6 +518,10 @@ ENTRIES: list[Entry] = [
     Entry("bomb_jpeg_40000.jpg", _jpeg_bomb, ["input.too_many_pixels"], "JPEG frame claiming 40,000 x 40,000"),
     Entry("bomb_jpeg_65535.jpg", _jpeg_bomb_max, ["input.too_many_pixels"], "JPEG frame claiming 65,535 x 65,535"),
     Entry("bomb_gif_screen.gif", _gif_bomb, ["input.too_many_pixels"], "GIF screen claiming 65,535 x 65,535"),
+    Entry("bomb_png_zlib_9400.png", _png_zip_bomb, ["report", "input.too_many_pixels"],
+          "a 250 KB PNG of 9400 x 9400 pixels, under the pixel limits (a zip bomb that is decoded)"),
+    Entry("png16_rgba_6000.png", _png_largest_rgba16, ["report", "input.too_many_pixels"],
+          "6000 x 6000 RGBA at 16 bits per channel: the largest size the profiles accept"),
     Entry("bomb_png_ztxt.png", _ztxt_bomb, ["report", "input.corrupt"],
           "a small PNG with a zTXt chunk inflating to 64 MB"),
     Entry("polyglot_jpeg_zip.jpg", _polyglot_jpeg_zip, REPORT, "the face JPEG with a ZIP archive appended"),

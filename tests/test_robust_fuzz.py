@@ -139,3 +139,21 @@ def _png_bytes(pixels) -> bytes:
     b = io.BytesIO()
     Image.fromarray(pixels).save(b, "PNG")
     return b.getvalue()
+
+
+def test_a_png_with_damaged_pixel_data_is_refused_not_half_decoded():
+    """Regression: reading a PNG's EXIF decodes it; the loader swallowed that decoding error and
+    went on with a half-decoded picture. The IDAT here is garbled (with a correct CRC)."""
+    import struct
+    import zlib
+
+    png = _png_bytes(np.asarray(Image.open(FACE).convert("RGB").resize((140, 180))))
+    at = png.index(b"IDAT")
+    length = struct.unpack(">I", png[at - 4:at])[0]
+    body = bytearray(png[at + 4:at + 4 + length])
+    body[len(body) // 3:len(body) // 3 + 40] = bytes(range(40))
+    damaged = png[:at + 4] + bytes(body) + struct.pack(">I", zlib.crc32(b"IDAT" + bytes(body))) + png[at + 8 + length:]
+    with pytest.raises(InputError) as e:
+        photo.load(damaged)
+    assert e.value.code in ("input.corrupt", "input.truncated")
+    assert photo.check(damaged).error["code"] == e.value.code
