@@ -31,4 +31,10 @@ echo "== Card faces: every sample holder, both layouts, both sides, PNG and PDF 
 for layout in next current; do "$BIN/mynacard" card lint "$layout"; done
 
 echo
+echo "== Photo batch: samples/photos/ -> $OUT/batch/ (results.jsonl, summary.csv, report.html; a rerun resumes)"
+status=0
+"$BIN/mynacard" photo batch samples/photos -o "$OUT/batch" --no-progress || status=$?
+[ "$status" -le 1 ]  # 1: some sample photos fail on purpose; 2 or more is a real problem
+
+echo
 echo "Done: see $OUT/"

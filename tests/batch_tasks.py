@@ -15,8 +15,12 @@ from photo.batch.hashing import sha256_bytes
 from photo.batch.worker import Outcome, error_record
 
 
-def quiet_init(options=None) -> None:
+def quiet_init(options=None, batch_pid=None) -> None:
+    from photo.batch.worker import exit_with
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if batch_pid is not None:
+        exit_with(batch_pid)
 
 
 def size_task(item, options) -> Outcome:

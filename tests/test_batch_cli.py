@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 
+import psutil
 import pytest
 from PIL import Image
 
@@ -176,9 +177,13 @@ def test_kill_9_mid_run_then_rerun_gives_exactly_one_line_per_input(tmp_path, ru
     make_inputs(src, 8)
     proc = _start(src, out)
     _wait_for_lines(out, 2, proc)
-    os.killpg(proc.pid, signal.SIGKILL)  # the batch and its workers, as an OOM killer or a power cut would
-    proc.wait()
+    helpers = psutil.Process(proc.pid).children(recursive=True)  # fork server, workers, resource tracker
+    assert helpers
+    proc.kill()  # kill -9 of the batch process alone, as the OOM killer would
     proc.communicate()
+    # its worker processes do not linger (they would wait for work forever)
+    _, alive = psutil.wait_procs(helpers, timeout=15)
+    assert not alive, [p.cmdline() for p in alive]
     kept = [x for x in (out / "results.jsonl").read_bytes().splitlines(keepends=True)]
     assert 2 <= len(kept) < 8
     # and a write torn in the middle of a line

@@ -142,3 +142,17 @@ def test_straight_lines_close_an_outline_broken_by_stripes():
     quads = line_quads(gray, 0.015 * gray.size)
     best = min(min(corner_error(np.roll(q, -k, axis=0), quad) for k in range(4)) for q in quads)
     assert best < tolerance(quad)
+
+
+def test_card_on_its_own_colour_is_found_by_its_print():
+    """No edge at all: a pasted card on a surface of exactly its colour. Only the layout's
+    printed content (keypoints matched to the layout's renders) can find it."""
+    f = face("current", "front", record=6)
+    colour = np.median(f[:, :, :3].reshape(-1, 3), axis=0)
+    bg = np.empty((700, 900, 3), np.uint8)
+    bg[:] = colour.astype(np.uint8)
+    rng = np.random.default_rng(4)
+    quad = random_quad(rng, 900, 700, 480, 75, squeeze=0.15)
+    q = locate(paste(f, bg, quad))
+    assert q is not None and q.side == "front"
+    assert corner_error(q.points, quad) < tolerance(quad)

@@ -23,6 +23,7 @@ from cardface.oblique.config import settings
 from cardface.oblique.content import Template, canonical_shape, features, mark_darkness, px_per_mm
 from cardface.oblique.geometry import Quad, apply_h, card_rect_mm, homography, metric_aspect
 from cardface.oblique.imageio import load_rgb
+from cardface.oblique.keypoints import content_quads
 from cardface.oblique.refine import fit_band, snap_quad
 
 
@@ -134,6 +135,16 @@ def locate(image, *, templates: list[Template] | None = None) -> Quad | None:
     if not hyps or max(hp["score"] for hp in hyps) < float(cfg["lines_below"]):
         # no outline closed as a contour: try quadrilaterals of straight lines
         stage = line_quads(gray, min_area)
+        new = score_hypotheses(gray, stage, tmpls, first=len(quads))
+        quads.extend(stage)
+        for hp in new:
+            hp["score"] = _combined(hp)
+        hyps.extend(new)
+    if not hyps or max(hp["score"] for hp in hyps) < float(cfg["accept_score"]):
+        # no outline at all: find the card by its printed content
+        from cardface.oblique.geometry import clockwise
+
+        stage = [clockwise(q) for q in content_quads(gray, tmpls)]
         new = score_hypotheses(gray, stage, tmpls, first=len(quads))
         quads.extend(stage)
         for hp in new:

@@ -206,7 +206,7 @@ h1{{font-size:1.4rem}} h2{{font-size:1.1rem;margin-top:2rem}}
 .chart .bar{{cursor:pointer}} .chart .bar:hover rect{{fill:#e67e22}}
 table{{border-collapse:collapse;margin-top:.8rem}}
 th,td{{border-bottom:1px solid #ddd;padding:.35rem .5rem;vertical-align:top;text-align:left}}
-th{{cursor:pointer;background:#f4f4f4;user-select:none}} th.nosort{{cursor:default}}
+th{{cursor:pointer;background:#f4f4f4;user-select:none;white-space:nowrap}} th.nosort{{cursor:default}}
 th[aria-sort=ascending]::after{{content:" ▲"}} th[aria-sort=descending]::after{{content:" ▼"}}
 td img{{max-width:160px;max-height:160px}} td.file{{word-break:break-all;min-width:10rem;max-width:22rem}}
 ul{{margin:0;padding-left:1.1rem}} .none,.note{{color:#777}}

@@ -44,17 +44,55 @@ class Outcome:
     files: dict[str, bytes] = field(default_factory=dict)  # path relative to OUT -> content
 
 
-def init_process(options: Options | None = None, *, ignore_sigint: bool = True) -> None:
-    """Start-up of a worker process (local pool or Dask): Ctrl-C is the parent's business; one
-    core per worker, so OpenCV runs single-threaded; freed image memory is reused; the models
-    load once, here."""
+def init_process(options: Options | None = None, batch_pid: int | None = None, *,
+                 ignore_sigint: bool = True) -> None:
+    """Start-up of a worker process (local pool or Dask): Ctrl-C is the parent's business; the
+    worker ends when the batch process ``batch_pid`` does (even by ``kill -9``); one core per
+    worker, so OpenCV runs single-threaded; freed image memory is reused; the models load
+    once, here."""
     if ignore_sigint:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if batch_pid is not None:
+        exit_with(batch_pid)
     reuse_freed_memory()
     import cv2
 
     cv2.setNumThreads(1)
     warm_up()
+
+
+def exit_with(pid: int) -> None:
+    """End this process as soon as process ``pid`` ends.
+
+    A pool worker waits for work on a pipe whose writing end it holds itself, so it would
+    wait forever once the batch process is killed; a daemon thread watches the batch process
+    (a pidfd where the kernel has them, else a poll every second) and exits instead.
+    """
+    import threading
+
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(pid)
+        except (AttributeError, OSError):
+            fd = None
+        if fd is not None:
+            import select
+
+            select.select([fd], [], [])  # readable when the process has ended
+        else:
+            import time
+
+            while True:
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    break
+                except PermissionError:
+                    pass
+                time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-batch", daemon=True).start()
 
 
 #: glibc malloc settings for checking workers (bytes): see :func:`reuse_freed_memory`.
