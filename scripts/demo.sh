@@ -37,4 +37,14 @@ status=0
 [ "$status" -le 1 ]  # 1: some sample photos fail on purpose; 2 or more is a real problem
 
 echo
+echo "== Oblique capture: a rendered card photographed at an angle, found, rectified; the number masked on a back photo"
+mkdir -p "$OUT/oblique"
+"$BIN/mynacard" card simulate "$OUT/cards/next-002-front.png" -o "$OUT/oblique/front-tilted.jpg" \
+  --yaw 40 --pitch 15 --roll 20 --background wood
+"$BIN/mynacard" card oblique "$OUT/oblique/front-tilted.jpg" -o "$OUT/oblique/front"
+"$BIN/mynacard" card simulate --layout next --side back -o "$OUT/oblique/back-tilted.jpg" \
+  --yaw -35 --pitch 10 --roll 160 --background clutter
+"$BIN/mynacard" card mask "$OUT/oblique/back-tilted.jpg" -o "$OUT/oblique/back-masked.jpg"
+
+echo
 echo "Done: see $OUT/"

@@ -30,6 +30,8 @@ def face(layout: str, side: str, record: int = 2, dpi: int = 150) -> np.ndarray:
     import cardface
 
     rec = json.loads(SAMPLES.read_text(encoding="utf-8"))[record - 1]
+    if rec.get("photo"):  # sample photo paths are relative to samples/
+        rec["photo"] = str(SAMPLES.parent / rec["photo"])
     png = cardface.render(rec, side=side, layout=layout, fmt="png", dpi=dpi)
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA")).copy()
 
