@@ -15,6 +15,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
+import re
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -33,6 +35,8 @@ from pydantic import (
 from cardface import dates, mynumber
 from cardface.errors import CardfaceError, FieldProblem, HolderError, InputFileError
 
+log = logging.getLogger("cardface.holder")
+
 FIELDS = (
     "surname", "given_name", "surname_kana", "given_name_kana", "romaji", "passport_romaji",
     "address", "birth_date", "sex", "my_number", "issue_date", "expiry_date", "issuer", "photo", "remarks",
@@ -43,6 +47,10 @@ MAX_LEN = {
 }
 MAX_REMARKS = 12
 _REQUIRED_TEXT = frozenset({"surname", "given_name", "address", "issuer"})
+# Unknown keys shaped like field names are repeated in errors (a typo: "surnme"); any other
+# key may be a value (a CSV without its header row) and is not: errors never show values.
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+_FIELD_LIKE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_FILE_BYTES = 50 * 1024 * 1024
 REMARKS_SEPARATOR = "|"  # in CSV cells
 
@@ -164,6 +172,8 @@ class Holder(BaseModel):
         text = v.strip()
         if not text:
             return None
+        if not _ISO_DATE.match(text):  # date.fromisoformat also takes 19850614, 1985-W24-5, 1985-165
+            raise ValueError("date: not a real date in the form YYYY-MM-DD")
         try:
             return date.fromisoformat(text)
         except ValueError:
@@ -357,10 +367,18 @@ def _from_pydantic(err: ValidationError, record: int | None) -> list[FieldProble
         msg = str(e.get("msg", ""))
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, "):]
+        if field == "(record)" and msg.startswith("date_range: "):
+            # the cross-field date checks: one problem per date, named by its field
+            for part in msg.split("; "):
+                text = part.removeprefix("date_range: ")
+                out.append(_problem(text.split(" ", 1)[0], "date_range", text, record))
+            continue
         if kind == "missing":
             code, text = "missing", "required field is missing"
         elif kind == "extra_forbidden":
             code, text = "unknown_field", f"unknown field (known: {', '.join(FIELDS)})"
+            if not _FIELD_LIKE.match(field):  # a key that may be personal data is not repeated
+                field = "(unknown field)"
         elif ": " in msg and msg.split(": ", 1)[0] in _MESSAGES_JA:
             code, text = msg.split(": ", 1)
         elif kind == "literal_error":
@@ -399,6 +417,7 @@ def load_holders(path: str | Path, *, guess_readings: bool = False) -> list[Hold
             holders.append(res)
         else:
             problems.extend(res)
+    log.debug("holders file: %d record(s), %d valid, %d problem(s)", len(records), len(holders), len(problems))
     if problems:
         raise HolderError(_summary(problems), problems=problems)
     return holders
@@ -435,6 +454,10 @@ def parse_json(text: str, name: str = "input") -> list[dict]:
     except json.JSONDecodeError as err:
         raise InputFileError(f"{name} is not valid JSON: {err.msg} at line {err.lineno} column {err.colno}",
                              code="holder.file_json") from None
+    except RecursionError:
+        raise InputFileError(f"{name}: the JSON is nested too deeply", code="holder.file_json") from None
+    except ValueError:  # e.g. an integer of more than 4,300 digits
+        raise InputFileError(f"{name}: the JSON holds a number too long to read", code="holder.file_json") from None
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list):
@@ -451,6 +474,10 @@ def parse_csv(text: str, name: str = "input") -> list[dict]:
     if not rows:
         raise InputFileError(f"{name} is empty", code="holder.file_shape")
     header = [h.strip() for h in rows[0]]
+    if not set(header) & set(FIELDS):
+        raise InputFileError(f"{name}: the first row must be the header row naming the fields "
+                             f"({', '.join(FIELDS)})", code="holder.file_header")
+    header = [h if _FIELD_LIKE.match(h) else f"(column {i + 1})" for i, h in enumerate(header)]
     records = []
     for row in rows[1:]:
         rec: dict[str, Any] = {}

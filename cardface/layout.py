@@ -361,7 +361,9 @@ class SideSpec(_Boxed):
 
 
 class CardSpec(_Boxed):
-    name: str
+    # the name starts output file names (next-001-front.png): letters, digits, - _ . only,
+    # so that a layout file cannot steer the output outside the output folder
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
     title: str = "個人番号カード"
     width_mm: float = Field(85.60, gt=0)
     height_mm: float = Field(53.98, gt=0)

@@ -12,8 +12,6 @@ number itself.
 
 from __future__ import annotations
 
-import unicodedata
-
 from cardface.errors import MyNumberError
 
 LENGTH = 12
@@ -32,9 +30,10 @@ def normalize(s: str, *, length: int = LENGTH) -> str:
     for ch in s:
         if ch in _SEPARATORS:
             continue
-        folded = unicodedata.normalize("NFKC", ch)
-        if len(folded) == 1 and "0" <= folded <= "9":
-            digits.append(folded)
+        if "0" <= ch <= "9":
+            digits.append(ch)
+        elif "\uff10" <= ch <= "\uff19":  # full-width digits only: NFKC would also fold ①, ², 𝟕 ...
+            digits.append(chr(ord(ch) - 0xFF10 + ord("0")))
         else:
             raise MyNumberError(
                 f"a My Number may hold only digits, spaces and hyphens; found U+{ord(ch):04X}",

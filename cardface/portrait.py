@@ -132,6 +132,10 @@ def crop(path: Path, spec: PhotoSpec, *, preview: bool, allow_failing: bool):
     geom = geometry_of(report)
     if geom is None:
         raise PhotoRefused("no face was found in the holder's photo", code="card.photo_no_face")
-    with Image.open(path) as im:
-        im = ImageOps.exif_transpose(im)  # the landmarks are in upright (EXIF-oriented) pixels
-        return crop_image(im, geom, spec)
+    try:
+        with Image.open(path) as im:
+            im = ImageOps.exif_transpose(im)  # the landmarks are in upright (EXIF-oriented) pixels
+            return crop_image(im, geom, spec)
+    except (OSError, SyntaxError, ValueError, MemoryError):  # changed since it was checked, or too big
+        raise PhotoRefused("the holder's photo cannot be read again for the card",
+                           code="card.photo_unreadable") from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cardface.errors import CardfaceError
+from mynacard.outputs import OutputError
 from photo.errors import PhotoError
 
 EXIT_OK = 0
@@ -10,7 +11,7 @@ EXIT_FAILED = 1  # the input was checked and something failed (a photo check, an
 EXIT_INPUT = 2  # the input could not be checked (unreadable file, bad data, bad usage)
 EXIT_INTERNAL = 3  # a bug in mynacard: please report it
 
-USER_ERRORS = (CardfaceError, PhotoError)
+USER_ERRORS = (CardfaceError, PhotoError, OutputError)
 
 # HTTP status per error code; codes not listed map by family below.
 HTTP_STATUS_BY_CODE: dict[str, int] = {

@@ -184,7 +184,7 @@ class FaceAnalysis:
             crop = self.rgb[y0:y1, x0:x1]
             f = min(1.0, 480 / max(crop.shape[:2]))
             if f < 1.0:
-                crop = cv2.resize(crop, (round(crop.shape[1] * f), round(crop.shape[0] * f)),
+                crop = cv2.resize(crop, (max(1, round(crop.shape[1] * f)), max(1, round(crop.shape[0] * f))),
                                   interpolation=cv2.INTER_AREA)
             lm = models.face_mesh(np.ascontiguousarray(crop))
             if lm is not None:
@@ -307,7 +307,9 @@ class FaceAnalysis:
         f = min(1.0, SEG_PX / max(self.h, self.w))
         if f >= 1.0:
             return self.rgb, 1.0
-        return cv2.resize(self.rgb, (round(self.w * f), round(self.h * f)), interpolation=cv2.INTER_AREA), f
+        # max(1, ...): a 6000 x 8 strip must not shrink to zero rows
+        return cv2.resize(self.rgb, (max(1, round(self.w * f)), max(1, round(self.h * f))),
+                          interpolation=cv2.INTER_AREA), f
 
     @cached_property
     def person(self) -> np.ndarray:

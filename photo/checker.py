@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from typing import Any
@@ -10,6 +11,8 @@ from photo import checks as checks_mod
 from photo import profile as profile_mod
 from photo.errors import InputError
 from photo.report import PhotoReport
+
+log = logging.getLogger("photo.checker")
 
 GEOMETRY_FIXABLE = ("geometry.head_size", "geometry.centered", "geometry.eye_height", "geometry.margins",
                     "image.dimensions")
@@ -61,11 +64,15 @@ def analyse_and_check(source: Any, profile: Any = profile_mod.DEFAULT, *, file: 
     try:
         decoded = load(source)
     except InputError as err:
+        log.debug("photo not checked (%s): %s", prof.name, err.code)
         return None, PhotoReport(file=name, profile=prof.name, error=err.to_dict(), seconds=time.perf_counter() - t)
     analysis = FaceAnalysis(decoded)
     rep = run_checks(analysis, prof)
     rep.file = name
     rep.seconds = time.perf_counter() - t
+    # codes and timings only: file names may carry an applicant's name
+    log.debug("photo checked (%s) in %.0f ms: %s", prof.name, rep.seconds * 1000,
+              "passed" if rep.passed else "failed " + " ".join(c.id for c in rep.failed))
     return analysis, rep
 
 

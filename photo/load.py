@@ -51,6 +51,10 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 #: Long side of the working image the analysis runs on.
 WORK_PX = 1000
 
+# Pillow warns (on stderr, with its own file paths) about damaged EXIF blocks; the loader
+# already treats a damaged block as absent, so the warning is only noise for the user.
+warnings.filterwarnings("ignore", message=r"(Possibly )?[Cc]orrupt EXIF", category=UserWarning)
+
 _EXIF_ORIENTATION = 0x0112
 _EXIF_GPS_IFD = 0x8825
 _EXIF_SERIALS = (0xA431, 0xC62F, 0xA435)  # BodySerialNumber, CameraSerialNumber, LensSerialNumber
@@ -247,19 +251,6 @@ def load(source: Any, *, work_px: int = WORK_PX, max_pixels: int = MAX_PIXELS,
     if getattr(pil, "is_animated", False) and fmt != "MPO" and getattr(pil, "n_frames", 1) > 1:
         raise AnimatedInput("animated images cannot be checked: send one still photo as a JPEG")
     mode = pil.mode
-    try:
-        exif = pil.getexif()
-    except Exception:  # a broken EXIF block is not worth refusing the photo for
-        exif = Image.Exif()
-    orientation = int(exif.get(_EXIF_ORIENTATION, 1) or 1)
-    if orientation not in range(1, 9):
-        orientation = 1
-    has_gps = bool(exif.get(_EXIF_GPS_IFD))
-    try:
-        sub = exif.get_ifd(_EXIF_IFD)
-        has_serials = any(k in sub for k in _EXIF_SERIALS)
-    except Exception:
-        has_serials = False
     quality = jpeg_quality_from_tables(getattr(pil, "quantization", None)) if fmt in ("JPEG", "MPO") else None
     scale = 1.0
     block: int | None = 8 if fmt in ("JPEG", "MPO") else None
@@ -281,7 +272,61 @@ def load(source: Any, *, work_px: int = WORK_PX, max_pixels: int = MAX_PIXELS,
     if fmt in ("JPEG", "MPO"):
         scale = pil.size[0] / w0
         block = max(1, round(8 * scale)) if scale < 1 else 8
+    # EXIF only once the pixels are decoded: reading a PNG's EXIF may decode the image, and a
+    # decoding error swallowed there would leave a half-decoded picture that load() accepts
+    try:
+        exif = pil.getexif()
+    except Exception:  # a broken EXIF block is not worth refusing the photo for
+        exif = Image.Exif()
+    orientation = int(exif.get(_EXIF_ORIENTATION, 1) or 1)
+    if orientation not in range(1, 9):
+        orientation = 1
+    has_gps = bool(exif.get(_EXIF_GPS_IFD))
+    try:
+        sub = exif.get_ifd(_EXIF_IFD)
+        has_serials = any(k in sub for k in _EXIF_SERIALS)
+    except Exception:
+        has_serials = False
+    try:
+        img, scale = _reduce(pil, work_px, scale)
+        rgb = _to_rgb(img, orientation)
+    except MemoryError:
+        raise TooManyPixels(f"{w0}x{h0} pixels: not enough memory to decode this picture") from None
+    width, height = (h0, w0) if orientation in (5, 6, 7, 8) else (w0, h0)
+    rgb, scale, block = _shrink(np.ascontiguousarray(rgb), work_px, scale, block)
+    return Decoded(
+        rgb=rgb, scale=scale, width=width, height=height, format="JPEG" if fmt == "MPO" else fmt,
+        byte_size=len(data) if data is not None else None, mode=mode,
+        has_icc=bool(pil.info.get("icc_profile")), exif_orientation=orientation, has_gps=has_gps,
+        has_serials=has_serials, jpeg_quality=quality, block_px=block, filename=filename,
+        raw=data if keep_bytes else None,
+    )
+
+
+def _reduce(pil: Image.Image, work_px: int, scale: float) -> tuple[Image.Image, float]:
+    """Shrink a big picture by a whole factor (box filter) before any mode conversion.
+
+    JPEGs are small already (draft decoding). A 6000 x 6000 RGBA or 16-bit PNG would
+    otherwise be copied several times at full size while converting (150-300 MB a copy),
+    more than a process limited to 2 GiB of address space can afford beside the models.
+    """
+    w0 = pil.size[0]
+    k = int(max(pil.size) / work_px)
+    if k < 2:
+        return pil, scale
     img = pil
+    if img.mode == "1":
+        img = img.convert("L")
+    elif img.mode in ("P", "PA"):  # palette indices cannot be averaged
+        img = img.convert("RGBA" if img.mode == "PA" or "transparency" in img.info else "RGB")
+    elif img.mode in ("I;16", "I;16B", "I;16L", "I;16N"):
+        img = img.convert("I")
+    img = img.reduce(k)
+    return img, scale * img.size[0] / w0
+
+
+def _to_rgb(img: Image.Image, orientation: int) -> np.ndarray:
+    """Upright uint8 RGB pixels of any decoded mode (alpha over white, 16-bit scaled)."""
     if img.mode == "CMYK":
         img = img.convert("RGB")
     elif img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
@@ -299,15 +344,7 @@ def load(source: Any, *, work_px: int = WORK_PX, max_pixels: int = MAX_PIXELS,
     rgb = np.asarray(img, dtype=np.uint8)
     if rgb.ndim != 3:
         rgb = np.repeat(rgb[:, :, None], 3, axis=2)
-    width, height = (h0, w0) if orientation in (5, 6, 7, 8) else (w0, h0)
-    rgb, scale, block = _shrink(np.ascontiguousarray(rgb), work_px, scale, block)
-    return Decoded(
-        rgb=rgb, scale=scale, width=width, height=height, format="JPEG" if fmt == "MPO" else fmt,
-        byte_size=len(data) if data is not None else None, mode=mode,
-        has_icc=bool(pil.info.get("icc_profile")), exif_orientation=orientation, has_gps=has_gps,
-        has_serials=has_serials, jpeg_quality=quality, block_px=block, filename=filename,
-        raw=data if keep_bytes else None,
-    )
+    return rgb
 
 
 class _CallableModule(types.ModuleType):

@@ -87,9 +87,9 @@ def test_every_bad_field_is_listed_in_one_error():
     ({"my_number": 123456789018}, "my_number", "holder.type"),
     ({"surname": 42}, "surname", "holder.type"),
     ({"surname_kana": "Ohno"}, "surname_kana", "holder.kana"),
-    ({"issue_date": "1980-01-01"}, "(record)", "holder.date_range"),
-    ({"birth_date": "1860-01-01"}, "(record)", "holder.date_range"),
-    ({"expiry_date": "2020-01-01"}, "(record)", "holder.date_range"),
+    ({"issue_date": "1980-01-01"}, "issue_date", "holder.date_range"),
+    ({"birth_date": "1860-01-01"}, "birth_date", "holder.date_range"),
+    ({"expiry_date": "2020-01-01"}, "expiry_date", "holder.date_range"),
     ({"remarks": "one remark"}, None, None),
 ])
 def test_bad_fields(patch, field, code):

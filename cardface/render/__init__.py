@@ -11,7 +11,9 @@ was reached as the function or as this package.
 
 from __future__ import annotations
 
+import logging
 import sys
+import time
 import types
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
     from cardface.layout import Layout
 
 FORMATS = ("png", "pdf")
+
+log = logging.getLogger("cardface.render")
 
 
 def render(holder: Holder | dict, side: str = "front", layout: str | Path | Layout = "next", fmt: str = "png",
@@ -43,15 +47,21 @@ def render(holder: Holder | dict, side: str = "front", layout: str | Path | Layo
         raise CardfaceError(f"unknown format {fmt!r}; use png or pdf", code="render.format")
     if allow_failing_photo and not preview:
         raise CardfaceError("--allow-failing-photo is for previews only", code="render.options")
+    t = time.perf_counter()
     scene = build_scene(holder, side, layout if not isinstance(layout, Path) else str(layout), preview=preview,
                         show_number=show_number, allow_failing_photo=allow_failing_photo, fonts=fonts)
     if fmt == "png":
         from cardface.render.png import to_png
 
-        return to_png(scene, dpi)
-    from cardface.render.pdf import to_pdf
+        data = to_png(scene, dpi)
+    else:
+        from cardface.render.pdf import to_pdf
 
-    return to_pdf(scene, bleed_mm=bleed_mm, crop_marks=crop_marks)
+        data = to_pdf(scene, bleed_mm=bleed_mm, crop_marks=crop_marks)
+    # what was drawn and how, never what it shows (no name, no number)
+    log.debug("rendered a %s %s face (%s, %s) in %.0f ms: %d bytes", getattr(layout, "name", layout), side, fmt,
+              "preview" if preview else "production", (time.perf_counter() - t) * 1000, len(data))
+    return data
 
 
 class _CallableModule(types.ModuleType):

@@ -47,14 +47,17 @@ def render_cmd(
     """Render card faces for every holder into OUT.
 
     Files: OUT/<layout>-<record>-<side>.<png|pdf> (record numbers from 001) and, with
-    --sheet, OUT/<layout>-sheet.pdf. Exit 0 when every face rendered, 1 when some failed
-    (each failure listed with its record, field and code), 2 when the input is unusable.
+    --sheet, OUT/<layout>-sheet.pdf. Each file is written whole (temporary file + rename);
+    a holder with a face that cannot be rendered gets no file at all. Exit 0 when every
+    face rendered, 1 when some failed (each failure listed with its record, field and
+    code), 2 when the input is unusable.
     """
     from cardface.errors import CardfaceError
     from cardface.holder import load_holders
     from cardface.layout import load_layout
     from cardface.render import render
     from cardface.render.sheet import render_sheet
+    from mynacard.outputs import ensure_dir, write_atomic
 
     sides = _split(side, ("front", "back"), "--side")
     formats = _split(fmt, ("png", "pdf"), "--format")
@@ -62,22 +65,28 @@ def render_cmd(
         raise typer.BadParameter("--allow-failing-photo is for previews only, not with --production")
     lay = load_layout(layout)
     people = load_holders(holders)
-    out.mkdir(parents=True, exist_ok=True)
+    ensure_dir(out)
     preview = not production
     written, failed = 0, 0
     if not sheet_only:
         for i, h in enumerate(people, 1):
+            # every face of a holder first, in memory; files only when all of them rendered,
+            # each written whole (temporary file + rename): never a half-written card
+            faces: dict[str, bytes] = {}
             for s in sides:
                 for f in formats:
                     try:
-                        data = render(h, s, lay, f, dpi=dpi, preview=preview, show_number=show_number,
-                                      allow_failing_photo=allow_failing_photo, bleed_mm=bleed, crop_marks=crop_marks)
+                        faces[f"{lay.name}-{i:03d}-{s}.{f}"] = render(
+                            h, s, lay, f, dpi=dpi, preview=preview, show_number=show_number,
+                            allow_failing_photo=allow_failing_photo, bleed_mm=bleed, crop_marks=crop_marks)
                     except CardfaceError as err:
                         failed += 1
                         _report_failure(i, s, f, err)
-                        continue
-                    (out / f"{lay.name}-{i:03d}-{s}.{f}").write_bytes(data)
-                    written += 1
+            if len(faces) < len(sides) * len(formats):
+                continue
+            for name, data in faces.items():
+                write_atomic(out / name, data)
+                written += 1
     if sheet or sheet_only:
         try:
             data = render_sheet(people, lay, sides, preview=preview, show_number=show_number,
@@ -86,7 +95,7 @@ def render_cmd(
             failed += 1
             _report_failure(None, ",".join(sides), "sheet", err)
         else:
-            (out / f"{lay.name}-sheet.pdf").write_bytes(data)
+            write_atomic(out / f"{lay.name}-sheet.pdf", data)
             written += 1
     mode = "production" if production else ("preview, 見本 SAMPLE mark" + ("" if show_number else ", number masked"))
     typer.echo(f"{written} file(s) for {len(people)} holder(s) in {out} (layout {lay.name}, {mode})"

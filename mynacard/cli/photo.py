@@ -7,6 +7,7 @@ separate module registered on the same ``photo`` group.
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -56,10 +57,14 @@ def check(
     lang: str = typer.Option("en", "--lang", help="Message language of the table: en or ja."),
 ) -> None:
     """Check each photo against a profile; exit 0 if all pass, 1 if any fails, 2 if any cannot be checked."""
+    from mynacard.outputs import ensure_dir, write_atomic
     from photo import profile as profile_mod
     from photo.checker import analyse_and_check
 
     prof = profile_mod.get(profile)  # ProfileError -> one line, exit 2
+    for folder in (annotate, fix):  # an unusable output folder: one line, exit 2, before any work
+        if folder is not None:
+            ensure_dir(folder)
     used_a: set[Path] = set()
     used_f: set[Path] = set()
     status = 0
@@ -69,18 +74,18 @@ def check(
         if annotate is not None and analysis is not None:
             from photo.annotate import draw
 
-            annotate.mkdir(parents=True, exist_ok=True)
             out = _unique(annotate / f"{f.stem}.png", used_a)
-            draw(analysis, rep, prof).save(out)
+            buf = io.BytesIO()
+            draw(analysis, rep, prof).save(buf, "PNG")
+            write_atomic(out, buf.getvalue())
             extra["annotated"] = str(out)
         if fix is not None and rep.error is None and not rep.passed:
             from photo.fix import fix as do_fix
 
             res = do_fix(f, prof)
             if res.fixed and res.data:
-                fix.mkdir(parents=True, exist_ok=True)
                 out = _unique(fix / f"{f.stem}.jpg", used_f)
-                out.write_bytes(res.data)
+                write_atomic(out, res.data)
                 rep.fixed = {"path": str(out), **res.to_dict()}
             else:
                 rep.fixed = res.to_dict()

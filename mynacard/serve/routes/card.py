@@ -116,6 +116,8 @@ def _parse_holder(raw: str | bytes) -> object:
                              code="holder.file_json") from None
     except RecursionError:
         raise InputFileError("the holder JSON is nested too deeply", code="holder.file_json") from None
+    except ValueError:  # e.g. an integer of more than 4,300 digits (Python's int parsing limit)
+        raise InputFileError("the holder JSON holds a number too long to read", code="holder.file_json") from None
 
 
 @router.post(
