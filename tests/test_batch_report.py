@@ -74,3 +74,22 @@ def test_report_caps_the_table_and_says_so(tmp_path):
     page = write_report(many, tmp_path, max_rows=5).read_text(encoding="utf-8")
     assert re.findall(r'class="file" data-sort="([^"]+)"', page) == [f"{n:03d}.jpg" for n in range(5)]
     assert "12 件のうち先頭 5 件" in page
+
+
+def test_summary_cells_cannot_become_spreadsheet_formulas(tmp_path):
+    from photo.batch.summary import write_summary
+
+    records = [
+        {"application_id": "=HYPERLINK(\"http://x\")", "file": "/p/a.jpg", "passed": True, "checks": [],
+         "error": None, "sha256": "0" * 64},
+        {"application_id": "A-1", "file": "-b.jpg", "passed": False,
+         "checks": [{"id": "pose.yaw", "passed": False}], "error": None, "sha256": "1" * 64},
+    ]
+    write_summary(records, tmp_path / "summary.csv")
+    import csv
+
+    rows = list(csv.DictReader((tmp_path / "summary.csv").open(encoding="utf-8")))
+    by_file = {r["file"]: r for r in rows}
+    assert by_file["/p/a.jpg"]["application_id"] == "'=HYPERLINK(\"http://x\")"
+    assert "'-b.jpg" in by_file and by_file["'-b.jpg"]["application_id"] == "A-1"
+    assert by_file["'-b.jpg"]["failed_checks"] == "pose.yaw"

@@ -4,6 +4,10 @@ Columns: ``application_id, file, result, failed_checks, error_code, sha256`` whe
 ``result`` is ``pass``, ``fail`` or ``error`` (the photo could not be checked) and
 ``failed_checks`` lists check ids separated by spaces. Rows are sorted by application id
 then file, so two runs over the same inputs give the same file.
+
+Cells that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return — an application id from a manifest, a file name) are written
+with a leading apostrophe, so opening the summary in Excel or LibreOffice runs nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 COLUMNS = ("application_id", "file", "result", "failed_checks", "error_code", "sha256")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    """``text`` made inert for spreadsheets (CSV formula injection)."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 @dataclass(frozen=True)
@@ -45,6 +55,7 @@ def write_summary(records: Iterable[dict], path: str | Path) -> list[Row]:
         w = csv.writer(f)
         w.writerow(COLUMNS)
         for r in rows:
-            w.writerow((r.application_id, r.file, r.result, " ".join(r.failed_checks), r.error_code, r.sha256))
+            w.writerow((_cell(r.application_id), _cell(r.file), r.result, " ".join(r.failed_checks),
+                        r.error_code, r.sha256))
     os.replace(tmp, path)
     return rows
