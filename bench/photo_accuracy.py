@@ -342,10 +342,16 @@ def main() -> int:
     skipped = [f"{c[0]} ({c[4]})" for c in comp if c[3] is None]
     usable = [c[:4] for c in comp if c[3] is not None]
     rejected_any = 0
+    fr_test_expr = 0
+    pose_vals: dict[str, list[float]] = defaultdict(list)
     for label, full, _tem, box in usable:
         rep = run(label, jpeg(crop(full, box)))
         n_ok += 1
         bad = [c.id for c in rep.failed] + ([rep.error["code"]] if rep.error else [])
+        fr_test_expr += "expression.neutral" in bad and expression_split(Path(label)) == "test"
+        for c in rep.checks:
+            if c.id in ("pose.yaw", "pose.pitch") and c.value is not None:
+                pose_vals[c.id].append(float(c.value))
         rejected_any += bool(bad)
         fr.update(bad)
     if usable:
@@ -356,6 +362,12 @@ def main() -> int:
         print("\nfalse rejects per check (compliant photos)")
         for cid in photo_checks():
             print(f"  {cid:<24} {fr.get(cid, 0):>4}  {100 * fr.get(cid, 0) / n_ok:5.1f} %")
+        n_test = sum(expression_split(Path(lab)) == "test" for lab, *_ in usable)
+        print(f"  (expression.neutral on the smile model's held-out subjects: {fr_test_expr}/{n_test})")
+        for cid, lim in (("pose.yaw", 5.0), ("pose.pitch", 5.0)):
+            n5 = sum(abs(v) > lim for v in pose_vals[cid])
+            print(f"  ({cid} at the ICAO limit of {lim:g} degrees instead of the profile's: {n5}/{n_ok} = "
+                  f"{100 * n5 / n_ok:.1f} %)")
 
         if args.compliant_only:
             return 0
@@ -365,6 +377,7 @@ def main() -> int:
                           ("zoom", ("background.uniformity",))):
             files = sorted((faces / "frl" / sub).glob("*.jpg"))
             caught = 0
+            by_half = Counter()
             for jp in files:
                 if sub == "smiling_front":
                     # the same person, same session: the neutral photo's .tem for eyes and chin
@@ -379,8 +392,19 @@ def main() -> int:
                 else:
                     data = jp.read_bytes()
                 rep = run(f"{sub}/{jp.name}", data)
-                caught += any(not c.passed and c.id in want for c in rep.checks)
+                hit = any(not c.passed and c.id in want for c in rep.checks)
+                caught += hit
+                if sub == "smiling_front":
+                    half = expression_split(jp)
+                    by_half[half, "n"] += 1
+                    by_half[half, "hit"] += hit
             print(f"  {sub:<14} {caught:>3}/{len(files):<3} = {100 * caught / max(len(files), 1):5.1f} % fail {' or '.join(want)}")
+            if sub == "smiling_front":
+                for half in ("train", "test"):
+                    n, hit = by_half[half, "n"], by_half[half, "hit"]
+                    print(f"    {'held-out' if half == 'test' else 'training'} half of the subjects (smile model "
+                          f"{'never saw them' if half == 'test' else 'fitted on them'}): {hit}/{n} = "
+                          f"{100 * hit / max(n, 1):5.1f} %")
 
         print(f"\ngenerated defects (from 1 in {args.every} compliant photos): share caught by the check that names it")
         bases = usable[:: args.every]
@@ -424,6 +448,14 @@ def main() -> int:
         print(f"  {label:<24} {hit:>3}/{n:<3} caught by {' or '.join(sorted(want)):<34} rejected at all {rej}/{n}")
     print(f"\n{time.perf_counter() - t0:.0f} s")
     return 0
+
+
+def expression_split(path: Path) -> str:
+    """"train" / "test": the half of the FRL subjects the smile model was fitted on, or not."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from train_expression import split
+
+    return split(path)
 
 
 def photo_checks():
