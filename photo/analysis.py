@@ -117,9 +117,10 @@ class FaceAnalysis:
     # ---------------------------------------------------------------- pixels
     @cached_property
     def grey(self) -> np.ndarray:
-        """Luma (BT.601) as float32 0-255."""
-        r, g, b = (self.rgb[:, :, i].astype(np.float32) for i in range(3))
-        return 0.299 * r + 0.587 * g + 0.114 * b
+        """Luma (BT.601, rounded to whole levels by OpenCV) as float32 0-255."""
+        import cv2
+
+        return cv2.cvtColor(self.rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
 
     @staticmethod
     def to_lab(rgb: np.ndarray) -> np.ndarray:
@@ -410,8 +411,10 @@ class FaceAnalysis:
         if b is None:
             return None
         h, w = b["shape"]
-        ys, xs = np.mgrid[0:h:step, 0:w:step]
-        return (self.backdrop_design(xs, ys, (h, w)) @ b["coef"]).astype(np.float32)
+        u = (np.arange(0, w, step, dtype=np.float32) / w - 0.5)[None, :, None]
+        v = (np.arange(0, h, step, dtype=np.float32) / h - 0.5)[:, None, None]
+        c = b["coef"].astype(np.float32)  # rows: 1, u, v, u^2, v^2, uv (see backdrop_design)
+        return c[0] + c[1] * u + c[2] * v + c[3] * u * u + c[4] * v * v + c[5] * u * v
 
     @cached_property
     def small_grey(self) -> np.ndarray:

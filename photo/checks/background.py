@@ -27,19 +27,23 @@ def off_backdrop(a) -> tuple[np.ndarray, np.ndarray] | None:
     (or not only). Returns (off-model pixels, pixels counted); None without a backdrop model."""
     import cv2
 
-    bg = a.background
-    model = a.backdrop_at(1)
+    step = 4  # a quarter of the background scale (about 128 px wide): objects are larger than that
+    model = a.backdrop_at(step)
     if model is None:
         return None
+    bg = a.background[::step, ::step]
     h, w = bg.shape
-    blurred = cv2.GaussianBlur(a.small[0], (0, 0), sigmaX=max(1.0, w / 128))
+    small = a.small[0]
+    quarter = cv2.resize(small, (w, h), interpolation=cv2.INTER_AREA)
+    blurred = cv2.GaussianBlur(quarter, (0, 0), sigmaX=max(0.5, small.shape[1] / 128 / step))
     lab = a.to_lab(np.ascontiguousarray(blurred))
-    dev = np.linalg.norm(lab - model[:h, :w], axis=2)
-    fw = max(4.0, (a.face_box[2] - a.face_box[0]) * a.small[1]) if a.has_face else 0.0
+    dev = np.sqrt(((lab - model[:h, :w]) ** 2).sum(axis=2))
+    f = a.small[1] / step
+    fw = max(2.0, (a.face_box[2] - a.face_box[0]) * f) if a.has_face else 0.0
     keep = bg.copy()
     if fw:
-        dist = cv2.distanceTransform((a.person <= 0.2).astype(np.uint8), cv2.DIST_L2, 3)
-        rows = (np.arange(h) < a.chin[1] * a.small[1])[:, None]
+        dist = cv2.distanceTransform((a.person[::step, ::step] <= 0.2).astype(np.uint8), cv2.DIST_L2, 3)
+        rows = (np.arange(h) < a.chin[1] * f)[:, None]
         keep &= ~((dist < HAIR_BAND * fw) & rows)
     return (dev > 8.0) & keep, keep
 
