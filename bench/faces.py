@@ -35,6 +35,14 @@ def read_tem(path: Path) -> np.ndarray:
 TEM_EYE_L, TEM_EYE_R, TEM_CROWN, TEM_CHIN = 0, 1, 151, 129
 
 
+def lips_parted(tem: np.ndarray) -> float:
+    """Gap between the hand-placed inner lip lines (.tem 95-97 upper, 100-102 lower) as a share
+    of the eye-to-chin distance: 0 when the annotator drew one line for closed lips (median of
+    the FRL frontal sets 0, 95th percentile 0.003)."""
+    eye_chin = float(np.linalg.norm(tem[TEM_CHIN] - (tem[TEM_EYE_L] + tem[TEM_EYE_R]) / 2))
+    return float(np.mean(tem[[100, 101, 102], 1] - tem[[95, 96, 97], 1]) / eye_chin)
+
+
 def backdrop_mask(rgb: np.ndarray, px: int = 450, step: float = 2.0) -> tuple[np.ndarray, float]:
     """(backdrop mask at ``px`` on the long side, scale factor): the studio backdrop found by
     flood-filling from the top edge and the upper halves of the side edges on a lightly

@@ -7,8 +7,10 @@ Compliant sets: Face Research Lab neutral_front (102) and canada (40), each crop
 .tem landmarks (eye centres, chin) and the top of the hair found on the plain studio
 backdrop by flood fill (bench.faces.hair_top; the .tem hair point 151 sits below tall buns
 and voluminous hair); none of this uses the checker's models. Photos whose hair touches
-the frame's top edge, or whose frame has no room for the margins, have no compliant crop:
-they are listed and excluded. Expected failures: smiling_front (expression.neutral or mouth.closed), lisa and
+the frame's top edge, or whose frame has no room for the margins and the eye line (ICAO
+50-70 % of the height), have no compliant crop, and a photo whose hand-placed inner lip
+lines are apart (bench.faces.lips_parted > 0.015: an open mouth) is not compliant: they
+are listed and excluded. Expected failures: smiling_front (expression.neutral or mouth.closed), lisa and
 zoom (background.uniformity). Defects are generated from every Nth compliant crop; a
 defect counts as caught when the check that names it fails. Real defect photos from
 ../shared/data/faces/more are reported separately (profiles, three-quarter views,
@@ -38,6 +40,7 @@ from bench.faces import (
     crop,
     hair_top,
     jpeg,
+    lips_parted,
     read_tem,
     shared_faces,
 )
@@ -301,6 +304,9 @@ def load_compliant(faces: Path):
         for jp in sorted((faces / "frl" / sub).glob("*.jpg")):
             tem = read_tem(jp.with_suffix(".tem"))
             full = Image.open(jp).convert("RGB")
+            if lips_parted(tem) > 0.015:  # the annotators drew the lips apart: the mouth is open
+                out.append((f"{sub}/{jp.name}", full, tem, None, "lips parted in the .tem"))
+                continue
             crown = hair_top(np.asarray(full), tem)
             if crown is None:
                 out.append((f"{sub}/{jp.name}", full, tem, None, "hair at the top edge"))
