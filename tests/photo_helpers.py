@@ -245,6 +245,7 @@ VARIANTS = {
     "loose_strands": _loose_strands,
     "bun": _bun,
     "blue": _blue,
+    "red_tint": lambda: jpeg(img(arr(image("compliant_a")) * np.array([1.25, 0.9, 0.9]))),
     "grey": lambda: jpeg(image("compliant_a").convert("L").convert("RGB")),
     "heavy_jpeg": lambda: jpeg(image("compliant_a"), q=5),
     "tiny_file": lambda: jpeg(image("compliant_a").resize((490, 630)), q=3),

@@ -166,3 +166,11 @@ def test_smile_score_separates_the_test_photos():
     neutral = report("compliant_a").check("expression.neutral")
     smiling = report("smiling").check("expression.neutral")
     assert smiling.value["score"] > neutral.value["score"] + 1.0
+
+
+def test_red_tint_on_skin_and_backdrop_is_a_colour_cast():
+    """Skin a* alone stays inside the studio range; the backdrop turning red with it shows the cast."""
+    c = report("red_tint").check("color.natural")
+    assert c.value[0] <= c.limit["a"][1]  # the skin range alone would pass it
+    assert not c.passed and c.details["backdrop_a"] > c.limit["backdrop_a"]
+    assert "red" in c.message_en
