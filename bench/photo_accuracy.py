@@ -3,10 +3,14 @@
     python bench/photo_accuracy.py [--profile mynumber-next] [--every N] [--real-only]
 
 Compliant sets: Face Research Lab neutral_front (102) and canada (40), each cropped to
-35:45 with the head at 34 mm of 45 mm using the sets' own hand-placed .tem landmarks
-(eye centres, chin, and point 151 on the hair outline above the forehead as the crown);
-none of this uses the checker's models. Point 151 sits below tall buns or voluminous
-hair, so in a few crops the hair reaches the top edge (the checker flags those). Expected failures: smiling_front (expression.neutral or mouth.closed), lisa and
+35:45 with the head at 34 mm of 45 mm and 4 mm above it, from the sets' own hand-placed
+.tem landmarks (eye centres, chin) and the top of the hair found on the plain studio
+backdrop by flood fill (bench.faces.hair_top; the .tem hair point 151 sits below tall buns
+and voluminous hair); none of this uses the checker's models. Photos whose hair touches
+the frame's top edge, or whose frame has no room for the margins and the eye line (ICAO
+50-70 % of the height), have no compliant crop, and a photo whose hand-placed inner lip
+lines are apart (bench.faces.lips_parted > 0.015: an open mouth) is not compliant: they
+are listed and excluded. Expected failures: smiling_front (expression.neutral or mouth.closed), lisa and
 zoom (background.uniformity). Defects are generated from every Nth compliant crop; a
 defect counts as caught when the check that names it fails. Real defect photos from
 ../shared/data/faces/more are reported separately (profiles, three-quarter views,
@@ -29,13 +33,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import photo
 from bench.faces import (
     TEM_CHIN,
-    TEM_CROWN,
     TEM_EYE_L,
     TEM_EYE_R,
     background_matte,
     compliant_box,
     crop,
+    hair_top,
     jpeg,
+    lips_parted,
     read_tem,
     shared_faces,
 )
@@ -48,6 +53,14 @@ def _arr(img):
 
 def _img(a):
     return Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), "RGB")
+
+
+_CROWNS: dict[int, float] = {}
+
+
+def _crown(tem, box) -> float:
+    """The hair-top row of the photo this .tem belongs to (see bench.faces.hair_top)."""
+    return _CROWNS[id(tem)]
 
 
 def _ied(tem, box):
@@ -168,17 +181,17 @@ def d_cast_shadow(full, tem, box, rng):
 
 
 def d_off_centre(full, tem, box, rng):
-    b = compliant_box(tem, full.size, dx_frac=float(rng.choice([-1, 1]) * rng.uniform(0.12, 0.18)))
+    b = compliant_box(tem, full.size, _crown(tem, box), dx_frac=float(rng.choice([-1, 1]) * rng.uniform(0.12, 0.18)))
     return None if b is None else jpeg(crop(full, b))
 
 
 def d_small_head(full, tem, box, rng):
-    b = compliant_box(tem, full.size, head_mm=34, scale_head=rng.uniform(1.25, 1.4))
+    b = compliant_box(tem, full.size, _crown(tem, box), head_mm=34, scale_head=rng.uniform(1.25, 1.4))
     return None if b is None else jpeg(crop(full, b))
 
 
 def d_cropped_head(full, tem, box, rng):
-    head = tem[TEM_CHIN][1] - tem[TEM_CROWN][1]
+    head = tem[TEM_CHIN][1] - _crown(tem, box)
     x0, y0, x1, y1 = box
     sh = 0.04 * (y1 - y0) + head * rng.uniform(0.08, 0.15)
     return jpeg(crop(full, (x0, y0 + sh, x1, y1 + sh if y1 + sh <= full.size[1] else y1)))
@@ -186,9 +199,8 @@ def d_cropped_head(full, tem, box, rng):
 
 def d_second_face(full, tem, box, rng, other=None):
     c = crop(full, box).copy()
-    o_full, o_tem = other
-    ob = compliant_box(o_tem, o_full.size)
-    face = crop(o_full, ob) if ob else o_full
+    o_full, _o_tem, ob = other
+    face = crop(o_full, ob)
     s = rng.uniform(0.3, 0.4)
     face = face.resize((int(c.width * s), int(c.width * s * face.height / face.width)))
     x = 0 if rng.random() < 0.5 else c.width - face.width
@@ -284,16 +296,25 @@ REAL = (
 
 
 def load_compliant(faces: Path):
+    """(label, full image, .tem, crop box or None, why not) for neutral_front and canada: the
+    35:45 crop with the head (hair top from the backdrop to the .tem chin) at 34 mm and 4 mm
+    above it; None when the hair touches the frame's top edge or no box fits in the frame."""
     out = []
     for sub in ("neutral_front", "canada"):
         for jp in sorted((faces / "frl" / sub).glob("*.jpg")):
             tem = read_tem(jp.with_suffix(".tem"))
             full = Image.open(jp).convert("RGB")
-            box = compliant_box(tem, full.size)
-            if box is None:
-                out.append((f"{sub}/{jp.name}", full, tem, None))
-            else:
-                out.append((f"{sub}/{jp.name}", full, tem, box))
+            if lips_parted(tem) > 0.015:  # the annotators drew the lips apart: the mouth is open
+                out.append((f"{sub}/{jp.name}", full, tem, None, "lips parted in the .tem"))
+                continue
+            crown = hair_top(np.asarray(full), tem)
+            if crown is None:
+                out.append((f"{sub}/{jp.name}", full, tem, None, "hair at the top edge"))
+                continue
+            _CROWNS[id(tem)] = crown
+            box = compliant_box(tem, full.size, crown)
+            out.append((f"{sub}/{jp.name}", full, tem, box, None if box else "no room for the margins"
+                        if compliant_box(tem, full.size, crown, eye_mm=(0, 45)) is None else "eye line below 50 %"))
     return out
 
 
@@ -324,22 +345,35 @@ def main() -> int:
     fr = Counter()
     n_ok = 0
     comp = [] if args.real_only else load_compliant(faces)
-    skipped = [c[0] for c in comp if c[3] is None]
-    usable = [c for c in comp if c[3] is not None]
+    skipped = [f"{c[0]} ({c[4]})" for c in comp if c[3] is None]
+    usable = [c[:4] for c in comp if c[3] is not None]
     rejected_any = 0
+    fr_test_expr = 0
+    pose_vals: dict[str, list[float]] = defaultdict(list)
     for label, full, _tem, box in usable:
         rep = run(label, jpeg(crop(full, box)))
         n_ok += 1
         bad = [c.id for c in rep.failed] + ([rep.error["code"]] if rep.error else [])
+        fr_test_expr += "expression.neutral" in bad and expression_split(Path(label)) == "test"
+        for c in rep.checks:
+            if c.id in ("pose.yaw", "pose.pitch") and c.value is not None:
+                pose_vals[c.id].append(float(c.value))
         rejected_any += bool(bad)
         fr.update(bad)
     if usable:
-        print(f"profile {args.profile}; compliant photos: {n_ok} (neutral_front + canada cropped to 35:45 from .tem; "
-              f"{len(skipped)} could not be cropped: {', '.join(skipped) or '-'})")
+        print(f"profile {args.profile}; compliant photos: {n_ok} (neutral_front + canada cropped to 35:45: head from "
+              f"the hair top to the .tem chin at 34 mm, 4 mm above it)\n{len(skipped)} excluded, no compliant crop "
+              f"exists: {', '.join(skipped) or '-'}")
         print(f"rejected (any check): {rejected_any}/{n_ok} = {100 * rejected_any / max(n_ok, 1):.1f} %   target <= 2 %")
         print("\nfalse rejects per check (compliant photos)")
         for cid in photo_checks():
             print(f"  {cid:<24} {fr.get(cid, 0):>4}  {100 * fr.get(cid, 0) / n_ok:5.1f} %")
+        n_test = sum(expression_split(Path(lab)) == "test" for lab, *_ in usable)
+        print(f"  (expression.neutral on the smile model's held-out subjects: {fr_test_expr}/{n_test})")
+        for cid, lim in (("pose.yaw", 5.0), ("pose.pitch", 5.0)):
+            n5 = sum(abs(v) > lim for v in pose_vals[cid])
+            print(f"  ({cid} at the ICAO limit of {lim:g} degrees instead of the profile's: {n5}/{n_ok} = "
+                  f"{100 * n5 / n_ok:.1f} %)")
 
         if args.compliant_only:
             return 0
@@ -349,17 +383,34 @@ def main() -> int:
                           ("zoom", ("background.uniformity",))):
             files = sorted((faces / "frl" / sub).glob("*.jpg"))
             caught = 0
+            by_half = Counter()
             for jp in files:
                 if sub == "smiling_front":
+                    # the same person, same session: the neutral photo's .tem for eyes and chin
                     tem_p = faces / "frl" / "neutral_front" / jp.name.replace("_08", "_03").replace(".jpg", ".tem")
                     full = Image.open(jp).convert("RGB")
-                    box = compliant_box(read_tem(tem_p), full.size) if tem_p.exists() else None
+                    box = None
+                    if tem_p.exists():
+                        tem = read_tem(tem_p)
+                        crown = hair_top(np.asarray(full), tem)
+                        box = compliant_box(tem, full.size, crown) if crown is not None else None
                     data = jpeg(crop(full, box)) if box else jp.read_bytes()
                 else:
                     data = jp.read_bytes()
                 rep = run(f"{sub}/{jp.name}", data)
-                caught += any(not c.passed and c.id in want for c in rep.checks)
+                hit = any(not c.passed and c.id in want for c in rep.checks)
+                caught += hit
+                if sub == "smiling_front":
+                    half = expression_split(jp)
+                    by_half[half, "n"] += 1
+                    by_half[half, "hit"] += hit
             print(f"  {sub:<14} {caught:>3}/{len(files):<3} = {100 * caught / max(len(files), 1):5.1f} % fail {' or '.join(want)}")
+            if sub == "smiling_front":
+                for half in ("train", "test"):
+                    n, hit = by_half[half, "n"], by_half[half, "hit"]
+                    print(f"    {'held-out' if half == 'test' else 'training'} half of the subjects (smile model "
+                          f"{'never saw them' if half == 'test' else 'fitted on them'}): {hit}/{n} = "
+                          f"{100 * hit / max(n, 1):5.1f} %")
 
         print(f"\ngenerated defects (from 1 in {args.every} compliant photos): share caught by the check that names it")
         bases = usable[:: args.every]
@@ -369,7 +420,7 @@ def main() -> int:
             for i, (label, full, tem, box) in enumerate(bases):
                 if name == "second_face":
                     o = bases[(i + 1) % len(bases)]
-                    data = gen(full, tem, box, rng, other=(o[1], o[2]))
+                    data = gen(full, tem, box, rng, other=(o[1], o[2], o[3]))
                 else:
                     data = gen(full, tem, box, rng)
                 if data is None:
@@ -403,6 +454,14 @@ def main() -> int:
         print(f"  {label:<24} {hit:>3}/{n:<3} caught by {' or '.join(sorted(want)):<34} rejected at all {rej}/{n}")
     print(f"\n{time.perf_counter() - t0:.0f} s")
     return 0
+
+
+def expression_split(path: Path) -> str:
+    """"train" / "test": the half of the FRL subjects the smile model was fitted on, or not."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from train_expression import split
+
+    return split(path)
 
 
 def photo_checks():

@@ -24,13 +24,14 @@ sys.path.insert(0, str(ROOT))
 
 
 def _photos() -> dict[str, bytes]:
-    from bench.faces import compliant_box, crop, jpeg, read_tem, shared_faces
+    from bench.faces import compliant_box, crop, hair_top, jpeg, read_tem, shared_faces
 
     try:
         faces = shared_faces()
         jp = faces / "frl" / "neutral_front" / "010_03.jpg"
         full = Image.open(jp).convert("RGB")
-        face = crop(full, compliant_box(read_tem(jp.with_suffix(".tem")), full.size))
+        tem = read_tem(jp.with_suffix(".tem"))
+        face = crop(full, compliant_box(tem, full.size, hair_top(np.asarray(full), tem)))
         square = full
     except SystemExit:  # no ../shared: use the test photo
         face = Image.open(ROOT / "tests" / "data" / "faces" / "compliant_a.jpg").convert("RGB")

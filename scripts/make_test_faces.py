@@ -6,11 +6,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.faces import compliant_box, crop, read_tem, shared_faces  # noqa: E402
+from bench.faces import compliant_box, crop, hair_top, read_tem, shared_faces  # noqa: E402
 
 OUT = ROOT / "tests" / "data" / "faces"
 
@@ -22,7 +23,8 @@ def main() -> int:
                                ("compliant_b", "frl/neutral_front/005_03.jpg", "frl/neutral_front/005_03.tem"),
                                ("smiling_a", "frl/smiling_front/010_08.jpg", "frl/neutral_front/010_03.tem")):
         full = Image.open(f / src).convert("RGB")
-        box = compliant_box(read_tem(f / tem_src), full.size)
+        tem = read_tem(f / tem_src)
+        box = compliant_box(tem, full.size, hair_top(np.asarray(full), tem))
         crop(full, box).resize((560, 720), Image.Resampling.LANCZOS).save(OUT / f"{name}.jpg", quality=92)
     Image.open(f / "frl/lisa/lisa1.jpg").convert("RGB").save(OUT / "lisa1.jpg", quality=85)
     Image.open(f / "frl/lisa/lisa3.jpg").convert("RGB").save(OUT / "lisa3.jpg", quality=85)

@@ -159,6 +159,48 @@ def _stripes() -> bytes:
     return jpeg(img(a))
 
 
+def _poster() -> bytes:
+    """A small picture on the wall beside the head, away from the hair (an object behind)."""
+    im = image("compliant_a").copy()
+    g = geometry()
+    w = im.width
+    x0, y0 = max(4, int(g.face_box[0] - 0.42 * w)), int(g.eye_mid[1] - 0.05 * im.height)
+    ImageDraw.Draw(im).rectangle([x0, y0, x0 + int(0.16 * w), y0 + int(0.2 * w)], fill=(150, 60, 40))
+    return jpeg(im)
+
+
+def _loose_strands() -> bytes:
+    """Thin dark strands of hair curling out from the sides of the hair into the backdrop."""
+    im = image("compliant_a").copy()
+    g = geometry()
+    a = arr(im)
+    wall = a[5, 5]
+    fw = g.face_box[2] - g.face_box[0]
+    d = ImageDraw.Draw(im)
+    rng = np.random.default_rng(3)
+    for side in (-1, 1):
+        for _ in range(12):
+            y = int(g.crown[1] + rng.uniform(0.15, 0.7) * fw)
+            x = int(g.eye_mid[0])
+            while 0 < x < a.shape[1] - 1 and np.abs(a[y, x] - wall).sum() > 30:
+                x += side  # walk out to the edge of the hair
+            pts = [(x + side * (t * 0.12 * fw - 2), y + 0.06 * fw * np.sin(t * 4 + rng.uniform(0, 3)))
+                   for t in np.linspace(0, 1, 12)]
+            d.line(pts, fill=(70, 55, 40), width=2)
+    return jpeg(im)
+
+
+def _bun() -> bytes:
+    """A bun of hair on top of the head, joined to the hair."""
+    im = image("compliant_a").copy()
+    g = geometry()
+    cx = g.eye_mid[0]
+    fw = g.face_box[2] - g.face_box[0]
+    top = g.crown[1] - 0.1 * fw
+    ImageDraw.Draw(im).ellipse([cx - 0.3 * fw, top, cx + 0.3 * fw, g.crown[1] + 0.2 * fw], fill=(110, 85, 60))
+    return jpeg(im.filter(ImageFilter.GaussianBlur(0.7)))
+
+
 def _blue() -> bytes:
     return jpeg(img(arr(image("compliant_a")) * np.array([0.7, 0.9, 1.4])))
 
@@ -199,7 +241,11 @@ VARIANTS = {
     "eyes_high": _eyes_high,
     "cast_shadow": _cast_shadow,
     "stripes": _stripes,
+    "poster": _poster,
+    "loose_strands": _loose_strands,
+    "bun": _bun,
     "blue": _blue,
+    "red_tint": lambda: jpeg(img(arr(image("compliant_a")) * np.array([1.25, 0.9, 0.9]))),
     "grey": lambda: jpeg(image("compliant_a").convert("L").convert("RGB")),
     "heavy_jpeg": lambda: jpeg(image("compliant_a"), q=5),
     "tiny_file": lambda: jpeg(image("compliant_a").resize((490, 630)), q=3),

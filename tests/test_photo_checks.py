@@ -129,3 +129,48 @@ def test_cast_shadow_is_measured_as_an_area():
     c = report("cast_shadow").check("background.shadow")
     assert not c.passed and c.value > c.limit
     assert report("compliant_a").check("background.shadow").value < c.limit / 4
+
+
+def test_background_object_on_the_wall_fails_as_an_object():
+    c = report("poster").check("background.uniformity")
+    assert not c.passed and c.value["objects"] > c.limit["max_objects"]
+
+
+def test_loose_strands_of_hair_are_not_background_objects():
+    c = report("loose_strands").check("background.uniformity")
+    assert c.passed, c.value
+
+
+def test_crown_includes_a_tall_bun():
+    """The crown is the top of the head with its hair (頭頂, 髪を含む): a bun raises it."""
+    import photo
+    from tests.photo_helpers import VARIANTS, geometry
+
+    plain = geometry()
+    bun = photo.face_geometry(VARIANTS["bun"]())
+    fw = plain.face_box[2] - plain.face_box[0]
+    assert plain.crown[1] - bun.crown[1] > 0.07 * fw
+
+
+def test_smile_model_file_matches_its_features():
+    from photo.expression import model
+
+    m = model()
+    n = len(m["names"]) + m["hog_components"].shape[0]
+    assert m["mu"].shape == m["sd"].shape == m["w"].shape == (n,)
+    assert m["hog_components"].shape[1] == m["hog_mean"].shape[0]
+    assert "teeth" in [str(x) for x in m["names"]]
+
+
+def test_smile_score_separates_the_test_photos():
+    neutral = report("compliant_a").check("expression.neutral")
+    smiling = report("smiling").check("expression.neutral")
+    assert smiling.value["score"] > neutral.value["score"] + 1.0
+
+
+def test_red_tint_on_skin_and_backdrop_is_a_colour_cast():
+    """Skin a* alone stays inside the studio range; the backdrop turning red with it shows the cast."""
+    c = report("red_tint").check("color.natural")
+    assert c.value[0] <= c.limit["a"][1]  # the skin range alone would pass it
+    assert not c.passed and c.details["backdrop_a"] > c.limit["backdrop_a"]
+    assert "red" in c.message_en

@@ -16,12 +16,44 @@ import numpy as np
 from photo.checks import check
 from photo.report import result
 
+HAIR_BAND = 0.15  # face widths around the head's silhouette (above the chin) left out of ``objects``
+
+
+def off_backdrop(a) -> tuple[np.ndarray, np.ndarray] | None:
+    """Background pixels (small scale) whose blurred colour is more than Delta E 8 from the
+    smooth backdrop model, outside a band of HAIR_BAND face widths around the person's
+    silhouette above the chin: loose strands and wisps of hair that the segmentation leaves
+    outside the silhouette lie in that band; objects on the wall, doors and furniture do not
+    (or not only). Returns (off-model pixels, pixels counted); None without a backdrop model."""
+    import cv2
+
+    step = 4  # a quarter of the background scale (about 128 px wide): objects are larger than that
+    model = a.backdrop_at(step)
+    if model is None:
+        return None
+    bg = a.background[::step, ::step]
+    h, w = bg.shape
+    small = a.small[0]
+    quarter = cv2.resize(small, (w, h), interpolation=cv2.INTER_AREA)
+    blurred = cv2.GaussianBlur(quarter, (0, 0), sigmaX=max(0.5, small.shape[1] / 128 / step))
+    lab = a.to_lab(np.ascontiguousarray(blurred))
+    dev = np.sqrt(((lab - model[:h, :w]) ** 2).sum(axis=2))
+    f = a.small[1] / step
+    fw = max(2.0, (a.face_box[2] - a.face_box[0]) * f) if a.has_face else 0.0
+    keep = bg.copy()
+    if fw:
+        dist = cv2.distanceTransform((a.person[::step, ::step] <= 0.2).astype(np.uint8), cv2.DIST_L2, 3)
+        rows = (np.arange(h) < a.chin[1] * f)[:, None]
+        keep &= ~((dist < HAIR_BAND * fw) & rows)
+    return (dev > 8.0) & keep, keep
+
 
 def background_measures(a) -> dict | None:
     """``gradient``: mean Sobel magnitude over the background (texture, pattern, edges);
-    ``objects``: share of background pixels whose (blurred) colour departs by more than
-    Delta E 8 from the smooth backdrop model (``FaceAnalysis.backdrop``) — things standing
-    behind the person; ``share``: background share of the frame."""
+    ``objects``: share of the background, away from the hair (see :func:`off_backdrop`),
+    whose blurred colour departs by more than Delta E 8 from the smooth backdrop model
+    (``FaceAnalysis.backdrop``) — things standing behind the person; ``share``: background
+    share of the frame."""
     import cv2
 
     g = a.small_grey
@@ -36,7 +68,8 @@ def background_measures(a) -> dict | None:
     inner[:2, :] = inner[-2:, :] = False
     inner[:, :2] = inner[:, -2:] = False
     gradient = float(mag[inner].mean()) if inner.any() else float(mag[bg].mean())
-    objects = float(np.mean(a.backdrop["dev"] > 8.0))  # off the smooth backdrop model
+    off = off_backdrop(a)
+    objects = 0.0 if off is None else float(off[0].sum() / max(int(off[1].sum()), 1))
     return {"gradient": gradient, "objects": objects, "share": share}
 
 

@@ -3,6 +3,12 @@
 OFIQ natural colour: the cheeks' mean CIELAB a* and b* should lie in a* 5-25, b* 5-35.
 ICAO 9303: natural skin tones, no colour cast. Unlike OFIQ a greyscale photo is not scored
 "natural": greyscale is judged by ``image.color`` and this check does not apply to it.
+
+Skin alone cannot tell a warm complexion from a red cast, but a cast tints the whole photo:
+the plain backdrop (white, grey or light blue for an ID photo: neither red nor green) takes
+the same tint. So a red or green shift is also called a cast when the backdrop's a* (the
+smooth backdrop model at the frame's centre) and the skin's a* both lean the same way. The
+blue-yellow axis is left to the skin range: light-blue backdrops are common and proper.
 """
 
 from __future__ import annotations
@@ -13,9 +19,12 @@ from photo.checks import check
 from photo.report import result
 
 
-@check("color.natural", limits={"a_min": "float", "a_max": "float", "b_min": "float", "b_max": "float"})
+@check("color.natural", limits={"a_min": "float", "a_max": "float", "b_min": "float", "b_max": "float",
+                                "max_backdrop_a": "float", "cast_skin_a_low": "float", "cast_skin_a_high": "float"})
 def natural(a, limits):
-    """Median cheek CIELAB a* in [a_min, a_max] and b* in [b_min, b_max] (OFIQ: a* 5-25, b* 5-35)."""
+    """Median cheek CIELAB a* in [a_min, a_max] and b* in [b_min, b_max] (OFIQ: a* 5-25, b* 5-35),
+    and no red/green tint shared by skin and backdrop: backdrop a* beyond +/-max_backdrop_a
+    with the skin's a* above cast_skin_a_high (red) or below cast_skin_a_low (green)."""
     cl, cr = a.cheek_masks
     m = cl | cr
     if m.sum() < 30:
@@ -26,8 +35,19 @@ def natural(a, limits):
     if np.hypot(av, bv) < 2.5 and float(np.percentile(np.hypot(sm[..., 1], sm[..., 2]), 95)) < 4:
         return None  # a greyscale photo: colour is image.color's business
     ok = limits["a_min"] <= av <= limits["a_max"] and limits["b_min"] <= bv <= limits["b_max"]
+    back_a = None
+    if a.backdrop is not None:
+        back_a = float(a.backdrop["coef"][0][1])  # the backdrop model's a* at the frame's centre
+    tint = None
+    if ok and back_a is not None:
+        if back_a > limits["max_backdrop_a"] and av > limits["cast_skin_a_high"]:
+            ok, tint = False, "red"
+        elif back_a < -limits["max_backdrop_a"] and av < limits["cast_skin_a_low"]:
+            ok, tint = False, "green"
     if ok:
         key = "ok"
+    elif tint:
+        key = tint
     elif bv < limits["b_min"]:
         key = "blue"
     elif av < limits["a_min"]:
@@ -36,5 +56,8 @@ def natural(a, limits):
         key = "red"
     else:
         key = "yellow"
-    return result("color.natural", ok, [round(av, 1), round(bv, 1)],
-                  {"a": [limits["a_min"], limits["a_max"]], "b": [limits["b_min"], limits["b_max"]]}, key)
+    r = result("color.natural", ok, [round(av, 1), round(bv, 1)],
+               {"a": [limits["a_min"], limits["a_max"]], "b": [limits["b_min"], limits["b_max"]],
+                "backdrop_a": limits["max_backdrop_a"]}, key)
+    r.details = {"backdrop_a": None if back_a is None else round(back_a, 1)}
+    return r

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from photo.analysis import LIP_GAPS, LIPS_INNER, MOUTH_CORNERS
+from photo.analysis import LIP_GAPS
 from photo.checks import check
 from photo.report import result
 
@@ -28,47 +28,32 @@ def mouth_closed(a, limits):
 
 
 def smile_measures(a) -> dict:
-    """Mouth-corner lift and widening against the neutral template, and teeth between the lips.
+    """The smile model's score and the cues it reads (see :mod:`photo.expression`).
 
-    The mesh is mapped into the frontal template's frame (pose and scale removed, template
-    units = the face's RMS radius), where the template is the mean neutral studio face:
-    ``lift``: how far the mouth corners sit above the template's corners (a smile raises them);
-    ``widening``: mouth width minus the template's (a smile stretches the mouth);
-    ``teeth``: share of the inner-lip area that is bright and nearly colourless (teeth).
+    ``score``: logit of "smiling" from the logistic model over mouth/cheek/eye geometry in
+    the pose-free template frame, teeth and the lower face's appearance (HOG); ``teeth``:
+    teeth-like area inside the inner lips (template units squared x 100); ``lift`` and
+    ``widening``: mouth-corner lift and mouth stretch against the neutral template.
     """
     from photo.analysis import template
+    from photo.expression import raw_features, smile_score
 
-    tmpl, _ = template()
-    c = a.canonical
-    c1, c2 = MOUTH_CORNERS
-    lift = float(-((c[c1, 1] - tmpl[c1, 1]) + (c[c2, 1] - tmpl[c2, 1])) / 2)
-    widening = float((c[c2, 0] - c[c1, 0]) - (tmpl[c2, 0] - tmpl[c1, 0]))
-    teeth = 0.0
-    inner = a.region(LIPS_INNER)
-    if inner.sum() >= 12 and lip_gap(a) > 0.012:  # teeth need parted lips
-        lab = a.lab_of(inner)
-        skin = a.lab_of(a.skin_mask)
-        skin_l = float(np.median(skin[:, 0])) if skin.size else 60.0
-        chroma = np.hypot(lab[:, 1], lab[:, 2])
-        teeth_px = (lab[:, 0] > max(55.0, 0.85 * skin_l)) & (chroma < 22)  # bright and colourless
-        teeth = float(teeth_px.sum() / max(inner.sum(), 1)) * min(1.0, inner.sum() / (0.02 * a.ied**2))
-    return {"lift": lift, "widening": widening, "teeth": teeth}
+    f, h, hm = raw_features(a.canonical, template()[0], a.rgb, a.landmarks)
+    return {"score": smile_score(f, h, hm), "teeth": f["teeth"], "lift": f["lift"], "widening": f["wide"]}
 
 
-@check("expression.neutral", limits={"max_corner_lift": "float", "max_widening": "float", "max_teeth": "float"})
+@check("expression.neutral", limits={"max_smile_score": "float", "max_teeth": "float"})
 def expression_neutral(a, limits):
-    """No smile: mouth corners not raised above the neutral template's (lift <= max_corner_lift),
-    mouth not stretched (widening <= max_widening), no teeth showing (<= max_teeth).
-    Japanese passport rules (MOFA), ICAO 9303 neutral expression."""
+    """No smile: the smile model's score <= max_smile_score (raised or stretched mouth corners,
+    raised cheeks, creases) and no teeth showing (teeth area <= max_teeth).
+    Japanese passport rules (MOFA): no smile with teeth or raised mouth corners; ICAO 9303
+    neutral expression."""
     s = smile_measures(a)
     if s["teeth"] > limits["max_teeth"]:
         key = "teeth"
-    elif s["lift"] > limits["max_corner_lift"]:
-        key = "corners"
-    elif s["widening"] > limits["max_widening"]:
-        key = "wide"
+    elif s["score"] > limits["max_smile_score"]:
+        key = "corners" if s["lift"] >= s["widening"] / 2 else "wide"
     else:
         key = "ok"
-    return result("expression.neutral", key == "ok", {k: round(v, 4) for k, v in s.items()},
-                  {"max_corner_lift": limits["max_corner_lift"], "max_widening": limits["max_widening"],
-                   "max_teeth": limits["max_teeth"]}, key)
+    return result("expression.neutral", key == "ok", {k: round(v, 3) for k, v in s.items()},
+                  {"max_smile_score": limits["max_smile_score"], "max_teeth": limits["max_teeth"]}, key)
