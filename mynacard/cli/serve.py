@@ -63,6 +63,11 @@ def serve(
         native_threads=base.native_threads or (max(1, (os.cpu_count() or 1) // workers) if workers > 1 else 0),
     )
     os.environ.update(settings.to_env())  # the workers read their settings from here
+    if settings.native_threads == 1:
+        # one core per worker: single-threaded BLAS/OpenMP too, set before the workers import numpy
+        from photo.models import one_core_per_process_env
+
+        one_core_per_process_env()
     if settings.verbosity:
         from mynacard import logs
 

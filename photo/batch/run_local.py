@@ -25,12 +25,9 @@ from concurrent.futures.process import BrokenProcessPool
 from photo.batch.errors import BatchError
 from photo.batch.inputs import BatchInput
 from photo.batch.worker import Options, Outcome, check_input, error_record, init_process
+from photo.models import one_core_per_process_env
 
 TaskFn = Callable[[BatchInput, Options], Outcome]
-
-#: What a Dask nanny also sets for its workers.
-SINGLE_THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-
 
 def default_workers() -> int:
     """The number of cores this process may use."""
@@ -60,8 +57,7 @@ class LocalRunner:
         # workers (OpenBLAS threads spin after each call: measured 25 % more CPU per photo).
         # They size themselves when numpy is imported, i.e. in the fork server, which inherits
         # this process's environment when it starts; a value the user set is kept.
-        for var in SINGLE_THREAD_ENV:
-            os.environ.setdefault(var, "1")
+        one_core_per_process_env()
         ctx = mp.get_context("forkserver")
         ctx.set_forkserver_preload(["photo.batch.worker", "photo.models", "mediapipe"])
         return ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=self.initializer,
