@@ -42,7 +42,7 @@ def faces(layout: str) -> dict[str, list[np.ndarray]]:
 
     import cardface
 
-    recs = json.loads((ROOT / "samples" / "applicants.json").read_text(encoding="utf-8"))
+    recs = cardface.load_holders(ROOT / "samples" / "applicants.json")  # photo paths resolved beside the file
     out = {}
     for side in ("front", "back"):
         out[side] = [np.asarray(Image.open(io.BytesIO(cardface.render(recs[r - 1], side=side, layout=layout, dpi=300)))
