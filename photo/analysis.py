@@ -132,27 +132,13 @@ class FaceAnalysis:
         lab[:, :, 1:] -= 128.0
         return lab
 
-    @cached_property
-    def lab_box(self) -> tuple[int, int, int, int]:
-        """The region the face-colour measures read: the face box plus 15 % (the whole image without a face)."""
-        if self.landmarks is None:
-            return (0, 0, self.w, self.h)
-        x0, y0, x1, y1 = self.face_box
-        p = 0.15 * (x1 - x0)
-        return (max(0, int(x0 - p)), max(0, int(y0 - p)), min(self.w, int(x1 + p) + 1), min(self.h, int(y1 + p) + 1))
-
-    @cached_property
-    def face_lab(self) -> np.ndarray:
-        x0, y0, x1, y1 = self.lab_box
-        return self.to_lab(np.ascontiguousarray(self.rgb[y0:y1, x0:x1]))
-
     def lab_of(self, mask: np.ndarray) -> np.ndarray:
-        """CIELAB values (N x 3) of the pixels in a full-size mask (converted near the face only)."""
-        x0, y0, x1, y1 = self.lab_box
-        inside = mask[y0:y1, x0:x1]
-        if int(inside.sum()) == int(mask.sum()):
-            return self.face_lab[inside]
-        return self.to_lab(self.rgb)[mask]
+        """CIELAB values (N x 3) of the pixels in a full-size mask (only those pixels are converted)."""
+        idx = np.flatnonzero(mask)
+        if len(idx) == 0:
+            return np.zeros((0, 3), np.float32)
+        px = np.take(self.rgb.reshape(-1, 3), idx, axis=0)  # = rgb[mask], several times faster
+        return self.to_lab(px[None, :, :])[0]
 
     @cached_property
     def small_lab(self) -> np.ndarray:

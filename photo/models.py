@@ -137,7 +137,9 @@ def face_mesh(rgb):
     if not res.multi_face_landmarks:
         return None
     lm = res.multi_face_landmarks[0].landmark
-    return np.array([[p.x * w, p.y * h, p.z * w] for p in lm], dtype=np.float64)
+    pts = np.fromiter((c for p in lm for c in (p.x, p.y, p.z)), dtype=np.float64, count=3 * len(lm)).reshape(-1, 3)
+    pts *= (w, h, w)
+    return pts
 
 
 def person_mask(rgb):
