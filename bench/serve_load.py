@@ -57,7 +57,8 @@ def start_server(workers: int, log_path: Path) -> tuple[subprocess.Popen, int]:
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             sys.exit("server exited:\n" + log_path.read_text("utf-8", "replace"))
-        if log_path.read_text("utf-8", "replace").count("Application startup complete") >= workers:
+        # one server process; its start-up completes once every model process has loaded its models
+        if "Application startup complete" in log_path.read_text("utf-8", "replace"):
             return proc, port
         time.sleep(0.2)
     proc.kill()

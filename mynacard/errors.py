@@ -41,6 +41,7 @@ HTTP_STATUS_BY_CODE: dict[str, int] = {
     "request.unsupported_media_type": 415,
     "request.invalid": 422,
     "serve.busy": 503,
+    "serve.worker_lost": 503,
 }
 
 

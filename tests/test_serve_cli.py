@@ -37,8 +37,10 @@ def test_options_reach_every_worker_through_the_environment(run_cli, captured):
     result = run_cli("serve", "--workers", "2", "--port", "9001", "--production", "--max-upload-mb", "5",
                      "--threads", "3", "--profile", "icao")
     assert result.exit_code == 0, result.output
-    assert captured[0][1]["workers"] == 2
+    # one event loop handing requests to 2 model processes, not 2 uvicorn workers
+    assert captured[0][1]["workers"] == 1
     s = Settings.from_env()
+    assert s.model_processes == 2
     assert (s.production, s.max_upload_bytes, s.cpu_threads, s.profile) == (True, 5 * 1024 * 1024, 3, "icao")
     assert s.native_threads == max(1, (os.cpu_count() or 1) // 2)  # the workers share the cores
     assert "PRODUCTION" in result.stderr

@@ -23,8 +23,9 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind; loopback unless you mean it."),
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="TCP port."),
     workers: int = typer.Option(1, "--workers", min=1, max=64,
-                                help="Worker processes; each loads the face models once and checks one "
-                                "photo at a time. Use about one per core."),
+                                help="Processes that run the face models; each loads them once and "
+                                "checks one photo at a time, requests go to whichever is free. Use "
+                                "about one per core."),
     production: bool = typer.Option(
         False, "--production",
         help="Allow callers to ask for unmarked cards (production=true) and unmasked numbers "
@@ -61,6 +62,7 @@ def serve(
         verbosity=max(log_verbosity, base.verbosity),
         # N workers share the cores: OpenCV in each gets its share instead of every core
         native_threads=base.native_threads or (max(1, (os.cpu_count() or 1) // workers) if workers > 1 else 0),
+        model_processes=workers if workers > 1 else 0,
     )
     os.environ.update(settings.to_env())  # the workers read their settings from here
     if settings.native_threads == 1:
@@ -77,6 +79,8 @@ def serve(
                    "photos and holder data; put it behind a reverse proxy with TLS", err=True)
     mode = "PRODUCTION (unmarked output allowed)" if settings.production else "preview (marked, masked)"
     typer.echo(f"mynacard: serving on http://{host}:{port}/ with {workers} worker(s), {mode}", err=True)
-    uvicorn.run("mynacard.serve.app:create_app", factory=True, host=host, port=port, workers=workers,
+    # One server process (one event loop) hands each request to a free model process;
+    # uvicorn's own workers would each queue the connections the kernel gave them.
+    uvicorn.run("mynacard.serve.app:create_app", factory=True, host=host, port=port, workers=1,
                 log_config=None, access_log=settings.verbosity >= 1, server_header=False,
                 timeout_graceful_shutdown=10)

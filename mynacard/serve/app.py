@@ -44,6 +44,11 @@ def warm_up(native_threads: int = 0) -> None:
 
         cv2.setNumThreads(native_threads)
     photo.warm_up()
+    warm_up_tables()
+
+
+def warm_up_tables() -> None:
+    """Kana tables and fonts (what renders without a photo and romanization need)."""
     from cardface.romaji import romanize_name
 
     romanize_name("オオノ", "タロウ")
@@ -92,11 +97,16 @@ def create_app(settings: Settings | None = None, *, load_models: bool = True) ->
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        compute = Compute(settings.cpu_threads)
+        compute = Compute(settings.cpu_threads, model_processes=settings.model_processes,
+                          native_threads=settings.native_threads, verbosity=settings.verbosity)
         app.state.compute = compute
         if load_models:
             t = time.perf_counter()
-            await compute.models(warm_up, settings.native_threads)
+            if settings.model_processes:
+                await compute.start_model_processes()
+                await compute.cpu(warm_up_tables)
+            else:
+                await compute.models(warm_up, settings.native_threads)
             app.state.models_loaded = True
             log.info("models loaded in %.2f s", time.perf_counter() - t)
         try:

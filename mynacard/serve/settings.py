@@ -16,6 +16,9 @@ every worker process (uvicorn spawns them) sees the same settings:
 ``MYNACARD_SERVE_NATIVE_THREADS`` OpenCV threads per worker (0: OpenCV's default, one per
                                    core). ``mynacard serve --workers N`` sets cores/N so
                                    that N workers do not oversubscribe the cores.
+``MYNACARD_SERVE_MODEL_PROCESSES`` processes that run the face models (0: one thread in the
+                                   server process). ``mynacard serve --workers N`` sets N
+                                   when N > 1.
 ``MYNACARD_SERVE_VERBOSITY``       log level of the workers: 0 warnings, 1 info (with
                                    the access log: method, path, status), 2 debug
 =================================  ========================================================
@@ -37,6 +40,7 @@ ENV_THREADS = "MYNACARD_SERVE_THREADS"
 ENV_PROFILE = "MYNACARD_SERVE_PROFILE"
 ENV_VERBOSITY = "MYNACARD_SERVE_VERBOSITY"
 ENV_NATIVE_THREADS = "MYNACARD_SERVE_NATIVE_THREADS"
+ENV_MODEL_PROCESSES = "MYNACARD_SERVE_MODEL_PROCESSES"
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
@@ -60,6 +64,7 @@ class Settings:
     profile: str = "mynumber-online"
     verbosity: int = 0
     native_threads: int = 0
+    model_processes: int = 0
 
     @property
     def max_body_bytes(self) -> int:
@@ -76,6 +81,7 @@ class Settings:
             profile=env.get(ENV_PROFILE, "").strip() or cls.profile,
             verbosity=_positive_int(env, ENV_VERBOSITY, 0, minimum=0),
             native_threads=_positive_int(env, ENV_NATIVE_THREADS, 0, minimum=0),
+            model_processes=_positive_int(env, ENV_MODEL_PROCESSES, 0, minimum=0),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -87,6 +93,7 @@ class Settings:
             ENV_PROFILE: self.profile,
             ENV_VERBOSITY: str(self.verbosity),
             ENV_NATIVE_THREADS: str(self.native_threads),
+            ENV_MODEL_PROCESSES: str(self.model_processes),
         }
 
 
