@@ -83,3 +83,55 @@ def test_a_dead_process_fails_its_request_and_the_pool_starts_again(pool):
         asyncio.run(pool.models(die))
     assert err.value.code == "serve.worker_lost" and http_status(err.value) == 503
     assert isinstance(asyncio.run(pool.models(slow_pid, 0.0)), int)
+
+
+def _group_members(pgid: int) -> list[int]:
+    members = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.getpgid(int(entry)) == pgid:
+                    members.append(int(entry))
+            except OSError:  # gone meanwhile
+                pass
+    return members
+
+
+def test_ctrl_c_stops_the_server_and_its_model_processes_without_a_traceback(tmp_path):
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    out = tmp_path / "serve.log"
+    with open(out, "wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "mynacard", "serve", "--port", str(port), "--workers", "2"],
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    if b'"models_loaded":true' in r.read():
+                        break
+            except OSError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, out.read_text("utf-8", "replace")
+            time.sleep(0.3)
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in a terminal reaches the whole process group
+        assert proc.wait(timeout=30) == 0
+        deadline = time.monotonic() + 10
+        while True:  # no model process (nor multiprocessing's resource tracker) outlives the server
+            left = _group_members(proc.pid)
+            if not left or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert left == []
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert "Traceback" not in out.read_text("utf-8", "replace")

@@ -44,10 +44,28 @@ T = TypeVar("T")
 
 
 def _start_model_process(native_threads: int, verbosity: int) -> None:
-    """Initializer of a model process: logging as the server's, then the models, once."""
+    """Initializer of a model process: logging as the server's, then the models, once.
+
+    Ctrl-C reaches the whole process group: the server shuts the pool down, so a model
+    process ignores SIGINT (no traceback from an idle process). If the server dies without
+    shutting down (SIGKILL), the process notices its parent is gone and exits.
+    """
+    import os
+    import signal
+    import time
+
     from mynacard import logs
     from mynacard.serve.app import warm_up
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+
+    def orphan_watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=orphan_watch, name="mynacard-orphan-watch", daemon=True).start()
     logs.configure(verbosity)
     warm_up(native_threads)
 
