@@ -71,8 +71,9 @@ def _regions(a) -> dict:
     mouth_y = a.mean_pt(LIPS_OUTER)[1] * f
     band = ~face_d & (dist <= max(2, int(SIDE_BAND[1] * fw))) & (ys > eye_y) & (ys < mouth_y)
     cx = a.eye_mid[0] * f
+    left, right = xs < cx, xs >= cx
     return {"person": person, "zone": zone, "temples": temples, "skin_ref": skin_ref,
-            "bands": (band & (xs < cx), band & (xs >= cx))}
+            "temple_sides": (temples & left, temples & right), "bands": (band & left, band & right)}
 
 
 def _near(px: np.ndarray, ref: np.ndarray) -> np.ndarray:
@@ -81,7 +82,8 @@ def _near(px: np.ndarray, ref: np.ndarray) -> np.ndarray:
 
 def crown_foreign(a, r: dict) -> dict | None:
     """Share of the crown zone whose colour is far (Delta E > SAME_DE) from the forehead skin
-    and from the temple hair and not near-black; None when the crown zone is not in the photo."""
+    and from the temple hair (the median of both temples, and of each: lighting or a hand on
+    one side changes one of them) and not near-black; None when the crown zone is not in the photo."""
     zone = r["zone"]
     if zone.sum() < 20:
         return None
@@ -92,6 +94,9 @@ def crown_foreign(a, r: dict) -> dict | None:
     if r["temples"].sum() >= 10:
         hair_ref = np.median(lab[r["temples"]], axis=0)
         explained |= _near(px, hair_ref)
+        for side in r["temple_sides"]:
+            if side.sum() >= 10:
+                explained |= _near(px, np.median(lab[side], axis=0))
     return {"share": float(1.0 - explained.mean()), "zone_px": int(zone.sum()),
             "temple_hair": None if hair_ref is None else [round(float(v), 1) for v in hair_ref]}
 
