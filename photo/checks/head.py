@@ -142,6 +142,11 @@ def side_foreign(a, r: dict) -> dict | None:
             "hair_from": "crown" if source is r["zone"] else "temples"}
 
 
+def covering_bands(a) -> tuple[np.ndarray, np.ndarray]:
+    """The bands beside the face outline the ``sides`` measure reads (small scale), for the annotation."""
+    return _regions(a)["bands"]
+
+
 def covering_measures(a) -> dict:
     """``crown`` and ``sides`` (see the module docstring), each a dict with its ``share`` or None."""
     r = _regions(a)
