@@ -43,41 +43,48 @@ SIDE_MIN_PERSON = 0.5
 
 
 def _regions(a) -> dict:
-    """Masks and reference colours at the small (segmentation) scale shared by both measures."""
+    """Masks and reference colours shared by both measures, at the small (segmentation) scale,
+    in a window round the head (crown to chin, the face box widened by 0.4 face widths)."""
     import cv2
 
     f = a.small[1]
-    person = a.person > 0.5
-    h, w = person.shape
-    x0, _, x1, _ = a.face_box
+    h, w = a.person.shape
+    x0, y0, x1, _ = a.face_box
     fw = (x1 - x0) * f
     top_face = a.pt(10) * f
     crown_y = max(0.0, a.crown[1] * f)
     eye_y = a.eye_mid[1] * f
-    ys, xs = np.ogrid[0:h, 0:w]
+    mouth_y = a.mean_pt(LIPS_OUTER)[1] * f
+    wy0 = max(0, int(min(crown_y, y0 * f)))
+    wy1 = min(h, max(wy0 + 1, int(a.chin[1] * f) + 2))
+    wx0 = max(0, int(x0 * f - 0.4 * fw))
+    wx1 = min(w, max(wx0 + 1, int(x1 * f + 0.4 * fw) + 2))
+    win = (slice(wy0, wy1), slice(wx0, wx1))
+    person = a.person[win] > 0.5
+    lab = a.small_lab[win]
+    ys, xs = np.ogrid[wy0:wy1, wx0:wx1]  # absolute small-scale coordinates
     zone = person & (ys >= crown_y) & (ys < top_face[1] - 0.04 * fw) & (xs > x0 * f + 0.1 * fw) & (xs < x1 * f - 0.1 * fw)
-    face = cv2.resize(a.face_mask.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
+    face = cv2.resize(a.face_mask.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)[win]
     # chessboard distance (px) from the face outline: the band's rings are 3x3 dilation steps
-    dist = cv2.distanceTransform(1 - face, cv2.DIST_C, 3)
+    dist = cv2.distanceTransform(np.ascontiguousarray(1 - face), cv2.DIST_C, 3)
     face_d = dist <= max(1, int(SIDE_BAND[0] * fw))
     temples = person & ~face_d & (ys > top_face[1]) & (ys < eye_y) & (
         ((xs > x0 * f - 0.25 * fw) & (xs < x0 * f + 0.1 * fw)) | ((xs > x1 * f - 0.1 * fw) & (xs < x1 * f + 0.25 * fw)))
-    skin_small = cv2.resize(a.skin_mask.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
+    skin_small = cv2.resize(a.skin_mask.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)[win] > 0
     forehead = skin_small & (ys < eye_y - 0.15 * fw)
     if forehead.sum() < 5:
         forehead = skin_small
-    lab = a.small_lab
     skin_ref = np.median(lab[forehead], axis=0) if forehead.any() else np.array([60.0, 12.0, 15.0])
-    mouth_y = a.mean_pt(LIPS_OUTER)[1] * f
     band = ~face_d & (dist <= max(2, int(SIDE_BAND[1] * fw))) & (ys > eye_y) & (ys < mouth_y)
     cx = a.eye_mid[0] * f
     left, right = xs < cx, xs >= cx
-    return {"person": person, "zone": zone, "temples": temples, "skin_ref": skin_ref,
+    return {"lab": lab, "win": win, "person": person, "zone": zone, "temples": temples, "skin_ref": skin_ref,
             "temple_sides": (temples & left, temples & right), "bands": (band & left, band & right)}
 
 
 def _near(px: np.ndarray, ref: np.ndarray) -> np.ndarray:
-    return np.linalg.norm(px - ref, axis=1) < SAME_DE
+    d = px - np.asarray(ref, np.float32)
+    return np.einsum("ij,ij->i", d, d) < SAME_DE**2
 
 
 def crown_foreign(a, r: dict) -> dict | None:
@@ -87,7 +94,7 @@ def crown_foreign(a, r: dict) -> dict | None:
     zone = r["zone"]
     if zone.sum() < 20:
         return None
-    lab = a.small_lab
+    lab = r["lab"]
     px = lab[zone]
     explained = _near(px, r["skin_ref"]) | (px[:, 0] < BLACK_L)
     hair_ref = None
@@ -119,7 +126,7 @@ def side_foreign(a, r: dict) -> dict | None:
     zone's non-skin pixels within SAME_DE; the temples stand in when the crown is out of the
     photo) — the smaller of the two sides. None when there is no band or no hair colour to
     compare with."""
-    lab = a.small_lab
+    lab = r["lab"]
     skin_ref = r["skin_ref"]
     source = r["zone"] if r["zone"].sum() >= 20 else r["temples"]
     hair = lab[source]
@@ -144,7 +151,13 @@ def side_foreign(a, r: dict) -> dict | None:
 
 def covering_bands(a) -> tuple[np.ndarray, np.ndarray]:
     """The bands beside the face outline the ``sides`` measure reads (small scale), for the annotation."""
-    return _regions(a)["bands"]
+    r = _regions(a)
+    out = []
+    for band in r["bands"]:
+        full = np.zeros(a.person.shape, bool)
+        full[r["win"]] = band
+        out.append(full)
+    return out[0], out[1]
 
 
 def covering_measures(a) -> dict:
