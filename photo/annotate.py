@@ -46,6 +46,7 @@ def draw(a, report, prof) -> Any:
     from PIL import Image, ImageDraw
 
     from photo.analysis import EYE_L, EYE_R, LIPS_OUTER
+    from photo.checks.head import covering_bands
     from photo.fix import plan_crop
 
     img = Image.fromarray(a.rgb).convert("RGB")
@@ -90,7 +91,9 @@ def draw(a, report, prof) -> Any:
         "eyes.visible": lambda: [_outline(d, a.region(e["contour"]), RED) for e in (EYE_R, EYE_L)],
         "mouth.closed": lambda: _outline(d, a.region(LIPS_OUTER), RED),
         "expression.neutral": lambda: _outline(d, a.region(LIPS_OUTER), RED),
-        "head.covering": lambda: d.rectangle([a.face_box[0], max(0, a.crown[1]), a.face_box[2], lm[10, 1]], outline=RED, width=3),
+        "head.covering": lambda: (
+            [_outline(d, band, RED, small_f) for band in covering_bands(a)] if failed["head.covering"].key == "sides"
+            else d.rectangle([a.face_box[0], max(0, a.crown[1]), a.face_box[2], lm[10, 1]], outline=RED, width=3)),
         "geometry.head_size": lambda: d.line([(cx, a.crown[1]), (cx, a.chin[1])], fill=RED, width=3),
         "geometry.centered": lambda: d.line([(a.w / 2, 0), (a.w / 2, a.h)], fill=RED, width=2),
         "geometry.eye_height": lambda: d.line([(0, a.eye_mid[1]), (a.w, a.eye_mid[1])], fill=RED, width=2),

@@ -201,6 +201,31 @@ def _bun() -> bytes:
     return jpeg(im.filter(ImageFilter.GaussianBlur(0.7)))
 
 
+def _wrap(sides: tuple[str, ...], colour=(170, 40, 40)) -> bytes:
+    """A band of cloth against the face outline, from the top of the forehead down past the chin,
+    on the given sides of the image (both: a hood or scarf round the face; one: an arm or a
+    collar on one side); the hair on top stays visible."""
+    from photo.analysis import FACE_OVAL
+    from photo.checker import analyse_and_check
+
+    im = image("compliant_a").copy()
+    a, _ = analyse_and_check(path("compliant_a"))
+    k = 1 / a.decoded.scale
+    oval = a.landmarks[list(FACE_OVAL), :2] * k
+    c = oval.mean(axis=0)
+    mask = Image.new("L", im.size, 0)
+    d = ImageDraw.Draw(mask)
+    d.polygon([tuple(c + (p - c) * 1.5) for p in oval], fill=255)
+    d.polygon([tuple(c + (p - c) * 1.02) for p in oval], fill=0)
+    d.rectangle([0, 0, im.size[0], a.landmarks[10, 1] * k], fill=0)
+    if "left" not in sides:
+        d.rectangle([0, 0, c[0], im.size[1]], fill=0)
+    if "right" not in sides:
+        d.rectangle([c[0], 0, im.size[0], im.size[1]], fill=0)
+    im.paste(Image.new("RGB", im.size, colour), (0, 0), mask.filter(ImageFilter.GaussianBlur(1)))
+    return jpeg(im)
+
+
 def _blue() -> bytes:
     return jpeg(img(arr(image("compliant_a")) * np.array([0.7, 0.9, 1.4])))
 
@@ -226,6 +251,9 @@ VARIANTS = {
     "sunglasses": lambda: path("sunglasses"),
     "turned": lambda: path("turned"),
     "helmet": lambda: path("helmet"),
+    "hood": lambda: path("hood"),
+    "wrap_one_side": lambda: _wrap(("left",)),
+    "wrap_both_sides": lambda: _wrap(("left", "right")),
     "roll": lambda: _rotated(15),
     "blur": _blur,
     "motion": _motion,

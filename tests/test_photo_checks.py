@@ -174,3 +174,31 @@ def test_red_tint_on_skin_and_backdrop_is_a_colour_cast():
     assert c.value[0] <= c.limit["a"][1]  # the skin range alone would pass it
     assert not c.passed and c.details["backdrop_a"] > c.limit["backdrop_a"]
     assert "red" in c.message_en
+
+
+def test_helmet_on_top_of_the_head_fails_at_the_crown():
+    c = report("helmet").check("head.covering")
+    assert not c.passed and c.key == "crown"
+    assert c.value["crown"] > c.limit["max_foreign_share"]
+
+
+def test_hood_round_the_face_fails_at_the_sides():
+    """A hood leaves the hair on top visible: the crown zone passes, the face's sides do not."""
+    c = report("hood").check("head.covering")
+    assert not c.passed and c.evaluated and c.key == "sides"
+    assert c.value["crown"] <= c.limit["max_foreign_share"]
+    assert c.value["sides"] > c.limit["max_side_share"]
+    assert "フード" in c.message and "hood" in c.message_en
+
+
+def test_cloth_round_both_sides_of_the_face_is_a_covering():
+    assert not report("wrap_both_sides").check("head.covering").passed
+
+
+def test_something_beside_one_side_of_the_face_is_not_a_covering():
+    """An arm, a hand or a collar on one side does not enclose the face (the sides measure
+    takes the smaller side)."""
+    c = report("wrap_one_side").check("head.covering")
+    assert c.passed, c.details
+    assert max(c.details["sides"]["per_side"]) > c.limit["max_side_share"]  # one side is covered ...
+    assert c.value["sides"] <= c.limit["max_side_share"]  # ... the other is not
