@@ -1,6 +1,6 @@
 """Speed and memory of ``photo.check`` on one core.
 
-    taskset -c 0 python bench/photo_speed.py [--n 30]
+    taskset -c 0 python bench/photo_speed.py [--n 30] [--malloc reuse|default]
 
 Prints the model load time, per-photo p50/p95 for a 1350x1350 JPEG and a 12-megapixel
 (4032x3024) JPEG, end to end (file bytes in, report out, every check of mynumber-online),
@@ -56,6 +56,9 @@ def _rss_now() -> float:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=30)
+    ap.add_argument("--malloc", choices=("reuse", "default"), default="reuse",
+                    help="reuse: keep freed image memory for the next photo, as every mynacard process that "
+                    "checks many photos does (photo.models.reuse_freed_memory); default: glibc's defaults")
     args = ap.parse_args()
     t0 = time.perf_counter()
     import photo
@@ -63,13 +66,18 @@ def main() -> int:
     t_import = time.perf_counter() - t0
     photos = _photos()
     t1 = time.perf_counter()
+    if args.malloc == "reuse":
+        from photo.models import reuse_freed_memory
+
+        reuse_freed_memory()
     load_s = photo.warm_up()
     t_warm = time.perf_counter() - t1
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover
         cpus = os.cpu_count()
-    print(f"cpus available to this process: {cpus}  (run under `taskset -c 0` for one core)")
+    print(f"cpus available to this process: {cpus}  (run under `taskset -c 0` for one core); "
+          f"malloc: {args.malloc}")
     print(f"import photo: {t_import * 1000:.0f} ms; model load (3 mediapipe graphs): {load_s * 1000:.0f} ms "
           f"(warm-up incl. first inference {t_warm * 1000:.0f} ms)")
     rss_warm = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -369,10 +369,10 @@ class FaceAnalysis:
         bg = self.background
         if bg.sum() < 0.02 * bg.size:
             return None
-        ys, xs = np.nonzero(bg)
-        step = max(1, xs.size // 6000)
-        ys, xs = ys[::step], xs[::step]
         h, w = bg.shape
+        idx = np.flatnonzero(bg)  # row-major, as np.nonzero, and several times faster
+        idx = idx[:: max(1, idx.size // 6000)]
+        ys, xs = np.divmod(idx, w)
         blurred = cv2.GaussianBlur(self.small[0], (0, 0), sigmaX=max(1.0, w / 128))
         lab = self.to_lab(np.ascontiguousarray(blurred[ys, xs][:, None, :]))[:, 0, :]
         design = self.backdrop_design(xs, ys, (h, w))

@@ -60,8 +60,11 @@ def check(
     from mynacard.outputs import ensure_dir, write_atomic
     from photo import profile as profile_mod
     from photo.checker import analyse_and_check
+    from photo.models import reuse_freed_memory
 
     prof = profile_mod.get(profile)  # ProfileError -> one line, exit 2
+    if len(files) > 1:
+        reuse_freed_memory()  # the same big arrays are allocated for every photo
     for folder in (annotate, fix):  # an unusable output folder: one line, exit 2, before any work
         if folder is not None:
             ensure_dir(folder)

@@ -106,6 +106,9 @@ def create_app(settings: Settings | None = None, *, load_models: bool = True) ->
                 await compute.start_model_processes()
                 await compute.cpu(warm_up_tables)
             else:
+                from photo.models import reuse_freed_memory
+
+                reuse_freed_memory()  # the server process runs the models itself
                 await compute.models(warm_up, settings.native_threads)
             app.state.models_loaded = True
             log.info("models loaded in %.2f s", time.perf_counter() - t)

@@ -56,8 +56,10 @@ def _start_model_process(native_threads: int, verbosity: int) -> None:
 
     from mynacard import logs
     from mynacard.serve.app import warm_up
+    from photo.models import reuse_freed_memory
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    reuse_freed_memory()
     parent = os.getppid()
 
     def orphan_watch() -> None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from photo.batch.hashing import sha256_bytes, sha256_file
 from photo.batch.inputs import BatchInput
 from photo.batch.thumbs import thumb_path, thumbnail_jpeg
+from photo.models import reuse_freed_memory
 
 #: Files above this size are not read into memory: the checker refuses them from their header.
 READ_LIMIT_BYTES = 64 * 1024 * 1024
@@ -93,34 +94,6 @@ def exit_with(pid: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="exit-with-batch", daemon=True).start()
-
-
-#: glibc malloc settings for checking workers (bytes): see :func:`reuse_freed_memory`.
-MMAP_THRESHOLD = 32 * 1024 * 1024
-TRIM_THRESHOLD = 128 * 1024 * 1024
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # from <malloc.h>
-
-
-def reuse_freed_memory() -> bool:
-    """Let this worker reuse the memory of the big arrays each photo allocates and frees.
-
-    A Dask nanny starts its worker with ``MALLOC_TRIM_THRESHOLD_=65536``, which also fixes
-    glibc's mmap threshold at 128 KB: every image-sized array is then mmap-ed and returned to
-    the system, and page faults double the CPU time per photo (measured: 0.27 s instead of
-    0.12 s of task-thread CPU for a 1350 px photo). Even glibc's default (a threshold that
-    adapts) costs ~10 % in a local worker. Photos of one size allocate the same arrays again
-    and again, so they are kept in the heap instead (bounded: at most ``TRIM_THRESHOLD`` of
-    free memory is kept). Returns False where there is no glibc.
-    """
-    import ctypes
-    import ctypes.util
-
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):
-        return False
-    return bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD))
 
 
 def warm_up() -> float:

@@ -42,7 +42,8 @@ def exposure(a, limits):
 
 def halves(a) -> tuple[float, float]:
     """Median skin luma of the image-left and image-right halves of the face (split on the face's axis)."""
-    ys, xs = np.nonzero(a.skin_mask[::2, ::2])
+    half = a.skin_mask[::2, ::2]
+    ys, xs = np.divmod(np.flatnonzero(half), half.shape[1])  # = np.nonzero(half), faster
     ys, xs = ys * 2, xs * 2
     if xs.size < 50:
         return 1.0, 1.0
