@@ -1,8 +1,9 @@
 """What the card says: the template values of one holder, with the My Number masked in previews.
 
 Every value a layout's ``{placeholder}`` can use is computed here, once per render. In a
-preview without ``show_number`` the number is replaced by mask characters and the QR code
-payload by the layout's sample payload, so no preview output carries the real number.
+preview without ``show_number`` the number (and today's card's security code) is replaced
+by mask characters and the QR code payload by the layout's sample payload, so no preview
+output carries the real number.
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ def values(holder: Holder, layout: Layout, *, show_number: bool) -> dict[str, st
         "my_number": number,
         "my_number_qr": qr,
         "remarks": "\n".join(holder.remarks),
+        "card_serial": holder.card_serial or "",
+        "security_code": (holder.security_code if show_number else layout.mask.code_char * len(holder.security_code))
+        if holder.security_code else "",
         "romanized_name": holder.romanized_name if "romanized_name" in needs(layout) else "",
     }
     return v

@@ -40,6 +40,7 @@ log = logging.getLogger("cardface.holder")
 FIELDS = (
     "surname", "given_name", "surname_kana", "given_name_kana", "romaji", "passport_romaji",
     "address", "birth_date", "sex", "my_number", "issue_date", "expiry_date", "issuer", "photo", "remarks",
+    "card_serial", "security_code",
 )
 MAX_LEN = {
     "surname": 40, "given_name": 40, "surname_kana": 60, "given_name_kana": 60, "romaji": 80,
@@ -74,7 +75,11 @@ _MESSAGES_JA = {
     "romaji": "ローマ字の形式が正しくありません",
     "photo": "写真ファイルが見つかりません",
     "remarks": "追記は文字列のリストで指定してください",
+    "card_serial": "カードのシリアル番号は英数字16文字で指定してください",
+    "security_code": "セキュリティコードは数字4桁で指定してください",
 }
+_CARD_SERIAL = re.compile(r"^[0-9A-Z]{16}$", re.ASCII)
+_SECURITY_CODE = re.compile(r"^[0-9]{4}$", re.ASCII)
 
 
 def _check_text(value: Any, field: str) -> str | None:
@@ -116,6 +121,9 @@ class Holder(BaseModel):
     issuer: str = Field(repr=False)
     photo: Path | None = Field(default=None, repr=False)
     remarks: list[str] = Field(default_factory=list, repr=False)
+    # today's card only: the card's serial number and its 4-digit security code (bottom left of the front)
+    card_serial: str | None = Field(default=None, repr=False)
+    security_code: str | None = Field(default=None, repr=False)
 
     _warnings: list[str] = PrivateAttr(default_factory=list)
     _romanized: Any = PrivateAttr(default=None)
@@ -161,6 +169,23 @@ class Holder(BaseModel):
             return mynumber.validate(v)
         except CardfaceError as err:
             raise ValueError(f"mynumber: {err.message}") from None
+
+    @field_validator("card_serial", "security_code", mode="before")
+    @classmethod
+    def _card_codes(cls, v: Any, info) -> str | None:
+        if v is None:
+            return None
+        if not isinstance(v, str):
+            raise ValueError(f"{info.field_name}: write it as text")
+        # full-width letters and digits (ＡＢ１２) are read as their ASCII forms; spaces and hyphens dropped
+        text = unicodedata.normalize("NFKC", v).replace(" ", "").replace("-", "").upper()
+        if not text:
+            return None
+        if info.field_name == "card_serial" and not _CARD_SERIAL.match(text):
+            raise ValueError("card_serial: must be 16 letters A-Z or digits")
+        if info.field_name == "security_code" and not _SECURITY_CODE.match(text):
+            raise ValueError("security_code: must be 4 digits")
+        return text
 
     @field_validator("birth_date", "issue_date", "expiry_date", mode="before")
     @classmethod

@@ -35,6 +35,7 @@ TEMPLATE_KEYS = frozenset({
     "name", "surname", "given_name", "name_kana", "surname_kana", "given_name_kana", "romanized_name",
     "address", "birth_date_era", "birth_date_western", "birth_date_en", "sex", "sex_en",
     "expiry", "expiry_en", "expiry_era", "issuer", "my_number", "my_number_qr", "remarks", "issue_date",
+    "card_serial", "security_code",
 })
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -396,6 +397,7 @@ class SampleMarkSpec(_Boxed):
 
 class MaskSpec(_Model):
     char: str = Field("＊", min_length=1, max_length=1)
+    code_char: str = Field("*", min_length=1, max_length=1)  # masks the security code (a short field)
     qr_payload: str = "SAMPLE"  # what a preview's QR code holds instead of the number
 
 

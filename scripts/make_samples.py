@@ -17,10 +17,16 @@ sys.path.insert(0, str(ROOT))
 from cardface.mynumber import complete  # noqa: E402
 
 rng = random.Random(20261126)
+card_rng = random.Random(7)  # today's card serials and security codes (its own sequence: numbers unchanged)
 
 
 def number() -> str:
     return complete("".join(str(rng.randrange(10)) for _ in range(11)))
+
+
+def card_serial() -> str:
+    """A made-up 16-character serial in the shape of today's card's (letters and digits)."""
+    return "".join(card_rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ0123456789") for _ in range(16))
 
 
 # (case, surname, given, surname_kana, given_kana, extra fields)
@@ -90,9 +96,12 @@ def main() -> None:
             "issuer": ISSUERS[i % len(ISSUERS)],
         }
         h.update(extra)
+        h["card_serial"] = card_serial()
+        h["security_code"] = f"{card_rng.randrange(10000):04d}"
         h["remarks"] = [] if i % 5 else ["見本 SAMPLE: fictitious holder"]
         order = ["surname", "given_name", "surname_kana", "given_name_kana", "passport_romaji", "address",
-                 "birth_date", "sex", "my_number", "issue_date", "issuer", "photo", "remarks"]
+                 "birth_date", "sex", "my_number", "issue_date", "issuer", "photo", "remarks", "card_serial",
+                 "security_code"]
         h = {k: h[k] for k in order if k in h}
         h["_case"] = case
         holders.append(h)
@@ -105,7 +114,7 @@ def main() -> None:
         "correct check digit.\n\n| # | case |\n|---|---|\n"
         + "".join(f"| {i} | {c} |\n" for i, c in enumerate(cases, 1)), encoding="utf-8")
     fields = ["surname", "given_name", "surname_kana", "given_name_kana", "passport_romaji", "address",
-              "birth_date", "sex", "my_number", "issue_date", "issuer", "remarks"]
+              "birth_date", "sex", "my_number", "issue_date", "issuer", "remarks", "card_serial", "security_code"]
     with (ROOT / "samples" / "applicants.csv").open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(fields)

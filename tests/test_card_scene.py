@@ -57,6 +57,21 @@ def test_preview_masks_the_number_and_the_qr_code():
     assert qr_shown.modules != qr.modules
 
 
+def test_current_front_prints_serial_and_masks_the_security_code_in_previews():
+    h = holder(1)
+    assert h.card_serial and h.security_code
+    preview = build_scene(h, "front", "current")
+    assert preview.text_of("card_serial") == f"{h.card_serial} ****"
+    assert h.security_code not in texts(preview)
+    shown = build_scene(h, "front", "current", show_number=True)
+    assert shown.text_of("card_serial") == f"{h.card_serial} {h.security_code}"
+    nxt = build_scene(h, "front", "next", show_number=True)
+    assert h.card_serial not in texts(nxt) and h.security_code not in texts(nxt)  # the next card has no such line
+    # a holder without them: the line is left out
+    bare = h.model_copy(update={"card_serial": None, "security_code": None})
+    assert build_scene(bare, "front", "current").text_of("card_serial") == ""
+
+
 def test_qr_code_holds_the_number_when_shown():
     cv2 = pytest.importorskip("cv2")
     import numpy as np

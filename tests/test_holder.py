@@ -91,6 +91,11 @@ def test_every_bad_field_is_listed_in_one_error():
     ({"birth_date": "1860-01-01"}, "birth_date", "holder.date_range"),
     ({"expiry_date": "2020-01-01"}, "expiry_date", "holder.date_range"),
     ({"remarks": "one remark"}, None, None),
+    ({"card_serial": "AB12"}, "card_serial", "holder.card_serial"),
+    ({"card_serial": "AB12CD34EF56GH7!"}, "card_serial", "holder.card_serial"),
+    ({"card_serial": 1234567890123456}, "card_serial", "holder.card_serial"),
+    ({"security_code": "12345"}, "security_code", "holder.security_code"),
+    ({"security_code": "12a4"}, "security_code", "holder.security_code"),
 ])
 def test_bad_fields(patch, field, code):
     if code is None:
@@ -99,6 +104,13 @@ def test_bad_fields(patch, field, code):
     with pytest.raises(HolderError) as e:
         Holder.from_dict({**GOOD, **patch})
     assert (field, code) in {(p.field, p.code) for p in e.value.problems}, e.value.problems
+
+
+def test_card_serial_and_security_code_are_normalised():
+    h = Holder.from_dict({**GOOD, "card_serial": "ｘｋ２ｄ-eg0d 9pcf-43es", "security_code": "０１２３"})
+    assert (h.card_serial, h.security_code) == ("XK2DEG0D9PCF43ES", "0123")  # leading zero kept
+    assert Holder.from_dict({**GOOD, "card_serial": "", "security_code": " "}).card_serial is None
+    assert "0123" not in repr(h) and "XK2DEG0D9PCF43ES" not in repr(h)
 
 
 def test_missing_reading_is_an_error_unless_guessing_is_asked():

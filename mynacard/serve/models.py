@@ -145,6 +145,10 @@ class HolderIn(BaseModel):
     expiry_date: date | None = None
     issuer: str = Field(max_length=40)
     remarks: list[str] = Field(default_factory=list, max_length=12)
+    card_serial: str | None = Field(default=None, max_length=40,
+                                    description="Today's card: its 16-character serial number (letters and digits).")
+    security_code: str | None = Field(default=None, max_length=20,
+                                      description="Today's card: the 4-digit security code (masked in previews).")
 
 
 class HolderForm(BaseModel):
