@@ -103,8 +103,9 @@ class CheckResult:
 
 
 def result(check_id: str, passed: bool, value: Any, limit: Any, key: str = "", **params: Any) -> CheckResult:
-    """Shorthand for check functions."""
-    return CheckResult(id=check_id, passed=bool(passed), value=value, limit=limit, key=key, params=params)
+    """Shorthand for check functions (values and limits become plain Python numbers, lists and dicts)."""
+    return CheckResult(id=check_id, passed=bool(passed), value=_jsonable(value), limit=_jsonable(limit), key=key,
+                       params=params)
 
 
 @dataclass
