@@ -194,6 +194,15 @@ def test_cli_holders_check(run_cli, tmp_path):
     assert ok.exit_code == 0, ok.output
     assert "OHNO TARO" in ok.stdout and "SENOO KENICHI" in ok.stdout
     assert "holder(s) valid" in ok.stdout
+    # the table's columns line up on a terminal, era dates with 元年 included (kanji take two columns)
+    import unicodedata
+
+    def col(line: str) -> int:
+        head = line[: line.index("expires")]
+        return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in head)
+
+    rows = [ln for ln in ok.stdout.splitlines() if "expires" in ln]
+    assert len(rows) == 24 and len({col(ln) for ln in rows}) == 1
     f = tmp_path / "bad.json"
     f.write_text(json.dumps([{**GOOD, "birth_date": "2001-02-30"}]), encoding="utf-8")
     bad = run_cli("holders", "check", str(f))

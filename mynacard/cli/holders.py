@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 import typer
@@ -54,7 +55,13 @@ def check(
         else:
             status = "/".join(p.status for p in rom.parts)
             warn = f"  ! {'; '.join(h.warnings)}" if h.warnings else ""
-            typer.echo(f"{i:>3}  {rom.text:<24} {status:<22} {h.birth_date_era:<14} "
+            typer.echo(f"{i:>3}  {rom.text:<24} {status:<22} {_pad(h.birth_date_era, 19)}"
                        f"expires {h.expiry_current.isoformat()} (current) {h.expiry_next.isoformat()} (next){warn}")
     if not as_json:
         typer.echo(f"{len(holders)} holder(s) valid in {file}")
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` terminal columns (kanji and full-width forms take two)."""
+    cols = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+    return text + " " * max(1, width - cols)
