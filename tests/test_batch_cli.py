@@ -234,3 +234,12 @@ def test_thumbnails_are_never_made_from_a_refused_file(tmp_path):
     assert outcome.record["error"]["code"] == "input.too_many_pixels"
     assert outcome.files == {}
     assert outcome.record["sha256"] == hashlib.sha256(bomb.read_bytes()).hexdigest()
+
+
+def test_an_empty_folder_is_reported_not_silently_passed(tmp_path, run_cli):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "notes.txt").write_text("not a photo", encoding="utf-8")
+    res = run_cli("photo", "batch", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--no-progress")
+    assert res.exit_code == 0, res.output
+    assert "0 photo(s)" in res.stdout
+    assert "warning: no photos in" in res.stderr and ".jpg" in res.stderr

@@ -52,6 +52,11 @@ def batch(
                    err=True)
         raise typer.Exit(130) from None
     total = result.passed + result.failed + result.errors
+    if result.inputs == 0:
+        from photo.batch.inputs import IMAGE_EXTENSIONS
+
+        typer.echo(f"mynacard: warning: no photos in {input} (a folder is searched for "
+                   f"{' '.join(sorted(IMAGE_EXTENSIONS))}; a CSV manifest needs application_id,path rows)", err=True)
     rate = 100.0 * result.passed / total if total else 0.0
     typer.echo(f"{total} photo(s): {result.passed} passed, {result.failed} failed, "
                f"{result.errors} could not be checked (pass rate {rate:.1f}%)")
