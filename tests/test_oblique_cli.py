@@ -81,3 +81,24 @@ def test_help_lists_the_commands():
     r = invoke_cli("card", "--help")
     for name in ("simulate", "oblique", "mask"):
         assert name in r.stdout
+
+
+def test_unwritable_outputs_are_one_line_exit_2(tmp_path):
+    shot = tmp_path / "back.jpg"
+    assert invoke_cli("card", "simulate", "-o", str(shot), "--side", "back", "--size", "1000x750").exit_code == 0
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    a_dir = tmp_path / "dir"
+    a_dir.mkdir()
+    cases = (
+        ("card", "oblique", str(shot), "-o", str(a_file)),  # a file where the output folder should be
+        ("card", "mask", str(shot), "-o", str(a_dir)),  # a folder where the output file should be
+        ("card", "simulate", "-o", str(a_dir), "--size", "640x480"),
+        ("card", "simulate", "-o", str(a_file / "x.jpg"), "--size", "640x480"),  # parent is a file
+        ("card", "mask", str(shot), "-o", str(a_file / "x.jpg")),
+    )
+    for cmd in cases:
+        r = invoke_cli(*cmd)
+        assert r.exit_code == 2, (cmd, r.output)
+        assert r.stderr.strip().count("\n") == 0 and "mynacard: output.unwritable: " in r.stderr, (cmd, r.stderr)
+    assert a_file.read_text() == "x" and not any(a_dir.iterdir())
