@@ -74,6 +74,8 @@ def simulate_cmd(
     except ValueError:
         raise typer.BadParameter("--size: use WxH, e.g. 1600x1200") from None
     _check_output_file(out)
+    if card is not None and card.is_dir():
+        raise CaptureError(f"{card} is a folder, not a card image", code="capture.no_file")
     if card is not None and not card.is_file():
         raise CaptureError(f"no such card image: {card}", code="capture.no_file")
     face = card if card is not None else sample_face(layout, side)
