@@ -78,6 +78,8 @@ _MESSAGES_JA = {
     "card_serial": "カードのシリアル番号は英数字16文字で指定してください",
     "security_code": "セキュリティコードは数字4桁で指定してください",
 }
+# holder.type for a whole record (a list, a string...) rather than a field that is not text
+_RECORD_NOT_OBJECT_JA = "保有者データは JSON のオブジェクトで指定してください"
 _CARD_SERIAL = re.compile(r"^[0-9A-Z]{16}$", re.ASCII)
 _SECURITY_CODE = re.compile(r"^[0-9]{4}$", re.ASCII)
 
@@ -332,7 +334,8 @@ def _validate(data: Any, *, base_dir: Path | None, guess_readings: bool,
               record: int | None) -> Holder | list[FieldProblem]:
     """A Holder, or the list of every problem found in ``data``."""
     if not isinstance(data, dict):
-        return [_problem("(record)", "type", f"a holder must be an object, not {type(data).__name__}", record)]
+        return [_problem("(record)", "type", f"a holder must be an object, not {type(data).__name__}", record,
+                         message_ja=_RECORD_NOT_OBJECT_JA)]
     data = dict(data)
     problems: list[FieldProblem] = []
     warnings: list[str] = []
@@ -379,9 +382,10 @@ def _validate(data: Any, *, base_dir: Path | None, guess_readings: bool,
     return holder
 
 
-def _problem(field: str, code: str, message: str, record: int | None) -> FieldProblem:
+def _problem(field: str, code: str, message: str, record: int | None, *,
+             message_ja: str | None = None) -> FieldProblem:
     return FieldProblem(field=field, code=f"holder.{code}", message=message,
-                        message_ja=_MESSAGES_JA.get(code, ""), record=record)
+                        message_ja=message_ja or _MESSAGES_JA.get(code, ""), record=record)
 
 
 def _from_pydantic(err: ValidationError, record: int | None) -> list[FieldProblem]:

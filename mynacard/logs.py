@@ -27,8 +27,22 @@ class RedactNumbers(logging.Filter):
         return True
 
 
+def _file_handler(path: str) -> logging.Handler:
+    """A handler appending to ``path``; :class:`OutputError` (``log.unwritable``) when it cannot be opened."""
+    from mynacard.outputs import OutputError
+
+    try:
+        return logging.FileHandler(path, encoding="utf-8")
+    except OSError as err:
+        reason = "it is a folder" if os.path.isdir(path) else (err.strerror or type(err).__name__)
+        raise OutputError(f"MYNACARD_LOG_FILE={path}: cannot open the log file ({reason})",
+                          code="log.unwritable") from None
+
+
 def configure(verbosity: int = 0) -> None:
     """Log to stderr (WARNING; INFO with -v; DEBUG with -vv) and to ``$MYNACARD_LOG_FILE`` (DEBUG)."""
+    path = os.environ.get("MYNACARD_LOG_FILE")
+    log_file = _file_handler(path) if path else None  # fails before the current handlers are removed
     root = logging.getLogger()
     for h in list(root.handlers):
         if getattr(h, "_mynacard", False):
@@ -38,9 +52,8 @@ def configure(verbosity: int = 0) -> None:
     stderr = logging.StreamHandler()
     stderr.setLevel(level)
     handlers.append(stderr)
-    path = os.environ.get("MYNACARD_LOG_FILE")
-    if path:
-        handlers.append(logging.FileHandler(path, encoding="utf-8"))
+    if log_file is not None:
+        handlers.append(log_file)
     for h in handlers:
         h._mynacard = True  # type: ignore[attr-defined]
         h.setFormatter(logging.Formatter(_FORMAT))

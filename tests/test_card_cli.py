@@ -86,6 +86,20 @@ def test_unusable_input_is_one_line_and_exit_2(tmp_path, capsys):
         assert len(err.splitlines()) == 1 and err.startswith("mynacard: ")
 
 
+@pytest.mark.parametrize(("option", "value", "code"), [("--dpi", "-5", "render.dpi"), ("--dpi", "0", "render.dpi"),
+                                                       ("--dpi", "100000", "render.dpi"),
+                                                       ("--bleed", "-3", "render.bleed")])
+def test_bad_dpi_or_bleed_is_one_line_before_rendering(tmp_path, capsys, option, value, code):
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as e:
+        main(["card", "render", str(SAMPLES), "-o", str(out), option, value])
+    assert e.value.code == 2
+    captured = capsys.readouterr()
+    err = captured.err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith(f"mynacard: {code}: ") and captured.out == ""
+    assert not out.exists()  # refused before anything was written
+
+
 def test_lint_exit_codes_and_findings(tmp_path):
     r = run("card", "lint", "next")
     assert r.exit_code == 0 and r.output.strip().endswith(": ok")

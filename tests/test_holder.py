@@ -211,3 +211,13 @@ def test_cli_holders_check(run_cli, tmp_path):
     missing = run_cli("holders", "check", str(tmp_path / "nope.json"))
     assert missing.exit_code == 2
     assert "holder.file_not_found" in missing.stderr and "Traceback" not in missing.output
+
+
+@pytest.mark.parametrize("record", [["a", "list"], "text", 42])
+def test_a_record_that_is_not_an_object_says_so_in_both_languages(record):
+    with pytest.raises(HolderError) as e:
+        Holder.from_dict(record)
+    (p,) = e.value.problems
+    assert p.code == "holder.type" and p.field == "(record)"
+    assert "must be an object" in p.message
+    assert "オブジェクト" in p.message_ja and "文字列" not in p.message_ja

@@ -20,3 +20,16 @@ def test_numbers_are_redacted_from_log_records(tmp_path, monkeypatch):
     assert "12345" in text
     monkeypatch.delenv("MYNACARD_LOG_FILE")
     logs.configure(0)
+
+
+def test_an_unwritable_log_file_is_one_line_exit_2(tmp_path, monkeypatch):
+    from tests.conftest import invoke_cli
+
+    for bad, reason in ((tmp_path / "missing" / "x.log", "No such file"), (tmp_path, "it is a folder")):
+        monkeypatch.setenv("MYNACARD_LOG_FILE", str(bad))
+        r = invoke_cli("number", "check", "123456789018")
+        assert r.exit_code == 2, r.output
+        assert r.stderr.strip().count("\n") == 0, r.stderr
+        assert r.stderr.startswith("mynacard: log.unwritable: ") and reason in r.stderr
+    monkeypatch.delenv("MYNACARD_LOG_FILE")
+    logs.configure(0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import numpy as np
@@ -81,3 +82,45 @@ def test_help_lists_the_commands():
     r = invoke_cli("card", "--help")
     for name in ("simulate", "oblique", "mask"):
         assert name in r.stdout
+
+
+def test_unwritable_outputs_are_one_line_exit_2(tmp_path):
+    shot = tmp_path / "back.jpg"
+    assert invoke_cli("card", "simulate", "-o", str(shot), "--side", "back", "--size", "1000x750").exit_code == 0
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    a_dir = tmp_path / "dir"
+    a_dir.mkdir()
+    cases = (
+        ("card", "oblique", str(shot), "-o", str(a_file)),  # a file where the output folder should be
+        ("card", "mask", str(shot), "-o", str(a_dir)),  # a folder where the output file should be
+        ("card", "simulate", "-o", str(a_dir), "--size", "640x480"),
+        ("card", "simulate", "-o", str(a_file / "x.jpg"), "--size", "640x480"),  # parent is a file
+        ("card", "mask", str(shot), "-o", str(a_file / "x.jpg")),
+    )
+    for cmd in cases:
+        r = invoke_cli(*cmd)
+        assert r.exit_code == 2, (cmd, r.output)
+        assert r.stderr.strip().count("\n") == 0 and "mynacard: output.unwritable: " in r.stderr, (cmd, r.stderr)
+    assert a_file.read_text() == "x" and not any(a_dir.iterdir())
+
+
+def test_capture_errors_say_what_is_wrong_without_python_names(tmp_path):
+    folder = tmp_path / "dir.jpg"
+    folder.mkdir()
+    (tmp_path / "empty.jpg").write_bytes(b"")
+    (tmp_path / "text.jpg").write_text("hello\n")
+    buf = io.BytesIO()
+    Image.new("RGB", (200, 200), "red").save(buf, "JPEG")
+    (tmp_path / "cut.jpg").write_bytes(buf.getvalue()[:300])
+    expected = {"dir.jpg": ("capture.no_file", "is a folder"),
+                "empty.jpg": ("capture.unreadable", "the file is empty"),
+                "text.jpg": ("capture.unreadable", "not a picture mynacard can read"),
+                "cut.jpg": ("capture.unreadable", "damaged or cut short")}
+    for name, (code, words) in expected.items():
+        r = invoke_cli("card", "oblique", str(tmp_path / name), "-o", str(tmp_path / "out"))
+        assert r.exit_code == 2, (name, r.output)
+        assert r.stderr.strip().count("\n") == 0 and r.stderr.startswith(f"mynacard: {code}: ") and words in r.stderr
+        assert "Error" not in r.stderr  # no Python exception names
+    r = invoke_cli("card", "simulate", str(folder), "-o", str(tmp_path / "s.jpg"))
+    assert r.exit_code == 2 and "is a folder" in r.stderr

@@ -47,6 +47,12 @@ def test_japanese_table(capsys):
     assert code == 1 and "背景" in out
 
 
+def test_unknown_language_is_refused_before_checking(capsys):
+    code, out, err = run(capsys, "photo", "check", str(path("lisa1")), "--lang", "fr")
+    assert code == 2 and out == ""
+    assert "--lang" in err and "'en'" in err and "'ja'" in err
+
+
 def test_unreadable_exit_2_even_with_failures(capsys, tmp_path):
     bad = tmp_path / "x.jpg"
     bad.write_bytes(b"nope")

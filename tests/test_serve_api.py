@@ -212,6 +212,16 @@ def test_card_render_multipart_without_photo_equals_json(client):
     assert as_json.content == as_form.content == as_urlencoded.content
 
 
+def test_card_render_of_a_list_is_holder_type_in_both_languages(client):
+    r = client.post("/v1/card/render?side=front&layout=next&format=png", json=[sample_holder()])
+    assert r.status_code == 422, r.text
+    error = r.json()["error"]
+    assert error["code"] == "holder.invalid"
+    (p,) = error["problems"]
+    assert p["code"] == "holder.type" and "not list" in p["message"]
+    assert "オブジェクト" in p["message_ja"] and "文字列" not in p["message_ja"]
+
+
 def test_card_pdf_is_marked_and_the_number_masked(client):
     from pypdf import PdfReader
 

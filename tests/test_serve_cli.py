@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import os
+import socket
 
 import pytest
 
+from mynacard.cli import serve as serve_cli
 from mynacard.cli.serve import _is_loopback
 from mynacard.serve.settings import Settings
 
 
 @pytest.fixture
 def captured(monkeypatch):
+    """uvicorn.run recorded, not run; the address check is the real one."""
     import uvicorn
 
     calls = []
@@ -23,7 +26,16 @@ def captured(monkeypatch):
         os.environ.pop(name, None)
 
 
-def test_defaults_bind_loopback_in_preview_mode(run_cli, captured):
+@pytest.fixture
+def any_address(monkeypatch, captured):
+    """As ``captured``, and the address is not bound (port 8000 may be in use on a test machine)."""
+    addresses = []
+    monkeypatch.setattr(serve_cli, "check_address", lambda host, port: addresses.append((host, port)))
+    yield captured
+
+
+def test_defaults_bind_loopback_in_preview_mode(run_cli, any_address):
+    captured = any_address
     result = run_cli("serve")
     assert result.exit_code == 0, result.output
     (args, kw), = captured
@@ -33,7 +45,8 @@ def test_defaults_bind_loopback_in_preview_mode(run_cli, captured):
     assert "preview (marked, masked)" in result.stderr
 
 
-def test_options_reach_every_worker_through_the_environment(run_cli, captured):
+def test_options_reach_every_worker_through_the_environment(run_cli, any_address):
+    captured = any_address
     result = run_cli("serve", "--workers", "2", "--port", "9001", "--production", "--max-upload-mb", "5",
                      "--threads", "3", "--profile", "icao")
     assert result.exit_code == 0, result.output
@@ -46,7 +59,7 @@ def test_options_reach_every_worker_through_the_environment(run_cli, captured):
     assert "PRODUCTION" in result.stderr
 
 
-def test_production_can_come_from_the_environment(run_cli, captured, monkeypatch):
+def test_production_can_come_from_the_environment(run_cli, any_address, monkeypatch):
     monkeypatch.setenv("MYNACARD_SERVE_PRODUCTION", "1")
     assert run_cli("serve").exit_code == 0
     assert Settings.from_env().production is True
@@ -59,7 +72,7 @@ def test_bad_setting_in_the_environment_is_one_line_and_exit_2(run_cli, captured
     assert captured == []  # refused before uvicorn starts
 
 
-def test_listening_beyond_loopback_warns(run_cli, captured):
+def test_listening_beyond_loopback_warns(run_cli, any_address):
     result = run_cli("serve", "--host", "0.0.0.0")
     assert result.exit_code == 0 and "not loopback" in result.stderr
 
@@ -69,3 +82,34 @@ def test_listening_beyond_loopback_warns(run_cli, captured):
                                                 ("example.org", False)])
 def test_is_loopback(host, loopback):
     assert _is_loopback(host) is loopback
+
+
+def test_a_port_in_use_is_one_line_before_starting(run_cli, captured):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("serve", "--port", str(port))
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("mynacard: serve.address: ") and result.stderr.strip().count("\n") == 0
+    assert "serving on" not in result.output and captured == []
+
+
+def test_a_host_that_is_not_an_address_is_one_line(run_cli, captured):
+    result = run_cli("serve", "--host", "999.1.1.1")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("mynacard: serve.address: ") and result.stderr.strip().count("\n") == 0
+    assert captured == []
+
+
+def test_a_free_port_passes_the_address_check(run_cli, captured):
+    result = run_cli("serve", "--port", "0")  # the system picks a free port: the real check binds it
+    assert result.exit_code == 0, result.output
+    assert len(captured) == 1
+
+
+def test_an_unknown_profile_refuses_to_start(run_cli, captured):
+    result = run_cli("serve", "--port", "0", "--profile", "nope")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("mynacard: profile.invalid: ") and result.stderr.strip().count("\n") == 0
+    assert captured == []

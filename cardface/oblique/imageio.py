@@ -17,7 +17,7 @@ MAX_PIXELS = 64_000_000  # refuse larger photos before decoding them
 
 def load_rgb(image) -> np.ndarray:
     """Any supported image input as an (H, W, 3) ``uint8`` RGB array (EXIF orientation applied)."""
-    from PIL import Image, ImageOps
+    from PIL import Image, ImageOps, UnidentifiedImageError
 
     if isinstance(image, np.ndarray):
         a = image
@@ -35,13 +35,21 @@ def load_rgb(image) -> np.ndarray:
     else:
         if isinstance(image, (str, Path)):
             p = Path(image)
+            if p.is_dir():
+                raise CaptureError(f"{p.name} is a folder, not an image file", code="capture.no_file")
             if not p.is_file():
                 raise CaptureError(f"no such image file: {p.name}", code="capture.no_file")
-            data = p.read_bytes()
+            try:
+                data = p.read_bytes()
+            except OSError as err:
+                raise CaptureError(f"{p.name}: cannot read the file ({err.strerror or 'read error'})",
+                                   code="capture.unreadable") from None
         elif isinstance(image, (bytes, bytearray, memoryview)):
             data = bytes(image)
         else:
             raise CaptureError(f"unsupported image input: {type(image).__name__}", code="capture.bad_input")
+        if not data:
+            raise CaptureError("not a readable image: the file is empty", code="capture.unreadable")
         try:
             img = Image.open(io.BytesIO(data))
             if img.width * img.height > MAX_PIXELS:
@@ -49,8 +57,12 @@ def load_rgb(image) -> np.ndarray:
             img.load()
         except CaptureError:
             raise
-        except Exception as err:  # Pillow raises many types for bad files
-            raise CaptureError(f"not a readable image ({type(err).__name__})", code="capture.unreadable") from None
+        except UnidentifiedImageError:
+            raise CaptureError("not a readable image: not a picture mynacard can read (JPEG, PNG, WebP...)",
+                               code="capture.unreadable") from None
+        except Exception:  # Pillow raises many types for a damaged file it recognised
+            raise CaptureError("not a readable image: the picture is damaged or cut short",
+                               code="capture.unreadable") from None
     if img.width * img.height > MAX_PIXELS:
         raise CaptureError(f"image too large: {img.width}x{img.height} pixels", code="capture.too_large")
     try:

@@ -237,10 +237,15 @@ def _outline_path(c: Canvas, r: TextRun, painter: _Painter):
     return path
 
 
-def to_pdf(scene: Scene, *, bleed_mm: float = 0.0, crop_marks: bool = False) -> bytes:
-    """One page: the card (plus bleed and crop-mark margins when asked)."""
+def check_bleed(bleed_mm: float) -> None:
+    """:class:`CardfaceError` (``render.bleed``) unless ``bleed_mm`` is between 0 and 10 mm."""
     if not (0 <= bleed_mm <= 10):
         raise CardfaceError(f"bleed must be between 0 and 10 mm, not {bleed_mm}", code="render.bleed")
+
+
+def to_pdf(scene: Scene, *, bleed_mm: float = 0.0, crop_marks: bool = False) -> bytes:
+    """One page: the card (plus bleed and crop-mark margins when asked)."""
+    check_bleed(bleed_mm)
     margin = bleed_mm + ((CROP_GAP_MM + CROP_MARK_MM) if crop_marks else 0.0)
     W, H = scene.width_mm + 2 * margin, scene.height_mm + 2 * margin
     buf = io.BytesIO()

@@ -160,10 +160,15 @@ def _mark_layer(e: SampleMark, dpi: float) -> Image.Image:
     return layer.rotate(e.angle_deg, resample=Image.Resampling.BICUBIC, expand=True)
 
 
-def draw(scene: Scene, dpi: float = 300) -> Image.Image:
-    """The face as an RGBA image (corners transparent)."""
+def check_dpi(dpi: float) -> None:
+    """:class:`CardfaceError` (``render.dpi``) unless ``dpi`` is a resolution a face can be drawn at."""
     if not (30 <= dpi <= 2400) or not math.isfinite(dpi):
         raise CardfaceError(f"dpi must be between 30 and 2400, not {dpi}", code="render.dpi")
+
+
+def draw(scene: Scene, dpi: float = 300) -> Image.Image:
+    """The face as an RGBA image (corners transparent)."""
+    check_dpi(dpi)
     c = _Canvas(scene, dpi)
     for e in scene.elements:
         if isinstance(e, TextRun):

@@ -56,11 +56,15 @@ def render_cmd(
     from cardface.holder import load_holders
     from cardface.layout import load_layout
     from cardface.render import render
+    from cardface.render.pdf import check_bleed
+    from cardface.render.png import check_dpi
     from cardface.render.sheet import render_sheet
     from mynacard.outputs import ensure_dir, write_atomic
 
     sides = _split(side, ("front", "back"), "--side")
     formats = _split(fmt, ("png", "pdf"), "--format")
+    check_dpi(dpi)  # once, before any face: not one failure line per face
+    check_bleed(bleed)
     if production and allow_failing_photo:
         raise typer.BadParameter("--allow-failing-photo is for previews only, not with --production")
     lay = load_layout(layout)

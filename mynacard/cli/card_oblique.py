@@ -18,10 +18,25 @@ BACKGROUNDS = ("plain", "card", "wood", "paper", "clutter")
 
 def _write_image(path: Path, rgb) -> None:
     from cardface.oblique.imageio import encode
+    from mynacard.outputs import ensure_dir, write_atomic
 
-    path.parent.mkdir(parents=True, exist_ok=True)
+    ensure_dir(path.parent)
     fmt = "jpeg" if path.suffix.lower() in (".jpg", ".jpeg") else "png"
-    path.write_bytes(encode(rgb, fmt))
+    write_atomic(path, encode(rgb, fmt))
+
+
+def _write_json(path: Path, data: dict) -> None:
+    from mynacard.outputs import write_atomic
+
+    write_atomic(path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+
+
+def _check_output_file(path: Path) -> None:
+    """Refuse a folder given as an output file before any work is done (one line, exit 2)."""
+    from mynacard.outputs import OutputError
+
+    if path.is_dir():
+        raise OutputError(f"{path}: a folder is in the way of the output file")
 
 
 @card_app.command("simulate")
@@ -58,6 +73,9 @@ def simulate_cmd(
         w, h = (int(v) for v in size.lower().split("x"))
     except ValueError:
         raise typer.BadParameter("--size: use WxH, e.g. 1600x1200") from None
+    _check_output_file(out)
+    if card is not None and card.is_dir():
+        raise CaptureError(f"{card} is a folder, not a card image", code="capture.no_file")
     if card is not None and not card.is_file():
         raise CaptureError(f"no such card image: {card}", code="capture.no_file")
     face = card if card is not None else sample_face(layout, side)
@@ -66,7 +84,7 @@ def simulate_cmd(
     _write_image(out, img)
     data = {"image": out.name, "size": [w, h], "yaw_deg": yaw, "pitch_deg": pitch, "roll_deg": roll,
             "background": background, **{"corners": quad.to_dict()["corners"]}}
-    Path(str(out) + ".json").write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    _write_json(Path(str(out) + ".json"), data)
     typer.echo(f"wrote {out} and {out}.json")
 
 
@@ -83,19 +101,22 @@ def oblique_cmd(
     """
     from cardface.oblique import locate, rectify
     from cardface.oblique.imageio import load_rgb
+    from mynacard.outputs import OutputError, ensure_dir
 
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: exists and is not a folder")
     rgb = load_rgb(photo)
     quad = locate(rgb)
     if quad is None:
         typer.echo(f"{photo.name}: no card found", err=True)
         raise typer.Exit(1)
-    out.mkdir(parents=True, exist_ok=True)
+    ensure_dir(out)
     card_path = out / f"{photo.stem}-card.png"
     json_path = out / f"{photo.stem}-corners.json"
     _write_image(card_path, rectify(rgb, quad, dpi=dpi))
     data = {"photo": photo.name, "size": [rgb.shape[1], rgb.shape[0]], **quad.to_dict(), "rectified": card_path.name,
             "dpi": dpi}
-    json_path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    _write_json(json_path, data)
     typer.echo(f"{photo.name}: {quad.layout} card, {quad.side}, confidence {quad.confidence:.2f}"
                f" ({quad.method}); wrote {card_path} and {json_path}")
     for w in quad.warnings:
@@ -117,6 +138,7 @@ def mask_cmd(
     """
     from cardface.oblique import mask_report
 
+    _check_output_file(out)
     r = mask_report(photo, layout)
     if as_json:
         typer.echo(json.dumps({"photo": photo.name, **r.to_dict()}, indent=1, ensure_ascii=False))

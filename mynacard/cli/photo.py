@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -17,6 +18,13 @@ from mynacard.cli import app
 
 photo_app = typer.Typer(help="Application photo checks (ICAO / J-LIS rules) and fixes.", no_args_is_help=True)
 app.add_typer(photo_app, name="photo")
+
+
+class Lang(StrEnum):
+    """Languages of the messages (the profiles carry both)."""
+
+    en = "en"
+    ja = "ja"
 
 
 def _unique(path: Path, used: set[Path]) -> Path:
@@ -54,7 +62,7 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="One JSON object per photo per line."),
     annotate: Path | None = typer.Option(None, "--annotate", help="Write an annotated PNG per photo into DIR."),
     fix: Path | None = typer.Option(None, "--fix", help="Write a corrected JPEG into DIR when only fixable checks fail."),
-    lang: str = typer.Option("en", "--lang", help="Message language of the table: en or ja."),
+    lang: Lang = typer.Option(Lang.en, "--lang", help="Message language of the table: en or ja."),
 ) -> None:
     """Check each photo against a profile; exit 0 if all pass, 1 if any fails, 2 if any cannot be checked."""
     from mynacard.outputs import ensure_dir, write_atomic
@@ -97,7 +105,7 @@ def check(
             d.update(extra)
             typer.echo(json.dumps(d, ensure_ascii=False))
         else:
-            typer.echo(_table(rep, lang, fixing=fix is not None))
+            typer.echo(_table(rep, lang.value, fixing=fix is not None))
             if rep.fixed:
                 if rep.fixed.get("fixed"):
                     typer.echo(f"  fixed -> {rep.fixed['path']}: " + "; ".join(rep.fixed["actions"]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 
 import typer
 
@@ -16,6 +17,35 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def check_address(host: str, port: int) -> None:
+    """Bind (then release) every address ``host`` resolves to, as the server will, so a port in use
+    or a host that is not this machine's is one line before anything starts (``serve.address``)."""
+    from mynacard.serve.settings import SettingsError
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as err:
+        reason = err.strerror if isinstance(err, socket.gaierror) and err.strerror else "not a host name"
+        raise SettingsError(f"--host {host}: not an address of this machine ({reason})",
+                            code="serve.address") from None
+    opened: list[socket.socket] = []
+    try:
+        for family, kind, proto, _, addr in dict.fromkeys(infos):
+            sock = socket.socket(family, kind, proto)
+            opened.append(sock)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn/asyncio do
+            if family == socket.AF_INET6 and hasattr(socket, "IPPROTO_IPV6"):
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                sock.bind(addr)
+            except OSError as err:
+                raise SettingsError(f"cannot listen on {addr[0]} port {port} ({err.strerror or err})",
+                                    code="serve.address") from None
+    finally:
+        for sock in opened:
+            sock.close()
 
 
 @app.command("serve")
@@ -64,6 +94,10 @@ def serve(
         native_threads=base.native_threads or (max(1, (os.cpu_count() or 1) // workers) if workers > 1 else 0),
         model_processes=workers if workers > 1 else 0,
     )
+    from photo.profile import get as get_profile
+
+    get_profile(settings.profile)  # an unknown profile refuses to start (profile.invalid), not every request
+    check_address(host, port)
     os.environ.update(settings.to_env())  # the workers read their settings from here
     if settings.native_threads == 1:
         # one core per worker: single-threaded BLAS/OpenMP too, set before the workers import numpy
