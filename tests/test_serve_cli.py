@@ -96,7 +96,8 @@ def test_a_port_in_use_is_one_line_before_starting(run_cli, captured):
 
 
 def test_a_host_that_is_not_an_address_is_one_line(run_cli, captured):
-    result = run_cli("serve", "--host", "999.1.1.1")
+    # 192.0.2.1 (TEST-NET-1, RFC 5737) is a literal address no machine has: binding fails, no lookup
+    result = run_cli("serve", "--host", "192.0.2.1")
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith("mynacard: serve.address: ") and result.stderr.strip().count("\n") == 0
     assert captured == []
