@@ -8,7 +8,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    := out
-# pip configurations that list absent local mirrors print this once per package; it is harmless
+# pip configurations that list absent local mirrors print this once per package; it is harmless.
+# setuptools also warns about editable installs in general (the fonts/ folder is mapped into the
+# package); that warning is silenced by its message.
 PIP_NOISE := is ignored: it is neither a file nor a directory
 
 .PHONY: demo test lint bench clean system-deps system-deps-test
@@ -16,7 +18,8 @@ PIP_NOISE := is ignored: it is neither a file nor a directory
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip 2>&1 | { grep -v "$(PIP_NOISE)" || true; }
-	$(BIN)/python -m pip install -q -e '.[test]' 2>&1 | { grep -v "$(PIP_NOISE)" || true; }
+	PYTHONWARNINGS="ignore:Editable installation" \
+	    $(BIN)/python -m pip install -q -e '.[test]' 2>&1 | { grep -v "$(PIP_NOISE)" || true; }
 	@touch $(STAMP)
 
 system-deps:
