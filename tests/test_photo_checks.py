@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.photo_helpers import report
@@ -202,3 +204,17 @@ def test_something_beside_one_side_of_the_face_is_not_a_covering():
     assert c.passed, c.details
     assert max(c.details["sides"]["per_side"]) > c.limit["max_side_share"]  # one side is covered ...
     assert c.value["sides"] <= c.limit["max_side_share"]  # ... the other is not
+
+
+def test_eye_line_low_in_a_crowded_frame_says_the_head_is_too_large():
+    """A head that fills the frame puts the eyes low AND leaves no room above it: the two
+    framing messages must not give opposite advice."""
+    import photo
+
+    face = Path(__file__).resolve().parent / "data" / "serve" / "face.jpg"
+    rep = photo.check(face, "mynumber-next")
+    by_id = {c.id: c for c in rep.checks}
+    eye, margins = by_id["geometry.eye_height"], by_id["geometry.margins"]
+    assert not eye.passed and not margins.passed
+    assert eye.key == "low_crowded" and "step back or zoom out" in eye.message_en
+    assert "less space above" not in eye.message_en

@@ -47,13 +47,20 @@ def centered(a, limits):
     return r
 
 
-@check("geometry.eye_height", limits={**_PRINT, "min_mm": "float", "max_mm": "float"}, fixable=True)
+@check("geometry.eye_height", limits={**_PRINT, "min_mm": "float", "max_mm": "float", "crowded_top_mm": "float?"},
+       fixable=True)
 def eye_height(a, limits):
-    """Eye line height above the bottom edge within [min_mm, max_mm] (ICAO 9303: 50-70 % of the height)."""
+    """Eye line height above the bottom edge within [min_mm, max_mm] (ICAO 9303: 50-70 % of the height).
+
+    Eyes too low with less than ``crowded_top_mm`` above the head means the head fills the
+    frame (not that there is too much room above it): the message says so, so that it does
+    not contradict ``geometry.margins``."""
     k = mm_per_px(a, limits)
     v = (a.h - a.eye_mid[1]) * k
     lo, hi = limits["min_mm"], limits["max_mm"]
     key = "ok" if lo <= v <= hi else ("low" if v < lo else "high")
+    if key == "low" and "crowded_top_mm" in limits and a.crown[1] * k < limits["crowded_top_mm"]:
+        key = "low_crowded"
     r = result("geometry.eye_height", key == "ok", round(v, 1), [lo, hi], key, mm=round(v, 1))
     r.fixable = True
     return r
