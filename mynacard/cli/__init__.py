@@ -54,19 +54,46 @@ from mynacard.cli import romaji as _romaji  # noqa: E402,F401
 from mynacard.cli import serve as _serve  # noqa: E402,F401
 
 
+def _click_error(err: BaseException) -> str | None:
+    """The kind of a Click exception (typer bundles its own copy of Click: matched by class name)."""
+    names = {c.__name__ for c in type(err).__mro__}
+    for kind in ("NoArgsIsHelpError", "UsageError", "ClickException", "Abort"):
+        if kind in names:
+            return kind
+    return None
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
     try:
-        app(args=argv, prog_name="mynacard")
+        rv = app(args=argv, prog_name="mynacard", standalone_mode=False)
     except USER_ERRORS as err:
         print(f"mynacard: {err.code}: {err}", file=sys.stderr, flush=True)
         sys.exit(exit_status(err))
     except KeyboardInterrupt:
         print("mynacard: interrupted", file=sys.stderr, flush=True)
         sys.exit(130)
-    except Exception as err:  # a bug: one line unless debugging
-        if os.environ.get("MYNACARD_DEBUG"):
+    except Exception as err:
+        kind = _click_error(err)
+        if kind == "NoArgsIsHelpError":  # `mynacard` or `mynacard photo` alone: the help
+            print(err.format_message(), file=sys.stderr, flush=True)  # type: ignore[attr-defined]
+            sys.exit(err.exit_code)  # type: ignore[attr-defined]
+        if kind == "UsageError":  # a bad option or argument: one line with a code
+            ctx = getattr(err, "ctx", None)
+            where = ctx.command_path if ctx is not None else "mynacard"
+            print(f"mynacard: cli.usage: {err.format_message()} (see `{where} --help`)",  # type: ignore[attr-defined]
+                  file=sys.stderr, flush=True)
+            sys.exit(err.exit_code)  # type: ignore[attr-defined]
+        if kind == "ClickException":
+            print(f"mynacard: cli.error: {err.format_message()}", file=sys.stderr, flush=True)  # type: ignore[attr-defined]
+            sys.exit(err.exit_code)  # type: ignore[attr-defined]
+        if kind == "Abort":
+            print("mynacard: interrupted", file=sys.stderr, flush=True)
+            sys.exit(130)
+        if os.environ.get("MYNACARD_DEBUG"):  # a bug: one line unless debugging
             raise
         print(f"mynacard: internal error ({type(err).__name__}); rerun with MYNACARD_DEBUG=1 and report it",
               file=sys.stderr, flush=True)
         sys.exit(EXIT_INTERNAL)
+    # standalone_mode=False: typer returns the exit status of typer.Exit, or the command's value
+    sys.exit(rv if isinstance(rv, int) and not isinstance(rv, bool) else 0)
