@@ -282,3 +282,14 @@ def test_cpu_work_does_not_block_other_requests(monkeypatch):
     health, romaji, fast, done_early, slow_status = asyncio.run(main())
     assert (health, romaji, slow_status) == (200, 200, 200)
     assert done_early and fast < 0.9
+
+
+def test_a_body_of_the_wrong_media_type_is_415_with_what_to_send(client):
+    photo = client.post("/v1/photo/check", json={"file": "face.jpg"})
+    assert photo.status_code == 415
+    assert photo.json()["error"]["code"] == "request.unsupported_media_type"
+    assert "multipart/form-data" in photo.json()["error"]["message"]
+    romaji = client.post("/v1/romaji", data={"kana": "オオノ タロウ"})  # a form, not JSON
+    assert romaji.status_code == 415
+    assert romaji.json()["error"]["code"] == "request.unsupported_media_type"
+    assert client.post("/v1/romaji", json={"kana": "オオノ タロウ"}).status_code == 200

@@ -9,7 +9,7 @@ more than the limit of one request in memory.
 
 from __future__ import annotations
 
-from fastapi import UploadFile
+from fastapi import Depends, Request, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -101,3 +101,18 @@ async def read_upload(upload: UploadFile, max_bytes: int) -> bytes:
                                f"{max_bytes // (1024 * 1024)} MiB")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def media_type(*accepted: str):
+    """A route dependency: 415 ``request.unsupported_media_type`` unless the body is one of ``accepted``.
+
+    Checked before the body is validated, so a JSON body sent to a form endpoint (or a form to
+    a JSON endpoint) is told what to send instead of which form fields are missing."""
+
+    def check(request: Request) -> None:
+        ctype = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if ctype not in accepted:
+            raise ServiceError("request.unsupported_media_type",
+                               f"send the body as {' or '.join(accepted)}, not {ctype or 'no content type'}")
+
+    return Depends(check)

@@ -7,7 +7,7 @@ from pathlib import PurePath
 from fastapi import APIRouter, File, Form, Request, UploadFile
 
 from mynacard.serve import compute
-from mynacard.serve.limits import read_upload
+from mynacard.serve.limits import media_type, read_upload
 from mynacard.serve.models import PROFILE_PATTERN, ErrorBody, PhotoReportOut
 from photo.errors import PhotoError
 
@@ -26,11 +26,13 @@ def check_photo(data: bytes, profile: str, filename: str | None) -> dict:
 
 @router.post(
     "/v1/photo/check", response_model=PhotoReportOut, summary="Check an application photo",
+    dependencies=[media_type("multipart/form-data", "application/x-www-form-urlencoded")],
     responses={
         413: {"model": ErrorBody, "description": "The upload is over the limit (`input.file_too_large`, "
               "`request.too_large`)."},
         415: {"model": ErrorBody, "description": "Not an image, or a format that is not checked "
-              "(`input.not_image`, `input.unsupported_format`, `input.heic`, `input.animated`)."},
+              "(`input.not_image`, `input.unsupported_format`, `input.heic`, `input.animated`), or a body "
+              "that is not multipart/form-data (`request.unsupported_media_type`)."},
         422: {"model": ErrorBody, "description": "A damaged image, an unknown profile, or a malformed request."},
         503: {"model": ErrorBody, "description": "Too many checks waiting (`serve.busy`); retry."},
     })

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 
 from cardface.errors import FieldProblem, RomajiError
 from mynacard.serve import compute
+from mynacard.serve.limits import media_type
 from mynacard.serve.models import ErrorBody, RomajiOut, RomajiRequest
 
 router = APIRouter(tags=["romaji"])
@@ -33,7 +34,10 @@ def romanize(kana: str, passport: str | None, kanji: str | None) -> dict:
 
 
 @router.post("/v1/romaji", response_model=RomajiOut, summary="Passport Hepburn of a name and its status",
-             responses={422: {"model": ErrorBody, "description": "Not kana, or not two parts (`romaji.*`)."}})
+             dependencies=[media_type("application/json")],
+             responses={415: {"model": ErrorBody, "description": "A body that is not application/json "
+                              "(`request.unsupported_media_type`)."},
+                        422: {"model": ErrorBody, "description": "Not kana, or not two parts (`romaji.*`)."}})
 async def post_romaji(body: RomajiRequest, request: Request) -> dict:
     """Romanize a reading (surname first) the way a Japanese passport spells it.
 
