@@ -133,7 +133,13 @@ def load_file(path: str | os.PathLike) -> Profile:
         raise ProfileError(f"cannot read profile {p}: {err}") from None
     except tomllib.TOMLDecodeError as err:
         raise ProfileError(f"profile {p.name} is not valid TOML: {err}") from None
-    return _validate(data, p.name)
+    prof = _validate(data, p.name)
+    builtin = {f.stem for f in _builtin_dir().glob("*.toml")}
+    if prof.name != p.stem and prof.name in builtin:
+        # a copy of a built-in profile that kept its name: reports would name the original
+        raise ProfileError(f"profile {p.name}: name = '{prof.name}' is a built-in profile's name; give the "
+                           f"copy a name of its own (e.g. name = \"{p.stem}\")")
+    return prof
 
 
 @lru_cache(maxsize=64)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -106,3 +107,12 @@ def test_messages_exist_for_every_key():
         for key, entry in msgs[cid].items():
             assert entry["ja"] and entry["en"], (cid, key)
     json.dumps(msgs, ensure_ascii=False)
+
+
+def test_a_copy_of_a_built_in_profile_must_be_renamed(tmp_path):
+    text = (Path(profile_mod.__file__).parent / "profiles" / "icao.toml").read_text(encoding="utf-8")
+    copy = _write(tmp_path, text, "strict.toml")
+    with pytest.raises(profile_mod.ProfileError, match="give the copy a name of its own"):
+        profile_mod.get(str(copy))
+    renamed = _write(tmp_path, text.replace('name = "icao"', 'name = "strict"'), "strict2.toml")
+    assert profile_mod.get(str(renamed)).name == "strict"
