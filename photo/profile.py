@@ -52,7 +52,10 @@ def _search_paths() -> list[Path]:
     paths = []
     for part in os.environ.get(ENV, "").split(os.pathsep):
         if part.strip():
-            paths.append(Path(part.strip()).expanduser())
+            folder = Path(part.strip()).expanduser()
+            if not folder.is_dir():  # a mistyped setting must not silently fall back to the built-ins
+                raise ProfileError(f"{ENV}={part.strip()}: no such folder")
+            paths.append(folder)
     paths.append(_builtin_dir())
     return paths
 

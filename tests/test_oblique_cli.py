@@ -124,3 +124,9 @@ def test_capture_errors_say_what_is_wrong_without_python_names(tmp_path):
         assert "Error" not in r.stderr  # no Python exception names
     r = invoke_cli("card", "simulate", str(folder), "-o", str(tmp_path / "s.jpg"))
     assert r.exit_code == 2 and "is a folder" in r.stderr
+
+
+def test_an_output_photo_must_be_named_jpg_or_png(run_cli, tmp_path):
+    res = run_cli("card", "simulate", "-o", str(tmp_path / "s.txt"))
+    assert res.exit_code == 2 and res.stderr.startswith("mynacard: output.format: ")
+    assert not (tmp_path / "s.txt").exists()

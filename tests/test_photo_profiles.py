@@ -116,3 +116,9 @@ def test_a_copy_of_a_built_in_profile_must_be_renamed(tmp_path):
         profile_mod.get(str(copy))
     renamed = _write(tmp_path, text.replace('name = "icao"', 'name = "strict"'), "strict2.toml")
     assert profile_mod.get(str(renamed)).name == "strict"
+
+
+def test_a_profiles_folder_that_does_not_exist_is_an_error(tmp_path, monkeypatch):
+    monkeypatch.setenv(profile_mod.ENV, str(tmp_path / "missing"))
+    with pytest.raises(ProfileError, match="no such folder"):
+        profile_mod.get("icao")

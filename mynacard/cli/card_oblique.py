@@ -32,11 +32,14 @@ def _write_json(path: Path, data: dict) -> None:
 
 
 def _check_output_file(path: Path) -> None:
-    """Refuse a folder given as an output file before any work is done (one line, exit 2)."""
+    """Refuse a folder given as an output photo, or a name that is not .jpg/.png, before any work
+    is done (one line, exit 2)."""
     from mynacard.outputs import OutputError
 
     if path.is_dir():
         raise OutputError(f"{path}: a folder is in the way of the output file")
+    if path.suffix.lower() not in (".jpg", ".jpeg", ".png"):
+        raise OutputError(f"{path.name}: name the output photo .jpg or .png", code="output.format")
 
 
 @card_app.command("simulate")
