@@ -102,17 +102,9 @@ def _long_edge_quads(contour: np.ndarray, scale: float, max_lines: int = 9) -> l
         c = mids.mean(axis=0)
         order = np.argsort(np.arctan2(mids[:, 1] - c[1], mids[:, 0] - c[0]))
         ls = [ls[i] for i in order]
-        corners = []
-        for i in range(4):
-            _, a1, b1 = ls[i - 1]
-            _, a2, b2 = ls[i]
-            x = _intersect((a1, b1 - a1), (a2, b2 - a2))
-            if x is None:
-                break
-            corners.append(x)
-        if len(corners) < 4:
+        q = corners_of([(a, b - a) for _, a, b in ls])
+        if q is None:
             continue
-        q = np.array(corners)
         if not is_convex(q):
             continue
         good = True
@@ -142,6 +134,18 @@ def _intersect(l1: tuple[np.ndarray, np.ndarray], l2: tuple[np.ndarray, np.ndarr
         return None
     t = ((q[0] - p[0]) * e[1] - (q[1] - p[1]) * e[0]) / den
     return p + t * d
+
+
+def corners_of(lines) -> np.ndarray | None:
+    """The four corners of the quadrilateral whose sides are ``lines`` (point, direction) in
+    order: corner i is where side i-1 meets side i; None when two neighbours are parallel."""
+    out = []
+    for i in range(4):
+        p = _intersect(lines[i - 1], lines[i])
+        if p is None:
+            return None
+        out.append(p)
+    return np.array(out)
 
 
 def fit_line(pts: np.ndarray, trim: float = 1.5) -> tuple[np.ndarray, np.ndarray]:
@@ -185,13 +189,9 @@ def refit_sides(quad: np.ndarray, points: np.ndarray, trim: float = 0.12) -> np.
             lines.append(fit_line(pts[sel]))
         else:
             lines.append((a, u))
-    out = []
-    for i in range(4):
-        p = _intersect(lines[(i - 1) % 4], lines[i])
-        if p is None:
-            return q
-        out.append(p)
-    out = np.array(out)
+    out = corners_of(lines)
+    if out is None:
+        return q
     # a refit that moves a corner far means the support was not the side: keep the original
     if np.max(np.linalg.norm(out - q, axis=1)) > 0.15 * np.sqrt(abs(cv2.contourArea(q.astype(np.float32)))):
         return q
@@ -368,16 +368,9 @@ def line_quads(gray: np.ndarray, min_area: float, max_lines: int = 20, max_quads
             if abs(lines[i1]["u"] @ lines[i2]["u"]) > np.cos(np.radians(25)):
                 continue  # the two pairs must cross
             order = [i1, i2, j1, j2]
-            corners = []
-            for k in range(4):
-                la, lb = lines[order[k - 1]], lines[order[k]]
-                x = _intersect((la["p"], la["u"]), (lb["p"], lb["u"]))
-                if x is None:
-                    break
-                corners.append(x)
-            if len(corners) < 4:
+            q = corners_of([(lines[k]["p"], lines[k]["u"]) for k in order])
+            if q is None:
                 continue
-            q = np.array(corners)
             # the card is wholly in view
             if q[:, 0].min() < -0.02 * w or q[:, 1].min() < -0.02 * h or q[:, 0].max() > 1.02 * w or q[:, 1].max() > 1.02 * h:
                 continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cardface.oblique.candidates import _intersect
+from cardface.oblique.candidates import corners_of
 
 
 def snap_quad(gray: np.ndarray, quad: np.ndarray, search: float = 0.015, samples: int = 24,
@@ -66,13 +66,9 @@ def snap_quad(gray: np.ndarray, quad: np.ndarray, search: float = 0.015, samples
             continue
         vx, vy, x0, y0 = cv2.fitLine(pts[inl], cv2.DIST_L2, 0, 0.01, 0.01).ravel()
         lines.append((np.array([x0, y0], np.float64), np.array([vx, vy], np.float64)))
-    out = []
-    for i in range(4):
-        p = _intersect(lines[(i - 1) % 4], lines[i])
-        if p is None:
-            return q
-        out.append(p)
-    out = np.array(out)
+    out = corners_of(lines)
+    if out is None:
+        return q
     size = np.sqrt(abs(cv2.contourArea(q.astype(np.float32))))
     if np.max(np.linalg.norm(out - q, axis=1)) > 0.12 * size:
         return q
@@ -98,23 +94,12 @@ def fit_band(gray: np.ndarray, h_card: np.ndarray, centre_mm: np.ndarray, width_
                 lines[i], ok[i] = wide[i], True
     if sum(ok) < 2:
         return None, 0.0
-    first = _corners(lines)
+    first = corners_of(lines)
     if first is None:
         return None, 0.0
     lines2, ok2, seen = _band_lines(gray, homography(c, first), c, width_mm, samples, reach=1.6)
-    if sum(ok2) < 2 or _corners(lines2) is None:
-        return first, seen
-    return _corners(lines2), seen
-
-
-def _corners(lines) -> np.ndarray | None:
-    out = []
-    for i in range(4):
-        p = _intersect(lines[(i - 1) % 4], lines[i])
-        if p is None:
-            return None
-        out.append(p)
-    return np.array(out)
+    second = corners_of(lines2) if sum(ok2) >= 2 else None
+    return (first if second is None else second), seen
 
 
 def _band_lines(gray: np.ndarray, h_card: np.ndarray, c: np.ndarray, width_mm: float, samples: int,
