@@ -32,8 +32,6 @@ import io
 import json
 import os
 import random
-import resource
-import subprocess
 import sys
 import tempfile
 import threading
@@ -45,7 +43,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-MEMORY_LIMIT = 2 * 1024**3
 SECONDS_PER_INPUT = 20.0
 SURFACES = ("photo.check", "photo.fix+annotate", "card.render", "serve")
 
@@ -54,13 +51,9 @@ SURFACES = ("photo.check", "photo.fix+annotate", "card.render", "serve")
 
 
 def _corpus(folder: Path) -> list[Path]:
-    import importlib.util
+    from tests.robust_support import _make_corpus_module  # the tests' loader of scripts/make_corpus.py
 
-    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "scripts" / "make_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["make_corpus"] = module
-    spec.loader.exec_module(module)
-    return [folder / e["file"] for e in module.build(folder, force=True) if not e["folder"]]
+    return [folder / e["file"] for e in _make_corpus_module().build(folder, force=True) if not e["folder"]]
 
 
 def _seeds() -> dict[str, bytes]:
@@ -207,11 +200,6 @@ def worker(surface: str, listing: Path) -> None:
 # -- the parent: limits, memory sampling, restarts ---------------------------------------------
 
 
-def _limits() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-
 class TreeMemory(threading.Thread):
     """Samples the largest resident set of any process under ``pid`` (batch pools fork workers
     that their parent may not wait for, so ``wait4`` alone would miss them)."""
@@ -253,32 +241,22 @@ class TreeMemory(threading.Thread):
         return self.peak
 
 
-def run_limited(args: list[str], timeout_s: float, stdout_path: Path | None = None) -> tuple[int, str, str, int, float]:
-    """(exit status or -signal, stdout, stderr, peak RSS bytes, seconds) of ``args`` under the limits."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.pop("MYNACARD_DEBUG", None)
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        t = time.perf_counter()
-        proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=err, preexec_fn=_limits)
-        mem = TreeMemory(proc.pid)
-        mem.start()
-        status, usage, timed_out = 0, None, False
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() - t > timeout_s:
-                proc.kill()
-                _, status, usage = os.wait4(proc.pid, 0)
-                timed_out = True
-                break
-            time.sleep(0.05)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        peak = max(mem.stop(), usage.ru_maxrss * 1024)
-        out.seek(0)
-        err.seek(0)
-        stderr = err.read().decode("utf-8", "replace") + ("\n[timed out]" if timed_out else "")
-        return proc.returncode, out.read().decode("utf-8", "replace"), stderr, peak, time.perf_counter() - t
+def run_limited(args: list[str], timeout_s: float) -> tuple[int, str, str, int, float]:
+    """(exit status or -signal, stdout, stderr, peak RSS bytes, seconds) of ``args`` under the
+    limits (the tests' runner, ``tests.robust_support.run_with_limits``) while sampling the
+    memory of its whole process tree."""
+    from tests.robust_support import run_with_limits
+
+    sampler: list[TreeMemory] = []
+
+    def watch(pid: int) -> None:
+        sampler.append(TreeMemory(pid))
+        sampler[0].start()
+
+    run = run_with_limits(args, timeout_s=timeout_s, on_start=watch)
+    peak = max(sampler[0].stop(), run.usage.ru_maxrss * 1024)
+    stderr = run.stderr + ("\n[timed out]" if run.timed_out else "")
+    return run.returncode, run.stdout, stderr, peak, run.seconds
 
 
 @dataclass
@@ -404,6 +382,8 @@ def main() -> int:
     if args.worker:
         worker(args.worker[0], Path(args.worker[1]))
         return 0
+    from tests.robust_support import MEMORY_LIMIT_BYTES as MEMORY_LIMIT  # what run_with_limits sets
+
     with tempfile.TemporaryDirectory(prefix="mynacard-robust-") as d:
         tmp = Path(d)
         inputs = make_inputs(tmp, args.mutations, args.seed)
@@ -430,7 +410,7 @@ def main() -> int:
     print(f"handled cleanly: {clean} ({100.0 * clean / tried:.1f}%)")
     print(f"crashes: {crashes} (target 0)")
     print(f"slowest input: {slow.slowest[0]:.2f} s, {slow.slowest[1]} on {slow.surface} (limit {SECONDS_PER_INPUT:.0f} s)")
-    print(f"peak memory: {peak.peak_rss / 1024**2:.0f} MB resident, {peak.surface} (limit 2048 MB)")
+    print(f"peak memory: {peak.peak_rss / 1024**2:.0f} MB resident, {peak.surface} (limit {MEMORY_LIMIT // 1024**2} MB)")
     for t in tallies:
         for c in t.crashes[:10]:
             print(f"  crash [{t.surface}] {c}")

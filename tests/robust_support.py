@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -87,32 +88,61 @@ def _limits() -> None:  # runs in the child between fork and exec
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def run_limited(args: list[str], *, timeout_s: float, env: dict | None = None, cwd: Path | None = None) -> Limited:
-    """``args`` in a subprocess with 2 GiB of address space at most; TimeoutError after ``timeout_s``.
+@dataclass
+class Finished:
+    """A finished (or, when ``timed_out``, killed) run of :func:`run_with_limits`."""
 
-    The peak resident memory comes from ``wait4`` on this very child (its own and that of the
-    descendants it waited for), not from the test process's other children.
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+    usage: resource.struct_rusage  # of the child and the descendants it waited for
+    timed_out: bool
+
+
+def run_with_limits(args: list[str], *, timeout_s: float, env: dict | None = None, cwd: Path | None = None,
+                    on_start: Callable[[int], None] | None = None) -> Finished:
+    """``args`` in a subprocess with 2 GiB of address space at most, killed after ``timeout_s``.
+
+    ``on_start(pid)`` runs once the child exists (the robustness benchmark samples its process
+    tree's memory from there). Shared by :func:`run_limited` and ``bench/robustness.py``.
     """
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     full_env.pop("MYNACARD_DEBUG", None)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t = time.perf_counter()
         proc = subprocess.Popen(args, cwd=cwd or ROOT, env=full_env, stdout=out, stderr=err, preexec_fn=_limits)
+        if on_start is not None:
+            on_start(proc.pid)
+        timed_out = False
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
             if time.perf_counter() - t > timeout_s:
                 proc.kill()
-                os.wait4(proc.pid, 0)
-                raise TimeoutError(f"{' '.join(map(str, args[:6]))} ... took more than {timeout_s:.0f} s")
+                _, status, usage = os.wait4(proc.pid, 0)
+                timed_out = True
+                break
             time.sleep(0.05)
         proc.returncode = os.waitstatus_to_exitcode(status)  # so Popen does not wait again
         seconds = time.perf_counter() - t
         out.seek(0)
         err.seek(0)
-        return Limited(proc.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                       seconds, usage.ru_maxrss * 1024)
+        return Finished(proc.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
+                        seconds, usage, timed_out)
+
+
+def run_limited(args: list[str], *, timeout_s: float, env: dict | None = None, cwd: Path | None = None) -> Limited:
+    """``args`` in a subprocess with 2 GiB of address space at most; TimeoutError after ``timeout_s``.
+
+    The peak resident memory comes from ``wait4`` on this very child (its own and that of the
+    descendants it waited for), not from the test process's other children.
+    """
+    run = run_with_limits(args, timeout_s=timeout_s, env=env, cwd=cwd)
+    if run.timed_out:
+        raise TimeoutError(f"{' '.join(map(str, args[:6]))} ... took more than {timeout_s:.0f} s")
+    return Limited(run.returncode, run.stdout, run.stderr, run.seconds, run.usage.ru_maxrss * 1024)
 
 
 def png_or_jpeg_ok(path: Path) -> None:
