@@ -80,7 +80,7 @@ def check(
     used_f: set[Path] = set()
     status = 0
     for f in files:
-        analysis, rep = analyse_and_check(f, prof)
+        analysis, rep = analyse_and_check(f, prof, keep_bytes=fix is not None)
         extra: dict = {}
         if annotate is not None and analysis is not None:
             from photo.annotate import draw
@@ -91,9 +91,9 @@ def check(
             write_atomic(out, buf.getvalue())
             extra["annotated"] = str(out)
         if fix is not None and rep.error is None and not rep.passed:
-            from photo.fix import fix as do_fix
+            from photo.correction import fix as do_fix
 
-            res = do_fix(f, prof)
+            res = do_fix(f, prof, analysis=analysis, report=rep)  # the check's own analysis
             if res.fixed and res.data:
                 out = _unique(fix / f"{f.stem}.jpg", used_f)
                 write_atomic(out, res.data)

@@ -1,8 +1,9 @@
 """The checks: one module per subject, each check a short function ``(analysis, limits) -> CheckResult``.
 
 A check is registered with :func:`check`, which records its stable id, the limit keys the
-profile must give it (and their types), whether it needs a face and whether ``photo.fix``
-can repair a failure. Limits only ever come from the profile file.
+profile must give it (and their types) and whether it needs a face. Which failures a crop,
+resize or re-encode fixes is :mod:`photo.framing`'s business. Limits only ever come from the
+profile file.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ class CheckSpec:
     func: Callable[..., CheckResult | None]
     limits: dict[str, str]  # key -> "float" | "int" | "bool" | "str" | "list[str]"; a trailing "?" = optional
     needs_face: bool
-    fixable: bool
     subject: str
     doc: str
 
@@ -37,12 +37,12 @@ ORDER = (
 )
 
 
-def check(check_id: str, *, limits: dict[str, str], needs_face: bool = True, fixable: bool = False):
+def check(check_id: str, *, limits: dict[str, str], needs_face: bool = True):
     """Register a check function under ``check_id``."""
 
     def deco(func: Callable[..., CheckResult | None]):
         REGISTRY[check_id] = CheckSpec(
-            id=check_id, func=func, limits=dict(limits), needs_face=needs_face, fixable=fixable,
+            id=check_id, func=func, limits=dict(limits), needs_face=needs_face,
             subject=func.__module__.rsplit(".", 1)[-1], doc=(func.__doc__ or "").strip(),
         )
         return func
@@ -82,8 +82,4 @@ def run(check_id: str, analysis: Any, limits: dict) -> CheckResult | None:
             "Not checked: no face was found. Use a photo that shows your whole face from the front.",
         )
         return r
-    r = spec.func(analysis, limits)
-    if r is not None:
-        # the check says whether *this* failure is of a repairable kind; the spec caps it
-        r.fixable = bool(spec.fixable and r.fixable and not r.passed)
-    return r
+    return spec.func(analysis, limits)

@@ -12,7 +12,7 @@ from photo.checks import check
 from photo.report import result
 
 
-@check("file.format", limits={"allowed": "list[str]"}, needs_face=False, fixable=True)
+@check("file.format", limits={"allowed": "list[str]"}, needs_face=False)
 def file_format(a, limits):
     """The file format must be one the application accepts (JPEG for online applications). J-LIS."""
     fmt = a.decoded.format
@@ -20,11 +20,10 @@ def file_format(a, limits):
         return None  # pixels handed over in memory: there is no file format to judge
     allowed = [s.upper() for s in limits["allowed"]]
     r = result("file.format", fmt.upper() in allowed, fmt, limits["allowed"], allowed=" / ".join(allowed))
-    r.fixable = True  # PNG, TIFF ... are re-encoded as JPEG by photo.fix
     return r
 
 
-@check("file.size", limits={"min_bytes": "int", "max_bytes": "int"}, needs_face=False, fixable=True)
+@check("file.size", limits={"min_bytes": "int", "max_bytes": "int"}, needs_face=False)
 def file_size(a, limits):
     """File size between the limits (20 KB-7 MB for online applications). J-LIS, secondary sources."""
     n = a.decoded.byte_size
@@ -34,12 +33,11 @@ def file_size(a, limits):
     key = "ok" if lo <= n <= hi else ("too_small" if n < lo else "too_large")
     r = result("file.size", key == "ok", n, [lo, hi], key, kb=round(n / 1000), lo_kb=round(lo / 1000),
                hi_mb=round(hi / 1e6, 1))
-    r.fixable = True  # re-encoding changes the size
     return r
 
 
 @check("image.dimensions", limits={"min_px": "int", "max_px": "int", "aspect_min": "float?", "aspect_max": "float?"},
-       needs_face=False, fixable=True)
+       needs_face=False)
 def image_dimensions(a, limits):
     """Width and height each within [min_px, max_px] (480-6000 px online) and, where the profile
     asks for a print shape, width/height within [aspect_min, aspect_max] (35:45 = 0.778). J-LIS / ICAO."""
@@ -58,7 +56,6 @@ def image_dimensions(a, limits):
         limit["aspect"] = [limits["aspect_min"], limits.get("aspect_max")]
     r = result("image.dimensions", key == "ok", [w, h], limit, key, w=w, h=h, lo=lo, hi=hi,
                aspect=round(aspect, 3))
-    r.fixable = key in ("too_large", "aspect")  # downscale or crop; pixels cannot be invented
     return r
 
 
@@ -74,7 +71,7 @@ def colourfulness(a) -> float:
 
 
 @check("image.color", limits={"allowed_modes": "list[str]", "require_colour": "bool", "min_chroma": "float"},
-       needs_face=False, fixable=True)
+       needs_face=False)
 def image_color(a, limits):
     """RGB pixels (CMYK refused); where the profile requires colour, the skin must show colour
     (median CIELAB chroma >= min_chroma: a greyscale photo saved as RGB fails). J-LIS next card."""
@@ -90,5 +87,4 @@ def image_color(a, limits):
     r = result("image.color", key == "ok", {"mode": mode, "chroma": round(chroma, 2)},
                {"modes": limits["allowed_modes"], "min_chroma": limits["min_chroma"] if limits["require_colour"] else None},
                key, mode=mode)
-    r.fixable = key in ("cmyk", "mode")  # converted to RGB; colour cannot be added to a grey photo
     return r

@@ -95,8 +95,7 @@ def blockiness(g: np.ndarray, period: int) -> float:
     return edge / inner if inner > 1e-6 else 1.0
 
 
-@check("image.compression", limits={"max_blockiness": "float", "min_jpeg_quality": "float?"}, needs_face=False,
-       fixable=False)
+@check("image.compression", limits={"max_blockiness": "float", "min_jpeg_quality": "float?"}, needs_face=False)
 def compression(a, limits):
     """No visible JPEG block artefacts: block-grid step ratio <= max_blockiness; where the profile
     sets min_jpeg_quality, a JPEG's estimated quality must reach it (ICAO 9303)."""

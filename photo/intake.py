@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import io
 import os
-import sys
-import types
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -347,12 +345,28 @@ def _to_rgb(img: Image.Image, orientation: int) -> np.ndarray:
     return rgb
 
 
-class _CallableModule(types.ModuleType):
-    """``photo.load`` is both this module and the function: importing the submodule replaces
-    the package attribute, so the module itself forwards calls to :func:`load`."""
+def full_image(decoded: Decoded, source: Any = None) -> Image.Image:
+    """The original pixels at full resolution, upright, RGB (alpha over white), as a PIL image.
 
-    def __call__(self, source: Any, **kw: Any) -> Decoded:
-        return load(source, **kw)
+    The working pixels are used when they are the full image (small photos); otherwise the
+    original is decoded again from the bytes ``load(..., keep_bytes=True)`` kept, or from
+    ``source`` (an array or PIL image given in memory, or a path or bytes read anew within
+    the same guards).
+    """
+    if decoded.scale == 1.0 and decoded.rgb.shape[:2] == (decoded.height, decoded.width):
+        return Image.fromarray(decoded.rgb, "RGB")
+    if isinstance(source, np.ndarray):
+        arr = source if source.ndim == 3 else np.repeat(source[:, :, None], 3, axis=2)
+        return Image.fromarray(np.ascontiguousarray(arr[:, :, :3]).astype(np.uint8), "RGB")
+    if decoded.raw is not None:
+        im = Image.open(io.BytesIO(decoded.raw))
+    elif isinstance(source, Image.Image):
+        im = source
+    else:
+        data = _read_source(source, MAX_FILE_BYTES)[0]
+        if data is None:
+            raise InputError("the original pixels are not at hand", code="input.unreadable")
+        im = Image.open(io.BytesIO(data))
+    im.load()
+    return Image.fromarray(_to_rgb(im, decoded.exif_orientation), "RGB")
 
-
-sys.modules[__name__].__class__ = _CallableModule
