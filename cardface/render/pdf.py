@@ -19,6 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from cardface.errors import CardfaceError
 from cardface.fonts import clusters, default_fonts
+from cardface.geometry import MM_PER_PT
 from cardface.render.pdffonts import pdf_font
 from cardface.scene import (
     CircleElement,
@@ -207,7 +208,7 @@ def _outline_path(c: Canvas, r: TextRun, painter: _Painter):
     from fontTools.pens.basePen import BasePen
 
     face = r.font
-    scale = r.size_pt / 72 * 25.4 / face.units_per_em  # font units -> mm
+    scale = r.size_pt * MM_PER_PT / face.units_per_em  # font units -> mm
     path = c.beginPath()
 
     class _Pen(BasePen):
@@ -233,7 +234,7 @@ def _outline_path(c: Canvas, r: TextRun, painter: _Painter):
     x = r.x_mm
     for cl in clusters(r.text):
         face.draw_glyph(cl, _Pen(x))
-        x += face.advance_em(cl) * r.size_pt / 72 * 25.4
+        x += face.advance_em(cl) * r.size_pt * MM_PER_PT
     return path
 
 

@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw, ImageFont, PngImagePlugin, features
 
 from cardface.errors import CardfaceError
 from cardface.fonts import is_selector
+from cardface.geometry import MM_PER_INCH, MM_PER_PT
 from cardface.scene import (
     CircleElement,
     ImageElement,
@@ -28,7 +29,6 @@ from cardface.scene import (
     TextRun,
 )
 
-MM_PER_INCH = 25.4
 SUPERSAMPLE = 4  # for the corner mask
 FEATURES = ["-kern", "-liga", "-clig", "-calt"]
 HAS_RAQM = features.check("raqm")
@@ -148,7 +148,7 @@ def _mark_layer(e: SampleMark, dpi: float) -> Image.Image:
     """The rotated, translucent sample mark (cached: it is the same on every card)."""
     k = dpi / MM_PER_INCH
     xs = [r.x_mm for r in e.runs] + [r.x_mm + r.width_mm for r in e.runs]
-    size = max(r.size_pt for r in e.runs) * 25.4 / 72
+    size = max(r.size_pt for r in e.runs) * MM_PER_PT
     w = round((max(xs) - min(xs) + size) * k)
     h = round(size * 2 * k)
     layer = Image.new("RGBA", (w, h), (0, 0, 0, 0))
