@@ -26,24 +26,29 @@ class CheckSpec:
 
 
 REGISTRY: dict[str, CheckSpec] = {}
+_loaded = False
 
-#: Stable order of the checks in a report (the issue's order).
-ORDER = (
-    "file.format", "file.size", "image.dimensions", "image.color", "face.count",
-    "pose.yaw", "pose.pitch", "pose.roll", "eyes.open", "eyes.visible", "mouth.closed",
-    "expression.neutral", "head.covering", "geometry.head_size", "geometry.centered",
-    "geometry.eye_height", "geometry.margins", "lighting.exposure", "lighting.uniformity",
-    "background.uniformity", "background.shadow", "image.sharpness", "image.compression", "color.natural",
-)
+#: The subject modules in report order; within a module, checks keep the order they are
+#: defined in. The registry is the order: a report lists the checks as they were registered.
+SUBJECTS = ("file", "image", "face", "pose", "eyes", "mouth", "expression", "head", "geometry", "lighting",
+            "background", "color")
 
 
 def check(check_id: str, *, limits: dict[str, str], needs_face: bool = True):
-    """Register a check function under ``check_id``."""
+    """Register a check function under ``check_id`` (written here only: the result is named
+    with it). The id's subject (before the dot) is the module's name."""
 
     def deco(func: Callable[..., CheckResult | None]):
+        subject = func.__module__.rsplit(".", 1)[-1]
+        if check_id.split(".", 1)[0] != subject:
+            raise ValueError(f"check {check_id!r} must live in photo/checks/{check_id.split('.', 1)[0]}.py, "
+                             f"not {subject}.py")
+        old = REGISTRY.get(check_id)
+        if old is not None and old.func.__qualname__ != func.__qualname__:
+            raise ValueError(f"check {check_id!r} is registered twice")
         REGISTRY[check_id] = CheckSpec(
             id=check_id, func=func, limits=dict(limits), needs_face=needs_face,
-            subject=func.__module__.rsplit(".", 1)[-1], doc=(func.__doc__ or "").strip(),
+            subject=subject, doc=(func.__doc__ or "").strip(),
         )
         return func
 
@@ -51,25 +56,32 @@ def check(check_id: str, *, limits: dict[str, str], needs_face: bool = True):
 
 
 def _load_all() -> None:
-    from photo.checks import (  # noqa: F401 - registration side effects
-        background,
-        colour,
-        eyes,
-        face,
-        file,
-        geometry,
-        head,
-        lighting,
-        mouth,
-        pose,
-        quality,
-    )
+    import importlib
+    import pkgutil
+
+    found = {m.name for m in pkgutil.iter_modules(__path__)}
+    if found != set(SUBJECTS):  # a check module left out of SUBJECTS would be silently unused
+        raise RuntimeError(f"photo/checks modules {sorted(found)} differ from SUBJECTS {sorted(SUBJECTS)}")
+    for name in SUBJECTS:
+        importlib.import_module(f"{__name__}.{name}")
+    # a module imported on its own earlier (e.g. by the annotation) registered out of turn
+    ordered = sorted(REGISTRY.values(), key=lambda spec: SUBJECTS.index(spec.subject))
+    REGISTRY.clear()
+    REGISTRY.update((spec.id, spec) for spec in ordered)
 
 
 def registry() -> dict[str, CheckSpec]:
-    if not REGISTRY:
+    """Check id -> spec, in report order (every subject module imported, in SUBJECTS order)."""
+    global _loaded
+    if not _loaded:
         _load_all()
+        _loaded = True
     return REGISTRY
+
+
+def order() -> tuple[str, ...]:
+    """Every check id in report order."""
+    return tuple(registry())
 
 
 def run(check_id: str, analysis: Any, limits: dict) -> CheckResult | None:
@@ -82,4 +94,5 @@ def run(check_id: str, analysis: Any, limits: dict) -> CheckResult | None:
             "Not checked: no face was found. Use a photo that shows your whole face from the front.",
         )
         return r
-    return spec.func(analysis, limits)
+    r = spec.func(analysis, limits)
+    return None if r is None else r.named(spec.id)

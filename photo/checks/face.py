@@ -12,6 +12,6 @@ def face_count(a, limits):
     ICAO 9303 full-frontal image). Faces are counted by mediapipe's full-range detector."""
     n = a.face_count
     key = "ok" if 1 <= n <= limits["max_faces"] else ("none" if n == 0 else "many")
-    r = result("face.count", key == "ok", n, limits["max_faces"], key, n=n)
+    r = result(key == "ok", n, limits["max_faces"], key, n=n)
     r.details = {"boxes": [[round(v / a.decoded.scale) for v in d[1:]] + [round(d[0], 2)] for d in a.detections]}
     return r

@@ -28,7 +28,7 @@ def head_size(a, limits):
     v = float(((a.chin - a.crown) ** 2).sum() ** 0.5) * k
     lo, hi = limits["min_mm"], limits["max_mm"]
     key = "ok" if lo <= v <= hi else ("small" if v < lo else "large")
-    r = result("geometry.head_size", key == "ok", round(v, 1), [lo, hi], key, mm=round(v, 1), lo=lo, hi=hi)
+    r = result(key == "ok", round(v, 1), [lo, hi], key, mm=round(v, 1), lo=lo, hi=hi)
     return r
 
 
@@ -40,7 +40,7 @@ def centered(a, limits):
     cx = (x0 + x1) / 2 * 0.5 + (a.eye_mid[0] + a.chin[0]) / 2 * 0.5
     v = (cx - a.w / 2) * k
     ok = abs(v) <= limits["max_offset_mm"]
-    r = result("geometry.centered", ok, round(v, 1), limits["max_offset_mm"],
+    r = result(ok, round(v, 1), limits["max_offset_mm"],
                "ok" if ok else ("right" if v > 0 else "left"), mm=round(abs(v), 1))
     return r
 
@@ -58,7 +58,7 @@ def eye_height(a, limits):
     key = "ok" if lo <= v <= hi else ("low" if v < lo else "high")
     if key == "low" and "crowded_top_mm" in limits and a.crown[1] * k < limits["crowded_top_mm"]:
         key = "low_crowded"
-    r = result("geometry.eye_height", key == "ok", round(v, 1), [lo, hi], key, mm=round(v, 1))
+    r = result(key == "ok", round(v, 1), [lo, hi], key, mm=round(v, 1))
     return r
 
 
@@ -83,5 +83,5 @@ def margins(a, limits):
         key = "top_large"
     v = {"top": round(top, 1), "bottom": round(bottom, 1), "side": round(side, 1)}
     lim = {k2: limits[k2] for k2 in ("min_top_mm", "max_top_mm", "min_side_mm", "min_bottom_mm")}
-    r = result("geometry.margins", key == "ok", v, lim, key, top=v["top"], side=v["side"], bottom=v["bottom"])
+    r = result(key == "ok", v, lim, key, top=v["top"], side=v["side"], bottom=v["bottom"])
     return r

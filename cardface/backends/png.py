@@ -1,4 +1,4 @@
-"""Pillow backend: draws a :class:`~cardface.scene.Scene` into a PNG.
+"""Pillow backend: draws a :class:`~cardface.scene.Scene` into a PNG (:class:`PngRenderer`).
 
 The card's rounded corners are transparent; the file carries the resolution (pHYs) and a
 title, nothing else (no EXIF, no location, no software tag). Text is laid out with Pillow's
@@ -27,6 +27,7 @@ from cardface.scene import (
     SampleMark,
     Scene,
     TextRun,
+    paint,
 )
 
 SUPERSAMPLE = 4  # for the corner mask
@@ -49,7 +50,9 @@ def _corner_mask(w: int, h: int, r: float) -> Image.Image:
     return big.resize((w, h), Image.Resampling.BOX)
 
 
-class _Canvas:
+class PngRenderer:
+    """The :class:`~cardface.scene.Renderer` for Pillow: draws elements on an RGB image at ``dpi``."""
+
     def __init__(self, scene: Scene, dpi: float):
         self.dpi = dpi
         self.k = dpi / MM_PER_INCH  # px per mm
@@ -169,22 +172,8 @@ def check_dpi(dpi: float) -> None:
 def draw(scene: Scene, dpi: float = 300) -> Image.Image:
     """The face as an RGBA image (corners transparent)."""
     check_dpi(dpi)
-    c = _Canvas(scene, dpi)
-    for e in scene.elements:
-        if isinstance(e, TextRun):
-            c.text(e)
-        elif isinstance(e, RectElement):
-            c.rect(e)
-        elif isinstance(e, PolygonElement):
-            c.polygon(e)
-        elif isinstance(e, CircleElement):
-            c.circle(e)
-        elif isinstance(e, ImageElement):
-            c.image(e)
-        elif isinstance(e, QRElement):
-            c.qr(e)
-        elif isinstance(e, SampleMark):
-            c.sample_mark(e)
+    c = PngRenderer(scene, dpi)
+    paint(scene.elements, c)
     out = c.img.convert("RGBA")
     out.putalpha(_corner_mask(c.w, c.h, c.px(scene.corner_radius_mm)))
     return out
