@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.support import MEMORY_LIMIT_BYTES
 from tests.robust_support import (
     CORPUS,
-    MEMORY_LIMIT_BYTES,
     MYNACARD,
     SECONDS_PER_INPUT,
     corpus,
@@ -58,9 +58,9 @@ def test_corpus_is_big_and_covers_every_kind():
 
 
 def test_corpus_is_deterministic(tmp_path):
-    from tests.robust_support import _make_corpus_module
+    from bench.support import make_corpus_module
 
-    again = _make_corpus_module().build(tmp_path / "again", force=True)
+    again = make_corpus_module().build(tmp_path / "again", force=True)
     assert [e["file"] for e in again] == [e["file"] for e in corpus()]
     for e in again:
         if not e["folder"]:

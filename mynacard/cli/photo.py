@@ -2,7 +2,8 @@
 
 Exit status: 0 when every photo passes, 1 when any check fails, 2 when any file could not
 be checked (and for a bad profile). ``photo batch`` (folders, CSV, a worker pool) is a
-separate module registered on the same ``photo`` group.
+separate module that adds itself to ``photo_app`` (imported after this one by
+``mynacard/cli/__init__.py``, so the two modules import each other in one direction only).
 """
 
 from __future__ import annotations
@@ -118,4 +119,3 @@ def check(
         elif not rep.passed and status == 0:
             status = 1
     raise typer.Exit(status)
-from mynacard.cli import photo_batch as _photo_batch  # noqa: E402,F401
