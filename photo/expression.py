@@ -74,6 +74,26 @@ def geometry_features(c: np.ndarray, t: np.ndarray) -> dict[str, float]:
     return f
 
 
+#: Blendshape cues (MediaPipe Face Landmarker, 0-1), left and right averaged so a mirror image scores alike.
+BLENDSHAPE_CUES = {
+    "bs_smile": ("mouthSmileLeft", "mouthSmileRight"),
+    "bs_upper_up": ("mouthUpperUpLeft", "mouthUpperUpRight"),
+    "bs_lower_down": ("mouthLowerDownLeft", "mouthLowerDownRight"),
+    "bs_dimple": ("mouthDimpleLeft", "mouthDimpleRight"),
+    "bs_stretch": ("mouthStretchLeft", "mouthStretchRight"),
+    "bs_press": ("mouthPressLeft", "mouthPressRight"),
+    "bs_squint": ("eyeSquintLeft", "eyeSquintRight"),
+    "bs_jaw_open": ("jawOpen",),
+    "bs_roll_lower": ("mouthRollLower",),
+    "bs_funnel": ("mouthFunnel",),
+}
+
+
+def blendshape_features(blendshapes: dict[str, float]) -> dict[str, float]:
+    """The expression cues of the Face Landmarker's blendshapes (0 where a score is absent)."""
+    return {k: float(np.mean([blendshapes.get(n, 0.0) for n in names])) for k, names in BLENDSHAPE_CUES.items()}
+
+
 def aligned_lower_face(rgb: np.ndarray, landmarks: np.ndarray, template: np.ndarray):
     """(RGB crop of the lower face aligned to the template, 2x3 affine image -> crop)."""
     import cv2
@@ -127,11 +147,13 @@ def hog(grey: np.ndarray) -> np.ndarray:
 
 
 def raw_features(canonical: np.ndarray, template: np.ndarray, rgb: np.ndarray,
-                 landmarks: np.ndarray) -> tuple[dict[str, float], np.ndarray, np.ndarray]:
-    """(named geometry + teeth features, HOG of the aligned crop, HOG of its mirror image)."""
+                 landmarks: np.ndarray, blendshapes: dict[str, float] | None = None
+                 ) -> tuple[dict[str, float], np.ndarray, np.ndarray]:
+    """(named geometry + blendshape + teeth features, HOG of the aligned crop, HOG of its mirror image)."""
     import cv2
 
     f = geometry_features(canonical, template)
+    f.update(blendshape_features(blendshapes or {}))
     crop, m = aligned_lower_face(rgb, landmarks, template)
     f["teeth"] = teeth_share(crop, m, landmarks)
     grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)

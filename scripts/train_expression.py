@@ -7,8 +7,8 @@ odd half is left for ``bench/photo_accuracy.py`` to report on, so the benchmark'
 figures never saw those people. Each photo goes through the same code as the checker
 (``photo.load`` -> ``FaceAnalysis`` -> ``photo.expression.raw_features``); mirrored crops are
 added as extra training rows. The model: HOG of the aligned lower face projected on its first
-20 principal components (fitted on the training half), the named geometry and teeth
-features, standardised, and an L2-regularised logistic regression (Newton's method).
+20 principal components (fitted on the training half), the named geometry, teeth and
+Face Landmarker blendshape features, standardised, and an L2-regularised logistic regression (Newton's method).
 
 Also prints the training half's neutral scores (the profile limit ``max_smile_score`` is
 chosen from them: at most 1 % of training neutral photos above it).
@@ -30,7 +30,8 @@ FACES = Path(os.environ.get("MYNACARD_SHARED", ROOT.parent / "shared")) / "data"
 OUT = ROOT / "photo" / "data" / "expression_model.npz"
 NAMES = ("lift", "wide", "corner_vs_mid", "up_curv", "lo_curv", "eye_gap", "cheek", "cheek2", "corner_eye",
          "gap", "corner_depth", "lip_thick", "upper_h", "lower_h", "mouth_nose", "mouth_face", "corner_z_rel",
-         "teeth")
+         "teeth", "bs_smile", "bs_upper_up", "bs_lower_down", "bs_dimple", "bs_stretch", "bs_press", "bs_squint",
+         "bs_jaw_open", "bs_roll_lower", "bs_funnel")
 N_HOG = 20
 LAMBDA = 0.1
 
@@ -60,7 +61,7 @@ def features(path: Path):
     a = FaceAnalysis(load(path))
     if a.landmarks is None:
         return None
-    return raw_features(a.canonical, template()[0], a.rgb, a.landmarks)
+    return raw_features(a.canonical, template()[0], a.rgb, a.landmarks, a.blendshapes)
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, lam: float, iters: int = 50):

@@ -21,7 +21,7 @@ def smile_measures(a) -> dict:
     from photo.analysis import template
     from photo.expression import raw_features, smile_score
 
-    f, h, hm = raw_features(a.canonical, template()[0], a.rgb, a.landmarks)
+    f, h, hm = raw_features(a.canonical, template()[0], a.rgb, a.landmarks, a.blendshapes)
     return {"score": smile_score(f, h, hm), "teeth": f["teeth"], "lift": f["lift"], "widening": f["wide"]}
 
 

@@ -22,13 +22,21 @@ def eyelid_gap(a, eye: dict) -> float:
     return float(np.mean(gaps) / max(a.eye_chin, 1e-6))
 
 
-@check("eyes.open", limits={"min_ratio": "float"})
+@check("eyes.open", limits={"min_ratio": "float", "max_blink": "float"})
 def eyes_open(a, limits):
-    """Both eyes open: the smaller eyelid gap / eye-to-chin distance >= min_ratio (OFIQ measure)."""
+    """Both eyes open: the smaller eyelid gap / eye-to-chin distance >= min_ratio (OFIQ measure),
+    and neither eye's blink score (Face Landmarker blendshapes eyeBlinkLeft/Right, 0-1) above
+    max_blink: a blink or a squeezed eye lowers the lids without closing the gap the mesh sees."""
     r, left = eyelid_gap(a, EYE_R), eyelid_gap(a, EYE_L)
-    v = min(r, left)
-    res = result(v >= limits["min_ratio"], round(v, 4), limits["min_ratio"])
-    res.details = {"image_left_eye": round(r, 4), "image_right_eye": round(left, 4)}
+    gap = min(r, left)
+    b = a.blendshapes
+    blink = max(b.get("eyeBlinkLeft", 0.0), b.get("eyeBlinkRight", 0.0))
+    ok = gap >= limits["min_ratio"] and blink <= limits["max_blink"]
+    res = result(ok, {"gap": round(gap, 4), "blink": round(blink, 3)},
+                 {"min_ratio": limits["min_ratio"], "max_blink": limits["max_blink"]})
+    res.details = {"image_left_eye": round(r, 4), "image_right_eye": round(left, 4),
+                   "blink_subject_left": round(b.get("eyeBlinkLeft", 0.0), 3),
+                   "blink_subject_right": round(b.get("eyeBlinkRight", 0.0), 3)}
     return res
 
 

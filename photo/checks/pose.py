@@ -1,8 +1,10 @@
 """Head pose: yaw, pitch and roll from the 3D face mesh fitted to a frontal template.
 
 ICAO 9303 / ISO/IEC 19794-5: yaw and pitch within +/-5 degrees, roll within +/-8 degrees.
-J-LIS rejects faces turned sideways or tilted. The angles come from a Kabsch fit of the
-468-point mediapipe mesh (3D) to ``photo/data/face_template.npz``, not from 2D proxies.
+J-LIS rejects faces turned sideways or tilted. The angles come from the Face Landmarker's
+facial transformation matrix (its 3D fit of the canonical face model to the 478 points), not
+from 2D proxies; see ``FaceAnalysis.pose``. The limits are calibrated by person
+(bench/photo_accuracy.py): people posed level in a studio spread by a few degrees.
 """
 
 from __future__ import annotations
