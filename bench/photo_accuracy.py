@@ -9,8 +9,9 @@ the frame, an open mouth) is a labelled defect with the check that must fire.
 
 Compliant photos (FRL neutral_front and canada) are framed at 35:45 with the head at 34 mm of
 45 mm and 4 mm above it, from the sets' own hand-placed .tem landmarks and the hair top found
-on the plain studio backdrop (bench.faces; none of it uses the checker's models), then sent as
-applicants send them: clean, re-compressed, resized, lighter, darker and turned 2-3 degrees.
+on the plain studio backdrop (bench.faces; none of it uses the checker's models); a canada
+photo with no room for that framing but inside the rules as taken (head 32-36 mm, 2-6 mm above
+it, measured the same way) is compliant as it is. Each is sent as applicants send them: clean, re-compressed, resized, lighter, darker and turned 2-3 degrees.
 Defects are generated from every Nth compliant crop (a defect counts as caught when the check
 that names it fails) beside the real defect photos (smiles, profiles, three-quarter views,
 sunglasses, headwear, closed eyes, backgrounds, framing).
@@ -331,6 +332,8 @@ def frame_photo(faces: Path, row: dict):
     p = faces / row["file"]
     full = Image.open(p).convert("RGB")
     if row["frame"] != "crop":
+        if row["status"] == "compliant" and p.with_suffix(".tem").exists():  # compliant as taken: the whole frame
+            return full, read_tem(p.with_suffix(".tem")), (0, 0, full.width, full.height)
         return full, None, None
     tem_p = p.with_suffix(".tem")
     if "smiling_front" in row["file"]:  # same person, same session: the neutral photo's .tem
@@ -412,12 +415,13 @@ def main() -> int:
     for row in labels:
         full, tem, box = frame_photo(faces, row)
         if row["status"] == "compliant":
-            if box is None:  # the labels promise a crop: a label that no longer holds is an error, not an exclusion
+            if box is None:  # the labels promise a frame: a label that no longer holds is an error, not an exclusion
                 print(f"label error: {row['file']} is labelled compliant but has no 35:45 crop", file=sys.stderr)
                 return 1
             for name, data in compliant_variants(full, tem, box, rng).items():
                 run(row["file"], row["person"], data, {}, True, name)
-            bases.append((row, full, tem, box))
+            if row["frame"] == "crop":  # defects are generated from the 35:45 crops
+                bases.append((row, full, tem, box))
         else:
             data = jpeg(crop(full, box)) if box is not None else (faces / row["file"]).read_bytes()
             run(row["file"], row["person"], data, row["kinds"], False)
