@@ -86,20 +86,23 @@ def plan_crop(a, prof, *, original: bool = False) -> tuple[float, float, float, 
 
 
 def _full_image(source: Any, decoded):
-    """The original pixels, upright, RGB, at full resolution (no draft)."""
+    """The original pixels, upright, in sRGB (see :mod:`photo.colour_profile`), at full resolution,
+    and the name of the colour profile converted from (None: none)."""
     from PIL import Image
 
+    from photo.colour_profile import to_srgb
     from photo.load import _TRANSPOSE
 
     if isinstance(source, np.ndarray):
         arr = source if source.ndim == 3 else np.repeat(source[:, :, None], 3, axis=2)
-        return Image.fromarray(np.ascontiguousarray(arr[:, :, :3]).astype(np.uint8), "RGB")
+        return Image.fromarray(np.ascontiguousarray(arr[:, :, :3]).astype(np.uint8), "RGB"), None
     if isinstance(source, Image.Image):
         im = source
     else:
         data = decoded.raw
-        im = Image.open(io.BytesIO(data))
+        im = Image.open(io.BytesIO(data))  # HEIF: load() registered the decoder
         im.load()
+    im, profile = to_srgb(im)
     if im.mode == "CMYK":
         im = im.convert("RGB")
     elif im.mode in ("RGBA", "LA", "PA", "P"):
@@ -110,15 +113,17 @@ def _full_image(source: Any, decoded):
         im = im.convert("RGB")
     if decoded.exif_orientation != 1:
         im = im.transpose(_TRANSPOSE[decoded.exif_orientation])
-    return im
+    return im, profile
 
 
 def _encode(im, min_bytes: int, max_bytes: int) -> tuple[bytes, int]:
-    """Baseline JPEG, no metadata at all; quality lowered until it fits max_bytes."""
+    """Baseline JPEG in sRGB (untagged, as every viewer reads it), no metadata at all; quality
+    lowered until it fits max_bytes."""
     best = b""
     for q in (95, 92, 90, 87, 84, 80, 75, 70, 65, 60):
         buf = io.BytesIO()
-        im.save(buf, "JPEG", quality=q, optimize=True, subsampling="4:2:0" if q < 90 else "4:4:4")
+        im.save(buf, "JPEG", quality=q, optimize=True, progressive=False,
+                subsampling="4:2:0" if q < 90 else "4:4:4")
         best = buf.getvalue()
         if len(best) <= max_bytes:
             return best, q
@@ -150,7 +155,7 @@ def fix(source: Any, profile: Any = "mynumber-online", *, force: bool = False) -
     if not before.passed and not before.fixable:
         bad = [c.id for c in before.failed if not c.fixable]
         return FixResult(False, reason="not fixable: " + ", ".join(bad), before=before)
-    im = _full_image(source, decoded)
+    im, colour_from = _full_image(source, decoded)
     actions = []
     if decoded.exif_orientation != 1:
         actions.append(f"rotated upright (EXIF orientation {decoded.exif_orientation})")
@@ -172,6 +177,8 @@ def fix(source: Any, profile: Any = "mynumber-online", *, force: bool = False) -
         actions.append(f"resized to {im.width}x{im.height}")
     if decoded.mode not in ("RGB", "L"):
         actions.append(f"converted {decoded.mode} to RGB")
+    if colour_from:
+        actions.append(f"converted colours from {colour_from} to sRGB")
     size = prof.checks.get("file.size", {})
     data, q = _encode(im, size.get("min_bytes", 0), size.get("max_bytes", 1 << 40))
     actions.append(f"saved as JPEG quality {q} ({len(data)} bytes) without metadata")

@@ -8,6 +8,8 @@
   ``max_pixels``) *before* any pixel is decoded;
 * decodes big JPEGs in draft mode (DCT scaling by 1/2, 1/4 or 1/8) so the working image is
   about ``work_px`` on its long side, and shrinks other big images to that size;
+* decodes HEIC/HEIF and AVIF (:mod:`photo.heif`) and converts colours with an embedded ICC
+  profile (Display P3 ...) to sRGB (:mod:`photo.colour_profile`) before anything is measured;
 * applies the EXIF orientation, so every coordinate is in the upright image;
 * keeps the original's facts (format, byte size, upright width/height, mode, ICC, EXIF
   tags worth knowing) for the ``file.*`` and ``image.*`` checks.
@@ -29,12 +31,13 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from photo import heif
+from photo.colour_profile import to_srgb
 from photo.errors import (
     AnimatedInput,
     CorruptInput,
     EmptyInput,
     FileTooLarge,
-    HeicInput,
     InputError,
     NotAnImage,
     TooManyPixels,
@@ -44,7 +47,7 @@ from photo.errors import (
 
 #: Formats that are decoded (others are refused with ``input.unsupported_format``).
 #: EPS/PDF/PSD and friends are never handed to a decoder.
-DECODED_FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "TIFF", "BMP", "GIF")
+DECODED_FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "TIFF", "BMP", "GIF", *heif.FORMATS)
 #: The loader's safety limits (not compliance limits: those live in the profiles).
 MAX_PIXELS = 120_000_000
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -135,19 +138,19 @@ def jpeg_quality_from_tables(quantization: dict | None) -> float | None:
     return float(np.clip(quality, 1, 100))
 
 
-def _sniff(head: bytes) -> None:
-    """Refuse known non-decodable formats by their magic bytes, with a helpful code."""
+def _sniff(head: bytes) -> str | None:
+    """Refuse known non-decodable formats by their magic bytes, with a helpful code.
+
+    HEIC/HEIF and AVIF are decoded (:mod:`photo.heif`); their container name is returned."""
+    container = heif.container_of(head)
+    if container:
+        heif.ensure_decoder(container)
+        return container
     if len(head) >= 12 and head[4:8] == b"ftyp":
-        brand = head[8:12]
-        if brand in (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"):
-            raise HeicInput(
-                "HEIC/HEIF photos (iPhone default) cannot be checked: send a JPEG instead "
-                "(iPhone: Settings > Camera > Formats > Most Compatible, or share/export as JPEG)")
-        if brand in (b"avif", b"avis"):
-            raise UnsupportedFormat("AVIF images cannot be checked: send a JPEG instead")
         raise NotAnImage("this is an ISO media file (video?), not a still photo")
     if head.startswith(b"%PDF"):
         raise NotAnImage("this is a PDF, not a photo: send the photo itself as a JPEG file")
+    return None
 
 
 def _read_source(source: Any, max_file_bytes: int) -> tuple[bytes | None, str | None, Image.Image | None]:
@@ -228,7 +231,7 @@ def load(source: Any, *, work_px: int = WORK_PX, max_pixels: int = MAX_PIXELS,
     if data is not None:
         if len(data) == 0:
             raise EmptyInput("the file is empty (0 bytes)")
-        _sniff(data[:32])
+        container = _sniff(data[:32])
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -236,6 +239,8 @@ def load(source: Any, *, work_px: int = WORK_PX, max_pixels: int = MAX_PIXELS,
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
             raise TooManyPixels(f"refused before decoding: {err}") from None
         except Image.UnidentifiedImageError:
+            if container:
+                raise CorruptInput(f"this {container} file is damaged or uses a feature the decoder lacks") from None
             raise NotAnImage("this file is not a picture mynacard can read: send a JPEG photo") from None
         except (OSError, SyntaxError, ValueError) as err:
             raise CorruptInput(f"the picture's header is damaged ({err})") from None
@@ -289,6 +294,7 @@ def load(source: Any, *, work_px: int = WORK_PX, max_pixels: int = MAX_PIXELS,
         has_serials = False
     try:
         img, scale = _reduce(pil, work_px, scale)
+        img, _profile = to_srgb(img, pil.info)  # measures see sRGB (Display P3 phone photos ...)
         rgb = _to_rgb(img, orientation)
     except MemoryError:
         raise TooManyPixels(f"{w0}x{h0} pixels: not enough memory to decode this picture") from None

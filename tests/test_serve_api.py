@@ -157,7 +157,7 @@ def test_photo_check_with_a_named_profile(client):
 @pytest.mark.parametrize(("name", "data", "status", "code"), [
     ("notes.jpg", b"these are not pixels" * 10, 415, "input.not_image"),
     ("empty.jpg", b"", 415, "input.empty"),
-    ("phone.heic", b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\0" * 100, 415, "input.heic"),
+    ("phone.heic", b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\0" * 100, 422, "input.corrupt"),
     ("anim.gif", animated_gif(), 415, "input.animated"),
     ("cut.jpg", jpeg()[:600], 422, None),
 ])

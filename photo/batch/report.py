@@ -39,7 +39,7 @@ ERROR_REASONS = {
     "input.not_image": ("画像ファイルではありません", "The file is not an image"),
     "input.unsupported_format": ("対応していない画像形式です（JPEGで提出してください）",
                                  "The image format is not supported (send a JPEG)"),
-    "input.heic": ("HEIC形式です。JPEGに変換して提出してください", "The file is HEIC: convert it to JPEG"),
+    "input.heic": ("HEIC形式を読み込めません。JPEGに変換して提出してください", "HEIC cannot be read here: convert it to JPEG"),
     "input.animated": ("動画・アニメーション画像です。静止画のJPEGで提出してください",
                        "The file is animated: send a still JPEG"),
     "input.truncated": ("ファイルが途中で切れています（送信をやり直してください）",
