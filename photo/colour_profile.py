@@ -88,7 +88,8 @@ def matrix_profile(primaries: tuple, white: tuple[float, float], description: st
             (b"rXYZ", xyz_tag(m[:, 0])), (b"gXYZ", xyz_tag(m[:, 1])), (b"bXYZ", xyz_tag(m[:, 2])),
             (b"rTRC", trc), (b"gTRC", trc), (b"bTRC", trc)]
     offset = 128 + 4 + 12 * len(tags)
-    table, data, shared = b"", b"", {}
+    table, data = b"", b""
+    shared: dict[bytes, int] = {}
     for sig, body in tags:
         if body in shared:  # the three curves share one copy
             start = shared[body]
