@@ -13,7 +13,7 @@ OUT    := out
 # package); that warning is silenced by its message.
 PIP_NOISE := is ignored: it is neither a file nor a directory
 
-.PHONY: demo test lint typecheck bench clean system-deps system-deps-test
+.PHONY: demo test lint typecheck docs bench clean system-deps system-deps-test
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,7 +31,7 @@ system-deps-test:
 demo: $(STAMP) system-deps
 	@scripts/demo.sh $(BIN) $(OUT)
 
-test: $(STAMP) system-deps-test typecheck
+test: $(STAMP) system-deps-test typecheck docs
 	$(BIN)/python -m pytest -n 2
 
 lint: $(STAMP)
@@ -41,8 +41,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/python -m mypy
 
+# the documentation site (mkdocs.yml, docs/) into site/; --strict: a broken link or anchor fails
+# (not with --quiet: it hides the warnings that --strict counts)
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
 bench: $(STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(OUT) build *.egg-info
+	rm -rf $(VENV) $(OUT) build site *.egg-info
