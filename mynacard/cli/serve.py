@@ -104,7 +104,7 @@ def serve(
     """Serve the HTTP API (/v1/photo/check, /v1/card/render, /v1/romaji, /healthz, /openapi.json),
     its interactive documentation at /docs and the card-design preview page at /.
 
-    Bound to 127.0.0.1 by default: put it behind a reverse proxy with TLS (see the README)
+    Bound to 127.0.0.1 by default: put it behind a reverse proxy with TLS (see docs/service.md)
     rather than exposing it directly.
     """
     check_serve_extra()
