@@ -32,6 +32,8 @@ HTTP_STATUS_BY_CODE: dict[str, int] = {
     "card.photo_unreadable": 415,  # the holder's photo is not an image mynacard can read
     "layout.invalid": 422,
     "profile.invalid": 422,
+    "model.missing": 500,  # the installation lacks a shipped model file
+    "model.corrupt": 500,
     # the service's own codes (mynacard.serve.errors.ServiceError)
     "request.malformed": 400,
     "serve.production_disabled": 403,
@@ -45,8 +47,14 @@ HTTP_STATUS_BY_CODE: dict[str, int] = {
 }
 
 
+#: Codes that mean the installation is broken, not the input: exit status 3, as for a bug.
+INSTALL_ERRORS = ("model.missing", "model.corrupt")
+
+
 def exit_status(error: BaseException) -> int:
     """Exit status for an exception that reached the CLI."""
+    if getattr(error, "code", None) in INSTALL_ERRORS:
+        return EXIT_INTERNAL
     if isinstance(error, USER_ERRORS):
         return EXIT_INPUT
     return EXIT_INTERNAL

@@ -1,7 +1,7 @@
 """Decoded -> :class:`FaceAnalysis`: everything expensive, computed once per photo.
 
-Faces (full-range detector), 478 landmarks (face mesh with iris refinement, run on a crop
-around the largest face), head pose (the mesh fitted in 3D to a frontal template), the
+Faces, 478 landmarks and 52 blendshapes (MediaPipe Face Landmarker, one pass over the
+working image, up to three faces), head pose (the mesh fitted in 3D to a frontal template), the
 person mask (selfie segmentation) and the regions the checks read (face, cheeks, eyes,
 mouth, background, the band around the head). Properties are computed on first use and
 cached, so a check never re-runs a model or re-decodes the image.
@@ -21,7 +21,7 @@ import numpy as np
 from photo import models
 from photo.load import Decoded
 
-# mediapipe face-mesh indices (image left = the subject's right)
+# MediaPipe face-mesh indices (image left = the subject's right)
 EYE_R = {"outer": 33, "inner": 133, "upper": (160, 159, 158), "lower": (144, 145, 153), "iris": 468,
          "contour": (33, 246, 161, 160, 159, 158, 157, 173, 133, 155, 154, 153, 145, 144, 163, 7)}
 EYE_L = {"outer": 263, "inner": 362, "upper": (387, 386, 385), "lower": (373, 374, 380), "iris": 473,
@@ -98,14 +98,6 @@ def polygon_mask(shape: tuple[int, int], pts: np.ndarray) -> np.ndarray:
     return m.astype(bool)
 
 
-def _iou(a, b) -> float:
-    x0, y0 = max(a[0], b[0]), max(a[1], b[1])
-    x1, y1 = min(a[2], b[2]), min(a[3], b[3])
-    inter = max(0.0, x1 - x0) * max(0.0, y1 - y0)
-    ua = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / ua if ua > 0 else 0.0
-
-
 class FaceAnalysis:
     """One photo, analysed once. Checks read these properties; none of them mutates anything."""
 
@@ -146,49 +138,39 @@ class FaceAnalysis:
 
     # ---------------------------------------------------------------- faces
     @cached_property
-    def detections(self) -> list[tuple[float, float, float, float, float]]:
-        """Distinct faces (score, x0, y0, x1, y1), largest first; duplicates merged."""
-        dets = sorted(models.detect_faces(self.rgb), key=lambda d: -(d[3] - d[1]) * (d[4] - d[2]))
-        kept: list[tuple[float, float, float, float, float]] = []
-        for d in dets:
-            if all(_iou(d[1:], k[1:]) < 0.3 for k in kept):
-                kept.append(d)
-        return kept
+    def faces(self) -> list[models.Face]:
+        """Every face the Face Landmarker finds in the working image (up to ``models.MAX_FACES``),
+        largest first: landmarks, blendshapes and transformation matrix each."""
+        return models.faces(self.rgb)
 
-    @cached_property
+    @property
+    def face_boxes(self) -> list[tuple[float, float, float, float]]:
+        """Landmark boxes (x0, y0, x1, y1, working px) of every face found, largest first."""
+        return [f.box for f in self.faces]
+
+    @property
     def landmarks(self) -> np.ndarray | None:
-        """478 x 3 landmarks (working px; z in px) of the main face, or None when no face is found."""
-        import cv2
+        """478 x 3 landmarks (working px; z in px) of the main (largest) face, or None when no face is found."""
+        return self.faces[0].points if self.faces else None
 
-        crops = []
-        if self.detections:
-            _, x0, y0, x1, y1 = self.detections[0]
-            cx, cy, side = (x0 + x1) / 2, (y0 + y1) / 2, max(x1 - x0, y1 - y0) * 2.2
-            crops.append((max(0, int(cx - side / 2)), max(0, int(cy - side / 2)),
-                          min(self.w, int(cx + side / 2)), min(self.h, int(cy + side / 2))))
-        crops.append((0, 0, self.w, self.h))
-        for x0, y0, x1, y1 in crops:
-            crop = self.rgb[y0:y1, x0:x1]
-            f = min(1.0, 480 / max(crop.shape[:2]))
-            if f < 1.0:
-                crop = cv2.resize(crop, (max(1, round(crop.shape[1] * f)), max(1, round(crop.shape[0] * f))),
-                                  interpolation=cv2.INTER_AREA)
-            lm = models.face_mesh(np.ascontiguousarray(crop))
-            if lm is not None:
-                lm = lm / f
-                lm[:, 0] += x0
-                lm[:, 1] += y0
-                return lm
-        return None
+    @property
+    def blendshapes(self) -> dict[str, float]:
+        """The main face's 52 blendshape scores (0-1) by MediaPipe name; empty without a face.
+        Left/Right in the names are the subject's own (``eyeBlinkLeft`` is the eye at the image's right)."""
+        return self.faces[0].blendshapes if self.faces else {}
+
+    @property
+    def face_matrix(self) -> np.ndarray | None:
+        """The main face's 4 x 4 facial transformation matrix (canonical face model -> camera), or None."""
+        return self.faces[0].matrix if self.faces else None
 
     @property
     def has_face(self) -> bool:
         return self.landmarks is not None
 
-    @cached_property
+    @property
     def face_count(self) -> int:
-        n = len(self.detections)
-        return max(n, 1 if self.landmarks is not None else 0)
+        return len(self.faces)
 
     @cached_property
     def pose_fit(self) -> tuple[Pose, np.ndarray, float]:

@@ -54,8 +54,8 @@ def draw(a, report, prof) -> Any:
     failed = {c.id: c for c in report.failed}
     small_f = a.small[1]
     if not a.has_face:
-        for det in a.detections:
-            d.rectangle(det[1:], outline=YELLOW, width=2)
+        for box in a.face_boxes:
+            d.rectangle(box, outline=YELLOW, width=2)
         _label(d, (4, 4), "no face found" if "face.count" in failed else "face", RED)
         return img
     lm = a.landmarks
@@ -86,7 +86,7 @@ def draw(a, report, prof) -> Any:
         d.line([(cx - a.ied, y), (cx + a.ied, y)], fill=YELLOW, width=2)
     fw = a.face_box[2] - a.face_box[0]
     regions = {
-        "face.count": lambda: [d.rectangle(det[1:], outline=RED, width=3) for det in a.detections],
+        "face.count": lambda: [d.rectangle(box, outline=RED, width=3) for box in a.face_boxes],
         "eyes.open": lambda: [_outline(d, a.region(e["contour"]), RED) for e in (EYE_R, EYE_L)],
         "eyes.visible": lambda: [_outline(d, a.region(e["contour"]), RED) for e in (EYE_R, EYE_L)],
         "mouth.closed": lambda: _outline(d, a.region(LIPS_OUTER), RED),

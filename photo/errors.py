@@ -14,6 +14,8 @@ Codes (stable; the service maps them to HTTP statuses in ``mynacard.errors``):
 ``input.file_too_large``   more bytes than the loader accepts
 ``input.unreadable``       the file cannot be opened (missing, a folder, no permission)
 ``profile.invalid``        a profile that does not exist or whose file is invalid
+``model.missing``          a shipped model file is missing from the installation
+``model.corrupt``          a shipped model file differs from its SHA-256 in the manifest
 =========================  ===========================================================
 """
 

@@ -1,6 +1,6 @@
 """Build photo/data/face_template.npz: the frontal reference shape for head-pose estimation.
 
-The template is the mean mediapipe face mesh (468 points, 3D) over the 102 frontal studio
+The template is the mean MediaPipe Face Landmarker mesh (468 points, 3D) over the 102 frontal studio
 photos of the Face Research Lab London set (camera at eye level), aligned by Procrustes,
 rotated so its plane of symmetry is x = 0 and made exactly symmetric by averaging each
 point with its mirrored partner. ``photo.analysis`` fits it to each photo's mesh (Kabsch),
@@ -46,9 +46,9 @@ def main() -> int:
     shapes = []
     for p in sorted(SHARED.glob("*.jpg")):
         rgb = np.asarray(Image.open(p).convert("RGB"))
-        lm = models.face_mesh(rgb)
-        if lm is not None:
-            shapes.append(_normalise(lm[:468]))
+        found = models.faces(rgb)
+        if found:
+            shapes.append(_normalise(found[0].points[:468]))
     ref = shapes[0]
     for _ in range(3):
         aligned = [s @ _kabsch(s, ref).T for s in shapes]

@@ -59,4 +59,4 @@ def model_ids() -> dict[str, int]:
     """Which model objects this process holds (to see that a worker loads them once)."""
     from photo import models
 
-    return {name: id(m) for name, m in models._models.items()}
+    return models.loaded()

@@ -10,6 +10,7 @@ from photo.batch.errors import BatchError
 from photo.batch.inputs import collect
 from photo.batch.run_dask import DaskRunner
 from photo.batch.run_local import LocalRunner
+from photo.models import MODEL_NAMES
 from photo.batch.worker import Options
 from tests.batch_tasks import make_images, quiet_init, size_task
 
@@ -63,7 +64,7 @@ def test_cli_on_the_cluster_gives_the_local_results_and_workers_load_models_once
     assert (tmp_path / "dask" / "summary.csv").read_text() == (tmp_path / "local" / "summary.csv").read_text()
     with Client(cluster.scheduler_address, set_as_default=False) as client:
         loaded = client.run(model_ids)
-        assert len(loaded) == 2 and all(set(ids) == {"detector", "mesh", "segmenter"} for ids in loaded.values())
+        assert len(loaded) == 2 and all(set(ids) == set(MODEL_NAMES) for ids in loaded.values())
         # a second batch on the same workers reuses the very same model objects
         again = run_cli("photo", "batch", str(tmp_path / "in"), "-o", str(tmp_path / "dask2"), "--no-progress",
                         "--scheduler", cluster.scheduler_address)

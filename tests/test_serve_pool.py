@@ -28,7 +28,7 @@ def slow_pid(seconds: float) -> int:
 def models_loaded() -> bool:
     from photo import models
 
-    return {"detector", "mesh", "segmenter"} <= set(models._models)
+    return set(models.MODEL_NAMES) <= set(models.loaded())
 
 
 def photo_refused() -> None:

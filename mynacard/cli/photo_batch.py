@@ -41,10 +41,12 @@ def batch(
     """
     from photo import profile as profile_mod
     from photo.batch.job import BatchConfig, run_batch
+    from photo.models import verify_all as verify_models
 
     if lang not in ("ja", "en"):
         raise typer.BadParameter(f"--lang: use ja or en, not {lang!r}")
     profile_mod.get(profile)  # an unknown or invalid profile: one line, exit 2, before any work
+    verify_models()  # a missing or altered model file: one line before any worker starts
     if scheduler and workers:
         typer.echo("note: --workers is ignored with --scheduler (the cluster's workers do the work)", err=True)
     config = BatchConfig(source=input, out=out, profile=profile, workers=workers, fix=fix, annotate=annotate,

@@ -131,6 +131,9 @@ def serve(
     from photo.profile import get as get_profile
 
     get_profile(settings.profile)  # an unknown profile refuses to start (profile.invalid), not every request
+    from photo.models import verify_all as verify_models
+
+    verify_models()  # a missing or altered model file (model.missing / model.corrupt) refuses to start
     check_address(host, port)
     os.environ.update(settings.to_env())  # the workers read their settings from here
     if settings.native_threads == 1:

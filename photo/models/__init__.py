@@ -1,0 +1,294 @@
+"""The face models, loaded lazily once per process from files shipped in this package.
+
+MediaPipe Tasks (mediapipe 1.2.x) runs two models on the CPU; nothing is downloaded:
+
+* ``face_landmarker.task``: the Face Landmarker (its own BlazeFace detector, then the 478-point
+  mesh with irises, the 52 ARKit-style blendshapes and the facial transformation matrix). It
+  runs with ``num_faces`` = :data:`MAX_FACES`, so a second face in the frame is counted.
+* ``selfie_segmentation.tflite``: the ImageSegmenter with the general selfie segmentation model
+  (person probability 0-1).
+
+Each file is checked against ``manifest.toml`` (size and SHA-256) before it is handed to
+MediaPipe: a missing file raises :class:`ModelError` ``model.missing``, an altered one
+``model.corrupt``. ``import photo`` never imports mediapipe; :func:`warm_up` loads everything
+eagerly (for worker processes). The Tasks objects are closed by :func:`close`, which runs at
+interpreter exit too (an unclosed task prints tracebacks while the interpreter shuts down).
+
+The tasks are not thread-safe: calls are serialised by a lock (worker *processes* each hold
+their own copy).
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import hashlib
+import os
+import sys
+import threading
+import time
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+
+from photo.errors import PhotoError
+
+#: Native thread pools sized when numpy/OpenCV load. A process meant to use one core (a batch
+#: worker, one of N service workers on N cores) sets these to 1 *before* those imports:
+#: otherwise OpenBLAS threads spin after every call (measured: 25 % more CPU per photo).
+NATIVE_THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def one_core_per_process_env() -> None:
+    """Ask child processes started from now on for single-threaded BLAS/OpenMP (user values kept)."""
+    for var in NATIVE_THREAD_ENV:
+        os.environ.setdefault(var, "1")
+
+
+#: glibc malloc settings for processes that check many photos (bytes): see :func:`reuse_freed_memory`.
+MMAP_THRESHOLD = 32 * 1024 * 1024
+TRIM_THRESHOLD = 128 * 1024 * 1024
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # from <malloc.h>
+
+
+def reuse_freed_memory() -> bool:
+    """Let this process reuse the memory of the big arrays each photo allocates and frees.
+
+    A Dask nanny starts its worker with ``MALLOC_TRIM_THRESHOLD_=65536``, which also fixes
+    glibc's mmap threshold at 128 KB: every image-sized array is then mmap-ed and returned to
+    the system, and page faults double the CPU time per photo (measured: 0.27 s instead of
+    0.12 s of task-thread CPU for a 1350 px photo). Even glibc's default (a threshold that
+    adapts) costs ~10 % in a local worker. Photos of one size allocate the same arrays again
+    and again, so they are kept in the heap instead (bounded: at most ``TRIM_THRESHOLD`` of
+    free memory is kept). Called by every process that checks many photos: batch workers,
+    the service's model runners, ``mynacard photo check``. Returns False where there is no
+    glibc.
+    """
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return False
+    return bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD))
+
+
+_lock = threading.RLock()
+_models: dict[str, object] = {}
+_started: set[str] = set()
+load_seconds: float = 0.0
+
+#: Every model this module loads, by manifest name.
+MODEL_NAMES = ("face_landmarker", "selfie_segmentation")
+#: Faces the landmarker looks for: the main face plus enough to count a second and a third.
+MAX_FACES = 3
+#: Detector and landmark-presence confidences (MediaPipe's defaults are 0.5).
+MIN_FACE_CONFIDENCE = 0.5
+
+
+class ModelError(PhotoError):
+    """A shipped model file that is missing or altered (an installation problem, not the photo's)."""
+
+    code = "model.missing"
+
+
+def manifest() -> dict[str, dict]:
+    """The shipped models: name -> file, bytes, sha256, licence, author, what, source."""
+    with resources.files("photo.models").joinpath("manifest.toml").open("rb") as f:
+        return tomllib.load(f)
+
+
+def model_bytes(name: str) -> bytes:
+    """The verified content of one shipped model file (size and SHA-256 against the manifest)."""
+    entry = manifest()[name]
+    ref = resources.files("photo.models").joinpath(entry["file"])
+    try:
+        data = ref.read_bytes()
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as e:
+        raise ModelError(f"model file {entry['file']} is missing from the mynacard installation "
+                         f"({type(e).__name__}); reinstall mynacard", code="model.missing") from None
+    digest = hashlib.sha256(data).hexdigest()
+    if len(data) != entry["bytes"] or digest != entry["sha256"]:
+        raise ModelError(f"model file {entry['file']} is not the one mynacard ships ({len(data)} bytes, "
+                         f"SHA-256 {digest[:12]}...; expected {entry['bytes']} bytes, {entry['sha256'][:12]}...); "
+                         "reinstall mynacard", code="model.corrupt")
+    return data
+
+
+def verify_all() -> None:
+    """Check every shipped model file (size and SHA-256) without loading any: raises :class:`ModelError`.
+
+    Called before a batch or the service starts its worker processes, so a broken installation
+    is one clear error instead of a failure in every worker."""
+    for name in MODEL_NAMES:
+        model_bytes(name)
+
+
+@contextlib.contextmanager
+def _quiet_native_stderr():
+    """Silence the C++ start-up chatter of TFLite/absl (fd 2) while a task is built and first run.
+
+    mediapipe's native code writes INFO/W0000 lines straight to file descriptor 2, which
+    Python's logging cannot filter; they would land in every CLI run's output. Set
+    MYNACARD_DEBUG=1 to keep them.
+    """
+    if os.environ.get("MYNACARD_DEBUG"):
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def _mp():
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import mediapipe as mp
+        from mediapipe.tasks.python import BaseOptions, vision
+    return mp, BaseOptions, vision
+
+
+def _get(name: str):
+    global load_seconds
+    m = _models.get(name)
+    if m is not None:
+        return m
+    with _lock:
+        m = _models.get(name)
+        if m is not None:
+            return m
+        data = model_bytes(name)  # verified before MediaPipe sees it
+        t = time.perf_counter()
+        with _quiet_native_stderr():
+            m = _build(name, data)
+        _models[name] = m
+        load_seconds += time.perf_counter() - t
+        return m
+
+
+def _build(name: str, data: bytes):
+    _, base, vision = _mp()
+    if name == "face_landmarker":
+        return vision.FaceLandmarker.create_from_options(vision.FaceLandmarkerOptions(
+            base_options=base(model_asset_buffer=data), running_mode=vision.RunningMode.IMAGE,
+            num_faces=MAX_FACES, min_face_detection_confidence=MIN_FACE_CONFIDENCE,
+            min_face_presence_confidence=MIN_FACE_CONFIDENCE, output_face_blendshapes=True,
+            output_facial_transformation_matrixes=True))
+    if name == "selfie_segmentation":
+        return vision.ImageSegmenter.create_from_options(vision.ImageSegmenterOptions(
+            base_options=base(model_asset_buffer=data), running_mode=vision.RunningMode.IMAGE,
+            output_confidence_masks=True, output_category_mask=False))
+    raise KeyError(name)  # pragma: no cover - programming error
+
+
+def loaded() -> dict[str, int]:
+    """The models this process holds now: name -> object id (to see that a worker loads each once)."""
+    return {name: id(m) for name, m in _models.items()}
+
+
+def close() -> None:
+    """Close every loaded task (also run at interpreter exit); the next call loads them again."""
+    with _lock:
+        while _models:
+            _, m = _models.popitem()
+            with contextlib.suppress(Exception):
+                m.close()
+        _started.clear()
+
+
+atexit.register(close)
+
+
+def _run(name: str, rgb):
+    import numpy as np
+
+    mp, _, _ = _mp()
+    image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb, dtype=np.uint8))
+    with _lock:
+        model = _get(name)
+        call = model.detect if name == "face_landmarker" else model.segment
+        if name in _started:
+            return call(image)
+        with _quiet_native_stderr():  # the first run prints the delegate/feedback lines
+            result = call(image)
+        _started.add(name)
+        return result
+
+
+@dataclass(frozen=True)
+class Face:
+    """One face from the Face Landmarker, in the pixels of the image it was given.
+
+    ``points``: 478 x 3 (x, y in px; z in px at the x scale, smaller = nearer the camera;
+    0-467 the mesh, 468-477 the irises). ``blendshapes``: the 52 expression scores (0-1) by
+    name (``mouthSmileLeft``, ``eyeBlinkRight`` ... where Left/Right are the subject's own).
+    ``matrix``: the 4 x 4 facial transformation matrix (canonical face model -> camera, cm).
+    """
+
+    points: object
+    blendshapes: dict[str, float]
+    matrix: object
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        p = self.points
+        return (float(p[:, 0].min()), float(p[:, 1].min()), float(p[:, 0].max()), float(p[:, 1].max()))
+
+    @property
+    def area(self) -> float:
+        x0, y0, x1, y1 = self.box
+        return (x1 - x0) * (y1 - y0)
+
+
+def faces(rgb) -> list[Face]:
+    """Every face (up to :data:`MAX_FACES`) in an RGB uint8 image, largest first."""
+    import numpy as np
+
+    h, w = rgb.shape[:2]
+    res = _run("face_landmarker", rgb)
+    out = []
+    for i, lm in enumerate(res.face_landmarks or []):
+        pts = np.array([(p.x, p.y, p.z) for p in lm], dtype=np.float64) * (w, h, w)
+        shapes = {c.category_name: float(c.score) for c in (res.face_blendshapes[i] if res.face_blendshapes else [])}
+        mats = res.facial_transformation_matrixes
+        matrix = np.asarray(mats[i], dtype=np.float64) if mats else np.eye(4)
+        out.append(Face(points=pts, blendshapes=shapes, matrix=matrix))
+    return sorted(out, key=lambda f: -f.area)
+
+
+def person_mask(rgb):
+    """Person probability (float32 0-1, same size as ``rgb``) from selfie segmentation."""
+    import numpy as np
+
+    res = _run("selfie_segmentation", rgb)
+    m = res.confidence_masks[0].numpy_view()
+    return np.array(m.reshape(m.shape[0], m.shape[1]), dtype=np.float32)
+
+
+def warm_up() -> float:
+    """Load every model now (e.g. at the start of a worker process); returns seconds spent loading."""
+    import numpy as np
+
+    for name in MODEL_NAMES:
+        _get(name)
+    blank = np.full((256, 256, 3), 128, np.uint8)
+    faces(blank)
+    person_mask(blank)
+    return load_seconds

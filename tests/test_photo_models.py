@@ -1,0 +1,140 @@
+"""The shipped face models: verified when loaded, MediaPipe Tasks only, closed cleanly."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from photo import models
+from photo.analysis import FaceAnalysis
+from photo.load import load
+from tests.photo_helpers import path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_model_file_is_in_the_manifest_with_its_licence_and_source():
+    folder = resources.files("photo.models")
+    shipped = {p.name for p in folder.iterdir() if p.name.endswith((".task", ".tflite"))}
+    entries = models.manifest()
+    assert {e["file"] for e in entries.values()} == shipped
+    assert set(entries) == set(models.MODEL_NAMES)
+    for e in entries.values():
+        data = folder.joinpath(e["file"]).read_bytes()
+        assert len(data) == e["bytes"] and hashlib.sha256(data).hexdigest() == e["sha256"]
+        assert e["licence"] == "Apache-2.0" and e["source"] and e["author"]
+    assert "Apache License" in folder.joinpath("LICENSE-Apache-2.0.txt").read_text()
+    # the landmarker is Google's published float16 v1 file, unchanged
+    assert entries["face_landmarker"]["sha256"] == "64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff"
+
+
+def _patched(monkeypatch, name: str, **change):
+    real = models.manifest()
+    entry = dict(real[name], **change)
+    monkeypatch.setattr(models, "manifest", lambda: {**real, name: entry})
+
+
+def test_an_altered_model_file_is_refused_with_a_code(monkeypatch):
+    _patched(monkeypatch, "selfie_segmentation", sha256="0" * 64)
+    with pytest.raises(models.ModelError) as e:
+        models.model_bytes("selfie_segmentation")
+    assert e.value.code == "model.corrupt" and "reinstall" in e.value.message
+    with pytest.raises(models.ModelError):
+        models.verify_all()
+
+
+def test_a_missing_model_file_is_refused_with_a_code(monkeypatch):
+    _patched(monkeypatch, "face_landmarker", file="no_such_model.task")
+    with pytest.raises(models.ModelError) as e:
+        models.model_bytes("face_landmarker")
+    assert e.value.code == "model.missing" and "no_such_model.task" in e.value.message
+
+
+_CLI_WITH_ALTERED_MODEL = """
+import sys
+from photo import models
+real = models.manifest()
+models.manifest = lambda: {**real, "face_landmarker": dict(real["face_landmarker"], sha256="1" * 64)}
+from mynacard.cli import main
+main(sys.argv[1:])
+"""
+
+
+@pytest.mark.parametrize("command", [["photo", "check"], ["photo", "batch", "-o", "{tmp}/out", "--no-progress"]])
+def test_cli_with_an_altered_model_says_so_in_one_line(tmp_path, command):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.jpg").write_bytes(path("compliant_a").read_bytes())
+    args = [a.replace("{tmp}", str(tmp_path)) for a in command]
+    args = args[:2] + [str(src / "a.jpg") if command[1] == "check" else str(src)] + args[2:]
+    env = {k: v for k, v in os.environ.items() if k != "MYNACARD_DEBUG"}
+    p = subprocess.run([sys.executable, "-c", _CLI_WITH_ALTERED_MODEL, *args], capture_output=True, text=True,
+                       cwd=ROOT, env=env, timeout=120)
+    assert p.returncode == 3, p.stderr
+    assert "Traceback" not in p.stderr
+    lines = [ln for ln in p.stderr.splitlines() if ln.strip()]
+    assert lines == [lines[0]] and lines[0].startswith("mynacard: model.corrupt: model file face_landmarker.task")
+
+
+def test_no_legacy_mediapipe_api_anywhere_in_the_project():
+    legacy = ("mp." + "solutions", "mediapipe." + "solutions", "mediapipe.python." + "solutions")
+    offenders = []
+    for folder in ("photo", "cardface", "mynacard", "bench", "scripts", "tests"):
+        for f in (ROOT / folder).rglob("*.py"):
+            text = f.read_text(encoding="utf-8", errors="replace")
+            offenders += [f"{f.relative_to(ROOT)}: {w}" for w in legacy if w in text]
+    assert offenders == []
+
+
+def test_landmarks_blendshapes_and_matrix_of_one_face():
+    a = FaceAnalysis(load(path("compliant_a")))
+    assert a.face_count == 1 and a.landmarks.shape == (478, 3)
+    assert len(a.blendshapes) == 52 and all(0.0 <= v <= 1.0 for v in a.blendshapes.values())
+    assert a.face_matrix.shape == (4, 4)
+    x0, y0, x1, y1 = a.face_boxes[0]
+    assert x0 < a.eye_r[0] < a.eye_l[0] < x1 and y0 < a.eye_mid[1] < a.chin[1] <= y1 + 1
+
+
+def test_blendshapes_tell_a_smile_from_a_neutral_face():
+    smile = FaceAnalysis(load(path("smiling_a"))).blendshapes
+    neutral = FaceAnalysis(load(path("compliant_a"))).blendshapes
+
+    def score(b):
+        return (b["mouthSmileLeft"] + b["mouthSmileRight"]) / 2
+
+    assert score(smile) > 0.4 > 0.15 > score(neutral)
+
+
+def test_a_second_face_is_counted(tmp_path):
+    from PIL import Image
+
+    a = Image.open(path("compliant_a")).convert("RGB")
+    b = Image.open(path("compliant_b")).convert("RGB")
+    canvas = Image.new("RGB", (a.width * 2, max(a.height, b.height)), a.getpixel((2, 2)))
+    canvas.paste(a, (0, 0))
+    canvas.paste(b, (a.width, 0))
+    analysis = FaceAnalysis(load(canvas))
+    assert analysis.face_count == 2 and len(analysis.face_boxes) == 2
+
+
+def test_close_releases_the_tasks_and_they_load_again():
+    models.warm_up()
+    assert set(models.loaded()) == set(models.MODEL_NAMES)
+    models.close()
+    assert models.loaded() == {}
+    assert FaceAnalysis(load(path("compliant_b"))).face_count == 1
+    assert "face_landmarker" in models.loaded()
+
+
+def test_interpreter_exit_after_a_check_prints_nothing():
+    code = f"import photo; r = photo.check({str(path('compliant_a'))!r}); print(r.passed is not None)"
+    env = {k: v for k, v in os.environ.items() if k != "MYNACARD_DEBUG"}
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert p.returncode == 0 and p.stdout.strip() == "True"
+    assert p.stderr == ""
