@@ -124,3 +124,22 @@ def test_make_test_runs_the_docs_build_and_the_type_checker():
     assert "docs" in test_rule.split() and "typecheck" in test_rule.split()
     docs_recipe = re.search(r"^docs:.*\n\t(.*)$", makefile, re.M).group(1)
     assert "mkdocs build --strict" in docs_recipe and "--quiet" not in docs_recipe
+
+
+def _figures(text: str) -> list[tuple[str, ...]]:
+    """The first table after a heading named Figures or Benchmarks: what, target, measured."""
+    rows = []
+    for line in text.split("\n## Figures", 1)[-1].split("\n# Benchmarks", 1)[-1].splitlines():
+        if line.startswith("|---"):
+            continue
+        if line.startswith("| "):
+            rows.append(tuple(c.strip() for c in line.strip("|").split("|")[:3]))
+        elif rows:
+            break
+    return rows
+
+
+def test_the_readme_figures_are_the_benchmark_pages_figures():
+    readme = _figures((ROOT / "README.md").read_text(encoding="utf-8"))
+    bench = _figures((ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8"))
+    assert len(readme) >= 9 and readme == bench  # update both together (bench/ prints them)
