@@ -34,7 +34,7 @@ from pydantic import (
 
 from cardface import dates, mynumber
 from cardface.errors import CardfaceError, FieldProblem, HolderError, InputFileError
-from cardface.textfile import decode_text
+from photo.textfile import TextEncodingError, decode_text
 
 log = logging.getLogger("cardface.holder")
 
@@ -435,7 +435,7 @@ def load_holders(path: str | Path, *, guess_readings: bool = False, encoding: st
     """Load and validate every holder in a JSON (a list of objects) or CSV file.
 
     The text is UTF-8 (with or without a BOM) or CP932 as Excel saves it in Japanese,
-    detected by :func:`cardface.textfile.decode_text`; ``encoding`` names it instead.
+    detected by :func:`photo.textfile.decode_text`; ``encoding`` names it instead.
     Raises :class:`InputFileError` when the file cannot be read or parsed, and one
     :class:`HolderError` listing every bad field of every record otherwise.
     """
@@ -470,7 +470,11 @@ def read_records(path: Path, *, encoding: str | None = None) -> list[dict]:
         raise InputFileError(f"not a file: {path}", code="holder.file_unreadable")
     if size > MAX_FILE_BYTES:
         raise InputFileError(f"{path} is {size} bytes; at most {MAX_FILE_BYTES}", code="holder.file_too_large")
-    text, used = decode_text(path.read_bytes(), str(path), encoding)
+    try:
+        text, used = decode_text(path.read_bytes(), str(path), encoding)
+    except TextEncodingError as err:
+        code = "holder.file_encoding_unknown" if err.unknown else "holder.file_encoding"
+        raise InputFileError(err.message, code=code) from None
     log.debug("holders file read as %s", used)
     suffix = path.suffix.lower()
     if suffix == ".json":

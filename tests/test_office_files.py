@@ -15,11 +15,13 @@ from typer.testing import CliRunner
 
 from cardface.errors import InputFileError
 from cardface.holder import load_holders
-from cardface.textfile import decode_text
 from mynacard.cli import app
+from photo.batch.errors import BatchError
+from photo.batch.inputs import collect
 from photo.batch.report import ERROR_REASONS, write_report
 from photo.batch.summary import write_summary
 from photo.check_titles import check_title, check_titles
+from photo.textfile import TextEncodingError, decode_text
 
 runner = CliRunner()
 
@@ -67,6 +69,14 @@ def test_cp932_is_not_plain_shift_jis_and_the_override_says_so(tmp_path):
     assert e.value.code == "holder.file_encoding_unknown"
 
 
+def test_half_width_kana_in_cp932_is_read_and_euc_jp_is_not_mistaken_for_it():
+    old_system = "ﾀｶﾊｼ ﾀﾛｳ,髙橋 太郎\r\n"  # readings in half-width katakana, as older systems keep them
+    assert decode_text(old_system.encode("cp932"), "x.csv") == (old_system, "cp932")
+    with pytest.raises(TextEncodingError) as e:  # EUC-JP bytes read as CP932 would be half-width kana
+        decode_text("高橋 太郎,タカハシ\r\n".encode("euc_jp"), "x.csv")
+    assert "--encoding euc_jp" in e.value.message
+
+
 def test_euc_jp_needs_the_override(tmp_path):
     p = _write(tmp_path, "h.csv", "\n".join([HEADER, ROWS[1].replace("①", "1")]).encode("euc_jp"))
     with pytest.raises(InputFileError) as e:  # neither UTF-8 nor CP932: refused, with what to do
@@ -87,6 +97,36 @@ def test_cli_commands_that_read_holders_take_encoding(tmp_path):
                             "--dpi", "60", "--encoding", "cp932"])
     assert r.exit_code == 0, r.output
     assert [f.name for f in out.iterdir()] == ["next-001-front.png"]
+
+
+def test_a_batch_manifest_saved_by_excel_in_japanese_is_read(tmp_path, run_cli):
+    rows = "application_id,path\r\n申請-髙橋,写真/髙橋①.jpg\r\n申請-渡邉,写真/渡邉.jpg\r\n"
+    for enc, data in (("cp932", rows.encode("cp932")), ("utf-8-sig", rows.encode("utf-8-sig")),
+                      ("utf-8", rows.encode("utf-8"))):
+        manifest = tmp_path / f"{enc}.csv"
+        manifest.write_bytes(data)
+        got = collect(manifest).items
+        assert [(i.application_id, i.name) for i in got] == [("申請-髙橋", "写真/髙橋①.jpg"), ("申請-渡邉", "写真/渡邉.jpg")]
+    euc = tmp_path / "euc.csv"
+    euc.write_bytes(rows.replace("①", "1").replace("髙", "高").encode("euc_jp"))  # neither is in EUC-JP
+    with pytest.raises(BatchError) as e:
+        collect(euc)
+    assert e.value.code == "batch.manifest_invalid" and "--encoding euc_jp" in e.value.message  # not garbage
+    assert collect(euc, encoding="euc_jp").items[0].application_id == "申請-高橋"
+    # the CLI: --encoding reaches the manifest; a wrong one is one line, exit 2
+    r = run_cli("photo", "batch", str(euc), "-o", str(tmp_path / "out"), "--encoding", "ascii", "--no-progress")
+    assert r.exit_code == 2 and "batch.manifest_invalid" in r.stderr and "Traceback" not in r.stderr
+    r = run_cli("photo", "batch", str(euc), "-o", str(tmp_path / "out"), "--encoding", "euc_jp", "--no-progress")
+    assert r.exit_code == 2 and "2 could not be checked" in r.stdout  # read: two missing photos, not a refusal
+
+
+def test_the_decoder_says_what_is_wrong_without_a_code_of_its_own():
+    with pytest.raises(TextEncodingError) as e:
+        decode_text(b"name\n\x81\n", "x.csv")  # a CP932 lead byte without its second byte
+    assert not e.value.unknown and "neither UTF-8 nor CP932" in e.value.message
+    with pytest.raises(TextEncodingError) as e:
+        decode_text(b"abc", "x.csv", "no-such-codec")
+    assert e.value.unknown
 
 
 def test_cli_prints_the_encoding_error_as_one_line(tmp_path, run_cli):

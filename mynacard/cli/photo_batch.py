@@ -33,6 +33,9 @@ def batch(
     bom: bool = typer.Option(True, "--bom/--no-bom",
                              help="Start summary.csv with a UTF-8 BOM, so Excel in Japanese shows it correctly."),
     lang: str = typer.Option("ja", "--lang", help="Language report.html opens in: ja or en (a button switches)."),
+    encoding: str | None = typer.Option(None, "--encoding",
+                                        help="Text encoding of a CSV manifest (default: detect UTF-8, with or "
+                                        "without a BOM, or CP932)."),
 ) -> None:
     """Check every photo of a folder or manifest; results stream to OUT/results.jsonl.
 
@@ -50,7 +53,8 @@ def batch(
     if scheduler and workers:
         typer.echo("note: --workers is ignored with --scheduler (the cluster's workers do the work)", err=True)
     config = BatchConfig(source=input, out=out, profile=profile, workers=workers, fix=fix, annotate=annotate,
-                         scheduler=scheduler, progress=progress, csv_bom=bom, report_lang=lang)
+                         scheduler=scheduler, progress=progress, csv_bom=bom, report_lang=lang,
+                         manifest_encoding=encoding)
     try:
         result = run_batch(config, echo=lambda msg: typer.echo(msg, err=True))
     except KeyboardInterrupt:  # a second Ctrl-C: the photos in flight were abandoned

@@ -50,6 +50,7 @@ class BatchConfig:
     fsync_interval_s: float = 1.0
     csv_bom: bool = True  # summary.csv starts with a UTF-8 BOM so that Excel reads it as UTF-8
     report_lang: str = "ja"  # report.html opens in Japanese ("ja") or English ("en")
+    manifest_encoding: str | None = None  # None: UTF-8 (BOM or not) or CP932, detected
 
 
 @dataclass
@@ -149,7 +150,7 @@ def run_batch(config: BatchConfig, *, runner=None, echo: Callable[[str], None] |
     """Run (or resume) a batch. ``runner`` defaults to local processes, or Dask with ``scheduler``."""
     say = echo or (lambda msg: None)
     out = Path(config.out).expanduser().resolve()
-    inputs = collect(config.source, exclude=out)
+    inputs = collect(config.source, exclude=out, encoding=config.manifest_encoding)
     result = BatchResult(inputs=len(inputs.items), notes=list(inputs.notes), out=out)
     options = Options(profile=config.profile, fix=config.fix, annotate=config.annotate)
     with ResultStore(out, fsync_interval_s=config.fsync_interval_s) as store:
