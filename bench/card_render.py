@@ -44,9 +44,9 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true", help="fewer repetitions and a 200-card sheet")
     args = ap.parse_args()
     import cardface
+    from cardface.backends.pdf import to_pdf
+    from cardface.backends.png import to_png
     from cardface.holder import Holder, load_holders
-    from cardface.render.pdf import to_pdf
-    from cardface.render.png import to_png
     from cardface.scene import build_scene
 
     holders = load_holders(ROOT / "samples" / "applicants.json")

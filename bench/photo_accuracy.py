@@ -465,9 +465,9 @@ def expression_split(path: Path) -> str:
 
 
 def photo_checks():
-    from photo.checks import ORDER
+    from photo.checks import order
 
-    return ORDER
+    return order()
 
 
 if __name__ == "__main__":

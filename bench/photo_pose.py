@@ -81,7 +81,7 @@ def rotate_head(img: np.ndarray, lm: np.ndarray, pitch_deg: float = 0.0, yaw_deg
 
 def measure(src):
     from photo.analysis import FaceAnalysis
-    from photo.load import load
+    from photo.intake import load
 
     a = FaceAnalysis(load(src))
     if a.landmarks is None:

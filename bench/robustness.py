@@ -51,9 +51,9 @@ SURFACES = ("photo.check", "photo.fix+annotate", "card.render", "serve")
 
 
 def _corpus(folder: Path) -> list[Path]:
-    from tests.robust_support import _make_corpus_module  # the tests' loader of scripts/make_corpus.py
+    from bench.support import make_corpus_module
 
-    return [folder / e["file"] for e in _make_corpus_module().build(folder, force=True) if not e["folder"]]
+    return [folder / e["file"] for e in make_corpus_module().build(folder, force=True) if not e["folder"]]
 
 
 def _seeds() -> dict[str, bytes]:
@@ -243,9 +243,9 @@ class TreeMemory(threading.Thread):
 
 def run_limited(args: list[str], timeout_s: float) -> tuple[int, str, str, int, float]:
     """(exit status or -signal, stdout, stderr, peak RSS bytes, seconds) of ``args`` under the
-    limits (the tests' runner, ``tests.robust_support.run_with_limits``) while sampling the
+    limits (the runner the tests share, ``bench.support.run_with_limits``) while sampling the
     memory of its whole process tree."""
-    from tests.robust_support import run_with_limits
+    from bench.support import run_with_limits
 
     sampler: list[TreeMemory] = []
 
@@ -382,7 +382,7 @@ def main() -> int:
     if args.worker:
         worker(args.worker[0], Path(args.worker[1]))
         return 0
-    from tests.robust_support import MEMORY_LIMIT_BYTES as MEMORY_LIMIT  # what run_with_limits sets
+    from bench.support import MEMORY_LIMIT_BYTES as MEMORY_LIMIT  # what run_with_limits sets
 
     with tempfile.TemporaryDirectory(prefix="mynacard-robust-") as d:
         tmp = Path(d)

@@ -3,12 +3,12 @@
 Imports are lazy so that ``import cardface`` stays fast; the names below load on first use.
 
 - ``render(holder, side="front", layout="next", fmt="png", dpi=300, preview=True, show_number=False)`` -> bytes
+- ``build_scene(...)`` -> the resolved :class:`~cardface.scene.Scene` that every backend draws;
+  ``draw(scene, fmt, dpi=..., bleed_mm=..., crop_marks=...)`` -> bytes (one scene, any format)
 - ``render_sheet(holders, layout="next", sides=("front", "back"), ...)`` -> an A4 proof PDF
-- ``build_scene(...)`` -> the resolved :class:`~cardface.scene.Scene` that both backends draw
 - ``load_layout(name_or_path)``, ``lint_layout(layout)``, ``load_holders(path)``
 
-(``cardface.render`` is also the package of the backends; the package itself is callable,
-so ``cardface.render(...)`` works however it was reached.)
+``render`` and ``draw`` live in :mod:`cardface.rendering`; the backends in :mod:`cardface.backends`.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from typing import Any
 _LAZY = {
     "Holder": ("cardface.holder", "Holder"),
     "load_holders": ("cardface.holder", "load_holders"),
-    "render": ("cardface.render", "render"),
-    "render_sheet": ("cardface.render.sheet", "render_sheet"),
+    "render": ("cardface.rendering", "render"),
+    "draw": ("cardface.rendering", "draw"),
+    "render_sheet": ("cardface.backends.sheet", "render_sheet"),
     "build_scene": ("cardface.scene", "build_scene"),
     "Scene": ("cardface.scene", "Scene"),
     "load_layout": ("cardface.layout", "load_layout"),

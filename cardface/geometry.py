@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-MM_PER_PT = 25.4 / 72.0
-PT_PER_MM = 72.0 / 25.4
+MM_PER_INCH = 25.4
+MM_PER_PT = MM_PER_INCH / 72.0
+PT_PER_MM = 72.0 / MM_PER_INCH
 
 Color = tuple[int, int, int, int]
 _HEX = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")

@@ -4,7 +4,8 @@ A :class:`Scene` is a list of drawing elements in millimetres (origin top-left, 
 paint order: shapes, the cropped photo, the QR code's modules, the chip, fitted text runs
 with their font, size and baseline position, and the preview's sample mark. Text fitting,
 glyph checks, photo cropping and number masking all happen here, once; the PNG and PDF
-backends in :mod:`cardface.render` only draw what the scene says, so both formats agree.
+backends in :mod:`cardface.backends` only draw what the scene says (each through the one
+:class:`Renderer` interface), so both formats agree.
 
 Elements built from the layout alone are marked ``static`` (the same on every card), which
 lets the proof-sheet backend draw them once per page as a reusable form.
@@ -13,7 +14,7 @@ lets the proof-sheet backend draw them once per page as a reusable form.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from cardface import content
 from cardface.errors import FieldProblem, FitError, LayoutError, PhotoRefused
@@ -36,6 +37,29 @@ from cardface.layout import (
 )
 from cardface.textfit import Fitted, block_height_mm, fit
 
+# -- the renderer interface ----------------------------------------------------------------
+
+
+class Renderer(Protocol):
+    """What a backend implements to draw a scene: one method per kind of element, in
+    millimetres on the card. Each element calls its own method (``element.draw_on(renderer)``),
+    so a backend never asks an element what it is."""
+
+    def rect(self, e: RectElement) -> None: ...
+    def polygon(self, e: PolygonElement) -> None: ...
+    def circle(self, e: CircleElement) -> None: ...
+    def image(self, e: ImageElement) -> None: ...
+    def qr(self, e: QRElement) -> None: ...
+    def text(self, e: TextRun) -> None: ...
+    def sample_mark(self, e: SampleMark) -> None: ...
+
+
+def paint(elements, renderer: Renderer) -> None:
+    """Draw ``elements`` in paint order with ``renderer``."""
+    for e in elements:
+        e.draw_on(renderer)
+
+
 # -- elements ------------------------------------------------------------------------------
 
 
@@ -53,6 +77,9 @@ class TextRun:
     item: str  # the layout id (never the text) - for tests and error messages
     static: bool = False
 
+    def draw_on(self, r: Renderer) -> None:
+        r.text(self)
+
 
 @dataclass(frozen=True)
 class RectElement:
@@ -62,6 +89,9 @@ class RectElement:
     stroke_width_mm: float = 0.0
     radius_mm: float = 0.0
     static: bool = True
+
+    def draw_on(self, r: Renderer) -> None:
+        r.rect(self)
 
 
 @dataclass(frozen=True)
@@ -73,6 +103,9 @@ class PolygonElement:
     stroke_width_mm: float = 0.0
     static: bool = True
 
+    def draw_on(self, r: Renderer) -> None:
+        r.polygon(self)
+
 
 @dataclass(frozen=True)
 class CircleElement:
@@ -83,6 +116,9 @@ class CircleElement:
     stroke_width_mm: float = 0.0
     static: bool = True
 
+    def draw_on(self, r: Renderer) -> None:
+        r.circle(self)
+
 
 @dataclass(frozen=True, eq=False)
 class ImageElement:
@@ -92,6 +128,9 @@ class ImageElement:
     image: Any  # PIL.Image.Image
     item: str = "photo"
     static: bool = False
+
+    def draw_on(self, r: Renderer) -> None:
+        r.image(self)
 
 
 @dataclass(frozen=True)
@@ -109,6 +148,9 @@ class QRElement:
     def size(self) -> int:
         return len(self.modules) + 2 * self.quiet
 
+    def draw_on(self, r: Renderer) -> None:
+        r.qr(self)
+
 
 @dataclass(frozen=True)
 class SampleMark:
@@ -119,6 +161,9 @@ class SampleMark:
     runs: tuple[TextRun, ...]
     text: str
     static: bool = True
+
+    def draw_on(self, r: Renderer) -> None:
+        r.sample_mark(self)
 
 
 Element = TextRun | RectElement | PolygonElement | CircleElement | ImageElement | QRElement | SampleMark
@@ -332,4 +377,4 @@ def _photo_elements(holder: Holder, lay: Layout, spec: SideSpec, fonts: FontSet,
     return out
 
 
-__all__ = ["MM_PER_PT", "Scene", "TextRun", "build_scene"]
+__all__ = ["MM_PER_PT", "Renderer", "Scene", "TextRun", "build_scene", "paint"]

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 from photo.errors import InputError, PhotoError, ProfileError
 
 if TYPE_CHECKING:
+    from photo.correction import FixResult
     from photo.face import FaceGeometry
-    from photo.fix import FixResult
-    from photo.load import Decoded
+    from photo.intake import Decoded
     from photo.report import PhotoReport
 
 __all__ = [
@@ -42,7 +42,7 @@ def check(source: Any, profile: Any = "mynumber-online", *, file: str | None = N
 
 def load(source: Any, **kw: Any) -> Decoded:
     """Decode for checking; raises :class:`InputError` subclasses with stable codes."""
-    from photo.load import load as _load
+    from photo.intake import load as _load
 
     return _load(source, **kw)
 
@@ -56,8 +56,11 @@ def face_geometry(source: Any) -> FaceGeometry | None:
 
 
 def fix(source: Any, profile: Any = "mynumber-online", **kw: Any) -> FixResult:
-    """A corrected JPEG when only fixable checks fail (orientation, crop, size, format, metadata)."""
-    from photo.fix import fix as _fix
+    """A corrected JPEG when only fixable checks fail (orientation, crop, size, format, metadata).
+
+    Pass ``analysis=`` and ``report=`` from :func:`photo.checker.analyse_and_check` to fix a
+    photo already checked without analysing it again (see :func:`photo.correction.fix`)."""
+    from photo.correction import fix as _fix
 
     return _fix(source, profile, **kw)
 
@@ -86,7 +89,7 @@ def __getattr__(name: str) -> Any:
 
         return FaceGeometry
     if name == "Decoded":
-        from photo.load import Decoded
+        from photo.intake import Decoded
 
         return Decoded
     if name == "Profile":

@@ -19,7 +19,7 @@ from importlib import resources
 import numpy as np
 
 from photo import models
-from photo.load import Decoded
+from photo.intake import Decoded
 
 # MediaPipe face-mesh indices (image left = the subject's right)
 EYE_R = {"outer": 33, "inner": 133, "upper": (160, 159, 158), "lower": (144, 145, 153), "iris": 468,

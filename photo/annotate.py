@@ -47,7 +47,7 @@ def draw(a, report, prof) -> Any:
 
     from photo.analysis import EYE_L, EYE_R, LIPS_OUTER
     from photo.checks.head import covering_bands
-    from photo.fix import plan_crop
+    from photo.framing import plan_crop
 
     img = Image.fromarray(a.rgb).convert("RGB")
     d = ImageDraw.Draw(img)
@@ -139,7 +139,7 @@ def annotate(source: Any, profile: Any = "mynumber-online"):
     from photo import profile as profile_mod
     from photo.analysis import FaceAnalysis
     from photo.checker import run_checks
-    from photo.load import load
+    from photo.intake import load
 
     prof = profile_mod.get(profile)
     a = FaceAnalysis(load(source))

@@ -1,4 +1,4 @@
-"""load -> analyse once -> every check of the profile -> report."""
+"""load -> analyse once -> every check of the profile -> report (fixable failures from :mod:`photo.framing`)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,12 @@ import time
 from typing import Any
 
 from photo import checks as checks_mod
+from photo import framing
 from photo import profile as profile_mod
 from photo.errors import InputError
 from photo.report import PhotoReport
 
 log = logging.getLogger("photo.checker")
-
-GEOMETRY_FIXABLE = ("geometry.head_size", "geometry.centered", "geometry.eye_height", "geometry.margins",
-                    "image.dimensions")
 
 
 def source_name(source: Any, file: str | None) -> str | None:
@@ -35,34 +33,23 @@ def run_checks(analysis, prof) -> PhotoReport:
             continue
         rep.checks.append(r)
     rep.face = analysis.face_summary()
-    _settle_fixable(rep, analysis, prof)
+    framing.settle_fixable(rep, analysis, prof)
     return rep
 
 
-def _settle_fixable(rep: PhotoReport, analysis, prof) -> None:
-    """Framing failures are fixable exactly when a compliant 35:45 crop fits inside this photo."""
-    geo = [c for c in rep.failed if c.id in GEOMETRY_FIXABLE and not (c.id == "image.dimensions" and c.key != "aspect")]
-    if not geo:
-        return
-    from photo.fix import plan_crop
-
-    plan = plan_crop(analysis, prof) if analysis.has_face else None
-    for c in geo:
-        c.fixable = plan is not None
-        if plan is None and analysis.has_face:
-            c.details = {**c.details, "fix": "no compliant crop fits inside this photo"}
-
-
-def analyse_and_check(source: Any, profile: Any = profile_mod.DEFAULT, *, file: str | None = None):
-    """(FaceAnalysis or None, PhotoReport): for callers that also annotate from the same analysis."""
+def analyse_and_check(source: Any, profile: Any = profile_mod.DEFAULT, *, file: str | None = None,
+                      keep_bytes: bool = False):
+    """(FaceAnalysis or None, PhotoReport): for callers that also annotate, fix or frame from the
+    same analysis. ``keep_bytes`` keeps the file's bytes in ``analysis.decoded.raw`` (for
+    ``photo.fix`` and the card portrait, which cut full-resolution pixels from them)."""
     prof = profile_mod.get(profile)  # ProfileError for an unknown/invalid profile
     name = source_name(source, file)
     t = time.perf_counter()
     from photo.analysis import FaceAnalysis
-    from photo.load import load
+    from photo.intake import load
 
     try:
-        decoded = load(source)
+        decoded = load(source, keep_bytes=keep_bytes)
     except InputError as err:
         log.debug("photo not checked (%s): %s", prof.name, err.code)
         return None, PhotoReport(file=name, profile=prof.name, error=err.to_dict(), seconds=time.perf_counter() - t)

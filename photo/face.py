@@ -63,6 +63,6 @@ def from_analysis(a) -> FaceGeometry | None:
 def face_geometry(source: Any) -> FaceGeometry | None:
     """Geometry of the main face of ``source`` (path, bytes, PIL image, RGB array); None without a face."""
     from photo.analysis import FaceAnalysis
-    from photo.load import load
+    from photo.intake import load
 
     return from_analysis(FaceAnalysis(load(source)))

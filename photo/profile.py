@@ -76,7 +76,7 @@ _TYPES = {
 
 
 def _validate(data: dict, source: str) -> Profile:
-    from photo.checks import ORDER, registry
+    from photo.checks import registry
 
     def bad(msg: str) -> ProfileError:
         return ProfileError(f"profile {source}: {msg}")
@@ -96,7 +96,7 @@ def _validate(data: dict, source: str) -> Profile:
     reg = registry()
     for cid, limits in checks.items():
         if cid not in reg:
-            raise bad(f"unknown check '{cid}' (known: {', '.join(ORDER)})")
+            raise bad(f"unknown check '{cid}' (known: {', '.join(reg)})")
         if not isinstance(limits, dict):
             raise bad(f"[checks.\"{cid}\"] must be a table of limits")
         spec = reg[cid].limits
@@ -120,7 +120,7 @@ def _validate(data: dict, source: str) -> Profile:
         if "print_height_mm" in limits and float(limits["print_height_mm"]) != float(pr["height_mm"]):
             raise bad(f"check '{cid}' print_height_mm {limits['print_height_mm']} differs from [print] "
                       f"height_mm {pr['height_mm']}")
-    ordered = {cid: dict(checks[cid]) for cid in ORDER if cid in checks}
+    ordered = {cid: dict(checks[cid]) for cid in reg if cid in checks}
     return Profile(name=data["name"], title=str(data.get("title", data["name"])),
                    width_mm=float(pr["width_mm"]), height_mm=float(pr["height_mm"]), checks=ordered,
                    source=source, description=str(data.get("description", "")))

@@ -90,9 +90,17 @@ class CheckResult:
     def __post_init__(self) -> None:
         if not self.key:
             self.key = "ok" if self.passed else "fail"
+        if self.id and not self.message:
+            self.named(self.id)
+
+    def named(self, check_id: str) -> CheckResult:
+        """Give the result its check's id and the catalogue's message for it (the registry does
+        this: a check writes its id once, in its decorator)."""
+        self.id = check_id
         if not self.message:
             params = {"value": self.value, "limit": self.limit, **self.params}
-            self.message, self.message_en = format_message(self.id, self.key, params)
+            self.message, self.message_en = format_message(check_id, self.key, params)
+        return self
 
     def to_dict(self) -> dict:
         return {
@@ -102,9 +110,12 @@ class CheckResult:
         }
 
 
-def result(check_id: str, passed: bool, value: Any, limit: Any, key: str = "", **params: Any) -> CheckResult:
-    """Shorthand for check functions (values and limits become plain Python numbers, lists and dicts)."""
-    return CheckResult(id=check_id, passed=bool(passed), value=_jsonable(value), limit=_jsonable(limit), key=key,
+def result(passed: bool, value: Any, limit: Any, key: str = "", **params: Any) -> CheckResult:
+    """Shorthand for check functions (values and limits become plain Python numbers, lists and dicts).
+
+    The result is unnamed until the registry runs the check and names it with the id of the
+    check's decorator (:meth:`CheckResult.named`)."""
+    return CheckResult(id="", passed=bool(passed), value=_jsonable(value), limit=_jsonable(limit), key=key,
                        params=params)
 
 

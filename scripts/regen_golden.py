@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.golden_cases import GOLDEN_DIR, cases, render_case
+from scripts.golden_cases import GOLDEN_DIR, cases, render_case
 
 
 def main(prefixes: list[str]) -> int:

@@ -55,7 +55,7 @@ def photos() -> list[tuple[Path, int]]:
 def features(path: Path):
     from photo.analysis import FaceAnalysis, template
     from photo.expression import raw_features
-    from photo.load import load
+    from photo.intake import load
 
     a = FaceAnalysis(load(path))
     if a.landmarks is None:

@@ -119,3 +119,36 @@ def test_card_group_accepts_commands_from_other_modules():
     from mynacard.cli.card import card_app
 
     assert {c.name for c in card_app.registered_commands} >= {"render", "lint"}
+
+
+def test_png_pdf_and_sheet_of_one_face_build_one_scene(tmp_path, monkeypatch):
+    """A face's scene (fitted text, glyph checks, QR matrix, the photo's check and crop) is built
+    once and drawn by every backend: PNG, PDF and the proof sheet."""
+    import cardface.scene
+    import photo.analysis
+    from tests.card_support import FACE
+
+    built: list[str] = []
+    analysed: list[int] = []
+    real_build, real_init = cardface.scene.build_scene, photo.analysis.FaceAnalysis.__init__
+
+    def counting_build(holder, side="front", *args, **kw):
+        built.append(side)
+        return real_build(holder, side, *args, **kw)
+
+    def counting_init(self, decoded):
+        analysed.append(1)
+        real_init(self, decoded)
+
+    monkeypatch.setattr(cardface.scene, "build_scene", counting_build)
+    monkeypatch.setattr(photo.analysis.FaceAnalysis, "__init__", counting_init)
+    f = tmp_path / "one.json"
+    f.write_text(json.dumps([{**sample_records()[0], "photo": str(FACE)}], ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "o"
+    r = run("card", "render", str(f), "-o", str(out), "--format", "png,pdf", "--side", "front,back", "--sheet",
+            "--dpi", "60")
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in out.iterdir()) == ["next-001-back.pdf", "next-001-back.png",
+                                                     "next-001-front.pdf", "next-001-front.png", "next-sheet.pdf"]
+    assert sorted(built) == ["back", "front"]  # one scene per face, for two formats and the sheet
+    assert len(analysed) == 1  # the photo is checked once, for the front's scene

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from scripts.golden_cases import GOLDEN_DIR, NEEDS_MJ, cases, render_case
 from tests.card_support import has_mj, png_image
-from tests.golden_cases import GOLDEN_DIR, NEEDS_MJ, cases, render_case
 
 MAX_MEAN_DIFF = 1.5  # mean absolute difference per channel, 0-255
 MAX_CHANGED = 0.005  # share of pixels differing by more than 64 in any channel
@@ -34,8 +34,8 @@ def test_face_matches_its_golden_image(name, n, layout, side, photo):
 def test_golden_comparison_detects_a_change():
     """The tolerance is tight enough to see a one-character change in a field."""
     import cardface
+    from scripts.golden_cases import GOLDEN_DPI
     from tests.card_support import holder
-    from tests.golden_cases import GOLDEN_DPI
 
     ref = np.asarray(png_image((GOLDEN_DIR / "next-01-front.png").read_bytes()).convert("RGBA")).astype(int)
     changed = holder(1, issuer="千代田区長代理")

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import cardface
+from cardface.backends.pdffonts import to_unicode_cmap
 from cardface.errors import CardfaceError
-from cardface.render.pdffonts import to_unicode_cmap
 from tests.card_support import holder, needs_mj, needs_poppler, pdf_text, png_image, squash
 
 MM = 72 / 25.4

@@ -76,7 +76,7 @@ def test_qr_code_holds_the_number_when_shown():
     cv2 = pytest.importorskip("cv2")
     import numpy as np
 
-    from cardface.render.png import draw
+    from cardface.backends.png import draw
 
     h = holder(3)
     for show, expected in ((True, h.my_number), (False, "SAMPLE")):

@@ -38,9 +38,9 @@ FAILS = {
 
 
 def test_every_check_has_a_failing_case():
-    from photo.checks import ORDER
+    from photo.checks import order
 
-    assert set(FAILS) == set(ORDER)
+    assert set(FAILS) == set(order())
 
 
 @pytest.mark.parametrize("name", ["compliant_a", "compliant_b"])
@@ -218,3 +218,26 @@ def test_eye_line_low_in_a_crowded_frame_says_the_head_is_too_large():
     assert not eye.passed and not margins.passed
     assert eye.key == "low_crowded" and "step back or zoom out" in eye.message_en
     assert "less space above" not in eye.message_en
+
+
+def test_the_registry_is_the_report_order_and_ids_match_modules():
+    """A check's id is written once (its decorator); its subject is its module; the registry
+    order is the report order, and a check module missing from the registry is an error."""
+    import pkgutil
+
+    import photo.checks
+    from photo.checks import SUBJECTS, order, registry
+    from photo.profile import get
+
+    reg = registry()
+    assert {m.name for m in pkgutil.iter_modules(photo.checks.__path__)} == set(SUBJECTS)
+    for cid, spec in reg.items():
+        assert spec.func.__module__ == f"photo.checks.{cid.split('.')[0]}", cid
+    subjects = [cid.split(".")[0] for cid in order()]
+    assert subjects == sorted(subjects, key=SUBJECTS.index)  # grouped by module, modules in order
+    prof = get("icao")
+    assert list(prof.checks) == [cid for cid in order() if cid in prof.checks]
+    rep = report("compliant_a")
+    assert [c.id for c in rep.checks] == [cid for cid in order() if cid in {c.id for c in rep.checks}]
+    with pytest.raises(ValueError, match="must live in"):
+        photo.checks.check("pose.sideways", limits={})(lambda a, limits: None)

@@ -99,6 +99,41 @@ def test_fix_writes_a_passing_jpeg_for_a_fixable_photo(capsys, tmp_path):
     assert code2 == 0, [c["id"] for c in json.loads(out2)["checks"] if not c["passed"]]
 
 
+def test_fix_analyses_the_photo_once(capsys, tmp_path, monkeypatch):
+    """--fix reuses the check's decoding and analysis: the input is loaded and analysed once, the
+    corrected copy once (to say whether it passes), nothing twice."""
+    import hashlib
+
+    import photo.analysis
+    import photo.intake
+
+    src = image("compliant_a")
+    canvas = Image.new("RGB", (900, 900), src.getpixel((3, 3)))
+    canvas.paste(src, (170, 180))
+    p = tmp_path / "wide.png"
+    canvas.save(p)
+    analysed: list[str] = []
+    loaded: list[object] = []
+    real_init, real_load = photo.analysis.FaceAnalysis.__init__, photo.intake.load
+
+    def counting_init(self, decoded):
+        analysed.append(hashlib.sha256(decoded.rgb.tobytes()).hexdigest())
+        real_init(self, decoded)
+
+    def counting_load(source, **kw):
+        loaded.append(source)
+        return real_load(source, **kw)
+
+    monkeypatch.setattr(photo.analysis.FaceAnalysis, "__init__", counting_init)
+    for mod in ("photo.intake", "photo.checker", "photo.correction"):
+        monkeypatch.setattr(f"{mod}.load", counting_load, raising=False)
+    code, out, _ = run(capsys, "photo", "check", str(p), "--fix", str(tmp_path / "fixed"), "--json")
+    d = json.loads(out)
+    assert code == 1 and d["fixed"]["fixed"] is True
+    assert len(analysed) == 2 and len(set(analysed)) == 2  # the input once, the corrected copy once
+    assert [x for x in loaded if not isinstance(x, bytes)] == [p]  # the input file is read once
+
+
 def test_fix_refuses_unfixable(capsys, tmp_path):
     code, out, _ = run(capsys, "photo", "check", str(path("smiling_a")), "--fix", str(tmp_path), "--json")
     d = json.loads(out)

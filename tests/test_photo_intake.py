@@ -26,7 +26,7 @@ from photo.colour_profile import (
     to_srgb,
 )
 from photo.errors import InputError
-from photo.load import load
+from photo.intake import load
 from tests.photo_helpers import path
 
 # Display P3 -> sRGB for linear light, both D65 (published, e.g. by the W3C CSS Color 4 notes).
@@ -164,7 +164,7 @@ def test_fix_writes_an_srgb_baseline_jpeg_from_a_display_p3_heic(face, face_p3, 
 
 
 def test_fix_reports_the_colour_conversion(face_p3):
-    from photo.fix import fix
+    from photo.correction import fix
 
     res = fix(_save(face_p3, "PNG", icc_profile=display_p3_profile()))  # PNG: the format fails, fixably
     assert res.fixed, res.reason

@@ -13,7 +13,7 @@ import pytest
 
 from photo import models
 from photo.analysis import FaceAnalysis
-from photo.load import load
+from photo.intake import load
 from tests.photo_helpers import path
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -100,9 +100,9 @@ def test_messages_exist_for_every_key():
     from photo.report import messages
 
     msgs = messages()
-    from photo.checks import ORDER
+    from photo.checks import order
 
-    for cid in ORDER:
+    for cid in order():
         assert "ok" in msgs[cid], cid
         for key, entry in msgs[cid].items():
             assert entry["ja"] and entry["en"], (cid, key)

@@ -1,5 +1,10 @@
 """Photos in: a path, bytes, a PIL image or an RGB array -> an RGB ``uint8`` array.
 
+Decoding is the photo package's one image intake (:func:`photo.intake.load_pixels`): the same
+guards as application photos (file size, format allow-list, HEIC/PDF refused by their magic
+bytes, pixel count read from the header before decoding, animations refused), here at full
+resolution. Its :class:`~photo.errors.InputError` codes become capture codes.
+
 Photos out carry no metadata (no EXIF, so no location): they are encoded from pixels only.
 """
 
@@ -12,89 +17,56 @@ import numpy as np
 
 from cardface.oblique.errors import CaptureError
 
-MAX_PIXELS = 64_000_000  # refuse larger photos before decoding them
+#: photo intake code -> (capture code, message; None keeps the intake's own message)
+_CODES = {
+    "input.empty": ("capture.unreadable", "not a readable image: the file is empty"),
+    "input.not_image": ("capture.unreadable",
+                        "not a readable image: not a picture mynacard can read (JPEG, PNG, WebP...)"),
+    "input.truncated": ("capture.unreadable", "not a readable image: the picture is damaged or cut short"),
+    "input.corrupt": ("capture.unreadable", "not a readable image: the picture is damaged or cut short"),
+    "input.too_many_pixels": ("capture.too_large", None),
+    "input.file_too_large": ("capture.too_large", None),
+}
+
+
+def _capture_error(image, err) -> CaptureError:
+    if isinstance(image, (str, Path)) and err.code == "input.unreadable":
+        p = Path(image)
+        if p.is_dir():
+            return CaptureError(f"{p.name} is a folder, not an image file", code="capture.no_file")
+        if not p.exists():
+            return CaptureError(f"no such image file: {p.name}", code="capture.no_file")
+    if isinstance(image, np.ndarray):
+        return CaptureError(f"an image array must be HxWx3 RGB: {err.message}", code="capture.bad_array")
+    if err.code == "input.not_image" and not isinstance(image, (str, Path, bytes, bytearray, memoryview)):
+        return CaptureError(f"unsupported image input: {type(image).__name__}", code="capture.bad_input")
+    code, message = _CODES.get(err.code, ("capture.unreadable", None))
+    return CaptureError(message or f"not a readable image: {err.message}", code=code)
+
+
+def _pixels(image, *, alpha: bool) -> np.ndarray:
+    from photo.errors import InputError
+    from photo.intake import load_pixels
+
+    if isinstance(image, np.ndarray) and (image.ndim not in (2, 3) or min(image.shape[:2]) < 8):
+        raise CaptureError(f"an image array must be HxWx3 RGB, got shape {image.shape}", code="capture.bad_array")
+    try:
+        return load_pixels(image, alpha=alpha)
+    except InputError as err:
+        raise _capture_error(image, err) from None
 
 
 def load_rgb(image) -> np.ndarray:
     """Any supported image input as an (H, W, 3) ``uint8`` RGB array (EXIF orientation applied)."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    if isinstance(image, np.ndarray):
-        a = image
-        if a.ndim == 2:
-            a = np.repeat(a[:, :, None], 3, axis=2)
-        if a.ndim != 3 or a.shape[2] not in (3, 4) or min(a.shape[:2]) < 8:
-            raise CaptureError(f"an image array must be HxWx3 RGB, got shape {a.shape}", code="capture.bad_array")
-        if a.dtype != np.uint8:
-            if np.issubdtype(a.dtype, np.floating) and a.size and float(np.nanmax(a)) <= 1.0:
-                a = a * 255.0
-            a = np.clip(np.nan_to_num(a), 0, 255).astype(np.uint8)
-        return np.ascontiguousarray(a[:, :, :3])
-    if isinstance(image, Image.Image):
-        img = image
-    else:
-        if isinstance(image, (str, Path)):
-            p = Path(image)
-            if p.is_dir():
-                raise CaptureError(f"{p.name} is a folder, not an image file", code="capture.no_file")
-            if not p.is_file():
-                raise CaptureError(f"no such image file: {p.name}", code="capture.no_file")
-            try:
-                data = p.read_bytes()
-            except OSError as err:
-                raise CaptureError(f"{p.name}: cannot read the file ({err.strerror or 'read error'})",
-                                   code="capture.unreadable") from None
-        elif isinstance(image, (bytes, bytearray, memoryview)):
-            data = bytes(image)
-        else:
-            raise CaptureError(f"unsupported image input: {type(image).__name__}", code="capture.bad_input")
-        if not data:
-            raise CaptureError("not a readable image: the file is empty", code="capture.unreadable")
-        try:
-            img = Image.open(io.BytesIO(data))
-            if img.width * img.height > MAX_PIXELS:
-                raise CaptureError(f"image too large: {img.width}x{img.height} pixels", code="capture.too_large")
-            img.load()
-        except CaptureError:
-            raise
-        except UnidentifiedImageError:
-            raise CaptureError("not a readable image: not a picture mynacard can read (JPEG, PNG, WebP...)",
-                               code="capture.unreadable") from None
-        except Exception:  # Pillow raises many types for a damaged file it recognised
-            raise CaptureError("not a readable image: the picture is damaged or cut short",
-                               code="capture.unreadable") from None
-    if img.width * img.height > MAX_PIXELS:
-        raise CaptureError(f"image too large: {img.width}x{img.height} pixels", code="capture.too_large")
-    try:
-        img = ImageOps.exif_transpose(img)
-    except Exception:  # broken EXIF: keep the stored orientation
-        pass
-    if img.mode in ("RGBA", "LA", "P"):
-        img = img.convert("RGBA")
-        bg = Image.new("RGBA", img.size, (255, 255, 255, 255))
-        img = Image.alpha_composite(bg, img)
-    return np.asarray(img.convert("RGB"), dtype=np.uint8).copy()
+    return _pixels(image, alpha=False)
 
 
 def load_rgba(image) -> np.ndarray:
     """Like :func:`load_rgb` but keeps an alpha channel (opaque when the input has none)."""
-    from PIL import Image
-
-    if isinstance(image, np.ndarray) and image.ndim == 3 and image.shape[2] == 4:
-        return np.ascontiguousarray(image.astype(np.uint8))
-    if isinstance(image, (str, Path, bytes, bytearray)):
-        raw = Path(image).read_bytes() if isinstance(image, (str, Path)) and Path(image).is_file() else image
-        if isinstance(raw, (bytes, bytearray)):
-            try:
-                im = Image.open(io.BytesIO(bytes(raw)))
-                if im.mode in ("RGBA", "LA", "P"):
-                    return np.asarray(im.convert("RGBA"), dtype=np.uint8).copy()
-            except Exception:
-                pass
-    elif isinstance(image, Image.Image) and image.mode in ("RGBA", "LA", "P"):
-        return np.asarray(image.convert("RGBA"), dtype=np.uint8).copy()
-    rgb = load_rgb(image)
-    return np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
+    px = _pixels(image, alpha=True)
+    if px.shape[2] == 4:
+        return px
+    return np.dstack([px, np.full(px.shape[:2], 255, np.uint8)])
 
 
 def encode(image: np.ndarray, fmt: str = "png", quality: int = 92) -> bytes:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from cardface.geometry import MM_PER_INCH
 from cardface.oblique.config import card_size
 from cardface.oblique.errors import CaptureError
 from cardface.oblique.geometry import Quad, homography
 from cardface.oblique.imageio import load_rgb
-
-MM_PER_INCH = 25.4
 
 
 def rectify(image, quad: Quad | np.ndarray, dpi: float = 300) -> np.ndarray:

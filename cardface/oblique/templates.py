@@ -71,7 +71,7 @@ def layout_features(layout, side: str) -> dict:
 
 def render_faces(layout_name: str, side: str, dpi: float) -> list[np.ndarray]:
     """RGB renders of one side for the template holders, with and without the sample mark."""
-    from cardface.render.png import draw
+    from cardface.backends.png import draw
     from cardface.scene import SampleMark, build_scene
 
     faces = []
@@ -116,7 +116,7 @@ def edge_rgb(layout_name: str) -> tuple[int, int, int] | None:
 
 def sample_face(layout_name: str, side: str, dpi: float = 300) -> np.ndarray:
     """An RGB render of one side of a layout for the first template holder (a preview)."""
-    from cardface.render.png import draw
+    from cardface.backends.png import draw
     from cardface.scene import build_scene
 
     scene = build_scene(_holders()[0], side, layout_name, preview=True)

@@ -54,13 +54,14 @@ def render_cmd(
     face rendered, 1 when some failed (each failure listed with its record, field and
     code), 2 when the input is unusable.
     """
+    from cardface.backends.pdf import check_bleed
+    from cardface.backends.png import check_dpi
+    from cardface.backends.sheet import SheetWriter
     from cardface.errors import CardfaceError
     from cardface.holder import load_holders
     from cardface.layout import load_layout
-    from cardface.render import render
-    from cardface.render.pdf import check_bleed
-    from cardface.render.png import check_dpi
-    from cardface.render.sheet import render_sheet
+    from cardface.rendering import draw
+    from cardface.scene import build_scene
     from mynacard.outputs import ensure_dir, write_atomic
 
     sides = _split(side, ("front", "back"), "--side")
@@ -74,35 +75,47 @@ def render_cmd(
     ensure_dir(out)
     preview = not production
     written, failed = 0, 0
-    if not sheet_only:
-        for i, h in enumerate(people, 1):
-            # every face of a holder first, in memory; files only when all of them rendered,
-            # each written whole (temporary file + rename): never a half-written card
-            faces: dict[str, bytes] = {}
-            for s in sides:
-                for f in formats:
-                    try:
-                        faces[f"{lay.name}-{i:03d}-{s}.{f}"] = render(
-                            h, s, lay, f, dpi=dpi, preview=preview, show_number=show_number,
-                            allow_failing_photo=allow_failing_photo, bleed_mm=bleed, crop_marks=crop_marks)
-                    except CardfaceError as err:
-                        failed += 1
-                        _report_failure(i, s, f, err)
-            if len(faces) < len(sides) * len(formats):
+    # each face's scene is built once and drawn for every format and for the proof sheet
+    want_sheet = sheet or sheet_only
+    proof, sheet_error = None, None
+    if want_sheet:
+        try:
+            proof = SheetWriter(lay, sides, len(people), preview=preview)
+        except CardfaceError as err:
+            sheet_error = err
+    for i, h in enumerate(people, 1):
+        # every face of a holder first, in memory; files only when all of them rendered,
+        # each written whole (temporary file + rename): never a half-written card
+        scenes, faces = {}, {}
+        for s in sides:
+            try:
+                scenes[s] = build_scene(h, s, lay, preview=preview, show_number=show_number,
+                                        allow_failing_photo=allow_failing_photo)
+            except CardfaceError as err:
+                sheet_error = sheet_error or err
+                if not sheet_only:
+                    failed += len(formats)
+                    _report_failure(i, s, ",".join(formats), err)
                 continue
+            for f in () if sheet_only else formats:
+                try:
+                    faces[f"{lay.name}-{i:03d}-{s}.{f}"] = draw(scenes[s], f, dpi=dpi, bleed_mm=bleed,
+                                                                crop_marks=crop_marks)
+                except CardfaceError as err:
+                    failed += 1
+                    _report_failure(i, s, f, err)
+        if proof is not None and sheet_error is None:
+            proof.add(scenes)
+        if not sheet_only and len(faces) == len(sides) * len(formats):
             for name, data in faces.items():
                 write_atomic(out / name, data)
                 written += 1
-    if sheet or sheet_only:
-        try:
-            data = render_sheet(people, lay, sides, preview=preview, show_number=show_number,
-                                allow_failing_photo=allow_failing_photo)
-        except CardfaceError as err:
-            failed += 1
-            _report_failure(None, ",".join(sides), "sheet", err)
-        else:
-            write_atomic(out / f"{lay.name}-sheet.pdf", data)
-            written += 1
+    if want_sheet and sheet_error is not None:
+        failed += 1
+        _report_failure(None, ",".join(sides), "sheet", sheet_error)
+    elif proof is not None:
+        write_atomic(out / f"{lay.name}-sheet.pdf", proof.finish())
+        written += 1
     mode = "production" if production else ("preview, 見本 SAMPLE mark" + ("" if show_number else ", number masked"))
     typer.echo(f"{written} file(s) for {len(people)} holder(s) in {out} (layout {lay.name}, {mode})"
                + (f"; {failed} failed" if failed else ""))

@@ -2,7 +2,8 @@
 
 Exit status: 0 when every photo passes, 1 when any check fails, 2 when any file could not
 be checked (and for a bad profile). ``photo batch`` (folders, CSV, a worker pool) is a
-separate module registered on the same ``photo`` group.
+separate module that adds itself to ``photo_app`` (imported after this one by
+``mynacard/cli/__init__.py``, so the two modules import each other in one direction only).
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def check(
     used_f: set[Path] = set()
     status = 0
     for f in files:
-        analysis, rep = analyse_and_check(f, prof)
+        analysis, rep = analyse_and_check(f, prof, keep_bytes=fix is not None)
         extra: dict = {}
         if annotate is not None and analysis is not None:
             from photo.annotate import draw
@@ -91,9 +92,9 @@ def check(
             write_atomic(out, buf.getvalue())
             extra["annotated"] = str(out)
         if fix is not None and rep.error is None and not rep.passed:
-            from photo.fix import fix as do_fix
+            from photo.correction import fix as do_fix
 
-            res = do_fix(f, prof)
+            res = do_fix(f, prof, analysis=analysis, report=rep)  # the check's own analysis
             if res.fixed and res.data:
                 out = _unique(fix / f"{f.stem}.jpg", used_f)
                 write_atomic(out, res.data)
@@ -118,4 +119,3 @@ def check(
         elif not rep.passed and status == 0:
             status = 1
     raise typer.Exit(status)
-from mynacard.cli import photo_batch as _photo_batch  # noqa: E402,F401

@@ -25,6 +25,7 @@ from mynacard.serve.models import ErrorBody
 from mynacard.serve.request_id import RequestIdMiddleware
 from mynacard.serve.routes import api_docs, card, health, page, photo, romaji
 from mynacard.serve.settings import Settings
+from mynacard.serve.warm import warm_up, warm_up_tables
 
 log = logging.getLogger("mynacard.serve")
 
@@ -35,30 +36,6 @@ Errors have one shape, `{"error": {"code", "message", "problems": [...]}}`, with
 codes. Card renders are marked 見本 SAMPLE previews with the My Number masked unless the
 operator started the server with `--production`.
 """
-
-
-def warm_up(native_threads: int = 0) -> None:
-    """Load what the first request would otherwise wait for: face models, kana tables, fonts."""
-    import photo
-
-    if native_threads:
-        import cv2
-
-        cv2.setNumThreads(native_threads)
-    photo.warm_up()
-    warm_up_tables()
-
-
-def warm_up_tables() -> None:
-    """Kana tables and fonts (what renders without a photo and romanization need)."""
-    from cardface.romaji import romanize_name
-
-    romanize_name("オオノ", "タロウ")
-    from cardface.fonts import default_fonts
-
-    fonts = default_fonts()
-    for role in fonts.roles():
-        fonts.face(role)
 
 
 class SecurityHeaders:

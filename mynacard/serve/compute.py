@@ -55,7 +55,7 @@ def _start_model_process(native_threads: int, verbosity: int) -> None:
     import time
 
     from mynacard import logs
-    from mynacard.serve.app import warm_up
+    from mynacard.serve.warm import warm_up
     from photo.models import reuse_freed_memory
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)

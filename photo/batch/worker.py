@@ -158,7 +158,7 @@ def _check_bytes(item: BatchInput, source: bytes | str, sha: str | None, options
     from photo.checker import analyse_and_check
 
     prof = profile_mod.get(options.profile)  # cached per process
-    analysis, report = analyse_and_check(source, prof, file=item.path)
+    analysis, report = analyse_and_check(source, prof, file=item.path, keep_bytes=options.fix)
     record = {"file": item.path, "application_id": item.application_id, "sha256": sha}
     record.update((k, v) for k, v in report.to_dict().items() if k != "file")
     files: dict[str, bytes] = {}
@@ -182,16 +182,15 @@ def _check_bytes(item: BatchInput, source: bytes | str, sha: str | None, options
         record["annotated"] = rel
     if options.fix and report.error is None and not report.passed:
         if report.fixable:
-            # not ``photo.fix``: once photo/fix.py is imported, the submodule shadows the function
-            from photo.fix import fix as fix_photo
+            from photo.correction import fix as fix_photo
 
-            res = fix_photo(source, prof)
+            res = fix_photo(source, prof, analysis=analysis, report=report)  # no second analysis
             record["fixed"] = res.to_dict()
             if res.fixed and res.data:
                 rel = _output_name("fixed", item, ".jpg")
                 files[rel] = res.data
                 record["fixed"] = {"path": rel, **record["fixed"]}
-        else:  # what photo.fix would answer, without analysing the photo a second time
+        else:  # what photo.fix would answer
             bad = [c.id for c in report.failed if not c.fixable]
             record["fixed"] = {"fixed": False, "actions": [], "reason": "not fixable: " + ", ".join(bad),
                                "passed_after": None}

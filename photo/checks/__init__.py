@@ -1,8 +1,9 @@
 """The checks: one module per subject, each check a short function ``(analysis, limits) -> CheckResult``.
 
 A check is registered with :func:`check`, which records its stable id, the limit keys the
-profile must give it (and their types), whether it needs a face and whether ``photo.fix``
-can repair a failure. Limits only ever come from the profile file.
+profile must give it (and their types) and whether it needs a face. Which failures a crop,
+resize or re-encode fixes is :mod:`photo.framing`'s business. Limits only ever come from the
+profile file.
 """
 
 from __future__ import annotations
@@ -20,30 +21,34 @@ class CheckSpec:
     func: Callable[..., CheckResult | None]
     limits: dict[str, str]  # key -> "float" | "int" | "bool" | "str" | "list[str]"; a trailing "?" = optional
     needs_face: bool
-    fixable: bool
     subject: str
     doc: str
 
 
 REGISTRY: dict[str, CheckSpec] = {}
+_loaded = False
 
-#: Stable order of the checks in a report (the issue's order).
-ORDER = (
-    "file.format", "file.size", "image.dimensions", "image.color", "face.count",
-    "pose.yaw", "pose.pitch", "pose.roll", "eyes.open", "eyes.visible", "mouth.closed",
-    "expression.neutral", "head.covering", "geometry.head_size", "geometry.centered",
-    "geometry.eye_height", "geometry.margins", "lighting.exposure", "lighting.uniformity",
-    "background.uniformity", "background.shadow", "image.sharpness", "image.compression", "color.natural",
-)
+#: The subject modules in report order; within a module, checks keep the order they are
+#: defined in. The registry is the order: a report lists the checks as they were registered.
+SUBJECTS = ("file", "image", "face", "pose", "eyes", "mouth", "expression", "head", "geometry", "lighting",
+            "background", "color")
 
 
-def check(check_id: str, *, limits: dict[str, str], needs_face: bool = True, fixable: bool = False):
-    """Register a check function under ``check_id``."""
+def check(check_id: str, *, limits: dict[str, str], needs_face: bool = True):
+    """Register a check function under ``check_id`` (written here only: the result is named
+    with it). The id's subject (before the dot) is the module's name."""
 
     def deco(func: Callable[..., CheckResult | None]):
+        subject = func.__module__.rsplit(".", 1)[-1]
+        if check_id.split(".", 1)[0] != subject:
+            raise ValueError(f"check {check_id!r} must live in photo/checks/{check_id.split('.', 1)[0]}.py, "
+                             f"not {subject}.py")
+        old = REGISTRY.get(check_id)
+        if old is not None and old.func.__qualname__ != func.__qualname__:
+            raise ValueError(f"check {check_id!r} is registered twice")
         REGISTRY[check_id] = CheckSpec(
-            id=check_id, func=func, limits=dict(limits), needs_face=needs_face, fixable=fixable,
-            subject=func.__module__.rsplit(".", 1)[-1], doc=(func.__doc__ or "").strip(),
+            id=check_id, func=func, limits=dict(limits), needs_face=needs_face,
+            subject=subject, doc=(func.__doc__ or "").strip(),
         )
         return func
 
@@ -51,25 +56,32 @@ def check(check_id: str, *, limits: dict[str, str], needs_face: bool = True, fix
 
 
 def _load_all() -> None:
-    from photo.checks import (  # noqa: F401 - registration side effects
-        background,
-        colour,
-        eyes,
-        face,
-        file,
-        geometry,
-        head,
-        lighting,
-        mouth,
-        pose,
-        quality,
-    )
+    import importlib
+    import pkgutil
+
+    found = {m.name for m in pkgutil.iter_modules(__path__)}
+    if found != set(SUBJECTS):  # a check module left out of SUBJECTS would be silently unused
+        raise RuntimeError(f"photo/checks modules {sorted(found)} differ from SUBJECTS {sorted(SUBJECTS)}")
+    for name in SUBJECTS:
+        importlib.import_module(f"{__name__}.{name}")
+    # a module imported on its own earlier (e.g. by the annotation) registered out of turn
+    ordered = sorted(REGISTRY.values(), key=lambda spec: SUBJECTS.index(spec.subject))
+    REGISTRY.clear()
+    REGISTRY.update((spec.id, spec) for spec in ordered)
 
 
 def registry() -> dict[str, CheckSpec]:
-    if not REGISTRY:
+    """Check id -> spec, in report order (every subject module imported, in SUBJECTS order)."""
+    global _loaded
+    if not _loaded:
         _load_all()
+        _loaded = True
     return REGISTRY
+
+
+def order() -> tuple[str, ...]:
+    """Every check id in report order."""
+    return tuple(registry())
 
 
 def run(check_id: str, analysis: Any, limits: dict) -> CheckResult | None:
@@ -83,7 +95,4 @@ def run(check_id: str, analysis: Any, limits: dict) -> CheckResult | None:
         )
         return r
     r = spec.func(analysis, limits)
-    if r is not None:
-        # the check says whether *this* failure is of a repairable kind; the spec caps it
-        r.fixable = bool(spec.fixable and r.fixable and not r.passed)
-    return r
+    return None if r is None else r.named(spec.id)

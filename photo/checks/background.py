@@ -80,7 +80,7 @@ def uniformity(a, limits):
     furniture, doors, a clock on the wall). J-LIS, ICAO 9303."""
     m = background_measures(a)
     if m is None:
-        r = result("background.uniformity", True, None, None, "no_background")
+        r = result(True, None, None, "no_background")
         r.evaluated = False
         return r
     if m["gradient"] > limits["max_gradient"]:
@@ -89,7 +89,7 @@ def uniformity(a, limits):
         key = "objects"
     else:
         key = "ok"
-    return result("background.uniformity", key == "ok", {k: round(v, 3) for k, v in m.items()},
+    return result(key == "ok", {k: round(v, 3) for k, v in m.items()},
                   {"max_gradient": limits["max_gradient"], "max_objects": limits["max_objects"]}, key)
 
 
@@ -132,7 +132,7 @@ def shadow(a, limits):
     beside or above the head that are 12-55 % darker than the smooth backdrop model there."""
     area = shadow_area(a)
     if area is None:
-        r = result("background.shadow", True, None, None, "no_background")
+        r = result(True, None, None, "no_background")
         r.evaluated = False
         return r
-    return result("background.shadow", area <= limits["max_shadow_area"], round(area, 4), limits["max_shadow_area"])
+    return result(area <= limits["max_shadow_area"], round(area, 4), limits["max_shadow_area"])

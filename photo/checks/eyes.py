@@ -27,7 +27,7 @@ def eyes_open(a, limits):
     """Both eyes open: the smaller eyelid gap / eye-to-chin distance >= min_ratio (OFIQ measure)."""
     r, left = eyelid_gap(a, EYE_R), eyelid_gap(a, EYE_L)
     v = min(r, left)
-    res = result("eyes.open", v >= limits["min_ratio"], round(v, 4), limits["min_ratio"])
+    res = result(v >= limits["min_ratio"], round(v, 4), limits["min_ratio"])
     res.details = {"image_left_eye": round(r, 4), "image_right_eye": round(left, 4)}
     return res
 
@@ -79,7 +79,7 @@ def eyes_visible(a, limits):
         key = "hidden"
     else:
         key = "ok"
-    r = result("eyes.visible", key == "ok", {"dark": round(dark, 3), "contrast": round(contrast, 3),
+    r = result(key == "ok", {"dark": round(dark, 3), "contrast": round(contrast, 3),
                                              "glare": round(glare, 3)},
                {"min_dark_ratio": limits["min_dark_ratio"], "min_contrast": limits["min_contrast"],
                 "max_glare": limits["max_glare"]}, key)

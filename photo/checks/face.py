@@ -12,6 +12,6 @@ def face_count(a, limits):
     ICAO 9303 full-frontal image). Faces are counted by the Face Landmarker (up to three)."""
     n = a.face_count
     key = "ok" if 1 <= n <= limits["max_faces"] else ("none" if n == 0 else "many")
-    r = result("face.count", key == "ok", n, limits["max_faces"], key, n=n)
+    r = result(key == "ok", n, limits["max_faces"], key, n=n)
     r.details = {"boxes": [[round(v / a.decoded.scale) for v in box] for box in a.face_boxes]}
     return r

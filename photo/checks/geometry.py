@@ -21,19 +21,18 @@ def mm_per_px(a, limits) -> float:
 _PRINT = {"print_height_mm": "float"}
 
 
-@check("geometry.head_size", limits={**_PRINT, "min_mm": "float", "max_mm": "float"}, fixable=True)
+@check("geometry.head_size", limits={**_PRINT, "min_mm": "float", "max_mm": "float"})
 def head_size(a, limits):
     """Crown-to-chin height on the print within [min_mm, max_mm] (J-LIS 32-36 mm; ICAO 70-80 %)."""
     k = mm_per_px(a, limits)
     v = float(((a.chin - a.crown) ** 2).sum() ** 0.5) * k
     lo, hi = limits["min_mm"], limits["max_mm"]
     key = "ok" if lo <= v <= hi else ("small" if v < lo else "large")
-    r = result("geometry.head_size", key == "ok", round(v, 1), [lo, hi], key, mm=round(v, 1), lo=lo, hi=hi)
-    r.fixable = key == "small"  # cropping closer enlarges the head; a too-large head cannot be fixed
+    r = result(key == "ok", round(v, 1), [lo, hi], key, mm=round(v, 1), lo=lo, hi=hi)
     return r
 
 
-@check("geometry.centered", limits={**_PRINT, "max_offset_mm": "float"}, fixable=True)
+@check("geometry.centered", limits={**_PRINT, "max_offset_mm": "float"})
 def centered(a, limits):
     """The face's vertical axis within max_offset_mm of the photo's centre line (ICAO 9303: centred)."""
     k = mm_per_px(a, limits)
@@ -41,14 +40,12 @@ def centered(a, limits):
     cx = (x0 + x1) / 2 * 0.5 + (a.eye_mid[0] + a.chin[0]) / 2 * 0.5
     v = (cx - a.w / 2) * k
     ok = abs(v) <= limits["max_offset_mm"]
-    r = result("geometry.centered", ok, round(v, 1), limits["max_offset_mm"],
+    r = result(ok, round(v, 1), limits["max_offset_mm"],
                "ok" if ok else ("right" if v > 0 else "left"), mm=round(abs(v), 1))
-    r.fixable = True
     return r
 
 
-@check("geometry.eye_height", limits={**_PRINT, "min_mm": "float", "max_mm": "float", "crowded_top_mm": "float?"},
-       fixable=True)
+@check("geometry.eye_height", limits={**_PRINT, "min_mm": "float", "max_mm": "float", "crowded_top_mm": "float?"})
 def eye_height(a, limits):
     """Eye line height above the bottom edge within [min_mm, max_mm] (ICAO 9303: 50-70 % of the height).
 
@@ -61,13 +58,12 @@ def eye_height(a, limits):
     key = "ok" if lo <= v <= hi else ("low" if v < lo else "high")
     if key == "low" and "crowded_top_mm" in limits and a.crown[1] * k < limits["crowded_top_mm"]:
         key = "low_crowded"
-    r = result("geometry.eye_height", key == "ok", round(v, 1), [lo, hi], key, mm=round(v, 1))
-    r.fixable = True
+    r = result(key == "ok", round(v, 1), [lo, hi], key, mm=round(v, 1))
     return r
 
 
 @check("geometry.margins", limits={**_PRINT, "min_top_mm": "float", "max_top_mm": "float", "min_side_mm": "float",
-                                   "min_bottom_mm": "float"}, fixable=True)
+                                   "min_bottom_mm": "float"})
 def margins(a, limits):
     """The whole head inside the frame: space above the crown within [min_top_mm, max_top_mm]
     (J-LIS 4 +/- 2 mm), >= min_side_mm beside the face (MOFA: 2 mm), >= min_bottom_mm below the chin."""
@@ -87,6 +83,5 @@ def margins(a, limits):
         key = "top_large"
     v = {"top": round(top, 1), "bottom": round(bottom, 1), "side": round(side, 1)}
     lim = {k2: limits[k2] for k2 in ("min_top_mm", "max_top_mm", "min_side_mm", "min_bottom_mm")}
-    r = result("geometry.margins", key == "ok", v, lim, key, top=v["top"], side=v["side"], bottom=v["bottom"])
-    r.fixable = key == "top_large"  # only cropping is possible: missing space cannot be invented
+    r = result(key == "ok", v, lim, key, top=v["top"], side=v["side"], bottom=v["bottom"])
     return r

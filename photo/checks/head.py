@@ -184,7 +184,7 @@ def covering(a, limits):
         key = "sides"
     else:
         key = "ok" if crown is not None else "no_zone"
-    r = result("head.covering", key in ("ok", "no_zone"), value if key != "no_zone" or sides else None, limit, key)
+    r = result(key in ("ok", "no_zone"), value if key != "no_zone" or sides else None, limit, key)
     # without the top of the head a covering can still be found at the sides, never ruled out
     r.evaluated = key != "no_zone"
     r.details = m

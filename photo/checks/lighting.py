@@ -35,7 +35,7 @@ def exposure(a, limits):
         key = "bright"
     else:
         key = "ok"
-    return result("lighting.exposure", key == "ok",
+    return result(key == "ok",
                   {"mean": round(mean, 1), "highlight": round(high, 1), "dark": round(dark, 4), "bright": round(bright, 4)},
                   {k: limits[k] for k in ("min_highlight", "max_mean", "max_dark_share", "max_bright_share")}, key)
 
@@ -68,5 +68,5 @@ def uniformity(a, limits):
     lft, rgt = halves(a)
     v = min(lft, rgt) / max(lft, rgt, 1e-6)
     ok = v >= limits["min_ratio"]
-    return result("lighting.uniformity", ok, round(v, 3), limits["min_ratio"],
+    return result(ok, round(v, 3), limits["min_ratio"],
                   "ok" if ok else ("left_dark" if lft < rgt else "right_dark"))

@@ -1,8 +1,7 @@
-"""Mouth closed and a neutral expression (no smile).
+"""Mouth closed.
 
-ICAO 9303 / ISO/IEC 19794-5: neutral expression, mouth closed. Japanese passport (MOFA):
-no smile showing teeth, no raised mouth corners. OFIQ's mouth-closed measure: the inner-lip
-gap divided by the eye-midpoint-to-chin distance.
+ICAO 9303 / ISO/IEC 19794-5: mouth closed. OFIQ's mouth-closed measure: the inner-lip gap
+divided by the eye-midpoint-to-chin distance.
 """
 
 from __future__ import annotations
@@ -24,36 +23,4 @@ def lip_gap(a) -> float:
 def mouth_closed(a, limits):
     """Lips together: inner-lip gap / eye-to-chin distance <= max_ratio (OFIQ measure; ICAO 9303)."""
     v = lip_gap(a)
-    return result("mouth.closed", v <= limits["max_ratio"], round(v, 4), limits["max_ratio"])
-
-
-def smile_measures(a) -> dict:
-    """The smile model's score and the cues it reads (see :mod:`photo.expression`).
-
-    ``score``: logit of "smiling" from the logistic model over mouth/cheek/eye geometry in
-    the pose-free template frame, teeth and the lower face's appearance (HOG); ``teeth``:
-    teeth-like area inside the inner lips (template units squared x 100); ``lift`` and
-    ``widening``: mouth-corner lift and mouth stretch against the neutral template.
-    """
-    from photo.analysis import template
-    from photo.expression import raw_features, smile_score
-
-    f, h, hm = raw_features(a.canonical, template()[0], a.rgb, a.landmarks)
-    return {"score": smile_score(f, h, hm), "teeth": f["teeth"], "lift": f["lift"], "widening": f["wide"]}
-
-
-@check("expression.neutral", limits={"max_smile_score": "float", "max_teeth": "float"})
-def expression_neutral(a, limits):
-    """No smile: the smile model's score <= max_smile_score (raised or stretched mouth corners,
-    raised cheeks, creases) and no teeth showing (teeth area <= max_teeth).
-    Japanese passport rules (MOFA): no smile with teeth or raised mouth corners; ICAO 9303
-    neutral expression."""
-    s = smile_measures(a)
-    if s["teeth"] > limits["max_teeth"]:
-        key = "teeth"
-    elif s["score"] > limits["max_smile_score"]:
-        key = "corners" if s["lift"] >= s["widening"] / 2 else "wide"
-    else:
-        key = "ok"
-    return result("expression.neutral", key == "ok", {k: round(v, 3) for k, v in s.items()},
-                  {"max_smile_score": limits["max_smile_score"], "max_teeth": limits["max_teeth"]}, key)
+    return result(v <= limits["max_ratio"], round(v, 4), limits["max_ratio"])

@@ -16,7 +16,7 @@ def yaw(a, limits):
     """Head turned left/right at most max_abs_deg (ICAO 9303: 5 degrees)."""
     v = a.pose.yaw_deg
     ok = abs(v) <= limits["max_abs_deg"]
-    return result("pose.yaw", ok, round(v, 1), limits["max_abs_deg"], "ok" if ok else ("left" if v > 0 else "right"),
+    return result(ok, round(v, 1), limits["max_abs_deg"], "ok" if ok else ("left" if v > 0 else "right"),
                   deg=round(abs(v)))
 
 
@@ -25,7 +25,7 @@ def pitch(a, limits):
     """Head raised or lowered at most max_abs_deg (ICAO 9303: 5 degrees)."""
     v = a.pose.pitch_deg
     ok = abs(v) <= limits["max_abs_deg"]
-    return result("pose.pitch", ok, round(v, 1), limits["max_abs_deg"], "ok" if ok else ("down" if v > 0 else "up"),
+    return result(ok, round(v, 1), limits["max_abs_deg"], "ok" if ok else ("down" if v > 0 else "up"),
                   deg=round(abs(v)))
 
 
@@ -34,4 +34,4 @@ def roll(a, limits):
     """Head tilted sideways at most max_abs_deg (ICAO 9303: 8 degrees; J-LIS rejects tilted heads)."""
     v = a.pose.roll_deg
     ok = abs(v) <= limits["max_abs_deg"]
-    return result("pose.roll", ok, round(v, 1), limits["max_abs_deg"], deg=round(abs(v)))
+    return result(ok, round(v, 1), limits["max_abs_deg"], deg=round(abs(v)))

@@ -1,4 +1,8 @@
-"""Image quality: focus and motion blur, compression artefacts.
+"""The picture: pixel dimensions and shape, colour mode, focus and motion blur, compression artefacts.
+
+Dimensions and colour: J-LIS online application requirements as reported by secondary
+sources (RGB, 480-6000 px per side); the next-generation card stores a colour photo; a
+print shape of 35:45 where the profile asks for one.
 
 ICAO 9303 / ISO/IEC 19794-5: in focus, no motion blur, no compression artefacts. J-LIS
 rejects out-of-focus and camera-shake photos.
@@ -25,6 +29,60 @@ from photo.report import result
 
 NORM_IED_PX = 64.0
 _DIRS = {0: (0, 1), 45: (1, 1), 90: (1, 0), 135: (1, -1)}
+
+
+@check("image.dimensions", limits={"min_px": "int", "max_px": "int", "aspect_min": "float?", "aspect_max": "float?"},
+       needs_face=False)
+def image_dimensions(a, limits):
+    """Width and height each within [min_px, max_px] (480-6000 px online) and, where the profile
+    asks for a print shape, width/height within [aspect_min, aspect_max] (35:45 = 0.778). J-LIS / ICAO."""
+    w, h = a.decoded.width, a.decoded.height
+    lo, hi = limits["min_px"], limits["max_px"]
+    aspect = w / h
+    key = "ok"
+    if min(w, h) < lo:
+        key = "too_small"
+    elif max(w, h) > hi:
+        key = "too_large"
+    elif "aspect_min" in limits and not (limits["aspect_min"] <= aspect <= limits.get("aspect_max", 99)):
+        key = "aspect"
+    limit = {"min_px": lo, "max_px": hi}
+    if "aspect_min" in limits:
+        limit["aspect"] = [limits["aspect_min"], limits.get("aspect_max")]
+    r = result(key == "ok", [w, h], limit, key, w=w, h=h, lo=lo, hi=hi,
+               aspect=round(aspect, 3))
+    return r
+
+
+def colourfulness(a) -> float:
+    """Median CIELAB chroma of the face skin (or of the whole image without a face)."""
+    if a.has_face:
+        m = a.skin_mask
+        if m.sum() > 50:
+            ab = a.lab_of(m)[:, 1:]
+            return float(np.median(np.hypot(ab[:, 0], ab[:, 1])))
+    ab = a.small_lab[::2, ::2, 1:].reshape(-1, 2)
+    return float(np.percentile(np.hypot(ab[:, 0], ab[:, 1]), 90))
+
+
+@check("image.color", limits={"allowed_modes": "list[str]", "require_colour": "bool", "min_chroma": "float"},
+       needs_face=False)
+def image_color(a, limits):
+    """RGB pixels (CMYK refused); where the profile requires colour, the skin must show colour
+    (median CIELAB chroma >= min_chroma: a greyscale photo saved as RGB fails). J-LIS next card."""
+    mode = a.decoded.mode
+    chroma = colourfulness(a)
+    allowed = [m.upper() for m in limits["allowed_modes"]]
+    if mode.upper() not in allowed and not (mode in ("P", "RGBA") and "RGB" in allowed):
+        key = "cmyk" if mode == "CMYK" else "mode"
+    elif limits["require_colour"] and chroma < limits["min_chroma"]:
+        key = "grey"
+    else:
+        key = "ok"
+    r = result(key == "ok", {"mode": mode, "chroma": round(chroma, 2)},
+               {"modes": limits["allowed_modes"], "min_chroma": limits["min_chroma"] if limits["require_colour"] else None},
+               key, mode=mode)
+    return r
 
 
 def face_crop(a) -> np.ndarray:
@@ -77,7 +135,7 @@ def sharpness(a, limits):
     if not ok:
         spread = v - min(blur.values())
         key = "motion" if spread > 0.12 else "focus"
-    r = result("image.sharpness", ok, round(v, 3), limits["max_blur"], key, direction=worst)
+    r = result(ok, round(v, 3), limits["max_blur"], key, direction=worst)
     r.details = {f"blur_{k}deg": round(x, 3) for k, x in blur.items()}
     return r
 
@@ -95,8 +153,7 @@ def blockiness(g: np.ndarray, period: int) -> float:
     return edge / inner if inner > 1e-6 else 1.0
 
 
-@check("image.compression", limits={"max_blockiness": "float", "min_jpeg_quality": "float?"}, needs_face=False,
-       fixable=False)
+@check("image.compression", limits={"max_blockiness": "float", "min_jpeg_quality": "float?"}, needs_face=False)
 def compression(a, limits):
     """No visible JPEG block artefacts: block-grid step ratio <= max_blockiness; where the profile
     sets min_jpeg_quality, a JPEG's estimated quality must reach it (ICAO 9303)."""
@@ -109,7 +166,7 @@ def compression(a, limits):
         key = "blocks"
     elif "min_jpeg_quality" in limits and q is not None and q < limits["min_jpeg_quality"]:
         key = "quality"
-    r = result("image.compression", key == "ok", round(v, 3),
+    r = result(key == "ok", round(v, 3),
                {"max_blockiness": limits["max_blockiness"], "min_jpeg_quality": limits.get("min_jpeg_quality")},
                key, quality=round(q) if q else "?")
     r.details = {"block_px": period, "jpeg_quality": round(q, 1) if q else None}

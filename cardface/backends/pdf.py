@@ -2,7 +2,7 @@
 
 The page is exactly the card (85.60 x 53.98 mm for ID-1) or the card plus ``bleed_mm`` on
 every side, plus room for crop marks when asked; TrimBox and BleedBox say where the card is.
-Text is real text in embedded TrueType subsets (see :mod:`cardface.render.pdffonts` for the
+Text is real text in embedded TrueType subsets (see :mod:`cardface.backends.pdffonts` for the
 text layer of non-BMP characters and variation sequences). The preview mark is drawn twice:
 as filled glyph outlines (it survives deleting the text layer) and as stroked real text (it is
 found by search and copy). The document information holds a title and nothing else.
@@ -17,9 +17,10 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFInfo, PDFString
 from reportlab.pdfgen.canvas import Canvas
 
+from cardface.backends.pdffonts import pdf_font
 from cardface.errors import CardfaceError
 from cardface.fonts import clusters, default_fonts
-from cardface.render.pdffonts import pdf_font
+from cardface.geometry import MM_PER_PT
 from cardface.scene import (
     CircleElement,
     ImageElement,
@@ -29,12 +30,14 @@ from cardface.scene import (
     SampleMark,
     Scene,
     TextRun,
+    paint,
 )
 
 CROP_MARK_MM = 5.0  # length of a crop mark
 CROP_GAP_MM = 1.0  # gap between the trim corner (plus bleed) and a crop mark
 CROP_LINE_PT = 0.25
-_lock = threading.Lock()  # reportlab font subset state is per document but not thread-safe
+#: reportlab's font subset state is per document but not thread-safe: hold this while drawing a document
+PDF_LOCK = threading.Lock()
 
 
 class TitleOnlyInfo(PDFInfo):
@@ -48,8 +51,9 @@ def _rgb(c):
     return c[0] / 255, c[1] / 255, c[2] / 255
 
 
-class _Painter:
-    """Draws scene elements on a reportlab canvas; the card's top-left corner at (ox, oy_top) in pt."""
+class PdfRenderer:
+    """The :class:`~cardface.scene.Renderer` for reportlab: draws scene elements on a canvas, the
+    card's top-left corner at (ox, oy_top) in pt."""
 
     def __init__(self, c: Canvas, scene: Scene, ox: float, oy_top: float):
         self.c = c
@@ -140,7 +144,11 @@ class _Painter:
                     i += 1
         self.c.drawPath(p, fill=1, stroke=0)
 
-    def text(self, r: TextRun, *, mode: int = 0) -> None:
+    def text(self, r: TextRun) -> None:
+        self._paint(r.color, None, 0)
+        self._text(r, mode=0)
+
+    def _text(self, r: TextRun, *, mode: int) -> None:
         font = pdf_font(r.font)
         t = self.c.beginText()
         t.setFont(font.fontName, r.size_pt)
@@ -155,7 +163,7 @@ class _Painter:
         c.translate(self.X(e.center[0]), self.Y(e.center[1]))
         c.rotate(e.angle_deg)
         # unrotated runs are relative to the centre: draw them with a painter at the origin
-        local = _Painter(c, self.scene, 0.0, 0.0)
+        local = PdfRenderer(c, self.scene, 0.0, 0.0)
         color = e.runs[0].color
         c.setFillColorRGB(*_rgb(color), alpha=color[3] / 255)
         for r in e.runs:
@@ -163,26 +171,11 @@ class _Painter:
         c.setStrokeColorRGB(*_rgb(color), alpha=min(1.0, color[3] / 255 * 1.6))
         c.setLineWidth(0.06 * mm)
         for r in e.runs:
-            local.text(r, mode=1)
+            local._text(r, mode=1)
         c.restoreState()
 
     def draw(self, elements) -> None:
-        for e in elements:
-            if isinstance(e, TextRun):
-                self._paint(e.color, None, 0)
-                self.text(e)
-            elif isinstance(e, RectElement):
-                self.rect(e)
-            elif isinstance(e, PolygonElement):
-                self.polygon(e)
-            elif isinstance(e, CircleElement):
-                self.circle(e)
-            elif isinstance(e, ImageElement):
-                self.image(e)
-            elif isinstance(e, QRElement):
-                self.qr(e)
-            elif isinstance(e, SampleMark):
-                self.sample_mark(e)
+        paint(elements, self)
 
     def card(self, *, bleed_mm: float = 0.0, elements=None) -> None:
         """Background (into the bleed, or clipped to the rounded card) and the elements."""
@@ -202,12 +195,12 @@ class _Painter:
         c.restoreState()
 
 
-def _outline_path(c: Canvas, r: TextRun, painter: _Painter):
+def _outline_path(c: Canvas, r: TextRun, painter: PdfRenderer):
     """The glyph outlines of a run as a reportlab path (for the drawn part of the sample mark)."""
     from fontTools.pens.basePen import BasePen
 
     face = r.font
-    scale = r.size_pt / 72 * 25.4 / face.units_per_em  # font units -> mm
+    scale = r.size_pt * MM_PER_PT / face.units_per_em  # font units -> mm
     path = c.beginPath()
 
     class _Pen(BasePen):
@@ -233,7 +226,7 @@ def _outline_path(c: Canvas, r: TextRun, painter: _Painter):
     x = r.x_mm
     for cl in clusters(r.text):
         face.draw_glyph(cl, _Pen(x))
-        x += face.advance_em(cl) * r.size_pt / 72 * 25.4
+        x += face.advance_em(cl) * r.size_pt * MM_PER_PT
     return path
 
 
@@ -249,13 +242,13 @@ def to_pdf(scene: Scene, *, bleed_mm: float = 0.0, crop_marks: bool = False) -> 
     margin = bleed_mm + ((CROP_GAP_MM + CROP_MARK_MM) if crop_marks else 0.0)
     W, H = scene.width_mm + 2 * margin, scene.height_mm + 2 * margin
     buf = io.BytesIO()
-    with _lock:
+    with PDF_LOCK:
         c = new_canvas(buf, (W * mm, H * mm), scene.title, [scene])
         if margin > 0:
             c.setTrimBox((margin * mm, margin * mm, (W - margin) * mm, (H - margin) * mm))
             c.setBleedBox(((margin - bleed_mm) * mm, (margin - bleed_mm) * mm,
                            (W - margin + bleed_mm) * mm, (H - margin + bleed_mm) * mm))
-        painter = _Painter(c, scene, margin * mm, (H - margin) * mm)
+        painter = PdfRenderer(c, scene, margin * mm, (H - margin) * mm)
         painter.card(bleed_mm=bleed_mm)
         if crop_marks:
             draw_crop_marks(c, margin * mm, margin * mm, scene.width_mm * mm, scene.height_mm * mm, bleed_mm)

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import io
 import os
-import sys
-import types
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,6 +92,7 @@ class Decoded:
     block_px: int | None = None
     filename: str | None = None
     raw: bytes | None = field(default=None, repr=False)  # original bytes (for fix), when given
+    colour_profile: str | None = None  # the profile the colours were converted from to sRGB (None: none)
 
     @property
     def is_cmyk(self) -> bool:
@@ -182,24 +181,9 @@ def _read_source(source: Any, max_file_bytes: int) -> tuple[bytes | None, str | 
 
 
 def _from_array(arr: np.ndarray, work_px: int) -> Decoded:
-    a = np.asarray(arr)
-    if a.dtype != np.uint8:
-        if np.issubdtype(a.dtype, np.floating) and a.size and float(np.nanmax(a)) <= 1.0:
-            a = a * 255.0
-        a = np.clip(np.nan_to_num(a), 0, 255).astype(np.uint8)
-    if a.ndim == 2:
-        mode = "L"
-        a = np.repeat(a[:, :, None], 3, axis=2)
-    elif a.ndim == 3 and a.shape[2] in (3, 4):
-        mode = "RGB" if a.shape[2] == 3 else "RGBA"
-        a = a[:, :, :3]
-    else:
-        raise NotAnImage(f"an array of shape {a.shape} is not an RGB or grey image")
+    a, mode = _normalise_array(arr)
+    _check_array_size(a)
     h, w = a.shape[:2]
-    if h == 0 or w == 0:
-        raise EmptyInput("the array has no pixels")
-    if h * w > MAX_PIXELS:
-        raise TooManyPixels(f"{w}x{h} pixels is more than the {MAX_PIXELS} accepted")
     rgb, scale, block = _shrink(np.ascontiguousarray(a), work_px, 1.0, 8)
     return Decoded(rgb=rgb, scale=scale, width=w, height=h, format=None, byte_size=None, mode=mode,
                    block_px=block)
@@ -218,15 +202,17 @@ def _shrink(rgb: np.ndarray, work_px: int, scale: float, block: int | None):
     return rgb, scale, block
 
 
-def load(source: Any, *, work_px: int = WORK_PX, max_pixels: int = MAX_PIXELS,
-         max_file_bytes: int = MAX_FILE_BYTES, keep_bytes: bool = False) -> Decoded:
-    """Decode ``source`` for checking; raise an :class:`~photo.errors.InputError` subclass if it cannot be.
+def open_image(source: Any, *, max_pixels: int = MAX_PIXELS,
+               max_file_bytes: int = MAX_FILE_BYTES) -> tuple[bytes | None, str | None, Image.Image]:
+    """The intake's guards, before any pixel is decoded: (bytes or None, file name or None, the
+    opened but not yet decoded PIL image).
 
-    ``work_px`` is the long side of the working image (big JPEGs are decoded at 1/2, 1/4 or
-    1/8 scale to about that size); ``max_pixels`` refuses bigger images before decoding.
+    Refuses with an :class:`~photo.errors.InputError` subclass: files over ``max_file_bytes``,
+    empty files, PDF and video by their magic bytes (HEIC/HEIF and AVIF get their decoder,
+    :mod:`photo.heif`), formats outside ``DECODED_FORMATS``,
+    pictures over ``max_pixels`` (from the header: decompression bombs), pictures without
+    pixels and animations.
     """
-    if isinstance(source, np.ndarray):
-        return _from_array(source, work_px)
     data, filename, pil = _read_source(source, max_file_bytes)
     if data is not None:
         if len(data) == 0:
@@ -255,6 +241,101 @@ def load(source: Any, *, work_px: int = WORK_PX, max_pixels: int = MAX_PIXELS,
         raise EmptyInput("the picture has no pixels")
     if getattr(pil, "is_animated", False) and fmt != "MPO" and getattr(pil, "n_frames", 1) > 1:
         raise AnimatedInput("animated images cannot be checked: send one still photo as a JPEG")
+    return data, filename, pil
+
+
+def _decode(pil: Image.Image) -> None:
+    """Decode the pixels; damaged and cut-short data become :class:`InputError` subclasses."""
+    try:
+        pil.load()
+    except OSError as err:
+        text = str(err)
+        if "truncated" in text or "premature end" in text.lower() or "broken data stream" in text:
+            raise TruncatedInput("the file ends before the picture does (incomplete download or copy?)") from None
+        raise CorruptInput(f"the picture's data is damaged ({text})") from None
+    except (SyntaxError, ValueError, MemoryError) as err:
+        raise CorruptInput(f"the picture's data is damaged ({err})") from None
+
+
+def _exif(pil: Image.Image) -> Image.Exif:
+    # EXIF only once the pixels are decoded: reading a PNG's EXIF may decode the image, and a
+    # decoding error swallowed there would leave a half-decoded picture that load() accepts
+    try:
+        return pil.getexif()
+    except Exception:  # a broken EXIF block is not worth refusing the photo for
+        return Image.Exif()
+
+
+def _orientation(exif: Image.Exif) -> int:
+    orientation = int(exif.get(_EXIF_ORIENTATION, 1) or 1)
+    return orientation if orientation in range(1, 9) else 1
+
+
+def load_pixels(source: Any, *, alpha: bool = False, max_pixels: int = MAX_PIXELS,
+                max_file_bytes: int = MAX_FILE_BYTES) -> np.ndarray:
+    """The whole picture at full resolution, upright (EXIF orientation applied), as ``uint8``
+    H x W x 3 RGB (alpha over white) - or H x W x 4 RGBA when ``alpha`` and the picture has
+    transparency. Same guards as :func:`load` (for callers that need every pixel, such as the
+    oblique card captures); arrays are normalised as :func:`load` does."""
+    if isinstance(source, np.ndarray):
+        a = _as_uint8(np.asarray(source))
+        if not (alpha and a.ndim == 3 and a.shape[2] == 4):
+            a = _normalise_array(a)[0]
+        _check_array_size(a)
+        return np.ascontiguousarray(a)
+    _, _, pil = open_image(source, max_pixels=max_pixels, max_file_bytes=max_file_bytes)
+    _decode(pil)
+    orientation = _orientation(_exif(pil))
+    try:
+        pil, _profile = to_srgb(pil)  # Display P3 phone photos ... in sRGB, as load() gives them
+        if alpha and (pil.mode in ("RGBA", "LA", "PA") or (pil.mode == "P" and "transparency" in pil.info)):
+            img = pil.convert("RGBA")
+            if orientation != 1:
+                img = img.transpose(_TRANSPOSE[orientation])
+            return np.asarray(img, dtype=np.uint8).copy()
+        return _to_rgb(pil, orientation).copy()
+    except MemoryError:
+        raise TooManyPixels(f"{pil.size[0]}x{pil.size[1]} pixels: not enough memory to decode this picture") from None
+
+
+def _as_uint8(a: np.ndarray) -> np.ndarray:
+    if a.dtype != np.uint8:
+        if np.issubdtype(a.dtype, np.floating) and a.size and float(np.nanmax(a)) <= 1.0:
+            a = a * 255.0
+        a = np.clip(np.nan_to_num(a), 0, 255).astype(np.uint8)
+    return a
+
+
+def _normalise_array(arr: np.ndarray) -> tuple[np.ndarray, str]:
+    """(H x W x 3 uint8 RGB, original mode) of an RGB, RGBA or grey array; floats in 0-1 are scaled."""
+    a = _as_uint8(np.asarray(arr))
+    if a.ndim == 2:
+        return np.repeat(a[:, :, None], 3, axis=2), "L"
+    if a.ndim == 3 and a.shape[2] in (3, 4):
+        return a[:, :, :3], "RGB" if a.shape[2] == 3 else "RGBA"
+    raise NotAnImage(f"an array of shape {a.shape} is not an RGB or grey image")
+
+
+def _check_array_size(a: np.ndarray) -> None:
+    h, w = a.shape[:2]
+    if h == 0 or w == 0:
+        raise EmptyInput("the array has no pixels")
+    if h * w > MAX_PIXELS:
+        raise TooManyPixels(f"{w}x{h} pixels is more than the {MAX_PIXELS} accepted")
+
+
+def load(source: Any, *, work_px: int = WORK_PX, max_pixels: int = MAX_PIXELS,
+         max_file_bytes: int = MAX_FILE_BYTES, keep_bytes: bool = False) -> Decoded:
+    """Decode ``source`` for checking; raise an :class:`~photo.errors.InputError` subclass if it cannot be.
+
+    ``work_px`` is the long side of the working image (big JPEGs are decoded at 1/2, 1/4 or
+    1/8 scale to about that size); ``max_pixels`` refuses bigger images before decoding.
+    """
+    if isinstance(source, np.ndarray):
+        return _from_array(source, work_px)
+    data, filename, pil = open_image(source, max_pixels=max_pixels, max_file_bytes=max_file_bytes)
+    fmt = pil.format
+    w0, h0 = pil.size
     mode = pil.mode
     quality = jpeg_quality_from_tables(getattr(pil, "quantization", None)) if fmt in ("JPEG", "MPO") else None
     scale = 1.0
@@ -265,27 +346,14 @@ def load(source: Any, *, work_px: int = WORK_PX, max_pixels: int = MAX_PIXELS,
         if got is not None:
             scale = pil.size[0] / w0 if pil.size[0] else 1.0
             # draft may report the requested size before decoding; the decoded size is known after load()
-    try:
-        pil.load()
-    except OSError as err:
-        text = str(err)
-        if "truncated" in text or "premature end" in text.lower() or "broken data stream" in text:
-            raise TruncatedInput("the file ends before the picture does (incomplete download or copy?)") from None
-        raise CorruptInput(f"the picture's data is damaged ({text})") from None
-    except (SyntaxError, ValueError, MemoryError) as err:
-        raise CorruptInput(f"the picture's data is damaged ({err})") from None
+    _decode(pil)
     if fmt in ("JPEG", "MPO"):
         scale = pil.size[0] / w0
         block = max(1, round(8 * scale)) if scale < 1 else 8
     # EXIF only once the pixels are decoded: reading a PNG's EXIF may decode the image, and a
     # decoding error swallowed there would leave a half-decoded picture that load() accepts
-    try:
-        exif = pil.getexif()
-    except Exception:  # a broken EXIF block is not worth refusing the photo for
-        exif = Image.Exif()
-    orientation = int(exif.get(_EXIF_ORIENTATION, 1) or 1)
-    if orientation not in range(1, 9):
-        orientation = 1
+    exif = _exif(pil)
+    orientation = _orientation(exif)
     has_gps = bool(exif.get(_EXIF_GPS_IFD))
     try:
         sub = exif.get_ifd(_EXIF_IFD)
@@ -294,7 +362,7 @@ def load(source: Any, *, work_px: int = WORK_PX, max_pixels: int = MAX_PIXELS,
         has_serials = False
     try:
         img, scale = _reduce(pil, work_px, scale)
-        img, _profile = to_srgb(img, pil.info)  # measures see sRGB (Display P3 phone photos ...)
+        img, colour_profile = to_srgb(img, pil.info)  # measures see sRGB (Display P3 phone photos ...)
         rgb = _to_rgb(img, orientation)
     except MemoryError:
         raise TooManyPixels(f"{w0}x{h0} pixels: not enough memory to decode this picture") from None
@@ -305,7 +373,7 @@ def load(source: Any, *, work_px: int = WORK_PX, max_pixels: int = MAX_PIXELS,
         byte_size=len(data) if data is not None else None, mode=mode,
         has_icc=bool(pil.info.get("icc_profile")), exif_orientation=orientation, has_gps=has_gps,
         has_serials=has_serials, jpeg_quality=quality, block_px=block, filename=filename,
-        raw=data if keep_bytes else None,
+        raw=data if keep_bytes else None, colour_profile=colour_profile,
     )
 
 
@@ -353,12 +421,29 @@ def _to_rgb(img: Image.Image, orientation: int) -> np.ndarray:
     return rgb
 
 
-class _CallableModule(types.ModuleType):
-    """``photo.load`` is both this module and the function: importing the submodule replaces
-    the package attribute, so the module itself forwards calls to :func:`load`."""
+def full_image(decoded: Decoded, source: Any = None) -> Image.Image:
+    """The original pixels at full resolution, upright, RGB (alpha over white), as a PIL image.
 
-    def __call__(self, source: Any, **kw: Any) -> Decoded:
-        return load(source, **kw)
+    The working pixels are used when they are the full image (small photos); otherwise the
+    original is decoded again from the bytes ``load(..., keep_bytes=True)`` kept, or from
+    ``source`` (an array or PIL image given in memory, or a path or bytes read anew within
+    the same guards).
+    """
+    if decoded.scale == 1.0 and decoded.rgb.shape[:2] == (decoded.height, decoded.width):
+        return Image.fromarray(decoded.rgb, "RGB")
+    if isinstance(source, np.ndarray):
+        arr = source if source.ndim == 3 else np.repeat(source[:, :, None], 3, axis=2)
+        return Image.fromarray(np.ascontiguousarray(arr[:, :, :3]).astype(np.uint8), "RGB")
+    if decoded.raw is not None:
+        im = Image.open(io.BytesIO(decoded.raw))
+    elif isinstance(source, Image.Image):
+        im = source
+    else:
+        data = _read_source(source, MAX_FILE_BYTES)[0]
+        if data is None:
+            raise InputError("the original pixels are not at hand", code="input.unreadable")
+        im = Image.open(io.BytesIO(data))
+    _decode(im)
+    im, _profile = to_srgb(im)  # the same sRGB colours load() measured
+    return Image.fromarray(_to_rgb(im, decoded.exif_orientation), "RGB")
 
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -56,7 +56,7 @@ def natural(a, limits):
         key = "red"
     else:
         key = "yellow"
-    r = result("color.natural", ok, [round(av, 1), round(bv, 1)],
+    r = result(ok, [round(av, 1), round(bv, 1)],
                {"a": [limits["a_min"], limits["a_max"]], "b": [limits["b_min"], limits["b_max"]],
                 "backdrop_a": limits["max_backdrop_a"]}, key)
     r.details = {"backdrop_a": None if back_a is None else round(back_a, 1)}

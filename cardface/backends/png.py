@@ -1,4 +1,4 @@
-"""Pillow backend: draws a :class:`~cardface.scene.Scene` into a PNG.
+"""Pillow backend: draws a :class:`~cardface.scene.Scene` into a PNG (:class:`PngRenderer`).
 
 The card's rounded corners are transparent; the file carries the resolution (pHYs) and a
 title, nothing else (no EXIF, no location, no software tag). Text is laid out with Pillow's
@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw, ImageFont, PngImagePlugin, features
 
 from cardface.errors import CardfaceError
 from cardface.fonts import is_selector
+from cardface.geometry import MM_PER_INCH, MM_PER_PT
 from cardface.scene import (
     CircleElement,
     ImageElement,
@@ -26,9 +27,9 @@ from cardface.scene import (
     SampleMark,
     Scene,
     TextRun,
+    paint,
 )
 
-MM_PER_INCH = 25.4
 SUPERSAMPLE = 4  # for the corner mask
 FEATURES = ["-kern", "-liga", "-clig", "-calt"]
 HAS_RAQM = features.check("raqm")
@@ -49,7 +50,9 @@ def _corner_mask(w: int, h: int, r: float) -> Image.Image:
     return big.resize((w, h), Image.Resampling.BOX)
 
 
-class _Canvas:
+class PngRenderer:
+    """The :class:`~cardface.scene.Renderer` for Pillow: draws elements on an RGB image at ``dpi``."""
+
     def __init__(self, scene: Scene, dpi: float):
         self.dpi = dpi
         self.k = dpi / MM_PER_INCH  # px per mm
@@ -148,7 +151,7 @@ def _mark_layer(e: SampleMark, dpi: float) -> Image.Image:
     """The rotated, translucent sample mark (cached: it is the same on every card)."""
     k = dpi / MM_PER_INCH
     xs = [r.x_mm for r in e.runs] + [r.x_mm + r.width_mm for r in e.runs]
-    size = max(r.size_pt for r in e.runs) * 25.4 / 72
+    size = max(r.size_pt for r in e.runs) * MM_PER_PT
     w = round((max(xs) - min(xs) + size) * k)
     h = round(size * 2 * k)
     layer = Image.new("RGBA", (w, h), (0, 0, 0, 0))
@@ -169,22 +172,8 @@ def check_dpi(dpi: float) -> None:
 def draw(scene: Scene, dpi: float = 300) -> Image.Image:
     """The face as an RGBA image (corners transparent)."""
     check_dpi(dpi)
-    c = _Canvas(scene, dpi)
-    for e in scene.elements:
-        if isinstance(e, TextRun):
-            c.text(e)
-        elif isinstance(e, RectElement):
-            c.rect(e)
-        elif isinstance(e, PolygonElement):
-            c.polygon(e)
-        elif isinstance(e, CircleElement):
-            c.circle(e)
-        elif isinstance(e, ImageElement):
-            c.image(e)
-        elif isinstance(e, QRElement):
-            c.qr(e)
-        elif isinstance(e, SampleMark):
-            c.sample_mark(e)
+    c = PngRenderer(scene, dpi)
+    paint(scene.elements, c)
     out = c.img.convert("RGBA")
     out.putalpha(_corner_mask(c.w, c.h, c.px(scene.corner_radius_mm)))
     return out

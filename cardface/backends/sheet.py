@@ -18,12 +18,12 @@ from pathlib import Path
 
 from reportlab.lib.units import mm
 
+from cardface.backends.pdf import PDF_LOCK, PdfRenderer, new_canvas
+from cardface.backends.pdffonts import pdf_font
 from cardface.errors import CardfaceError
 from cardface.fonts import FontSet, default_fonts
 from cardface.holder import Holder
 from cardface.layout import Layout, load_layout
-from cardface.render.pdf import _lock, _Painter, new_canvas
-from cardface.render.pdffonts import pdf_font
 from cardface.scene import Scene, build_scene
 
 A4_MM = (210.0, 297.0)
@@ -58,7 +58,7 @@ class _Forms:
                 groups[-1][1].append(e)
             else:
                 groups.append((static, [e]))
-        painter = _Painter(c, scene, x_pt, y_top_pt)
+        painter = PdfRenderer(c, scene, x_pt, y_top_pt)
         c.saveState()
         # background and rounded clip, then each group in paint order
         painter.card(elements=[])
@@ -75,7 +75,7 @@ class _Forms:
             if name is None:
                 name = self.names[key] = f"static{len(self.names)}"
                 c.beginForm(name)
-                _Painter(c, scene, 0.0, scene.height_mm * mm).draw(els)
+                PdfRenderer(c, scene, 0.0, scene.height_mm * mm).draw(els)
                 _end_form(c, name)
             c.saveState()
             c.translate(x_pt, y_top_pt - scene.height_mm * mm)
@@ -123,46 +123,72 @@ def render_sheet(holders: Iterable[Holder | dict] | str | Path, layout: str | Pa
     if isinstance(holders, (str, Path)):
         holders = load_holders(holders)
     holders = list(holders)
-    if not holders:
-        raise CardfaceError("no holders to put on a sheet", code="render.sheet_empty")
-    sides = list(sides)
-    for s in sides:
-        if s not in ("front", "back"):
-            raise CardfaceError(f"unknown side {s!r}", code="layout.side")
     lay = load_layout(layout if not isinstance(layout, Path) else str(layout))
     fonts = fonts or default_fonts()
-    cw, ch = lay.card.width_mm, lay.card.height_mm
-    x0, y0 = _grid(cw, ch)
-    xs_left = [x0 + i * (cw + GAP_X_MM) for i in range(COLUMNS)]
-    ys_top = [y0 + j * (ch + GAP_Y_MM) for j in range(ROWS)]
-    per_page = COLUMNS * ROWS
-    pages = (len(holders) + per_page - 1) // per_page
-    footer_face = fonts.face("gothic")
-    buf = io.BytesIO()
-    mode = "見本 SAMPLE proof" if preview else "production proof"
-    with _lock:
-        c = new_canvas(buf, (A4_MM[0] * mm, A4_MM[1] * mm), f"{lay.card.title} ({lay.name}, {mode})")
-        forms = _Forms(c)
-        footer_font = pdf_font(footer_face)
-        n_page = 0
-        for p in range(pages):
-            chunk = holders[p * per_page:(p + 1) * per_page]
-            for side in sides:
-                n_page += 1
-                for k, h in enumerate(chunk):
+    sheet = SheetWriter(lay, sides, len(holders), preview=preview, fonts=fonts)
+    for h in holders:
+        sheet.add({side: build_scene(h, side, lay, preview=preview, show_number=show_number,
+                                     allow_failing_photo=allow_failing_photo, fonts=fonts) for side in sheet.sides})
+    return sheet.finish()
+
+
+class SheetWriter:
+    """An A4 proof PDF written as scenes come: ``add({side: Scene})`` once per holder (the same
+    scenes its PNG and PDF faces are drawn from), then ``finish()`` for the bytes. At most one
+    page of scenes is held at a time."""
+
+    def __init__(self, layout: Layout, sides: Iterable[str], count: int, *, preview: bool = True,
+                 fonts: FontSet | None = None):
+        if count < 1:
+            raise CardfaceError("no holders to put on a sheet", code="render.sheet_empty")
+        self.sides = list(sides)
+        for s in self.sides:
+            if s not in ("front", "back"):
+                raise CardfaceError(f"unknown side {s!r}", code="layout.side")
+        self.layout = lay = layout
+        cw, ch = lay.card.width_mm, lay.card.height_mm
+        self.x0, self.y0 = _grid(cw, ch)
+        self.xs_left = [self.x0 + i * (cw + GAP_X_MM) for i in range(COLUMNS)]
+        self.ys_top = [self.y0 + j * (ch + GAP_Y_MM) for j in range(ROWS)]
+        self.pages = (count + COLUMNS * ROWS - 1) // (COLUMNS * ROWS) * len(self.sides)
+        self.mode = "見本 SAMPLE proof" if preview else "production proof"
+        self.buf = io.BytesIO()
+        self.n_page = 0
+        self.chunk: list[dict[str, Scene]] = []
+        with PDF_LOCK:
+            self.c = new_canvas(self.buf, (A4_MM[0] * mm, A4_MM[1] * mm), f"{lay.card.title} ({lay.name}, {self.mode})")
+            self.forms = _Forms(self.c)
+            self.footer_font = pdf_font((fonts or default_fonts()).face("gothic"))
+
+    def add(self, scenes: dict[str, Scene]) -> None:
+        self.chunk.append(scenes)
+        if len(self.chunk) == COLUMNS * ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        c, lay = self.c, self.layout
+        cw, ch = lay.card.width_mm, lay.card.height_mm
+        with PDF_LOCK:
+            for side in self.sides:
+                self.n_page += 1
+                for k, scenes in enumerate(self.chunk):
                     col, row = k % COLUMNS, k // COLUMNS
-                    if side == "back" and "front" in sides:
+                    if side == "back" and "front" in self.sides:
                         col = COLUMNS - 1 - col  # duplex, flip on the long edge
-                    scene = build_scene(h, side, lay, preview=preview, show_number=show_number,
-                                        allow_failing_photo=allow_failing_photo, fonts=fonts)
-                    forms.draw(scene, xs_left[col] * mm, (A4_MM[1] - ys_top[row]) * mm)
-                xs = sorted({x for x in xs_left} | {x + cw for x in xs_left})
-                ys = sorted({y for y in ys_top} | {y + ch for y in ys_top})
+                    self.forms.draw(scenes[side], self.xs_left[col] * mm, (A4_MM[1] - self.ys_top[row]) * mm)
+                xs = sorted({x for x in self.xs_left} | {x + cw for x in self.xs_left})
+                ys = sorted({y for y in self.ys_top} | {y + ch for y in self.ys_top})
                 _ticks(c, xs, ys)
                 c.setFillColorRGB(0.3, 0.3, 0.3)
-                c.setFont(footer_font.fontName, FOOTER_PT)
-                c.drawString(x0 * mm, max(1.5, y0 / 2 - 1.0) * mm,
-                             f"mynacard {mode} · layout {lay.name} · {side} · page {n_page}/{pages * len(sides)}")
+                c.setFont(self.footer_font.fontName, FOOTER_PT)
+                c.drawString(self.x0 * mm, max(1.5, self.y0 / 2 - 1.0) * mm,
+                             f"mynacard {self.mode} · layout {lay.name} · {side} · page {self.n_page}/{self.pages}")
                 c.showPage()
-        c.save()
-    return buf.getvalue()
+        self.chunk = []
+
+    def finish(self) -> bytes:
+        if self.chunk:
+            self._flush()
+        with PDF_LOCK:
+            self.c.save()
+        return self.buf.getvalue()

@@ -1,0 +1,78 @@
+"""Helpers shared by the benchmarks and the tests (the tests import from here, never the reverse).
+
+- :func:`run_with_limits`: a command in a subprocess with 2 GiB of address space at most and
+  a time limit, with its peak memory (``bench/robustness.py`` and the robustness tests);
+- :func:`make_corpus_module`: ``scripts/make_corpus.py``, the generator of the damaged-input
+  corpus, as a module.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import resource
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+#: The address-space limit of :func:`run_with_limits`.
+MEMORY_LIMIT_BYTES = 2 * 1024**3
+
+
+def make_corpus_module():
+    """``scripts/make_corpus.py`` (``build(folder)`` writes the corpus and returns its manifest)."""
+    return importlib.import_module("scripts.make_corpus")
+
+
+def _limits() -> None:  # runs in the child between fork and exec
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+@dataclass
+class Finished:
+    """A finished (or, when ``timed_out``, killed) run of :func:`run_with_limits`."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+    usage: resource.struct_rusage  # of the child and the descendants it waited for
+    timed_out: bool
+
+
+def run_with_limits(args: list[str], *, timeout_s: float, env: dict | None = None, cwd: Path | None = None,
+                    on_start: Callable[[int], None] | None = None) -> Finished:
+    """``args`` in a subprocess with 2 GiB of address space at most, killed after ``timeout_s``.
+
+    ``on_start(pid)`` runs once the child exists (the robustness benchmark samples its process
+    tree's memory from there). Shared by ``tests/robust_support.run_limited`` and ``bench/robustness.py``.
+    """
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    full_env.pop("MYNACARD_DEBUG", None)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t = time.perf_counter()
+        proc = subprocess.Popen(args, cwd=cwd or ROOT, env=full_env, stdout=out, stderr=err, preexec_fn=_limits)
+        if on_start is not None:
+            on_start(proc.pid)
+        timed_out = False
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() - t > timeout_s:
+                proc.kill()
+                _, status, usage = os.wait4(proc.pid, 0)
+                timed_out = True
+                break
+            time.sleep(0.05)
+        proc.returncode = os.waitstatus_to_exitcode(status)  # so Popen does not wait again
+        seconds = time.perf_counter() - t
+        out.seek(0)
+        err.seek(0)
+        return Finished(proc.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
+                        seconds, usage, timed_out)

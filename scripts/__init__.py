@@ -1,0 +1,1 @@
+"""Maintenance scripts (run them as files: python scripts/NAME.py)."""
