@@ -13,13 +13,13 @@ OUT    := out
 # package); that warning is silenced by its message.
 PIP_NOISE := is ignored: it is neither a file nor a directory
 
-.PHONY: demo test lint bench clean system-deps system-deps-test
+.PHONY: demo test lint typecheck docs bench clean system-deps system-deps-test
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip 2>&1 | { grep -v "$(PIP_NOISE)" || true; }
 	PYTHONWARNINGS="ignore:Editable installation" \
-	    $(BIN)/python -m pip install -q -e '.[test]' 2>&1 | { grep -v "$(PIP_NOISE)" || true; }
+	    $(BIN)/python -m pip install -q -e '.[serve,cluster,test,docs]' 2>&1 | { grep -v "$(PIP_NOISE)" || true; }
 	@touch $(STAMP)
 
 system-deps:
@@ -31,14 +31,23 @@ system-deps-test:
 demo: $(STAMP) system-deps
 	@scripts/demo.sh $(BIN) $(OUT)
 
-test: $(STAMP) system-deps-test
+test: $(STAMP) system-deps-test typecheck docs
 	$(BIN)/python -m pytest -n 2
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# mypy over cardface/, photo/ and mynacard/ ([tool.mypy] in pyproject.toml)
+typecheck: $(STAMP)
+	$(BIN)/python -m mypy
+
+# the documentation site (mkdocs.yml, docs/) into site/; --strict: a broken link or anchor fails
+# (not with --quiet: it hides the warnings that --strict counts)
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
 bench: $(STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(OUT) build *.egg-info
+	rm -rf $(VENV) $(OUT) build site *.egg-info

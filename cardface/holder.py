@@ -34,6 +34,7 @@ from pydantic import (
 
 from cardface import dates, mynumber
 from cardface.errors import CardfaceError, FieldProblem, HolderError, InputFileError
+from photo.textfile import TextEncodingError, decode_text
 
 log = logging.getLogger("cardface.holder")
 
@@ -430,14 +431,16 @@ def _summary(problems: list[FieldProblem]) -> str:
 # -- files -----------------------------------------------------------------------------------
 
 
-def load_holders(path: str | Path, *, guess_readings: bool = False) -> list[Holder]:
+def load_holders(path: str | Path, *, guess_readings: bool = False, encoding: str | None = None) -> list[Holder]:
     """Load and validate every holder in a JSON (a list of objects) or CSV file.
 
+    The text is UTF-8 (with or without a BOM) or CP932 as Excel saves it in Japanese,
+    detected by :func:`photo.textfile.decode_text`; ``encoding`` names it instead.
     Raises :class:`InputFileError` when the file cannot be read or parsed, and one
     :class:`HolderError` listing every bad field of every record otherwise.
     """
     path = Path(path)
-    records = read_records(path)
+    records = read_records(path, encoding=encoding)
     holders: list[Holder] = []
     problems: list[FieldProblem] = []
     for i, rec in enumerate(records, 1):
@@ -452,8 +455,11 @@ def load_holders(path: str | Path, *, guess_readings: bool = False) -> list[Hold
     return holders
 
 
-def read_records(path: Path) -> list[dict]:
-    """The raw records of a holders file (JSON list or CSV with a header row)."""
+def read_records(path: Path, *, encoding: str | None = None) -> list[dict]:
+    """The raw records of a holders file (JSON list or CSV with a header row).
+
+    ``encoding`` overrides the detection of UTF-8 (BOM or not) and CP932.
+    """
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -464,11 +470,12 @@ def read_records(path: Path) -> list[dict]:
         raise InputFileError(f"not a file: {path}", code="holder.file_unreadable")
     if size > MAX_FILE_BYTES:
         raise InputFileError(f"{path} is {size} bytes; at most {MAX_FILE_BYTES}", code="holder.file_too_large")
-    raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise InputFileError(f"{path} is not UTF-8 text (byte {err.start})", code="holder.file_encoding") from None
+        text, used = decode_text(path.read_bytes(), str(path), encoding)
+    except TextEncodingError as err:
+        code = "holder.file_encoding_unknown" if err.unknown else "holder.file_encoding"
+        raise InputFileError(err.message, code=code) from None
+    log.debug("holders file read as %s", used)
     suffix = path.suffix.lower()
     if suffix == ".json":
         return parse_json(text, str(path))

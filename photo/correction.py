@@ -42,11 +42,13 @@ class FixResult:
 
 
 def _encode(im, max_bytes: int) -> tuple[bytes, int]:
-    """Baseline JPEG, no metadata at all; quality lowered until it fits max_bytes."""
+    """Baseline JPEG in sRGB (untagged, as every viewer reads it: :func:`~photo.intake.full_image`
+    converted the colours), no metadata at all; quality lowered until it fits max_bytes."""
     best = b""
     for q in (95, 92, 90, 87, 84, 80, 75, 70, 65, 60):
         buf = io.BytesIO()
-        im.save(buf, "JPEG", quality=q, optimize=True, subsampling="4:2:0" if q < 90 else "4:4:4")
+        im.save(buf, "JPEG", quality=q, optimize=True, progressive=False,
+                subsampling="4:2:0" if q < 90 else "4:4:4")
         best = buf.getvalue()
         if len(best) <= max_bytes:
             return best, q
@@ -101,6 +103,8 @@ def fix(source: Any, profile: Any = profile_mod.DEFAULT, *, force: bool = False,
         actions.append(f"resized to {im.width}x{im.height}")
     if decoded.mode not in ("RGB", "L"):
         actions.append(f"converted {decoded.mode} to RGB")
+    if decoded.colour_profile:
+        actions.append(f"converted colours from {decoded.colour_profile} to sRGB")
     data, q = _encode(im, prof.checks.get("file.size", {}).get("max_bytes", 1 << 40))
     actions.append(f"saved as JPEG quality {q} ({len(data)} bytes) without metadata")
     if decoded.has_gps or decoded.has_serials:

@@ -6,7 +6,7 @@ Codes (stable; the service maps them to HTTP statuses in ``mynacard.errors``):
 ``input.empty``            zero bytes
 ``input.not_image``        not a picture at all (text, random bytes, a PDF ...)
 ``input.unsupported_format``  a picture in a format mynacard does not decode
-``input.heic``             HEIC/HEIF from a phone: send JPEG instead
+``input.heic``             HEIC/HEIF, but this installation has no HEIF decoder (pillow-heif)
 ``input.animated``         an animation (GIF, APNG, WebP with several frames)
 ``input.truncated``        the file ends before the picture does
 ``input.corrupt``          the picture's data is damaged

@@ -8,6 +8,8 @@
   ``max_pixels``) *before* any pixel is decoded;
 * decodes big JPEGs in draft mode (DCT scaling by 1/2, 1/4 or 1/8) so the working image is
   about ``work_px`` on its long side, and shrinks other big images to that size;
+* decodes HEIC/HEIF and AVIF (:mod:`photo.heif`) and converts colours with an embedded ICC
+  profile (Display P3 ...) to sRGB (:mod:`photo.colour_profile`) before anything is measured;
 * applies the EXIF orientation, so every coordinate is in the upright image;
 * keeps the original's facts (format, byte size, upright width/height, mode, ICC, EXIF
   tags worth knowing) for the ``file.*`` and ``image.*`` checks.
@@ -27,12 +29,13 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from photo import heif
+from photo.colour_profile import to_srgb
 from photo.errors import (
     AnimatedInput,
     CorruptInput,
     EmptyInput,
     FileTooLarge,
-    HeicInput,
     InputError,
     NotAnImage,
     TooManyPixels,
@@ -42,7 +45,7 @@ from photo.errors import (
 
 #: Formats that are decoded (others are refused with ``input.unsupported_format``).
 #: EPS/PDF/PSD and friends are never handed to a decoder.
-DECODED_FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "TIFF", "BMP", "GIF")
+DECODED_FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "TIFF", "BMP", "GIF", *heif.FORMATS)
 #: The loader's safety limits (not compliance limits: those live in the profiles).
 MAX_PIXELS = 120_000_000
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -89,6 +92,7 @@ class Decoded:
     block_px: int | None = None
     filename: str | None = None
     raw: bytes | None = field(default=None, repr=False)  # original bytes (for fix), when given
+    colour_profile: str | None = None  # the profile the colours were converted from to sRGB (None: none)
 
     @property
     def is_cmyk(self) -> bool:
@@ -133,19 +137,19 @@ def jpeg_quality_from_tables(quantization: dict | None) -> float | None:
     return float(np.clip(quality, 1, 100))
 
 
-def _sniff(head: bytes) -> None:
-    """Refuse known non-decodable formats by their magic bytes, with a helpful code."""
+def _sniff(head: bytes) -> str | None:
+    """Refuse known non-decodable formats by their magic bytes, with a helpful code.
+
+    HEIC/HEIF and AVIF are decoded (:mod:`photo.heif`); their container name is returned."""
+    container = heif.container_of(head)
+    if container:
+        heif.ensure_decoder(container)
+        return container
     if len(head) >= 12 and head[4:8] == b"ftyp":
-        brand = head[8:12]
-        if brand in (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"):
-            raise HeicInput(
-                "HEIC/HEIF photos (iPhone default) cannot be checked: send a JPEG instead "
-                "(iPhone: Settings > Camera > Formats > Most Compatible, or share/export as JPEG)")
-        if brand in (b"avif", b"avis"):
-            raise UnsupportedFormat("AVIF images cannot be checked: send a JPEG instead")
         raise NotAnImage("this is an ISO media file (video?), not a still photo")
     if head.startswith(b"%PDF"):
         raise NotAnImage("this is a PDF, not a photo: send the photo itself as a JPEG file")
+    return None
 
 
 def _read_source(source: Any, max_file_bytes: int) -> tuple[bytes | None, str | None, Image.Image | None]:
@@ -204,7 +208,8 @@ def open_image(source: Any, *, max_pixels: int = MAX_PIXELS,
     opened but not yet decoded PIL image).
 
     Refuses with an :class:`~photo.errors.InputError` subclass: files over ``max_file_bytes``,
-    empty files, HEIC/AVIF/PDF by their magic bytes, formats outside ``DECODED_FORMATS``,
+    empty files, PDF and video by their magic bytes (HEIC/HEIF and AVIF get their decoder,
+    :mod:`photo.heif`), formats outside ``DECODED_FORMATS``,
     pictures over ``max_pixels`` (from the header: decompression bombs), pictures without
     pixels and animations.
     """
@@ -212,7 +217,7 @@ def open_image(source: Any, *, max_pixels: int = MAX_PIXELS,
     if data is not None:
         if len(data) == 0:
             raise EmptyInput("the file is empty (0 bytes)")
-        _sniff(data[:32])
+        container = _sniff(data[:32])
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -220,6 +225,8 @@ def open_image(source: Any, *, max_pixels: int = MAX_PIXELS,
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
             raise TooManyPixels(f"refused before decoding: {err}") from None
         except Image.UnidentifiedImageError:
+            if container:
+                raise CorruptInput(f"this {container} file is damaged or uses a feature the decoder lacks") from None
             raise NotAnImage("this file is not a picture mynacard can read: send a JPEG photo") from None
         except (OSError, SyntaxError, ValueError) as err:
             raise CorruptInput(f"the picture's header is damaged ({err})") from None
@@ -280,6 +287,7 @@ def load_pixels(source: Any, *, alpha: bool = False, max_pixels: int = MAX_PIXEL
     _decode(pil)
     orientation = _orientation(_exif(pil))
     try:
+        pil, _profile = to_srgb(pil)  # Display P3 phone photos ... in sRGB, as load() gives them
         if alpha and (pil.mode in ("RGBA", "LA", "PA") or (pil.mode == "P" and "transparency" in pil.info)):
             img = pil.convert("RGBA")
             if orientation != 1:
@@ -354,6 +362,7 @@ def load(source: Any, *, work_px: int = WORK_PX, max_pixels: int = MAX_PIXELS,
         has_serials = False
     try:
         img, scale = _reduce(pil, work_px, scale)
+        img, colour_profile = to_srgb(img, pil.info)  # measures see sRGB (Display P3 phone photos ...)
         rgb = _to_rgb(img, orientation)
     except MemoryError:
         raise TooManyPixels(f"{w0}x{h0} pixels: not enough memory to decode this picture") from None
@@ -364,7 +373,7 @@ def load(source: Any, *, work_px: int = WORK_PX, max_pixels: int = MAX_PIXELS,
         byte_size=len(data) if data is not None else None, mode=mode,
         has_icc=bool(pil.info.get("icc_profile")), exif_orientation=orientation, has_gps=has_gps,
         has_serials=has_serials, jpeg_quality=quality, block_px=block, filename=filename,
-        raw=data if keep_bytes else None,
+        raw=data if keep_bytes else None, colour_profile=colour_profile,
     )
 
 
@@ -435,5 +444,6 @@ def full_image(decoded: Decoded, source: Any = None) -> Image.Image:
             raise InputError("the original pixels are not at hand", code="input.unreadable")
         im = Image.open(io.BytesIO(data))
     _decode(im)
+    im, _profile = to_srgb(im)  # the same sRGB colours load() measured
     return Image.fromarray(_to_rgb(im, decoded.exif_orientation), "RGB")
 

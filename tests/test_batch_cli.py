@@ -76,7 +76,7 @@ def test_folder_batch_results_summary_report_and_resume(tmp_path, run_cli):
     assert got[(None, str(src / "gone.jpg"))]["error"]["code"] == "input.unreadable"
     assert got[(None, str(src / "notes.jpg"))]["error"]["code"] == "input.not_image"
 
-    summary = list(csv.DictReader(open(out / "summary.csv", encoding="utf-8")))
+    summary = list(csv.DictReader(open(out / "summary.csv", encoding="utf-8-sig")))
     assert len(summary) == 6
     assert {r["result"] for r in summary} == {"pass", "fail", "error"}  # compliant_a passes, smiling_a fails
     for row in summary:
@@ -137,7 +137,7 @@ def test_manifest_with_application_ids_duplicates_fix_and_annotate(tmp_path, run
             if record["fixed"]["fixed"]:
                 fixed = out / record["fixed"]["path"]
                 assert Image.open(fixed).format == "JPEG"
-    summary = list(csv.DictReader(open(out / "summary.csv", encoding="utf-8")))
+    summary = list(csv.DictReader(open(out / "summary.csv", encoding="utf-8-sig")))
     assert [r["application_id"] for r in summary] == ["A-1", "A-2", "A-3"]
 
 
@@ -214,7 +214,7 @@ def test_ctrl_c_keeps_finished_results_and_exits_cleanly(tmp_path, run_cli):
     records = [json.loads(x) for x in raw.splitlines()]
     assert 1 <= len(records) < 8 and len({r["file"] for r in records}) == len(records)
     assert f"{len(records)} photo(s):" in stdout
-    summary = list(csv.DictReader(open(out / "summary.csv", encoding="utf-8")))
+    summary = list(csv.DictReader(open(out / "summary.csv", encoding="utf-8-sig")))
     assert len(summary) == len(records) and (out / "report.html").exists()
     # and the rerun finishes the job
     done = run_cli("photo", "batch", str(src), "-o", str(out), "--workers", "2", "--no-progress")

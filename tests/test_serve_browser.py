@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    with running_server("--log-level", "2", log_dir=tmp_path_factory.mktemp("serve")) as s:
+    with running_server("--log-level", "2", "--workers", "1", log_dir=tmp_path_factory.mktemp("serve")) as s:
         yield s
     # after the server stopped: nothing personal in anything it wrote
     for secret in ("770914534160", "7709 1453 4160", "大野", "太郎", "オオノ", "タロウ", "OHNO", "見本町", "霞が関"):

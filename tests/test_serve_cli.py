@@ -36,7 +36,7 @@ def any_address(monkeypatch, captured):
 
 def test_defaults_bind_loopback_in_preview_mode(run_cli, any_address):
     captured = any_address
-    result = run_cli("serve")
+    result = run_cli("serve", "--workers", "1")  # the default, one per core: tests/test_serve_ops.py
     assert result.exit_code == 0, result.output
     (args, kw), = captured
     assert args == ("mynacard.serve.app:create_app",) and kw["factory"] is True

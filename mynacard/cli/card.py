@@ -43,6 +43,8 @@ def render_cmd(
                                              help="Previews: use a photo even when it fails the photo checks."),
     bleed: float = typer.Option(0.0, "--bleed", help="PDF: bleed in mm on every side."),
     crop_marks: bool = typer.Option(False, "--crop-marks", help="PDF: crop marks outside the bleed."),
+    encoding: str | None = typer.Option(None, "--encoding",
+                                 help="Text encoding of the file (default: detect UTF-8, with or without a BOM, or CP932)."),
 ) -> None:
     """Render card faces for every holder into OUT.
 
@@ -69,7 +71,7 @@ def render_cmd(
     if production and allow_failing_photo:
         raise typer.BadParameter("--allow-failing-photo is for previews only, not with --production")
     lay = load_layout(layout)
-    people = load_holders(holders)
+    people = load_holders(holders, encoding=encoding)
     ensure_dir(out)
     preview = not production
     written, failed = 0, 0

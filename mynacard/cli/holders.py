@@ -20,6 +20,8 @@ def check(
     guess_readings: bool = typer.Option(
         False, "--guess-readings", help="Take missing readings from the kanji (pykakasi), with a warning."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per holder (or the error) on stdout."),
+    encoding: str | None = typer.Option(None, "--encoding",
+                                 help="Text encoding of the file (default: detect UTF-8, with or without a BOM, or CP932)."),
 ) -> None:
     """Validate every holder; print the romanized name and both expiry dates of each.
 
@@ -30,7 +32,7 @@ def check(
     from cardface.holder import load_holders
 
     try:
-        holders = load_holders(file, guess_readings=guess_readings)
+        holders = load_holders(file, guess_readings=guess_readings, encoding=encoding)
     except HolderError as err:
         if as_json:
             typer.echo(json.dumps({"valid": False, "error": err.to_dict()}, ensure_ascii=False))

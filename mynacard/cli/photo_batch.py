@@ -30,6 +30,12 @@ def batch(
     scheduler: str | None = typer.Option(None, "--scheduler", metavar="tcp://HOST:PORT",
                                          help="Run on this Dask scheduler's workers (inputs must be readable there)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
+    bom: bool = typer.Option(True, "--bom/--no-bom",
+                             help="Start summary.csv with a UTF-8 BOM, so Excel in Japanese shows it correctly."),
+    lang: str = typer.Option("ja", "--lang", help="Language report.html opens in: ja or en (a button switches)."),
+    encoding: str | None = typer.Option(None, "--encoding",
+                                        help="Text encoding of a CSV manifest (default: detect UTF-8, with or "
+                                        "without a BOM, or CP932)."),
 ) -> None:
     """Check every photo of a folder or manifest; results stream to OUT/results.jsonl.
 
@@ -40,12 +46,15 @@ def batch(
     from photo.batch.job import BatchConfig, run_batch
     from photo.models import verify_all as verify_models
 
+    if lang not in ("ja", "en"):
+        raise typer.BadParameter(f"--lang: use ja or en, not {lang!r}")
     profile_mod.get(profile)  # an unknown or invalid profile: one line, exit 2, before any work
     verify_models()  # a missing or altered model file: one line before any worker starts
     if scheduler and workers:
         typer.echo("note: --workers is ignored with --scheduler (the cluster's workers do the work)", err=True)
     config = BatchConfig(source=input, out=out, profile=profile, workers=workers, fix=fix, annotate=annotate,
-                         scheduler=scheduler, progress=progress)
+                         scheduler=scheduler, progress=progress, csv_bom=bom, report_lang=lang,
+                         manifest_encoding=encoding)
     try:
         result = run_batch(config, echo=lambda msg: typer.echo(msg, err=True))
     except KeyboardInterrupt:  # a second Ctrl-C: the photos in flight were abandoned

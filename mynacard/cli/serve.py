@@ -3,11 +3,37 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 
 import typer
 
 from mynacard.cli import app
+
+
+def default_workers() -> int:
+    """The number of cores this process may run on (its CPU affinity where the system says)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+#: What ``mynacard[serve]`` installs: import name -> distribution name.
+SERVE_EXTRA = {"fastapi": "fastapi", "uvicorn": "uvicorn", "multipart": "python-multipart",
+               "fastapi_offline": "fastapi-offline"}
+
+
+def check_serve_extra() -> None:
+    """Refuse to start (``serve.not_installed``) when a package of ``mynacard[serve]`` is missing."""
+    import importlib.util
+
+    from mynacard.serve.settings import SettingsError
+
+    missing = [dist for mod, dist in SERVE_EXTRA.items() if importlib.util.find_spec(mod) is None]
+    if missing:
+        raise SettingsError(f"the service needs {', '.join(missing)}: install mynacard with the serve extra "
+                            "(pip install -e '.[serve]' in the clone)", code="serve.not_installed")
 
 
 def _is_loopback(host: str) -> bool:
@@ -52,10 +78,10 @@ def check_address(host: str, port: int) -> None:
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind; loopback unless you mean it."),
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="TCP port."),
-    workers: int = typer.Option(1, "--workers", min=1, max=64,
-                                help="Processes that run the face models; each loads them once and "
-                                "checks one photo at a time, requests go to whichever is free. Use "
-                                "about one per core."),
+    workers: int | None = typer.Option(None, "--workers", min=1, max=64,
+                                       help="Processes that run the face models; each loads them once and "
+                                       "checks one photo at a time, requests go to whichever is free "
+                                       "[default: one per core]."),
     production: bool = typer.Option(
         False, "--production",
         help="Allow callers to ask for unmarked cards (production=true) and unmasked numbers "
@@ -70,18 +96,25 @@ def serve(
                                 "(default mynumber-online)."),
     log_verbosity: int = typer.Option(0, "--log-level", min=0, max=2,
                                       help="0 warnings, 1 info with the access log, 2 debug."),
+    log_format: str | None = typer.Option(None, "--log-format", metavar="text|json",
+                                          help="Log lines as text or one JSON object each (default: "
+                                          "$MYNACARD_LOG_FORMAT, else text). Lines of a request carry its "
+                                          "X-Request-ID."),
 ) -> None:
-    """Serve the HTTP API (/v1/photo/check, /v1/card/render, /v1/romaji, /healthz, /openapi.json)
-    and the card-design preview page at /.
+    """Serve the HTTP API (/v1/photo/check, /v1/card/render, /v1/romaji, /healthz, /openapi.json),
+    its interactive documentation at /docs and the card-design preview page at /.
 
-    Bound to 127.0.0.1 by default: put it behind a reverse proxy with TLS (see the README)
+    Bound to 127.0.0.1 by default: put it behind a reverse proxy with TLS (see docs/service.md)
     rather than exposing it directly.
     """
-    import os
-
+    check_serve_extra()
     import uvicorn
 
+    from mynacard import logs
     from mynacard.serve.settings import Settings
+
+    fmt = logs.log_format(log_format)  # a bad value: one line (log.format) before anything starts
+    workers = workers or default_workers()
 
     base = Settings.from_env()
     settings = Settings(
@@ -93,6 +126,7 @@ def serve(
         # N workers share the cores: OpenCV in each gets its share instead of every core
         native_threads=base.native_threads or (max(1, (os.cpu_count() or 1) // workers) if workers > 1 else 0),
         model_processes=workers if workers > 1 else 0,
+        log_format=fmt if log_format is not None else base.log_format,
     )
     from photo.profile import get as get_profile
 
@@ -107,10 +141,8 @@ def serve(
         from photo.models import one_core_per_process_env
 
         one_core_per_process_env()
-    if settings.verbosity:
-        from mynacard import logs
-
-        logs.configure(settings.verbosity)
+    if settings.verbosity or settings.log_format != "text":
+        logs.configure(settings.verbosity, settings.log_format)
     if not _is_loopback(host):
         typer.echo(f"mynacard: warning: listening on {host}, not loopback: anyone who can reach it can send "
                    "photos and holder data; put it behind a reverse proxy with TLS", err=True)

@@ -1,7 +1,8 @@
 """The FastAPI application: ``create_app(settings)`` (a factory, one app per worker process).
 
 Run it with ``mynacard serve`` (uvicorn, loopback by default) or any ASGI server:
-``uvicorn --factory mynacard.serve.app:create_app``.
+``uvicorn --factory mynacard.serve.app:create_app``. Interactive documentation is at
+``/docs`` (Swagger UI from the ``fastapi-offline`` package, no CDN).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from mynacard.serve import errors
 from mynacard.serve.compute import Compute
 from mynacard.serve.limits import BodyLimit
 from mynacard.serve.models import ErrorBody
-from mynacard.serve.routes import card, health, page, photo, romaji
+from mynacard.serve.request_id import RequestIdMiddleware
+from mynacard.serve.routes import api_docs, card, health, page, photo, romaji
 from mynacard.serve.settings import Settings
 from mynacard.serve.warm import warm_up, warm_up_tables
 
@@ -70,7 +72,7 @@ def create_app(settings: Settings | None = None, *, load_models: bool = True) ->
 
     settings = settings or Settings.from_env()
     if not any(getattr(h, "_mynacard", False) for h in logging.getLogger().handlers):
-        logs.configure(settings.verbosity)
+        logs.configure(settings.verbosity, settings.log_format)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -96,14 +98,15 @@ def create_app(settings: Settings | None = None, *, load_models: bool = True) ->
 
     app = FastAPI(title="mynacard", version=__version__, description=DESCRIPTION, lifespan=lifespan,
                   responses={"default": {"model": ErrorBody, "description": "Any other error, same shape."}},
-                  docs_url=None, redoc_url=None)  # their pages load scripts from a CDN
+                  docs_url=None, redoc_url=None)  # FastAPI's pages load scripts from a CDN: routes.api_docs instead
     app.state.settings = settings
     app.state.models_loaded = False
     errors.install(app)
-    for router in (health.router, romaji.router, photo.router, card.router, page.router):
+    for router in (health.router, romaji.router, photo.router, card.router, page.router, api_docs.router):
         app.include_router(router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestIdMiddleware)  # outermost: every answer and log line of a request has the id
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

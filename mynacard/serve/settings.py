@@ -21,6 +21,8 @@ every worker process (uvicorn spawns them) sees the same settings:
                                    when N > 1.
 ``MYNACARD_SERVE_VERBOSITY``       log level of the workers: 0 warnings, 1 info (with
                                    the access log: method, path, status), 2 debug
+``MYNACARD_LOG_FORMAT``            ``text`` (default) or ``json``: one JSON object per log
+                                   line (also read by the CLI's logging)
 =================================  ========================================================
 """
 
@@ -41,6 +43,7 @@ ENV_PROFILE = "MYNACARD_SERVE_PROFILE"
 ENV_VERBOSITY = "MYNACARD_SERVE_VERBOSITY"
 ENV_NATIVE_THREADS = "MYNACARD_SERVE_NATIVE_THREADS"
 ENV_MODEL_PROCESSES = "MYNACARD_SERVE_MODEL_PROCESSES"
+ENV_LOG_FORMAT = "MYNACARD_LOG_FORMAT"  # = mynacard.logs.ENV_FORMAT
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
@@ -65,6 +68,7 @@ class Settings:
     verbosity: int = 0
     native_threads: int = 0
     model_processes: int = 0
+    log_format: str = "text"
 
     @property
     def max_body_bytes(self) -> int:
@@ -82,6 +86,7 @@ class Settings:
             verbosity=_positive_int(env, ENV_VERBOSITY, 0, minimum=0),
             native_threads=_positive_int(env, ENV_NATIVE_THREADS, 0, minimum=0),
             model_processes=_positive_int(env, ENV_MODEL_PROCESSES, 0, minimum=0),
+            log_format=_choice(env, ENV_LOG_FORMAT, ("text", "json")),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -94,6 +99,7 @@ class Settings:
             ENV_VERBOSITY: str(self.verbosity),
             ENV_NATIVE_THREADS: str(self.native_threads),
             ENV_MODEL_PROCESSES: str(self.model_processes),
+            ENV_LOG_FORMAT: self.log_format,
         }
 
 
@@ -104,6 +110,13 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
     if value in _FALSE:
         return False
     raise SettingsError(f"{name} must be 1 or 0, not {value!r}")
+
+
+def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str:
+    value = env.get(name, "").strip().lower() or allowed[0]
+    if value not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return value
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:

@@ -3,8 +3,9 @@
 A folder is searched recursively for files whose extension names an image format (hidden
 files and folders, and the batch's own output folder, are skipped); the order is sorted,
 so two runs see the same list. A manifest is a CSV file with a header row naming the
-columns ``application_id`` and ``path`` (any order, other columns ignored, UTF-8 with or
-without BOM); relative paths are relative to the manifest's folder.
+columns ``application_id`` and ``path`` (any order, other columns ignored; UTF-8 with or
+without BOM, or CP932 as Excel saves it in Japanese, or the encoding named); relative paths
+are relative to the manifest's folder.
 
 One *input* is an (application_id, absolute path) pair. A row repeating an earlier
 (application_id, path) pair is the same input and is dropped (counted in
@@ -16,11 +17,13 @@ them an error line like any other result.
 from __future__ import annotations
 
 import csv
+import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from photo.batch.errors import BatchError
+from photo.textfile import TextEncodingError, decode_text
 
 #: Extensions (lower case) a folder search picks up. Formats the checker refuses (HEIC,
 #: TIFF...) are still picked up so that the applicant gets a result telling them why.
@@ -57,7 +60,7 @@ class Inputs:
     notes: list[str] = field(default_factory=list)
 
 
-def collect(source: str | Path, *, exclude: str | Path | None = None) -> Inputs:
+def collect(source: str | Path, *, exclude: str | Path | None = None, encoding: str | None = None) -> Inputs:
     """The inputs named by ``source`` (a folder or a ``.csv`` manifest).
 
     ``exclude`` is a folder never searched (the batch's OUT folder when it lies inside the
@@ -70,7 +73,7 @@ def collect(source: str | Path, *, exclude: str | Path | None = None) -> Inputs:
         if src.suffix.lower() != ".csv":
             raise BatchError(f"{source}: INPUT must be a folder or a .csv manifest (application_id,path)",
                              code="batch.input_invalid")
-        return _from_manifest(src.resolve())
+        return _from_manifest(src.resolve(), encoding)
     raise BatchError(f"{source}: no such folder or manifest", code="batch.input_missing")
 
 
@@ -89,13 +92,17 @@ def _from_folder(root: Path, exclude: Path | None) -> Inputs:
     return Inputs(found, "folder", str(root))
 
 
-def _from_manifest(manifest: Path) -> Inputs:
+def _from_manifest(manifest: Path, encoding: str | None = None) -> Inputs:
+    """The rows of a manifest in UTF-8 (with or without a BOM) or CP932 as Excel saves it in
+    Japanese (:mod:`photo.textfile`), or in ``encoding``."""
     base = manifest.parent
     try:
-        with open(manifest, newline="", encoding="utf-8-sig") as f:
-            rows = list(csv.reader(f))
-    except UnicodeDecodeError:
-        raise BatchError(f"{manifest.name}: the manifest is not UTF-8 text", code="batch.manifest_invalid") from None
+        text, _used = decode_text(manifest.read_bytes(), manifest.name, encoding)
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except TextEncodingError as err:
+        raise BatchError(f"{manifest.name}: {err.message}", code="batch.manifest_invalid") from None
+    except csv.Error as err:
+        raise BatchError(f"{manifest.name}: not valid CSV ({err})", code="batch.manifest_invalid") from None
     except OSError as err:
         raise BatchError(f"{manifest.name}: cannot read the manifest ({err.strerror})",
                          code="batch.manifest_invalid") from None

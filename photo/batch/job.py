@@ -48,6 +48,9 @@ class BatchConfig:
     scheduler: str | None = None  # tcp://HOST:PORT of a Dask scheduler
     progress: bool = True
     fsync_interval_s: float = 1.0
+    csv_bom: bool = True  # summary.csv starts with a UTF-8 BOM so that Excel reads it as UTF-8
+    report_lang: str = "ja"  # report.html opens in Japanese ("ja") or English ("en")
+    manifest_encoding: str | None = None  # None: UTF-8 (BOM or not) or CP932, detected
 
 
 @dataclass
@@ -147,7 +150,7 @@ def run_batch(config: BatchConfig, *, runner=None, echo: Callable[[str], None] |
     """Run (or resume) a batch. ``runner`` defaults to local processes, or Dask with ``scheduler``."""
     say = echo or (lambda msg: None)
     out = Path(config.out).expanduser().resolve()
-    inputs = collect(config.source, exclude=out)
+    inputs = collect(config.source, exclude=out, encoding=config.manifest_encoding)
     result = BatchResult(inputs=len(inputs.items), notes=list(inputs.notes), out=out)
     options = Options(profile=config.profile, fix=config.fix, annotate=config.annotate)
     with ResultStore(out, fsync_interval_s=config.fsync_interval_s) as store:
@@ -179,7 +182,7 @@ def run_batch(config: BatchConfig, *, runner=None, echo: Callable[[str], None] |
             result.interrupted = stopper.event.is_set() and result.checked < len(todo)
         result.seconds = time.monotonic() - start
         result.runner = runner.description  # a Dask runner learns the cluster's size on connecting
-    finish(out, result)
+    finish(out, result, csv_bom=config.csv_bom, report_lang=config.report_lang)
     return result
 
 
@@ -203,12 +206,12 @@ def _store_outcome(out: Path, store: ResultStore, outcome: Outcome) -> None:
     store.append(outcome.record)
 
 
-def finish(out: Path, result: BatchResult) -> None:
+def finish(out: Path, result: BatchResult, *, csv_bom: bool = True, report_lang: str = "ja") -> None:
     """Write summary.csv and report.html from every line of results.jsonl; count outcomes."""
     from photo.batch.report import write_report
 
-    rows = write_summary(read_records(out), out / "summary.csv")
+    rows = write_summary(read_records(out), out / "summary.csv", bom=csv_bom)
     result.passed = sum(r.result == "pass" for r in rows)
     result.failed = sum(r.result == "fail" for r in rows)
     result.errors = sum(r.result == "error" for r in rows)
-    write_report(read_records(out), out)
+    write_report(read_records(out), out, lang=report_lang)

@@ -45,6 +45,11 @@ class DaskRunner:
 
     def __init__(self, scheduler: str, *, fn: TaskFn = check_input, load_models: bool = True,
                  window: int | None = None, connect_timeout_s: float = 10.0, stop_grace_s: float = 10.0):
+        import importlib.util
+
+        if importlib.util.find_spec("distributed") is None:  # the core install has no Dask
+            raise BatchError("--scheduler needs Dask: install mynacard with the cluster extra "
+                             "(pip install -e '.[cluster]' in the clone)", code="batch.not_installed")
         self.scheduler = scheduler
         self.fn = fn
         self.load_models = load_models

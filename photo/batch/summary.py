@@ -8,6 +8,14 @@ then file, so two runs over the same inputs give the same file.
 Cells that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``, ``@``,
 a tab or a carriage return — an application id from a manifest, a file name) are written
 with a leading apostrophe, so opening the summary in Excel or LibreOffice runs nothing.
+
+The file is UTF-8 and, by default, starts with a byte order mark (``bom=True``; the CLI's
+``--no-bom`` turns it off). Excel on Japanese Windows opens a CSV without a BOM as CP932,
+so every Japanese file name and application id shows garbled; the BOM is the one signal
+it honours. CP932 output instead would lose every character outside it (𠮷, IVS
+selectors), and an opt-in ``--excel`` would leave the default garbled for the reviewers
+the file is for. Programs read the file with ``encoding="utf-8-sig"`` (which accepts both)
+or read ``results.jsonl``, the machine-readable record of the batch.
 """
 
 from __future__ import annotations
@@ -46,12 +54,12 @@ def row_of(record: dict) -> Row:
                (error or {}).get("code", ""), record.get("sha256") or "")
 
 
-def write_summary(records: Iterable[dict], path: str | Path) -> list[Row]:
-    """Write summary.csv atomically; returns the rows (sorted) it wrote."""
+def write_summary(records: Iterable[dict], path: str | Path, *, bom: bool = True) -> list[Row]:
+    """Write summary.csv atomically (UTF-8, with a BOM unless ``bom=False``); returns the rows (sorted)."""
     rows = sorted((row_of(r) for r in records), key=lambda r: (r.application_id, r.file))
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as f:
+    with open(tmp, "w", newline="", encoding="utf-8-sig" if bom else "utf-8") as f:
         w = csv.writer(f)
         w.writerow(COLUMNS)
         for r in rows:
