@@ -253,7 +253,10 @@ def _decode(pil: Image.Image) -> None:
         if "truncated" in text or "premature end" in text.lower() or "broken data stream" in text:
             raise TruncatedInput("the file ends before the picture does (incomplete download or copy?)") from None
         raise CorruptInput(f"the picture's data is damaged ({text})") from None
-    except (SyntaxError, ValueError, MemoryError) as err:
+    except MemoryError:
+        w, h = pil.size
+        raise TooManyPixels(f"{w}x{h} pixels: not enough memory to decode this picture") from None
+    except (SyntaxError, ValueError) as err:
         raise CorruptInput(f"the picture's data is damaged ({err})") from None
 
 

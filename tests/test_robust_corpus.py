@@ -148,12 +148,13 @@ def test_cli_card_render_with_every_corpus_file_as_the_photo(tmp_path):
     assert "Warning:" not in res.stderr, res.stderr[-3000:]  # no Python warnings with library paths either
     assert res.returncode == 1, res.stdout + res.stderr[-2000:]
     assert res.peak_rss_bytes < MEMORY_LIMIT_BYTES
-    refused = {}
+    refused, why = {}, {}
     for line in res.stderr.splitlines():
         if line.startswith("record "):
             record = int(line.split()[1])
             code = line.split(": ")[1]
             refused[record] = code
+            why[record] = line
     assert set(refused.values()) <= CARD_PHOTO_CODES, set(refused.values())
     import photo
 
@@ -161,7 +162,8 @@ def test_cli_card_render_with_every_corpus_file_as_the_photo(tmp_path):
         written = sorted(x.name for x in out.glob(f"next-{i:03d}-*"))
         if i in refused:
             assert written == [], p.name  # nothing for a holder that failed
-            if refused[i] == "card.photo_unreadable":
+            # unreadable for the checker too, or too big to decode within the 2 GiB the CLI runs under
+            if refused[i] == "card.photo_unreadable" and "not enough memory to decode" not in why[i]:
                 assert photo.check(p).error is not None, p.name
         else:
             assert written == [f"next-{i:03d}-front.png"], (p.name, written)

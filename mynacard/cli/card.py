@@ -92,7 +92,8 @@ def render_cmd(
                 scenes[s] = build_scene(h, s, lay, preview=preview, show_number=show_number,
                                         allow_failing_photo=allow_failing_photo)
             except CardfaceError as err:
-                sheet_error = sheet_error or err
+                if want_sheet and sheet_error is None:  # without its traceback: its frames hold the photo
+                    sheet_error = err.with_traceback(None)
                 if not sheet_only:
                     failed += len(formats)
                     _report_failure(i, s, ",".join(formats), err)
