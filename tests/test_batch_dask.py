@@ -10,8 +10,8 @@ from photo.batch.errors import BatchError
 from photo.batch.inputs import collect
 from photo.batch.run_dask import DaskRunner
 from photo.batch.run_local import LocalRunner
-from photo.models import MODEL_NAMES
 from photo.batch.worker import Options
+from photo.models import MODEL_NAMES
 from tests.batch_tasks import make_images, quiet_init, size_task
 
 

@@ -72,7 +72,7 @@ def test_cli_with_an_altered_model_says_so_in_one_line(tmp_path, command):
     src.mkdir()
     (src / "a.jpg").write_bytes(path("compliant_a").read_bytes())
     args = [a.replace("{tmp}", str(tmp_path)) for a in command]
-    args = args[:2] + [str(src / "a.jpg") if command[1] == "check" else str(src)] + args[2:]
+    args = [*args[:2], str(src / "a.jpg") if command[1] == "check" else str(src), *args[2:]]
     env = {k: v for k, v in os.environ.items() if k != "MYNACARD_DEBUG"}
     p = subprocess.run([sys.executable, "-c", _CLI_WITH_ALTERED_MODEL, *args], capture_output=True, text=True,
                        cwd=ROOT, env=env, timeout=120)
