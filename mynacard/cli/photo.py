@@ -119,3 +119,4 @@ def check(
             status = 1
     raise typer.Exit(status)
 from mynacard.cli import photo_batch as _photo_batch  # noqa: E402,F401
+from mynacard.cli import photo_chip as _photo_chip  # noqa: E402,F401
