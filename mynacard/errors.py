@@ -32,6 +32,7 @@ HTTP_STATUS_BY_CODE: dict[str, int] = {
     "card.photo_unreadable": 415,  # the holder's photo is not an image mynacard can read
     "layout.invalid": 422,
     "profile.invalid": 422,
+    "chip.refused": 422,  # a subject check failed (photo.chip.ChipRefused; the service lists them)
     # the service's own codes (mynacard.serve.errors.ServiceError)
     "request.malformed": 400,
     "serve.production_disabled": 403,

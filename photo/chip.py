@@ -30,7 +30,11 @@ from typing import Any
 import numpy as np
 
 from photo import iso19794
+from photo.chip_errors import BudgetTooSmall, ChipError, ChipRefused
 from photo.errors import PhotoError
+
+__all__ = ["BudgetTooSmall", "ChipError", "ChipPortrait", "ChipRefused", "chip_portrait", "encode_prepared",
+           "prepare", "rate_quality", "read_back", "settings"]
 
 KINDS = ("token", "full")
 CODEC_ALIASES = {"jpeg": "jpeg", "jpg": "jpeg", "jpeg2000": "jpeg2000", "jp2": "jpeg2000", "j2k": "jpeg2000"}
@@ -39,26 +43,6 @@ CODEC_ALIASES = {"jpeg": "jpeg", "jpg": "jpeg", "jpeg2000": "jpeg2000", "jp2": "
 # MPEG-4 left/right are the SUBJECT's: 12.1 is the subject's left eye, which appears on the
 # image's right (mediapipe iris 473); 8.3 the subject's left mouth corner (image right, 291).
 FEATURE_POINTS = {"12.1": 473, "12.2": 468, "9.3": 1, "8.3": 291, "8.4": 61, "2.1": 152}
-
-
-class ChipError(PhotoError):
-    """A chip portrait that cannot be made from this input (see the codes in the module doc)."""
-
-    code = "chip.error"
-
-
-class ChipRefused(ChipError):
-    """The photo fails subject checks a portrait cannot repair; ``reasons`` are the report's failed checks."""
-
-    code = "chip.refused"
-
-    def __init__(self, message: str, *, reasons: list[dict], report: Any = None):
-        super().__init__(message)
-        self.reasons = reasons
-        self.report = report
-
-    def to_dict(self) -> dict:
-        return {"code": self.code, "message": self.message, "reasons": self.reasons}
 
 
 @lru_cache(maxsize=1)
@@ -177,15 +161,18 @@ class Prepared:
     placement: Any
     uncompressed: np.ndarray  # the portrait before any pre-filter
     prefiltered: np.ndarray
-    keep_mask: np.ndarray
+    keep_mask: np.ndarray  # 1.0 where the pre-filtered portrait is the uncompressed one, bit for bit
+    roi: bool
     reference_landmarks: np.ndarray | None
     profile: str
     seconds: dict
 
 
 def prepare(source: Any, *, kind: str = "token", profile: Any = None, report: Any = None,
-            width_px: int | None = None, measure: bool = True) -> Prepared:
-    """Analysis, refusal, frame, uncompressed portrait, pre-filter and its reference landmarks."""
+            width_px: int | None = None, measure: bool = True, roi: bool | None = None) -> Prepared:
+    """Analysis, refusal, frame, uncompressed portrait, pre-filter and its reference landmarks.
+
+    ``roi=False`` skips the region-of-interest pre-filter (the naive encoding, for comparison)."""
     from photo import profile as profile_mod
     from photo.chip_encode import roi_prefilter
     from photo.chip_geometry import place, render
@@ -210,12 +197,16 @@ def prepare(source: Any, *, kind: str = "token", profile: Any = None, report: An
     from photo.analysis import FACE_OVAL
 
     uncompressed = render(analysis.rgb, pl)
-    pre, keep = roi_prefilter(uncompressed, pl.landmarks[list(FACE_OVAL)], pl.ied, cfg["encode"]["roi"])
+    roi_cfg = dict(cfg["encode"]["roi"])
+    if roi is not None:
+        roi_cfg["enabled"] = bool(roi)
+    pre, keep = roi_prefilter(uncompressed, pl.landmarks[list(FACE_OVAL)], pl.ied, roi_cfg)
     t1 = time.perf_counter()
     ref = landmarks(uncompressed) if measure else None
     t2 = time.perf_counter()
     return Prepared(analysis=analysis, report=rep, file=name, kind=kind, placement=pl, uncompressed=uncompressed,
-                    prefiltered=pre, keep_mask=keep, reference_landmarks=ref, profile=prof.name,
+                    prefiltered=pre, keep_mask=keep, roi=bool(roi_cfg["enabled"]), reference_landmarks=ref,
+                    profile=prof.name,
                     seconds={"frame": t1 - t0, "reference_landmarks": t2 - t1})
 
 
@@ -255,7 +246,7 @@ def encode_prepared(prep: Prepared, *, budget_bytes: int, codec: str = "jpeg", m
     t2 = time.perf_counter()
     return ChipPortrait(image=enc.data, codec=codec, kind=prep.kind, width=pl.width, height=pl.height,
                         record=record, dg2=group, budget_bytes=budget, quality=quality, geometry=geometry,
-                        encoder={**enc.to_dict(), "roi": bool(cfg["encode"]["roi"]["enabled"])},
+                        encoder={**enc.to_dict(), "roi": prep.roi},
                         feature_points=points, profile=prep.profile, file=prep.file,
                         seconds={**prep.seconds, "encode": t1 - t0, "measure": t2 - t1},
                         report=prep.report, uncompressed=prep.uncompressed)

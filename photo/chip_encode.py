@@ -16,16 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from photo.errors import PhotoError
+from photo.chip_errors import BudgetTooSmall
 
 CODECS = ("jpeg", "jpeg2000")
 SUFFIX = {"jpeg": ".jpg", "jpeg2000": ".jp2"}
-
-
-class BudgetTooSmall(PhotoError):
-    """Even the lowest quality of the codec does not fit the byte budget."""
-
-    code = "chip.budget_too_small"
 
 
 @dataclass(frozen=True)
