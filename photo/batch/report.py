@@ -133,8 +133,12 @@ def write_report(records: Iterable[dict], out_dir: str | Path, *, path: str | Pa
     profiles: Counter[str] = Counter()
     heap: list[tuple] = []  # the max_rows first rows by (application id, file), as a max-heap
     nbad = 0
+    from photo.batch.chip import ChipRates
+
+    chip = ChipRates()
     for r in records:
         total += 1
+        chip.add(r)
         profiles[r.get("profile") or "?"] += 1
         if r.get("error"):
             errors += 1
@@ -184,7 +188,7 @@ def write_report(records: Iterable[dict], out_dir: str | Path, *, path: str | Pa
     page = _PAGE.format(
         title=html.escape(title), generated=html.escape(generated), profile=html.escape(profile),
         total=total, passed=passed, failed=failed, errors=errors, rate=f"{rate:.1f}",
-        chart=_bar_chart(chart_counts, total), options=options, more=more, rows="\n".join(rows_html),
+        chart=_bar_chart(chart_counts, total), chip=chip.html(), options=options, more=more, rows="\n".join(rows_html),
         nbad=nbad, root=html.escape(f"（パスは {root} から）") if root else "")
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(page, encoding="utf-8")
@@ -220,6 +224,7 @@ ul{{margin:0;padding-left:1.1rem}} .none,.note{{color:#777}}
 </div>
 <h2>項目ごとの不合格数</h2>
 {chart}
+{chip}
 <h2>不合格・確認不能の写真 ({nbad})</h2>
 <p class="note">{root}</p>
 <label>項目で絞り込み: <select id="filter"><option value="">すべて</option>{options}</select></label>
