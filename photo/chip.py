@@ -168,6 +168,23 @@ class Prepared:
     seconds: dict
 
 
+def _head_mask(analysis, pl) -> np.ndarray:
+    """The head with its hair in portrait px: the person mask (probability > 0.5) above the chin."""
+    import cv2
+
+    from photo.chip_geometry import apply
+
+    person = np.asarray(analysis.person, np.float32)
+    h, w = analysis.rgb.shape[:2]
+    m = pl.matrix.copy()
+    m[:, 0] *= w / person.shape[1]  # person mask px -> working px -> portrait px
+    m[:, 1] *= h / person.shape[0]
+    warped = cv2.warpAffine(person, m, (pl.width, pl.height), flags=cv2.INTER_LINEAR)
+    chin_y = float(apply(pl.matrix, [analysis.chin])[0][1])
+    rows = np.arange(pl.height)[:, None] <= chin_y
+    return (warped > 0.5) & rows
+
+
 def prepare(source: Any, *, kind: str = "token", profile: Any = None, report: Any = None,
             width_px: int | None = None, measure: bool = True, roi: bool | None = None) -> Prepared:
     """Analysis, refusal, frame, uncompressed portrait, pre-filter and its reference landmarks.
@@ -200,7 +217,8 @@ def prepare(source: Any, *, kind: str = "token", profile: Any = None, report: An
     roi_cfg = dict(cfg["encode"]["roi"])
     if roi is not None:
         roi_cfg["enabled"] = bool(roi)
-    pre, keep = roi_prefilter(uncompressed, pl.landmarks[list(FACE_OVAL)], pl.ied, roi_cfg)
+    head = _head_mask(analysis, pl) if kind == "full" and cfg["full"].get("keep_head", True) else None
+    pre, keep = roi_prefilter(uncompressed, pl.landmarks[list(FACE_OVAL)], pl.ied, roi_cfg, also_keep=head)
     t1 = time.perf_counter()
     ref = landmarks(uncompressed) if measure else None
     t2 = time.perf_counter()

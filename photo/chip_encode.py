@@ -34,8 +34,12 @@ class Encoded:
         return {"codec": self.codec, "bytes": len(self.data), key: round(self.setting, 2), "tries": self.tries}
 
 
-def roi_prefilter(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: dict) -> tuple[np.ndarray, np.ndarray]:
-    """(pre-filtered image, keep mask): pixels with mask 1.0 are the input's, bit for bit."""
+def roi_prefilter(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: dict,
+                  also_keep: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(pre-filtered image, keep mask): pixels with mask 1.0 are the input's, bit for bit.
+
+    ``also_keep`` (bool, image-sized) adds to the kept region (the head with its hair in a
+    full frontal portrait)."""
     import cv2
 
     h, w = rgb.shape[:2]
@@ -45,6 +49,8 @@ def roi_prefilter(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi:
     cv2.fillPoly(face, [np.round(face_outline[:, :2]).astype(np.int32)], 1)
     dist = cv2.distanceTransform((1 - face).astype(np.uint8), cv2.DIST_L2, 5)  # px to the face outline
     keep = (dist <= roi["face_margin_ied"] * ied_px).astype(np.uint8)
+    if also_keep is not None:
+        keep |= also_keep.astype(np.uint8)
     sigma = max(0.5, roi["feather_ied"] * ied_px)
     soft = cv2.GaussianBlur(keep.astype(np.float32), (0, 0), sigma)
     mask = np.where(keep > 0, 1.0, np.minimum(soft * 2.0, 1.0)).astype(np.float32)  # feather outward only
