@@ -53,12 +53,12 @@ def roi_prefilter(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi:
         keep |= also_keep.astype(np.uint8)
     sigma = max(0.5, roi["feather_ied"] * ied_px)
     soft = cv2.GaussianBlur(keep.astype(np.float32), (0, 0), sigma)
-    mask = np.where(keep > 0, 1.0, np.minimum(soft * 2.0, 1.0)).astype(np.float32)  # feather outward only
-    blurred = cv2.GaussianBlur(rgb.astype(np.float32), (0, 0), max(0.3, roi["outside_sigma_ied"] * ied_px))
-    out = mask[..., None] * rgb.astype(np.float32) + (1.0 - mask[..., None]) * blurred
-    out = np.clip(np.rint(out), 0, 255).astype(np.uint8)
-    out[keep > 0] = rgb[keep > 0]
-    return out, np.where(keep > 0, 1.0, mask).astype(np.float32)
+    mask = np.where(keep > 0, np.float32(1.0), np.minimum(soft * 2.0, 1.0)).astype(np.float32)  # feather outward only
+    blurred = cv2.GaussianBlur(rgb, (0, 0), max(0.3, roi["outside_sigma_ied"] * ied_px))
+    out = cv2.blendLinear(rgb, blurred, mask, 1.0 - mask)
+    kept = keep > 0
+    out[kept] = rgb[kept]  # bit for bit, whatever blendLinear's rounding
+    return out, mask
 
 
 def _jpeg(img, quality: int, subsampling: str) -> bytes:

@@ -82,7 +82,7 @@ def ssim_map(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """SSIM map (Wang et al. 2004: Gaussian window sigma 1.5, K1 0.01, K2 0.03, range 255)."""
     import cv2
 
-    x, y = x.astype(np.float64), y.astype(np.float64)
+    x, y = x.astype(np.float32), y.astype(np.float32)
     c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
 
     def blur(a):
@@ -94,8 +94,9 @@ def ssim_map(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def _luma(rgb: np.ndarray) -> np.ndarray:
-    f = rgb.astype(np.float64)
-    return 0.299 * f[..., 0] + 0.587 * f[..., 1] + 0.114 * f[..., 2]
+    import cv2
+
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)  # BT.601 luma
 
 
 def measure(reference: np.ndarray, decoded: np.ndarray, ref_landmarks: np.ndarray | None,
