@@ -278,7 +278,7 @@ def test_cli_jp2_table_line_and_chart(run_cli, tmp_path):
     assert "compliant_b.jpg: token 240x320 jpeg2000" in r.stdout and "drift p95" in r.stdout
     assert iso19794.parse((tmp_path / "compliant_b.fac").read_bytes()).images[0].data_type == 1
     with Image.open(tmp_path / "chip-rates.png") as im:
-        assert im.format == "PNG" and im.size == (900, 330)
+        assert im.format == "PNG" and im.size == (900, 350)
 
 
 def test_cli_errors(run_cli, tmp_path):
