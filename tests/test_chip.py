@@ -79,7 +79,7 @@ def test_full_frontal(analysed):
     assert 0.625 <= g["tolerance"]["head_share"] <= 0.8 and "crown_px" in g
     assert iso19794.parse(p.record).images[0].image_type == iso19794.IMAGE_TYPE["full"]
     prep = prepare(analysed, kind="full")  # the whole head with its hair is kept as it is
-    x, y = (int(round(v)) for v in prep.placement.crown)
+    x, y = (round(v) for v in prep.placement.crown)
     assert prep.keep_mask[y + 4, x] == 1.0 and prep.keep_mask[y + 4:int(prep.placement.chin[1]), x].all()
 
 
