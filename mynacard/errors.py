@@ -34,6 +34,7 @@ HTTP_STATUS_BY_CODE: dict[str, int] = {
     "profile.invalid": 422,
     "model.missing": 500,  # the installation lacks a shipped model file
     "model.corrupt": 500,
+    "chip.refused": 422,  # a subject check failed (photo.chip.ChipRefused; the service lists them)
     # the service's own codes (mynacard.serve.errors.ServiceError)
     "request.malformed": 400,
     "serve.production_disabled": 403,

@@ -5,7 +5,7 @@
     >>> report.passed, [c.id for c in report.failed]
     >>> photo.check(data_bytes, profile="mynumber-next").to_dict()
 
-Public API: :func:`check`, :func:`load`, :func:`face_geometry`, :func:`fix`, :func:`warm_up`,
+Public API: :func:`check`, :func:`chip_portrait`, :func:`load`, :func:`face_geometry`, :func:`fix`, :func:`warm_up`,
 :func:`profiles`, and the types ``PhotoReport``, ``CheckResult``, ``FaceGeometry``,
 ``Decoded``, ``Profile``. Importing ``photo`` is cheap: numpy, OpenCV and mediapipe are
 imported on first use, and the models load once per process.
@@ -18,13 +18,14 @@ from typing import TYPE_CHECKING, Any
 from photo.errors import InputError, PhotoError, ProfileError
 
 if TYPE_CHECKING:
+    from photo.chip import ChipPortrait
     from photo.correction import FixResult
     from photo.face import FaceGeometry
     from photo.intake import Decoded
     from photo.report import PhotoReport
 
 __all__ = [
-    "InputError", "PhotoError", "ProfileError", "check", "face_geometry", "fix", "load", "profiles", "warm_up",
+    "InputError", "PhotoError", "ProfileError", "check", "chip_portrait", "face_geometry", "fix", "load", "profiles", "warm_up",
 ]
 
 
@@ -38,6 +39,14 @@ def check(source: Any, profile: Any = "mynumber-online", *, file: str | None = N
     from photo.checker import check as _check
 
     return _check(source, profile, file=file)
+
+
+def chip_portrait(source: Any, **kw: Any) -> ChipPortrait:
+    """The chip portrait (ISO/IEC 19794-5 token or full frontal image to a byte budget, its face
+    record and ICAO DG2, quality measures); see :func:`photo.chip.chip_portrait`."""
+    from photo.chip import chip_portrait as _cp
+
+    return _cp(source, **kw)
 
 
 def load(source: Any, **kw: Any) -> Decoded:

@@ -51,6 +51,7 @@ from mynacard.cli import holders as _holders  # noqa: E402,F401
 from mynacard.cli import number as _number  # noqa: E402,F401
 from mynacard.cli import photo as _photo  # noqa: E402,F401
 from mynacard.cli import photo_batch as _photo_batch  # noqa: E402,F401 - after photo: it adds to photo_app
+from mynacard.cli import photo_chip as _photo_chip  # noqa: E402,F401 - after photo: it adds to photo_app
 from mynacard.cli import romaji as _romaji  # noqa: E402,F401
 from mynacard.cli import serve as _serve  # noqa: E402,F401
 

@@ -27,6 +27,8 @@ def batch(
                                        help="Local worker processes [default: the number of cores]."),
     fix: bool = typer.Option(False, "--fix", help="Write corrected JPEGs to OUT/fixed/ when only fixable checks fail."),
     annotate: bool = typer.Option(False, "--annotate", help="Write an annotated PNG per photo to OUT/annotated/."),
+    chip: bool = typer.Option(False, "--chip", help="Write each photo's IC chip portrait (.jpg, .fac, .dg2) to "
+                                                    "OUT/chip/ and its rate-quality chart to report.html."),
     scheduler: str | None = typer.Option(None, "--scheduler", metavar="tcp://HOST:PORT",
                                          help="Run on this Dask scheduler's workers (inputs must be readable there)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
@@ -53,7 +55,7 @@ def batch(
     if scheduler and workers:
         typer.echo("note: --workers is ignored with --scheduler (the cluster's workers do the work)", err=True)
     config = BatchConfig(source=input, out=out, profile=profile, workers=workers, fix=fix, annotate=annotate,
-                         scheduler=scheduler, progress=progress, csv_bom=bom, report_lang=lang,
+                         chip=chip, scheduler=scheduler, progress=progress, csv_bom=bom, report_lang=lang,
                          manifest_encoding=encoding)
     try:
         result = run_batch(config, echo=lambda msg: typer.echo(msg, err=True))

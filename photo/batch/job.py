@@ -45,6 +45,7 @@ class BatchConfig:
     workers: int | None = None  # local processes; None: one per core
     fix: bool = False
     annotate: bool = False
+    chip: bool = False  # chip portraits to OUT/chip/ (photo/batch/chip.py)
     scheduler: str | None = None  # tcp://HOST:PORT of a Dask scheduler
     progress: bool = True
     fsync_interval_s: float = 1.0
@@ -152,7 +153,7 @@ def run_batch(config: BatchConfig, *, runner=None, echo: Callable[[str], None] |
     out = Path(config.out).expanduser().resolve()
     inputs = collect(config.source, exclude=out, encoding=config.manifest_encoding)
     result = BatchResult(inputs=len(inputs.items), notes=list(inputs.notes), out=out)
-    options = Options(profile=config.profile, fix=config.fix, annotate=config.annotate)
+    options = Options(profile=config.profile, fix=config.fix, annotate=config.annotate, chip=config.chip)
     with ResultStore(out, fsync_interval_s=config.fsync_interval_s) as store:
         _check_job_file(out, inputs.source, config.profile)
         if store.info.torn_bytes:

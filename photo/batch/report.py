@@ -176,8 +176,12 @@ def write_report(records: Iterable[dict], out_dir: str | Path, *, path: str | Pa
     profiles: Counter[str] = Counter()
     heap: list[tuple] = []  # the max_rows first rows by (application id, file), as a max-heap
     nbad = 0
+    from photo.batch.chip import ChipRates
+
+    chip = ChipRates()
     for r in records:
         total += 1
+        chip.add(r)
         profiles[r.get("profile") or "?"] += 1
         if r.get("error"):
             errors += 1
@@ -232,7 +236,7 @@ def write_report(records: Iterable[dict], out_dir: str | Path, *, path: str | Pa
     page = _PAGE.format(
         title=html.escape(title or "写真チェック結果 / Photo check results"), heading=title_html, lang=lang, generated=html.escape(generated), profile=html.escape(profile),
         total=total, passed=passed, failed=failed, errors=errors, rate=f"{rate:.1f}",
-        chart=_bar_chart(chart_counts, total), options=options, all="すべて" if lang == "ja" else "All", more=more, rows="\n".join(rows_html),
+        chart=_bar_chart(chart_counts, total), chip=chip.html(), options=options, all="すべて" if lang == "ja" else "All", more=more, rows="\n".join(rows_html),
         nbad=nbad, root=_both(f"（パスは {root} から）", f"(paths from {root})") if root else "")
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(page, encoding="utf-8")
@@ -275,6 +279,7 @@ ul{{margin:0;padding-left:1.1rem}} .none,.note{{color:#777}}
 </div>
 <h2><span class="ja">項目ごとの不合格数</span><span class="en">Failures per check</span></h2>
 {chart}
+{chip}
 <h2><span class="ja">不合格・確認不能の写真</span><span class="en">Photos that failed or could not be checked</span> ({nbad})</h2>
 <p class="note">{root}</p>
 <label><span class="ja">項目で絞り込み</span><span class="en">Filter by check</span>: <select id="filter"><option value="" data-ja="すべて" data-en="All">{all}</option>{options}</select></label>

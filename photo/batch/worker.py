@@ -36,6 +36,7 @@ class Options:
     fix: bool = False
     annotate: bool = False
     thumbnails: bool = True
+    chip: bool = False  # chip portraits (photo/batch/chip.py)
 
 
 @dataclass
@@ -194,6 +195,12 @@ def _check_bytes(item: BatchInput, source: bytes | str, sha: str | None, options
             bad = [c.id for c in report.failed if not c.fixable]
             record["fixed"] = {"fixed": False, "actions": [], "reason": "not fixable: " + ", ".join(bad),
                                "passed_after": None}
+    if options.chip and analysis is not None and report.error is None:
+        from photo.batch.chip import chip_outputs
+
+        record["chip"], chip_files = chip_outputs(analysis, report, prof,
+                                                  lambda folder, suffix: _output_name(folder, item, suffix))
+        files.update(chip_files)
     return Outcome(item.key, record, files)
 
 

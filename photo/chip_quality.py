@@ -1,0 +1,131 @@
+"""What the encoding cost: the decoded portrait against the uncompressed one.
+
+* ``drift_p95_pct``: the landmark model run on both whole images (same framing, so only the
+  coding differs); the 95th percentile over the 478 points of the distance between the two
+  positions, in % of the portrait's inter-eye distance (``drift_median_pct`` likewise).
+* ``skin_delta_e00``: CIEDE2000 between the mean CIELAB colours of each skin patch (both
+  cheeks, the forehead) of the two images; the worst patch.
+* ``ssim_face``: SSIM (Gaussian window, sigma 1.5 px, on luma) averaged over the face outline.
+
+Landmarks come from :func:`photo.models.faces` (the Face Landmarker) on the whole portrait,
+the largest face's 478 points, so both images go through exactly the same step.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from photo.analysis import CHEEK_L, CHEEK_R, FACE_OVAL
+
+FOREHEAD = (67, 109, 10, 338, 297, 299, 9, 69)
+SKIN_PATCHES = {"cheek_image_left": CHEEK_R, "cheek_image_right": CHEEK_L, "forehead": FOREHEAD}
+
+
+def landmarks(rgb: np.ndarray) -> np.ndarray | None:
+    """478 x 3 landmarks (px) of the face in a whole portrait, or None."""
+    from photo import models
+
+    found = models.faces(np.ascontiguousarray(rgb))
+    return found[0].points if found else None
+
+
+def delta_e00(lab1: np.ndarray, lab2: np.ndarray) -> np.ndarray:
+    """CIEDE2000 colour difference (Sharma, Wu and Dalal 2005) between CIELAB arrays (..., 3)."""
+    L1, a1, b1 = (np.asarray(lab1, np.float64)[..., i] for i in range(3))
+    L2, a2, b2 = (np.asarray(lab2, np.float64)[..., i] for i in range(3))
+    cbar = (np.hypot(a1, b1) + np.hypot(a2, b2)) / 2
+    g = 0.5 * (1 - np.sqrt(cbar**7 / (cbar**7 + 25.0**7)))
+    a1p, a2p = (1 + g) * a1, (1 + g) * a2
+    c1p, c2p = np.hypot(a1p, b1), np.hypot(a2p, b2)
+    h1p = np.degrees(np.arctan2(b1, a1p)) % 360
+    h2p = np.degrees(np.arctan2(b2, a2p)) % 360
+    zero = (c1p * c2p) == 0
+    dh = h2p - h1p
+    dh = np.where(dh > 180, dh - 360, np.where(dh < -180, dh + 360, dh))
+    dh = np.where(zero, 0.0, dh)
+    d_l, d_c = L2 - L1, c2p - c1p
+    d_h = 2 * np.sqrt(c1p * c2p) * np.sin(np.radians(dh / 2))
+    lbar, cbarp = (L1 + L2) / 2, (c1p + c2p) / 2
+    hsum = h1p + h2p
+    hbar = np.where(zero, hsum, np.where(np.abs(h1p - h2p) <= 180, hsum / 2,
+                                         np.where(hsum < 360, (hsum + 360) / 2, (hsum - 360) / 2)))
+    t = (1 - 0.17 * np.cos(np.radians(hbar - 30)) + 0.24 * np.cos(np.radians(2 * hbar))
+         + 0.32 * np.cos(np.radians(3 * hbar + 6)) - 0.20 * np.cos(np.radians(4 * hbar - 63)))
+    d_theta = 30 * np.exp(-(((hbar - 275) / 25) ** 2))
+    r_c = 2 * np.sqrt(cbarp**7 / (cbarp**7 + 25.0**7))
+    s_l = 1 + 0.015 * (lbar - 50) ** 2 / np.sqrt(20 + (lbar - 50) ** 2)
+    s_c = 1 + 0.045 * cbarp
+    s_h = 1 + 0.015 * cbarp * t
+    r_t = -np.sin(np.radians(2 * d_theta)) * r_c
+    return np.sqrt((d_l / s_l) ** 2 + (d_c / s_c) ** 2 + (d_h / s_h) ** 2 + r_t * (d_c / s_c) * (d_h / s_h))
+
+
+def lab(rgb: np.ndarray) -> np.ndarray:
+    """CIELAB (D65, L 0-100) of sRGB uint8, in float (no 8-bit rounding)."""
+    import cv2
+
+    return cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+
+
+def _polygon(shape, pts, hull: bool) -> np.ndarray:
+    import cv2
+
+    p = np.asarray(pts, np.float32)[:, :2]
+    if hull:
+        p = cv2.convexHull(p).reshape(-1, 2)
+    m = np.zeros(shape, np.uint8)
+    cv2.fillPoly(m, [np.round(p).astype(np.int32)], 1)
+    return m > 0
+
+
+def ssim_map(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """SSIM map (Wang et al. 2004: Gaussian window sigma 1.5, K1 0.01, K2 0.03, range 255)."""
+    import cv2
+
+    x, y = x.astype(np.float32), y.astype(np.float32)
+    c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
+
+    def blur(a):
+        return cv2.GaussianBlur(a, (11, 11), 1.5)
+
+    mx, my = blur(x), blur(y)
+    sxx, syy, sxy = blur(x * x) - mx * mx, blur(y * y) - my * my, blur(x * y) - mx * my
+    return ((2 * mx * my + c1) * (2 * sxy + c2)) / ((mx * mx + my * my + c1) * (sxx + syy + c2))
+
+
+def _luma(rgb: np.ndarray) -> np.ndarray:
+    import cv2
+
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)  # BT.601 luma
+
+
+def measure(reference: np.ndarray, decoded: np.ndarray, ref_landmarks: np.ndarray | None,
+            placed_landmarks: np.ndarray, ied_px: float, targets: dict) -> dict:
+    """The measures of a decoded portrait; ``ref_landmarks`` from :func:`landmarks` on ``reference``
+    (computed once per portrait), ``placed_landmarks`` the analysis' landmarks in portrait px
+    (for the regions: skin patches and face outline)."""
+    shape = reference.shape[:2]
+    out: dict = {}
+    dec_lm = landmarks(decoded)
+    if dec_lm is None or ref_landmarks is None:
+        out.update(drift_p95_pct=None, drift_median_pct=None, face_found=dec_lm is not None)
+    else:
+        d = np.linalg.norm(dec_lm[:, :2] - ref_landmarks[:, :2], axis=1) / ied_px * 100
+        out.update(drift_p95_pct=round(float(np.percentile(d, 95)), 3), drift_median_pct=round(float(np.median(d)), 3),
+                   face_found=True)
+    l0, l1 = lab(reference), lab(decoded)
+    patches = {}
+    for name, idx in SKIN_PATCHES.items():
+        m = _polygon(shape, placed_landmarks[list(idx)], hull=True)
+        if m.any():
+            patches[name] = round(float(delta_e00(l0[m].mean(axis=0), l1[m].mean(axis=0))), 3)
+    out["skin_delta_e00"] = max(patches.values()) if patches else None
+    out["skin_delta_e00_patches"] = patches
+    face = _polygon(shape, placed_landmarks[list(FACE_OVAL)], hull=False)
+    s = ssim_map(_luma(reference), _luma(decoded))
+    out["ssim_face"] = round(float(s[face].mean()), 4) if face.any() else None
+    out["meets_target"] = bool(out["drift_p95_pct"] is not None and out["skin_delta_e00"] is not None
+                               and out["drift_p95_pct"] <= targets["max_drift_p95_pct"]
+                               and out["skin_delta_e00"] <= targets["max_skin_delta_e00"])
+    out["decoded_landmarks"] = dec_lm
+    return out

@@ -1,0 +1,327 @@
+"""photo.chip_portrait: geometry, budgets, the record's fields, refusal with the check's reasons, CLI, endpoint."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import io
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import photo
+from photo import dg2, iso19794
+from photo.chip import (
+    FEATURE_POINTS,
+    ChipError,
+    ChipRefused,
+    chip_portrait,
+    encode_prepared,
+    prepare,
+    read_back,
+)
+from photo.chip_quality import delta_e00, measure
+from tests.photo_helpers import path
+
+PROFILE = "mynumber-next"
+
+
+@pytest.fixture(scope="module")
+def analysed():
+    from photo.checker import analyse_and_check
+
+    analysis, report = analyse_and_check(path("compliant_a"), PROFILE)
+    assert report.passed
+    return analysis, report
+
+
+@pytest.fixture(scope="module")
+def prepared(analysed):
+    return prepare(analysed, kind="token")
+
+
+@pytest.fixture(scope="module")
+def portraits(prepared):
+    return {(c, b): encode_prepared(prepared, budget_bytes=b, codec=c)
+            for c in ("jpeg", "jpeg2000") for b in (3000, 6000)}
+
+
+# -- geometry ----------------------------------------------------------------------------------------
+
+def test_token_geometry_from_the_landmarks(prepared):
+    pl = prepared.placement
+    assert (pl.width, pl.height) == (240, 320)
+    assert np.allclose(pl.eye_r, (90, 144), atol=1e-6) and np.allclose(pl.eye_l, (150, 144), atol=1e-6)
+    assert prepared.uncompressed.shape == (320, 240, 3)
+
+
+def test_feature_points_in_mpeg4_codes(portraits):
+    p = portraits["jpeg", 6000]
+    fp = p.feature_points
+    assert set(fp) == set(FEATURE_POINTS)
+    assert fp["12.1"] == [150, 144] and fp["12.2"] == [90, 144]  # 12.1: the subject's left = image right
+    assert fp["8.3"][0] > fp["8.4"][0]  # the subject's left mouth corner is on the image's right
+    assert fp["12.1"][1] < fp["9.3"][1] < fp["8.3"][1] < fp["2.1"][1]  # eyes, nose, mouth, chin downwards
+
+
+def test_decoded_eyes_within_the_stated_tolerance(portraits):
+    tol = portraits["jpeg", 6000].geometry["tolerance"]
+    assert tol["ok"] is True and tol["eye_mid_error_px"] <= tol["eye_mid_tolerance_px"]
+
+
+def test_full_frontal(analysed):
+    p = chip_portrait(analysed, kind="full", budget_bytes=12000, codec="jpeg")
+    assert (p.width, p.height) == (360, 480)
+    g = p.geometry
+    assert g["tolerance"]["ok"] is True
+    assert 0.625 <= g["tolerance"]["head_share"] <= 0.8 and "crown_px" in g
+    assert iso19794.parse(p.record).images[0].image_type == iso19794.IMAGE_TYPE["full"]
+    prep = prepare(analysed, kind="full")  # the whole head with its hair is kept as it is
+    x, y = (round(v) for v in prep.placement.crown)
+    assert prep.keep_mask[y + 4, x] == 1.0 and prep.keep_mask[y + 4:int(prep.placement.chin[1]), x].all()
+
+
+# -- encoding ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("codec", ["jpeg", "jpeg2000"])
+def test_budgets_are_respected_and_more_bytes_means_better(portraits, codec):
+    small, big = portraits[codec, 3000], portraits[codec, 6000]
+    assert len(small.image) <= 3000 and len(big.image) <= 6000
+    assert len(big.image) > 0.9 * 6000  # the search uses the budget, not a fixed quality
+    assert big.quality["ssim_face"] > small.quality["ssim_face"]
+    assert big.encoder["codec"] == codec
+
+
+def test_no_metadata_and_srgb(portraits):
+    jpg = portraits["jpeg", 6000].image
+    with Image.open(io.BytesIO(jpg)) as im:
+        assert im.format == "JPEG" and im.mode == "RGB"
+        assert "exif" not in im.info and "icc_profile" not in im.info and "comment" not in im.info
+    assert b"Exif" not in jpg[:200]
+    jp2 = portraits["jpeg2000", 6000].image
+    assert jp2[4:8] == b"jP  "
+    colr = jp2.index(b"colr")
+    assert jp2[colr + 4] == 1 and int.from_bytes(jp2[colr + 7:colr + 11], "big") == 16  # enumerated sRGB
+    with Image.open(io.BytesIO(jp2)) as im:
+        assert im.size == (240, 320) and "icc_profile" not in im.info
+
+
+def test_roi_prefilter_never_touches_the_face(prepared):
+    from photo.analysis import FACE_OVAL
+    from photo.chip_quality import _polygon
+
+    keep = prepared.keep_mask == 1.0
+    face = _polygon(keep.shape, prepared.placement.landmarks[list(FACE_OVAL)], hull=False)
+    assert keep[face].all()
+    assert np.array_equal(prepared.prefiltered[keep], prepared.uncompressed[keep])
+    assert not np.array_equal(prepared.prefiltered[~keep], prepared.uncompressed[~keep])  # the rest is filtered
+
+
+def test_budget_too_small(prepared):
+    with pytest.raises(ChipError) as e:
+        encode_prepared(prepared, budget_bytes=600, codec="jpeg")
+    assert e.value.code == "chip.budget_too_small"
+
+
+@pytest.mark.parametrize(("kw", "code"), [({"codec": "webp"}, "chip.invalid_option"),
+                                          ({"kind": "basic"}, "chip.invalid_option"),
+                                          ({"budget_bytes": 100}, "chip.invalid_option"),
+                                          ({"width_px": 200}, "chip.invalid_option")])
+def test_bad_options(analysed, kw, code):
+    with pytest.raises(ChipError) as e:
+        chip_portrait(analysed, **kw)
+    assert e.value.code == code
+
+
+# -- record ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("codec", ["jpeg", "jpeg2000"])
+def test_record_holds_what_was_written(portraits, analysed, codec):
+    p = portraits[codec, 6000]
+    analysis, _ = analysed
+    rec = iso19794.parse(p.record)
+    assert rec.length == len(p.record) and len(rec.images) == 1
+    img = rec.images[0]
+    assert img.image == p.image
+    assert (img.width, img.height) == (p.width, p.height) == (240, 320)
+    assert img.image_type == iso19794.IMAGE_TYPE["token"]
+    assert img.data_type == iso19794.DATA_TYPE[codec]
+    assert img.colour_space == iso19794.COLOUR_SPACE["rgb24"]
+    assert img.source_type == iso19794.SOURCE_TYPE["static_photo_unknown"]
+    assert (img.device_type, img.quality, img.gender, img.eye_colour, img.hair_colour, img.property_mask) == (0,) * 6
+    assert img.expression == iso19794.EXPRESSION["neutral"]  # expression.neutral and mouth.closed passed
+    pose = analysis.pose
+    roll = pose.roll_deg + p.geometry["rotation_deg"]
+    assert img.pose == (iso19794.pose_code(pose.yaw_deg), iso19794.pose_code(pose.pitch_deg),
+                        iso19794.pose_code(roll))
+    assert img.pose_uncertainty == (0, 0, 0)
+    assert {pt.name: [pt.x, pt.y] for pt in img.points} == p.feature_points
+    assert all(pt.type == iso19794.MPEG4 for pt in img.points)
+    group = dg2.parse(p.dg2)
+    assert group.count == 1 and group.records == (p.record,)
+    back = read_back(p.record, p.dg2)
+    assert back["record"]["images"][0]["width"] == 240 and back["dg2"]["count"] == 1
+
+
+def test_caller_known_attributes_are_written(analysed):
+    p = chip_portrait(analysed, gender=2, eye_colour=3, hair_colour=2, measure=False)
+    img = iso19794.parse(p.record).images[0]
+    assert (img.gender, img.eye_colour, img.hair_colour) == (2, 3, 2)
+    assert p.quality == {}
+
+
+# -- quality measures --------------------------------------------------------------------------------
+
+def test_ciede2000_reference_pairs():
+    # Sharma, Wu & Dalal (2005), table 1, pairs 1, 7 and 17
+    pairs = [((50, 2.6772, -79.7751), (50, 0, -82.7485), 2.0425),
+             ((50, 0, 0), (50, -1, 2), 2.3669),
+             ((50, 2.5, 0), (73, 25, -18), 27.1492)]
+    for a, b, want in pairs:
+        assert abs(float(delta_e00(np.array(a), np.array(b))) - want) < 1e-3
+
+
+def test_measures_are_zero_for_the_uncompressed_portrait(prepared):
+    q = measure(prepared.uncompressed, prepared.uncompressed.copy(), prepared.reference_landmarks,
+                prepared.placement.landmarks, prepared.placement.ied, {"max_drift_p95_pct": 1.5,
+                                                                       "max_skin_delta_e00": 3.0})
+    assert q["drift_p95_pct"] == 0 and q["skin_delta_e00"] == 0 and q["ssim_face"] == pytest.approx(1.0)
+    assert q["meets_target"] is True
+
+
+def test_measures_see_damage(prepared):
+    warm = prepared.uncompressed.astype(np.int16)
+    warm[..., 0] += 12
+    warm[..., 2] -= 12
+    q = measure(prepared.uncompressed, np.clip(warm, 0, 255).astype(np.uint8), prepared.reference_landmarks,
+                prepared.placement.landmarks, prepared.placement.ied, {"max_drift_p95_pct": 1.5,
+                                                                       "max_skin_delta_e00": 3.0})
+    assert q["skin_delta_e00"] > 3 and q["meets_target"] is False
+
+
+# -- refusal and reuse -------------------------------------------------------------------------------
+
+def test_refused_with_the_reasons_of_photo_check():
+    report = photo.check(path("smiling_a"), PROFILE)
+    with pytest.raises(ChipRefused) as e:
+        chip_portrait(path("smiling_a"), profile=PROFILE)
+    failed = {c.id: c.to_dict() for c in report.failed}
+    assert e.value.code == "chip.refused" and e.value.reasons
+    for r in e.value.reasons:
+        assert r == failed[r["id"]]  # the same id, value, limit and messages as photo check
+    assert {"expression.neutral", "mouth.closed"} & {r["id"] for r in e.value.reasons}
+
+
+def test_a_given_report_is_reused_not_recomputed(analysed, monkeypatch):
+    import photo.checker
+
+    analysis, report = analysed
+    bad = copy.deepcopy(report)
+    pose = bad.check("pose.yaw")
+    pose.passed, pose.message_en = False, "turned"
+
+    def boom(*a, **k):
+        raise AssertionError("analysed or checked again")
+
+    monkeypatch.setattr(photo.checker, "analyse_and_check", boom)
+    monkeypatch.setattr(photo.checker, "run_checks", boom)
+    with pytest.raises(ChipRefused) as e:
+        chip_portrait((analysis, bad), measure=False)
+    assert [r["id"] for r in e.value.reasons] == ["pose.yaw"]
+    assert chip_portrait((analysis, report), measure=False).width == 240
+
+
+def test_geometry_failures_are_not_refusals(analysed):
+    analysis, report = analysed
+    framed = copy.deepcopy(report)
+    framed.check("geometry.head_size").passed = False  # the portrait makes its own frame
+    assert chip_portrait((analysis, framed), measure=False).kind == "token"
+
+
+def test_no_face():
+    grey = np.full((800, 600, 3), 180, np.uint8)
+    with pytest.raises(ChipError) as e:
+        chip_portrait(grey)
+    assert e.value.code == "chip.no_face"
+
+
+def test_unreadable_input_keeps_the_loader_code():
+    with pytest.raises(photo.PhotoError) as e:
+        chip_portrait(b"not a picture")
+    assert e.value.code == "input.not_image"
+
+
+# -- CLI ---------------------------------------------------------------------------------------------
+
+def test_cli_writes_the_three_files_and_json(run_cli, tmp_path):
+    r = run_cli("photo", "chip", str(path("compliant_a")), str(path("smiling_a")), "-o", str(tmp_path), "--json",
+                "--budget", "5000")
+    assert r.exit_code == 1, r.output  # one refused
+    lines = [json.loads(x) for x in r.stdout.strip().splitlines()]
+    assert len(lines) == 2
+    ok, refused = lines
+    assert ok["image_bytes"] <= 5000 and ok["codec"] == "jpeg" and ok["quality"]["drift_p95_pct"] is not None
+    assert refused["refused"] is True and refused["error"]["code"] == "chip.refused"
+    assert {x["id"] for x in refused["error"]["reasons"]} & {"expression.neutral", "mouth.closed"}
+    image = (tmp_path / "compliant_a.jpg").read_bytes()
+    record = (tmp_path / "compliant_a.fac").read_bytes()
+    assert iso19794.parse(record).images[0].image == image
+    assert dg2.parse((tmp_path / "compliant_a.dg2").read_bytes()).records == (record,)
+    assert not (tmp_path / "smiling_a.jpg").exists()
+
+
+def test_cli_jp2_table_line_and_chart(run_cli, tmp_path):
+    r = run_cli("photo", "chip", str(path("compliant_b")), "-o", str(tmp_path), "--codec", "jp2", "--chart")
+    assert r.exit_code == 0, r.output
+    assert "compliant_b.jpg: token 240x320 jpeg2000" in r.stdout and "drift p95" in r.stdout
+    assert iso19794.parse((tmp_path / "compliant_b.fac").read_bytes()).images[0].data_type == 1
+    with Image.open(tmp_path / "chip-rates.png") as im:
+        assert im.format == "PNG" and im.size == (900, 350)
+
+
+def test_cli_errors(run_cli, tmp_path):
+    r = run_cli("photo", "chip", str(path("compliant_a")), "-o", str(tmp_path), "--budget", "600")
+    assert r.exit_code == 2 and "chip.budget_too_small" in r.stdout
+    r = run_cli("photo", "chip", str(path("compliant_a")), "-o", str(tmp_path), "--codec", "webp")
+    assert r.exit_code == 2 and "cli.usage" in r.stderr
+
+
+# -- endpoint ----------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def client():
+    from fastapi.testclient import TestClient
+
+    from mynacard.serve.app import create_app
+    from mynacard.serve.settings import Settings
+
+    with TestClient(create_app(Settings()), raise_server_exceptions=False) as c:
+        yield c
+
+
+def test_endpoint_returns_the_portrait(client):
+    r = client.post("/v1/photo/chip", files={"file": ("a.jpg", path("compliant_a").read_bytes(), "image/jpeg")},
+                    data={"budget_bytes": "4000", "codec": "jpeg2000"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    image, record, group = (base64.b64decode(body[k]) for k in ("image", "record", "dg2"))
+    assert len(image) <= 4000 and body["image_bytes"] == len(image) and body["file"] == "a.jpg"
+    assert iso19794.parse(record).images[0].image == image and dg2.parse(group).records == (record,)
+    assert body["codec"] == "jpeg2000" and body["quality"]["ssim_face"] > 0.8
+
+
+def test_endpoint_refusal_lists_the_failed_checks(client):
+    r = client.post("/v1/photo/chip", files={"file": ("s.jpg", path("smiling_a").read_bytes(), "image/jpeg")})
+    assert r.status_code == 422
+    err = r.json()["error"]
+    assert err["code"] == "chip.refused"
+    ids = {p["field"] for p in err["problems"]}
+    assert ids & {"expression.neutral", "mouth.closed"} and all(p["message_ja"] for p in err["problems"])
+
+
+def test_endpoint_bad_budget(client):
+    r = client.post("/v1/photo/chip", files={"file": ("a.jpg", path("compliant_a").read_bytes(), "image/jpeg")},
+                    data={"budget_bytes": "600"})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "chip.budget_too_small"
