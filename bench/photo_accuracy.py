@@ -350,10 +350,16 @@ def frame_photo(faces: Path, row: dict):
 
 def compliant_variants(full, tem, box, rng) -> dict[str, bytes]:
     """A compliant photo as applicants send it: clean, re-compressed, resized, lighter, darker, turned 2-3 degrees."""
+    import cv2
+
     c = crop(full, box)
     ang = float(rng.choice([-1, 1]) * rng.uniform(2, 3))
     cx = tuple(((tem[TEM_EYE_L] + tem[TEM_EYE_R]) / 2).tolist())
-    turned = crop(full.rotate(ang, resample=Image.BICUBIC, center=cx, fillcolor=tuple(int(v) for v in _arr(full)[5, 5])), box)
+    # the corners a turn uncovers are filled with the mirrored backdrop, as a camera turned by
+    # that much would have seen more of the wall (a flat fill colour would read as an object)
+    m = cv2.getRotationMatrix2D(cx, ang, 1.0)
+    turned = crop(Image.fromarray(cv2.warpAffine(np.asarray(full), m, full.size, flags=cv2.INTER_CUBIC,
+                                                 borderMode=cv2.BORDER_REFLECT_101)), box)
     return {
         "clean": jpeg(c),
         "recompressed": jpeg(c, q=70),
