@@ -16,7 +16,7 @@ FAILS = {
     "image.color": ("cmyk", "mynumber-online"),
     "face.count": ("second_face", "mynumber-online"),
     "pose.yaw": ("turned", "mynumber-online"),
-    "pose.pitch": ("sunglasses", "mynumber-online"),
+    "pose.pitch": ("sunglasses", "icao"),  # 12.3 degrees: over ICAO's 5, inside the calibrated 14.5 of the mynumber profiles
     "pose.roll": ("roll", "mynumber-online"),
     "eyes.open": ("closed_eyes", "mynumber-online"),
     "eyes.visible": ("dark_glasses", "mynumber-online"),
