@@ -21,7 +21,7 @@ from mynacard.serve import errors
 from mynacard.serve.compute import Compute
 from mynacard.serve.limits import BodyLimit
 from mynacard.serve.models import ErrorBody
-from mynacard.serve.routes import card, health, page, photo, romaji
+from mynacard.serve.routes import card, ekyc, health, page, photo, romaji
 from mynacard.serve.settings import Settings
 
 log = logging.getLogger("mynacard.serve")
@@ -123,7 +123,7 @@ def create_app(settings: Settings | None = None, *, load_models: bool = True) ->
     app.state.settings = settings
     app.state.models_loaded = False
     errors.install(app)
-    for router in (health.router, romaji.router, photo.router, card.router, page.router):
+    for router in (health.router, romaji.router, photo.router, card.router, ekyc.router, page.router):
         app.include_router(router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
