@@ -63,49 +63,52 @@ def faces(layout: str):
     return oblique_faces(layout)
 
 
-def simulated_scenes(layout: str, reps: int, seed0: int):
-    """(kind, tilt, axis, background, seed, image) for every simulated scene."""
+def simulated_scenes(layout: str, reps: int, seed0: int, skip: set):
+    """(kind, tilt, axis, background, seed, image) for every simulated scene, in a shuffled order
+    (so that a partial run is a fair sample); scenes whose seed is in ``skip`` are not made."""
     from cardface.oblique import simulate
     from cardface.oblique.templates import edge_rgb
 
     fc = faces(layout)
     edge = edge_rgb(layout)
-    n = 0
     plan = [("card", t) for t in TILTS for _ in range(reps)]
     plan += [(a, t) for a in ATTACKS for t in TILTS]
     plan += [("card", t) for t in FLAT_TILTS]
-    for kind, tilt in plan:
-        for axis in ("yaw", "pitch"):
-            for bg in BACKGROUNDS:
-                seed = seed0 + n
-                rng = np.random.default_rng(seed)
-                side = ("front", "back")[n % 2]
-                face = fc[side][n % len(fc[side])]
-                sign = 1 if rng.random() < 0.5 else -1
-                yaw = sign * tilt if axis == "yaw" else 0.0
-                pitch = sign * tilt if axis == "pitch" else 0.0
-                kw = dict(background=bg, lighting=LIGHTING[n % len(LIGHTING)], glare=float(rng.uniform(0, 0.5)),
-                          blur=float(rng.uniform(0, 1.5)), noise=float(rng.uniform(1, 4)),
-                          fill=float(rng.uniform(0.4, 0.65)), offset=tuple(rng.uniform(-0.08, 0.08, 2)),
-                          jpeg_quality=int(rng.integers(75, 95)), edge_rgb=edge, seed=seed,
-                          attack=None if kind == "card" else kind)
-                roll = float(rng.uniform(0, 360))
-                n += 1
-                img = None
-                for _ in range(12):  # the whole card in view, as an app asks
-                    try:
-                        img, truth = simulate(face, yaw, pitch, roll, size=(1600, 1200), **kw)
-                    except Exception as err:  # a copy so large it passes behind the camera: move back
-                        if getattr(err, "code", "") != "capture.bad_parameter":
-                            raise
-                        kw["fill"] *= 0.85
-                        continue
-                    p = truth.points
-                    if p[:, 0].min() > 40 and p[:, 1].min() > 30 and p[:, 0].max() < 1560 and p[:, 1].max() < 1170:
-                        break
-                    kw["fill"] *= 0.92
-                    kw["offset"] = (kw["offset"][0] * 0.6, kw["offset"][1] * 0.6)
-                yield kind, tilt, axis, bg, seed, img
+    cells = [(kind, tilt, axis, bg) for kind, tilt in plan for axis in ("yaw", "pitch") for bg in BACKGROUNDS]
+    order = np.random.default_rng(seed0).permutation(len(cells))
+    for n in order:
+        n = int(n)
+        kind, tilt, axis, bg = cells[n]
+        seed = seed0 + n
+        if seed in skip:
+            continue
+        rng = np.random.default_rng(seed)
+        side = ("front", "back")[(n // 2) % 2]  # not the seed's parity: that splits tuning from reporting
+        face = fc[side][n % len(fc[side])]
+        sign = 1 if rng.random() < 0.5 else -1
+        yaw = sign * tilt if axis == "yaw" else 0.0
+        pitch = sign * tilt if axis == "pitch" else 0.0
+        kw = dict(background=bg, lighting=LIGHTING[n % len(LIGHTING)], glare=float(rng.uniform(0, 0.5)),
+                  blur=float(rng.uniform(0, 1.5)), noise=float(rng.uniform(1, 4)),
+                  fill=float(rng.uniform(0.4, 0.65)), offset=tuple(rng.uniform(-0.08, 0.08, 2)),
+                  jpeg_quality=int(rng.integers(75, 95)), edge_rgb=edge, seed=seed,
+                  attack=None if kind == "card" else kind)
+        roll = float(rng.uniform(0, 360))
+        img = None
+        for _ in range(12):  # the whole card in view, as an app asks
+            try:
+                img, truth = simulate(face, yaw, pitch, roll, size=(1600, 1200), **kw)
+            except Exception as err:  # a copy so large it passes behind the camera: move back
+                if getattr(err, "code", "") != "capture.bad_parameter":
+                    raise
+                kw["fill"] *= 0.85
+                continue
+            p = truth.points
+            if p[:, 0].min() > 40 and p[:, 1].min() > 30 and p[:, 0].max() < 1560 and p[:, 1].max() < 1170:
+                break
+            kw["fill"] *= 0.92
+            kw["offset"] = (kw["offset"][0] * 0.6, kw["offset"][1] * 0.6)
+        yield kind, tilt, axis, bg, seed, img
 
 
 def compose(kind: str, face: np.ndarray, rng: np.random.Generator, core_rgb, texture: np.ndarray,
@@ -193,7 +196,7 @@ def textures(rng: np.random.Generator) -> list[tuple[str, np.ndarray]]:
     return [(k, texture(k, 1200, 1600, seed=int(rng.integers(1000)))) for k in ("stripes", "checks", "noise", "photo", "white")]
 
 
-def composed_scenes(layout: str, count: int, seed0: int):
+def composed_scenes(layout: str, count: int, seed0: int, skip: set):
     from cardface.oblique.templates import edge_rgb
 
     fc = faces(layout)
@@ -201,19 +204,24 @@ def composed_scenes(layout: str, count: int, seed0: int):
     tex = textures(np.random.default_rng(seed0))
     for i in range(count):
         seed = seed0 + i
+        if seed in skip:
+            continue
         rng = np.random.default_rng(seed)
-        kind = ("card", "card", "print", "screen")[i % 4]
-        name, t = tex[(i // 4) % len(tex)]
+        kind = ("card", "card", "print", "screen")[(i // 2) % 4]  # both halves get every kind
+        name, t = tex[(i // 8) % len(tex)]
         tilt = float(rng.uniform(20, 60))
-        side = ("front", "back")[i % 2]
+        side = ("front", "back")[(i // 3) % 2]
         img = compose(kind, fc[side][i % len(fc[side])], rng, core, t, tilt)
         yield ("card" if kind == "card" else kind), round(tilt), "-", name, seed, img
 
 
-def run(scenes, results: list) -> None:
+def run(scenes, results: list, log: Path | None, source: str) -> None:
+    import json
+
     from cardface.oblique import locate
     from cardface.oblique.evidence import evidence
 
+    t0 = time.perf_counter()
     for kind, tilt, axis, bg, seed, img in scenes:
         c0 = time.process_time()
         q = locate(img)
@@ -223,7 +231,13 @@ def run(scenes, results: list) -> None:
         results.append({"kind": kind, "tilt": tilt, "axis": axis, "bg": bg, "seed": seed, "verdict": ev.verdict,
                         "codes": [r.code for r in ev.reasons], "advice": list(ev.advice),
                         "thickness": ev.thickness_mm, "angle": ev.core_angle_deg, "peak": ev.screen_peak_ratio,
-                        "locate_ms": (c1 - c0) * 1000, "evidence_ms": (c2 - c1) * 1000 if q is not None else None})
+                        "locate_ms": (c1 - c0) * 1000, "evidence_ms": (c2 - c1) * 1000 if q is not None else None,
+                        "source": source})
+        if log is not None:
+            with log.open("a") as f:
+                f.write(json.dumps(results[-1]) + "\n")
+        if len(results) % 25 == 0:
+            print(f"  ... {len(results)} {source} scenes, {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
 
 
 def report(name: str, res: list, split: str) -> None:
@@ -285,6 +299,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1000)
     ap.add_argument("--split", default="both", choices=("tuning", "reporting", "both"))
     ap.add_argument("--failures", action="store_true", help="list real cards refused and copies accepted")
+    ap.add_argument("--log", type=Path, help="append each scene's result to this JSONL file; scenes already "
+                    "in it are not run again (a long run can be resumed)")
     args = ap.parse_args()
 
     import cv2
@@ -296,12 +312,21 @@ def main() -> None:
     default_templates()
     locate(np.zeros((1200, 1600, 3), np.uint8))
     splits = ("tuning", "reporting") if args.split == "both" else (args.split,)
+    import json
+
     for layout in args.layouts.split(","):
-        sim: list = []
+        log = None
+        done: list = []
+        if args.log:
+            log = args.log.with_name(f"{args.log.stem}-{layout}{args.log.suffix}")
+            if log.exists():
+                done = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+        sim = [r for r in done if r["source"] == "simulated"]
+        comp = [r for r in done if r["source"] == "composed"]
         t0 = time.perf_counter()
-        run(simulated_scenes(layout, args.reps, args.seed), sim)
-        comp: list = []
-        run(composed_scenes(layout, args.composed, args.seed + 50_000), comp)
+        run(simulated_scenes(layout, args.reps, args.seed, {r["seed"] for r in sim}), sim, log, "simulated")
+        run(composed_scenes(layout, args.composed, args.seed + 50_000, {r["seed"] for r in comp}), comp, log,
+            "composed")
         print(f"\n## layout {layout}: {len(sim)} simulated + {len(comp)} composed scenes "
               f"in {time.perf_counter() - t0:.0f} s")
         for split in splits:

@@ -95,7 +95,7 @@ class Evidence:
     thickness_mm: float | None = None
     edge_rgb: tuple[int, int, int] | None = None  # white-balanced by the face
     core_rgb: tuple[int, int, int] | None = None  # the layout's, None when it declares none
-    core_angle_deg: float | None = None
+    core_angle_deg: float | None = None  # hue difference between the edge and the core
     core_match: bool | None = None
     screen_peak_ratio: float | None = None
     glare_share: float | None = None
@@ -259,17 +259,29 @@ def _side_profile(img: np.ndarray, pose: Pose, side: int, expected_px: float) ->
     return np.median(samples.astype(np.float32), axis=0), s, px_per_mm_face
 
 
-def _angle_deg(a: np.ndarray, b: np.ndarray) -> float:
-    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
-    c = float(a @ b / max(np.linalg.norm(a) * np.linalg.norm(b), 1e-9))
-    return float(np.degrees(np.arccos(np.clip(c, -1, 1))))
+def hue_chroma(rgb) -> tuple[float, float]:
+    """Hue angle (degrees) and chroma (share of the brightness) of a colour in the opponent plane
+    (R-G, R+G-2B): both are blind to how bright the colour is, so the shading of the edge and
+    the strength of the light drop out."""
+    r, g, b = (float(v) for v in rgb)
+    o1, o2 = (r - g) / np.sqrt(2), (r + g - 2 * b) / np.sqrt(6)
+    return float(np.degrees(np.arctan2(o2, o1))), float(np.hypot(o1, o2) / max(r + g + b, 1.0))
 
 
-def measure_side(img: np.ndarray, pose: Pose, side: int, sigma_px: float | None = None) -> EdgeSide:
-    """The edge band on one side of the face (see the module's docstring). ``sigma_px`` fixes
-    the edges' blur (a narrow band's width and its blur trade off against each other, so the
-    blur is measured where the face meets the background directly); None fits it too."""
-    cfg = limits()["profile"]
+def colour_match(edge_rgb, core_rgb) -> tuple[bool, float]:
+    """(whether the edge shows the core's colour, their hue difference in degrees)."""
+    c = limits()["colour"]
+    he, ce = hue_chroma(edge_rgb)
+    hc, cc = hue_chroma(core_rgb)
+    diff = abs((he - hc + 180) % 360 - 180)
+    if cc < float(c["neutral_chroma"]):  # a white, grey or black core: the edge must be neutral too
+        return ce < float(c["neutral_chroma"]), diff
+    return diff <= float(c["max_hue_deg"]) and ce >= float(c["min_chroma_share"]) * cc, diff
+
+
+def expected_wall_px(pose: Pose, side: int) -> float:
+    """How wide a 0.76 mm wall would look outside side ``side`` of the face at ``pose`` (px;
+    negative where the wall faces away from the camera)."""
     cs = card_size()
     rect = np.array([[0, 0], [cs.width_mm, 0], [cs.width_mm, cs.height_mm], [0, cs.height_mm]], np.float64)
     a, b = rect[side], rect[(side + 1) % 4]
@@ -278,10 +290,47 @@ def measure_side(img: np.ndarray, pose: Pose, side: int, sigma_px: float | None 
     p0, p1 = pose.project(mids, 0.0), pose.project(mids, cs.thickness_mm)
     n = p0 - pose.project(mids + inward_mm)
     n /= np.linalg.norm(n, axis=1, keepdims=True)
-    expected = float(np.mean(((p1 - p0) * n).sum(axis=1)))
+    return float(np.mean(((p1 - p0) * n).sum(axis=1)))
+
+
+def _rgb(v) -> tuple[int, int, int]:
+    return tuple(int(x) for x in np.clip(np.round(v), 0, 255))
+
+
+def measure_step(img: np.ndarray, pose: Pose, side: int) -> EdgeSide:
+    """A side where no wall can show: the face meets the background; its blur is measured."""
+    cfg = limits()["profile"]
+    expected = expected_wall_px(pose, side)
+    prof, s, _ = _side_profile(img, pose, side, 1.0)
+    shift = float(cfg["shift_px"])
+    shifts = np.arange(-shift, shift + 1e-9, 0.25)
+    sigmas = np.asarray(cfg["sigmas_px"], float)
+    S0, SG = np.meshgrid(shifts, sigmas, indexing="ij")
+    S0, SG = S0.ravel(), SG.ravel()
+    pf = _logistic((S0[:, None] - s[None, :]) / SG[:, None])
+    X = np.stack([pf, 1.0 - pf], axis=2)
+    P = prof.astype(np.float64)
+    xtp = np.einsum("mni,nc->mic", X, P)
+    coef = np.linalg.solve(np.einsum("mni,mnj->mij", X, X) + 1e-6 * np.eye(2), xtp)
+    rss = (P**2).sum() - np.einsum("mic,mic->m", coef, xtp)
+    j = int(np.argmin(rss))
+    return EdgeSide(SIDES[side], expected, abs(expected) / card_size().thickness_mm, False, 0.0, None, None,
+                    _rgb(coef[j, 0]), _rgb(coef[j, 1]), 1.0, float(SG[j]))
+
+
+def measure_side(img: np.ndarray, pose: Pose, side: int, sigma_px: float | None = None,
+                 width_px: float | None = None) -> EdgeSide:
+    """The edge band on one side of the face (see the module's docstring). ``sigma_px`` fixes
+    the edges' blur (a narrow band's width and its blur trade off against each other, so the
+    blur is measured where the face meets the background directly); None fits it too.
+    ``width_px`` is the widest band searched (default: from the expected wall)."""
+    cfg = limits()["profile"]
+    cs = card_size()
+    expected = expected_wall_px(pose, side)
     per_mm = abs(expected) / cs.thickness_mm
-    prof, s, _ = _side_profile(img, pose, side, expected)
-    wmax = max(expected, 1.0) * float(cfg["max_width_factor"])
+    reach = expected if width_px is None else width_px / float(cfg["max_width_factor"])
+    prof, s, _ = _side_profile(img, pose, side, reach)
+    wmax = max(reach, 1.0) * float(cfg["max_width_factor"])
     widths = np.arange(0.5, wmax + 1e-9, 0.25)
     shift = float(cfg["shift_px"])
     sigmas = np.asarray(cfg["sigmas_px"], float) if sigma_px is None else np.array([sigma_px])
@@ -289,10 +338,7 @@ def measure_side(img: np.ndarray, pose: Pose, side: int, sigma_px: float | None 
     ratio = fit.rss_step / fit.rss_band
     contrast = min(np.linalg.norm(fit.band - fit.face), np.linalg.norm(fit.band - fit.bg))
     present = ratio >= float(cfg["min_fit_ratio"]) and contrast >= float(cfg["min_contrast"])
-
-    def rgb(v):
-        return tuple(int(x) for x in np.clip(np.round(v), 0, 255))
-
+    rgb = _rgb
     width = fit.width if present else 0.0
     thick = width / per_mm if per_mm > 1e-6 and expected > 0 else None
     return EdgeSide(SIDES[side], expected, per_mm, bool(present), float(width), thick,
@@ -406,13 +452,18 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
     pose = camera_pose(quad, (w, h))
     tilt = pose.tilt_deg
     base.update(tilt_deg=tilt, focal_px=pose.f_px)
-    img = rgb.astype(np.float32)
     min_exp = float(lim["view"]["min_expected_px"])
-    sides = [measure_side(img, pose, i) for i in range(4)]
+    expected = [expected_wall_px(pose, i) for i in range(4)]
     # the photo's blur, from the sides where the face meets the background (no wall shows)
-    plain = [s.sigma_px for s in sides if s.expected_px < min_exp and not s.present] or [s.sigma_px for s in sides]
-    blur = float(np.median(plain))
-    sides = tuple(measure_side(img, pose, i, blur) if s.expected_px >= min_exp else s for i, s in enumerate(sides))
+    steps = {i: measure_step(rgb, pose, i) for i in range(4) if expected[i] < min_exp}
+    blur = float(np.median([s.sigma_px for s in steps.values()])) if steps else None
+    if tilt < float(lim["view"]["min_tilt_deg"]) or max(expected) < min_exp:
+        sides = tuple(steps[i] if i in steps else measure_step(rgb, pose, i) for i in range(4))
+        base.update(sides=sides, edge_side=max(sides, key=lambda s: s.expected_px).side, blur_sigma_px=blur)
+        return _retake(Reason.of("evidence.too_flat", f"tilt {tilt:.0f} degrees"), **base)
+    sides = tuple(steps[i] if i in steps else measure_side(rgb, pose, i, blur) for i in range(4))
+    if blur is None:
+        blur = float(np.median([s.sigma_px for s in sides]))
     base["sides"] = sides
     core, face_ref = layout_colours(layout)
     base["core_rgb"] = core
@@ -427,9 +478,7 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
     if blur > float(lim["quality"]["max_blur_sigma_px"]):
         return _retake(Reason.of("evidence.blur", f"edge blur sigma {blur:.1f} px"), **base)
     if peak >= float(lim["screen"]["max_peak_ratio"]):
-        return Evidence("screen", (Reason.of("evidence.pixel_grid", f"spectral peak {peak:.1f} x the mean"),), **base)
-    if tilt < float(lim["view"]["min_tilt_deg"]) or not visible:
-        return _retake(Reason.of("evidence.too_flat", f"tilt {tilt:.0f} degrees"), **base)
+        return Evidence("screen", (Reason.of("evidence.pixel_grid", f"spectral peak {peak:.1f} x the typical"),), **base)
     if tilt > float(lim["view"]["max_tilt_deg"]):
         return _retake(Reason.of("evidence.too_steep", f"tilt {tilt:.0f} degrees"), **base)
     if glare > float(lim["quality"]["max_glare_share"]):
@@ -448,10 +497,8 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
         base["edge_rgb"] = edge_rgb
     match = None
     if core is not None and edge_rgb is not None:
-        angle = _angle_deg(edge_rgb, core)
-        ratio = np.linalg.norm(edge_rgb) / max(np.linalg.norm(core), 1e-6)
-        lo, hi = lim["colour"]["brightness_ratio"]
-        match = bool(angle <= float(lim["colour"]["max_angle_deg"]) and lo <= ratio <= hi)
+        match, angle = colour_match(edge_rgb, core)
+        match = bool(match)
         base.update(core_angle_deg=angle, core_match=match)
 
     lo_t, hi_t = float(lim["slab"]["min_thickness_mm"]), float(lim["slab"]["max_thickness_mm"])
@@ -459,18 +506,32 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
         # the edge may hide against a background of its own colour
         if core is not None:
             bg = np.asarray(main.background_rgb, np.float64) * face_ref / np.maximum(np.asarray(main.face_rgb), 1.0)
-            if _angle_deg(bg, core) <= float(lim["colour"]["background_angle_deg"]):
+            if colour_match(bg, core)[0]:
                 return _retake(Reason.of("evidence.edge_hidden"), **base)
         return Evidence("flat", (Reason.of("evidence.no_edge", f"expected {main.expected_px:.1f} px on the "
                                            f"{main.side}, none seen"),), **base)
     detail = f"{thick:.2f} mm on the {main.side} (card 0.76 mm, accepted {lo_t}-{hi_t} mm)"
     if thick < lo_t:
         return Evidence("flat", (Reason.of("evidence.thin_edge", detail),), **base)
-    if thick > hi_t:
-        return Evidence("screen", (Reason.of("evidence.thick_edge", detail),), **base)
     if match is False:
-        return Evidence("flat", (Reason.of("evidence.core_colour", f"{angle:.0f} degrees from the core colour"),),
+        return Evidence("flat", (Reason.of("evidence.core_colour", f"hue {angle:.0f} degrees from the core's"),),
                         **base)
+    # a real card's wall shows only where the pose lets it; the same band on a side where no
+    # wall can show is printed: a border round a copy
+    hidden = [i for i in range(4) if expected[i] <= float(lim["view"]["hidden_below_px"])]
+    for i in hidden:
+        other = measure_side(rgb, pose, i, blur, width_px=main.width_px * 1.5)
+        if other.present and other.width_px >= 0.5 * main.width_px and \
+                other.fit_ratio >= float(lim["view"]["border_min_fit_ratio"]) and \
+                np.linalg.norm(np.subtract(other.rgb, main.rgb)) <= float(lim["view"]["border_max_rgb_distance"]):
+            return Evidence("flat", (Reason.of("evidence.border", f"{other.width_px:.1f} px on the {other.side}"),),
+                            **base)
+    if thick > hi_t:
+        # too thick for a card: a dark, colourless band is a display's bezel; anything else a
+        # copy's border or margin
+        hue_c = hue_chroma(main.rgb)[1]
+        bezel = sum(main.rgb) / 3 < float(lim["screen"]["bezel_max_level"]) and hue_c < float(lim["colour"]["neutral_chroma"])
+        return Evidence("screen" if bezel else "flat", (Reason.of("evidence.thick_edge", detail),), **base)
     reasons = [Reason.of("evidence.slab", detail)]
     if core is None:
         reasons.append(Reason.of("evidence.core_not_declared"))
