@@ -301,6 +301,8 @@ def main() -> None:
     ap.add_argument("--failures", action="store_true", help="list real cards refused and copies accepted")
     ap.add_argument("--log", type=Path, help="append each scene's result to this JSONL file; scenes already "
                     "in it are not run again (a long run can be resumed)")
+    ap.add_argument("--report-only", action="store_true", help="with --log: report the scenes logged so far "
+                    "(a partial run, in shuffled order: the count run is printed) without running more")
     args = ap.parse_args()
 
     import cv2
@@ -324,11 +326,14 @@ def main() -> None:
         sim = [r for r in done if r["source"] == "simulated"]
         comp = [r for r in done if r["source"] == "composed"]
         t0 = time.perf_counter()
-        run(simulated_scenes(layout, args.reps, args.seed, {r["seed"] for r in sim}), sim, log, "simulated")
-        run(composed_scenes(layout, args.composed, args.seed + 50_000, {r["seed"] for r in comp}), comp, log,
-            "composed")
-        print(f"\n## layout {layout}: {len(sim)} simulated + {len(comp)} composed scenes "
-              f"in {time.perf_counter() - t0:.0f} s")
+        planned = (len(TILTS) * (args.reps + len(ATTACKS)) + len(FLAT_TILTS)) * 2 * len(BACKGROUNDS)
+        if not args.report_only:  # the composed scenes first: they are quick
+            run(composed_scenes(layout, args.composed, args.seed + 50_000, {r["seed"] for r in comp}), comp, log,
+                "composed")
+            run(simulated_scenes(layout, args.reps, args.seed, {r["seed"] for r in sim}), sim, log, "simulated")
+        print(f"\n## layout {layout}: {len(sim)} of {planned} simulated + {len(comp)} of {args.composed} composed "
+              f"scenes{' (PARTIAL run: a random sample of the plan)' if len(sim) < planned else ''}"
+              f"{'' if args.report_only else f' in {time.perf_counter() - t0:.0f} s'}")
         for split in splits:
             report(f"{layout}, simulated", sim, split)
             report(f"{layout}, composed without the simulator", comp, split)

@@ -106,19 +106,26 @@ def test_a_blurred_photo_is_asked_to_hold_still():
     assert ev.verdict == "retake" and ev.advice == ("hold_still",)
 
 
-def test_glare_is_asked_to_go():
-    img, q = shot()
-    glared = img.copy()
-    # a clipped highlight over a third of the card
+def test_glare_along_the_edge_is_asked_to_go():
     import cv2
 
-    mask = np.zeros(img.shape[:2], np.uint8)
-    cv2.fillConvexPoly(mask, np.round(q.points).astype(np.int32), 1)
-    ys, xs = np.nonzero(mask)
-    cut = np.percentile(xs, 35)
-    glared[ys[xs < cut], xs[xs < cut]] = 255
+    from cardface.oblique.evidence import SIDES
+
+    img, q = shot()
+    ev = evidence(img, quad=q)
+    side = SIDES.index(ev.edge_side)
+    # a clipped highlight over the face's strip along the side where the edge shows ...
+    a, b = q.points[side], q.points[(side + 1) % 4]
+    c = q.points.mean(axis=0)
+    glared = img.copy()
+    cv2.fillConvexPoly(glared, np.round([a, b, b + 0.3 * (c - b), a + 0.3 * (c - a)]).astype(np.int32), (255, 255, 255))
     ev = evidence(glared, quad=q)
     assert ev.verdict == "retake" and ev.advice == ("less_glare",)
+    # ... while the same highlight on the far side does not matter
+    a, b = q.points[(side + 2) % 4], q.points[(side + 3) % 4]
+    glared = img.copy()
+    cv2.fillConvexPoly(glared, np.round([a, b, b + 0.3 * (c - b), a + 0.3 * (c - a)]).astype(np.int32), (255, 255, 255))
+    assert evidence(glared, quad=q).verdict == "card"
 
 
 def test_a_card_cut_off_and_no_card_at_all():

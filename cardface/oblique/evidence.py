@@ -384,15 +384,23 @@ def screen_peak_ratio(img: np.ndarray, quad: Quad) -> float:
     return float(np.median(ratios)) if ratios else 0.0
 
 
-def glare_share(img: np.ndarray, quad: Quad) -> float:
-    """Share of the card's face clipped white (every channel at or above ``clip_level``)."""
+def glare_share(img: np.ndarray, quad: Quad, sides: tuple[int, ...] = (0, 1, 2, 3)) -> float:
+    """Share of the face's strip along ``sides`` (``quality.strip_mm`` wide: where the edge is
+    judged) clipped white (every channel at or above ``clip_level``)."""
     import cv2
 
     h, w = img.shape[:2]
-    s = min(1.0, 400.0 / max(h, w))
+    s = min(1.0, 800.0 / max(h, w))
     small = cv2.resize(img, (max(8, round(w * s)), max(8, round(h * s))), interpolation=cv2.INTER_AREA) if s < 1 else img
     mask = np.zeros(small.shape[:2], np.uint8)
-    cv2.fillConvexPoly(mask, np.round((quad.points + 0.5) * s - 0.5).astype(np.int32), 1)
+    cs = card_size()
+    d = float(limits()["quality"]["strip_mm"])
+    W, Hc = cs.width_mm, cs.height_mm
+    strips = [(0, 0, W, d), (W - d, 0, W, Hc), (0, Hc - d, W, Hc), (0, 0, d, Hc)]
+    for i in sides:
+        x0, y0, x1, y1 = strips[i]
+        poly = quad.to_image(np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float64))
+        cv2.fillConvexPoly(mask, np.round((poly + 0.5) * s - 0.5).astype(np.int32), 1)
     face = small[mask > 0]
     if len(face) == 0:
         return 0.0
@@ -468,7 +476,7 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
     core, face_ref = layout_colours(layout)
     base["core_rgb"] = core
     peak = screen_peak_ratio(rgb, quad)
-    glare = glare_share(rgb, quad)
+    glare = glare_share(rgb, quad, tuple(i for i in range(4) if expected[i] >= min_exp))
     base.update(screen_peak_ratio=peak, glare_share=glare)
     visible = [s for s in sides if s.expected_px >= min_exp]
     main = max(sides, key=lambda s: s.expected_px)
@@ -482,7 +490,8 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
     if tilt > float(lim["view"]["max_tilt_deg"]):
         return _retake(Reason.of("evidence.too_steep", f"tilt {tilt:.0f} degrees"), **base)
     if glare > float(lim["quality"]["max_glare_share"]):
-        return _retake(Reason.of("evidence.glare", f"{100 * glare:.0f} % of the card clipped"), **base)
+        return _retake(Reason.of("evidence.glare", f"{100 * glare:.0f} % of the card along its edge clipped"),
+                       **base)
 
     # the thickness: sides where the wall should show, weighted by how wide it should be
     seen = [s for s in visible if s.present]
