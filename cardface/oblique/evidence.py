@@ -218,19 +218,25 @@ def fit_band(profile: np.ndarray, s: np.ndarray, widths: np.ndarray, shifts: np.
     xtp = np.einsum("mni,nc->mic", X, P)
     coef = np.linalg.solve(xtx, xtp)  # (M, 3 parts, 3 channels)
     rss = (P**2).sum() - np.einsum("mic,mic->m", coef, xtp)
-    # the plain step: face | background
-    S0s, SGs = np.meshgrid(shifts, sigmas, indexing="ij")
-    S0s, SGs = S0s.ravel(), SGs.ravel()
-    pf = _logistic((S0s[:, None] - x) / SGs[:, None])
-    X2 = np.stack([pf, 1.0 - pf], axis=2)
-    xtx2 = np.einsum("mni,mnj->mij", X2, X2) + 1e-6 * np.eye(2)
-    xtp2 = np.einsum("mni,nc->mic", X2, P)
-    coef2 = np.linalg.solve(xtx2, xtp2)
-    rss2 = (P**2).sum() - np.einsum("mic,mic->m", coef2, xtp2)
-    i, j = int(np.argmin(rss)), int(np.argmin(rss2))
-    return _Fit(float(S0[i]), float(W[i]), float(SG[i]), float(max(rss2[j], 1e-9)), float(max(rss[i], 1e-9)),
-                float(SGs[j]),
+    i = int(np.argmin(rss))
+    rss_step, sigma_step, _, _ = fit_step(profile, s, shifts, sigmas)
+    return _Fit(float(S0[i]), float(W[i]), float(SG[i]), max(rss_step, 1e-9), float(max(rss[i], 1e-9)), sigma_step,
                 coef[i, 0], coef[i, 1], coef[i, 2])
+
+
+def fit_step(profile: np.ndarray, s: np.ndarray, shifts: np.ndarray,
+             sigmas: np.ndarray) -> tuple[float, float, np.ndarray, np.ndarray]:
+    """The best plain step face | background: (residual, blur sigma px, face colour, background colour)."""
+    P = profile.astype(np.float64)
+    S0, SG = np.meshgrid(shifts, sigmas, indexing="ij")
+    S0, SG = S0.ravel(), SG.ravel()
+    pf = _logistic((S0[:, None] - s[None, :]) / SG[:, None])
+    X = np.stack([pf, 1.0 - pf], axis=2)
+    xtp = np.einsum("mni,nc->mic", X, P)
+    coef = np.linalg.solve(np.einsum("mni,mnj->mij", X, X) + 1e-6 * np.eye(2), xtp)
+    rss = (P**2).sum() - np.einsum("mic,mic->m", coef, xtp)
+    j = int(np.argmin(rss))
+    return float(rss[j]), float(SG[j]), coef[j, 0], coef[j, 1]
 
 
 def _side_profile(img: np.ndarray, pose: Pose, side: int, expected_px: float) -> tuple[np.ndarray, np.ndarray, float]:
@@ -303,19 +309,9 @@ def measure_step(img: np.ndarray, pose: Pose, side: int) -> EdgeSide:
     expected = expected_wall_px(pose, side)
     prof, s, _ = _side_profile(img, pose, side, 1.0)
     shift = float(cfg["shift_px"])
-    shifts = np.arange(-shift, shift + 1e-9, 0.25)
-    sigmas = np.asarray(cfg["sigmas_px"], float)
-    S0, SG = np.meshgrid(shifts, sigmas, indexing="ij")
-    S0, SG = S0.ravel(), SG.ravel()
-    pf = _logistic((S0[:, None] - s[None, :]) / SG[:, None])
-    X = np.stack([pf, 1.0 - pf], axis=2)
-    P = prof.astype(np.float64)
-    xtp = np.einsum("mni,nc->mic", X, P)
-    coef = np.linalg.solve(np.einsum("mni,mnj->mij", X, X) + 1e-6 * np.eye(2), xtp)
-    rss = (P**2).sum() - np.einsum("mic,mic->m", coef, xtp)
-    j = int(np.argmin(rss))
+    _, sigma, face, bg = fit_step(prof, s, np.arange(-shift, shift + 1e-9, 0.25), np.asarray(cfg["sigmas_px"], float))
     return EdgeSide(SIDES[side], expected, abs(expected) / card_size().thickness_mm, False, 0.0, None, None,
-                    _rgb(coef[j, 0]), _rgb(coef[j, 1]), 1.0, float(SG[j]))
+                    _rgb(face), _rgb(bg), 1.0, sigma)
 
 
 def measure_side(img: np.ndarray, pose: Pose, side: int, sigma_px: float | None = None,
