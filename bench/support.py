@@ -17,6 +17,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The address-space limit of :func:`run_with_limits`.
@@ -76,3 +80,28 @@ def run_with_limits(args: list[str], *, timeout_s: float, env: dict | None = Non
         err.seek(0)
         return Finished(proc.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
                         seconds, usage, timed_out)
+
+
+def texture(kind: str, h: int, w: int, seed: int = 0) -> np.ndarray:
+    """Backgrounds made differently from the simulator's: stripes, checks, noise, a photo."""
+    import cv2
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    if kind == "stripes":
+        v = 128 + 90 * np.sign(np.sin((xx * 0.7 + yy * 0.3) / 9.0))
+        img = np.dstack([v, v * 0.8, v * 0.6])
+    elif kind == "checks":
+        v = ((xx // 37 + yy // 37) % 2) * 150 + 60
+        img = np.dstack([v, v, v * 0.9])
+    elif kind == "noise":
+        img = cv2.GaussianBlur(rng.uniform(0, 255, (h, w, 3)).astype(np.float32), (0, 0), 3) * 1.8 - 100
+    elif kind == "photo":
+        ph = cv2.imread(str(ROOT / "tests" / "data" / "faces" / "lisa1.jpg"))[:, :, ::-1]
+        img = cv2.resize(ph, (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    elif kind == "white":
+        img = np.full((h, w, 3), 250.0, np.float32) + rng.normal(0, 2, (h, w, 1))
+    else:
+        raise ValueError(kind)
+    return np.clip(img, 0, 255).astype(np.uint8)

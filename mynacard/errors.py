@@ -30,6 +30,8 @@ HTTP_STATUS_BY_CODE: dict[str, int] = {
     "text.overflow": 422,
     "card.photo_refused": 422,
     "card.photo_unreadable": 415,  # the holder's photo is not an image mynacard can read
+    "capture.unreadable": 415,  # a photo for oblique capture or evidence that is not a readable image
+    "capture.too_large": 413,
     "layout.invalid": 422,
     "profile.invalid": 422,
     "model.missing": 500,  # the installation lacks a shipped model file

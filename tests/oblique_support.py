@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.support import texture  # noqa: F401 - the tests' backgrounds live beside the bench's
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 SAMPLES = ROOT / "samples" / "applicants.json"
@@ -34,30 +36,6 @@ def face(layout: str, side: str, record: int = 2, dpi: int = 150) -> np.ndarray:
         rec["photo"] = str(SAMPLES.parent / rec["photo"])
     png = cardface.render(rec, side=side, layout=layout, fmt="png", dpi=dpi)
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA")).copy()
-
-
-def texture(kind: str, h: int, w: int, seed: int = 0) -> np.ndarray:
-    """Backgrounds made differently from the simulator's: stripes, checks, noise, a photo."""
-    import cv2
-
-    rng = np.random.default_rng(seed)
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    if kind == "stripes":
-        v = 128 + 90 * np.sign(np.sin((xx * 0.7 + yy * 0.3) / 9.0))
-        img = np.dstack([v, v * 0.8, v * 0.6])
-    elif kind == "checks":
-        v = ((xx // 37 + yy // 37) % 2) * 150 + 60
-        img = np.dstack([v, v, v * 0.9])
-    elif kind == "noise":
-        img = cv2.GaussianBlur(rng.uniform(0, 255, (h, w, 3)).astype(np.float32), (0, 0), 3) * 1.8 - 100
-    elif kind == "photo":
-        ph = cv2.imread(str(DATA / "faces" / "lisa1.jpg"))[:, :, ::-1]
-        img = cv2.resize(ph, (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
-    elif kind == "white":
-        img = np.full((h, w, 3), 250.0, np.float32) + rng.normal(0, 2, (h, w, 1))
-    else:
-        raise ValueError(kind)
-    return np.clip(img, 0, 255).astype(np.uint8)
 
 
 def paste(card_rgba: np.ndarray, background: np.ndarray, quad: np.ndarray, gain: float = 1.0) -> np.ndarray:

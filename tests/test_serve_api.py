@@ -48,7 +48,7 @@ def test_healthz_after_warm_up(client):
 
 def test_openapi_describes_every_endpoint_with_schemas(client):
     spec = client.get("/openapi.json").json()
-    assert set(spec["paths"]) == {"/healthz", "/v1/photo/check", "/v1/photo/chip", "/v1/card/render", "/v1/romaji"}
+    assert set(spec["paths"]) == {"/healthz", "/v1/photo/check", "/v1/photo/chip", "/v1/card/render", "/v1/romaji", "/v1/ekyc/evidence"}
     schemas = spec["components"]["schemas"]
     for name in ("PhotoReportOut", "CheckOut", "RomajiOut", "RomajiRequest", "HolderIn", "HolderForm",
                  "ErrorBody", "Health"):

@@ -15,8 +15,11 @@ import numpy as np
 from cardface.oblique.backgrounds import BACKGROUNDS
 from cardface.oblique.config import card_size
 from cardface.oblique.errors import CaptureError
-from cardface.oblique.geometry import Quad
+from cardface.oblique.geometry import Quad, card_rect_mm
 from cardface.oblique.imageio import load_rgb, load_rgba
+from cardface.oblique.slab import SimObject
+from cardface.oblique.slab import outline_mm as _outline_mm
+from cardface.oblique.slab import rounded_alpha as _rounded_alpha
 
 LIGHTING = ("even", "gradient", "dim", "warm", "cool")
 DEFAULT_EDGE_RGB = (236, 236, 230)  # a white PVC/PC core
@@ -28,29 +31,6 @@ def _rotation(yaw_deg: float, pitch_deg: float, roll_deg: float) -> np.ndarray:
     rx = np.array([[1, 0, 0], [0, np.cos(p), -np.sin(p)], [0, np.sin(p), np.cos(p)]])
     rz = np.array([[np.cos(r), -np.sin(r), 0], [np.sin(r), np.cos(r), 0], [0, 0, 1]])
     return rz @ rx @ ry
-
-
-def _outline_mm(n_arc: int = 8) -> np.ndarray:
-    """The rounded-rectangle outline of the card, clockwise from the top edge, in mm."""
-    c = card_size()
-    r, w, h = c.corner_radius_mm, c.width_mm, c.height_mm
-    centres = [(w - r, r, -90), (w - r, h - r, 0), (r, h - r, 90), (r, r, 180)]
-    pts = []
-    for cx, cy, a0 in centres:
-        for a in np.radians(np.linspace(a0, a0 + 90, n_arc + 1)):
-            pts.append((cx + r * np.cos(a), cy + r * np.sin(a)))
-    return np.array(pts)
-
-
-def _rounded_alpha(h: int, w: int) -> np.ndarray:
-    """An anti-aliased alpha mask (0..1) of the card's rounded corners at an image's size."""
-    import cv2
-
-    c = card_size()
-    pts = _outline_mm(24) * np.array([w / c.width_mm, h / c.height_mm]) - 0.5
-    m = np.zeros((h, w), np.uint8)
-    cv2.fillPoly(m, [np.round(pts * 16).astype(np.int32)], 255, cv2.LINE_AA, shift=4)
-    return m.astype(np.float32) / 255.0
 
 
 def _lighting_field(kind: str | float, h: int, w: int, rng: np.random.Generator) -> np.ndarray:
@@ -110,6 +90,7 @@ def simulate(
     edge_rgb: tuple[int, int, int] | None = None,
     shadow: float = 0.35,
     seed: int = 0,
+    attack: str | None = None,
 ) -> tuple[np.ndarray, Quad]:
     """Photograph ``card_png`` (the printed face; a path, bytes, PIL image or array) tilted in front of a camera.
 
@@ -121,6 +102,13 @@ def simulate(
     warm, cool or a gradient strength; ``glare`` 0..1 laminate highlight; ``blur`` defocus
     radius in px; ``noise`` sensor noise in 8-bit levels; ``jpeg_quality`` None for none;
     ``edge_rgb`` the card core colour seen on the edge. Returns (RGB uint8 image, true Quad).
+
+    ``attack`` photographs a copy of the card instead of the card (see
+    :mod:`cardface.oblique.attacks`): ``print`` (on paper with a margin, ink gamut, no core),
+    ``cutout`` (a print cut along the card's outline: a paper edge), ``photocopy``, ``phone``
+    or ``monitor`` (the card shown on a screen: bezel, the device's thickness, subpixel grid and
+    moiré, emitted light, reflections). The angles, distance and ``fill`` then apply to the
+    copy, and the true Quad is the card's picture on it.
     """
     import cv2
 
@@ -132,9 +120,16 @@ def simulate(
         raise CaptureError(f"image size must be 64..8000 px a side, got {w_img}x{h_img}", code="capture.bad_parameter")
     rng = np.random.default_rng(seed)
     card = load_rgba(card_png)
-    c = card_size()
-    edge = np.asarray(edge_rgb if edge_rgb is not None else DEFAULT_EDGE_RGB, np.float32)
     card_rgb = np.median(card[:, :, :3].reshape(-1, 3), axis=0).astype(np.float32)
+    if attack is None:
+        obj = SimObject(card, card_size(), card_rect_mm(),
+                        tuple(edge_rgb) if edge_rgb is not None else DEFAULT_EDGE_RGB)
+    else:
+        from cardface.oblique.attacks import build
+
+        obj = build(attack, card, edge_rgb, np.random.default_rng([seed, 7919]), camera=simulate)
+    card, c = obj.rgba, obj.size
+    edge = np.asarray(obj.edge_rgb, np.float32)
 
     # background
     if isinstance(background, np.ndarray) or (isinstance(background, (str, Path)) and Path(str(background)).is_file()):
@@ -148,10 +143,10 @@ def simulate(
     # camera and pose
     f = w_img / (2 * np.tan(np.radians(fov_deg) / 2))
     if distance is None:
-        distance = f * c.width_mm / (fill * w_img)
+        distance = f * float(np.ptp(obj.card_mm[:, 0])) / (fill * w_img)
     rot = _rotation(yaw, pitch, roll)
     t = np.array([offset[0] * w_img * distance / f, offset[1] * h_img * distance / f, float(distance)])
-    centre = np.array([c.width_mm / 2, c.height_mm / 2, 0.0])
+    centre = np.r_[obj.card_mm.mean(axis=0), 0.0]  # the card (or its picture) is what is aimed at
 
     def to_cam(pts_mm: np.ndarray, z: float) -> np.ndarray:
         p = np.c_[pts_mm, np.full(len(pts_mm), z)] - centre
@@ -163,7 +158,8 @@ def simulate(
         return np.c_[f * p_cam[:, 0] / p_cam[:, 2] + (w_img - 1) / 2, f * p_cam[:, 1] / p_cam[:, 2] + (h_img - 1) / 2]
 
     face_corners = project(to_cam(np.array([[0, 0], [c.width_mm, 0], [c.width_mm, c.height_mm], [0, c.height_mm]]), 0.0))
-    outline = _outline_mm(8)
+    card_corners = project(to_cam(obj.card_mm, 0.0))
+    outline = _outline_mm(8, c)
     top = project(to_cam(outline, 0.0))
     bottom = project(to_cam(outline, c.thickness_mm))
 
@@ -178,9 +174,13 @@ def simulate(
     # slab walls: the silhouette in the core colour, each visible wall shaded by the light
     light = np.array([-0.4, -0.6, -0.7])
     light /= np.linalg.norm(light)
-    slab = np.zeros((h_img, w_img), np.uint8)
-    hull = cv2.convexHull(np.round(np.r_[top, bottom] * 16).astype(np.int32))
-    cv2.fillConvexPoly(slab, hull, 255, cv2.LINE_AA, shift=4)
+    # (drawn 4x larger and averaged down: OpenCV fills a polygon's boundary pixels too, which at
+    # full size would widen the silhouette, and so the visible edge, by about a pixel)
+    ss = 4
+    big = np.zeros((h_img * ss, w_img * ss), np.uint8)
+    hull = cv2.convexHull(np.round(((np.r_[top, bottom] + 0.5) * ss - 0.5) * 16).astype(np.int32))
+    cv2.fillConvexPoly(big, hull, 255, shift=4)
+    slab = cv2.resize(big, (w_img, h_img), interpolation=cv2.INTER_AREA)
     walls = np.empty((h_img, w_img, 3), np.float32)
     walls[:] = edge * 0.8
     n = len(outline)
@@ -203,7 +203,7 @@ def simulate(
         card = cv2.resize(card, (target_w, max(2, round(target_w * card.shape[0] / card.shape[1]))),
                           interpolation=cv2.INTER_AREA)
     ch, cw = card.shape[:2]
-    alpha = _rounded_alpha(ch, cw) * (card[:, :, 3].astype(np.float32) / 255.0)
+    alpha = _rounded_alpha(ch, cw, c) * (card[:, :, 3].astype(np.float32) / 255.0)
     src = np.array([[-0.5, -0.5], [cw - 0.5, -0.5], [cw - 0.5, ch - 0.5], [-0.5, ch - 0.5]], np.float32)
     hm = cv2.getPerspectiveTransform(src, face_corners.astype(np.float32))
     face = cv2.warpPerspective(card[:, :, :3].astype(np.float32), hm, (w_img, h_img), flags=cv2.INTER_LINEAR)
@@ -223,12 +223,22 @@ def simulate(
     a_slab = (slab.astype(np.float32) / 255.0)[:, :, None]
     img = bg * (1 - a_slab) + walls * a_slab
     img = img * (1 - a_face) + face * a_face
-    img *= _lighting_field(lighting, h_img, w_img, rng)
+    field = _lighting_field(lighting, h_img, w_img, rng)
+    if obj.screen is None:
+        img *= field
+    else:  # a screen emits its own light: the room's light reaches it only as a reflection
+        from cardface.oblique.attacks import screen_light
+
+        img = screen_light(img, field, obj, hm, (w_img, h_img), rng, (ch, cw))
     img = _defocus(img, float(blur))
+    if obj.screen is not None:
+        from cardface.oblique.attacks import subpixel_moire
+
+        img = subpixel_moire(img, obj, hm, cw / c.width_mm, float(blur), rng, (ch, cw))
     if noise > 0:
         img += rng.normal(0, 1, img.shape).astype(np.float32) * (noise * np.sqrt(np.clip(img, 1, 255) / 128))
     out = np.clip(img + 0.5, 0, 255).astype(np.uint8)
     if jpeg_quality:
         _ok, buf = cv2.imencode(".jpg", out[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, int(jpeg_quality)])
         out = cv2.imdecode(buf, cv2.IMREAD_COLOR)[:, :, ::-1].copy()
-    return out, Quad(face_corners, 1.0, method="truth")
+    return out, Quad(card_corners, 1.0, method="truth")

@@ -46,6 +46,7 @@ def _root(
 
 # Each module adds its commands to ``app``; keep this list in help order.
 from mynacard.cli import card as _card  # noqa: E402,F401
+from mynacard.cli import card_evidence as _card_evidence  # noqa: E402,F401
 from mynacard.cli import card_oblique as _card_oblique  # noqa: E402,F401
 from mynacard.cli import holders as _holders  # noqa: E402,F401
 from mynacard.cli import number as _number  # noqa: E402,F401

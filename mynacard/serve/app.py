@@ -23,7 +23,7 @@ from mynacard.serve.compute import Compute
 from mynacard.serve.limits import BodyLimit
 from mynacard.serve.models import ErrorBody
 from mynacard.serve.request_id import RequestIdMiddleware
-from mynacard.serve.routes import api_docs, card, chip, health, page, photo, romaji
+from mynacard.serve.routes import api_docs, card, chip, ekyc, health, page, photo, romaji
 from mynacard.serve.settings import Settings
 from mynacard.serve.warm import warm_up, warm_up_tables
 
@@ -102,7 +102,7 @@ def create_app(settings: Settings | None = None, *, load_models: bool = True) ->
     app.state.settings = settings
     app.state.models_loaded = False
     errors.install(app)
-    for router in (health.router, romaji.router, photo.router, chip.router, card.router, page.router, api_docs.router):
+    for router in (health.router, romaji.router, photo.router, chip.router, card.router, ekyc.router, page.router, api_docs.router):
         app.include_router(router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)

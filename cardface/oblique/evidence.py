@@ -1,0 +1,543 @@
+"""Evidence from one photo that it shows a real card: its edge, 0.76 mm thick, in the core colour.
+
+1. the card is located (:func:`~cardface.oblique.locate`) and the camera's pose recovered
+   from its four corners (focal length from the card's known aspect ratio, principal point at
+   the photo's centre);
+2. for each side of the face, the pose says how wide a 0.76 mm slab's wall would look
+   (``expected_px``; zero where the wall faces away);
+3. across each side, a colour profile (median of lines along the side) is fitted with
+   face | band | background (edges blurred by a Gaussian); the band's width in px becomes a
+   thickness in mm through the pose, its colour is white-balanced by the face beside it and
+   compared with the layout's ``core_color``;
+4. the card's face is searched for a display's pixel grid (a peak in the colour-difference
+   spectrum), clipped glare, and the photo for blur and a cut-off card;
+5. a verdict: ``card``, ``flat``, ``screen`` or ``retake`` with reasons (codes and
+   messages in ``evidence.toml``).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from cardface.oblique.config import card_size
+from cardface.oblique.geometry import Quad, metric_aspect
+
+_FILE = Path(__file__).with_name("evidence.toml")
+SIDES = ("top", "right", "bottom", "left")
+VERDICTS = ("card", "flat", "screen", "retake")
+
+
+@cache
+def limits() -> dict:
+    """The thresholds of ``evidence.toml`` (cached)."""
+    with _FILE.open("rb") as f:
+        return tomllib.load(f)
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    message: str
+    message_ja: str
+
+    @classmethod
+    def of(cls, code: str, detail: str = "") -> Reason:
+        en, ja = limits()["messages"][code]
+        return cls(code, en + (f" ({detail})" if detail else ""), ja)
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "message": self.message, "message_ja": self.message_ja}
+
+
+@dataclass(frozen=True)
+class EdgeSide:
+    """One side of the face: what a 0.76 mm slab would show there and what the photo shows."""
+
+    side: str  # top, right, bottom, left of the face as read
+    expected_px: float  # width of a 0.76 mm wall at the measured pose (<= 0: the wall faces away)
+    px_per_mm: float  # of thickness, across this side, at the measured pose
+    present: bool  # a band is seen
+    width_px: float  # the band's width (0 when none)
+    thickness_mm: float | None  # width_px / px_per_mm, for a side where the wall can show
+    rgb: tuple[int, int, int] | None  # the band's colour as photographed
+    face_rgb: tuple[int, int, int]  # the face next to the edge
+    background_rgb: tuple[int, int, int]
+    fit_ratio: float  # residual of a plain step / residual of face|band|background
+    sigma_px: float  # the fitted blur of the edges
+
+    def to_dict(self) -> dict:
+        return {"side": self.side, "expected_px": round(self.expected_px, 2), "px_per_mm": round(self.px_per_mm, 2),
+                "present": self.present, "width_px": round(self.width_px, 2),
+                "thickness_mm": None if self.thickness_mm is None else round(self.thickness_mm, 3),
+                "rgb": None if self.rgb is None else list(self.rgb), "face_rgb": list(self.face_rgb),
+                "background_rgb": list(self.background_rgb), "fit_ratio": round(self.fit_ratio, 2),
+                "sigma_px": round(self.sigma_px, 2)}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What one photo proves. ``verdict`` is card, flat, screen or retake; ``reasons`` say why
+    (codes from ``evidence.toml``); ``advice`` is what to change for a retake."""
+
+    verdict: str
+    reasons: tuple[Reason, ...]
+    quad: Quad | None = None
+    layout: str | None = None
+    tilt_deg: float | None = None
+    focal_px: float | None = None
+    sides: tuple[EdgeSide, ...] = ()
+    edge_side: str | None = None  # the side where the edge shows most
+    thickness_mm: float | None = None
+    edge_rgb: tuple[int, int, int] | None = None  # white-balanced by the face
+    core_rgb: tuple[int, int, int] | None = None  # the layout's, None when it declares none
+    core_angle_deg: float | None = None  # hue difference between the edge and the core
+    core_match: bool | None = None
+    screen_peak_ratio: float | None = None
+    glare_share: float | None = None
+    blur_sigma_px: float | None = None
+    advice: tuple[str, ...] = ()
+
+    @property
+    def edge(self) -> EdgeSide | None:
+        return next((s for s in self.sides if s.side == self.edge_side), None)
+
+    def to_dict(self) -> dict:
+        e = self.edge
+
+        def r(v, n=3):
+            return None if v is None else round(float(v), n)
+
+        return {
+            "verdict": self.verdict,
+            "reasons": [x.to_dict() for x in self.reasons],
+            "advice": list(self.advice),
+            "card": None if self.quad is None else self.quad.to_dict(),
+            "layout": self.layout,
+            "tilt_deg": r(self.tilt_deg, 1),
+            "focal_px": r(self.focal_px, 1),
+            "edge": None if e is None else {"side": e.side, "width_px": round(e.width_px, 2),
+                                            "thickness_mm": r(self.thickness_mm)},
+            "thickness_mm": r(self.thickness_mm),
+            "tolerance_mm": [limits()["slab"]["min_thickness_mm"], limits()["slab"]["max_thickness_mm"]],
+            "edge_rgb": None if self.edge_rgb is None else list(self.edge_rgb),
+            "core_rgb": None if self.core_rgb is None else list(self.core_rgb),
+            "core_angle_deg": r(self.core_angle_deg, 1),
+            "core_match": self.core_match,
+            "screen_peak_ratio": r(self.screen_peak_ratio, 2),
+            "glare_share": r(self.glare_share, 4),
+            "blur_sigma_px": r(self.blur_sigma_px, 2),
+            "sides": [s.to_dict() for s in self.sides],
+        }
+
+
+# --- the camera -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Pose:
+    """A pinhole camera (focal ``f_px``, principal point ``c``) and the card's pose: card mm
+    (u, v, z) -> camera ``R @ (u, v, z) + t``; z grows away from the camera, into the card."""
+
+    f_px: float
+    c: np.ndarray
+    R: np.ndarray
+    t: np.ndarray
+
+    def project(self, pts_mm: np.ndarray, z_mm: float = 0.0) -> np.ndarray:
+        p = np.c_[pts_mm, np.full(len(pts_mm), z_mm)] @ self.R.T + self.t
+        return self.f_px * p[:, :2] / p[:, 2:3] + self.c
+
+    @property
+    def tilt_deg(self) -> float:
+        """Angle between the card's plane and the image plane."""
+        return float(np.degrees(np.arccos(np.clip(abs(self.R[2, 2]), 0, 1))))
+
+
+def camera_pose(quad: Quad, image_size: tuple[int, int]) -> Pose:
+    """The pose that maps the ID-1 face onto ``quad`` in a photo of ``image_size`` (w, h)."""
+    cs = card_size()
+    w, h = image_size
+    frange = tuple(float(v) for v in limits()["view"]["focal_range"])
+    _, f = metric_aspect(quad.points, (w, h), frange, cs.aspect)
+    c = np.array([(w - 1) / 2.0, (h - 1) / 2.0])
+    k_inv = np.array([[1 / f, 0, -c[0] / f], [0, 1 / f, -c[1] / f], [0, 0, 1]])
+    m = k_inv @ quad.homography()
+    lam = 2.0 / (np.linalg.norm(m[:, 0]) + np.linalg.norm(m[:, 1]))
+    if m[2, 2] < 0:
+        lam = -lam
+    r1, r2, t = lam * m[:, 0], lam * m[:, 1], lam * m[:, 2]
+    u, _, vt = np.linalg.svd(np.c_[r1, r2, np.cross(r1, r2)])
+    rot = u @ vt
+    if np.linalg.det(rot) < 0:
+        rot = u @ np.diag([1, 1, -1]) @ vt
+    return Pose(float(f), c, rot, t)
+
+
+# --- the edge band ----------------------------------------------------------------------
+
+def _logistic(x: np.ndarray) -> np.ndarray:
+    """The standard normal CDF (erf by Abramowitz & Stegun 7.1.26, error < 2e-7)."""
+    z = np.abs(x) / np.sqrt(2.0)
+    t = 1.0 / (1.0 + 0.3275911 * z)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
+    erf = 1.0 - poly * np.exp(-z * z)
+    return 0.5 * (1.0 + np.sign(x) * erf)
+
+
+@dataclass(frozen=True)
+class _Fit:
+    s0: float
+    width: float
+    sigma: float
+    rss_step: float
+    rss_band: float
+    sigma_step: float
+    face: np.ndarray
+    band: np.ndarray | None
+    bg: np.ndarray
+
+
+def fit_band(profile: np.ndarray, s: np.ndarray, widths: np.ndarray, shifts: np.ndarray,
+             sigmas: np.ndarray) -> _Fit:
+    """Least-squares fit of face | band (width w) | background to a colour ``profile`` (n, 3)
+    sampled at offsets ``s`` (px, outward); every (shift, width, sigma) of the grids is tried.
+    Returns the best band model and the best plain step (w = 0) for comparison."""
+    P = profile.astype(np.float64)
+    S0, W, SG = np.meshgrid(shifts, widths, sigmas, indexing="ij")
+    S0, W, SG = S0.ravel(), W.ravel(), SG.ravel()
+    x = s[None, :]
+    phi_f = _logistic((S0[:, None] - x) / SG[:, None])
+    phi_b = _logistic((x - S0[:, None] - W[:, None]) / SG[:, None])
+    phi_m = np.clip(1.0 - phi_f - phi_b, 0.0, 1.0)
+    X = np.stack([phi_f, phi_m, phi_b], axis=2)  # (M, n, 3)
+    xtx = np.einsum("mni,mnj->mij", X, X) + 1e-6 * np.eye(3)
+    xtp = np.einsum("mni,nc->mic", X, P)
+    coef = np.linalg.solve(xtx, xtp)  # (M, 3 parts, 3 channels)
+    rss = (P**2).sum() - np.einsum("mic,mic->m", coef, xtp)
+    i = int(np.argmin(rss))
+    rss_step, sigma_step, _, _ = fit_step(profile, s, shifts, sigmas)
+    return _Fit(float(S0[i]), float(W[i]), float(SG[i]), max(rss_step, 1e-9), float(max(rss[i], 1e-9)), sigma_step,
+                coef[i, 0], coef[i, 1], coef[i, 2])
+
+
+def fit_step(profile: np.ndarray, s: np.ndarray, shifts: np.ndarray,
+             sigmas: np.ndarray) -> tuple[float, float, np.ndarray, np.ndarray]:
+    """The best plain step face | background: (residual, blur sigma px, face colour, background colour)."""
+    P = profile.astype(np.float64)
+    S0, SG = np.meshgrid(shifts, sigmas, indexing="ij")
+    S0, SG = S0.ravel(), SG.ravel()
+    pf = _logistic((S0[:, None] - s[None, :]) / SG[:, None])
+    X = np.stack([pf, 1.0 - pf], axis=2)
+    xtp = np.einsum("mni,nc->mic", X, P)
+    coef = np.linalg.solve(np.einsum("mni,mnj->mij", X, X) + 1e-6 * np.eye(2), xtp)
+    rss = (P**2).sum() - np.einsum("mic,mic->m", coef, xtp)
+    j = int(np.argmin(rss))
+    return float(rss[j]), float(SG[j]), coef[j, 0], coef[j, 1]
+
+
+def _side_profile(img: np.ndarray, pose: Pose, side: int, expected_px: float) -> tuple[np.ndarray, np.ndarray, float]:
+    """The median colour profile across side ``side`` of the face (outward from its edge), the
+    offsets (px) and the face's px per mm across that side."""
+    import cv2
+
+    cfg = limits()["profile"]
+    cs = card_size()
+    rect = np.array([[0, 0], [cs.width_mm, 0], [cs.width_mm, cs.height_mm], [0, cs.height_mm]], np.float64)
+    a, b = rect[side], rect[(side + 1) % 4]
+    ts = np.linspace(*cfg["span"], int(cfg["lines"]))
+    on_edge = a[None, :] + ts[:, None] * (b - a)[None, :]
+    inward_mm = np.array([[0, 1], [-1, 0], [0, -1], [1, 0]], np.float64)[side]
+    p0 = pose.project(on_edge)
+    p_in = pose.project(on_edge + inward_mm)
+    normal = p0 - p_in  # outward, one mm of face long
+    px_per_mm_face = float(np.median(np.linalg.norm(normal, axis=1)))
+    n = normal / np.linalg.norm(normal, axis=1, keepdims=True)
+    s_in = max(3.0, float(cfg["inside_mm"]) * px_per_mm_face)
+    s_out = max(expected_px, 1.0) * float(cfg["max_width_factor"]) + float(cfg["outside_px"])
+    s = np.arange(-s_in, s_out + 1e-9, float(cfg["step_px"]))
+    pts = p0[:, None, :] + s[None, :, None] * n[:, None, :]
+    mx, my = pts[..., 0].astype(np.float32), pts[..., 1].astype(np.float32)
+    samples = cv2.remap(img, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return np.median(samples.astype(np.float32), axis=0), s, px_per_mm_face
+
+
+def hue_chroma(rgb) -> tuple[float, float]:
+    """Hue angle (degrees) and chroma (share of the brightness) of a colour in the opponent plane
+    (R-G, R+G-2B): both are blind to how bright the colour is, so the shading of the edge and
+    the strength of the light drop out."""
+    r, g, b = (float(v) for v in rgb)
+    o1, o2 = (r - g) / np.sqrt(2), (r + g - 2 * b) / np.sqrt(6)
+    return float(np.degrees(np.arctan2(o2, o1))), float(np.hypot(o1, o2) / max(r + g + b, 1.0))
+
+
+def colour_match(edge_rgb, core_rgb) -> tuple[bool, float]:
+    """(whether the edge shows the core's colour, their hue difference in degrees)."""
+    c = limits()["colour"]
+    he, ce = hue_chroma(edge_rgb)
+    hc, cc = hue_chroma(core_rgb)
+    diff = abs((he - hc + 180) % 360 - 180)
+    if cc < float(c["neutral_chroma"]):  # a white, grey or black core: the edge must be neutral too
+        return ce < float(c["neutral_chroma"]), diff
+    return diff <= float(c["max_hue_deg"]) and ce >= float(c["min_chroma_share"]) * cc, diff
+
+
+def expected_wall_px(pose: Pose, side: int) -> float:
+    """How wide a 0.76 mm wall would look outside side ``side`` of the face at ``pose`` (px;
+    negative where the wall faces away from the camera)."""
+    cs = card_size()
+    rect = np.array([[0, 0], [cs.width_mm, 0], [cs.width_mm, cs.height_mm], [0, cs.height_mm]], np.float64)
+    a, b = rect[side], rect[(side + 1) % 4]
+    mids = a[None, :] + np.linspace(0.3, 0.7, 5)[:, None] * (b - a)[None, :]
+    inward_mm = np.array([[0, 1], [-1, 0], [0, -1], [1, 0]], np.float64)[side]
+    p0, p1 = pose.project(mids, 0.0), pose.project(mids, cs.thickness_mm)
+    n = p0 - pose.project(mids + inward_mm)
+    n /= np.linalg.norm(n, axis=1, keepdims=True)
+    return float(np.mean(((p1 - p0) * n).sum(axis=1)))
+
+
+def _rgb(v) -> tuple[int, int, int]:
+    return tuple(int(x) for x in np.clip(np.round(v), 0, 255))
+
+
+def measure_step(img: np.ndarray, pose: Pose, side: int) -> EdgeSide:
+    """A side where no wall can show: the face meets the background; its blur is measured."""
+    cfg = limits()["profile"]
+    expected = expected_wall_px(pose, side)
+    prof, s, _ = _side_profile(img, pose, side, 1.0)
+    shift = float(cfg["shift_px"])
+    _, sigma, face, bg = fit_step(prof, s, np.arange(-shift, shift + 1e-9, 0.25), np.asarray(cfg["sigmas_px"], float))
+    return EdgeSide(SIDES[side], expected, abs(expected) / card_size().thickness_mm, False, 0.0, None, None,
+                    _rgb(face), _rgb(bg), 1.0, sigma)
+
+
+def measure_side(img: np.ndarray, pose: Pose, side: int, sigma_px: float | None = None,
+                 width_px: float | None = None) -> EdgeSide:
+    """The edge band on one side of the face (see the module's docstring). ``sigma_px`` fixes
+    the edges' blur (a narrow band's width and its blur trade off against each other, so the
+    blur is measured where the face meets the background directly); None fits it too.
+    ``width_px`` is the widest band searched (default: from the expected wall)."""
+    cfg = limits()["profile"]
+    cs = card_size()
+    expected = expected_wall_px(pose, side)
+    per_mm = abs(expected) / cs.thickness_mm
+    reach = expected if width_px is None else width_px / float(cfg["max_width_factor"])
+    prof, s, _ = _side_profile(img, pose, side, reach)
+    wmax = max(reach, 1.0) * float(cfg["max_width_factor"])
+    widths = np.arange(0.5, wmax + 1e-9, 0.25)
+    shift = float(cfg["shift_px"])
+    sigmas = np.asarray(cfg["sigmas_px"], float) if sigma_px is None else np.array([sigma_px])
+    fit = fit_band(prof, s, widths, np.arange(-shift, shift + 1e-9, 0.25), sigmas)
+    ratio = fit.rss_step / fit.rss_band
+    contrast = min(np.linalg.norm(fit.band - fit.face), np.linalg.norm(fit.band - fit.bg))
+    present = ratio >= float(cfg["min_fit_ratio"]) and contrast >= float(cfg["min_contrast"])
+    rgb = _rgb
+    width = fit.width if present else 0.0
+    thick = width / per_mm if per_mm > 1e-6 and expected > 0 else None
+    return EdgeSide(SIDES[side], expected, per_mm, bool(present), float(width), thick,
+                    rgb(fit.band) if present else None, rgb(fit.face), rgb(fit.bg), float(ratio),
+                    fit.sigma if present else fit.sigma_step)
+
+
+# --- screens, glare, layout colours ---------------------------------------------------------
+
+def screen_peak_ratio(img: np.ndarray, quad: Quad) -> float:
+    """Median over patches inside the card of: the highest peak of the colour-difference
+    spectrum (R-G and B-G, high-passed, JPEG block frequencies left out) over the median at
+    the same spatial frequency."""
+    import cv2
+
+    n = int(limits()["screen"]["patch_px"])
+    h, w = img.shape[:2]
+    centres = quad.to_image(np.array([[25, 20], [60, 20], [25, 38], [60, 38], [42.8, 27]], np.float64))
+    win = np.outer(np.hanning(n), np.hanning(n)).astype(np.float32)
+    k = np.fft.fftfreq(n) * n
+    ky, kx = np.meshgrid(k, k, indexing="ij")
+    keep = (np.hypot(kx, ky) > 2.5) & (kx % 8 != 0) & (ky % 8 != 0)
+    keep &= ky >= 0  # the spectrum of a real signal is symmetric
+    ring = np.round(np.hypot(kx, ky)).astype(int)[keep]
+    rings = np.unique(ring)
+    ratios = []
+    for cx, cy in centres:
+        x0, y0 = round(cx - n / 2), round(cy - n / 2)
+        if x0 < 0 or y0 < 0 or x0 + n > w or y0 + n > h:
+            continue
+        p = img[y0:y0 + n, x0:x0 + n].astype(np.float32)
+        best = 0.0
+        for d in (p[:, :, 0] - p[:, :, 1], p[:, :, 2] - p[:, :, 1]):
+            d = d - cv2.GaussianBlur(d, (0, 0), 6)
+            mag = np.abs(np.fft.fft2((d - d.mean()) * win))[keep]
+            # each frequency against the typical one at its distance from the centre (natural
+            # pictures fall off smoothly with frequency; a grid stands out at one)
+            med = np.zeros(ring.max() + 1)
+            for r in rings:
+                med[r] = np.median(mag[ring == r])
+            best = max(best, float((mag / np.maximum(med[ring], 1e-3 + 1e-3 * mag.mean())).max()))
+        ratios.append(best)
+    return float(np.median(ratios)) if ratios else 0.0
+
+
+def glare_share(img: np.ndarray, quad: Quad, sides: tuple[int, ...] = (0, 1, 2, 3)) -> float:
+    """Share of the face's strip along ``sides`` (``quality.strip_mm`` wide: where the edge is
+    judged) clipped white (every channel at or above ``clip_level``)."""
+    import cv2
+
+    h, w = img.shape[:2]
+    s = min(1.0, 800.0 / max(h, w))
+    small = cv2.resize(img, (max(8, round(w * s)), max(8, round(h * s))), interpolation=cv2.INTER_AREA) if s < 1 else img
+    mask = np.zeros(small.shape[:2], np.uint8)
+    cs = card_size()
+    d = float(limits()["quality"]["strip_mm"])
+    W, Hc = cs.width_mm, cs.height_mm
+    strips = [(0, 0, W, d), (W - d, 0, W, Hc), (0, Hc - d, W, Hc), (0, 0, d, Hc)]
+    for i in sides:
+        x0, y0, x1, y1 = strips[i]
+        poly = quad.to_image(np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float64))
+        cv2.fillConvexPoly(mask, np.round((poly + 0.5) * s - 0.5).astype(np.int32), 1)
+    face = small[mask > 0]
+    if len(face) == 0:
+        return 0.0
+    return float((face.min(axis=1) >= int(limits()["quality"]["clip_level"])).mean())
+
+
+@cache
+def layout_colours(layout: str) -> tuple[tuple[int, int, int] | None, np.ndarray]:
+    """(core colour or None, the face's colour along its edges (0.2-0.8 mm in), RGB)."""
+    from cardface.oblique.templates import edge_rgb, sample_face
+
+    core = edge_rgb(layout)
+    f = sample_face(layout, "front", dpi=150)[:, :, :3].astype(np.float32)
+    k = f.shape[1] / card_size().width_mm
+    a, b = max(1, int(0.2 * k)), max(2, int(0.8 * k))
+    h, w = f.shape[:2]
+    strips = [f[a:b, w // 5:4 * w // 5], f[h - b:h - a, w // 5:4 * w // 5],
+              f[h // 5:4 * h // 5, a:b].transpose(1, 0, 2), f[h // 5:4 * h // 5, w - b:w - a].transpose(1, 0, 2)]
+    face = np.median(np.concatenate([x.reshape(-1, 3) for x in strips]), axis=0)
+    return core, face
+
+
+# --- the verdict ------------------------------------------------------------------------
+
+ADVICE = {"evidence.not_found": "show_card", "evidence.cut_off": "move_back", "evidence.blur": "hold_still",
+          "evidence.glare": "less_glare", "evidence.too_flat": "tilt_more", "evidence.too_steep": "tilt_less",
+          "evidence.edge_hidden": "other_background"}
+
+
+def _retake(reason: Reason, **kw) -> Evidence:
+    return Evidence("retake", (reason,), advice=(ADVICE[reason.code],), **kw)
+
+
+def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> Evidence:
+    """Judge whether ``image`` (path, bytes, PIL image or RGB array) shows a real card.
+
+    ``layout`` names the layout to judge against (default: the one the locator recognised);
+    its ``core_color`` is the colour the edge must show (none declared: not checked).
+    ``quad`` skips locating when the card's corners are already known.
+    """
+    from cardface.oblique.imageio import load_rgb
+    from cardface.oblique.locate import locate
+
+    lim = limits()
+    rgb = load_rgb(image)
+    h, w = rgb.shape[:2]
+    if quad is None:
+        quad = locate(rgb)
+    if quad is None:
+        return _retake(Reason.of("evidence.not_found"))
+    layout = layout or quad.layout or "next"
+    base = {"quad": quad, "layout": layout}
+    m = float(lim["view"]["border_share"]) * max(w, h)
+    p = quad.points
+    if p[:, 0].min() < m or p[:, 1].min() < m or p[:, 0].max() > w - 1 - m or p[:, 1].max() > h - 1 - m:
+        return _retake(Reason.of("evidence.cut_off"), **base)
+    pose = camera_pose(quad, (w, h))
+    tilt = pose.tilt_deg
+    base.update(tilt_deg=tilt, focal_px=pose.f_px)
+    min_exp = float(lim["view"]["min_expected_px"])
+    expected = [expected_wall_px(pose, i) for i in range(4)]
+    # the photo's blur, from the sides where the face meets the background (no wall shows)
+    steps = {i: measure_step(rgb, pose, i) for i in range(4) if expected[i] < min_exp}
+    blur = float(np.median([s.sigma_px for s in steps.values()])) if steps else None
+    if tilt < float(lim["view"]["min_tilt_deg"]) or max(expected) < min_exp:
+        sides = tuple(steps[i] if i in steps else measure_step(rgb, pose, i) for i in range(4))
+        base.update(sides=sides, edge_side=max(sides, key=lambda s: s.expected_px).side, blur_sigma_px=blur)
+        return _retake(Reason.of("evidence.too_flat", f"tilt {tilt:.0f} degrees"), **base)
+    sides = tuple(steps[i] if i in steps else measure_side(rgb, pose, i, blur) for i in range(4))
+    if blur is None:
+        blur = float(np.median([s.sigma_px for s in sides]))
+    base["sides"] = sides
+    core, face_ref = layout_colours(layout)
+    base["core_rgb"] = core
+    peak = screen_peak_ratio(rgb, quad)
+    glare = glare_share(rgb, quad, tuple(i for i in range(4) if expected[i] >= min_exp))
+    base.update(screen_peak_ratio=peak, glare_share=glare)
+    visible = [s for s in sides if s.expected_px >= min_exp]
+    main = max(sides, key=lambda s: s.expected_px)
+    base["edge_side"] = main.side
+    base["blur_sigma_px"] = blur
+
+    if blur > float(lim["quality"]["max_blur_sigma_px"]):
+        return _retake(Reason.of("evidence.blur", f"edge blur sigma {blur:.1f} px"), **base)
+    if peak >= float(lim["screen"]["max_peak_ratio"]):
+        return Evidence("screen", (Reason.of("evidence.pixel_grid", f"spectral peak {peak:.1f} x the typical"),), **base)
+    if tilt > float(lim["view"]["max_tilt_deg"]):
+        return _retake(Reason.of("evidence.too_steep", f"tilt {tilt:.0f} degrees"), **base)
+    if glare > float(lim["quality"]["max_glare_share"]):
+        return _retake(Reason.of("evidence.glare", f"{100 * glare:.0f} % of the card along its edge clipped"),
+                       **base)
+
+    # the thickness: sides where the wall should show, weighted by how wide it should be
+    seen = [s for s in visible if s.present]
+    wsum = sum(s.expected_px for s in seen)
+    thick = sum(s.thickness_mm * s.expected_px for s in seen) / wsum if seen else 0.0
+    base["thickness_mm"] = thick
+    # the edge's colour, white-balanced by the face beside it
+    edge_rgb = angle = None
+    if main.present and main.rgb is not None:
+        gain = face_ref / np.maximum(np.asarray(main.face_rgb, np.float64), 1.0)
+        edge_rgb = tuple(int(v) for v in np.clip(np.asarray(main.rgb) * gain, 0, 255).round())
+        base["edge_rgb"] = edge_rgb
+    match = None
+    if core is not None and edge_rgb is not None:
+        match, angle = colour_match(edge_rgb, core)
+        match = bool(match)
+        base.update(core_angle_deg=angle, core_match=match)
+
+    lo_t, hi_t = float(lim["slab"]["min_thickness_mm"]), float(lim["slab"]["max_thickness_mm"])
+    if not main.present:
+        # the edge may hide against a background of its own colour
+        if core is not None:
+            bg = np.asarray(main.background_rgb, np.float64) * face_ref / np.maximum(np.asarray(main.face_rgb), 1.0)
+            if colour_match(bg, core)[0]:
+                return _retake(Reason.of("evidence.edge_hidden"), **base)
+        return Evidence("flat", (Reason.of("evidence.no_edge", f"expected {main.expected_px:.1f} px on the "
+                                           f"{main.side}, none seen"),), **base)
+    detail = f"{thick:.2f} mm on the {main.side} (card 0.76 mm, accepted {lo_t}-{hi_t} mm)"
+    if thick < lo_t:
+        return Evidence("flat", (Reason.of("evidence.thin_edge", detail),), **base)
+    if match is False:
+        return Evidence("flat", (Reason.of("evidence.core_colour", f"hue {angle:.0f} degrees from the core's"),),
+                        **base)
+    # a real card's wall shows only where the pose lets it; the same band on a side where no
+    # wall can show is printed: a border round a copy
+    hidden = [i for i in range(4) if expected[i] <= float(lim["view"]["hidden_below_px"])]
+    for i in hidden:
+        other = measure_side(rgb, pose, i, blur, width_px=main.width_px * 1.5)
+        if other.present and other.width_px >= 0.5 * main.width_px and \
+                other.fit_ratio >= float(lim["view"]["border_min_fit_ratio"]) and \
+                np.linalg.norm(np.subtract(other.rgb, main.rgb)) <= float(lim["view"]["border_max_rgb_distance"]):
+            return Evidence("flat", (Reason.of("evidence.border", f"{other.width_px:.1f} px on the {other.side}"),),
+                            **base)
+    if thick > hi_t:
+        # too thick for a card: a dark, colourless band is a display's bezel; anything else a
+        # copy's border or margin
+        hue_c = hue_chroma(main.rgb)[1]
+        bezel = sum(main.rgb) / 3 < float(lim["screen"]["bezel_max_level"]) and hue_c < float(lim["colour"]["neutral_chroma"])
+        return Evidence("screen" if bezel else "flat", (Reason.of("evidence.thick_edge", detail),), **base)
+    reasons = [Reason.of("evidence.slab", detail)]
+    if core is None:
+        reasons.append(Reason.of("evidence.core_not_declared"))
+    return Evidence("card", tuple(reasons), **base)
