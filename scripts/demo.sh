@@ -47,4 +47,16 @@ mkdir -p "$OUT/oblique"
 "$BIN/mynacard" card mask "$OUT/oblique/back-tilted.jpg" -o "$OUT/oblique/back-masked.jpg"
 
 echo
+echo "== eKYC evidence: is the tilted photo a real card (its 0.76 mm edge in the core colour), a copy or a screen?"
+"$BIN/mynacard" card simulate "$OUT/cards/next-002-front.png" -o "$OUT/oblique/ekyc-45deg.jpg" \
+  --yaw 45 --pitch 5 --roll 10 --background plain --glare 0.1
+status=0
+"$BIN/mynacard" card evidence "$OUT/oblique/ekyc-45deg.jpg" "$OUT/oblique/front-tilted.jpg" || status=$?
+[ "$status" -le 1 ]  # 1: a photo was not judged a card (the verdict says why); 2 or more is a real problem
+
+echo
+echo "== Chip portrait: an accepted photo as the IC chip's colour portrait (ISO/IEC 19794-5 token, DG2)"
+"$BIN/mynacard" photo chip samples/photos/compliant_005.jpg samples/photos/compliant_010.jpg -o "$OUT/chip" --chart
+
+echo
 echo "Done: see $OUT/"
