@@ -41,6 +41,26 @@ def _outline(draw, mask, colour, f=1.0):
             draw.line([tuple((p[0] / f).tolist()) for p in c] + [tuple((c[0][0] / f).tolist())], fill=colour, width=2)
 
 
+def _background_marks(d, a, key: str, small_f: float) -> None:
+    """Objects: the off-backdrop patches that made the check fail; texture: the background itself."""
+    from photo.checks.background import off_backdrop
+
+    off = off_backdrop(a) if key == "objects" else None
+    if off is not None:
+        _outline(d, off[0], RED, small_f / 4)  # off_backdrop works at a quarter of the background scale
+    else:
+        _outline(d, a.background, RED, small_f)
+
+
+def _shadow_marks(d, a, small_f: float) -> None:
+    """The shadow pixels the check measured (half the background scale), not the person's outline."""
+    from photo.checks.background import shadow_pixels
+
+    found = shadow_pixels(a)
+    if found is not None:
+        _outline(d, found[0], RED, small_f / 2)
+
+
 def draw(a, report, prof) -> Any:
     """Draw the annotation for an analysed photo and its report."""
     from PIL import Image, ImageDraw
@@ -100,8 +120,8 @@ def draw(a, report, prof) -> Any:
         "geometry.margins": lambda: d.rectangle([a.face_box[0], max(0, a.crown[1]), a.face_box[2], a.chin[1]], outline=RED, width=2),
         "lighting.exposure": lambda: _outline(d, a.skin_mask, RED),
         "lighting.uniformity": lambda: _outline(d, a.skin_mask, RED),
-        "background.uniformity": lambda: _outline(d, a.background, RED, small_f),
-        "background.shadow": lambda: _outline(d, a.person > 0.5, RED, small_f),
+        "background.uniformity": lambda: _background_marks(d, a, failed["background.uniformity"].key, small_f),
+        "background.shadow": lambda: _shadow_marks(d, a, small_f),
         "image.sharpness": lambda: d.rectangle(a.face_box, outline=RED, width=3),
         "image.compression": lambda: d.rectangle([2, 2, a.w - 3, a.h - 3], outline=RED, width=3),
         "color.natural": lambda: [_outline(d, m, RED) for m in a.cheek_masks],

@@ -93,11 +93,14 @@ def uniformity(a, limits):
                   {"max_gradient": limits["max_gradient"], "max_objects": limits["max_objects"]}, key)
 
 
-def shadow_area(a) -> float | None:
+def shadow_pixels(a) -> tuple[np.ndarray, float] | None:
     """Area (in face widths squared) of backdrop-coloured, smooth, darker pixels beside and
     above the head: a shadow cast on the wall keeps the wall's colour and smoothness but not
     its brightness (45-88 % of the smooth backdrop model's lightness there). Counted whether or not the person segmentation took the
-    shadow into the silhouette (it often does for a dark shadow touching the hair)."""
+    shadow into the silhouette (it often does for a dark shadow touching the hair).
+
+    Returns (the shadow pixels at half the background scale, the face width in those pixels),
+    or None without a backdrop; :func:`shadow_area` measures it, the annotation draws it."""
     import cv2
 
     f = a.small[1] / 2  # at half the background scale
@@ -122,6 +125,15 @@ def shadow_area(a) -> float | None:
     dark = lum / np.maximum(model[..., 0], 1.0)
     cand = (ring & (dark > 0.45) & (dark < 0.88) & (np.linalg.norm(ab - model[..., 1:], axis=2) < 6)
             & (tex < max(2.0, 2.5 * bg_tex)))
+    return cand, fw
+
+
+def shadow_area(a) -> float | None:
+    """Area of :func:`shadow_pixels` in face widths squared; None without a backdrop."""
+    found = shadow_pixels(a)
+    if found is None:
+        return None
+    cand, fw = found
     return float(cand.sum() / (fw * fw))
 
 
