@@ -45,18 +45,9 @@ from PIL import Image  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import photo  # noqa: E402
 from bench.faces import compliant_box, crop, hair_top, jpeg, lips_parted, read_tem, shared_faces  # noqa: E402
+from bench.support import wilson  # noqa: E402
 
 VARIANTS = (("jpeg", True), ("jpeg", False), ("jpeg2000", True), ("jpeg2000", False))
-
-
-def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    if n == 0:
-        return 0.0, 0.0
-    p = k / n
-    d = 1 + z * z / n
-    c = (p + z * z / (2 * n)) / d
-    h = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
-    return max(0.0, c - h), min(1.0, c + h)
 
 
 def photos(faces: Path, every: int):

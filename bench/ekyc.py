@@ -33,22 +33,13 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.support import wilson  # noqa: E402
 
 BACKGROUNDS = ("plain", "card", "wood", "paper", "clutter")
 LIGHTING = ("even", "gradient", "dim", "warm", "cool")
 TILTS = (20, 30, 40, 50, 60)
 FLAT_TILTS = (0, 5, 10)
 ATTACKS = ("print", "cutout", "photocopy", "phone", "monitor")
-
-
-def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    if n == 0:
-        return (float("nan"), float("nan"))
-    p = k / n
-    d = 1 + z * z / n
-    c = (p + z * z / (2 * n)) / d
-    h = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
-    return (max(0.0, c - h), min(1.0, c + h))
 
 
 def rate(k: int, n: int) -> str:

@@ -49,6 +49,7 @@ from bench.faces import (
     read_tem,
     shared_faces,
 )
+from bench.support import wilson
 
 
 # ----------------------------------------------------------------------------- defects
@@ -312,19 +313,9 @@ def read_labels() -> list[dict]:
     return rows
 
 
-def wilson(k: int, n: int) -> tuple[float, float]:
-    """95 % Wilson score interval of k successes in n, in %."""
-    if n == 0:
-        return (0.0, 100.0)
-    z, p = 1.96, k / n
-    c = (p + z * z / (2 * n)) / (1 + z * z / n)
-    h = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return (100 * max(0.0, c - h), 100 * min(1.0, c + h))
-
-
 def rate(k: int, n: int) -> str:
     lo, hi = wilson(k, n)
-    return f"{k:>4}/{n:<4} = {100 * k / max(n, 1):5.1f} % (95 % CI {lo:4.1f}-{hi:5.1f})"
+    return f"{k:>4}/{n:<4} = {100 * k / max(n, 1):5.1f} % (95 % CI {100 * lo:4.1f}-{100 * hi:5.1f})"
 
 
 def frame_photo(faces: Path, row: dict):
@@ -375,6 +366,17 @@ def fold_of(persons: list[str]) -> dict[str, int]:
     order = sorted(set(persons))
     rng.shuffle(order)
     return {p: i % FOLDS for i, p in enumerate(order)}
+
+
+def calibrate(cases: list[dict], use) -> dict[str, float]:
+    """Each CALIBRATED limit from the compliant cases that ``use(case)`` admits: the largest
+    value among them, never below the limit's floor."""
+    lim = {}
+    for cid, (_key, read, floor) in CALIBRATED.items():
+        vals = [read(c["value"]) for case in cases if case["compliant"] and use(case)
+                for c in case["report"]["checks"] if c["id"] == cid and c["value"] is not None]
+        lim[cid] = max([floor, *vals])
+    return lim
 
 
 def verdict(case: dict, limits: dict[str, float]) -> list[str]:
@@ -442,19 +444,8 @@ def main() -> int:
                 run(f"{name}:{row['file']}", row["person"], data, {f"generated {name}": (cid,)}, False, name, prof)
 
     folds = fold_of([c["person"] for c in cases])
-    fold_limits = []
-    for k in range(FOLDS):
-        lim = {}
-        for cid, (_key, read, floor) in CALIBRATED.items():
-            vals = [read(c["value"]) for case in cases if case["compliant"] and folds[case["person"]] != k
-                    for c in case["report"]["checks"] if c["id"] == cid and c["value"] is not None]
-            lim[cid] = max([floor, *vals])
-        fold_limits.append(lim)
-    all_lim = {}
-    for cid, (_key, read, floor) in CALIBRATED.items():
-        vals = [read(c["value"]) for case in cases if case["compliant"]
-                for c in case["report"]["checks"] if c["id"] == cid and c["value"] is not None]
-        all_lim[cid] = max([floor, *vals])
+    fold_limits = [calibrate(cases, lambda case, k=k: folds[case["person"]] != k) for k in range(FOLDS)]
+    all_lim = calibrate(cases, lambda case: True)
     for case in cases:
         case["failed"] = verdict(case, fold_limits[folds[case["person"]]])
     if args.dump:

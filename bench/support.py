@@ -27,6 +27,20 @@ ROOT = Path(__file__).resolve().parents[1]
 MEMORY_LIMIT_BYTES = 2 * 1024**3
 
 
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """Wilson score interval (fractions 0-1) of k successes in n trials; 95 % for z = 1.96.
+    With no trials nothing is known: (0, 1)."""
+    if n == 0:
+        return (0.0, 1.0)
+    import math
+
+    p = k / n
+    d = 1 + z * z / n
+    c = (p + z * z / (2 * n)) / d
+    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
+    return (max(0.0, c - h), min(1.0, c + h))
+
+
 def make_corpus_module():
     """``scripts/make_corpus.py`` (``build(folder)`` writes the corpus and returns its manifest)."""
     return importlib.import_module("scripts.make_corpus")

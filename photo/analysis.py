@@ -1,8 +1,8 @@
 """Decoded -> :class:`FaceAnalysis`: everything expensive, computed once per photo.
 
 Faces, 478 landmarks and 52 blendshapes (MediaPipe Face Landmarker, one pass over the
-working image, up to three faces), head pose (the mesh fitted in 3D to a frontal template), the
-person mask (selfie segmentation) and the regions the checks read (face, cheeks, eyes,
+working image, up to three faces), head pose (from the landmarker's facial transformation
+matrix), the person mask (selfie segmentation) and the regions the checks read (face, cheeks, eyes,
 mouth, background, the band around the head). Properties are computed on first use and
 cached, so a check never re-runs a model or re-decodes the image.
 

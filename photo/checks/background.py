@@ -94,8 +94,7 @@ def uniformity(a, limits):
 
 
 def shadow_pixels(a) -> tuple[np.ndarray, float] | None:
-    """Area (in face widths squared) of backdrop-coloured, smooth, darker pixels beside and
-    above the head: a shadow cast on the wall keeps the wall's colour and smoothness but not
+    """Backdrop-coloured, smooth, darker pixels beside and above the head: a shadow cast on the wall keeps the wall's colour and smoothness but not
     its brightness (45-88 % of the smooth backdrop model's lightness there). Counted whether or not the person segmentation took the
     shadow into the silhouette (it often does for a dark shadow touching the hair).
 

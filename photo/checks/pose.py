@@ -1,4 +1,4 @@
-"""Head pose: yaw, pitch and roll from the 3D face mesh fitted to a frontal template.
+"""Head pose: yaw, pitch and roll from the Face Landmarker's fit of a 3D face model.
 
 ICAO 9303 / ISO/IEC 19794-5: yaw and pitch within +/-5 degrees, roll within +/-8 degrees.
 J-LIS rejects faces turned sideways or tilted. The angles come from the Face Landmarker's
