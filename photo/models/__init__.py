@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import hashlib
 import os
 import sys
@@ -153,7 +154,9 @@ def _quiet_native_stderr():
         os.close(devnull)
 
 
+@functools.cache
 def _mp():
+    """mediapipe and its Tasks classes, imported once (quietly); every call after the first is a lookup."""
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import warnings
