@@ -1,6 +1,6 @@
 """Copies of a card held up to an eKYC camera, for :func:`cardface.oblique.simulate` (``attack=``).
 
-Each builder turns a card face (RGBA) into a :class:`~cardface.oblique.simulate.SimObject`:
+Each builder turns a card face (RGBA) into a :class:`~cardface.oblique.slab.SimObject`:
 what is held in front of the camera, its size and thickness, and where the card's picture
 lies on it. The simulator then photographs that object exactly as it photographs a card.
 
@@ -27,6 +27,7 @@ import numpy as np
 from cardface.oblique.config import CardSize, card_size
 from cardface.oblique.errors import CaptureError
 from cardface.oblique.geometry import rect_mm
+from cardface.oblique.slab import SimObject, outline_mm, rounded_alpha
 
 ATTACKS = ("print", "cutout", "photocopy", "phone", "monitor")
 PAPER_RGB = (246, 244, 236)
@@ -72,9 +73,8 @@ def _on_sheet(face_rgb: np.ndarray, alpha: np.ndarray, margins_mm: tuple[float, 
 def _outline_line(sheet: np.ndarray, card_mm: np.ndarray, k: float, grey: float, width_mm: float) -> None:
     import cv2
 
-    from cardface.oblique.slab import outline_mm as _outline_mm
 
-    pts = (_outline_mm(12) + card_mm[0]) * k - 0.5
+    pts = (outline_mm(12) + card_mm[0]) * k - 0.5
     cv2.polylines(sheet, [np.round(pts * 16).astype(np.int32)], True, (grey, grey, grey),
                   max(1, round(width_mm * k)), cv2.LINE_AA, shift=4)
 
@@ -88,12 +88,11 @@ def _rgba(rgb: np.ndarray) -> np.ndarray:
 
 def _face_at(card: np.ndarray, k: float) -> tuple[np.ndarray, np.ndarray]:
     """The face's RGB (float) and rounded-corner alpha at ``k`` px/mm."""
-    from cardface.oblique.slab import rounded_alpha as _rounded_alpha
 
     c = card_size()
     w, h = round(c.width_mm * k), round(c.height_mm * k)
     f = _resize(card, w, h).astype(np.float32)
-    alpha = _rounded_alpha(h, w) * (f[:, :, 3] / 255.0)
+    alpha = rounded_alpha(h, w) * (f[:, :, 3] / 255.0)
     return f[:, :, :3], alpha
 
 
@@ -103,7 +102,6 @@ def _k(card: np.ndarray, object_w_mm: float, cap_px: int = 3600) -> float:
 
 
 def _print(card: np.ndarray, rng: np.random.Generator, *, cutout: bool) -> tuple:
-    from cardface.oblique.slab import SimObject
 
     c = card_size()
     margins = (0.0,) * 4 if cutout else tuple(float(v) for v in rng.uniform(3, 20, 4))
@@ -127,7 +125,6 @@ def _print(card: np.ndarray, rng: np.random.Generator, *, cutout: bool) -> tuple
 def _photocopy(card: np.ndarray, rng: np.random.Generator):
     import cv2
 
-    from cardface.oblique.slab import SimObject
 
     c = card_size()
     margins = tuple(float(v) for v in rng.uniform(10, 40, 4))
@@ -164,7 +161,6 @@ def _tilted_photo(card: np.ndarray, rng: np.random.Generator, simulate) -> tuple
 
 
 def _screen(card: np.ndarray, edge_rgb, rng: np.random.Generator, *, kind: str, camera=None):
-    from cardface.oblique.slab import SimObject
 
     c = card_size()
     if kind == "phone":

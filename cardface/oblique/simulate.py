@@ -17,9 +17,7 @@ from cardface.oblique.config import card_size
 from cardface.oblique.errors import CaptureError
 from cardface.oblique.geometry import Quad, card_rect_mm
 from cardface.oblique.imageio import load_rgb, load_rgba
-from cardface.oblique.slab import SimObject
-from cardface.oblique.slab import outline_mm as _outline_mm
-from cardface.oblique.slab import rounded_alpha as _rounded_alpha
+from cardface.oblique.slab import SimObject, outline_mm, rounded_alpha
 
 LIGHTING = ("even", "gradient", "dim", "warm", "cool")
 DEFAULT_EDGE_RGB = (236, 236, 230)  # a white PVC/PC core
@@ -159,7 +157,7 @@ def simulate(
 
     face_corners = project(to_cam(np.array([[0, 0], [c.width_mm, 0], [c.width_mm, c.height_mm], [0, c.height_mm]]), 0.0))
     card_corners = project(to_cam(obj.card_mm, 0.0))
-    outline = _outline_mm(8, c)
+    outline = outline_mm(8, c)
     top = project(to_cam(outline, 0.0))
     bottom = project(to_cam(outline, c.thickness_mm))
 
@@ -203,7 +201,7 @@ def simulate(
         card = cv2.resize(card, (target_w, max(2, round(target_w * card.shape[0] / card.shape[1]))),
                           interpolation=cv2.INTER_AREA)
     ch, cw = card.shape[:2]
-    alpha = _rounded_alpha(ch, cw, c) * (card[:, :, 3].astype(np.float32) / 255.0)
+    alpha = rounded_alpha(ch, cw, c) * (card[:, :, 3].astype(np.float32) / 255.0)
     src = np.array([[-0.5, -0.5], [cw - 0.5, -0.5], [cw - 0.5, ch - 0.5], [-0.5, ch - 0.5]], np.float32)
     hm = cv2.getPerspectiveTransform(src, face_corners.astype(np.float32))
     face = cv2.warpPerspective(card[:, :, :3].astype(np.float32), hm, (w_img, h_img), flags=cv2.INTER_LINEAR)
