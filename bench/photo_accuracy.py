@@ -42,7 +42,6 @@ from PIL import Image, ImageDraw, ImageFilter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import photo
-from photo.checker import analyse_and_check
 from bench.faces import (
     TEM_CHIN,
     TEM_EYE_L,
@@ -56,6 +55,7 @@ from bench.faces import (
     shared_faces,
 )
 from bench.support import wilson
+from photo.checker import analyse_and_check
 
 
 # ----------------------------------------------------------------------------- defects
@@ -82,7 +82,14 @@ def _ied(tem, box):
 def d_roll(full, tem, box, rng):
     ang = float(rng.choice([-1, 1]) * rng.uniform(11, 16))
     c = tuple(((tem[TEM_EYE_L] + tem[TEM_EYE_R]) / 2).tolist())
-    return jpeg(crop(full.rotate(ang, resample=Image.BICUBIC, center=c, fillcolor=tuple(int(v) for v in _arr(full)[5, 5])), box))
+    return jpeg(
+        crop(
+            full.rotate(
+                ang, resample=Image.BICUBIC, center=c, fillcolor=tuple(int(v) for v in _arr(full)[5, 5])
+            ),
+            box,
+        )
+    )
 
 
 def d_blur(full, tem, box, rng):
@@ -193,7 +200,9 @@ def d_cast_shadow(full, tem, box, rng):
 
 
 def d_off_centre(full, tem, box, rng):
-    b = compliant_box(tem, full.size, _crown(tem, box), dx_frac=float(rng.choice([-1, 1]) * rng.uniform(0.12, 0.18)))
+    b = compliant_box(
+        tem, full.size, _crown(tem, box), dx_frac=float(rng.choice([-1, 1]) * rng.uniform(0.12, 0.18))
+    )
     return None if b is None else jpeg(crop(full, b))
 
 
@@ -227,10 +236,15 @@ def d_dark_glasses(full, tem, box, rng):
     shade = int(rng.integers(10, 45))
     for e in (tem[TEM_EYE_L], tem[TEM_EYE_R]):
         x, y = e[0] - box[0], e[1] - box[1]
-        d.ellipse([x - ied * 0.33, y - ied * 0.22, x + ied * 0.33, y + ied * 0.24], fill=(shade, shade, shade + 5))
+        d.ellipse(
+            [x - ied * 0.33, y - ied * 0.22, x + ied * 0.33, y + ied * 0.24], fill=(shade, shade, shade + 5)
+        )
     ya = (tem[TEM_EYE_L][1] + tem[TEM_EYE_R][1]) / 2 - box[1] - ied * 0.08
-    d.line([(tem[TEM_EYE_L][0] - box[0] + ied * 0.3, ya), (tem[TEM_EYE_R][0] - box[0] - ied * 0.3, ya)],
-           fill=(20, 20, 20), width=max(2, int(ied * 0.04)))
+    d.line(
+        [(tem[TEM_EYE_L][0] - box[0] + ied * 0.3, ya), (tem[TEM_EYE_R][0] - box[0] - ied * 0.3, ya)],
+        fill=(20, 20, 20),
+        width=max(2, int(ied * 0.04)),
+    )
     return jpeg(c)
 
 
@@ -329,7 +343,9 @@ def frame_photo(faces: Path, row: dict):
     p = faces / row["file"]
     full = Image.open(p).convert("RGB")
     if row["frame"] != "crop":
-        if row["status"] == "compliant" and p.with_suffix(".tem").exists():  # compliant as taken: the whole frame
+        if (
+            row["status"] == "compliant" and p.with_suffix(".tem").exists()
+        ):  # compliant as taken: the whole frame
             return full, read_tem(p.with_suffix(".tem")), (0, 0, full.width, full.height)
         return full, None, None
     tem_p = p.with_suffix(".tem")
@@ -355,8 +371,14 @@ def compliant_variants(full, tem, box, rng) -> dict[str, bytes]:
     # the corners a turn uncovers are filled with the mirrored backdrop, as a camera turned by
     # that much would have seen more of the wall (a flat fill colour would read as an object)
     m = cv2.getRotationMatrix2D(cx, ang, 1.0)
-    turned = crop(Image.fromarray(cv2.warpAffine(np.asarray(full), m, full.size, flags=cv2.INTER_CUBIC,
-                                                 borderMode=cv2.BORDER_REFLECT_101)), box)
+    turned = crop(
+        Image.fromarray(
+            cv2.warpAffine(
+                np.asarray(full), m, full.size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT_101
+            )
+        ),
+        box,
+    )
     return {
         "clean": jpeg(c),
         "recompressed": jpeg(c, q=70),
@@ -390,7 +412,11 @@ def calibrate(cases: list[dict], use) -> dict[str, float]:
         for case in cases:
             if not use(case):
                 continue
-            vals = [read(c["value"]) for c in case["report"]["checks"] if c["id"] == cid and c["value"] is not None]
+            vals = [
+                read(c["value"])
+                for c in case["report"]["checks"]
+                if c["id"] == cid and c["value"] is not None
+            ]
             if not vals:
                 continue
             if case["compliant"]:
@@ -430,12 +456,20 @@ def refit_smile(cases: list[dict], folds: dict[str, int]) -> None:
     from photo.expression_fit import fit_model
 
     for k in range(FOLDS):
-        train = [c for c in cases if folds[c["person"]] != k and c["smile"] is not None
-                 and (c["compliant"] or "smile" in c["kinds"])]
-        mdl = fit_model([c["smile"][0] for c in train], np.array([c["smile"][1] for c in train]),
-                        np.array([c["smile"][2] for c in train]),
-                        np.array([0.0 if c["compliant"] else 1.0 for c in train]),
-                        weights=np.array([1 / 6 if c["compliant"] else 1.0 for c in train]))
+        train = [
+            c
+            for c in cases
+            if folds[c["person"]] != k
+            and c["smile"] is not None
+            and (c["compliant"] or "smile" in c["kinds"])
+        ]
+        mdl = fit_model(
+            [c["smile"][0] for c in train],
+            np.array([c["smile"][1] for c in train]),
+            np.array([c["smile"][2] for c in train]),
+            np.array([0.0 if c["compliant"] else 1.0 for c in train]),
+            weights=np.array([1 / 6 if c["compliant"] else 1.0 for c in train]),
+        )
         for c in cases:
             if folds[c["person"]] != k or c["smile"] is None:
                 continue
@@ -453,7 +487,9 @@ def smile_features(analysis):
     from photo.analysis import template
     from photo.expression import raw_features
 
-    return raw_features(analysis.canonical, template()[0], analysis.rgb, analysis.landmarks, analysis.blendshapes)
+    return raw_features(
+        analysis.canonical, template()[0], analysis.rgb, analysis.landmarks, analysis.blendshapes
+    )
 
 
 def collect(profile_name: str, every: int, labels: list[dict]) -> list[dict]:
@@ -465,14 +501,25 @@ def collect(profile_name: str, every: int, labels: list[dict]) -> list[dict]:
 
     def run(label, person, data, kinds, compliant, variant="as_is", profile=None):
         analysis, report = analyse_and_check(data, profile or profile_name)
-        cases.append({"label": label, "person": person, "kinds": kinds, "compliant": compliant,
-                      "variant": variant, "report": report.to_dict(), "smile": smile_features(analysis)})
+        cases.append(
+            {
+                "label": label,
+                "person": person,
+                "kinds": kinds,
+                "compliant": compliant,
+                "variant": variant,
+                "report": report.to_dict(),
+                "smile": smile_features(analysis),
+            }
+        )
 
     bases = []
     for row in labels:
         full, tem, box = frame_photo(faces, row)
         if row["status"] == "compliant":
-            if box is None:  # the labels promise a frame: a label that no longer holds is an error, not an exclusion
+            if (
+                box is None
+            ):  # the labels promise a frame: a label that no longer holds is an error, not an exclusion
                 raise SystemExit(f"label error: {row['file']} is labelled compliant but has no 35:45 crop")
             for name, data in compliant_variants(full, tem, box, rng).items():
                 run(row["file"], row["person"], data, {}, True, name)
@@ -481,15 +528,23 @@ def collect(profile_name: str, every: int, labels: list[dict]) -> list[dict]:
         else:
             data = jpeg(crop(full, box)) if box is not None else (faces / row["file"]).read_bytes()
             run(row["file"], row["person"], data, row["kinds"], False)
-    for i, (row, full, tem, box) in enumerate(bases[:: every]):
+    for i, (row, full, tem, box) in enumerate(bases[::every]):
         for name, (gen, cid, prof) in DEFECTS.items():
             if name == "second_face":
-                o = bases[:: every][(i + 1) % len(bases[:: every])]
+                o = bases[::every][(i + 1) % len(bases[::every])]
                 data = gen(full, tem, box, rng, other=(o[1], o[2], o[3]))
             else:
                 data = gen(full, tem, box, rng)
             if data is not None:
-                run(f"{name}:{row['file']}", row["person"], data, {f"generated {name}": (cid,)}, False, name, prof)
+                run(
+                    f"{name}:{row['file']}",
+                    row["person"],
+                    data,
+                    {f"generated {name}": (cid,)},
+                    False,
+                    name,
+                    prof,
+                )
     return cases
 
 
@@ -499,7 +554,9 @@ def main() -> int:
     ap.add_argument("--every", type=int, default=3, help="generate defects from every Nth compliant photo")
     ap.add_argument("--dump", help="write per-case reports as JSON lines to this file")
     ap.add_argument("--save", help="keep the checked cases (reports and smile features) in this pickle")
-    ap.add_argument("--reuse", help="re-judge the cases of a --save pickle instead of checking the photos again")
+    ap.add_argument(
+        "--reuse", help="re-judge the cases of a --save pickle instead of checking the photos again"
+    )
     args = ap.parse_args()
     import json
 
@@ -532,19 +589,29 @@ def main() -> int:
     comp = [c for c in cases if c["compliant"]]
     people = sorted({c["person"] for c in comp})
     refused_people = {c["person"] for c in comp if c["failed"]}
-    print(f"profile {args.profile}; {len(labels)} labelled photos of {len({r['person'] for r in labels})} people "
-          f"({LABELS.relative_to(LABELS.parents[2])}); {len(cases)} cases; {FOLDS} folds by person")
-    print(f"calibrated limits per fold (midway between the training people's compliant photos and the defects the "
-          f"check must catch, {MAX_MISSED:.0%} of them let through at most; floors: ICAO 5/5/8 degrees):")
+    print(
+        f"profile {args.profile}; {len(labels)} labelled photos of {len({r['person'] for r in labels})} people "
+        f"({LABELS.relative_to(LABELS.parents[2])}); {len(cases)} cases; {FOLDS} folds by person"
+    )
+    print(
+        f"calibrated limits per fold (midway between the training people's compliant photos and the defects the "
+        f"check must catch, {MAX_MISSED:.0%} of them let through at most; floors: ICAO 5/5/8 degrees):"
+    )
     from photo import profile as profile_mod
 
     prof = profile_mod.get(args.profile)
     for cid, (key, _read, _floor, _kinds) in CALIBRATED.items():
         per_fold = " ".join(f"{lim[cid]:.2f}" for lim in fold_limits)
-        print(f"  {cid:<20} {key:<16} folds {per_fold}   all people {all_lim[cid]:.2f}   profile {prof.checks[cid][key]}")
-    print("\ncompliant photos (held-out folds; variants: clean, re-compressed, resized, lighter, darker, turned 2-3 deg)")
+        print(
+            f"  {cid:<20} {key:<16} folds {per_fold}   all people {all_lim[cid]:.2f}   profile {prof.checks[cid][key]}"
+        )
+    print(
+        "\ncompliant photos (held-out folds; variants: clean, re-compressed, resized, lighter, darker, turned 2-3 deg)"
+    )
     print(f"  refused photos   {rate(sum(bool(c['failed']) for c in comp), len(comp))}   target <= 2 %")
-    print(f"  refused people   {rate(len(refused_people), len(people))}   (a person counts if any variant is refused)")
+    print(
+        f"  refused people   {rate(len(refused_people), len(people))}   (a person counts if any variant is refused)"
+    )
     for v in ("clean", "recompressed", "resized", "lighter", "darker", "turned"):
         sub = [c for c in comp if c["variant"] == v]
         print(f"    {v:<13} {rate(sum(bool(c['failed']) for c in sub), len(sub))}")

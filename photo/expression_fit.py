@@ -13,16 +13,43 @@ from __future__ import annotations
 import numpy as np
 
 #: The named features of the model, in order (see :func:`photo.expression.raw_features`).
-FEATURES = ("lift", "wide", "corner_vs_mid", "up_curv", "lo_curv", "eye_gap", "cheek", "cheek2", "corner_eye",
-            "gap", "corner_depth", "lip_thick", "upper_h", "lower_h", "mouth_nose", "mouth_face", "corner_z_rel",
-            "teeth", "bs_smile", "bs_upper_up", "bs_lower_down", "bs_dimple", "bs_stretch", "bs_press", "bs_squint",
-            "bs_jaw_open", "bs_roll_lower", "bs_funnel")
+FEATURES = (
+    "lift",
+    "wide",
+    "corner_vs_mid",
+    "up_curv",
+    "lo_curv",
+    "eye_gap",
+    "cheek",
+    "cheek2",
+    "corner_eye",
+    "gap",
+    "corner_depth",
+    "lip_thick",
+    "upper_h",
+    "lower_h",
+    "mouth_nose",
+    "mouth_face",
+    "corner_z_rel",
+    "teeth",
+    "bs_smile",
+    "bs_upper_up",
+    "bs_lower_down",
+    "bs_dimple",
+    "bs_stretch",
+    "bs_press",
+    "bs_squint",
+    "bs_jaw_open",
+    "bs_roll_lower",
+    "bs_funnel",
+)
 N_HOG = 20
 LAMBDA = 0.1
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, lam: float, weights: np.ndarray | None = None,
-                 iters: int = 50) -> tuple[np.ndarray, float]:
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, lam: float, weights: np.ndarray | None = None, iters: int = 50
+) -> tuple[np.ndarray, float]:
     """L2-regularised logistic regression by Newton's method (x standardised; bias unpenalised;
     ``weights`` per row, default 1)."""
     wts = np.ones(len(y)) if weights is None else np.asarray(weights, float)
@@ -41,9 +68,17 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, lam: float, weights: np.ndarray |
     return w[:-1], float(w[-1])
 
 
-def fit_model(features: list[dict[str, float]], hogs: np.ndarray, hogs_mirror: np.ndarray, labels: np.ndarray,
-              names: tuple[str, ...] = FEATURES, *, n_hog: int = N_HOG, lam: float = LAMBDA,
-              weights: np.ndarray | None = None) -> dict:
+def fit_model(
+    features: list[dict[str, float]],
+    hogs: np.ndarray,
+    hogs_mirror: np.ndarray,
+    labels: np.ndarray,
+    names: tuple[str, ...] = FEATURES,
+    *,
+    n_hog: int = N_HOG,
+    lam: float = LAMBDA,
+    weights: np.ndarray | None = None,
+) -> dict:
     """The model dict :func:`photo.expression.smile_score` reads, fitted on photos with
     ``labels`` 1 (smiling) and 0 (neutral). ``weights`` (per photo) balances photos that come
     in several variants, so each person counts once per expression."""
@@ -58,6 +93,12 @@ def fit_model(features: list[dict[str, float]], hogs: np.ndarray, hogs_mirror: n
     yy = np.r_[y, y]
     wts = None if weights is None else np.r_[weights, weights]
     w, b = fit_logistic((x - mu) / sd, yy, lam, wts)
-    return {"names": np.array(names), "hog_mean": hog_mean, "hog_components": comps, "mu": mu, "sd": sd,
-            "w": w, "b": np.float64(b)}
-
+    return {
+        "names": np.array(names),
+        "hog_mean": hog_mean,
+        "hog_components": comps,
+        "mu": mu,
+        "sd": sd,
+        "w": w,
+        "b": np.float64(b),
+    }

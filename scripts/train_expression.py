@@ -41,13 +41,19 @@ def main() -> int:
     with open(args.cases, "rb") as fh:
         train = rows(pickle.load(fh))
     y = np.array([0.0 if c["compliant"] else 1.0 for c in train])
-    mdl = fit_model([c["smile"][0] for c in train], np.array([c["smile"][1] for c in train]),
-                    np.array([c["smile"][2] for c in train]), y,
-                    weights=np.array([1 / 6 if c["compliant"] else 1.0 for c in train]))
+    mdl = fit_model(
+        [c["smile"][0] for c in train],
+        np.array([c["smile"][1] for c in train]),
+        np.array([c["smile"][2] for c in train]),
+        y,
+        weights=np.array([1 / 6 if c["compliant"] else 1.0 for c in train]),
+    )
     people = sorted({c["person"] for c in train})
     np.savez_compressed(OUT, **mdl, train_people=np.array(people))
     score = np.array([smile_score(*c["smile"], mdl=mdl) for c in train])
-    print(f"fitted on {int((y == 0).sum())} neutral and {int((y == 1).sum())} smiling photos of {len(people)} people")
+    print(
+        f"fitted on {int((y == 0).sum())} neutral and {int((y == 1).sum())} smiling photos of {len(people)} people"
+    )
     print("neutral scores, top 5:", np.round(np.sort(score[y == 0])[-5:], 2).tolist())
     print(f"wrote {OUT.relative_to(ROOT)}")
     return 0
