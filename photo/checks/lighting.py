@@ -22,7 +22,7 @@ def exposure(a, limits):
     least min_highlight — a test that holds for dark and light skin alike, where a mean would
     call dark skin under-exposed; skin luma mean at most max_mean; at most max_dark_share of the
     skin at luma <= 25 and max_bright_share at >= 247 (OFIQ under/over-exposure)."""
-    g = a.grey[a.skin_mask]
+    g = a.skin_grey
     if g.size < 50:
         g = a.grey[a.face_mask]
     mean = float(g.mean())
@@ -42,9 +42,11 @@ def exposure(a, limits):
 
 def halves(a) -> tuple[float, float]:
     """Median skin luma of the image-left and image-right halves of the face (split on the face's axis)."""
-    half = a.skin_mask[::2, ::2]
+    rows, cols = a.face_window  # the skin lies inside it
+    y0, x0 = rows.start - rows.start % 2, cols.start - cols.start % 2  # on the even grid
+    half = a.skin_mask[y0:rows.stop:2, x0:cols.stop:2]
     ys, xs = np.divmod(np.flatnonzero(half), half.shape[1])  # = np.nonzero(half), faster
-    ys, xs = ys * 2, xs * 2
+    ys, xs = y0 + ys * 2, x0 + xs * 2
     if xs.size < 50:
         return 1.0, 1.0
     up = a.up
