@@ -139,7 +139,8 @@ class FaceAnalysis:
 
     @cached_property
     def grey(self) -> np.ndarray:
-        """Luma (BT.601, rounded to whole levels by OpenCV) as float32 0-255."""
+        """Luma (BT.601, rounded to whole levels by OpenCV) as float32 0-255 (the checks read
+        :attr:`grey8` and convert only the pixels they use)."""
         return self.grey8.astype(np.float32)
 
     @staticmethod
@@ -159,18 +160,10 @@ class FaceAnalysis:
         px = np.take(self.rgb.reshape(-1, 3), idx, axis=0)  # = rgb[mask], several times faster
         return self.to_lab(px[None, :, :])[0]
 
-    def lab_in_face(self, mask: np.ndarray) -> np.ndarray:
-        """:meth:`lab_of` for a mask that lies inside :attr:`face_window` (same pixels, same order)."""
-        rows, cols = self.face_window
-        px = self.rgb[rows, cols][mask[rows, cols]]
-        if len(px) == 0:
-            return np.zeros((0, 3), np.float32)
-        return self.to_lab(px[None, :, :])[0]
-
     def grey_in_face(self, mask: np.ndarray) -> np.ndarray:
         """``grey[mask]`` for a mask that lies inside :attr:`face_window` (same values, same order)."""
         rows, cols = self.face_window
-        return self.grey[rows, cols][mask[rows, cols]]
+        return self.grey8[rows, cols][mask[rows, cols]].astype(np.float32)
 
     @cached_property
     def skin_grey(self) -> np.ndarray:
@@ -186,7 +179,7 @@ class FaceAnalysis:
     @cached_property
     def skin_lab(self) -> np.ndarray:
         """CIELAB (N x 3) of the :attr:`skin_mask` pixels, in row-major order (read by the colour checks)."""
-        return self.lab_in_face(self.skin_mask)
+        return self.lab_of(self.skin_mask)
 
     @cached_property
     def cheek_lab(self) -> np.ndarray:

@@ -62,7 +62,7 @@ def eye_stats(a, eye: dict) -> dict:
     m = np.zeros((max(0, y1 - y0), max(0, x1 - x0)), np.uint8)
     if m.size:
         cv2.fillPoly(m, [pts - (x0, y0)], 1)
-    g = a.grey[y0:y1, x0:x1][m.astype(bool)]
+    g = a.grey8[y0:y1, x0:x1][m.astype(bool)].astype(np.float32)
     cheek = a.cheek_grey
     ref = float(np.median(cheek)) if cheek.size > 20 else float(np.median(a.skin_grey))
     ref = max(ref, 1.0)

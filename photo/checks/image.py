@@ -92,7 +92,7 @@ def face_crop(a) -> np.ndarray:
     pad = 0.1 * (x1 - x0)
     xa, ya = max(0, int(x0 - pad)), max(0, int(y0 - pad))
     xb, yb = min(a.w, int(x1 + pad)), min(a.h, int(y1 + pad))
-    crop = a.grey[ya:yb, xa:xb]
+    crop = a.grey8[ya:yb, xa:xb].astype(np.float32)
     f = NORM_IED_PX / max(a.ied, 1.0)
     interp = cv2.INTER_AREA if f < 1 else cv2.INTER_LINEAR
     return cv2.resize(crop, (max(8, round(crop.shape[1] * f)), max(8, round(crop.shape[0] * f))), interpolation=interp)

@@ -24,7 +24,7 @@ def exposure(a, limits):
     skin at luma <= 25 and max_bright_share at >= 247 (OFIQ under/over-exposure)."""
     g = a.skin_grey
     if g.size < 50:
-        g = a.grey[a.face_mask]
+        g = a.grey_in_face(a.face_mask)
     mean = float(g.mean())
     high = float(np.percentile(g, 99))
     dark = float((g <= 25).mean())
@@ -54,7 +54,7 @@ def halves(a) -> tuple[float, float]:
     if normal[0] < 0:
         normal = -normal
     side = (xs - a.eye_mid[0]) * normal[0] + (ys - a.eye_mid[1]) * normal[1]
-    g = a.grey[ys, xs]
+    g = a.grey8[ys, xs].astype(np.float32)
     # leave out a strip along the nose, where the nose's own shading sits
     strip = 0.12 * a.ied
     left, right = g[side < -strip], g[side > strip]
