@@ -41,12 +41,14 @@ def exposure(a, limits):
 
 
 def halves(a) -> tuple[float, float]:
-    """Median skin luma of the image-left and image-right halves of the face (split on the face's axis)."""
-    rows, cols = a.face_window  # the skin lies inside it
-    y0, x0 = rows.start - rows.start % 2, cols.start - cols.start % 2  # on the even grid
-    half = a.skin_mask[y0:rows.stop:2, x0:cols.stop:2]
+    """Median skin luma of the image-left and image-right halves of the face (split on the face's axis),
+    read on every second row and column, or on the coarser skin grid of a big face (``a.skin_grid``)."""
+    rows, cols = a.skin_grid  # the skin lies inside the face window it covers
+    k = max(2, rows.step or 1)
+    y0, x0 = rows.start - rows.start % k, cols.start - cols.start % k  # on the image's k-px grid
+    half = a.skin_mask[y0:rows.stop:k, x0:cols.stop:k]
     ys, xs = np.divmod(np.flatnonzero(half), half.shape[1])  # = np.nonzero(half), faster
-    ys, xs = y0 + ys * 2, x0 + xs * 2
+    ys, xs = y0 + ys * k, x0 + xs * k
     if xs.size < 50:
         return 1.0, 1.0
     up = a.up
