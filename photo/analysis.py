@@ -119,7 +119,7 @@ def polygon_mask(shape: tuple[int, int], pts: np.ndarray) -> np.ndarray:
 
     m = np.zeros(shape, np.uint8)
     cv2.fillPoly(m, [np.round(pts[:, :2]).astype(np.int32)], 1)
-    return m.astype(bool)
+    return m.view(bool)  # 0/1 bytes are numpy's bools: no copy
 
 
 class FaceAnalysis:
