@@ -101,7 +101,7 @@ def stages(data: bytes, n: int, profile: str = "mynumber-online") -> list[tuple[
         timed("floor", "resize for segmentation", lambda: a.small)
         timed("floor", "segmentation", lambda: a.person)
         for prop in SHARED:
-            if a.has_face or prop in ("small_lab", "small_grey", "background", "backdrop"):
+            if hasattr(FaceAnalysis, prop) and (a.has_face or prop in ("small_lab", "small_grey", "background", "backdrop")):
                 timed("shared", prop, lambda prop=prop: getattr(a, prop))
         rep = PhotoReport(file=None, profile=prof.name)
         for cid, limits in prof.checks.items():
