@@ -25,11 +25,9 @@ def natural(a, limits):
     """Median cheek CIELAB a* in [a_min, a_max] and b* in [b_min, b_max] (OFIQ: a* 5-25, b* 5-35),
     and no red/green tint shared by skin and backdrop: backdrop a* beyond +/-max_backdrop_a
     with the skin's a* above cast_skin_a_high (red) or below cast_skin_a_low (green)."""
-    cl, cr = a.cheek_masks
-    m = cl | cr
-    if m.sum() < 30:
-        m = a.skin_mask
-    lab = a.lab_of(m)
+    lab = a.cheek_lab
+    if len(lab) < 30:
+        lab = a.skin_lab
     av, bv = float(np.median(lab[:, 1])), float(np.median(lab[:, 2]))
     sm = a.small_lab[::2, ::2]
     if np.hypot(av, bv) < 2.5 and float(np.percentile(np.hypot(sm[..., 1], sm[..., 2]), 95)) < 4:

@@ -55,14 +55,16 @@ def eye_stats(a, eye: dict) -> dict:
     ctr = lm[list(eye["contour"]), :2]
     centre = ctr.mean(axis=0)
     # the eye opening, widened a little vertically so lenses/frames just around it count
-    pts = centre + (ctr - centre) * np.array([1.0, 1.6])
-    m = np.zeros((a.h, a.w), np.uint8)
-    cv2.fillPoly(m, [np.round(pts).astype(np.int32)], 1)
-    m = m.astype(bool)
-    g = a.grey[m]
-    cl, cr = a.cheek_masks
-    cheek = a.grey[cl | cr]
-    ref = float(np.median(cheek)) if cheek.size > 20 else float(np.median(a.grey[a.skin_mask]))
+    pts = np.round(centre + (ctr - centre) * np.array([1.0, 1.6])).astype(np.int32)
+    # drawn in the polygon's box only (the same pixels, in the same order, as on the whole image)
+    x0, y0 = max(0, int(pts[:, 0].min())), max(0, int(pts[:, 1].min()))
+    x1, y1 = min(a.w, int(pts[:, 0].max()) + 1), min(a.h, int(pts[:, 1].max()) + 1)
+    m = np.zeros((max(0, y1 - y0), max(0, x1 - x0)), np.uint8)
+    if m.size:
+        cv2.fillPoly(m, [pts - (x0, y0)], 1)
+    g = a.grey8[y0:y1, x0:x1][m.astype(bool)].astype(np.float32)
+    cheek = a.cheek_grey
+    ref = float(np.median(cheek)) if cheek.size > 20 else float(np.median(a.skin_grey))
     ref = max(ref, 1.0)
     if g.size < 10:
         return {"dark": 1.0, "contrast": 1.0, "glare": 0.0}

@@ -22,9 +22,9 @@ def exposure(a, limits):
     least min_highlight — a test that holds for dark and light skin alike, where a mean would
     call dark skin under-exposed; skin luma mean at most max_mean; at most max_dark_share of the
     skin at luma <= 25 and max_bright_share at >= 247 (OFIQ under/over-exposure)."""
-    g = a.grey[a.skin_mask]
+    g = a.skin_grey
     if g.size < 50:
-        g = a.grey[a.face_mask]
+        g = a.grey_in_face(a.face_mask)
     mean = float(g.mean())
     high = float(np.percentile(g, 99))
     dark = float((g <= 25).mean())
@@ -41,10 +41,14 @@ def exposure(a, limits):
 
 
 def halves(a) -> tuple[float, float]:
-    """Median skin luma of the image-left and image-right halves of the face (split on the face's axis)."""
-    half = a.skin_mask[::2, ::2]
+    """Median skin luma of the image-left and image-right halves of the face (split on the face's axis),
+    read on every second row and column, or on the coarser skin grid of a big face (``a.skin_grid``)."""
+    rows, cols = a.skin_grid  # the skin lies inside the face window it covers
+    k = max(2, rows.step or 1)
+    y0, x0 = rows.start - rows.start % k, cols.start - cols.start % k  # on the image's k-px grid
+    half = a.skin_mask[y0:rows.stop:k, x0:cols.stop:k]
     ys, xs = np.divmod(np.flatnonzero(half), half.shape[1])  # = np.nonzero(half), faster
-    ys, xs = ys * 2, xs * 2
+    ys, xs = y0 + ys * k, x0 + xs * k
     if xs.size < 50:
         return 1.0, 1.0
     up = a.up
@@ -52,7 +56,7 @@ def halves(a) -> tuple[float, float]:
     if normal[0] < 0:
         normal = -normal
     side = (xs - a.eye_mid[0]) * normal[0] + (ys - a.eye_mid[1]) * normal[1]
-    g = a.grey[ys, xs]
+    g = a.grey8[ys, xs].astype(np.float32)
     # leave out a strip along the nose, where the nose's own shading sits
     strip = 0.12 * a.ied
     left, right = g[side < -strip], g[side > strip]
