@@ -106,6 +106,8 @@ def test_no_metadata_and_srgb(portraits):
     assert jp2[colr + 4] == 1 and int.from_bytes(jp2[colr + 7:colr + 11], "big") == 16  # enumerated sRGB
     with Image.open(io.BytesIO(jp2)) as im:
         assert im.size == (240, 320) and "icc_profile" not in im.info
+    cod = jp2.index(b"\xff\x52")  # COD: Lcod(2) Scod(1) progression(1) layers(2) then the colour transform
+    assert jp2[cod + 8] == 1  # the irreversible colour transform, not R, G, B coded apart
 
 
 def test_roi_prefilter_never_touches_the_face(prepared):
