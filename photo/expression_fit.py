@@ -44,7 +44,7 @@ FEATURES = (
     "bs_funnel",
 )
 N_HOG = 20
-LAMBDA = 0.1
+LAMBDA = 1.0  # person-split CV on the bench cases: 0.1 -> 77/115 smiles at 1 person refused, 1.0 -> 82/115
 
 
 def fit_logistic(
