@@ -24,9 +24,9 @@ def _analysed():
 
 
 def _hair_mask() -> np.ndarray:
-    """compliant_a's hair (original px): the person above the eyes and outside the face oval,
-    away from the plain backdrop's colour."""
-    from photo.analysis import FACE_OVAL, polygon_mask
+    """compliant_a's hair (original px): above the eyes, outside the face oval, away from the
+    plain backdrop's colour and from the skin's chromaticity (the forehead above the oval)."""
+    from photo.analysis import FACE_OVAL, FaceAnalysis, polygon_mask
 
     a = _analysed()
     k = 1 / a.decoded.scale
@@ -34,8 +34,12 @@ def _hair_mask() -> np.ndarray:
     h, w = im.shape[:2]
     face = polygon_mask((h, w), a.landmarks[list(FACE_OVAL)] * k)
     backdrop = np.abs(im - im[5, 5]).sum(axis=2) < 45
+    lab = FaceAnalysis.to_lab(np.asarray(image("compliant_a")))
+    cheeks = a.cheek_masks[0] | a.cheek_masks[1]
+    ab = np.median(FaceAnalysis.to_lab(a.rgb)[cheeks][:, 1:], axis=0)
+    skin = np.hypot(lab[..., 1] - ab[0], lab[..., 2] - ab[1]) < 8
     rows = np.arange(h)[:, None] < a.eye_mid[1] * k
-    return rows & ~face & ~backdrop
+    return rows & ~face & ~backdrop & ~skin
 
 
 def _recoloured_hair(gain, offset=(0, 0, 0)) -> bytes:
@@ -104,6 +108,8 @@ def _religious_profile():
     ("plain", lambda: jpeg(image("compliant_a"))),
     ("darker hair", lambda: _recoloured_hair((0.45, 0.45, 0.45))),
     ("black hair", lambda: _recoloured_hair((0.2, 0.2, 0.2))),
+    ("blond hair", lambda: _recoloured_hair((1.5, 1.35, 0.95))),
+    ("red hair", lambda: _recoloured_hair((1.2, 0.6, 0.4))),
     ("whole photo lighter", lambda: jpeg(img(arr(image("compliant_a")) * 1.15))),
     ("whole photo darker", lambda: jpeg(img(arr(image("compliant_a")) * 0.85))),
 ])
@@ -113,17 +119,6 @@ def test_hair_of_any_shade_is_not_a_covering(name, data):
     assert c.value["crown"] <= c.limit["max_crown_share"]
 
 
-_RECOLOUR_LIMIT = ("known limit: compliant_a's hair recoloured at test time reads as partly smooth at the crown "
-                   "(0.26-0.32 against 0.21); the real blond and grey-haired studio people of the bench pass")
-
-
-@pytest.mark.xfail(strict=True, reason=_RECOLOUR_LIMIT)
-def test_blond_hair_is_not_a_covering():
-    c = _check(_recoloured_hair((1.3, 1.2, 0.9)))
-    assert c.passed, (c.value, c.details)
-
-
-@pytest.mark.xfail(strict=True, reason=_RECOLOUR_LIMIT)
 def test_grey_hair_is_not_a_covering():
     """Grey hair: the hair's luminance kept, its colour removed (strand texture stays)."""
     a = arr(image("compliant_a"))
