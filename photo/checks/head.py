@@ -80,9 +80,12 @@ class HeadWindow:
     skin_lab: np.ndarray
     crown_y: float  # top of the head, window px
 
-    def skinlike(self, chroma: float) -> np.ndarray:
+    def skinlike(self, chroma: float, darker: float | None = None) -> np.ndarray:
+        """Pixels of the cheeks' chromaticity (a*, b* within ``chroma``), at any lightness above
+        SKIN_MIN_L or, with ``darker``, at most that many L units darker than the cheeks."""
         d = np.hypot(self.lab[..., 1] - self.skin_ab[0], self.lab[..., 2] - self.skin_ab[1])
-        return (d < chroma) & (self.lab[..., 0] > SKIN_MIN_L)
+        floor = SKIN_MIN_L if darker is None else self.skin_lab[0] - darker
+        return (d < chroma) & (self.lab[..., 0] > floor)
 
     def rows_cols(self) -> tuple[np.ndarray, np.ndarray]:
         h, w = self.person.shape
@@ -143,7 +146,7 @@ def crown_covering(hw: HeadWindow, limits) -> tuple[float, np.ndarray] | None:
     if zone.sum() < 20:
         return None
     smooth = hw.texture < limits["smooth_texture"] * hw.texture_ref
-    covered = zone & smooth & ~hw.skinlike(limits["skin_chroma"])
+    covered = zone & smooth & ~hw.skinlike(limits["skin_chroma"], limits["scalp_darker"])
     return float(covered.sum() / zone.sum()), covered
 
 
@@ -265,7 +268,8 @@ def covering_pixels(a, limits, key: str) -> np.ndarray | None:
 
 
 @check("head.covering", limits={"max_crown_share": "float", "max_side_share": "float", "smooth_texture": "float",
-                                "hair_texture": "float", "skin_chroma": "float", "allow_religious": "bool?",
+                                "hair_texture": "float", "skin_chroma": "float", "scalp_darker": "float",
+                                "allow_religious": "bool?",
                                 "min_outline_skin": "float", "min_forehead_skin": "float"})
 def covering(a, limits):
     """No hat or other head covering (J-LIS 無帽; ICAO 9303): at most max_crown_share of the
