@@ -61,12 +61,27 @@ def _shadow_marks(d, a, small_f: float) -> None:
         _outline(d, found[0], RED, small_f / 2)
 
 
+def _covering_marks(d, a, key: str, prof) -> None:
+    """The pixels the head-covering check found covered (smooth non-skin above the forehead,
+    neither skin nor hair beside the face): hatched (every third diagonal) and outlined in red."""
+    from PIL import Image
+
+    from photo.checks.head import covering_pixels
+
+    px = covering_pixels(a, prof.checks["head.covering"], key)
+    if px is None:
+        return
+    ys, xs = np.ogrid[: px.shape[0], : px.shape[1]]
+    hatch = px & ((xs + ys) % 3 == 0)
+    d.bitmap((0, 0), Image.fromarray(hatch.astype(np.uint8) * 255, "L"), fill=RED)
+    _outline(d, px, RED)
+
+
 def draw(a, report, prof) -> Any:
     """Draw the annotation for an analysed photo and its report."""
     from PIL import Image, ImageDraw
 
     from photo.analysis import EYE_L, EYE_R, LIPS_OUTER
-    from photo.checks.head import covering_bands
     from photo.framing import plan_crop
 
     img = Image.fromarray(a.rgb).convert("RGB")
@@ -111,9 +126,7 @@ def draw(a, report, prof) -> Any:
         "eyes.visible": lambda: [_outline(d, a.region(e["contour"]), RED) for e in (EYE_R, EYE_L)],
         "mouth.closed": lambda: _outline(d, a.region(LIPS_OUTER), RED),
         "expression.neutral": lambda: _outline(d, a.region(LIPS_OUTER), RED),
-        "head.covering": lambda: (
-            [_outline(d, band, RED, small_f) for band in covering_bands(a)] if failed["head.covering"].key == "sides"
-            else d.rectangle([a.face_box[0], max(0, a.crown[1]), a.face_box[2], lm[10, 1]], outline=RED, width=3)),
+        "head.covering": lambda: _covering_marks(d, a, failed["head.covering"].key, prof),
         "geometry.head_size": lambda: d.line([(cx, a.crown[1]), (cx, a.chin[1])], fill=RED, width=3),
         "geometry.centered": lambda: d.line([(a.w / 2, 0), (a.w / 2, a.h)], fill=RED, width=2),
         "geometry.eye_height": lambda: d.line([(0, a.eye_mid[1]), (a.w, a.eye_mid[1])], fill=RED, width=2),
