@@ -15,6 +15,17 @@ from photo.checks import check
 from photo.report import result
 
 
+#: luma at or below which a skin pixel counts as crushed, at or above which as clipped (OFIQ)
+DARK_LUMA, BRIGHT_LUMA = 25, 247
+
+
+def exposure_region(a) -> np.ndarray:
+    """The pixels ``lighting.exposure`` reads: the face's skin, or the whole face oval when
+    fewer than 50 skin pixels are left (full-size bool mask)."""
+    m = a.skin_mask
+    return m if np.count_nonzero(m) >= 50 else a.face_mask
+
+
 @check("lighting.exposure", limits={"min_highlight": "float", "max_mean": "float", "max_dark_share": "float",
                                     "max_bright_share": "float"})
 def exposure(a, limits):
@@ -22,13 +33,11 @@ def exposure(a, limits):
     least min_highlight — a test that holds for dark and light skin alike, where a mean would
     call dark skin under-exposed; skin luma mean at most max_mean; at most max_dark_share of the
     skin at luma <= 25 and max_bright_share at >= 247 (OFIQ under/over-exposure)."""
-    g = a.grey[a.skin_mask]
-    if g.size < 50:
-        g = a.grey[a.face_mask]
+    g = a.grey[exposure_region(a)]
     mean = float(g.mean())
     high = float(np.percentile(g, 99))
-    dark = float((g <= 25).mean())
-    bright = float((g >= 247).mean())
+    dark = float((g <= DARK_LUMA).mean())
+    bright = float((g >= BRIGHT_LUMA).mean())
     if high < limits["min_highlight"] or dark > limits["max_dark_share"]:
         key = "dark"
     elif mean > limits["max_mean"] or bright > limits["max_bright_share"]:
@@ -40,22 +49,35 @@ def exposure(a, limits):
                   {k: limits[k] for k in ("min_highlight", "max_mean", "max_dark_share", "max_bright_share")}, key)
 
 
-def halves(a) -> tuple[float, float]:
-    """Median skin luma of the image-left and image-right halves of the face (split on the face's axis)."""
+def half_samples(a) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The skin pixels ``lighting.uniformity`` compares: (ys, xs, side) of every second row and
+    column of the skin mask (working px), side -1 for the image-left half of the face, +1 for
+    the image-right half (split on the face's axis through the eyes) and 0 for the strip along
+    the nose left out (0.12 eye distances each side, where the nose's own shading sits).
+    None with fewer than 50 skin pixels."""
     half = a.skin_mask[::2, ::2]
     ys, xs = np.divmod(np.flatnonzero(half), half.shape[1])  # = np.nonzero(half), faster
     ys, xs = ys * 2, xs * 2
     if xs.size < 50:
-        return 1.0, 1.0
+        return None
     up = a.up
     normal = np.array([-up[1], up[0]])  # perpendicular to the face axis, pointing image-right when upright
     if normal[0] < 0:
         normal = -normal
-    side = (xs - a.eye_mid[0]) * normal[0] + (ys - a.eye_mid[1]) * normal[1]
-    g = a.grey[ys, xs]
-    # leave out a strip along the nose, where the nose's own shading sits
+    d = (xs - a.eye_mid[0]) * normal[0] + (ys - a.eye_mid[1]) * normal[1]
     strip = 0.12 * a.ied
-    left, right = g[side < -strip], g[side > strip]
+    side = np.where(d < -strip, -1, np.where(d > strip, 1, 0)).astype(np.int8)
+    return ys, xs, side
+
+
+def halves(a) -> tuple[float, float]:
+    """Median skin luma of the image-left and image-right halves of the face (:func:`half_samples`)."""
+    s = half_samples(a)
+    if s is None:
+        return 1.0, 1.0
+    ys, xs, side = s
+    g = a.grey[ys, xs]
+    left, right = g[side < 0], g[side > 0]
     if left.size < 20 or right.size < 20:
         return 1.0, 1.0
     return float(np.median(left)), float(np.median(right))
