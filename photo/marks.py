@@ -167,8 +167,12 @@ def _expression(a, c, lim) -> list[Mark]:
     anchor = (left[0] - 2.2 * a.ied, left[1] + 0.25 * a.ied)
     if c.key == "teeth":
         m = _mark(a, c, anchor, teeth=v["teeth"], max=lim["max_teeth"])
-        m.fills = [(teeth_pixels(a), 1.0)]
-        m.outlines = list(m.fills)
+        import cv2
+
+        teeth = teeth_pixels(a)
+        m.fills = [(teeth, 1.0)]
+        # outlined round the teeth (closed over gaps, two pixels out) so the tint inside stays visible
+        m.outlines = [(cv2.dilate(teeth.astype(np.uint8), np.ones((5, 5), np.uint8), iterations=2) > 0, 1.0)]
         return [m]
     m = _mark(a, c, anchor, score=v["score"], max=lim["max_smile_score"])
     actual, neutral = neutral_corners(a)
