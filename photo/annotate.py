@@ -13,6 +13,7 @@ Drawn only when asked (``--annotate``), never on the check's path.
 from __future__ import annotations
 
 import functools
+import itertools
 from typing import Any
 
 import numpy as np
@@ -103,7 +104,7 @@ def _shadow_marks(d, a, small_f: float) -> None:
 
 
 def _dashed_line(draw, pts, colour, dash=7, width=2):
-    for (x0, y0), (x1, y1) in zip(pts[:-1], pts[1:], strict=True):
+    for (x0, y0), (x1, y1) in itertools.pairwise(pts):
         n = max(1, int(np.hypot(x1 - x0, y1 - y0) // dash))
         for i in range(0, n, 2):
             t0, t1 = i / n, min(1.0, (i + 1) / n)

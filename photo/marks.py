@@ -278,7 +278,8 @@ def _uniformity(a, c, lim) -> list[Mark]:
 def _sharpness(a, c, lim) -> list[Mark]:
     from photo.checks.image import face_crop_box
 
-    box = tuple(float(v) for v in face_crop_box(a))
+    x0, y0, x1, y1 = face_crop_box(a)
+    box = (float(x0), float(y0), float(x1), float(y1))
     m = _mark(a, c, (box[0], box[3] + 4), value=c.value, limit=lim["max_blur"], direction=c.params.get("direction"))
     m.boxes = [box]
     if c.key == "motion":  # the direction of the worst blur, through the face's centre

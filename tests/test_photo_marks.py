@@ -70,7 +70,7 @@ def _of(found, cid: str):
 
 @pytest.mark.parametrize("key", ["compliant_a", "compliant_b"])
 def test_a_passing_photo_has_no_red_mark(key):
-    a, rep, px, found = _drawn(key)
+    _a, rep, px, found = _drawn(key)
     assert rep.passed
     assert found == []
     assert _near(px, RED).sum() == 0  # the old image drew the head's x axis in red on every photo
@@ -123,7 +123,7 @@ def test_teeth_are_tinted_inside_the_lips():
 def test_the_lip_gap_is_marked_where_it_was_measured():
     from photo.analysis import LIP_GAPS
 
-    a, rep, px, found = _drawn("smiling")
+    a, rep, _px, found = _drawn("smiling")
     _failed(rep, "mouth.closed")
     (m,) = _of(found, "mouth.closed")
     assert m.lines == [[tuple(a.landmarks[u, :2]), tuple(a.landmarks[lo, :2])] for u, lo in LIP_GAPS]
@@ -204,10 +204,10 @@ def test_head_size_shows_the_chin_band_the_limits_allow():
 def test_centring_marks_the_face_axis_that_was_measured_not_the_frame_centre():
     from photo.framing import centre_x
 
-    a, rep, px, found = _drawn("off_centre")
+    a, rep, px, _found = _drawn("off_centre")
     _failed(rep, "geometry.centered")
     red = _near(px, RED)
-    x = int(round(centre_x(a)))
+    x = round(centre_x(a))
     assert abs(x - a.w / 2) > 10
     assert red[:, x - 2:x + 3].any(axis=1).mean() > 0.9
     assert red[:, int(a.w / 2) - 1:int(a.w / 2) + 2].any(axis=1).mean() < 0.5  # the old line ran down the centre
@@ -228,9 +228,9 @@ def test_eye_height_shows_the_band_allowed():
 def test_sharpness_boxes_the_pixels_it_measured():
     from photo.checks.image import face_crop_box
 
-    a, rep, px, found = _drawn("blur")
+    a, rep, px, _found = _drawn("blur")
     _failed(rep, "image.sharpness")
-    x0, y0, x1, y1 = face_crop_box(a)
+    x0, y0, x1, _y1 = face_crop_box(a)
     red = _near(px, RED)
     assert red[y0:y0 + 3, x0 + 10:x1 - 10].any(axis=0).mean() > 0.9
     fy = int(a.face_box[1])
@@ -239,19 +239,19 @@ def test_sharpness_boxes_the_pixels_it_measured():
 
 
 def test_each_face_found_is_boxed():
-    a, rep, px, found = _drawn("second_face")
+    _a, rep, px, found = _drawn("second_face")
     _failed(rep, "face.count")
     (m,) = _of(found, "face.count")
     assert len(m.boxes) == 2 and "2" in m.ja and "2 faces" in m.en
     red = _near(px, RED)
-    for x0, y0, x1, y1 in m.boxes:
+    for x0, y0, x1, _y1 in m.boxes:
         assert red[int(y0) - 2:int(y0) + 3, int(x0) + 3:int(x1) - 3].any(axis=0).mean() > 0.9
 
 
 def test_a_colour_cast_outlines_the_cheeks_it_measured():
     from photo.checks.color import colour_region
 
-    a, rep, px, found = _drawn("blue")
+    a, rep, _px, found = _drawn("blue")
     _failed(rep, "color.natural")
     (m,) = _of(found, "color.natural")
     assert np.array_equal(m.outlines[0][0], colour_region(a))

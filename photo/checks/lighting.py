@@ -14,7 +14,6 @@ import numpy as np
 from photo.checks import check
 from photo.report import result
 
-
 #: luma at or below which a skin pixel counts as crushed, at or above which as clipped (OFIQ)
 DARK_LUMA, BRIGHT_LUMA = 25, 247
 
