@@ -14,14 +14,33 @@ from photo.errors import PhotoError
 router = APIRouter(tags=["photo"])
 
 
-def check_photo(data: bytes, profile: str, filename: str | None) -> dict:
-    """``photo.check`` on the uploaded bytes; an input that cannot be checked raises its error."""
-    import photo
+def check_photo(data: bytes, profile: str, filename: str | None, annotate: bool = False) -> dict:
+    """``photo.check`` on the uploaded bytes; an input that cannot be checked raises its error.
+    With ``annotate`` the review image (PNG, no metadata) comes back too, in base64, drawn from
+    the check's own analysis."""
+    analysis = None
+    if not annotate:
+        import photo
 
-    report = photo.check(data, profile=profile, file=filename)
+        report = photo.check(data, profile=profile, file=filename)
+    else:
+        from photo.checker import analyse_and_check
+
+        analysis, report = analyse_and_check(data, profile, file=filename)
     if report.error:
         raise PhotoError(report.error["message"], code=report.error["code"])
-    return report.to_dict()
+    out = report.to_dict()
+    if annotate and analysis is not None:
+        import base64
+        import io
+
+        from photo import profile as profile_mod
+        from photo.annotate import draw
+
+        buf = io.BytesIO()
+        draw(analysis, report, profile_mod.get(profile)).save(buf, "PNG")
+        out["annotated"] = base64.b64encode(buf.getvalue()).decode("ascii")
+    return out
 
 
 @router.post(
@@ -41,14 +60,17 @@ async def post_photo_check(
     file: UploadFile = File(..., description="The photo (JPEG for the online profiles)."),
     profile: str | None = Form(None, pattern=PROFILE_PATTERN,
                                description="Profile name (default: the server's, mynumber-online)."),
+    annotate: bool = Form(False, description="Also return the review image (PNG, base64, in `annotated`): "
+                          "what made each failed check fail, marked in red."),
 ) -> dict:
     """Check one photo requirement by requirement, as ``mynacard photo check --json`` does.
 
     ``passed`` is true only when every check of the profile passed; each check carries its
     measured ``value``, the profile's ``limit`` and what to change, in Japanese (``message``)
-    and English (``message_en``).
+    and English (``message_en``). With ``annotate=true`` the answer also carries the review
+    image in ``annotated`` (drawn only when asked).
     """
     state = request.app.state
     data = await read_upload(file, state.settings.max_upload_bytes)
     name = PurePath(file.filename).name if file.filename else None
-    return await compute.of(request.app).models(check_photo, data, profile or state.settings.profile, name)
+    return await compute.of(request.app).models(check_photo, data, profile or state.settings.profile, name, annotate)
