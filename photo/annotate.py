@@ -144,7 +144,7 @@ def _tint(img, mask, f, colour=RED, alpha=0.5):
     return Image.fromarray(px)
 
 
-def _draw_mark(img, d, m, labels) -> None:
+def _draw_mark(d, m) -> None:
     for mask, f in m.outlines:
         _outline(d, mask, RED, f)
     for pts in m.guides:
@@ -155,7 +155,6 @@ def _draw_mark(img, d, m, labels) -> None:
         _arrow(d, p0, p1, RED)
     for box in m.boxes:
         d.rectangle(box, outline=RED, width=3)
-    labels.put(m.anchor, m.label)
 
 
 def draw(a, report, prof) -> Any:
@@ -178,7 +177,8 @@ def draw(a, report, prof) -> Any:
         d = ImageDraw.Draw(img)
         labels = _Labels(d, a.w, a.h)
         for m in found:  # face.count with no face: nothing to box
-            _draw_mark(img, d, m, labels)
+            _draw_mark(d, m)
+            labels.put(m.anchor, m.label)
         for box in a.face_boxes:
             d.rectangle(box, outline=YELLOW, width=2)
         labels.put((4, 4), "顔が見つかりません / no face found" if "face.count" in failed else "face", RED)
@@ -223,8 +223,10 @@ def draw(a, report, prof) -> Any:
         "head.covering": (a.face_box[0], max(0, a.crown[1]) + 2), "background.uniformity": (4, 4),
         "background.shadow": (4, 18),
     }
+    pending = []  # labels go on last, over every line
     for m in found:
-        _draw_mark(img, d, m, labels)
+        _draw_mark(d, m)
+        pending.append((m.anchor, m.label))
     y_file = 4
     for cid, c in failed.items():
         if cid in BUILDERS:
@@ -232,10 +234,12 @@ def draw(a, report, prof) -> Any:
         title = f"{check_title(cid, 'ja')} / {check_title(cid, 'en')}: {c.key}"
         if cid in regions:
             regions[cid]()
-            labels.put(anchors[cid], title)
+            pending.append((anchors[cid], title))
         else:  # file-level checks: listed at the top right
-            labels.put((a.w - 260, y_file), title)
+            pending.append(((a.w - 260, y_file), title))
             y_file += 16
+    for anchor, text in pending:
+        labels.put(anchor, text)
     verdict = "合格 PASS" if report.passed else f"不合格 FAIL ({len(failed)})"
     labels.put((4, a.h - 20), f"{report.profile}: {verdict}", GREEN if report.passed else RED)
     return img

@@ -296,3 +296,14 @@ def test_the_annotated_png_carries_no_metadata():
     draw(a, rep, prof).save(out, "PNG")
     back = Image.open(io.BytesIO(out.getvalue()))
     assert not back.info and not back.getexif()
+
+
+@pytest.mark.parametrize("key", ["sunglasses", "helmet", "hood", "lisa3", "dark", "motion", "heavy_jpeg", "red_tint",
+                                 "bun", "top_cut", "dark_glasses"])
+def test_every_failed_check_with_a_mark_gets_one(key):
+    """A mark is derived from the check's own measure: a check that failed always has one."""
+    a, rep, px, found = _drawn(key)
+    want = {c.id for c in rep.failed if c.id in BUILDERS and c.evaluated}
+    assert want
+    assert {m.id for m in found} == want
+    assert _near(px, RED).sum() > 0
