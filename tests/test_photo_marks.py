@@ -302,7 +302,7 @@ def test_the_annotated_png_carries_no_metadata():
                                  "bun", "top_cut", "dark_glasses"])
 def test_every_failed_check_with_a_mark_gets_one(key):
     """A mark is derived from the check's own measure: a check that failed always has one."""
-    a, rep, px, found = _drawn(key)
+    _a, rep, px, found = _drawn(key)
     want = {c.id for c in rep.failed if c.id in BUILDERS and c.evaluated}
     assert want
     assert {m.id for m in found} == want
