@@ -307,3 +307,23 @@ def test_every_failed_check_with_a_mark_gets_one(key):
     assert want
     assert {m.id for m in found} == want
     assert _near(px, RED).sum() > 0
+
+
+@pytest.mark.parametrize("key", ["compliant_a", "half_shadow", "bright", "blue"])
+def test_marks_read_the_pixels_their_checks_read(key):
+    """The regions the marks draw give back the values the checks reported (so a change to a
+    check's sampling that forgets its mark fails here)."""
+    from photo.checks.color import colour_region
+    from photo.checks.lighting import exposure_region, half_samples
+
+    a, rep, _px, _found = _drawn(key)
+    g = a.grey[exposure_region(a)]
+    assert rep.check("lighting.exposure").value["mean"] == pytest.approx(float(g.mean()), abs=0.051)
+    ys, xs, side = half_samples(a)
+    lum = a.grey[ys, xs]
+    lo, hi = sorted((float(np.median(lum[side < 0])), float(np.median(lum[side > 0]))))
+    assert rep.check("lighting.uniformity").value == pytest.approx(lo / hi, abs=0.0006)
+    lab = a.lab_of(colour_region(a))
+    c = rep.check("color.natural")
+    if c is not None:  # (not judged on a greyscale photo)
+        assert c.value == pytest.approx([float(np.median(lab[:, 1])), float(np.median(lab[:, 2]))], abs=0.051)
