@@ -14,33 +14,33 @@ from photo.errors import PhotoError
 router = APIRouter(tags=["photo"])
 
 
-def check_photo(data: bytes, profile: str, filename: str | None, annotate: bool = False) -> dict:
-    """``photo.check`` on the uploaded bytes; an input that cannot be checked raises its error.
-    With ``annotate`` the review image (PNG, no metadata) comes back too, in base64, drawn from
-    the check's own analysis."""
-    analysis = None
-    if not annotate:
-        import photo
+def check_photo(data: bytes, profile: str, filename: str | None) -> dict:
+    """``photo.check`` on the uploaded bytes; an input that cannot be checked raises its error."""
+    import photo
 
-        report = photo.check(data, profile=profile, file=filename)
-    else:
-        from photo.checker import analyse_and_check
-
-        analysis, report = analyse_and_check(data, profile, file=filename)
+    report = photo.check(data, profile=profile, file=filename)
     if report.error:
         raise PhotoError(report.error["message"], code=report.error["code"])
-    out = report.to_dict()
-    if annotate and analysis is not None:
-        import base64
-        import io
+    return report.to_dict()
 
-        from photo import profile as profile_mod
-        from photo.annotate import draw
 
-        buf = io.BytesIO()
-        draw(analysis, report, profile_mod.get(profile)).save(buf, "PNG")
-        out["annotated"] = base64.b64encode(buf.getvalue()).decode("ascii")
-    return out
+def annotate_photo(data: bytes, profile: str, filename: str | None) -> dict:
+    """:func:`check_photo` plus the review image (PNG, no metadata, base64 in ``annotated``),
+    drawn from the check's own analysis."""
+    import base64
+    import io
+
+    from photo import profile as profile_mod
+    from photo.annotate import draw
+    from photo.checker import analyse_and_check
+
+    prof = profile_mod.get(profile)
+    analysis, report = analyse_and_check(data, prof, file=filename)
+    if report.error or analysis is None:
+        raise PhotoError(report.error["message"], code=report.error["code"])
+    buf = io.BytesIO()
+    draw(analysis, report, prof).save(buf, "PNG")
+    return {**report.to_dict(), "annotated": base64.b64encode(buf.getvalue()).decode("ascii")}
 
 
 @router.post(
@@ -73,4 +73,5 @@ async def post_photo_check(
     state = request.app.state
     data = await read_upload(file, state.settings.max_upload_bytes)
     name = PurePath(file.filename).name if file.filename else None
-    return await compute.of(request.app).models(check_photo, data, profile or state.settings.profile, name, annotate)
+    run = annotate_photo if annotate else check_photo  # the review image only when asked
+    return await compute.of(request.app).models(run, data, profile or state.settings.profile, name)
