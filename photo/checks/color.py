@@ -19,6 +19,18 @@ from photo.checks import check
 from photo.report import result
 
 
+def colour_region(a) -> np.ndarray:
+    """The skin ``color.natural`` measures (full-size bool mask): both cheeks on the skin grid
+    (``a.skin_grid``), or the whole skin mask on it when the cheeks give fewer than 30 pixels."""
+    g = a.skin_grid
+    cl, cr = a.cheek_masks
+    m = np.zeros_like(cl)
+    m[g] = (cl | cr)[g]
+    if np.count_nonzero(m) < 30:
+        m[g] = a.skin_mask[g]
+    return m
+
+
 @check("color.natural", limits={"a_min": "float", "a_max": "float", "b_min": "float", "b_max": "float",
                                 "max_backdrop_a": "float", "cast_skin_a_low": "float", "cast_skin_a_high": "float"})
 def natural(a, limits):
