@@ -15,9 +15,9 @@ cue alone also varies between neutral faces, so they are combined by a logistic 
   (creases at the corners, cheek folds, lip shape).
 
 The model (``photo/data/expression_model.npz``) is written by
-``scripts/train_expression.py``, fitted on half the Face Research Lab subjects (neutral vs
-smiling photos of the same people, mirrored copies added) and evaluated by
-``bench/photo_accuracy.py`` on the other half. Its score is a logit: > 0 means "more likely
+``scripts/train_expression.py`` (:mod:`photo.expression_fit`), fitted on every labelled
+person's neutral and smiling photos; ``bench/photo_accuracy.py`` refits it on four folds of
+people and reports on the fifth. Its score is a logit: > 0 means "more likely
 smiling than neutral"; the profile's limit decides.
 """
 
