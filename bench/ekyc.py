@@ -138,7 +138,12 @@ def compose(kind: str, face: np.ndarray, rng: np.random.Generator, core_rgb, tex
         return np.c_[f * p[:, 0] / p[:, 2] + W / 2 - 0.5, f * p[:, 1] / p[:, 2] + H / 2 - 0.5]
 
     box = np.array([[0, 0], [ow, 0], [ow, oh], [0, oh]], float)
-    top, bottom = proj(np.c_[box, np.zeros(4)]), proj(np.c_[box, np.full(4, t_mm)])
+    for _ in range(20):  # the whole card in view, as an app asks (and as the simulated scenes are)
+        top, bottom = proj(np.c_[box, np.zeros(4)]), proj(np.c_[box, np.full(4, t_mm)])
+        p = np.r_[top, bottom]
+        if p[:, 0].min() > 40 and p[:, 1].min() > 30 and p[:, 0].max() < W - 40 and p[:, 1].max() < H - 30:
+            break
+        dist /= 0.92
     img = texture.astype(np.float32).copy()
     ss = 4
     if t_mm > 0:  # the box's silhouette in the edge colour, then the face over it

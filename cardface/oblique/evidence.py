@@ -423,11 +423,12 @@ def layout_colours(layout: str) -> tuple[tuple[int, int, int] | None, np.ndarray
 
 ADVICE = {"evidence.not_found": "show_card", "evidence.cut_off": "move_back", "evidence.blur": "hold_still",
           "evidence.glare": "less_glare", "evidence.too_flat": "tilt_more", "evidence.too_steep": "tilt_less",
-          "evidence.edge_hidden": "other_background"}
+          "evidence.edge_hidden": "other_background", "evidence.edge_too_thin": ("tilt_more", "move_closer")}
 
 
 def _retake(reason: Reason, **kw) -> Evidence:
-    return Evidence("retake", (reason,), advice=(ADVICE[reason.code],), **kw)
+    advice = ADVICE[reason.code]
+    return Evidence("retake", (reason,), advice=advice if isinstance(advice, tuple) else (advice,), **kw)
 
 
 def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> Evidence:
@@ -459,12 +460,19 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
     min_exp = float(lim["view"]["min_expected_px"])
     expected = [expected_wall_px(pose, i) for i in range(4)]
     # the photo's blur, from the sides where the face meets the background (no wall shows)
+    # (the sharpest of them: a patterned background (stripes, checks, a photo) next to a side
+    # only widens the fitted step, while a blurred photo blurs every side)
     steps = {i: measure_step(rgb, pose, i) for i in range(4) if expected[i] < min_exp}
-    blur = float(np.median([s.sigma_px for s in steps.values()])) if steps else None
+    blur = float(min(s.sigma_px for s in steps.values())) if steps else None
     if tilt < float(lim["view"]["min_tilt_deg"]) or max(expected) < min_exp:
         sides = tuple(steps[i] if i in steps else measure_step(rgb, pose, i) for i in range(4))
         base.update(sides=sides, edge_side=max(sides, key=lambda s: s.expected_px).side, blur_sigma_px=blur)
-        return _retake(Reason.of("evidence.too_flat", f"tilt {tilt:.0f} degrees"), **base)
+        if tilt < float(lim["view"]["min_tilt_deg"]):
+            return _retake(Reason.of("evidence.too_flat", f"tilt {tilt:.0f} degrees"), **base)
+        # tilted enough, but at this distance and angle a 0.76 mm wall is narrower than the
+        # photo can measure: more tilt or a closer card widens it
+        return _retake(Reason.of("evidence.edge_too_thin", f"tilt {tilt:.0f} degrees, a card's edge would be "
+                                 f"{max(expected):.1f} px, at least {min_exp:g} px needed"), **base)
     sides = tuple(steps[i] if i in steps else measure_side(rgb, pose, i, blur) for i in range(4))
     if blur is None:
         blur = float(np.median([s.sigma_px for s in sides]))
@@ -485,9 +493,6 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
         return Evidence("screen", (Reason.of("evidence.pixel_grid", f"spectral peak {peak:.1f} x the typical"),), **base)
     if tilt > float(lim["view"]["max_tilt_deg"]):
         return _retake(Reason.of("evidence.too_steep", f"tilt {tilt:.0f} degrees"), **base)
-    if glare > float(lim["quality"]["max_glare_share"]):
-        return _retake(Reason.of("evidence.glare", f"{100 * glare:.0f} % of the card along its edge clipped"),
-                       **base)
 
     # the thickness: sides where the wall should show, weighted by how wide it should be
     seen = [s for s in visible if s.present]
@@ -507,6 +512,18 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
         base.update(core_angle_deg=angle, core_match=match)
 
     lo_t, hi_t = float(lim["slab"]["min_thickness_mm"]), float(lim["slab"]["max_thickness_mm"])
+    verdict = _edge_verdict(rgb, pose, expected, main, thick, match, angle, core, face_ref, blur, lo_t, hi_t, base)
+    if verdict.verdict != "card" and glare > float(lim["quality"]["max_glare_share"]):
+        # clipped highlights along the edge can hide or fake it: a retake, not a judgement
+        # (a card whose edge shows its thickness and core despite the glare is still a card)
+        return _retake(Reason.of("evidence.glare", f"{100 * glare:.0f} % of the card along its edge clipped"),
+                       **base)
+    return verdict
+
+
+def _edge_verdict(rgb, pose, expected, main, thick, match, angle, core, face_ref, blur, lo_t, hi_t, base) -> Evidence:
+    """The verdict from the edge band (its presence, thickness, colour, and bands on hidden sides)."""
+    lim = limits()
     if not main.present:
         # the edge may hide against a background of its own colour
         if core is not None:
@@ -532,6 +549,10 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
             return Evidence("flat", (Reason.of("evidence.border", f"{other.width_px:.1f} px on the {other.side}"),),
                             **base)
     if thick > hi_t:
+        if match:
+            # a band of the core's colour, too wide: the wall runs on into something of its
+            # colour beyond it (a dark line, a pattern), so its far side cannot be found
+            return _retake(Reason.of("evidence.edge_hidden", detail), **base)
         # too thick for a card: a dark, colourless band is a display's bezel; anything else a
         # copy's border or margin
         hue_c = hue_chroma(main.rgb)[1]
