@@ -166,7 +166,7 @@ def compose(kind: str, face: np.ndarray, rng: np.random.Generator, core_rgb, tex
     sh, sw = sheet.shape[:2]
     hm = cv2.getPerspectiveTransform(np.float32([[-0.5, -0.5], [sw - 0.5, -0.5], [sw - 0.5, sh - 0.5], [-0.5, sh - 0.5]]),
                                      top.astype(np.float32))
-    warped = cv2.warpPerspective(sheet, hm, (W, H), flags=cv2.INTER_AREA)
+    warped = cv2.warpPerspective(sheet, hm, (W, H), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     mask = cv2.warpPerspective(np.ones((sh, sw), np.float32), hm, (W, H))[:, :, None]
     img = img * (1 - mask) + warped * mask
     if kind == "screen":

@@ -201,14 +201,9 @@ class _Fit:
     bg: np.ndarray
 
 
-def fit_band(profile: np.ndarray, s: np.ndarray, widths: np.ndarray, shifts: np.ndarray,
-             sigmas: np.ndarray) -> _Fit:
-    """Least-squares fit of face | band (width w) | background to a colour ``profile`` (n, 3)
-    sampled at offsets ``s`` (px, outward); every (shift, width, sigma) of the grids is tried.
-    Returns the best band model and the best plain step (w = 0) for comparison."""
-    P = profile.astype(np.float64)
-    S0, W, SG = np.meshgrid(shifts, widths, sigmas, indexing="ij")
-    S0, W, SG = S0.ravel(), W.ravel(), SG.ravel()
+def _band_models(P: np.ndarray, s: np.ndarray, S0: np.ndarray, W: np.ndarray, SG: np.ndarray):
+    """Residuals and colours (face, band, background) of face | band | background models, one per
+    (shift, width, sigma) triple."""
     x = s[None, :]
     phi_f = _logistic((S0[:, None] - x) / SG[:, None])
     phi_b = _logistic((x - S0[:, None] - W[:, None]) / SG[:, None])
@@ -218,7 +213,29 @@ def fit_band(profile: np.ndarray, s: np.ndarray, widths: np.ndarray, shifts: np.
     xtp = np.einsum("mni,nc->mic", X, P)
     coef = np.linalg.solve(xtx, xtp)  # (M, 3 parts, 3 channels)
     rss = (P**2).sum() - np.einsum("mic,mic->m", coef, xtp)
+    return rss, coef
+
+
+def fit_band(profile: np.ndarray, s: np.ndarray, widths: np.ndarray, shifts: np.ndarray,
+             sigmas: np.ndarray, refine_px: float = 0.0625) -> _Fit:
+    """Least-squares fit of face | band (width w) | background to a colour ``profile`` (n, 3)
+    sampled at offsets ``s`` (px, outward); every (shift, width, sigma) of the grids is tried,
+    then the best shift and width are refined to ``refine_px`` around it (sub-pixel: a band of
+    1.5-3 px is measured to a tenth of a pixel, not to the grid's step).
+    Returns the best band model and the best plain step (w = 0) for comparison."""
+    P = profile.astype(np.float64)
+    S0, W, SG = (a.ravel() for a in np.meshgrid(shifts, widths, sigmas, indexing="ij"))
+    rss, coef = _band_models(P, s, S0, W, SG)
     i = int(np.argmin(rss))
+    if refine_px > 0 and len(widths) > 1:
+        dw = float(widths[1] - widths[0])
+        fine = np.arange(-dw, dw + 1e-9, refine_px)
+        S1, W1 = (a.ravel() for a in np.meshgrid(S0[i] + fine, np.maximum(W[i] + fine, refine_px), indexing="ij"))
+        SG1 = np.full(len(S1), SG[i])
+        rss1, coef1 = _band_models(P, s, S1, W1, SG1)
+        j = int(np.argmin(rss1))
+        if rss1[j] < rss[i]:
+            S0, W, SG, rss, coef, i = S1, W1, SG1, rss1, coef1, j
     rss_step, sigma_step, _, _ = fit_step(profile, s, shifts, sigmas)
     return _Fit(float(S0[i]), float(W[i]), float(SG[i]), max(rss_step, 1e-9), float(max(rss[i], 1e-9)), sigma_step,
                 coef[i, 0], coef[i, 1], coef[i, 2])
@@ -303,13 +320,19 @@ def _rgb(v) -> tuple[int, int, int]:
     return tuple(int(x) for x in np.clip(np.round(v), 0, 255))
 
 
+def sigma_grid() -> np.ndarray:
+    """The blurs (Gaussian sigma, px) tried for an edge: a geometric grid (``profile.sigma_px``)."""
+    lo, hi, ratio = (float(v) for v in limits()["profile"]["sigma_px"])
+    return lo * ratio ** np.arange(0, int(np.floor(np.log(hi / lo) / np.log(ratio) + 1e-9)) + 1)
+
+
 def measure_step(img: np.ndarray, pose: Pose, side: int) -> EdgeSide:
     """A side where no wall can show: the face meets the background; its blur is measured."""
     cfg = limits()["profile"]
     expected = expected_wall_px(pose, side)
     prof, s, _ = _side_profile(img, pose, side, 1.0)
     shift = float(cfg["shift_px"])
-    _, sigma, face, bg = fit_step(prof, s, np.arange(-shift, shift + 1e-9, 0.25), np.asarray(cfg["sigmas_px"], float))
+    _, sigma, face, bg = fit_step(prof, s, np.arange(-shift, shift + 1e-9, 0.25), sigma_grid())
     return EdgeSide(SIDES[side], expected, abs(expected) / card_size().thickness_mm, False, 0.0, None, None,
                     _rgb(face), _rgb(bg), 1.0, sigma)
 
@@ -329,7 +352,7 @@ def measure_side(img: np.ndarray, pose: Pose, side: int, sigma_px: float | None 
     wmax = max(reach, 1.0) * float(cfg["max_width_factor"])
     widths = np.arange(0.5, wmax + 1e-9, 0.25)
     shift = float(cfg["shift_px"])
-    sigmas = np.asarray(cfg["sigmas_px"], float) if sigma_px is None else np.array([sigma_px])
+    sigmas = sigma_grid()[::2] if sigma_px is None else np.array([sigma_px])
     fit = fit_band(prof, s, widths, np.arange(-shift, shift + 1e-9, 0.25), sigmas)
     ratio = fit.rss_step / fit.rss_band
     contrast = min(np.linalg.norm(fit.band - fit.face), np.linalg.norm(fit.band - fit.bg))
