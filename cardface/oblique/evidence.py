@@ -201,64 +201,88 @@ class _Fit:
     bg: np.ndarray
 
 
-def _band_models(P: np.ndarray, s: np.ndarray, S0: np.ndarray, W: np.ndarray, SG: np.ndarray):
+def _lines(profile: np.ndarray) -> np.ndarray:
+    """Profiles as (lines, samples, 3) floats (one profile (samples, 3) is one line)."""
+    P = np.asarray(profile, np.float64)
+    return P[None] if P.ndim == 2 else P
+
+
+def _fit_models(Y: np.ndarray, A: np.ndarray, b: np.ndarray):
+    """Least squares for many models at once: every line of ``Y`` (L, n, 3) is ``A @ theta``
+    (parts shared by all lines: the face, the band; A is (M, n, k)) plus ``b`` (M, n) times a
+    colour of its own (the background, which differs from line to line on stripes, checks or a
+    photo). Returns (residual (M,), shared colours theta (M, k, 3), mean background (M, 3))."""
+    L, n, _ = Y.shape
+    Ym = Y.mean(axis=0)
+    q = (b * b).sum(axis=1) + 1e-9
+    # sum over lines and channels of (b . y)^2 = b' C b, C the profiles' (n, n) Gram matrix (einsum,
+    # not @: a multi-threaded BLAS on a busy machine costs more than it saves at these sizes)
+    Yf = Y.transpose(1, 0, 2).reshape(n, -1)
+    C = np.einsum("nj,kj->nk", Yf, Yf)
+    total = (Y**2).sum() - np.einsum("mn,mn->m", np.einsum("mn,nk->mk", b, C), b) / q
+    Ab = np.einsum("mnk,mn->mk", A, b)
+    AtA = np.einsum("mnk,mnj->mkj", A, A) - Ab[:, :, None] * Ab[:, None, :] / q[:, None, None]
+    AtA += 1e-6 * np.eye(A.shape[2])
+    bYm = np.einsum("mn,nc->mc", b, Ym)
+    AtY = np.einsum("mnk,nc->mkc", A, Ym) - Ab[:, :, None] * bYm[:, None, :] / q[:, None, None]
+    theta = np.linalg.solve(AtA, AtY)
+    rss = total - L * np.einsum("mkc,mkc->m", theta, AtY)
+    bg = (bYm - np.einsum("mk,mkc->mc", Ab, theta)) / q[:, None]
+    return rss, theta, bg
+
+
+def _band_models(Y: np.ndarray, s: np.ndarray, S0: np.ndarray, W: np.ndarray, SG: np.ndarray):
     """Residuals and colours (face, band, background) of face | band | background models, one per
-    (shift, width, sigma) triple."""
+    (shift, width, sigma) triple, over lines ``Y`` (L, n, 3) sharing the face and band colours."""
     x = s[None, :]
     phi_f = _logistic((S0[:, None] - x) / SG[:, None])
     phi_b = _logistic((x - S0[:, None] - W[:, None]) / SG[:, None])
     phi_m = np.clip(1.0 - phi_f - phi_b, 0.0, 1.0)
-    X = np.stack([phi_f, phi_m, phi_b], axis=2)  # (M, n, 3)
-    xtx = np.einsum("mni,mnj->mij", X, X) + 1e-6 * np.eye(3)
-    xtp = np.einsum("mni,nc->mic", X, P)
-    coef = np.linalg.solve(xtx, xtp)  # (M, 3 parts, 3 channels)
-    rss = (P**2).sum() - np.einsum("mic,mic->m", coef, xtp)
-    return rss, coef
+    rss, theta, bg = _fit_models(Y, np.stack([phi_f, phi_m], axis=2), phi_b)
+    return rss, np.concatenate([theta, bg[:, None, :]], axis=1)
 
 
 def fit_band(profile: np.ndarray, s: np.ndarray, widths: np.ndarray, shifts: np.ndarray,
              sigmas: np.ndarray, refine_px: float = 0.0625) -> _Fit:
-    """Least-squares fit of face | band (width w) | background to a colour ``profile`` (n, 3)
-    sampled at offsets ``s`` (px, outward); every (shift, width, sigma) of the grids is tried,
-    then the best shift and width are refined to ``refine_px`` around it (sub-pixel: a band of
-    1.5-3 px is measured to a tenth of a pixel, not to the grid's step).
-    Returns the best band model and the best plain step (w = 0) for comparison."""
-    P = profile.astype(np.float64)
+    """Least-squares fit of face | band (width w) | background to colour profiles sampled at
+    offsets ``s`` (px, outward): ``profile`` is (n, 3), or (lines, n, 3) across the side, the
+    face and the band shared by every line and the background free per line. Every (shift,
+    width, sigma) of the grids is tried, then the best shift and width are refined to
+    ``refine_px`` around it (sub-pixel: a band of 1.5-3 px is measured to a tenth of a pixel,
+    not to the grid's step). Returns the best band model and the best plain step (w = 0)."""
+    Y = _lines(profile)
     S0, W, SG = (a.ravel() for a in np.meshgrid(shifts, widths, sigmas, indexing="ij"))
-    rss, coef = _band_models(P, s, S0, W, SG)
+    rss, coef = _band_models(Y, s, S0, W, SG)
     i = int(np.argmin(rss))
     if refine_px > 0 and len(widths) > 1:
         dw = float(widths[1] - widths[0])
         fine = np.arange(-dw, dw + 1e-9, refine_px)
         S1, W1 = (a.ravel() for a in np.meshgrid(S0[i] + fine, np.maximum(W[i] + fine, refine_px), indexing="ij"))
         SG1 = np.full(len(S1), SG[i])
-        rss1, coef1 = _band_models(P, s, S1, W1, SG1)
+        rss1, coef1 = _band_models(Y, s, S1, W1, SG1)
         j = int(np.argmin(rss1))
         if rss1[j] < rss[i]:
             S0, W, SG, rss, coef, i = S1, W1, SG1, rss1, coef1, j
-    rss_step, sigma_step, _, _ = fit_step(profile, s, shifts, sigmas)
+    rss_step, sigma_step, _, _ = fit_step(Y, s, shifts, sigmas)
     return _Fit(float(S0[i]), float(W[i]), float(SG[i]), max(rss_step, 1e-9), float(max(rss[i], 1e-9)), sigma_step,
                 coef[i, 0], coef[i, 1], coef[i, 2])
 
 
 def fit_step(profile: np.ndarray, s: np.ndarray, shifts: np.ndarray,
              sigmas: np.ndarray) -> tuple[float, float, np.ndarray, np.ndarray]:
-    """The best plain step face | background: (residual, blur sigma px, face colour, background colour)."""
-    P = profile.astype(np.float64)
-    S0, SG = np.meshgrid(shifts, sigmas, indexing="ij")
-    S0, SG = S0.ravel(), SG.ravel()
+    """The best plain step face | background (the background free per line, as in
+    :func:`fit_band`): (residual, blur sigma px, face colour, mean background colour)."""
+    Y = _lines(profile)
+    S0, SG = (a.ravel() for a in np.meshgrid(shifts, sigmas, indexing="ij"))
     pf = _logistic((S0[:, None] - s[None, :]) / SG[:, None])
-    X = np.stack([pf, 1.0 - pf], axis=2)
-    xtp = np.einsum("mni,nc->mic", X, P)
-    coef = np.linalg.solve(np.einsum("mni,mnj->mij", X, X) + 1e-6 * np.eye(2), xtp)
-    rss = (P**2).sum() - np.einsum("mic,mic->m", coef, xtp)
+    rss, theta, bg = _fit_models(Y, pf[:, :, None], 1.0 - pf)
     j = int(np.argmin(rss))
-    return float(rss[j]), float(SG[j]), coef[j, 0], coef[j, 1]
+    return float(rss[j]), float(SG[j]), theta[j, 0], bg[j]
 
 
 def _side_profile(img: np.ndarray, pose: Pose, side: int, expected_px: float) -> tuple[np.ndarray, np.ndarray, float]:
-    """The median colour profile across side ``side`` of the face (outward from its edge), the
-    offsets (px) and the face's px per mm across that side."""
+    """The colour profiles (lines, samples, 3) across side ``side`` of the face (outward from its
+    edge), the offsets (px) and the face's px per mm across that side."""
     import cv2
 
     cfg = limits()["profile"]
@@ -279,7 +303,7 @@ def _side_profile(img: np.ndarray, pose: Pose, side: int, expected_px: float) ->
     pts = p0[:, None, :] + s[None, :, None] * n[:, None, :]
     mx, my = pts[..., 0].astype(np.float32), pts[..., 1].astype(np.float32)
     samples = cv2.remap(img, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    return np.median(samples.astype(np.float32), axis=0), s, px_per_mm_face
+    return samples.astype(np.float32), s, px_per_mm_face
 
 
 def hue_chroma(rgb) -> tuple[float, float]:
@@ -350,10 +374,10 @@ def measure_side(img: np.ndarray, pose: Pose, side: int, sigma_px: float | None 
     reach = expected if width_px is None else width_px / float(cfg["max_width_factor"])
     prof, s, _ = _side_profile(img, pose, side, reach)
     wmax = max(reach, 1.0) * float(cfg["max_width_factor"])
-    widths = np.arange(0.5, wmax + 1e-9, 0.25)
+    widths = np.arange(0.5, wmax + 1e-9, 0.5)
     shift = float(cfg["shift_px"])
     sigmas = sigma_grid()[::2] if sigma_px is None else np.array([sigma_px])
-    fit = fit_band(prof, s, widths, np.arange(-shift, shift + 1e-9, 0.25), sigmas)
+    fit = fit_band(prof, s, widths, np.arange(-shift, shift + 1e-9, 0.5), sigmas)
     ratio = fit.rss_step / fit.rss_band
     contrast = min(np.linalg.norm(fit.band - fit.face), np.linalg.norm(fit.band - fit.bg))
     present = ratio >= float(cfg["min_fit_ratio"]) and contrast >= float(cfg["min_contrast"])
