@@ -123,7 +123,8 @@ class Evidence:
             "edge": None if e is None else {"side": e.side, "width_px": round(e.width_px, 2),
                                             "thickness_mm": r(self.thickness_mm)},
             "thickness_mm": r(self.thickness_mm),
-            "tolerance_mm": [limits()["slab"]["min_thickness_mm"], limits()["slab"]["max_thickness_mm"]],
+            "tolerance_mm": list(thickness_range_mm(self.core_rgb is not None or (
+                self.layout is not None and layout_colours(self.layout)[0] is not None))),
             "edge_rgb": None if self.edge_rgb is None else list(self.edge_rgb),
             "core_rgb": None if self.core_rgb is None else list(self.core_rgb),
             "core_angle_deg": r(self.core_angle_deg, 1),
@@ -133,6 +134,14 @@ class Evidence:
             "blur_sigma_px": r(self.blur_sigma_px, 2),
             "sides": [s.to_dict() for s in self.sides],
         }
+
+
+def thickness_range_mm(core_declared: bool) -> tuple[float, float]:
+    """The band thicknesses (mm) accepted as a card's wall: narrower when the layout declares no
+    core colour (thickness is then the only evidence against a paper edge and its shadow)."""
+    s = limits()["slab"]
+    lo = float(s["min_thickness_mm"] if core_declared else s["min_thickness_no_core_mm"])
+    return lo, float(s["max_thickness_mm"])
 
 
 # --- the camera -------------------------------------------------------------------------
@@ -558,7 +567,7 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
         match = bool(match)
         base.update(core_angle_deg=angle, core_match=match)
 
-    lo_t, hi_t = float(lim["slab"]["min_thickness_mm"]), float(lim["slab"]["max_thickness_mm"])
+    lo_t, hi_t = thickness_range_mm(core is not None)
     verdict = _edge_verdict(rgb, pose, expected, main, thick, match, angle, core, face_ref, blur, lo_t, hi_t, base)
     if verdict.verdict != "card" and glare > float(lim["quality"]["max_glare_share"]):
         # clipped highlights along the edge can hide or fake it: a retake, not a judgement
