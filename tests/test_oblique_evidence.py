@@ -237,3 +237,15 @@ def test_to_dict_holds_no_card_text_and_every_field():
     assert set(d) >= {"verdict", "reasons", "advice", "card", "tilt_deg", "thickness_mm", "tolerance_mm", "edge_rgb",
                       "core_rgb", "core_match", "screen_peak_ratio", "glare_share", "blur_sigma_px", "sides"}
     assert all(set(r) == {"code", "message", "message_ja"} for r in d["reasons"])
+
+
+def test_without_a_core_colour_the_wall_must_be_thicker():
+    from cardface.oblique.evidence import thickness_range_mm
+
+    lo, hi = thickness_range_mm(True)
+    lo_plain, hi_plain = thickness_range_mm(False)
+    assert lo < lo_plain < 0.76 < hi == hi_plain
+    img, q = shot()
+    d = evidence(img, quad=q, layout="current").to_dict()
+    assert d["core_rgb"] is None and d["tolerance_mm"] == [lo_plain, hi]
+    assert judge().to_dict()["tolerance_mm"] == [lo, hi]
