@@ -106,7 +106,7 @@ def test_a_blurred_photo_is_asked_to_hold_still():
     assert ev.verdict == "retake" and ev.advice == ("hold_still",)
 
 
-def test_glare_along_the_edge_is_asked_to_go():
+def test_glare_that_hides_the_edge_is_asked_to_go():
     import cv2
 
     from cardface.oblique.evidence import SIDES
@@ -114,14 +114,23 @@ def test_glare_along_the_edge_is_asked_to_go():
     img, q = shot()
     ev = evidence(img, quad=q)
     side = SIDES.index(ev.edge_side)
-    # a clipped highlight over the face's strip along the side where the edge shows ...
     a, b = q.points[side], q.points[(side + 1) % 4]
     c = q.points.mean(axis=0)
+    out = (a + b) / 2 - c
+    out = out / np.linalg.norm(out) * 3 * ev.edge.expected_px  # past the edge band
+    # a clipped highlight over the face's strip along the side where the edge shows, and over the edge ...
+    glared = img.copy()
+    poly = [a + out, b + out, b + 0.3 * (c - b), a + 0.3 * (c - a)]
+    cv2.fillConvexPoly(glared, np.round(poly).astype(np.int32), (255, 255, 255))
+    ev = evidence(glared, quad=q)
+    assert ev.verdict == "retake" and ev.advice == ("less_glare",)
+    assert ev.glare_share > limits()["quality"]["max_glare_share"]
+    # ... while a highlight on the face that stops at its edge leaves the edge to prove the card
     glared = img.copy()
     cv2.fillConvexPoly(glared, np.round([a, b, b + 0.3 * (c - b), a + 0.3 * (c - a)]).astype(np.int32), (255, 255, 255))
     ev = evidence(glared, quad=q)
-    assert ev.verdict == "retake" and ev.advice == ("less_glare",)
-    # ... while the same highlight on the far side does not matter
+    assert ev.verdict == "card" and ev.glare_share > limits()["quality"]["max_glare_share"]
+    # ... and so does one on the far side
     a, b = q.points[(side + 2) % 4], q.points[(side + 3) % 4]
     glared = img.copy()
     cv2.fillConvexPoly(glared, np.round([a, b, b + 0.3 * (c - b), a + 0.3 * (c - a)]).astype(np.int32), (255, 255, 255))
@@ -172,6 +181,39 @@ def test_the_band_fit_recovers_a_known_width():
         assert fit.rss_step > 10 * fit.rss_band
 
 
+def test_the_band_fit_is_sub_pixel_at_the_photos_own_blur():
+    import cv2
+
+    from cardface.oblique.evidence import fit_step, sigma_grid
+
+    ss = 16
+    x = np.arange(-12, 24, 1 / ss)
+    s = np.arange(-6, 12, 0.5)
+    pix = np.arange(-11, 23)  # pixel centres: each pixel averages the scene over its width
+
+    def photo(width, offset):
+        v = np.where(x < offset, 235.0, np.where(x < offset + width, 35.0, 140.0)).astype(np.float32)
+        v = cv2.GaussianBlur(v[None, :], (0, 0), 0.5 * ss)[0]
+        px = np.array([v[(x >= c - 0.5) & (x < c + 0.5)].mean() for c in pix])
+        p = np.interp(s, pix, px)
+        return np.stack([p, p * 0.95, p * 0.85], 1)
+
+    shifts = np.arange(-3, 3.01, 0.25)
+    for width, offset in ((1.6, 0.3), (2.1, 0.55), (2.7, 0.8)):
+        sigma = fit_step(photo(0.0, offset), s, shifts, sigma_grid())[1]  # the blur, from a plain step
+        fit = fit_band(photo(width, offset), s, np.arange(0.5, 8, 0.25), shifts, np.array([sigma]))
+        assert fit.width == pytest.approx(width, abs=0.15)
+
+
+def test_a_tilted_card_too_far_for_its_edge_to_show_is_asked_to_tilt_further_or_come_closer():
+    ev = judge(tilt=20, fill=0.45)
+    assert ev.tilt_deg > limits()["view"]["min_tilt_deg"]
+    assert max(s.expected_px for s in ev.sides) < limits()["view"]["min_expected_px"]
+    assert ev.verdict == "retake" and ev.reasons[0].code == "evidence.edge_too_thin"
+    assert ev.advice == ("tilt_more", "move_closer")
+    assert "bring it closer" in ev.reasons[0].message
+
+
 def test_attacks_keep_the_truth_on_the_cards_picture_and_are_deterministic():
     a, qa = shot("print")
     c, qc = simulate(face("next", "front"), 50, 0, 12, size=SIZE, background="wood", seed=3,
@@ -195,3 +237,15 @@ def test_to_dict_holds_no_card_text_and_every_field():
     assert set(d) >= {"verdict", "reasons", "advice", "card", "tilt_deg", "thickness_mm", "tolerance_mm", "edge_rgb",
                       "core_rgb", "core_match", "screen_peak_ratio", "glare_share", "blur_sigma_px", "sides"}
     assert all(set(r) == {"code", "message", "message_ja"} for r in d["reasons"])
+
+
+def test_without_a_core_colour_the_wall_must_be_thicker():
+    from cardface.oblique.evidence import thickness_range_mm
+
+    lo, hi = thickness_range_mm(True)
+    lo_plain, hi_plain = thickness_range_mm(False)
+    assert lo < lo_plain < 0.76 < hi == hi_plain
+    img, q = shot()
+    d = evidence(img, quad=q, layout="current").to_dict()
+    assert d["core_rgb"] is None and d["tolerance_mm"] == [lo_plain, hi]
+    assert judge().to_dict()["tolerance_mm"] == [lo, hi]

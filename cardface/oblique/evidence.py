@@ -123,7 +123,8 @@ class Evidence:
             "edge": None if e is None else {"side": e.side, "width_px": round(e.width_px, 2),
                                             "thickness_mm": r(self.thickness_mm)},
             "thickness_mm": r(self.thickness_mm),
-            "tolerance_mm": [limits()["slab"]["min_thickness_mm"], limits()["slab"]["max_thickness_mm"]],
+            "tolerance_mm": list(thickness_range_mm(self.core_rgb is not None or (
+                self.layout is not None and layout_colours(self.layout)[0] is not None))),
             "edge_rgb": None if self.edge_rgb is None else list(self.edge_rgb),
             "core_rgb": None if self.core_rgb is None else list(self.core_rgb),
             "core_angle_deg": r(self.core_angle_deg, 1),
@@ -133,6 +134,14 @@ class Evidence:
             "blur_sigma_px": r(self.blur_sigma_px, 2),
             "sides": [s.to_dict() for s in self.sides],
         }
+
+
+def thickness_range_mm(core_declared: bool) -> tuple[float, float]:
+    """The band thicknesses (mm) accepted as a card's wall: narrower when the layout declares no
+    core colour (thickness is then the only evidence against a paper edge and its shadow)."""
+    s = limits()["slab"]
+    lo = float(s["min_thickness_mm"] if core_declared else s["min_thickness_no_core_mm"])
+    return lo, float(s["max_thickness_mm"])
 
 
 # --- the camera -------------------------------------------------------------------------
@@ -201,47 +210,88 @@ class _Fit:
     bg: np.ndarray
 
 
-def fit_band(profile: np.ndarray, s: np.ndarray, widths: np.ndarray, shifts: np.ndarray,
-             sigmas: np.ndarray) -> _Fit:
-    """Least-squares fit of face | band (width w) | background to a colour ``profile`` (n, 3)
-    sampled at offsets ``s`` (px, outward); every (shift, width, sigma) of the grids is tried.
-    Returns the best band model and the best plain step (w = 0) for comparison."""
-    P = profile.astype(np.float64)
-    S0, W, SG = np.meshgrid(shifts, widths, sigmas, indexing="ij")
-    S0, W, SG = S0.ravel(), W.ravel(), SG.ravel()
+def _lines(profile: np.ndarray) -> np.ndarray:
+    """Profiles as (lines, samples, 3) floats (one profile (samples, 3) is one line)."""
+    P = np.asarray(profile, np.float64)
+    return P[None] if P.ndim == 2 else P
+
+
+def _fit_models(Y: np.ndarray, A: np.ndarray, b: np.ndarray):
+    """Least squares for many models at once: every line of ``Y`` (L, n, 3) is ``A @ theta``
+    (parts shared by all lines: the face, the band; A is (M, n, k)) plus ``b`` (M, n) times a
+    colour of its own (the background, which differs from line to line on stripes, checks or a
+    photo). Returns (residual (M,), shared colours theta (M, k, 3), mean background (M, 3))."""
+    L, n, _ = Y.shape
+    Ym = Y.mean(axis=0)
+    q = (b * b).sum(axis=1) + 1e-9
+    # sum over lines and channels of (b . y)^2 = b' C b, C the profiles' (n, n) Gram matrix (einsum,
+    # not @: a multi-threaded BLAS on a busy machine costs more than it saves at these sizes)
+    Yf = Y.transpose(1, 0, 2).reshape(n, -1)
+    C = np.einsum("nj,kj->nk", Yf, Yf)
+    total = (Y**2).sum() - np.einsum("mn,mn->m", np.einsum("mn,nk->mk", b, C), b) / q
+    Ab = np.einsum("mnk,mn->mk", A, b)
+    AtA = np.einsum("mnk,mnj->mkj", A, A) - Ab[:, :, None] * Ab[:, None, :] / q[:, None, None]
+    AtA += 1e-6 * np.eye(A.shape[2])
+    bYm = np.einsum("mn,nc->mc", b, Ym)
+    AtY = np.einsum("mnk,nc->mkc", A, Ym) - Ab[:, :, None] * bYm[:, None, :] / q[:, None, None]
+    theta = np.linalg.solve(AtA, AtY)
+    rss = total - L * np.einsum("mkc,mkc->m", theta, AtY)
+    bg = (bYm - np.einsum("mk,mkc->mc", Ab, theta)) / q[:, None]
+    return rss, theta, bg
+
+
+def _band_models(Y: np.ndarray, s: np.ndarray, S0: np.ndarray, W: np.ndarray, SG: np.ndarray):
+    """Residuals and colours (face, band, background) of face | band | background models, one per
+    (shift, width, sigma) triple, over lines ``Y`` (L, n, 3) sharing the face and band colours."""
     x = s[None, :]
     phi_f = _logistic((S0[:, None] - x) / SG[:, None])
     phi_b = _logistic((x - S0[:, None] - W[:, None]) / SG[:, None])
     phi_m = np.clip(1.0 - phi_f - phi_b, 0.0, 1.0)
-    X = np.stack([phi_f, phi_m, phi_b], axis=2)  # (M, n, 3)
-    xtx = np.einsum("mni,mnj->mij", X, X) + 1e-6 * np.eye(3)
-    xtp = np.einsum("mni,nc->mic", X, P)
-    coef = np.linalg.solve(xtx, xtp)  # (M, 3 parts, 3 channels)
-    rss = (P**2).sum() - np.einsum("mic,mic->m", coef, xtp)
+    rss, theta, bg = _fit_models(Y, np.stack([phi_f, phi_m], axis=2), phi_b)
+    return rss, np.concatenate([theta, bg[:, None, :]], axis=1)
+
+
+def fit_band(profile: np.ndarray, s: np.ndarray, widths: np.ndarray, shifts: np.ndarray,
+             sigmas: np.ndarray, refine_px: float = 0.0625) -> _Fit:
+    """Least-squares fit of face | band (width w) | background to colour profiles sampled at
+    offsets ``s`` (px, outward): ``profile`` is (n, 3), or (lines, n, 3) across the side, the
+    face and the band shared by every line and the background free per line. Every (shift,
+    width, sigma) of the grids is tried, then the best shift and width are refined to
+    ``refine_px`` around it (sub-pixel: a band of 1.5-3 px is measured to a tenth of a pixel,
+    not to the grid's step). Returns the best band model and the best plain step (w = 0)."""
+    Y = _lines(profile)
+    S0, W, SG = (a.ravel() for a in np.meshgrid(shifts, widths, sigmas, indexing="ij"))
+    rss, coef = _band_models(Y, s, S0, W, SG)
     i = int(np.argmin(rss))
-    rss_step, sigma_step, _, _ = fit_step(profile, s, shifts, sigmas)
+    if refine_px > 0 and len(widths) > 1:
+        dw = float(widths[1] - widths[0])
+        fine = np.arange(-dw, dw + 1e-9, refine_px)
+        S1, W1 = (a.ravel() for a in np.meshgrid(S0[i] + fine, np.maximum(W[i] + fine, refine_px), indexing="ij"))
+        SG1 = np.full(len(S1), SG[i])
+        rss1, coef1 = _band_models(Y, s, S1, W1, SG1)
+        j = int(np.argmin(rss1))
+        if rss1[j] < rss[i]:
+            S0, W, SG, rss, coef, i = S1, W1, SG1, rss1, coef1, j
+    rss_step, sigma_step, _, _ = fit_step(Y, s, shifts, sigmas)
     return _Fit(float(S0[i]), float(W[i]), float(SG[i]), max(rss_step, 1e-9), float(max(rss[i], 1e-9)), sigma_step,
                 coef[i, 0], coef[i, 1], coef[i, 2])
 
 
 def fit_step(profile: np.ndarray, s: np.ndarray, shifts: np.ndarray,
              sigmas: np.ndarray) -> tuple[float, float, np.ndarray, np.ndarray]:
-    """The best plain step face | background: (residual, blur sigma px, face colour, background colour)."""
-    P = profile.astype(np.float64)
-    S0, SG = np.meshgrid(shifts, sigmas, indexing="ij")
-    S0, SG = S0.ravel(), SG.ravel()
+    """The best plain step face | background (the background free per line, as in
+    :func:`fit_band`): (residual, blur sigma px, face colour, mean background colour)."""
+    Y = _lines(profile)
+    S0, SG = (a.ravel() for a in np.meshgrid(shifts, sigmas, indexing="ij"))
     pf = _logistic((S0[:, None] - s[None, :]) / SG[:, None])
-    X = np.stack([pf, 1.0 - pf], axis=2)
-    xtp = np.einsum("mni,nc->mic", X, P)
-    coef = np.linalg.solve(np.einsum("mni,mnj->mij", X, X) + 1e-6 * np.eye(2), xtp)
-    rss = (P**2).sum() - np.einsum("mic,mic->m", coef, xtp)
+    rss, theta, bg = _fit_models(Y, pf[:, :, None], 1.0 - pf)
     j = int(np.argmin(rss))
-    return float(rss[j]), float(SG[j]), coef[j, 0], coef[j, 1]
+    return float(rss[j]), float(SG[j]), theta[j, 0], bg[j]
 
 
 def _side_profile(img: np.ndarray, pose: Pose, side: int, expected_px: float) -> tuple[np.ndarray, np.ndarray, float]:
-    """The median colour profile across side ``side`` of the face (outward from its edge), the
-    offsets (px) and the face's px per mm across that side."""
+    """The colour profiles (lines, samples, 3) across side ``side`` of the face (outward from its
+    edge), the offsets (px) and the face's px per mm across that side."""
     import cv2
 
     cfg = limits()["profile"]
@@ -262,7 +312,7 @@ def _side_profile(img: np.ndarray, pose: Pose, side: int, expected_px: float) ->
     pts = p0[:, None, :] + s[None, :, None] * n[:, None, :]
     mx, my = pts[..., 0].astype(np.float32), pts[..., 1].astype(np.float32)
     samples = cv2.remap(img, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    return np.median(samples.astype(np.float32), axis=0), s, px_per_mm_face
+    return samples.astype(np.float32), s, px_per_mm_face
 
 
 def hue_chroma(rgb) -> tuple[float, float]:
@@ -303,13 +353,19 @@ def _rgb(v) -> tuple[int, int, int]:
     return tuple(int(x) for x in np.clip(np.round(v), 0, 255))
 
 
+def sigma_grid() -> np.ndarray:
+    """The blurs (Gaussian sigma, px) tried for an edge: a geometric grid (``profile.sigma_px``)."""
+    lo, hi, ratio = (float(v) for v in limits()["profile"]["sigma_px"])
+    return lo * ratio ** np.arange(0, int(np.floor(np.log(hi / lo) / np.log(ratio) + 1e-9)) + 1)
+
+
 def measure_step(img: np.ndarray, pose: Pose, side: int) -> EdgeSide:
     """A side where no wall can show: the face meets the background; its blur is measured."""
     cfg = limits()["profile"]
     expected = expected_wall_px(pose, side)
     prof, s, _ = _side_profile(img, pose, side, 1.0)
     shift = float(cfg["shift_px"])
-    _, sigma, face, bg = fit_step(prof, s, np.arange(-shift, shift + 1e-9, 0.25), np.asarray(cfg["sigmas_px"], float))
+    _, sigma, face, bg = fit_step(prof, s, np.arange(-shift, shift + 1e-9, 0.25), sigma_grid())
     return EdgeSide(SIDES[side], expected, abs(expected) / card_size().thickness_mm, False, 0.0, None, None,
                     _rgb(face), _rgb(bg), 1.0, sigma)
 
@@ -327,10 +383,10 @@ def measure_side(img: np.ndarray, pose: Pose, side: int, sigma_px: float | None 
     reach = expected if width_px is None else width_px / float(cfg["max_width_factor"])
     prof, s, _ = _side_profile(img, pose, side, reach)
     wmax = max(reach, 1.0) * float(cfg["max_width_factor"])
-    widths = np.arange(0.5, wmax + 1e-9, 0.25)
+    widths = np.arange(0.5, wmax + 1e-9, 0.5)
     shift = float(cfg["shift_px"])
-    sigmas = np.asarray(cfg["sigmas_px"], float) if sigma_px is None else np.array([sigma_px])
-    fit = fit_band(prof, s, widths, np.arange(-shift, shift + 1e-9, 0.25), sigmas)
+    sigmas = sigma_grid()[::2] if sigma_px is None else np.array([sigma_px])
+    fit = fit_band(prof, s, widths, np.arange(-shift, shift + 1e-9, 0.5), sigmas)
     ratio = fit.rss_step / fit.rss_band
     contrast = min(np.linalg.norm(fit.band - fit.face), np.linalg.norm(fit.band - fit.bg))
     present = ratio >= float(cfg["min_fit_ratio"]) and contrast >= float(cfg["min_contrast"])
@@ -423,11 +479,12 @@ def layout_colours(layout: str) -> tuple[tuple[int, int, int] | None, np.ndarray
 
 ADVICE = {"evidence.not_found": "show_card", "evidence.cut_off": "move_back", "evidence.blur": "hold_still",
           "evidence.glare": "less_glare", "evidence.too_flat": "tilt_more", "evidence.too_steep": "tilt_less",
-          "evidence.edge_hidden": "other_background"}
+          "evidence.edge_hidden": "other_background", "evidence.edge_too_thin": ("tilt_more", "move_closer")}
 
 
 def _retake(reason: Reason, **kw) -> Evidence:
-    return Evidence("retake", (reason,), advice=(ADVICE[reason.code],), **kw)
+    advice = ADVICE[reason.code]
+    return Evidence("retake", (reason,), advice=advice if isinstance(advice, tuple) else (advice,), **kw)
 
 
 def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> Evidence:
@@ -459,12 +516,19 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
     min_exp = float(lim["view"]["min_expected_px"])
     expected = [expected_wall_px(pose, i) for i in range(4)]
     # the photo's blur, from the sides where the face meets the background (no wall shows)
+    # (the sharpest of them: a patterned background (stripes, checks, a photo) next to a side
+    # only widens the fitted step, while a blurred photo blurs every side)
     steps = {i: measure_step(rgb, pose, i) for i in range(4) if expected[i] < min_exp}
-    blur = float(np.median([s.sigma_px for s in steps.values()])) if steps else None
+    blur = float(min(s.sigma_px for s in steps.values())) if steps else None
     if tilt < float(lim["view"]["min_tilt_deg"]) or max(expected) < min_exp:
         sides = tuple(steps[i] if i in steps else measure_step(rgb, pose, i) for i in range(4))
         base.update(sides=sides, edge_side=max(sides, key=lambda s: s.expected_px).side, blur_sigma_px=blur)
-        return _retake(Reason.of("evidence.too_flat", f"tilt {tilt:.0f} degrees"), **base)
+        if tilt < float(lim["view"]["min_tilt_deg"]):
+            return _retake(Reason.of("evidence.too_flat", f"tilt {tilt:.0f} degrees"), **base)
+        # tilted enough, but at this distance and angle a 0.76 mm wall is narrower than the
+        # photo can measure: more tilt or a closer card widens it
+        return _retake(Reason.of("evidence.edge_too_thin", f"tilt {tilt:.0f} degrees, a card's edge would be "
+                                 f"{max(expected):.1f} px, at least {min_exp:g} px needed"), **base)
     sides = tuple(steps[i] if i in steps else measure_side(rgb, pose, i, blur) for i in range(4))
     if blur is None:
         blur = float(np.median([s.sigma_px for s in sides]))
@@ -485,9 +549,6 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
         return Evidence("screen", (Reason.of("evidence.pixel_grid", f"spectral peak {peak:.1f} x the typical"),), **base)
     if tilt > float(lim["view"]["max_tilt_deg"]):
         return _retake(Reason.of("evidence.too_steep", f"tilt {tilt:.0f} degrees"), **base)
-    if glare > float(lim["quality"]["max_glare_share"]):
-        return _retake(Reason.of("evidence.glare", f"{100 * glare:.0f} % of the card along its edge clipped"),
-                       **base)
 
     # the thickness: sides where the wall should show, weighted by how wide it should be
     seen = [s for s in visible if s.present]
@@ -506,7 +567,19 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
         match = bool(match)
         base.update(core_angle_deg=angle, core_match=match)
 
-    lo_t, hi_t = float(lim["slab"]["min_thickness_mm"]), float(lim["slab"]["max_thickness_mm"])
+    lo_t, hi_t = thickness_range_mm(core is not None)
+    verdict = _edge_verdict(rgb, pose, expected, main, thick, match, angle, core, face_ref, blur, lo_t, hi_t, base)
+    if verdict.verdict != "card" and glare > float(lim["quality"]["max_glare_share"]):
+        # clipped highlights along the edge can hide or fake it: a retake, not a judgement
+        # (a card whose edge shows its thickness and core despite the glare is still a card)
+        return _retake(Reason.of("evidence.glare", f"{100 * glare:.0f} % of the card along its edge clipped"),
+                       **base)
+    return verdict
+
+
+def _edge_verdict(rgb, pose, expected, main, thick, match, angle, core, face_ref, blur, lo_t, hi_t, base) -> Evidence:
+    """The verdict from the edge band (its presence, thickness, colour, and bands on hidden sides)."""
+    lim = limits()
     if not main.present:
         # the edge may hide against a background of its own colour
         if core is not None:
@@ -532,6 +605,10 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
             return Evidence("flat", (Reason.of("evidence.border", f"{other.width_px:.1f} px on the {other.side}"),),
                             **base)
     if thick > hi_t:
+        if match:
+            # a band of the core's colour, too wide: the wall runs on into something of its
+            # colour beyond it (a dark line, a pattern), so its far side cannot be found
+            return _retake(Reason.of("evidence.edge_hidden", detail), **base)
         # too thick for a card: a dark, colourless band is a display's bezel; anything else a
         # copy's border or margin
         hue_c = hue_chroma(main.rgb)[1]

@@ -204,7 +204,11 @@ def simulate(
     alpha = rounded_alpha(ch, cw, c) * (card[:, :, 3].astype(np.float32) / 255.0)
     src = np.array([[-0.5, -0.5], [cw - 0.5, -0.5], [cw - 0.5, ch - 0.5], [-0.5, ch - 0.5]], np.float32)
     hm = cv2.getPerspectiveTransform(src, face_corners.astype(np.float32))
-    face = cv2.warpPerspective(card[:, :, :3].astype(np.float32), hm, (w_img, h_img), flags=cv2.INTER_LINEAR)
+    # (the colour replicates at the border: interpolated with a black surround it would darken the
+    # face's outermost pixel a second time, over the alpha's own coverage, drawing a dark line
+    # round the card that widens the edge band)
+    face = cv2.warpPerspective(card[:, :, :3].astype(np.float32), hm, (w_img, h_img), flags=cv2.INTER_LINEAR,
+                               borderMode=cv2.BORDER_REPLICATE)
     a_face = cv2.warpPerspective(alpha, hm, (w_img, h_img), flags=cv2.INTER_LINEAR)[:, :, None]
 
     if glare > 0:

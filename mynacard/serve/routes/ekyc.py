@@ -42,7 +42,7 @@ async def post_ekyc_evidence(
 ) -> dict:
     """The verdict (``card``, ``flat``, ``screen``, ``retake``), its reasons in English and
     Japanese, ``advice`` codes for a retake (``tilt_more``, ``less_glare``, ``hold_still``,
-    ``move_back``, ``show_card``, ``tilt_less``, ``other_background``), the card's corners,
+    ``move_back``, ``show_card``, ``tilt_less``, ``other_background``, ``move_closer``), the card's corners,
     its tilt, and the edge: side, width in px, thickness in mm, colour against the core's.
     """
     data = await read_upload(file, request.app.state.settings.max_upload_bytes)

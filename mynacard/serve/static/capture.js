@@ -8,6 +8,7 @@ const MAX_SIDE_PX = 1600;       // frames are sent at most this large
 const ADVICE = {
   tilt_more: ["カードを奥へ傾けてください", "Tilt the card away from you"],
   tilt_less: ["少し傾きを戻してください", "Tilt the card back a little"],
+  move_closer: ["カードを近づけてください", "Bring the card closer"],
   less_glare: ["光の反射を減らしてください", "Less glare: tilt or move away from the light"],
   hold_still: ["動かさずに持ってください", "Hold still"],
   move_back: ["カード全体が写るように離してください", "Move back: the whole card must be in view"],
@@ -105,7 +106,10 @@ async function tick() {
       say("カードの厚みを確認しました / The card's edge shows: captured", "card", "captured");
       capture(blob);
     } else if (answer.verdict === "retake") {
-      const a = ADVICE[answer.advice[0]] || [answer.reasons[0].message_ja, answer.reasons[0].message];
+      // every piece of advice ("tilt the card further" and "bring it closer" may come together)
+      const said = answer.advice.map((code) => ADVICE[code]).filter(Boolean);
+      const a = said.length ? [said.map((x) => x[0]).join(" "), said.map((x) => x[1]).join("; ")]
+        : [answer.reasons[0].message_ja, answer.reasons[0].message];
       say(`${a[0]} / ${a[1]}`, "", answer.advice[0] || "retake");
     } else {
       const a = REFUSED[answer.verdict];
