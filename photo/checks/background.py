@@ -42,7 +42,7 @@ def off_backdrop(a) -> tuple[np.ndarray, np.ndarray] | None:
     fw = max(2.0, (a.face_box[2] - a.face_box[0]) * f) if a.has_face else 0.0
     keep = bg.copy()
     if fw:
-        dist = cv2.distanceTransform((a.person[::step, ::step] <= 0.2).astype(np.uint8), cv2.DIST_L2, 3)
+        dist = cv2.distanceTransform((a.person_matte[::step, ::step] <= 0.2).astype(np.uint8), cv2.DIST_L2, 3)
         rows = (np.arange(h) < a.chin[1] * f)[:, None]
         keep &= ~((dist < HAIR_BAND * fw) & rows)
     return (dev > 8.0) & keep, keep
@@ -103,7 +103,7 @@ def shadow_pixels(a) -> tuple[np.ndarray, float] | None:
     import cv2
 
     f = a.small[1] / 2  # at half the background scale
-    bg = a.person[::2, ::2] < 0.2
+    bg = a.person_matte[::2, ::2] < 0.2
     if bg.sum() < 50:
         return None
     lab = a.small_lab[::2, ::2]
