@@ -486,8 +486,9 @@ def backdrop_design(xs, ys, shape) -> np.ndarray:
 def fit_backdrop(blurred: np.ndarray, bg: np.ndarray) -> dict | None:
     """A smooth model of the backdrop's own lighting at the small scale: a quadratic in x, y per
     CIELAB channel (a light fall-off, a gradient, vignetting), fitted to up to 6000 background
-    pixels of ``blurred`` (RGB) by least absolute deviations (ROBUST_ROUNDS reweighted rounds,
-    so hair or an object the matte left in the background does not drag it), then twice by
+    pixels of ``blurred`` (RGB) within Delta E 25 of their median colour by least absolute
+    deviations (ROBUST_ROUNDS reweighted rounds, so hair or an object the matte left in the
+    background does not drag it), then twice by
     least squares without the pixels more than Delta E 8 off. ``coef`` (6 x 3) maps
     :func:`backdrop_design` to L, a, b; ``dev`` is each sampled pixel's Delta E from the fit.
     None when there is too little background (< 2 % of the frame)."""
@@ -499,11 +500,15 @@ def fit_backdrop(blurred: np.ndarray, bg: np.ndarray) -> dict | None:
     ys, xs = np.divmod(idx, w)
     lab = FaceAnalysis.to_lab(np.ascontiguousarray(blurred[ys, xs][:, None, :]))[:, 0, :]
     design = backdrop_design(xs, ys, (h, w))
-    weight = np.ones(len(xs))
+    # start from the pixels near the background's median colour (the wall is most of it), so a
+    # lock of hair or an object in a corner, where a quadratic has leverage, cannot tilt the fit
+    weight = (np.linalg.norm(lab - np.median(lab, axis=0), axis=1) < 25.0).astype(np.float64)
+    if weight.sum() < 12:
+        weight[:] = 1.0
     coef = np.zeros((6, 3))
     for _ in range(ROBUST_ROUNDS):  # least absolute deviations (reweighted least squares)
         coef, *_ = np.linalg.lstsq(design * weight[:, None], lab * weight[:, None], rcond=None)
-        weight = 1.0 / np.sqrt(np.maximum(np.linalg.norm(lab - design @ coef, axis=1), 1.0))
+        weight = (weight > 0) / np.sqrt(np.maximum(np.linalg.norm(lab - design @ coef, axis=1), 1.0))
     dev = np.linalg.norm(lab - design @ coef, axis=1)
     for _ in range(2):
         keep = dev < 8.0
