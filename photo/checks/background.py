@@ -4,9 +4,13 @@ J-LIS: plain background (無背景); rejected examples show a chair or objects b
 patterned background and a shadow on the background. ICAO 9303: plain, uniform background.
 OFIQ's background uniformity is the mean Sobel gradient magnitude over background pixels.
 
-Background pixels are where the person segmentation (mediapipe selfie segmentation) says
-"not a person", eroded away from the silhouette, at a fixed working scale (512 px on the
-long side), so the measures do not depend on the file's resolution.
+Background pixels are where the person matte (``FaceAnalysis.person_matte``: the selfie
+segmentation refined at hair level by a guided filter, or MODNet portrait matting where that
+mask is unsure) says "not a person", eroded away from the silhouette, at a fixed working scale
+(512 px on the long side), so the measures do not depend on the file's resolution. Loose hair,
+ponytails, buns, a hood worn down and clothing are the person. Objects and shadows are measured
+against a smooth model of the backdrop's own lighting (``FaceAnalysis.backdrop``: a quadratic
+per CIELAB channel, so a light fall-off or vignetting is neither an object nor a shadow).
 """
 
 from __future__ import annotations

@@ -1,12 +1,14 @@
 """The face models, loaded lazily once per process from files shipped in this package.
 
-MediaPipe Tasks (mediapipe 1.2.x) runs two models on the CPU; nothing is downloaded:
+MediaPipe Tasks (mediapipe 1.2.x) runs two models on the CPU, onnxruntime a third; nothing is downloaded:
 
 * ``face_landmarker.task``: the Face Landmarker (its own BlazeFace detector, then the 478-point
   mesh with irises, the 52 ARKit-style blendshapes and the facial transformation matrix). It
   runs with ``num_faces`` = :data:`MAX_FACES`, so a second face in the frame is counted.
 * ``selfie_segmentation.tflite``: the ImageSegmenter with the general selfie segmentation model
   (person probability 0-1).
+* ``modnet.onnx``: MODNet portrait matting (a hair-level alpha matte), run by onnxruntime on one
+  core only where the selfie mask is unsure of the person's outline (:func:`portrait_matte`).
 
 Each file is checked against ``manifest.toml`` (size and SHA-256) before it is handed to
 MediaPipe: a missing file raises :class:`ModelError` ``model.missing``, an altered one
