@@ -350,11 +350,13 @@ class FaceAnalysis:
         person's outline; where it is unsure (:attr:`matte_unsure` > MATTE_UNSURE: hair, a hood, a
         shadow or an object at the silhouette), MODNet portrait matting
         (:func:`photo.models.portrait_matte`, about 0.29 s), which keeps loose hair, ponytails and
-        buns with the person and leaves a shadow or an object on the wall behind. Chosen by
+        buns with the person and leaves a shadow or an object on the wall behind; of its matte only
+        the parts joined to the cheap mask's person are kept (:func:`attached`: a picture on the
+        wall that the matting takes for part of the portrait is not the person). Chosen by
         measurement (bench/photo_accuracy.py): on FRL/canada compliant photos the gate opens for
         about 3 % of them."""
         if self.matte_unsure > MATTE_UNSURE:
-            return models.portrait_matte(np.ascontiguousarray(self.small[0]))
+            return attached(models.portrait_matte(np.ascontiguousarray(self.small[0])), self.person_refined > 0.5)
         return self.person_refined
 
     @cached_property
@@ -466,6 +468,19 @@ class FaceAnalysis:
             "yaw": round(p.yaw_deg, 1), "pitch": round(p.pitch_deg, 1), "roll": round(p.roll_deg, 1),
             "count": self.face_count,
         }
+
+
+def attached(matte: np.ndarray, core: np.ndarray) -> np.ndarray:
+    """``matte`` without its parts (connected regions of matte > 0.2) that do not touch ``core``."""
+    import cv2
+
+    n, cc = cv2.connectedComponents((matte > 0.2).astype(np.uint8))
+    if n <= 2:
+        return matte
+    keep = np.zeros(n, bool)
+    keep[np.unique(cc[core])] = True
+    keep[0] = True  # the background (matte <= 0.2) keeps its values
+    return np.where(keep[cc], matte, np.float32(0.0)).astype(np.float32)
 
 
 def background_of(person: np.ndarray) -> np.ndarray:
