@@ -117,3 +117,19 @@ def test_the_cheap_matte_is_sure_of_a_tidy_head_on_a_plain_wall():
 
     a = analyse(load(jpeg(image("compliant_a"))))
     assert a.matte_unsure < MATTE_UNSURE / 2 and a.person_matte is a.person_refined
+
+
+def test_matting_keeps_only_what_is_joined_to_the_person():
+    """A picture on the wall that the matting model takes for part of the portrait is dropped;
+    hair joined to the head stays."""
+    from photo.analysis import attached
+
+    matte = np.zeros((100, 100), np.float32)
+    matte[30:100, 30:70] = 1.0  # the person
+    matte[60:90, 70:80] = 0.8  # hair hanging beside the neck, joined to it
+    matte[5:20, 80:95] = 0.9  # a picture on the wall, apart
+    core = np.zeros((100, 100), bool)
+    core[35:100, 35:65] = True  # the cheap mask's person
+    out = attached(matte, core)
+    assert out[70, 75] == np.float32(0.8) and out[50, 50] == 1.0
+    assert out[10, 85] == 0.0
