@@ -1,6 +1,6 @@
 """Speed and memory of ``photo.check`` on one core.
 
-    taskset -c 0 python bench/photo_speed.py [--n 30] [--malloc reuse|default]
+    taskset -c 0 python bench/photo_speed.py [--n 30] [--stages 15] [--malloc reuse|default]
 
 Prints the model load time, per-photo p50/p95 for a 1350x1350 JPEG and a 12-megapixel
 (4032x3024) JPEG, end to end (file bytes in, report out, every check of mynumber-online),
@@ -10,6 +10,10 @@ Beside each photo it measures the floor in the same run, alternating with the ch
 JPEG decoded at draft scale (photo.load), one Face Landmarker pass and one segmentation pass
 on the same working image, and nothing else. ``x floor`` is the check's CPU p50 over the
 floor's (issue target: at most 1.5 for a 12 MP photo).
+
+Then, for the 12 MP photos, where the time goes: each step of a check timed alone on fresh
+analyses (the floor's steps, the analysis properties several checks share, each check;
+``--stages 0`` skips it).
 """
 
 from __future__ import annotations
@@ -64,6 +68,67 @@ def _floor(data: bytes) -> None:
     models.person_mask(small)
 
 
+#: FaceAnalysis properties that several checks share, timed on their own (in this order) before the checks
+SHARED = ("grey8", "face_window", "face_mask", "skin_mask", "cheek_masks", "skin_lab", "cheek_lab", "skin_grey",
+          "cheek_grey", "small_lab", "small_grey", "crown", "background", "backdrop")
+
+
+def stages(data: bytes, n: int, profile: str = "mynumber-online") -> list[tuple[str, str, float]]:
+    """CPU p50 (ms) of each step of one check, run step by step on fresh analyses: the floor's
+    steps (decode, landmarker, resize to the segmentation size, segmentation), the shared
+    analysis properties (:data:`SHARED`), then every check of the profile (what it computes
+    beyond those), the fixable-failure planning and the face summary. Returns (group, step, ms)."""
+    from photo import checks as checks_mod
+    from photo import framing
+    from photo import profile as profile_mod
+    from photo.analysis import FaceAnalysis
+    from photo.intake import load
+    from photo.report import PhotoReport
+
+    prof = profile_mod.get(profile)
+    rec: dict[tuple[str, str], list[float]] = {}
+
+    def timed(group: str, name: str, fn):
+        c = time.process_time()
+        out = fn()
+        rec.setdefault((group, name), []).append((time.process_time() - c) * 1000)
+        return out
+
+    for i in range(n + 1):
+        d = timed("floor", "decode (draft scale)", lambda: load(data))
+        a = FaceAnalysis(d)
+        timed("floor", "face landmarker", lambda: a.faces)
+        timed("floor", "resize for segmentation", lambda: a.small)
+        timed("floor", "segmentation", lambda: a.person)
+        for prop in SHARED:
+            if hasattr(FaceAnalysis, prop) and (a.has_face or prop in ("small_lab", "small_grey", "background", "backdrop")):
+                timed("shared", prop, lambda prop=prop: getattr(a, prop))
+        rep = PhotoReport(file=None, profile=prof.name)
+        for cid, limits in prof.checks.items():
+            r = timed("check", cid, lambda cid=cid, limits=limits: checks_mod.run(cid, a, limits))
+            if r is not None:
+                rep.checks.append(r)
+        timed("check", "(fixable failures, face summary)",
+              lambda: (framing.settle_fixable(rep, a, prof), a.face_summary()))
+        if i == 0:  # first pass: allocations of a new size
+            rec.clear()
+    return [(g, k, float(np.percentile(v, 50))) for (g, k), v in rec.items()]
+
+
+def print_stages(name: str, rows: list[tuple[str, str, float]], top: int = 12) -> None:
+    total = {g: sum(ms for gg, _, ms in rows if gg == g) for g in ("floor", "shared", "check")}
+    print(f"\n{name}: CPU p50 per step (ms); sum {sum(total.values()):.1f} = floor steps {total['floor']:.1f} "
+          f"+ shared analysis {total['shared']:.1f} + checks {total['check']:.1f}")
+    for g in ("floor", "shared", "check"):
+        items = sorted(((k, ms) for gg, k, ms in rows if gg == g), key=lambda x: -x[1])
+        shown = items if g != "check" else items[:top]
+        line = ", ".join(f"{k} {ms:.1f}" for k, ms in shown)
+        rest = items[len(shown):]
+        if rest:
+            line += f", {len(rest)} others {sum(ms for _, ms in rest):.1f}"
+        print(f"  {g + ':':<8} {line}")
+
+
 def _rss_now() -> float:
     try:
         with open("/proc/self/status") as f:
@@ -81,6 +146,8 @@ def main() -> int:
     ap.add_argument("--malloc", choices=("reuse", "default"), default="reuse",
                     help="reuse: keep freed image memory for the next photo, as every mynacard process that "
                     "checks many photos does (photo.models.reuse_freed_memory); default: glibc's defaults")
+    ap.add_argument("--stages", type=int, default=15, metavar="N",
+                    help="time each step of the check on the 12 MP photos N times (0: skip)")
     args = ap.parse_args()
     t0 = time.perf_counter()
     import photo
@@ -126,6 +193,12 @@ def main() -> int:
         print(f"{name:<22} {len(data):>9} {p50:>9.1f} {p95:>9.1f} {c50:>8.1f} {c95:>8.1f} {f50:>9.1f} "
               f"{c50 / f50:>7.2f}  {'pass' if rep.passed else 'fail: ' + ','.join(c.id for c in rep.failed)}")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if args.stages:
+        print("\nwhere the time goes (each step timed alone on fresh analyses; shared = FaceAnalysis properties "
+              "several checks read; a check's figure is what it computes beyond them):")
+        for name, data in photos.items():
+            if "MP" in name:
+                print_stages(name, stages(data, args.stages))
     # leak check: the same photo many more times must not grow the process
     before = _rss_now()
     for _ in range(args.n * 3):

@@ -1,25 +1,67 @@
-"""The review image: landmarks, head-pose axes, the ideal crop and every failed check's region.
+"""The review image: landmarks, head-pose axes, the ideal crop and, in red, what made each failed check fail.
 
-``annotate(source, report=None, profile=...) -> PIL.Image`` draws on the upright working
-image (at most 1000 px on the long side): the 478 landmarks, the head's x/y/z axes from the
-nose tip, the ideal 35:45 crop (dashed, green when it fits), and, for each failed check, the
-region behind it outlined in red with the check id as a label.
+``annotate(source, profile=...) -> (PIL.Image, report)`` and ``draw(analysis, report, profile)``
+draw on the upright working image (at most 1000 px on the long side): the 478 landmarks, the
+head's x/y/z axes from the nose tip (orange, green, blue), the ideal 35:45 crop (dashed
+green), crown and chin (yellow), and, for each failed check, the pixels, landmarks or lines
+it measured (:mod:`photo.marks`; the covering and background marks from their own modules)
+in red, the limits as dashed yellow lines, with a label in Japanese and English. A passing
+check draws nothing red. The image is a fresh RGB array: no EXIF, GPS or other metadata.
+Drawn only when asked (``--annotate``), never on the check's path.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
 from typing import Any
 
 import numpy as np
 
+from photo.check_titles import check_title
+
 RED, GREEN, YELLOW, CYAN, WHITE = (230, 40, 40), (40, 200, 60), (250, 210, 0), (0, 200, 230), (255, 255, 255)
+ORANGE, BLUE = (255, 140, 0), (60, 120, 255)  # head axes: context, never red (red is a failed check's mark)
 
 
-def _label(draw, xy, text, colour=RED):
-    x, y = int(xy[0]), int(xy[1])
-    w = 6 * len(text) + 6
-    draw.rectangle([x, y, x + w, y + 12], fill=(0, 0, 0))
-    draw.text((x + 3, y), text, fill=colour)
+@functools.cache
+def label_font(size: int):
+    """IPAex Gothic at ``size`` px for the ja/en labels. The font ships in this distribution as
+    package data (``cardface.fontfiles``, the card's gothic role); it is read as a file, no
+    cardface code runs."""
+    from importlib import resources
+
+    from PIL import ImageFont
+
+    with resources.as_file(resources.files("cardface.fontfiles").joinpath("ipaexg.ttf")) as path:
+        return ImageFont.truetype(str(path), size)
+
+
+class _Labels:
+    """Places label boxes (black, coloured text) so that they do not cover one another."""
+
+    def __init__(self, draw, w: int, h: int):
+        self.d, self.w, self.h = draw, w, h
+        self.font = label_font(max(11, round(max(w, h) / 72)))
+        self.taken: list[tuple[float, float, float, float]] = []
+
+    def put(self, xy, lines, colour=RED) -> tuple[float, float, float, float]:
+        lines = [t for t in ([lines] if isinstance(lines, str) else lines) if t]
+        size = self.font.size
+        tw = max(self.d.textlength(t, font=self.font) for t in lines) + 6
+        th = len(lines) * (size + 3) + 2
+        x = float(np.clip(xy[0], 0, max(0, self.w - tw)))
+        y = float(np.clip(xy[1], 0, max(0, self.h - th)))
+        for _ in range(40):  # move down (then up from the bottom) until the box is free
+            box = (x, y, x + tw, y + th)
+            if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in self.taken):
+                break
+            y = y + th / 2 + 1 if y + th * 1.5 < self.h else 0.0
+        self.d.rectangle([x, y, x + tw, y + th], fill=(0, 0, 0))
+        for i, t in enumerate(lines):
+            self.d.text((x + 3, y + 1 + i * (size + 3)), t, fill=colour, font=self.font)
+        self.taken.append((x, y, x + tw, y + th))
+        return x, y, x + tw, y + th
 
 
 def _dashed_rect(draw, box, colour, dash=8):
@@ -61,23 +103,108 @@ def _shadow_marks(d, a, small_f: float) -> None:
         _outline(d, found[0], RED, small_f / 2)
 
 
+def _covering_marks(d, a, key: str, prof) -> None:
+    """The pixels the head-covering check found covered (smooth non-skin above the forehead,
+    neither skin nor hair beside the face): hatched (every third diagonal) and outlined in red."""
+    from PIL import Image
+
+    from photo.checks.head import covering_pixels
+
+    px = covering_pixels(a, prof.checks["head.covering"], key)
+    if px is None:
+        return
+    ys, xs = np.ogrid[: px.shape[0], : px.shape[1]]
+    hatch = px & ((xs + ys) % 3 == 0)
+    d.bitmap((0, 0), Image.fromarray(hatch.astype(np.uint8) * 255, "L"), fill=RED)
+    _outline(d, px, RED)
+
+
+def _dashed_line(draw, pts, colour, dash=7, width=2):
+    for (x0, y0), (x1, y1) in itertools.pairwise(pts):
+        n = max(1, int(np.hypot(x1 - x0, y1 - y0) // dash))
+        for i in range(0, n, 2):
+            t0, t1 = i / n, min(1.0, (i + 1) / n)
+            draw.line([(x0 + (x1 - x0) * t0, y0 + (y1 - y0) * t0), (x0 + (x1 - x0) * t1, y0 + (y1 - y0) * t1)],
+                      fill=colour, width=width)
+
+
+def _arrow(draw, p0, p1, colour, width=3):
+    p0, p1 = np.asarray(p0, float), np.asarray(p1, float)
+    draw.line([tuple(p0), tuple(p1)], fill=colour, width=width)
+    v = p1 - p0
+    n = float(np.linalg.norm(v))
+    if n < 1:
+        draw.ellipse([p1[0] - 4, p1[1] - 4, p1[0] + 4, p1[1] + 4], outline=colour, width=2)
+        return
+    u = v / n
+    head = min(12.0, 0.4 * n)
+    for s in (1, -1):
+        c, sn = np.cos(np.radians(25)), s * np.sin(np.radians(25))
+        back = -np.array([u[0] * c - u[1] * sn, u[0] * sn + u[1] * c]) * head
+        draw.line([tuple(p1), tuple(p1 + back)], fill=colour, width=width)
+
+
+def _tint(img, mask, f, colour=RED, alpha=0.5):
+    """Blend ``colour`` over the pixels of ``mask`` (mask px = working px x f)."""
+    import cv2
+
+    m = np.asarray(mask, bool)
+    if m.shape != (img.height, img.width):
+        m = cv2.resize(m.astype(np.uint8), (img.width, img.height), interpolation=cv2.INTER_NEAREST) > 0
+    if not m.any():
+        return img
+    from PIL import Image
+
+    px = np.asarray(img).copy()
+    px[m] = (px[m] * (1 - alpha) + np.array(colour) * alpha).astype(np.uint8)
+    return Image.fromarray(px)
+
+
+def _draw_mark(d, m) -> None:
+    for mask, f in m.outlines:
+        _outline(d, mask, RED, f)
+    for pts in m.guides:
+        _dashed_line(d, pts, YELLOW)
+    for pts in m.lines:
+        d.line(pts, fill=RED, width=3)
+    for p0, p1 in m.arrows:
+        _arrow(d, p0, p1, RED)
+    for box in m.boxes:
+        d.rectangle(box, outline=RED, width=3)
+
+
 def draw(a, report, prof) -> Any:
-    """Draw the annotation for an analysed photo and its report."""
+    """Draw the annotation for an analysed photo and its report.
+
+    Context in cyan, yellow, orange, green and blue (landmarks, head axes, ideal crop, crown
+    and chin); red only for what a failed check measured (:mod:`photo.marks`) with its label
+    in Japanese and English. A passing check draws nothing red. The image carries no metadata."""
     from PIL import Image, ImageDraw
 
-    from photo.analysis import EYE_L, EYE_R, LIPS_OUTER
-    from photo.checks.head import covering_bands
+    from photo.checks.pose import face_axes
     from photo.framing import plan_crop
+    from photo.marks import BUILDERS, marks
 
     img = Image.fromarray(a.rgb).convert("RGB")
-    d = ImageDraw.Draw(img)
     failed = {c.id: c for c in report.failed}
-    small_f = a.small[1]
+    found = marks(a, report, prof)
     if not a.has_face:
+        d = ImageDraw.Draw(img)
+        labels = _Labels(d, a.w, a.h)
+        for m in found:  # face.count with no face: nothing to box
+            _draw_mark(d, m)
+            labels.put(m.anchor, m.label)
         for box in a.face_boxes:
             d.rectangle(box, outline=YELLOW, width=2)
-        _label(d, (4, 4), "no face found" if "face.count" in failed else "face", RED)
+        labels.put((4, 4), "顔が見つかりません / no face found" if "face.count" in failed else "face", RED)
         return img
+    # the measured pixels first (tinted), then every line on top
+    for m in found:
+        for mask, f in m.fills:
+            img = _tint(img, mask, f)
+    d = ImageDraw.Draw(img)
+    labels = _Labels(d, a.w, a.h)
+    small_f = a.small[1]
     lm = a.landmarks
     r = max(1, round(a.ied / 90))
     for x, y, _ in lm[:468]:
@@ -85,72 +212,49 @@ def draw(a, report, prof) -> Any:
     for i in (468, 473):
         x, y = lm[i, :2]
         d.ellipse([x - 2 * r, y - 2 * r, x + 2 * r, y + 2 * r], outline=YELLOW, width=1)
-    # head-pose axes from the nose tip
-    _, rot, _ = a.pose_fit
+    # head axes from the nose tip, from the fit the pose checks judge
     o = lm[1, :2]
     length = a.ied * 0.8
-    pose_bad = any(k.startswith("pose.") for k in failed)
-    for axis, colour in ((0, RED), (1, GREEN), (2, (60, 120, 255))):
-        v = rot[:, axis] * length * (-1 if axis == 2 else 1)
-        d.line([tuple(o), (o[0] + v[0], o[1] + v[1])], fill=colour, width=3)
-    if pose_bad:
-        _label(d, (o[0] + 8, o[1] + 8), " ".join(k for k in failed if k.startswith("pose.")))
+    for v, colour in zip(face_axes(a), (ORANGE, GREEN, BLUE), strict=True):
+        d.line([tuple(o), (o[0] + v[0] * length, o[1] + v[1] * length)], fill=colour, width=2)
     # ideal crop
     box = plan_crop(a, prof)
     if box is not None:
         _dashed_rect(d, box, GREEN)
-        _label(d, (box[0] + 4, box[1] + 4), "ideal crop", GREEN)
+        labels.put((box[0] + 4, box[1] + 4), "理想の切り抜き / ideal crop", GREEN)
     # crown and chin
     cx = a.eye_mid[0]
-    for y, _name in ((a.crown[1], "crown"), (a.chin[1], "chin")):
-        d.line([(cx - a.ied, y), (cx + a.ied, y)], fill=YELLOW, width=2)
-    fw = a.face_box[2] - a.face_box[0]
+    for y in (a.crown[1], a.chin[1]):
+        d.line([(cx - a.ied, y), (cx + a.ied, y)], fill=YELLOW, width=1)
+    # checks whose marks their own modules draw (head covering, background)
     regions = {
-        "face.count": lambda: [d.rectangle(box, outline=RED, width=3) for box in a.face_boxes],
-        "eyes.open": lambda: [_outline(d, a.region(e["contour"]), RED) for e in (EYE_R, EYE_L)],
-        "eyes.visible": lambda: [_outline(d, a.region(e["contour"]), RED) for e in (EYE_R, EYE_L)],
-        "mouth.closed": lambda: _outline(d, a.region(LIPS_OUTER), RED),
-        "expression.neutral": lambda: _outline(d, a.region(LIPS_OUTER), RED),
-        "head.covering": lambda: (
-            [_outline(d, band, RED, small_f) for band in covering_bands(a)] if failed["head.covering"].key == "sides"
-            else d.rectangle([a.face_box[0], max(0, a.crown[1]), a.face_box[2], lm[10, 1]], outline=RED, width=3)),
-        "geometry.head_size": lambda: d.line([(cx, a.crown[1]), (cx, a.chin[1])], fill=RED, width=3),
-        "geometry.centered": lambda: d.line([(a.w / 2, 0), (a.w / 2, a.h)], fill=RED, width=2),
-        "geometry.eye_height": lambda: d.line([(0, a.eye_mid[1]), (a.w, a.eye_mid[1])], fill=RED, width=2),
-        "geometry.margins": lambda: d.rectangle([a.face_box[0], max(0, a.crown[1]), a.face_box[2], a.chin[1]], outline=RED, width=2),
-        "lighting.exposure": lambda: _outline(d, a.skin_mask, RED),
-        "lighting.uniformity": lambda: _outline(d, a.skin_mask, RED),
+        "head.covering": lambda: _covering_marks(d, a, failed["head.covering"].key, prof),
         "background.uniformity": lambda: _background_marks(d, a, failed["background.uniformity"].key, small_f),
         "background.shadow": lambda: _shadow_marks(d, a, small_f),
-        "image.sharpness": lambda: d.rectangle(a.face_box, outline=RED, width=3),
-        "image.compression": lambda: d.rectangle([2, 2, a.w - 3, a.h - 3], outline=RED, width=3),
-        "color.natural": lambda: [_outline(d, m, RED) for m in a.cheek_masks],
     }
     anchors = {
-        "eyes.open": lm[EYE_R["outer"], :2] + [-fw * 0.5, -20], "eyes.visible": lm[EYE_R["outer"], :2] + [-fw * 0.5, 0],
-        "mouth.closed": lm[61, :2] + [-fw * 0.6, 0], "expression.neutral": lm[61, :2] + [-fw * 0.6, 14],
-        "head.covering": (a.face_box[0], max(0, a.crown[1]) + 2), "geometry.head_size": (cx + 6, (a.crown[1] + a.chin[1]) / 2),
-        "geometry.centered": (a.w / 2 + 4, 20), "geometry.eye_height": (4, a.eye_mid[1] - 14),
-        "geometry.margins": (a.face_box[2] + 4, max(0, a.crown[1])), "lighting.exposure": (a.face_box[2] + 4, lm[1, 1]),
-        "lighting.uniformity": (a.face_box[2] + 4, lm[1, 1] + 14), "background.uniformity": (4, 4),
-        "background.shadow": (4, 18), "image.sharpness": (a.face_box[0], a.face_box[3] + 4),
-        "image.compression": (4, a.h - 16), "color.natural": (a.face_box[0], a.face_box[3] + 18),
-        "face.count": (4, 32),
+        "head.covering": (a.face_box[0], max(0, a.crown[1]) + 2), "background.uniformity": (4, 4),
+        "background.shadow": (4, 18),
     }
+    pending = []  # labels go on last, over every line
+    for m in found:
+        _draw_mark(d, m)
+        pending.append((m.anchor, m.label))
     y_file = 4
     for cid, c in failed.items():
+        if cid in BUILDERS:
+            continue
+        title = f"{check_title(cid, 'ja')} / {check_title(cid, 'en')}: {c.key}"
         if cid in regions:
             regions[cid]()
-        anchor = anchors.get(cid)
-        if anchor is None:  # file-level checks: listed at the top right
-            _label(d, (a.w - 230, y_file), f"{cid}: {c.key}")
-            y_file += 14
-        else:
-            ax = float(np.clip(anchor[0], 0, a.w - 150))
-            ay = float(np.clip(anchor[1], 0, a.h - 14))
-            _label(d, (ax, ay), f"{cid}: {c.key}")
-    verdict = "PASS" if report.passed else f"FAIL ({len(failed)})"
-    _label(d, (4, a.h - 32), f"{report.profile}: {verdict}", GREEN if report.passed else RED)
+            pending.append((anchors[cid], title))
+        else:  # file-level checks: listed at the top right
+            pending.append(((a.w - 260, y_file), title))
+            y_file += 16
+    for anchor, text in pending:
+        labels.put(anchor, text)
+    verdict = "合格 PASS" if report.passed else f"不合格 FAIL ({len(failed)})"
+    labels.put((4, a.h - 20), f"{report.profile}: {verdict}", GREEN if report.passed else RED)
     return img
 
 

@@ -166,6 +166,7 @@ class Prepared:
     reference_landmarks: np.ndarray | None
     profile: str
     seconds: dict
+    reference_landmarks_stable: np.ndarray | None = None  # prepare(stable_drift=True): for the stable drift
 
 
 def _head_mask(analysis, pl) -> np.ndarray:
@@ -186,14 +187,17 @@ def _head_mask(analysis, pl) -> np.ndarray:
 
 
 def prepare(source: Any, *, kind: str = "token", profile: Any = None, report: Any = None,
-            width_px: int | None = None, measure: bool = True, roi: bool | None = None) -> Prepared:
+            width_px: int | None = None, measure: bool = True, roi: bool | None = None,
+            stable_drift: bool = False) -> Prepared:
     """Analysis, refusal, frame, uncompressed portrait, pre-filter and its reference landmarks.
 
-    ``roi=False`` skips the region-of-interest pre-filter (the naive encoding, for comparison)."""
+    ``roi=False`` skips the region-of-interest pre-filter (the naive encoding, for comparison).
+    ``stable_drift=True`` also measures the stable drift (:mod:`photo.chip_quality`; three more
+    landmark runs here and three per encoding)."""
     from photo import profile as profile_mod
     from photo.chip_encode import roi_prefilter
     from photo.chip_geometry import place, render
-    from photo.chip_quality import landmarks
+    from photo.chip_quality import landmarks, landmarks_stable
 
     cfg = settings()
     prof = profile_mod.get(profile or cfg["refuse"]["default_profile"])
@@ -221,11 +225,14 @@ def prepare(source: Any, *, kind: str = "token", profile: Any = None, report: An
     pre, keep = roi_prefilter(uncompressed, pl.landmarks[list(FACE_OVAL)], pl.ied, roi_cfg, also_keep=head)
     t1 = time.perf_counter()
     ref = landmarks(uncompressed) if measure else None
+    ref_stable = None
+    if measure and stable_drift and ref is not None:
+        ref_stable = landmarks_stable(uncompressed, cfg["quality"]["stable_shifts_px"], ref)
     t2 = time.perf_counter()
     return Prepared(analysis=analysis, report=rep, file=name, kind=kind, placement=pl, uncompressed=uncompressed,
                     prefiltered=pre, keep_mask=keep, roi=bool(roi_cfg["enabled"]), reference_landmarks=ref,
-                    profile=prof.name,
-                    seconds={"frame": t1 - t0, "reference_landmarks": t2 - t1})
+                    profile=prof.name, seconds={"frame": t1 - t0, "reference_landmarks": t2 - t1},
+                    reference_landmarks_stable=ref_stable)
 
 
 def encode_prepared(prep: Prepared, *, budget_bytes: int, codec: str = "jpeg", measure: bool = True,
@@ -257,7 +264,7 @@ def encode_prepared(prep: Prepared, *, budget_bytes: int, codec: str = "jpeg", m
     if measure:
         decoded = decode(enc.data)
         quality = measure_fn(prep.uncompressed, decoded, prep.reference_landmarks, pl.landmarks, pl.ied,
-                             cfg["quality"])
+                             cfg["quality"], ref_stable=prep.reference_landmarks_stable)
         lm = quality.get("decoded_landmarks")
         eyes = (lm[468, :2], lm[473, :2]) if lm is not None else (None, None)
         geometry["tolerance"] = tolerances(pl, eyes[0], eyes[1], cfg)
@@ -272,7 +279,8 @@ def encode_prepared(prep: Prepared, *, budget_bytes: int, codec: str = "jpeg", m
 
 def chip_portrait(source: Any, *, budget_bytes: int | None = None, codec: str | None = None, kind: str = "token",
                   profile: Any = None, report: Any = None, width_px: int | None = None, measure: bool = True,
-                  gender: int = 0, eye_colour: int = 0, hair_colour: int = 0) -> ChipPortrait:
+                  gender: int = 0, eye_colour: int = 0, hair_colour: int = 0,
+                  stable_drift: bool = False) -> ChipPortrait:
     """The chip portrait of one photo.
 
     ``source``: a path, bytes, a PIL image or RGB array (analysed and checked here), a
@@ -282,12 +290,14 @@ def chip_portrait(source: Any, *, budget_bytes: int | None = None, codec: str | 
     ``budget_bytes``: the encoded image's maximum size (default per kind in chip.toml).
     ``codec``: "jpeg" or "jpeg2000" (also "jp2"). ``kind``: "token" or "full". ``gender``,
     ``eye_colour``, ``hair_colour``: 19794-5 codes when known from the application (0 =
-    unspecified). ``measure=False`` skips the quality measures (no landmark model runs).
+    unspecified). ``measure=False`` skips the quality measures (no landmark model runs);
+    ``stable_drift=True`` adds the stable drift (six more landmark runs, see :mod:`photo.chip_quality`).
     """
     cfg = settings()
     codec = codec or cfg["encode"]["default_codec"]
     _options(codec, kind, budget_bytes, width_px, cfg)  # bad options fail before any analysis
-    prep = prepare(source, kind=kind, profile=profile, report=report, width_px=width_px, measure=measure)
+    prep = prepare(source, kind=kind, profile=profile, report=report, width_px=width_px, measure=measure,
+                   stable_drift=stable_drift)
     return encode_prepared(prep, budget_bytes=budget_bytes if budget_bytes is not None
                            else cfg[kind]["default_budget_bytes"], codec=codec, measure=measure,
                            gender=gender, eye_colour=eye_colour, hair_colour=hair_colour)

@@ -5,8 +5,8 @@
   returned mask is 1.0 on every pixel that is passed through untouched.
 * :func:`encode` finds the best quality that fits ``budget_bytes``: a bisection on the JPEG
   quality (optimised Huffman tables, 4:2:0), or on the JPEG 2000 compression ratio
-  (OpenJPEG through Pillow: 9/7 irreversible wavelet, one quality layer, JP2 file with the
-  sRGB colour specification). No EXIF, ICC, comment or any other metadata is written.
+  (OpenJPEG through Pillow: irreversible colour transform and 9/7 wavelet, one quality layer,
+  JP2 file with the sRGB colour specification). No EXIF, ICC, comment or any other metadata is written.
 """
 
 from __future__ import annotations
@@ -67,10 +67,12 @@ def _jpeg(img, quality: int, subsampling: str) -> bytes:
     return buf.getvalue()
 
 
-def _jp2(img, ratio: float, resolutions: int) -> bytes:
+def _jp2(img, ratio: float, resolutions: int, mct: int) -> bytes:
+    # mct: Pillow's default is 0, which codes R, G and B as three unrelated images; 1 is the
+    # irreversible colour transform (YCbCr) that the rate allocation needs to spend little on chroma
     buf = io.BytesIO()
     img.save(buf, "JPEG2000", quality_mode="rates", quality_layers=[float(ratio)], irreversible=True,
-             num_resolutions=int(resolutions))
+             num_resolutions=int(resolutions), mct=int(mct))
     return buf.getvalue()
 
 
@@ -103,7 +105,7 @@ def encode(rgb: np.ndarray, codec: str, budget_bytes: int, settings: dict) -> En
     ratio = raw / max(1.0, budget_bytes * 0.98)
     best, best_r, tries = None, 0.0, 0
     for _ in range(int(cfg["jpeg2000_max_tries"])):
-        data = _jp2(img, ratio, cfg["jpeg2000_resolutions"])
+        data = _jp2(img, ratio, cfg["jpeg2000_resolutions"], cfg["jpeg2000_mct"])
         tries += 1
         if len(data) <= budget_bytes:
             if best is None or len(data) > len(best):

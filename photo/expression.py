@@ -15,9 +15,9 @@ cue alone also varies between neutral faces, so they are combined by a logistic 
   (creases at the corners, cheek folds, lip shape).
 
 The model (``photo/data/expression_model.npz``) is written by
-``scripts/train_expression.py``, fitted on half the Face Research Lab subjects (neutral vs
-smiling photos of the same people, mirrored copies added) and evaluated by
-``bench/photo_accuracy.py`` on the other half. Its score is a logit: > 0 means "more likely
+``scripts/train_expression.py`` (:mod:`photo.expression_fit`), fitted on every labelled
+person's neutral and smiling photos; ``bench/photo_accuracy.py`` refits it on four folds of
+people and reports on the fifth. Its score is a logit: > 0 means "more likely
 smiling than neutral"; the profile's limit decides.
 """
 
@@ -109,9 +109,9 @@ def aligned_lower_face(rgb: np.ndarray, landmarks: np.ndarray, template: np.ndar
     return crop, m
 
 
-def teeth_share(crop: np.ndarray, m: np.ndarray, landmarks: np.ndarray) -> float:
-    """Area of teeth-like pixels (CIELAB L above 80 % of the cheeks' and >= 50, chroma below
-    60 % of the cheeks' + 4) inside the inner-lip outline, in template units squared x 100."""
+def teeth_mask(crop: np.ndarray, m: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+    """Teeth-like pixels of the aligned crop (bool, crop px): CIELAB L above 80 % of the cheeks'
+    and >= 50, chroma below 60 % of the cheeks' + 4, inside the inner-lip outline."""
     import cv2
 
     from photo.analysis import LIPS_INNER
@@ -128,8 +128,12 @@ def teeth_share(crop: np.ndarray, m: np.ndarray, landmarks: np.ndarray) -> float
     cheek[rows, int(0.2 * s):int(0.6 * s)] = True
     cheek[rows, -int(0.6 * s):-int(0.2 * s)] = True
     skin_l, skin_c = float(np.median(lum[cheek])), float(np.median(chroma[cheek]))
-    teeth = (lum > max(50.0, 0.8 * skin_l)) & (chroma < 0.6 * skin_c + 4) & (inner > 0)
-    return float(teeth.sum() / (s * s) * 100)
+    return (lum > max(50.0, 0.8 * skin_l)) & (chroma < 0.6 * skin_c + 4) & (inner > 0)
+
+
+def teeth_share(crop: np.ndarray, m: np.ndarray, landmarks: np.ndarray) -> float:
+    """Area of :func:`teeth_mask` in template units squared x 100."""
+    return float(teeth_mask(crop, m, landmarks).sum() / (PX_PER_UNIT * PX_PER_UNIT) * 100)
 
 
 _HOG = None

@@ -34,14 +34,17 @@ class _Params(dict):
         return "{" + key + "}"
 
 
+def fill(template: str, params: dict) -> str:
+    """``template`` with ``{name}`` placeholders filled from ``params`` (numbers shortened);
+    a placeholder without a value stays as it is."""
+    return template.format_map(_Params({k: _fmt(v) for k, v in params.items()}))
+
+
 def format_message(check_id: str, key: str, params: dict) -> tuple[str, str]:
     """(ja, en) text for ``check_id``/``key`` with ``params`` filled in."""
     table = messages().get(check_id, {})
     entry = table.get(key) or table.get("fail" if key != "ok" else "ok") or {}
-    p = _Params({k: _fmt(v) for k, v in params.items()})
-    ja = entry.get("ja", key).format_map(p)
-    en = entry.get("en", key).format_map(p)
-    return ja, en
+    return fill(entry.get("ja", key), params), fill(entry.get("en", key), params)
 
 
 def _fmt(v: Any) -> Any:

@@ -22,7 +22,7 @@ from photo.chip import (
     prepare,
     read_back,
 )
-from photo.chip_quality import delta_e00, measure
+from photo.chip_quality import delta_e00, landmarks, landmarks_stable, measure
 from tests.photo_helpers import path
 
 PROFILE = "mynumber-next"
@@ -106,6 +106,8 @@ def test_no_metadata_and_srgb(portraits):
     assert jp2[colr + 4] == 1 and int.from_bytes(jp2[colr + 7:colr + 11], "big") == 16  # enumerated sRGB
     with Image.open(io.BytesIO(jp2)) as im:
         assert im.size == (240, 320) and "icc_profile" not in im.info
+    cod = jp2.index(b"\xff\x52")  # COD: Lcod(2) Scod(1) progression(1) layers(2) then the colour transform
+    assert jp2[cod + 8] == 1  # the irreversible colour transform, not R, G, B coded apart
 
 
 def test_roi_prefilter_never_touches_the_face(prepared):
@@ -199,6 +201,29 @@ def test_measures_see_damage(prepared):
                 prepared.placement.landmarks, prepared.placement.ied, {"max_drift_p95_pct": 1.5,
                                                                        "max_skin_delta_e00": 3.0})
     assert q["skin_delta_e00"] > 3 and q["meets_target"] is False
+
+
+def test_stable_landmarks_shift_each_run_back(prepared):
+    u = prepared.uncompressed
+    plain = landmarks(u)[:, :2]
+    # runs on the portrait moved 3 px right are moved back: the average stays on the face
+    moved = landmarks_stable(u, [[0, 0], [3, 0]], prepared.reference_landmarks)
+    d = np.linalg.norm(moved - plain, axis=1)
+    assert np.percentile(d, 95) < 1.0 and abs(float(np.mean(moved[:, 0] - plain[:, 0]))) < 0.5
+
+
+def test_stable_drift_is_opt_in_and_measured(analysed, prepared):
+    assert prepared.reference_landmarks_stable is None
+    assert "drift_p95_stable_pct" not in encode_prepared(prepared, budget_bytes=6000).quality
+    p = chip_portrait(analysed, budget_bytes=6000, stable_drift=True)
+    q = p.quality
+    assert 0 < q["drift_p95_stable_pct"] < 3 and 0 < q["drift_median_stable_pct"] <= q["drift_p95_stable_pct"]
+    assert q["meets_target_stable"] == (q["drift_p95_stable_pct"] <= 1.5 and q["skin_delta_e00"] <= 3)
+    same = measure(prepared.uncompressed, prepared.uncompressed.copy(), prepared.reference_landmarks,
+                   prepared.placement.landmarks, prepared.placement.ied,
+                   {"max_drift_p95_pct": 1.5, "max_skin_delta_e00": 3.0, "stable_shifts_px": [[0, 0], [1, 0]]},
+                   ref_stable=landmarks_stable(prepared.uncompressed, [[0, 0], [1, 0]], prepared.reference_landmarks))
+    assert same["drift_p95_stable_pct"] == 0 and same["meets_target_stable"] is True
 
 
 # -- refusal and reuse -------------------------------------------------------------------------------

@@ -72,6 +72,8 @@ class PhotoReportOut(BaseModel):
     face: dict[str, Any] | None = None
     skipped: dict[str, Any] = Field(default_factory=dict)
     fixed: dict[str, Any] | None = None
+    annotated: str | None = Field(default=None, description="With annotate=true: the review image (PNG, base64): "
+                                  "in red, what made each failed check fail, labelled in Japanese and English.")
 
 
 # -- romaji ---------------------------------------------------------------------------------

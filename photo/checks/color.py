@@ -19,17 +19,27 @@ from photo.checks import check
 from photo.report import result
 
 
+def colour_region(a) -> np.ndarray:
+    """The skin ``color.natural`` measures (full-size bool mask): both cheeks on the skin grid
+    (``a.skin_grid``), or the whole skin mask on it when the cheeks give fewer than 30 pixels."""
+    g = a.skin_grid
+    cl, cr = a.cheek_masks
+    m = np.zeros_like(cl)
+    m[g] = (cl | cr)[g]
+    if np.count_nonzero(m) < 30:
+        m[g] = a.skin_mask[g]
+    return m
+
+
 @check("color.natural", limits={"a_min": "float", "a_max": "float", "b_min": "float", "b_max": "float",
                                 "max_backdrop_a": "float", "cast_skin_a_low": "float", "cast_skin_a_high": "float"})
 def natural(a, limits):
     """Median cheek CIELAB a* in [a_min, a_max] and b* in [b_min, b_max] (OFIQ: a* 5-25, b* 5-35),
     and no red/green tint shared by skin and backdrop: backdrop a* beyond +/-max_backdrop_a
     with the skin's a* above cast_skin_a_high (red) or below cast_skin_a_low (green)."""
-    cl, cr = a.cheek_masks
-    m = cl | cr
-    if m.sum() < 30:
-        m = a.skin_mask
-    lab = a.lab_of(m)
+    lab = a.cheek_lab
+    if len(lab) < 30:
+        lab = a.skin_lab
     av, bv = float(np.median(lab[:, 1])), float(np.median(lab[:, 2]))
     sm = a.small_lab[::2, ::2]
     if np.hypot(av, bv) < 2.5 and float(np.percentile(np.hypot(sm[..., 1], sm[..., 2]), 95)) < 4:

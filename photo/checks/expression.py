@@ -6,8 +6,13 @@ teeth, no raised mouth corners. The smile model is :mod:`photo.expression`.
 
 from __future__ import annotations
 
+import numpy as np
+
 from photo.checks import check
 from photo.report import result
+
+#: the mouth corners whose lift and widening the smile model reads (image left, image right)
+CORNERS = (61, 291)
 
 
 def smile_measures(a) -> dict:
@@ -23,6 +28,33 @@ def smile_measures(a) -> dict:
 
     f, h, hm = raw_features(a.canonical, template()[0], a.rgb, a.landmarks, a.blendshapes)
     return {"score": smile_score(f, h, hm), "teeth": f["teeth"], "lift": f["lift"], "widening": f["wide"]}
+
+
+def teeth_pixels(a) -> np.ndarray:
+    """The teeth-like pixels that ``teeth`` counts (:func:`photo.expression.teeth_mask`), mapped
+    back from the aligned crop to the working image (full-size bool mask)."""
+    import cv2
+
+    from photo.analysis import template
+    from photo.expression import aligned_lower_face, teeth_mask
+
+    crop, m = aligned_lower_face(a.rgb, a.landmarks, template()[0])
+    t = teeth_mask(crop, m, a.landmarks).astype(np.uint8)
+    back = cv2.warpAffine(t, cv2.invertAffineTransform(m), (a.w, a.h), flags=cv2.INTER_NEAREST)
+    return back > 0
+
+
+def neutral_corners(a) -> tuple[np.ndarray, np.ndarray]:
+    """(the mouth corners, where the neutral template puts them on this face): 2 x 2 each,
+    working px. ``lift`` and ``widening`` are the difference, measured in the pose-free frame
+    (``a.canonical``); this maps the template's corners back through the same pose fit."""
+    from photo.analysis import template
+
+    _, rot, scale = a.pose_fit
+    lm = a.landmarks[:468, :3]
+    offset = (lm - (a.canonical * scale) @ rot.T).mean(axis=0)  # canonical = (lm - L) @ rot / scale + T
+    t = template()[0][list(CORNERS)]
+    return a.landmarks[list(CORNERS), :2].copy(), ((t * scale) @ rot.T + offset)[:, :2]
 
 
 @check("expression.neutral", limits={"max_smile_score": "float", "max_teeth": "float"})

@@ -22,22 +22,70 @@ def eyelid_gap(a, eye: dict) -> float:
     return float(np.mean(gaps) / max(a.eye_chin, 1e-6))
 
 
+#: (side in the picture, landmark indices, blendshape name): the eye at the image's left is the
+#: subject's right eye, so its blink score is ``eyeBlinkRight``
+EYES = (("left", EYE_R, "eyeBlinkRight"), ("right", EYE_L, "eyeBlinkLeft"))
+
+
+def openness(a) -> dict[str, dict[str, float]]:
+    """Per eye, by its side in the picture ("left", "right"): ``gap`` (:func:`eyelid_gap`) and
+    ``blink`` (the eye's blink blendshape, 0-1)."""
+    b = a.blendshapes
+    return {side: {"gap": eyelid_gap(a, eye), "blink": float(b.get(name, 0.0))} for side, eye, name in EYES}
+
+
+def closed_eyes(a, limits) -> list[str]:
+    """The sides (in the picture) of the eyes that fail ``eyes.open``: gap below min_ratio or
+    blink score above max_blink. The check fails exactly when this list is not empty."""
+    return [side for side, m in openness(a).items()
+            if m["gap"] < limits["min_ratio"] or m["blink"] > limits["max_blink"]]
+
+
 @check("eyes.open", limits={"min_ratio": "float", "max_blink": "float"})
 def eyes_open(a, limits):
     """Both eyes open: the smaller eyelid gap / eye-to-chin distance >= min_ratio (OFIQ measure),
     and neither eye's blink score (Face Landmarker blendshapes eyeBlinkLeft/Right, 0-1) above
     max_blink: a blink or a squeezed eye lowers the lids without closing the gap the mesh sees."""
-    r, left = eyelid_gap(a, EYE_R), eyelid_gap(a, EYE_L)
-    gap = min(r, left)
-    b = a.blendshapes
-    blink = max(b.get("eyeBlinkLeft", 0.0), b.get("eyeBlinkRight", 0.0))
+    m = openness(a)
+    gap = min(x["gap"] for x in m.values())
+    blink = max(x["blink"] for x in m.values())
     ok = gap >= limits["min_ratio"] and blink <= limits["max_blink"]
     res = result(ok, {"gap": round(gap, 4), "blink": round(blink, 3)},
                  {"min_ratio": limits["min_ratio"], "max_blink": limits["max_blink"]})
-    res.details = {"image_left_eye": round(r, 4), "image_right_eye": round(left, 4),
-                   "blink_subject_left": round(b.get("eyeBlinkLeft", 0.0), 3),
-                   "blink_subject_right": round(b.get("eyeBlinkRight", 0.0), 3)}
+    res.details = {"image_left_eye": round(m["left"]["gap"], 4), "image_right_eye": round(m["right"]["gap"], 4),
+                   "blink_subject_left": round(m["right"]["blink"], 3),
+                   "blink_subject_right": round(m["left"]["blink"], 3)}
     return res
+
+
+def eye_region(a, eye: dict) -> np.ndarray:
+    """The pixels :func:`eye_stats` reads (full-size bool mask): the eye opening from the
+    landmarks, widened 1.6 x vertically so lenses and frames just around it count."""
+    import cv2
+
+    ctr = a.landmarks[list(eye["contour"]), :2]
+    centre = ctr.mean(axis=0)
+    pts = centre + (ctr - centre) * np.array([1.0, 1.6])
+    m = np.zeros((a.h, a.w), np.uint8)
+    cv2.fillPoly(m, [np.round(pts).astype(np.int32)], 1)
+    return m.astype(bool)
+
+
+#: eye_stats value and the limit it is held to, per eyes.visible key: (stat, limit key, fails when above)
+VISIBLE_KEYS = {"dark": ("dark", "min_dark_ratio", False), "glare": ("glare", "max_glare", True),
+                "hidden": ("contrast", "min_contrast", False)}
+
+
+def hidden_eyes(a, limits, key: str) -> list[str]:
+    """The sides (in the picture) of the eyes whose :func:`eye_stats` break the limit behind
+    ``key`` (the failed eyes.visible result's key)."""
+    stat, lim, above = VISIBLE_KEYS[key]
+    out = []
+    for side, eye, _ in EYES:
+        v = eye_stats(a, eye)[stat]
+        if (v > limits[lim]) if above else (v < limits[lim]):
+            out.append(side)
+    return out
 
 
 def eye_stats(a, eye: dict) -> dict:
@@ -55,14 +103,16 @@ def eye_stats(a, eye: dict) -> dict:
     ctr = lm[list(eye["contour"]), :2]
     centre = ctr.mean(axis=0)
     # the eye opening, widened a little vertically so lenses/frames just around it count
-    pts = centre + (ctr - centre) * np.array([1.0, 1.6])
-    m = np.zeros((a.h, a.w), np.uint8)
-    cv2.fillPoly(m, [np.round(pts).astype(np.int32)], 1)
-    m = m.astype(bool)
-    g = a.grey[m]
-    cl, cr = a.cheek_masks
-    cheek = a.grey[cl | cr]
-    ref = float(np.median(cheek)) if cheek.size > 20 else float(np.median(a.grey[a.skin_mask]))
+    pts = np.round(centre + (ctr - centre) * np.array([1.0, 1.6])).astype(np.int32)
+    # drawn in the polygon's box only (the same pixels, in the same order, as on the whole image)
+    x0, y0 = max(0, int(pts[:, 0].min())), max(0, int(pts[:, 1].min()))
+    x1, y1 = min(a.w, int(pts[:, 0].max()) + 1), min(a.h, int(pts[:, 1].max()) + 1)
+    m = np.zeros((max(0, y1 - y0), max(0, x1 - x0)), np.uint8)
+    if m.size:
+        cv2.fillPoly(m, [pts - (x0, y0)], 1)
+    g = a.grey8[y0:y1, x0:x1][m.astype(bool)].astype(np.float32)
+    cheek = a.cheek_grey
+    ref = float(np.median(cheek)) if cheek.size > 20 else float(np.median(a.skin_grey))
     ref = max(ref, 1.0)
     if g.size < 10:
         return {"dark": 1.0, "contrast": 1.0, "glare": 0.0}

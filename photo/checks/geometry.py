@@ -11,6 +11,7 @@ with the hair, from the person mask above the face (see ``FaceAnalysis.crown``).
 from __future__ import annotations
 
 from photo.checks import check
+from photo.framing import centre_x
 from photo.report import result
 
 
@@ -36,9 +37,7 @@ def head_size(a, limits):
 def centered(a, limits):
     """The face's vertical axis within max_offset_mm of the photo's centre line (ICAO 9303: centred)."""
     k = mm_per_px(a, limits)
-    x0, _, x1, _ = a.face_box
-    cx = (x0 + x1) / 2 * 0.5 + (a.eye_mid[0] + a.chin[0]) / 2 * 0.5
-    v = (cx - a.w / 2) * k
+    v = (centre_x(a) - a.w / 2) * k
     ok = abs(v) <= limits["max_offset_mm"]
     r = result(ok, round(v, 1), limits["max_offset_mm"],
                "ok" if ok else ("right" if v > 0 else "left"), mm=round(abs(v), 1))

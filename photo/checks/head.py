@@ -1,111 +1,159 @@
-"""Head covering: no hat, cap, helmet or hood.
+"""Head covering: no hat, cap, helmet, hood or scarf.
 
 J-LIS: no hat (無帽); religious or medical coverings are accepted when the outline of the
 face is visible. ICAO 9303: no head covering except for religious reasons.
 
-Without a face-parsing model the check compares colours inside the person's silhouette
-(selfie segmentation), in two places a covering occupies and bare hair or skin do not:
+A covering is found by what it is, not by its colour. The head is resampled so the face
+(the Face Landmarker's oval) is ``WINDOW_FACE_PX`` wide, and two places are read where a
+covering sits and bare hair or skin do not:
 
-* ``crown``: the *crown zone* (between the top of the forehead and the top of the head)
-  against the forehead skin and the hair beside the temples. Hair on top of the head matches
-  the hair at the temples (or the skin, for a bald head); a hat, cap or helmet is a different
-  material and colour from both over most of the crown zone.
-* ``sides``: a hood, a helmet's straps or a scarf *enclose the face*: they lie against the
-  face outline on both sides, from the eyes down to the mouth. There a bare head shows skin
-  (cheeks, ears), hair of the colours found on top of the head, or the background. The
-  measure is the share of the person's pixels in a band beside the face outline that are of
-  another material, on the side where it is smaller: an arm, a hand or a coloured lock on
-  one side of the face does not make it large, a covering wrapped round the face does. Hair
-  at the sides unlike everything on top of the head (a cap covering it) counts too.
+* ``crown``: between the top of the head (person mask) and the top of the face oval
+  (landmark 10), over the middle of the face's width. Hair of any colour there has fine
+  strand texture (a Laplacian well above that of the cheeks' skin, relative to the local
+  brightness) and a bald scalp has the skin's chromaticity (a*, b*) at any lightness; a
+  hat, cap or helmet is a *smooth* surface of another chromaticity. The measure is the
+  share of the zone that is smooth (texture below ``smooth_texture`` x the cheeks') and not
+  skin-coloured (chroma distance above ``skin_chroma``).
+* ``sides``: a hood, a scarf or helmet straps *enclose the face*: they lie against the face
+  outline on both sides, from the eyes down to the mouth. There a bare head shows skin
+  (cheeks, ears: skin chromaticity at any lightness), hair (the colours of the crown zone's
+  hair, or strand texture above ``hair_texture`` x the cheeks'), or the backdrop (outside the
+  person mask). The measure is the share of the person's pixels in a band beside the face
+  outline that are none of these, on the side where it is smaller: an arm, a hand or a
+  collar on one side of the face does not make it large, a covering wrapped round it does.
+
+A profile may allow religious and medical coverings (``allow_religious``): a covering found
+then passes, with a note, when the face is visible from the hairline to the chin with both
+cheeks: the rim just inside the face oval from the eyes down to the chin and the forehead
+under the covering are skin (at least ``min_outline_skin`` and ``min_forehead_skin`` of
+them); one hiding the face outline (a hood or scarf over the cheeks or a brim over the
+forehead) still fails.
+
+Cost: one resampled window of about 320 x 300 px per photo (a few milliseconds whatever the
+photo's size; bench/photo_speed.py).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from photo.analysis import LIPS_OUTER
+from photo.analysis import FACE_OVAL, polygon_mask
 from photo.checks import check
 from photo.report import result
 
-#: CIELAB Delta E within which two colours count as the same material (skin vs skin, hair vs hair)
+#: the head window is resampled so the face oval is this many pixels wide
+WINDOW_FACE_PX = 160.0
+#: CIELAB Delta E within which a colour is one of the hair's (see _hairlike)
 SAME_DE = 18.0
 #: lightness below which a pixel counts as black hair or deep shadow (no colour to compare)
 BLACK_L = 22.0
+#: skin chromaticity needs at least this lightness (below it a* and b* carry no colour)
+SKIN_MIN_L = 20.0
 #: the side band beside the face outline, in face widths from the outline (inner gap, outer edge)
 SIDE_BAND = (0.04, 0.15)
+#: the rim inside the face outline read for ``allow_religious``, in face widths
+RIM = 0.06
 #: a colour is one of the hair's when at least this share of the crown zone's non-skin pixels is within SAME_DE of it
 HAIR_SUPPORT = 0.05
 #: at most this many crown-zone pixels are compared with each side pixel (evenly subsampled)
 HAIR_SAMPLES = 200
 #: the side share is taken of the person's pixels in the band, but of no less than this share of
-#: the band: where the background fills most of it (short hair), a few pixels make no large share
+#: the band: where the backdrop fills most of it (short hair), a few pixels make no large share
 SIDE_MIN_PERSON = 0.5
 
 
-def _regions(a) -> dict:
-    """Masks and reference colours shared by both measures, at the small (segmentation) scale,
-    in a window round the head (crown to chin, the face box widened by 0.4 face widths)."""
+@dataclass
+class HeadWindow:
+    """The head resampled to WINDOW_FACE_PX face width: pixels, masks and the per-pixel measures."""
+
+    box: tuple[int, int, int, int]  # the window in working px (x0, y0, x1, y1)
+    lab: np.ndarray  # CIELAB, float32
+    person: np.ndarray  # bool
+    face: np.ndarray  # inside the face oval, bool
+    dist: np.ndarray  # px from the face oval (0 inside)
+    landmarks: np.ndarray  # 478 x 2, window px
+    texture: np.ndarray  # |Laplacian| / local brightness, smoothed
+    texture_ref: float  # median texture of the cheeks' skin
+    skin_ab: np.ndarray  # median a*, b* of the cheeks
+    skin_lab: np.ndarray
+    crown_y: float  # top of the head, window px
+
+    def skinlike(self, chroma: float, darker: float | None = None) -> np.ndarray:
+        """Pixels of the cheeks' chromaticity (a*, b* within ``chroma``), at any lightness above
+        SKIN_MIN_L or, with ``darker``, at most that many L units darker than the cheeks."""
+        d = np.hypot(self.lab[..., 1] - self.skin_ab[0], self.lab[..., 2] - self.skin_ab[1])
+        floor = SKIN_MIN_L if darker is None else self.skin_lab[0] - darker
+        return (d < chroma) & (self.lab[..., 0] > floor)
+
+    def rows_cols(self) -> tuple[np.ndarray, np.ndarray]:
+        h, w = self.person.shape
+        return np.arange(h)[:, None], np.arange(w)[None, :]
+
+
+def head_window(a) -> HeadWindow:
+    """Crop the head (0.5 face widths beside the oval, crown to chin) from the working image,
+    resample it to WINDOW_FACE_PX face width and compute the texture and colour maps."""
     import cv2
 
-    f = a.small[1]
-    h, w = a.person.shape
     x0, y0, x1, _ = a.face_box
-    fw = (x1 - x0) * f
-    top_face = a.pt(10) * f
-    crown_y = max(0.0, a.crown[1] * f)
-    eye_y = a.eye_mid[1] * f
-    mouth_y = a.mean_pt(LIPS_OUTER)[1] * f
-    wy0 = max(0, int(min(crown_y, y0 * f)))
-    wy1 = min(h, max(wy0 + 1, int(a.chin[1] * f) + 2))
-    wx0 = max(0, int(x0 * f - 0.4 * fw))
-    wx1 = min(w, max(wx0 + 1, int(x1 * f + 0.4 * fw) + 2))
-    win = (slice(wy0, wy1), slice(wx0, wx1))
-    person = a.person[win] > 0.5
-    lab = a.small_lab[win]
-    ys, xs = np.ogrid[wy0:wy1, wx0:wx1]  # absolute small-scale coordinates
-    zone = person & (ys >= crown_y) & (ys < top_face[1] - 0.04 * fw) & (xs > x0 * f + 0.1 * fw) & (xs < x1 * f - 0.1 * fw)
-    face = cv2.resize(a.face_mask.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)[win]
-    # chessboard distance (px) from the face outline: the band's rings are 3x3 dilation steps
-    dist = cv2.distanceTransform(np.ascontiguousarray(1 - face), cv2.DIST_C, 3)
-    face_d = dist <= max(1, int(SIDE_BAND[0] * fw))
-    temples = person & ~face_d & (ys > top_face[1]) & (ys < eye_y) & (
-        ((xs > x0 * f - 0.25 * fw) & (xs < x0 * f + 0.1 * fw)) | ((xs > x1 * f - 0.1 * fw) & (xs < x1 * f + 0.25 * fw)))
-    skin_small = cv2.resize(a.skin_mask.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)[win] > 0
-    forehead = skin_small & (ys < eye_y - 0.15 * fw)
-    if forehead.sum() < 5:
-        forehead = skin_small
-    skin_ref = np.median(lab[forehead], axis=0) if forehead.any() else np.array([60.0, 12.0, 15.0])
-    band = ~face_d & (dist <= max(2, int(SIDE_BAND[1] * fw))) & (ys > eye_y) & (ys < mouth_y)
-    cx = a.eye_mid[0] * f
-    left, right = xs < cx, xs >= cx
-    return {"lab": lab, "win": win, "person": person, "zone": zone, "temples": temples, "skin_ref": skin_ref,
-            "temple_sides": (temples & left, temples & right), "bands": (band & left, band & right)}
+    fw = max(1.0, x1 - x0)
+    s = WINDOW_FACE_PX / fw
+    wx0, wx1 = int(max(0, x0 - 0.5 * fw)), int(min(a.w, x1 + 0.5 * fw + 1))
+    wy0 = int(max(0, min(a.crown[1], y0) - 0.05 * fw))
+    wy1 = int(min(a.h, max(wy0 + 1, a.chin[1] + 0.05 * fw)))
+    size = (max(8, round((wx1 - wx0) * s)), max(8, round((wy1 - wy0) * s)))
+    rgb = cv2.resize(a.rgb[wy0:wy1, wx0:wx1], size, interpolation=cv2.INTER_AREA)
+    f = a.small[1]
+    sx, sy = (wx1 - wx0) / size[0], (wy1 - wy0) / size[1]  # working px per window px
+    m = np.float32([[sx * f, 0, wx0 * f], [0, sy * f, wy0 * f]])  # window -> small (person mask) px
+    person = cv2.warpAffine(a.person, m, size, flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP) > 0.5
+    lm = (a.landmarks[:, :2] - [wx0, wy0]) / [sx, sy]
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    lap = np.abs(cv2.Laplacian(cv2.GaussianBlur(grey, (0, 0), 0.7), cv2.CV_32F))
+    texture = cv2.GaussianBlur(lap / (cv2.GaussianBlur(grey, (0, 0), 3.0) + 8.0), (0, 0), 2.0)
+    lab = cv2.add(cv2.multiply(cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab).astype(np.float32), (100 / 255, 1.0, 1.0, 0.0)),
+                  (0.0, -128.0, -128.0, 0.0))  # = FaceAnalysis.to_lab, in OpenCV's loops (1/2 the time)
+    face = polygon_mask(person.shape, lm[list(FACE_OVAL)])
+    dist = cv2.distanceTransform(np.ascontiguousarray((~face).astype(np.uint8)), cv2.DIST_L2, 3)
+    ys, xs = np.arange(size[1])[:, None], np.arange(size[0])[None, :]
+    nose = lm[1]
+    cheeks = face & (ys > nose[1] - 0.1 * WINDOW_FACE_PX) & (ys < lm[13, 1]) & (
+        np.abs(xs - nose[0]) > 0.12 * WINDOW_FACE_PX)
+    if cheeks.sum() < 10:
+        cheeks = face
+    skin = lab[cheeks]
+    return HeadWindow(box=(wx0, wy0, wx1, wy1), lab=lab, person=person, face=face, dist=dist,
+                      landmarks=lm, texture=texture, texture_ref=float(np.median(texture[cheeks])) + 1e-4,
+                      skin_ab=np.median(skin[:, 1:], axis=0), skin_lab=np.median(skin, axis=0),
+                      crown_y=max(0.0, (a.crown[1] - wy0) / sy))
+
+
+def crown_zone(hw: HeadWindow) -> np.ndarray:
+    """Person pixels between the top of the head and just above the face oval's top (landmark
+    10), over the oval's width less 0.1 face widths on each side."""
+    ys, xs = hw.rows_cols()
+    oval = hw.landmarks[list(FACE_OVAL)]
+    x0, x1 = oval[:, 0].min(), oval[:, 0].max()
+    return hw.person & (ys >= hw.crown_y) & (ys < hw.landmarks[10, 1] - 0.04 * WINDOW_FACE_PX) & (
+        xs > x0 + 0.1 * WINDOW_FACE_PX) & (xs < x1 - 0.1 * WINDOW_FACE_PX)
+
+
+def crown_covering(hw: HeadWindow, limits) -> tuple[float, np.ndarray] | None:
+    """(share, pixels): the crown zone's smooth, not skin-coloured pixels; None when the
+    zone is not in the photo (the head runs off the top)."""
+    zone = crown_zone(hw)
+    if zone.sum() < 20:
+        return None
+    smooth = hw.texture < limits["smooth_texture"] * hw.texture_ref
+    covered = zone & smooth & ~hw.skinlike(limits["skin_chroma"], limits["scalp_darker"])
+    return float(covered.sum() / zone.sum()), covered
 
 
 def _near(px: np.ndarray, ref: np.ndarray) -> np.ndarray:
     d = px - np.asarray(ref, np.float32)
     return np.einsum("ij,ij->i", d, d) < SAME_DE**2
-
-
-def crown_foreign(a, r: dict) -> dict | None:
-    """Share of the crown zone whose colour is far (Delta E > SAME_DE) from the forehead skin
-    and from the temple hair (the median of both temples, and of each: lighting or a hand on
-    one side changes one of them) and not near-black; None when the crown zone is not in the photo."""
-    zone = r["zone"]
-    if zone.sum() < 20:
-        return None
-    lab = r["lab"]
-    px = lab[zone]
-    explained = _near(px, r["skin_ref"]) | (px[:, 0] < BLACK_L)
-    hair_ref = None
-    if r["temples"].sum() >= 10:
-        hair_ref = np.median(lab[r["temples"]], axis=0)
-        explained |= _near(px, hair_ref)
-        for side in r["temple_sides"]:
-            if side.sum() >= 10:
-                explained |= _near(px, np.median(lab[side], axis=0))
-    return {"share": float(1.0 - explained.mean()), "zone_px": int(zone.sum()),
-            "temple_hair": None if hair_ref is None else [round(float(v), 1) for v in hair_ref]}
 
 
 def _hairlike(px: np.ndarray, hair: np.ndarray) -> np.ndarray:
@@ -119,73 +167,138 @@ def _hairlike(px: np.ndarray, hair: np.ndarray) -> np.ndarray:
     return ((d2 < SAME_DE**2).mean(axis=1) >= HAIR_SUPPORT)[inverse.ravel()]
 
 
-def side_foreign(a, r: dict) -> dict | None:
-    """Share of the person's pixels in the band beside the face outline (SIDE_BAND face widths
-    out, eye to mouth level; at least SIDE_MIN_PERSON of the band counted) that are neither
-    skin-coloured, nor near-black, nor one of the hair's colours (HAIR_SUPPORT of the crown
-    zone's non-skin pixels within SAME_DE; the temples stand in when the crown is out of the
-    photo) — the smaller of the two sides. None when there is no band or no hair colour to
-    compare with."""
-    lab = r["lab"]
-    skin_ref = r["skin_ref"]
-    source = r["zone"] if r["zone"].sum() >= 20 else r["temples"]
-    hair = lab[source]
-    hair = hair[~_near(hair, skin_ref)]
+def side_bands(hw: HeadWindow) -> tuple[np.ndarray, np.ndarray]:
+    """(image-left, image-right) bands SIDE_BAND face widths outside the oval, eyes to mouth."""
+    ys, xs = hw.rows_cols()
+    lm = hw.landmarks
+    eye_y, mouth_y = lm[[468, 473], 1].mean(), lm[[13, 14], 1].mean()
+    band = (hw.dist > SIDE_BAND[0] * WINDOW_FACE_PX) & (hw.dist <= SIDE_BAND[1] * WINDOW_FACE_PX) & (
+        ys > eye_y) & (ys < mouth_y)
+    cx = lm[[468, 473], 0].mean()
+    return band & (xs < cx), band & (xs >= cx)
+
+
+def side_covering(hw: HeadWindow, limits) -> tuple[float, list[float], np.ndarray] | None:
+    """(share of the smaller side, both sides, pixels): person pixels in the bands beside the
+    face outline that are neither skin-coloured, nor near-black, nor textured like hair, nor
+    one of the hair's colours (from the crown zone, or the temples when the crown is out of
+    the photo). None when there is no band or no hair colour to compare with."""
+    ys, xs = hw.rows_cols()
+    lab = hw.lab
+    zone = crown_zone(hw)
+    if zone.sum() < 20:
+        oval = hw.landmarks[list(FACE_OVAL)]
+        x0, x1 = oval[:, 0].min(), oval[:, 0].max()
+        zone = hw.person & (hw.dist > SIDE_BAND[0] * WINDOW_FACE_PX) & (ys > hw.landmarks[10, 1]) & (
+            ys < hw.landmarks[[468, 473], 1].mean()) & (
+            ((xs > x0 - 0.25 * WINDOW_FACE_PX) & (xs < x0 + 0.1 * WINDOW_FACE_PX))
+            | ((xs > x1 - 0.1 * WINDOW_FACE_PX) & (xs < x1 + 0.25 * WINDOW_FACE_PX)))
+    hair = lab[zone]
+    hair = hair[~_near(hair, hw.skin_lab)]
     if len(hair) < 10:
         return None
     hair = hair[:: max(1, len(hair) // HAIR_SAMPLES)].astype(np.float32)
+    explained = (hw.skinlike(limits["skin_chroma"]) | (lab[..., 0] < BLACK_L)
+                 | (hw.texture > limits["hair_texture"] * hw.texture_ref))
+    covered = np.zeros(hw.person.shape, bool)
     shares = []
-    for band in r["bands"]:
+    for band in side_bands(hw):
         n = int(band.sum())
         if n < 10:
             return None
-        body = band & r["person"]
-        px = lab[body]
-        cand = px[~(_near(px, skin_ref) | (px[:, 0] < BLACK_L))].astype(np.float32)
-        if len(cand):
-            cand = cand[~_hairlike(cand, hair)]
-        shares.append(len(cand) / max(int(body.sum()), SIDE_MIN_PERSON * n))
-    return {"share": float(min(shares)), "per_side": [round(s, 3) for s in shares],
-            "hair_from": "crown" if source is r["zone"] else "temples"}
+        body = band & hw.person
+        cand = body & ~explained
+        idx = np.flatnonzero(cand)
+        if len(idx):
+            foreign = ~_hairlike(lab.reshape(-1, 3)[idx], hair)
+            covered.flat[idx[foreign]] = True
+        shares.append(float((covered & band).sum() / max(int(body.sum()), SIDE_MIN_PERSON * n)))
+    return min(shares), shares, covered
 
 
-def covering_bands(a) -> tuple[np.ndarray, np.ndarray]:
-    """The bands beside the face outline the ``sides`` measure reads (small scale), for the annotation."""
-    r = _regions(a)
-    out = []
-    for band in r["bands"]:
-        full = np.zeros(a.person.shape, bool)
-        full[r["win"]] = band
-        out.append(full)
-    return out[0], out[1]
+def outline_visible(hw: HeadWindow, limits) -> dict:
+    """Skin shares of the rim just inside the face oval (eyes to chin, RIM face widths deep)
+    and of the forehead (brows to the oval's top): the face seen from hairline to chin."""
+    import cv2
+
+    ys, _ = hw.rows_cols()
+    lm = hw.landmarks
+    skin = hw.skinlike(limits["skin_chroma"])
+    inner = cv2.erode(hw.face.astype(np.uint8), np.ones((3, 3), np.uint8),
+                      iterations=max(1, int(RIM * WINDOW_FACE_PX))) > 0
+    rim = hw.face & ~inner & (ys > lm[[468, 473], 1].mean())
+    brow_y = lm[[105, 334], 1].mean()
+    forehead = hw.face & (ys < brow_y - 0.04 * WINDOW_FACE_PX) & (ys > lm[10, 1])
+    return {"rim_skin": float(skin[rim].mean()) if rim.any() else 0.0,
+            "forehead_skin": float(skin[forehead].mean()) if forehead.any() else 0.0}
 
 
-def covering_measures(a) -> dict:
-    """``crown`` and ``sides`` (see the module docstring), each a dict with its ``share`` or None."""
-    r = _regions(a)
-    return {"crown": crown_foreign(a, r), "sides": side_foreign(a, r),
-            "skin": [round(float(v), 1) for v in r["skin_ref"]]}
+def covering_measures(a, limits) -> dict:
+    """``crown`` and ``sides`` shares (see the module docstring; None where not measurable), the
+    face-outline skin shares (with ``allow_religious`` only), and the window with the covered
+    pixels (for the annotation)."""
+    hw = head_window(a)
+    crown = crown_covering(hw, limits)
+    sides = side_covering(hw, limits)
+    return {"crown": None if crown is None else crown[0],
+            "sides": None if sides is None else sides[0],
+            "per_side": None if sides is None else [round(v, 3) for v in sides[1]],
+            "outline": outline_visible(hw, limits) if limits.get("allow_religious", False) else {},
+            "window": hw, "crown_px": None if crown is None else crown[1],
+            "side_px": None if sides is None else sides[2]}
 
 
-@check("head.covering", limits={"max_foreign_share": "float", "max_side_share": "float"})
+def covering_pixels(a, limits, key: str) -> np.ndarray | None:
+    """The covered pixels behind a failed ``key`` ("crown", "sides" or "outline"), as a working-
+    size mask (None when there are none), for the annotation."""
+    import cv2
+
+    m = covering_measures(a, limits)
+    hw = m["window"]
+    px = m["crown_px"] if key == "crown" else m["side_px"] if key == "sides" else None
+    if key == "outline":
+        px = np.zeros(hw.person.shape, bool)
+        for part in ("crown_px", "side_px"):
+            if m[part] is not None:
+                px |= m[part]
+    if px is None or not px.any():
+        return None
+    x0, y0, x1, y1 = hw.box
+    full = np.zeros((a.h, a.w), bool)
+    full[y0:y1, x0:x1] = cv2.resize(px.astype(np.uint8), (x1 - x0, y1 - y0), interpolation=cv2.INTER_NEAREST) > 0
+    return full
+
+
+@check("head.covering", limits={"max_crown_share": "float", "max_side_share": "float", "smooth_texture": "float",
+                                "hair_texture": "float", "skin_chroma": "float", "scalp_darker": "float",
+                                "allow_religious": "bool?",
+                                "min_outline_skin": "float", "min_forehead_skin": "float"})
 def covering(a, limits):
-    """No hat or other head covering (J-LIS 無帽; ICAO 9303): at most max_foreign_share of the
-    crown zone may differ in colour from both the forehead skin and the hair at the temples
-    (hats, caps, helmets), and at most max_side_share of the band beside the face outline, on
-    each side, may be a material other than skin or the hair (hoods, helmet straps)."""
-    m = covering_measures(a)
+    """No hat or other head covering (J-LIS 無帽; ICAO 9303): at most max_crown_share of the
+    zone above the forehead may be a smooth surface unlike skin (hats, caps, helmets) and at
+    most max_side_share of the band beside the face outline, on each side, may be neither skin
+    nor hair (hoods, scarves, straps). With allow_religious a covering passes, with a note,
+    when the face is visible from the hairline to the chin with both cheeks."""
+    m = covering_measures(a, limits)
     crown, sides = m["crown"], m["sides"]
-    limit = {"max_foreign_share": limits["max_foreign_share"], "max_side_share": limits["max_side_share"]}
-    value = {"crown": None if crown is None else round(crown["share"], 3),
-             "sides": None if sides is None else round(sides["share"], 3)}
-    if crown is not None and crown["share"] > limits["max_foreign_share"]:
+    limit = {"max_crown_share": limits["max_crown_share"], "max_side_share": limits["max_side_share"]}
+    value = {"crown": None if crown is None else round(crown, 3), "sides": None if sides is None else round(sides, 3)}
+    if crown is not None and crown > limits["max_crown_share"]:
         key = "crown"
-    elif sides is not None and sides["share"] > limits["max_side_share"]:
+    elif sides is not None and sides > limits["max_side_share"]:
         key = "sides"
     else:
         key = "ok" if crown is not None else "no_zone"
-    r = result(key in ("ok", "no_zone"), value if key != "no_zone" or sides else None, limit, key)
+    details = {"per_side": m["per_side"], **{k: round(v, 3) for k, v in m["outline"].items()}}
+    if key in ("crown", "sides") and limits.get("allow_religious", False):
+        out = m["outline"]
+        limit["min_outline_skin"] = limits["min_outline_skin"]
+        limit["min_forehead_skin"] = limits["min_forehead_skin"]
+        visible = out["rim_skin"] >= limits["min_outline_skin"] and out["forehead_skin"] >= limits["min_forehead_skin"]
+        details["covering"] = key
+        key = "allowed" if visible else "outline"
+    r = result(key in ("ok", "no_zone", "allowed"), value if key != "no_zone" or sides is not None else None, limit, key)
     # without the top of the head a covering can still be found at the sides, never ruled out
     r.evaluated = key != "no_zone"
-    r.details = m
+    r.details = details
     return r

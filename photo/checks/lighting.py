@@ -14,6 +14,19 @@ import numpy as np
 from photo.checks import check
 from photo.report import result
 
+#: luma at or below which a skin pixel counts as crushed, at or above which as clipped (OFIQ)
+DARK_LUMA, BRIGHT_LUMA = 25, 247
+
+
+def exposure_region(a) -> np.ndarray:
+    """The pixels ``lighting.exposure`` reads (full-size bool mask): the face's skin on the skin
+    grid (``a.skin_grid``: every k-th row and column of a big face), or the whole face oval
+    when fewer than 50 skin pixels are left."""
+    g = a.skin_grid
+    m = np.zeros_like(a.skin_mask)
+    m[g] = a.skin_mask[g]
+    return m if np.count_nonzero(m) >= 50 else a.face_mask
+
 
 @check("lighting.exposure", limits={"min_highlight": "float", "max_mean": "float", "max_dark_share": "float",
                                     "max_bright_share": "float"})
@@ -22,13 +35,13 @@ def exposure(a, limits):
     least min_highlight — a test that holds for dark and light skin alike, where a mean would
     call dark skin under-exposed; skin luma mean at most max_mean; at most max_dark_share of the
     skin at luma <= 25 and max_bright_share at >= 247 (OFIQ under/over-exposure)."""
-    g = a.grey[a.skin_mask]
+    g = a.skin_grey
     if g.size < 50:
-        g = a.grey[a.face_mask]
+        g = a.grey_in_face(a.face_mask)
     mean = float(g.mean())
     high = float(np.percentile(g, 99))
-    dark = float((g <= 25).mean())
-    bright = float((g >= 247).mean())
+    dark = float((g <= DARK_LUMA).mean())
+    bright = float((g >= BRIGHT_LUMA).mean())
     if high < limits["min_highlight"] or dark > limits["max_dark_share"]:
         key = "dark"
     elif mean > limits["max_mean"] or bright > limits["max_bright_share"]:
@@ -40,22 +53,39 @@ def exposure(a, limits):
                   {k: limits[k] for k in ("min_highlight", "max_mean", "max_dark_share", "max_bright_share")}, key)
 
 
-def halves(a) -> tuple[float, float]:
-    """Median skin luma of the image-left and image-right halves of the face (split on the face's axis)."""
-    half = a.skin_mask[::2, ::2]
+def half_samples(a) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The skin pixels ``lighting.uniformity`` compares: (ys, xs, side) of the skin mask read on
+    every second row and column, or on the coarser skin grid of a big face (``a.skin_grid``)
+    (working px), side -1 for the image-left half of the face, +1 for the image-right half
+    (split on the face's axis through the eyes) and 0 for the strip along the nose left out
+    (0.12 eye distances each side, where the nose's own shading sits). None with fewer than
+    50 skin pixels."""
+    rows, cols = a.skin_grid  # the skin lies inside the face window it covers
+    k = max(2, rows.step or 1)
+    y0, x0 = rows.start - rows.start % k, cols.start - cols.start % k  # on the image's k-px grid
+    half = a.skin_mask[y0:rows.stop:k, x0:cols.stop:k]
     ys, xs = np.divmod(np.flatnonzero(half), half.shape[1])  # = np.nonzero(half), faster
-    ys, xs = ys * 2, xs * 2
+    ys, xs = y0 + ys * k, x0 + xs * k
     if xs.size < 50:
-        return 1.0, 1.0
+        return None
     up = a.up
     normal = np.array([-up[1], up[0]])  # perpendicular to the face axis, pointing image-right when upright
     if normal[0] < 0:
         normal = -normal
-    side = (xs - a.eye_mid[0]) * normal[0] + (ys - a.eye_mid[1]) * normal[1]
-    g = a.grey[ys, xs]
-    # leave out a strip along the nose, where the nose's own shading sits
+    d = (xs - a.eye_mid[0]) * normal[0] + (ys - a.eye_mid[1]) * normal[1]
     strip = 0.12 * a.ied
-    left, right = g[side < -strip], g[side > strip]
+    side = np.where(d < -strip, -1, np.where(d > strip, 1, 0)).astype(np.int8)
+    return ys, xs, side
+
+
+def halves(a) -> tuple[float, float]:
+    """Median skin luma of the image-left and image-right halves of the face (:func:`half_samples`)."""
+    s = half_samples(a)
+    if s is None:
+        return 1.0, 1.0
+    ys, xs, side = s
+    g = a.grey8[ys, xs].astype(np.float32)
+    left, right = g[side < 0], g[side > 0]
     if left.size < 20 or right.size < 20:
         return 1.0, 1.0
     return float(np.median(left)), float(np.median(right))

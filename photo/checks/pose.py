@@ -9,8 +9,29 @@ from 2D proxies; see ``FaceAnalysis.pose``. The limits are calibrated by person
 
 from __future__ import annotations
 
+import numpy as np
+
 from photo.checks import check
 from photo.report import result
+
+
+def face_axes(a) -> np.ndarray:
+    """3 x 2: the image-plane directions (x right, y down) of the face's own axes, each a unit
+    vector in 3D: row 0 its x (towards the image's right on a frontal face), row 1 its up,
+    row 2 its forward (out of the face; (0, 0) when it looks straight into the camera).
+
+    From the fit that gives ``a.pose`` (the landmarker's facial transformation matrix, or the
+    template fit when there is none), so the drawn axes show the angles the checks judge."""
+    from photo.analysis import pose_from_matrix
+
+    m = a.face_matrix
+    if m is not None and np.isfinite(m).all() and abs(np.linalg.det(m[:3, :3])) >= 1e-6 \
+            and pose_from_matrix(m) == a.pose:
+        r = np.asarray(m, dtype=np.float64)[:3, :3]
+        r = r / np.cbrt(np.linalg.det(r))
+        return np.array([[r[0, j], -r[1, j]] for j in range(3)])  # camera y is up
+    _, rot, _ = a.pose_fit  # template frame: x right, y down, z away from the camera
+    return np.array([[rot[0, 0], rot[1, 0]], [-rot[0, 1], -rot[1, 1]], [-rot[0, 2], -rot[1, 2]]])
 
 
 @check("pose.yaw", limits={"max_abs_deg": "float"})

@@ -24,6 +24,25 @@ def check_photo(data: bytes, profile: str, filename: str | None) -> dict:
     return report.to_dict()
 
 
+def annotate_photo(data: bytes, profile: str, filename: str | None) -> dict:
+    """:func:`check_photo` plus the review image (PNG, no metadata, base64 in ``annotated``),
+    drawn from the check's own analysis."""
+    import base64
+    import io
+
+    from photo import profile as profile_mod
+    from photo.annotate import draw
+    from photo.checker import analyse_and_check
+
+    prof = profile_mod.get(profile)
+    analysis, report = analyse_and_check(data, prof, file=filename)
+    if report.error or analysis is None:
+        raise PhotoError(report.error["message"], code=report.error["code"])
+    buf = io.BytesIO()
+    draw(analysis, report, prof).save(buf, "PNG")
+    return {**report.to_dict(), "annotated": base64.b64encode(buf.getvalue()).decode("ascii")}
+
+
 @router.post(
     "/v1/photo/check", response_model=PhotoReportOut, summary="Check an application photo",
     dependencies=[media_type("multipart/form-data", "application/x-www-form-urlencoded")],
@@ -41,14 +60,18 @@ async def post_photo_check(
     file: UploadFile = File(..., description="The photo (JPEG for the online profiles)."),
     profile: str | None = Form(None, pattern=PROFILE_PATTERN,
                                description="Profile name (default: the server's, mynumber-online)."),
+    annotate: bool = Form(False, description="Also return the review image (PNG, base64, in `annotated`): "
+                          "what made each failed check fail, marked in red."),
 ) -> dict:
     """Check one photo requirement by requirement, as ``mynacard photo check --json`` does.
 
     ``passed`` is true only when every check of the profile passed; each check carries its
     measured ``value``, the profile's ``limit`` and what to change, in Japanese (``message``)
-    and English (``message_en``).
+    and English (``message_en``). With ``annotate=true`` the answer also carries the review
+    image in ``annotated`` (drawn only when asked).
     """
     state = request.app.state
     data = await read_upload(file, state.settings.max_upload_bytes)
     name = PurePath(file.filename).name if file.filename else None
-    return await compute.of(request.app).models(check_photo, data, profile or state.settings.profile, name)
+    run = annotate_photo if annotate else check_photo  # the review image only when asked
+    return await compute.of(request.app).models(run, data, profile or state.settings.profile, name)

@@ -1,0 +1,339 @@
+"""What the review image marks for each failed check: the pixels, landmarks and lines the check measured.
+
+``marks(analysis, report, profile) -> list[Mark]`` builds plain data (masks, polylines, boxes
+and a ja/en label per failed check); :mod:`photo.annotate` only draws it. Every mark comes
+from the function its check measures with (``eyes.closed_eyes``, ``lighting.half_samples``,
+``expression.teeth_pixels`` ...), so a mark cannot disagree with the verdict. Passing checks
+get no mark. Coordinates are working-image pixels (``analysis.rgb``).
+
+Built only when an annotation is asked for (CLI ``--annotate``, batch ``--annotate``):
+nothing here runs on the check's path.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from photo.check_titles import check_title
+from photo.report import fill
+
+Point = tuple[float, float]
+
+
+@dataclass
+class Mark:
+    """One failed check's mark: ``fills`` are the measured pixels (tinted), ``outlines`` the
+    regions measured (outlined), ``lines`` what was measured (red polylines, an arrow when
+    ``arrow``), ``guides`` where the limits put it (dashed), ``boxes`` rectangles. Masks are
+    (bool array, mask px per working px); the label anchors at ``anchor``."""
+
+    id: str
+    key: str
+    ja: str
+    en: str
+    anchor: Point
+    fills: list[tuple[np.ndarray, float]] = field(default_factory=list)
+    outlines: list[tuple[np.ndarray, float]] = field(default_factory=list)
+    lines: list[list[Point]] = field(default_factory=list)
+    arrows: list[tuple[Point, Point]] = field(default_factory=list)
+    guides: list[list[Point]] = field(default_factory=list)
+    boxes: list[tuple[float, float, float, float]] = field(default_factory=list)
+
+    @property
+    def label(self) -> tuple[str, str]:
+        """(ja, en) lines: "<check title>: <what the mark shows>"."""
+        return f"{check_title(self.id, 'ja')}: {self.ja}", f"{check_title(self.id, 'en')}: {self.en}"
+
+
+@cache
+def labels() -> dict:
+    """The label catalogue (``photo/data/marks.toml``): id -> key -> {ja, en}; ``sides``."""
+    with resources.files("photo").joinpath("data/marks.toml").open("rb") as f:
+        return tomllib.load(f)
+
+
+def _mark(_analysis, c, anchor: Point, side: str | None = None, **params: Any) -> Mark:
+    """A mark for the failed result ``c`` labelled from the catalogue; ``side`` ("left" or
+    "right" in the picture) fills {side} in each language."""
+    entry = labels()[c.id][c.key]
+    text = {lang: fill(entry[lang], {**params, "side": labels()["sides"][side][lang] if side else ""})
+            for lang in ("ja", "en")}
+    return Mark(id=c.id, key=c.key, ja=text["ja"], en=text["en"], anchor=(float(anchor[0]), float(anchor[1])))
+
+
+# ----------------------------------------------------------------------- faces and pose
+def _face_count(a, c, lim) -> list[Mark]:
+    m = _mark(a, c, (4, 32), n=len(a.face_boxes), max=lim["max_faces"])
+    m.boxes = [tuple(map(float, box)) for box in a.face_boxes]
+    return [m]
+
+
+def _pose(a, c, lim) -> list[Mark]:
+    from photo.checks.pose import face_axes
+
+    ax = face_axes(a)
+    nose = a.landmarks[1, :2]
+    deg, mx = abs(c.value), lim["max_abs_deg"]
+    if c.id == "pose.roll":  # the face's x axis through the eyes against the horizontal
+        m = _mark(a, c, (a.eye_mid[0] + a.ied, a.eye_mid[1] - 0.6 * a.ied), deg=round(deg, 1), max=mx)
+        d = ax[0] / (np.linalg.norm(ax[0]) or 1.0) * a.ied * 1.1
+        m.lines = [[tuple(a.eye_mid - d), tuple(a.eye_mid + d)]]
+        m.guides = [[(a.eye_mid[0] - 1.1 * a.ied, a.eye_mid[1]), (a.eye_mid[0] + 1.1 * a.ied, a.eye_mid[1])]]
+        return [m]
+    # yaw and pitch: where the face points (its forward axis from the nose tip, 2 eye distances long)
+    fwd = ax[2] * 2.0 * a.ied
+    comp = np.array([fwd[0], 0.0]) if c.id == "pose.yaw" else np.array([0.0, fwd[1]])
+    m = _mark(a, c, (nose[0] + 0.5 * a.ied, nose[1] + (0.3 if c.id == "pose.yaw" else 0.6) * a.ied),
+              deg=round(deg, 1), max=mx)
+    m.arrows = [(tuple(nose), tuple(nose + comp))]
+    # the largest turn allowed, drawn the same way
+    t = 2.0 * a.ied * np.sin(np.radians(mx))
+    m.guides = ([[(nose[0] - t, nose[1] - 0.15 * a.ied), (nose[0] - t, nose[1] + 0.15 * a.ied)],
+                 [(nose[0] + t, nose[1] - 0.15 * a.ied), (nose[0] + t, nose[1] + 0.15 * a.ied)]]
+                if c.id == "pose.yaw" else
+                [[(nose[0] - 0.15 * a.ied, nose[1] - t), (nose[0] + 0.15 * a.ied, nose[1] - t)],
+                 [(nose[0] - 0.15 * a.ied, nose[1] + t), (nose[0] + 0.15 * a.ied, nose[1] + t)]])
+    return [m]
+
+
+# ----------------------------------------------------------------------- eyes and mouth
+def _eye_anchor(a, side: str, row: int) -> Point:
+    from photo.checks.eyes import EYES
+
+    eye = dict((s, e) for s, e, _ in EYES)[side]
+    pts = a.landmarks[list(eye["contour"]), :2]
+    x = pts[:, 0].min() - (2.2 * a.ied if side == "left" else -0.1 * a.ied)
+    return float(x), float(pts[:, 1].min() - 0.9 * a.ied + row * 0.3 * a.ied)
+
+
+def _eyes_open(a, c, lim) -> list[Mark]:
+    from photo.checks.eyes import EYES, closed_eyes, openness
+
+    eyes = dict((s, e) for s, e, _ in EYES)
+    m_all = openness(a)
+    out = []
+    for side in closed_eyes(a, lim):
+        x = m_all[side]
+        m = _mark(a, c, _eye_anchor(a, side, 0), side=side, gap=round(x["gap"], 3), min=lim["min_ratio"],
+                   blink=round(x["blink"], 2), max=lim["max_blink"])
+        m.outlines = [(a.region(eyes[side]["contour"]), 1.0)]
+        m.lines = [[tuple(a.landmarks[u, :2]), tuple(a.landmarks[lo, :2])]  # the lid gaps measured
+                   for u, lo in zip(eyes[side]["upper"], eyes[side]["lower"], strict=True)]
+        out.append(m)
+    return out
+
+
+def _eyes_visible(a, c, lim) -> list[Mark]:
+    from photo.checks.eyes import EYES, VISIBLE_KEYS, eye_region, eye_stats, hidden_eyes
+
+    eyes = dict((s, e) for s, e, _ in EYES)
+    stat, lim_key, _ = VISIBLE_KEYS[c.key]
+    out = []
+    for side in hidden_eyes(a, lim, c.key):
+        region = eye_region(a, eyes[side])
+        m = _mark(a, c, _eye_anchor(a, side, 1), side=side, value=round(eye_stats(a, eyes[side])[stat], 3),
+                   limit=lim[lim_key])
+        m.outlines = [(region, 1.0)]
+        if c.key == "glare":  # the near-white pixels that counted
+            m.fills = [(region & (a.grey >= 250), 1.0)]
+        out.append(m)
+    return out
+
+
+def _mouth(a, c, lim) -> list[Mark]:
+    from photo.analysis import LIP_GAPS, LIPS_INNER, LIPS_OUTER
+
+    lm = a.landmarks
+    left = lm[LIPS_OUTER[0], :2]
+    m = _mark(a, c, (left[0] - 2.2 * a.ied, left[1] - 0.1 * a.ied), value=c.value, limit=lim["max_ratio"])
+    m.outlines = [(a.region(LIPS_INNER), 1.0)]
+    m.lines = [[tuple(lm[u, :2]), tuple(lm[lo, :2])] for u, lo in LIP_GAPS]
+    return [m]
+
+
+def _expression(a, c, lim) -> list[Mark]:
+    from photo.analysis import LIPS_OUTER
+    from photo.checks.expression import neutral_corners, teeth_pixels
+
+    v = c.value
+    left = a.landmarks[LIPS_OUTER[0], :2]
+    anchor = (left[0] - 2.2 * a.ied, left[1] + 0.25 * a.ied)
+    if c.key == "teeth":
+        m = _mark(a, c, anchor, teeth=v["teeth"], max=lim["max_teeth"])
+        import cv2
+
+        teeth = teeth_pixels(a)
+        m.fills = [(teeth, 1.0)]
+        # outlined round the teeth (closed over gaps, two pixels out) so the tint inside stays visible
+        m.outlines = [(cv2.dilate(teeth.astype(np.uint8), np.ones((5, 5), np.uint8), iterations=2) > 0, 1.0)]
+        return [m]
+    m = _mark(a, c, anchor, score=v["score"], max=lim["max_smile_score"])
+    actual, neutral = neutral_corners(a)
+    m.arrows = [(tuple(n), tuple(p)) for n, p in zip(neutral, actual, strict=True)]
+    m.outlines = [(a.region(LIPS_OUTER), 1.0)]
+    return [m]
+
+
+# ----------------------------------------------------------------------- geometry
+def _h_guides(x0: float, x1: float, ys) -> list[list[Point]]:
+    return [[(x0, y), (x1, y)] for y in ys]
+
+
+def _geometry(a, c, lim) -> list[Mark]:
+    from photo.checks.geometry import mm_per_px
+    from photo.framing import centre_x
+
+    px = 1.0 / mm_per_px(a, lim)  # working px per mm of the print
+    cx, span = float(a.eye_mid[0]), 1.3 * a.ied
+    if c.id == "geometry.head_size":
+        m = _mark(a, c, (cx + 0.4 * a.ied, (a.crown[1] + a.chin[1]) / 2), mm=c.value, lo=lim["min_mm"], hi=lim["max_mm"])
+        m.lines = [[tuple(a.crown), tuple(a.chin)], _h_guides(cx - span, cx + span, [a.crown[1]])[0],
+                   _h_guides(cx - span, cx + span, [a.chin[1]])[0]]
+        # where the chin would have to be for the allowed head heights, from this crown
+        m.guides = _h_guides(cx - 0.6 * span, cx + 0.6 * span,
+                             [a.crown[1] + lim["min_mm"] * px, a.crown[1] + lim["max_mm"] * px])
+        return [m]
+    if c.id == "geometry.centered":
+        x = centre_x(a)
+        m = _mark(a, c, (x + 6, a.chin[1] + 0.3 * a.ied), mm=abs(c.value), max=lim["max_offset_mm"])
+        m.lines = [[(x, 0.0), (x, float(a.h))]]
+        off = lim["max_offset_mm"] * px
+        m.guides = [[(a.w / 2 - off, 0.0), (a.w / 2 - off, float(a.h))], [(a.w / 2 + off, 0.0), (a.w / 2 + off, float(a.h))]]
+        return [m]
+    if c.id == "geometry.eye_height":
+        y = float(a.eye_mid[1])
+        m = _mark(a, c, (4, y + 4), mm=c.value, lo=lim["min_mm"], hi=lim["max_mm"])
+        m.lines = [[(0.0, y), (float(a.w), y)]]
+        m.guides = _h_guides(0.0, float(a.w), [a.h - lim["max_mm"] * px, a.h - lim["min_mm"] * px])
+        return [m]
+    # geometry.margins: the line that is short of (or past) its band
+    v, key = c.value, c.key
+    x0, _, x1, _ = a.face_box
+    if key.startswith("top"):
+        y = max(0.0, float(a.crown[1]))
+        m = _mark(a, c, (cx + span + 4, y + 2), mm=v["top"], lo=lim["min_top_mm"], hi=lim["max_top_mm"])
+        m.lines = [[(cx - span, y), (cx + span, y)]]
+        m.guides = _h_guides(cx - span, cx + span, [lim["min_top_mm"] * px, lim["max_top_mm"] * px])
+    elif key == "bottom":
+        y = float(a.chin[1])
+        m = _mark(a, c, (cx + span + 4, y - 14), mm=v["bottom"], lo=lim["min_bottom_mm"])
+        m.lines = [[(cx - span, y), (cx + span, y)]]
+        m.guides = _h_guides(cx - span, cx + span, [a.h - lim["min_bottom_mm"] * px])
+    else:  # side: the face's side nearest an edge
+        left = x0 <= a.w - x1
+        x = float(x0 if left else x1)
+        g = lim["min_side_mm"] * px
+        m = _mark(a, c, (x + 6 if left else x - 200, a.eye_mid[1]), mm=v["side"], lo=lim["min_side_mm"])
+        m.lines = [[(x, float(a.face_box[1])), (x, float(a.face_box[3]))]]
+        m.guides = [[(g if left else a.w - g, 0.0), (g if left else a.w - g, float(a.h))]]
+    return [m]
+
+
+# ----------------------------------------------------------------------- light, colour, image
+def _exposure(a, c, lim) -> list[Mark]:
+    from photo.checks.lighting import BRIGHT_LUMA, DARK_LUMA, exposure_region
+
+    region = exposure_region(a)
+    v = c.value
+    anchor = (a.face_box[2] + 6, a.landmarks[1, 1])
+    if c.key == "dark":
+        m = _mark(a, c, anchor, highlight=v["highlight"], min_highlight=lim["min_highlight"],
+                  dark=round(100 * v["dark"], 1))
+        m.fills = [(region & (a.grey <= DARK_LUMA), 1.0)]  # crushed
+    else:
+        m = _mark(a, c, anchor, bright=round(100 * v["bright"], 1), max_bright=round(100 * lim["max_bright_share"], 1),
+                  mean=v["mean"])
+        m.fills = [(region & (a.grey >= BRIGHT_LUMA), 1.0)]  # clipped
+    m.outlines = [(region, 1.0)]  # the skin measured
+    return [m]
+
+
+def _uniformity(a, c, lim) -> list[Mark]:
+    from photo.checks.lighting import half_samples
+
+    s = half_samples(a)
+    if s is None:
+        return []
+    ys, xs, side = s
+    dark = -1 if c.key == "left_dark" else 1
+    mask = np.zeros(((a.h + 1) // 2, (a.w + 1) // 2), bool)
+    mask[ys[side == dark] // 2, xs[side == dark] // 2] = True
+    word = "left" if dark < 0 else "right"
+    m = _mark(a, c, (a.face_box[2] + 6 if dark > 0 else a.face_box[0] - 2.6 * a.ied, a.landmarks[1, 1] + 20),
+              side=word, value=c.value, limit=lim["min_ratio"])
+    m.fills = [(mask, 0.5)]
+    m.outlines = [(mask, 0.5)]
+    # the face's axis the halves are split on
+    m.guides = [[tuple(a.chin), tuple(a.eye_mid + a.up * 0.6 * a.eye_chin)]]
+    return [m]
+
+
+def _sharpness(a, c, lim) -> list[Mark]:
+    from photo.checks.image import face_crop_box
+
+    x0, y0, x1, y1 = face_crop_box(a)
+    box = (float(x0), float(y0), float(x1), float(y1))
+    m = _mark(a, c, (box[0], box[3] + 4), value=c.value, limit=lim["max_blur"], direction=c.params.get("direction"))
+    m.boxes = [box]
+    if c.key == "motion":  # the direction of the worst blur, through the face's centre
+        ang = np.radians(float(c.params.get("direction", 0)))
+        cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        r = 0.45 * (box[2] - box[0])
+        d = np.array([np.cos(ang), np.sin(ang)]) * r  # 0 deg: along rows, 90: along columns
+        m.arrows = [((cx - d[0], cy - d[1]), (cx + d[0], cy + d[1]))]
+    return [m]
+
+
+def _compression(a, c, lim) -> list[Mark]:
+    v = c.value
+    m = _mark(a, c, (4, a.h - 48), value=v, limit=lim["max_blockiness"] if c.key == "blocks" else lim.get("min_jpeg_quality"),
+              quality=c.params.get("quality"))
+    m.boxes = [(2.0, 2.0, a.w - 3.0, a.h - 3.0)]  # measured over the whole image
+    return [m]
+
+
+def _colour(a, c, lim) -> list[Mark]:
+    from photo.checks.color import colour_region
+
+    av, bv = c.value
+    back = c.details.get("backdrop_a")
+    m = _mark(a, c, (a.face_box[0], a.face_box[3] + 22), a=av, b=bv, a_min=lim["a_min"], a_max=lim["a_max"],
+              b_min=lim["b_min"], b_max=lim["b_max"], back="?" if back is None else back)
+    m.outlines = [(colour_region(a), 1.0)]
+    if c.key in ("red", "green") and back is not None and abs(back) > lim["max_backdrop_a"]:
+        m.outlines.append((a.background, a.small[1]))  # the backdrop shares the tint
+    return [m]
+
+
+#: check id -> builder (analysis, failed result, limits) -> marks. head.covering and the
+#: background checks are drawn by photo/annotate.py from their own modules' measures.
+BUILDERS: dict[str, Callable[..., list[Mark]]] = {
+    "face.count": _face_count,
+    "pose.yaw": _pose, "pose.pitch": _pose, "pose.roll": _pose,
+    "eyes.open": _eyes_open, "eyes.visible": _eyes_visible,
+    "mouth.closed": _mouth, "expression.neutral": _expression,
+    "geometry.head_size": _geometry, "geometry.centered": _geometry, "geometry.eye_height": _geometry,
+    "geometry.margins": _geometry,
+    "lighting.exposure": _exposure, "lighting.uniformity": _uniformity,
+    "image.sharpness": _sharpness, "image.compression": _compression,
+    "color.natural": _colour,
+}
+
+
+def marks(a, report, prof) -> list[Mark]:
+    """The marks of every failed, evaluated check that has a builder (none for passing checks)."""
+    out: list[Mark] = []
+    for c in report.failed:
+        build = BUILDERS.get(c.id)
+        if build is None or not c.evaluated or (c.id != "face.count" and not a.has_face) \
+                or c.id not in prof.checks or c.key not in labels().get(c.id, {}):
+            continue
+        out.extend(build(a, c, prof.checks[c.id]))
+    return out

@@ -1,0 +1,138 @@
+"""The analysis' fast paths give what the plain whole-image computations give.
+
+The skin mask drawn in the face's box, the CIELAB/luma conversions in one OpenCV pass, the
+backdrop model's grid built per channel and JPEG blockiness from per-line sums are compared
+with the straightforward numpy versions they replaced; the skin grid samples every pixel of a
+small face and a coarser grid of a big one.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+
+import numpy as np
+import pytest
+
+from tests.photo_helpers import image, jpeg, path
+
+
+@cache
+def _analysis(name: str = "compliant_a", scale: float = 1.0):
+    from PIL import Image
+
+    from photo.analysis import FaceAnalysis
+    from photo.intake import load
+
+    im = image(name)
+    if scale != 1.0:
+        im = im.resize((round(im.width * scale), round(im.height * scale)), Image.Resampling.BICUBIC)
+    a = FaceAnalysis(load(jpeg(im)))
+    assert a.has_face
+    return a
+
+
+def _skin_on_whole_image(a) -> np.ndarray:
+    import cv2
+
+    from photo.analysis import BROW_L, BROW_R, EYE_L, EYE_R, LIPS_OUTER, polygon_mask
+
+    m = a.face_mask.copy()
+    pad = max(2, int(a.ied * 0.08))
+    for idx in (EYE_R["contour"], EYE_L["contour"], LIPS_OUTER, (*BROW_R, 55, 65, 52, 53, 46),
+                (*BROW_L, 285, 295, 282, 283, 276)):
+        pts = a.landmarks[list(idx), :2]
+        hole = polygon_mask((a.h, a.w), cv2.convexHull(pts.astype(np.float32)).reshape(-1, 2))
+        m &= ~(cv2.dilate(hole.astype(np.uint8), np.ones((2 * pad + 1, 2 * pad + 1), np.uint8)) > 0)
+    return m
+
+
+@pytest.mark.parametrize("name", ["compliant_a", "hood", "turned"])
+def test_skin_mask_in_the_face_box_is_the_whole_image_mask(name):
+    a = _analysis(name)
+    rows, cols = a.face_window
+    assert a.skin_mask.any() and not a.face_mask[:rows.start].any() and not a.face_mask[rows.stop:].any()
+    assert not a.face_mask[:, :cols.start].any() and not a.face_mask[:, cols.stop:].any()
+    np.testing.assert_array_equal(a.skin_mask, _skin_on_whole_image(a))
+
+
+def test_lab_and_luma_conversions_match_the_per_channel_arithmetic():
+    import cv2
+
+    a = _analysis()
+    rgb = np.ascontiguousarray(a.small[0])
+    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab).astype(np.float32)
+    lab[:, :, 0] *= 100.0 / 255.0
+    lab[:, :, 1:] -= 128.0
+    np.testing.assert_allclose(a.to_lab(rgb), lab, atol=1e-4)
+    px = a.to_lab(rgb[:1, :7])  # a single row keeps its shape
+    assert px.shape == (1, 7, 3)
+    s = rgb.astype(np.float32)
+    np.testing.assert_allclose(a.small_grey, 0.299 * s[:, :, 0] + 0.587 * s[:, :, 1] + 0.114 * s[:, :, 2], atol=1e-3)
+
+
+def test_backdrop_grid_is_the_fitted_quadratic():
+    a = _analysis()
+    b = a.backdrop
+    assert b is not None
+    h, w = b["shape"]
+    for step in (1, 2, 4):
+        ys, xs = np.mgrid[0:h:step, 0:w:step]
+        want = (a.backdrop_design(xs.ravel(), ys.ravel(), (h, w)) @ b["coef"]).reshape(*xs.shape, 3)
+        got = a.backdrop_at(step)
+        assert got.shape == want.shape
+        np.testing.assert_allclose(got, want, atol=1e-3)
+
+
+def test_backdrop_fit_is_least_squares():
+    from photo.analysis import _least_squares
+
+    rng = np.random.default_rng(0)
+    x = np.column_stack([np.ones(500), rng.uniform(-0.5, 0.5, (500, 5))])
+    y = rng.normal(size=(500, 3))
+    np.testing.assert_allclose(_least_squares(x, y), np.linalg.lstsq(x, y, rcond=None)[0], atol=1e-9)
+    singular = np.column_stack([x[:, :2], x[:, :2]])  # repeated columns: falls back to lstsq
+    np.testing.assert_allclose(singular @ _least_squares(singular, y),
+                               singular @ np.linalg.lstsq(singular, y, rcond=None)[0], atol=1e-9)
+
+
+def _blockiness_numpy(g: np.ndarray, period: int) -> float:
+    dx, dy = np.abs(np.diff(g, axis=1)), np.abs(np.diff(g, axis=0))
+    bx = (np.arange(dx.shape[1]) % period) == period - 1
+    by = (np.arange(dy.shape[0]) % period) == period - 1
+    return float((dx[:, bx].mean() + dy[by, :].mean()) / (dx[:, ~bx].mean() + dy[~by, :].mean()))
+
+
+@pytest.mark.parametrize("quality", [92, 15])
+def test_blockiness_from_line_sums_is_the_mean_step_ratio(quality):
+    from PIL import Image
+
+    from photo.checks.image import blockiness
+
+    grey = Image.open(path("compliant_a")).convert("L")
+    g8 = np.asarray(Image.open(io.BytesIO(jpeg(grey, quality))).convert("L"))
+    for period in (8, 4, 2):
+        want = _blockiness_numpy(g8.astype(np.float64), period)
+        assert blockiness(g8, period) == pytest.approx(want, rel=1e-9)
+        assert blockiness(g8.astype(np.float32), period) == pytest.approx(want, rel=1e-9)
+
+
+def test_skin_grid_reads_a_small_face_whole_and_a_big_face_sparsely():
+    from photo.analysis import SKIN_GRID_IED
+
+    small = _analysis(scale=0.6)
+    assert small.ied < 2 * SKIN_GRID_IED
+    assert small.skin_grid[0].step == 1
+    assert len(small.skin_lab) == int(small.skin_mask.sum()) == len(small.skin_grey)
+    cl, cr = small.cheek_masks
+    assert len(small.cheek_lab) == int((cl | cr).sum()) == len(small.cheek_grey)
+    np.testing.assert_allclose(small.cheek_lab, small.lab_of(cl | cr))
+
+    big = _analysis(scale=3.0)  # decoded at a smaller draft scale, but a bigger face in the working image
+    k = big.skin_grid[0].step
+    assert k == int(big.ied // SKIN_GRID_IED) and k >= 2
+    n = int(big.skin_mask.sum())
+    assert n / (k * k) * 0.8 < len(big.skin_lab) < n / (k * k) * 1.2
+    # the grid's statistics are the whole skin's
+    assert np.median(big.skin_lab[:, 1]) == pytest.approx(np.median(big.lab_of(big.skin_mask)[:, 1]), abs=1.0)
+    assert np.percentile(big.skin_grey, 99) == pytest.approx(np.percentile(big.grey[big.skin_mask], 99), abs=2.0)
