@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_every_model_file_is_in_the_manifest_with_its_licence_and_source():
     folder = resources.files("photo.models")
-    shipped = {p.name for p in folder.iterdir() if p.name.endswith((".task", ".tflite"))}
+    shipped = {p.name for p in folder.iterdir() if p.name.endswith((".task", ".tflite", ".onnx"))}
     entries = models.manifest()
     assert {e["file"] for e in entries.values()} == shipped
     assert set(entries) == set(models.MODEL_NAMES)

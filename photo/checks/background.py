@@ -4,9 +4,13 @@ J-LIS: plain background (無背景); rejected examples show a chair or objects b
 patterned background and a shadow on the background. ICAO 9303: plain, uniform background.
 OFIQ's background uniformity is the mean Sobel gradient magnitude over background pixels.
 
-Background pixels are where the person segmentation (mediapipe selfie segmentation) says
-"not a person", eroded away from the silhouette, at a fixed working scale (512 px on the
-long side), so the measures do not depend on the file's resolution.
+Background pixels are where the person matte (``FaceAnalysis.person_matte``: the selfie
+segmentation refined at hair level by a guided filter, or MODNet portrait matting where that
+mask is unsure) says "not a person", eroded away from the silhouette, at a fixed working scale
+(512 px on the long side), so the measures do not depend on the file's resolution. Loose hair,
+ponytails, buns, a hood worn down and clothing are the person. Objects and shadows are measured
+against a smooth model of the backdrop's own lighting (``FaceAnalysis.backdrop``: a quadratic
+per CIELAB channel, so a light fall-off or vignetting is neither an object nor a shadow).
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ def off_backdrop(a) -> tuple[np.ndarray, np.ndarray] | None:
     fw = max(2.0, (a.face_box[2] - a.face_box[0]) * f) if a.has_face else 0.0
     keep = bg.copy()
     if fw:
-        dist = cv2.distanceTransform((a.person[::step, ::step] <= 0.2).astype(np.uint8), cv2.DIST_L2, 3)
+        dist = cv2.distanceTransform((a.person_matte[::step, ::step] <= 0.2).astype(np.uint8), cv2.DIST_L2, 3)
         rows = (np.arange(h) < a.chin[1] * f)[:, None]
         keep &= ~((dist < HAIR_BAND * fw) & rows)
     return (dev > 8.0) & keep, keep
@@ -103,7 +107,7 @@ def shadow_pixels(a) -> tuple[np.ndarray, float] | None:
     import cv2
 
     f = a.small[1] / 2  # at half the background scale
-    bg = a.person[::2, ::2] < 0.2
+    bg = a.person_matte[::2, ::2] < 0.2
     if bg.sum() < 50:
         return None
     lab = a.small_lab[::2, ::2]

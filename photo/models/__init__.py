@@ -1,12 +1,14 @@
 """The face models, loaded lazily once per process from files shipped in this package.
 
-MediaPipe Tasks (mediapipe 1.2.x) runs two models on the CPU; nothing is downloaded:
+MediaPipe Tasks (mediapipe 1.2.x) runs two models on the CPU, onnxruntime a third; nothing is downloaded:
 
 * ``face_landmarker.task``: the Face Landmarker (its own BlazeFace detector, then the 478-point
   mesh with irises, the 52 ARKit-style blendshapes and the facial transformation matrix). It
   runs with ``num_faces`` = :data:`MAX_FACES`, so a second face in the frame is counted.
 * ``selfie_segmentation.tflite``: the ImageSegmenter with the general selfie segmentation model
   (person probability 0-1).
+* ``modnet.onnx``: MODNet portrait matting (a hair-level alpha matte), run by onnxruntime on one
+  core only where the selfie mask is unsure of the person's outline (:func:`portrait_matte`).
 
 Each file is checked against ``manifest.toml`` (size and SHA-256) before it is handed to
 MediaPipe: a missing file raises :class:`ModelError` ``model.missing``, an altered one
@@ -82,7 +84,7 @@ _started: set[str] = set()
 load_seconds: float = 0.0
 
 #: Every model this module loads, by manifest name.
-MODEL_NAMES = ("face_landmarker", "selfie_segmentation")
+MODEL_NAMES = ("face_landmarker", "selfie_segmentation", "modnet")
 #: Faces the landmarker looks for: the main face plus enough to count a second and a third.
 MAX_FACES = 3
 #: Detector and landmark-presence confidences (MediaPipe's defaults are 0.5).
@@ -187,6 +189,14 @@ def _get(name: str):
 
 
 def _build(name: str, data: bytes):
+    if name == "modnet":
+        import onnxruntime as ort
+
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = 1  # one core per photo, as the MediaPipe tasks
+        opts.inter_op_num_threads = 1
+        opts.log_severity_level = 3
+        return ort.InferenceSession(data, opts, providers=["CPUExecutionProvider"])
     _, base, vision = _mp()
     if name == "face_landmarker":
         return vision.FaceLandmarker.create_from_options(vision.FaceLandmarkerOptions(
@@ -212,7 +222,8 @@ def close() -> None:
         while _models:
             _, m = _models.popitem()
             with contextlib.suppress(Exception):
-                m.close()
+                if hasattr(m, "close"):  # MediaPipe tasks; an onnxruntime session has nothing to close
+                    m.close()
         _started.clear()
 
 
@@ -283,6 +294,30 @@ def person_mask(rgb):
     res = _run("selfie_segmentation", rgb)
     m = res.confidence_masks[0].numpy_view()
     return np.array(m.reshape(m.shape[0], m.shape[1]), dtype=np.float32)
+
+
+#: Long side (px) MODNet runs at; the image is resized to multiples of 32 (its stride).
+MATTE_PX = 512
+
+
+def portrait_matte(rgb):
+    """Person alpha matte (float32 0-1, same size as ``rgb``) from MODNet (portrait matting, hair level).
+
+    MODNet (Ke et al., "MODNet: Real-Time Trimap-Free Portrait Matting via Objective
+    Decomposition", AAAI 2022), run at :data:`MATTE_PX` on the long side with onnxruntime on one
+    core: about 0.29 s, so :class:`photo.analysis.FaceAnalysis` calls it only where the cheap
+    person mask is unsure."""
+    import cv2
+    import numpy as np
+
+    h, w = rgb.shape[:2]
+    f = MATTE_PX / max(h, w)
+    mh, mw = max(32, round(h * f / 32) * 32), max(32, round(w * f / 32) * 32)
+    x = cv2.resize(np.ascontiguousarray(rgb, dtype=np.uint8), (mw, mh), interpolation=cv2.INTER_AREA)
+    x = (x.astype(np.float32) * (1.0 / 127.5) - 1.0).transpose(2, 0, 1)[None]
+    with _lock:
+        out = _get("modnet").run(None, {"input": x})[0][0, 0]
+    return np.clip(cv2.resize(out, (w, h), interpolation=cv2.INTER_LINEAR), 0.0, 1.0).astype(np.float32)
 
 
 def warm_up() -> float:

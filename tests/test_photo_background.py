@@ -1,0 +1,135 @@
+"""The background checks at hair level: the person matte (guided filter, MODNet), the backdrop's
+own lighting model, vignetting that is not a shadow (variants of the licensed test faces built here)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+
+from tests.photo_helpers import arr, geometry, image, img, jpeg
+
+
+def _vignette(a: np.ndarray, corner_gain: float) -> np.ndarray:
+    """A lens's (or a studio light's) fall-off: 1 at the centre, ``corner_gain`` in the corners."""
+    h, w = a.shape[:2]
+    ys, xs = np.mgrid[0:h, 0:w]
+    r2 = ((xs - w / 2) / (w / 2)) ** 2 + ((ys - h / 2) / (h / 2)) ** 2
+    return a * (1 - (1 - corner_gain) * r2 / 2)[..., None]
+
+
+@cache
+def vignetted() -> bytes:
+    return jpeg(img(_vignette(arr(image("compliant_a")), 0.72)))
+
+
+@cache
+def vignetted_cast_shadow() -> bytes:
+    """The vignetted photo with a soft shadow of the head cast on the wall to one side."""
+    import cv2
+
+    from photo.analysis import analyse
+    from photo.intake import load
+
+    a = arr(image("compliant_a"))
+    an = analyse(load(jpeg(image("compliant_a"))))
+    h, w = a.shape[:2]
+    person = cv2.resize(an.person_matte, (w, h))
+    shifted = cv2.warpAffine(person, np.float32([[1, 0, 0.07 * w], [0, 1, -0.01 * h]]), (w, h))
+    shade = cv2.GaussianBlur(shifted, (0, 0), w * 0.01) * (1 - person)
+    return jpeg(img(_vignette(a * (1 - 0.4 * shade)[..., None], 0.72)))
+
+
+def _check(data: bytes, cid: str):
+    import photo
+
+    return photo.check(data).check(cid)
+
+
+def test_guided_filter_gives_a_strand_to_the_person():
+    from photo.matte import refine_person
+
+    rgb = np.full((120, 120, 3), 210, np.uint8)
+    yy, xx = np.mgrid[0:120, 0:120]
+    head = (yy - 60) ** 2 + (xx - 50) ** 2 < 30**2
+    rgb[head] = 60
+    rgb[58:61, 80:84] = 60  # a strand 3 px thick sticking out 4 px beyond the head (and the mask)
+    mask = head.astype(np.float32)
+    refined = refine_person(rgb, mask)
+    assert refined[59, 80:84].min() > 0.5  # the strand joins the person
+    inner = (yy - 60) ** 2 + (xx - 50) ** 2 < 24**2
+    assert refined[inner].min() > 0.9 and refined[:, 110:].max() < 0.05  # inside and far outside unchanged
+    assert refined[40:50, 84:90].max() < 0.2  # the wall beside the strand stays wall
+
+
+def test_backdrop_fit_follows_the_wall_not_the_hair_left_in_it():
+    """Hair the matte misses (a dark lock) must not drag the model of the wall's light fall-off."""
+    from photo.analysis import backdrop_design, fit_backdrop
+
+    h, w = 200, 160
+    ys, xs = np.mgrid[0:h, 0:w]
+    u, v = xs / w - 0.5, ys / h - 0.5
+    wall = 200 - 60 * (u * u + v * v) - 20 * u  # a vignetted, side-lit wall (grey levels)
+    rgb = np.repeat(wall[..., None], 3, axis=2)
+    lock = (xs > 110) & (ys > 100)
+    rgb[lock] = 40  # dark hair in the lower right, left in the background
+    fit = fit_backdrop(rgb.astype(np.uint8), np.ones((h, w), bool))
+    from photo.analysis import FaceAnalysis
+
+    truth = FaceAnalysis.to_lab(np.repeat(wall[..., None], 3, axis=2).astype(np.uint8))
+    model = backdrop_design(xs.ravel(), ys.ravel(), (h, w)) @ fit["coef"]
+    err = np.abs(model[:, 0] - truth[..., 0].ravel()).reshape(h, w)
+    assert err[~lock].max() < 2.0  # L units, over the whole wall, next to the lock too
+
+
+def test_a_vignetted_backdrop_has_no_shadow():
+    """Darkening that follows the backdrop's own smooth lighting (here 28 % in the corners) is not a shadow."""
+    c = _check(vignetted(), "background.shadow")
+    assert c.passed and c.value < c.limit / 4, c.value
+    u = _check(vignetted(), "background.uniformity")
+    assert u.passed, u.value
+
+
+def test_a_shadow_on_a_vignetted_backdrop_is_still_a_shadow():
+    c = _check(vignetted_cast_shadow(), "background.shadow")
+    assert not c.passed and c.value > c.limit, c.value
+
+
+def test_the_matting_model_separates_the_person_from_the_wall():
+    """MODNet (photo/models/modnet.onnx, checked against its SHA-256 on load): the face and hair
+    are the person, the wall's corners are not."""
+    from photo import models
+
+    rgb = np.asarray(image("compliant_a").resize((398, 512)))
+    g = geometry()
+    k = 398 / 560
+    alpha = models.portrait_matte(rgb)
+    assert alpha.shape == rgb.shape[:2] and alpha.dtype == np.float32
+    x0, y0, x1, y1 = (int(v * k) for v in g.face_box)
+    assert np.median(alpha[y0:y1, x0:x1]) > 0.98
+    assert alpha[:30, :30].max() < 0.05 and alpha[:30, -30:].max() < 0.05
+
+
+def test_the_cheap_matte_is_sure_of_a_tidy_head_on_a_plain_wall():
+    """No matting model for a tidy head on a plain wall: the gate stays shut (cost)."""
+    from photo.analysis import MATTE_UNSURE, analyse
+    from photo.intake import load
+
+    a = analyse(load(jpeg(image("compliant_a"))))
+    assert a.matte_unsure < MATTE_UNSURE / 2 and a.person_matte is a.person_refined
+
+
+def test_matting_keeps_only_what_is_joined_to_the_person():
+    """A picture on the wall that the matting model takes for part of the portrait is dropped;
+    hair joined to the head stays."""
+    from photo.analysis import attached
+
+    matte = np.zeros((100, 100), np.float32)
+    matte[30:100, 30:70] = 1.0  # the person
+    matte[60:90, 70:80] = 0.8  # hair hanging beside the neck, joined to it
+    matte[5:20, 80:95] = 0.9  # a picture on the wall, apart
+    core = np.zeros((100, 100), bool)
+    core[35:100, 35:65] = True  # the cheap mask's person
+    out = attached(matte, core)
+    assert out[70, 75] == np.float32(0.8) and out[50, 50] == 1.0
+    assert out[10, 85] == 0.0
