@@ -167,7 +167,7 @@ def main() -> int:
         cpus = os.cpu_count()
     print(f"cpus available to this process: {cpus}  (run under `taskset -c 0` for one core); "
           f"malloc: {args.malloc}")
-    print(f"import photo: {t_import * 1000:.0f} ms; model load (2 MediaPipe Tasks models, SHA-256 checked): {load_s * 1000:.0f} ms "
+    print(f"import photo: {t_import * 1000:.0f} ms; model load (MediaPipe face landmarker and segmenter, MODNet matting; SHA-256 checked): {load_s * 1000:.0f} ms "
           f"(warm-up incl. first inference {t_warm * 1000:.0f} ms)")
     rss_warm = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print("\nwall = elapsed time; cpu = CPU time of the whole process (all threads) per photo, which is what")
