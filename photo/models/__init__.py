@@ -329,4 +329,7 @@ def warm_up() -> float:
     blank = np.full((256, 256, 3), 128, np.uint8)
     faces(blank)
     person_mask(blank)
+    # one MODNet run at its largest input, so onnxruntime's memory arena is allocated now and a
+    # worker's memory stays flat when its first unsure photo comes (about 0.3 s, once)
+    portrait_matte(np.full((MATTE_PX, MATTE_PX, 3), 128, np.uint8))
     return load_seconds
