@@ -221,6 +221,15 @@ class FaceAnalysis:
         largest first: landmarks, blendshapes and transformation matrix each."""
         return models.faces(self.rgb)
 
+    @cached_property
+    def mirror(self) -> tuple[np.ndarray, models.Face | None]:
+        """(the working image mirrored left-right, the largest face the Face Landmarker finds in
+        it or None): a second look for the mouth measures, which one encoding of a photo can flip
+        (``mouth.closed``, the teeth of ``expression.neutral``). Computed only when a check asks."""
+        rgb = np.ascontiguousarray(self.rgb[:, ::-1])
+        found = models.faces(rgb)
+        return rgb, (found[0] if found else None)
+
     @property
     def face_boxes(self) -> list[tuple[float, float, float, float]]:
         """Landmark boxes (x0, y0, x1, y1, working px) of every face found, largest first."""

@@ -37,3 +37,16 @@ def test_a_gap_the_mirror_image_does_not_confirm_passes(monkeypatch):
     monkeypatch.setattr(mouth, "mirror_gap", lambda a: 0.05)
     r = mouth.mouth_closed(a, limits)
     assert not r.passed
+
+
+def test_teeth_are_confirmed_on_the_mirror_image(monkeypatch):
+    from photo.checks import expression
+
+    a, rep = analyse_and_check(ph.jpeg(ph.image("smiling_a")), "mynumber-online")
+    c = rep.check("expression.neutral")
+    assert not c.passed and c.key == "teeth"  # real teeth: over the limit in both passes
+    assert c.details["teeth_photo"] > c.limit["max_teeth"] and c.details["teeth_mirror_image"] > c.limit["max_teeth"]
+    limits = {"max_smile_score": 1e9, "max_teeth": c.limit["max_teeth"]}
+    monkeypatch.setattr(expression, "mirror_teeth", lambda a: 0.0)
+    r = expression.expression_neutral(a, limits)
+    assert r.passed and r.value["teeth"] == 0.0 and r.details["teeth_photo"] > limits["max_teeth"]

@@ -34,10 +34,8 @@ def lip_gap(a) -> float:
 
 def mirror_gap(a) -> float | None:
     """The lip gap the Face Landmarker measures on the photo's mirror image (None without a face there)."""
-    from photo import models
-
-    found = models.faces(np.ascontiguousarray(a.rgb[:, ::-1]))
-    return gap_of(found[0].points) if found else None
+    face = a.mirror[1]
+    return None if face is None else gap_of(face.points)
 
 
 @check("mouth.closed", limits={"max_ratio": "float"})
