@@ -88,28 +88,31 @@ def stages(data: bytes, n: int, profile: str = "mynumber-online") -> list[tuple[
     prof = profile_mod.get(profile)
     rec: dict[tuple[str, str], list[float]] = {}
 
-    def timed(group: str, name: str, fn):
+    def timed(group: str, name: str, fn, *args):
         c = time.process_time()
-        out = fn()
+        out = fn(*args)
         rec.setdefault((group, name), []).append((time.process_time() - c) * 1000)
         return out
 
+    def finish(rep, a):
+        framing.settle_fixable(rep, a, prof)
+        a.face_summary()
+
     for i in range(n + 1):
-        d = timed("floor", "decode (draft scale)", lambda: load(data))
+        d = timed("floor", "decode (draft scale)", load, data)
         a = FaceAnalysis(d)
-        timed("floor", "face landmarker", lambda: a.faces)
-        timed("floor", "resize for segmentation", lambda: a.small)
-        timed("floor", "segmentation", lambda: a.person)
+        timed("floor", "face landmarker", getattr, a, "faces")
+        timed("floor", "resize for segmentation", getattr, a, "small")
+        timed("floor", "segmentation", getattr, a, "person")
         for prop in SHARED:
             if hasattr(FaceAnalysis, prop) and (a.has_face or prop in ("small_lab", "small_grey", "background", "backdrop")):
-                timed("shared", prop, lambda prop=prop: getattr(a, prop))
+                timed("shared", prop, getattr, a, prop)
         rep = PhotoReport(file=None, profile=prof.name)
         for cid, limits in prof.checks.items():
-            r = timed("check", cid, lambda cid=cid, limits=limits: checks_mod.run(cid, a, limits))
+            r = timed("check", cid, checks_mod.run, cid, a, limits)
             if r is not None:
                 rep.checks.append(r)
-        timed("check", "(fixable failures, face summary)",
-              lambda: (framing.settle_fixable(rep, a, prof), a.face_summary()))
+        timed("check", "(fixable failures, face summary)", finish, rep, a)
         if i == 0:  # first pass: allocations of a new size
             rec.clear()
     return [(g, k, float(np.percentile(v, 50))) for (g, k), v in rec.items()]
