@@ -201,10 +201,11 @@ def _bun() -> bytes:
     return jpeg(im.filter(ImageFilter.GaussianBlur(0.7)))
 
 
-def _wrap(sides: tuple[str, ...], colour=(170, 40, 40)) -> bytes:
-    """A band of cloth against the face outline, from the top of the forehead down past the chin,
-    on the given sides of the image (both: a hood or scarf round the face; one: an arm or a
-    collar on one side); the hair on top stays visible."""
+def _wrap(sides: tuple[str, ...], colour=(170, 40, 40), inner: float = 1.02, from_eyes: bool = False) -> bytes:
+    """A band of cloth against the face outline, from the top of the forehead (or the eyes, with
+    ``from_eyes``) down past the chin, on the given sides of the image (both: a hood or scarf
+    round the face; one: an arm or a collar on one side); the hair on top stays visible. The
+    band starts at ``inner`` x the face oval (below 1: over the face's own outline) and ends at 1.5 x."""
     from photo.analysis import FACE_OVAL
     from photo.checker import analyse_and_check
 
@@ -216,8 +217,8 @@ def _wrap(sides: tuple[str, ...], colour=(170, 40, 40)) -> bytes:
     mask = Image.new("L", im.size, 0)
     d = ImageDraw.Draw(mask)
     d.polygon([tuple(c + (p - c) * 1.5) for p in oval], fill=255)
-    d.polygon([tuple(c + (p - c) * 1.02) for p in oval], fill=0)
-    d.rectangle([0, 0, im.size[0], a.landmarks[10, 1] * k], fill=0)
+    d.polygon([tuple(c + (p - c) * inner) for p in oval], fill=0)
+    d.rectangle([0, 0, im.size[0], (a.eye_mid[1] if from_eyes else a.landmarks[10, 1]) * k], fill=0)
     if "left" not in sides:
         d.rectangle([0, 0, c[0], im.size[1]], fill=0)
     if "right" not in sides:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
-from tests.photo_helpers import arr, geometry, image, img, jpeg
+from tests.photo_helpers import _wrap, arr, geometry, image, img, jpeg
 
 
 @cache
@@ -73,20 +73,7 @@ def _cap(colour=(35, 45, 95), low: bool = True) -> bytes:
 def _scarf_over_cheeks(colour=(170, 40, 40)) -> bytes:
     """A cloth wrapped round the face that covers its outline: from just inside the face oval
     (eyes down past the chin) outwards, the hair on top left visible."""
-    from photo.analysis import FACE_OVAL
-
-    im = image("compliant_a").copy()
-    a = _analysed()
-    k = 1 / a.decoded.scale
-    oval = a.landmarks[list(FACE_OVAL), :2] * k
-    c = oval.mean(axis=0)
-    mask = Image.new("L", im.size, 0)
-    d = ImageDraw.Draw(mask)
-    d.polygon([tuple(c + (p - c) * 1.5) for p in oval], fill=255)
-    d.polygon([tuple(c + (p - c) * 0.8) for p in oval], fill=0)
-    d.rectangle([0, 0, im.size[0], a.eye_mid[1] * k], fill=0)
-    im.paste(Image.new("RGB", im.size, colour), (0, 0), mask.filter(ImageFilter.GaussianBlur(1)))
-    return jpeg(im)
+    return _wrap(("left", "right"), colour, inner=0.8, from_eyes=True)
 
 
 def _check(data: bytes, profile="mynumber-online"):
