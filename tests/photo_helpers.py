@@ -201,6 +201,19 @@ def _bun() -> bytes:
     return jpeg(im.filter(ImageFilter.GaussianBlur(0.7)))
 
 
+def shut_eye(im: Image.Image, g) -> Image.Image:
+    """``im`` with the eye at the image's left painted shut (a skin-coloured lid and a lash
+    line, from the face geometry ``g``) and a slight blur; the other eye stays open."""
+    ied = abs(g.eye_right[0] - g.eye_left[0])
+    x, y = min((g.eye_left, g.eye_right), key=lambda p: p[0])
+    skin = tuple(int(v) for v in np.asarray(im)[int(y - ied * 0.28), int(x)])
+    im = im.copy()
+    d = ImageDraw.Draw(im)
+    d.ellipse([x - ied * 0.3, y - ied * 0.17, x + ied * 0.3, y + ied * 0.13], fill=skin)
+    d.arc([x - ied * 0.3, y - ied * 0.25, x + ied * 0.3, y + ied * 0.1], 20, 160, fill=(60, 45, 40), width=3)
+    return im.filter(ImageFilter.GaussianBlur(0.8))
+
+
 def _wrap(sides: tuple[str, ...], colour=(170, 40, 40), inner: float = 1.02, from_eyes: bool = False) -> bytes:
     """A band of cloth against the face outline, from the top of the forehead (or the eyes, with
     ``from_eyes``) down past the chin, on the given sides of the image (both: a hood or scarf

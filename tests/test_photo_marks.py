@@ -11,26 +11,18 @@ from functools import cache
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image
 
 from photo.annotate import RED, YELLOW, draw
 from photo.marks import BUILDERS, labels, marks
-from tests.photo_helpers import VARIANTS, geometry, image, jpeg
+from tests.photo_helpers import VARIANTS, geometry, image, jpeg, shut_eye
 
 PROFILE = "mynumber-online"
 
 
 def _one_eye_closed() -> bytes:
     """The eye at the image's left painted shut (skin-coloured lid, lash line); the other stays open."""
-    im = image("compliant_a").copy()
-    g = geometry()
-    ied = abs(g.eye_right[0] - g.eye_left[0])
-    x, y = min((g.eye_left, g.eye_right), key=lambda p: p[0])
-    skin = tuple(int(v) for v in np.asarray(im)[int(y - ied * 0.28), int(x)])
-    d = ImageDraw.Draw(im)
-    d.ellipse([x - ied * 0.3, y - ied * 0.17, x + ied * 0.3, y + ied * 0.13], fill=skin)
-    d.arc([x - ied * 0.3, y - ied * 0.25, x + ied * 0.3, y + ied * 0.1], 20, 160, fill=(60, 45, 40), width=3)
-    return jpeg(im.filter(ImageFilter.GaussianBlur(0.8)))
+    return jpeg(shut_eye(image("compliant_a"), geometry()))
 
 
 SOURCES = {**VARIANTS, "one_eye_closed": _one_eye_closed}
