@@ -448,28 +448,32 @@ def verdict(case: dict, limits: dict[str, float]) -> list[str]:
     return failed
 
 
-def refit_smile(cases: list[dict], folds: dict[str, int]) -> None:
-    """Score every case's expression with a smile model fitted on the other folds' people
-    (their compliant photos as neutral, their labelled smiles as smiling; each compliant photo's
-    six variants weigh as one photo), so the smile figures are on people the model never saw."""
-    from photo.expression import smile_score
+def fit_smile(cases: list[dict]) -> tuple[dict, list[dict]]:
+    """(the smile model fitted on ``cases``, the cases that taught it): their compliant photos
+    as neutral and their labelled smiles as smiling, with a face; each compliant photo's
+    variants weigh together as one photo. Used per fold here and on every person by
+    scripts/train_expression.py."""
     from photo.expression_fit import fit_model
 
+    variants = Counter(c["label"] for c in cases if c["compliant"])
+    train = [c for c in cases if c["smile"] is not None and (c["compliant"] or "smile" in c["kinds"])]
+    mdl = fit_model(
+        [c["smile"][0] for c in train],
+        np.array([c["smile"][1] for c in train]),
+        np.array([c["smile"][2] for c in train]),
+        np.array([0.0 if c["compliant"] else 1.0 for c in train]),
+        weights=np.array([1 / variants[c["label"]] if c["compliant"] else 1.0 for c in train]),
+    )
+    return mdl, train
+
+
+def refit_smile(cases: list[dict], folds: dict[str, int]) -> None:
+    """Score every case's expression with a smile model fitted on the other folds' people
+    (:func:`fit_smile`), so the smile figures are on people the model never saw."""
+    from photo.expression import smile_score
+
     for k in range(FOLDS):
-        train = [
-            c
-            for c in cases
-            if folds[c["person"]] != k
-            and c["smile"] is not None
-            and (c["compliant"] or "smile" in c["kinds"])
-        ]
-        mdl = fit_model(
-            [c["smile"][0] for c in train],
-            np.array([c["smile"][1] for c in train]),
-            np.array([c["smile"][2] for c in train]),
-            np.array([0.0 if c["compliant"] else 1.0 for c in train]),
-            weights=np.array([1 / 6 if c["compliant"] else 1.0 for c in train]),
-        )
+        mdl, _ = fit_smile([c for c in cases if folds[c["person"]] != k])
         for c in cases:
             if folds[c["person"]] != k or c["smile"] is None:
                 continue
@@ -484,12 +488,9 @@ def smile_features(analysis):
     can fit its own model."""
     if analysis is None or analysis.landmarks is None:
         return None
-    from photo.analysis import template
-    from photo.expression import raw_features
+    from photo.checks.expression import smile_inputs
 
-    return raw_features(
-        analysis.canonical, template()[0], analysis.rgb, analysis.landmarks, analysis.blendshapes
-    )
+    return smile_inputs(analysis)
 
 
 def collect(profile_name: str, every: int, labels: list[dict]) -> list[dict]:

@@ -26,28 +26,16 @@ sys.path.insert(0, str(ROOT))
 OUT = ROOT / "photo" / "data" / "expression_model.npz"
 
 
-def rows(cases: list[dict]) -> list[dict]:
-    """The cases that teach the model: compliant photos (neutral) and labelled smiles, with a face."""
-    return [c for c in cases if c["smile"] is not None and (c["compliant"] or "smile" in c["kinds"])]
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("cases", help="a pickle written by bench/photo_accuracy.py --save")
     args = ap.parse_args()
+    from bench.photo_accuracy import fit_smile
     from photo.expression import smile_score
-    from photo.expression_fit import fit_model
 
     with open(args.cases, "rb") as fh:
-        train = rows(pickle.load(fh))
+        mdl, train = fit_smile(pickle.load(fh))
     y = np.array([0.0 if c["compliant"] else 1.0 for c in train])
-    mdl = fit_model(
-        [c["smile"][0] for c in train],
-        np.array([c["smile"][1] for c in train]),
-        np.array([c["smile"][2] for c in train]),
-        y,
-        weights=np.array([1 / 6 if c["compliant"] else 1.0 for c in train]),
-    )
     people = sorted({c["person"] for c in train})
     np.savez_compressed(OUT, **mdl, train_people=np.array(people))
     score = np.array([smile_score(*c["smile"], mdl=mdl) for c in train])
