@@ -11,15 +11,13 @@ the face, not the backdrop) and the image-left eye painted shut. Both Face Resea
 from __future__ import annotations
 
 import io
-import sys
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter
 
 ROOT = Path(__file__).resolve().parents[1]
 FACES = ROOT / "tests" / "data" / "faces"
-sys.path.insert(0, str(ROOT))  # tests.photo_helpers: the same painted-shut eye as the marks tests
 
 
 def _jpeg(im: Image.Image) -> bytes:
@@ -30,11 +28,16 @@ def _jpeg(im: Image.Image) -> bytes:
 
 def _shadow_and_closed_eye() -> bytes:
     import photo
-    from tests.photo_helpers import shut_eye
 
+    im = Image.open(FACES / "compliant_a.jpg").convert("RGB")
     g = photo.face_geometry(FACES / "compliant_a.jpg")
     ied = abs(g.eye_right[0] - g.eye_left[0])
-    im = shut_eye(Image.open(FACES / "compliant_a.jpg").convert("RGB"), g)
+    x, y = min((g.eye_left, g.eye_right), key=lambda p: p[0])
+    skin = tuple(int(v) for v in np.asarray(im)[int(y - ied * 0.28), int(x)])
+    d = ImageDraw.Draw(im)
+    d.ellipse([x - ied * 0.3, y - ied * 0.17, x + ied * 0.3, y + ied * 0.13], fill=skin)
+    d.arc([x - ied * 0.3, y - ied * 0.25, x + ied * 0.3, y + ied * 0.1], 20, 160, fill=(60, 45, 40), width=3)
+    im = im.filter(ImageFilter.GaussianBlur(0.8))
     a = np.asarray(im).astype(np.float32)
     ys, xs = np.mgrid[0:a.shape[0], 0:a.shape[1]]
     # a shadow over the image-right half of the face only (the backdrop stays as it was)
