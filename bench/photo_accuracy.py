@@ -450,7 +450,8 @@ def verdict(case: dict, limits: dict[str, float]) -> list[str]:
 
 def fit_smile(cases: list[dict]) -> tuple[dict, list[dict]]:
     """(the smile model fitted on ``cases``, the cases that taught it): their compliant photos
-    as neutral and their labelled smiles as smiling, with a face; each compliant photo's
+    as neutral and their labelled smiles (kind ``smile``; ``faint_smile`` teaches nothing) as
+    smiling, with a face; each compliant photo's
     variants weigh together as one photo. Used per fold here and on every person by
     scripts/train_expression.py."""
     from photo.expression_fit import fit_model
@@ -491,6 +492,18 @@ def smile_features(analysis):
     from photo.checks.expression import smile_inputs
 
     return smile_inputs(analysis)
+
+
+def load_cases(path: str | Path, labels: list[dict] | None = None) -> list[dict]:
+    """The cases of a ``--save`` pickle, their defect kinds taken from the labels file as it is
+    now (it may have been corrected since the photos were checked)."""
+    with open(path, "rb") as fh:
+        cases = pickle.load(fh)
+    by_file = {r["file"]: r for r in (labels if labels is not None else read_labels())}
+    for case in cases:
+        if case["label"] in by_file and not case["compliant"]:
+            case["kinds"] = by_file[case["label"]]["kinds"]
+    return cases
 
 
 def collect(profile_name: str, every: int, labels: list[dict]) -> list[dict]:
@@ -564,12 +577,7 @@ def main() -> int:
     t0 = time.perf_counter()
     labels = read_labels()
     if args.reuse:
-        with open(args.reuse, "rb") as fh:
-            cases = pickle.load(fh)
-        by_file = {r["file"]: r for r in labels}
-        for case in cases:  # the labels file may have been corrected since the photos were checked
-            if case["label"] in by_file and not case["compliant"]:
-                case["kinds"] = by_file[case["label"]]["kinds"]
+        cases = load_cases(args.reuse, labels)
     else:
         cases = collect(args.profile, args.every, labels)
     if args.save:

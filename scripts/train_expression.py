@@ -2,8 +2,10 @@
 
 The rows are the cases bench/photo_accuracy.py checks, so the shipped model sees photos the
 way the benchmark sends them: every labelled person's compliant photos as neutral (each in
-six variants, which weigh as one photo) and every photo labelled ``smile`` (FRL smiling_front,
-laughs under more/) as smiling. Every person is used here; the benchmark refits the same model
+six variants, which weigh as one photo) and every photo labelled ``smile`` (the FRL
+smiling_front photos in which a blind review sees a smile, laughs under more/) as smiling; the
+``faint_smile`` photos (asked to smile, judged neutral or faint: bench/data/smile_review.tsv)
+teach it nothing. Every person is used here; the benchmark refits the same model
 on four folds of people and scores the fifth, so its figures are on people the model never
 saw (photo.expression_fit). The profile limit ``max_smile_score`` is the benchmark's
 "all people" calibration.
@@ -15,7 +17,6 @@ saw (photo.expression_fit). The profile limit ``max_smile_score`` is the benchma
 from __future__ import annotations
 
 import argparse
-import pickle
 import sys
 from pathlib import Path
 
@@ -30,11 +31,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("cases", help="a pickle written by bench/photo_accuracy.py --save")
     args = ap.parse_args()
-    from bench.photo_accuracy import fit_smile
+    from bench.photo_accuracy import fit_smile, load_cases
     from photo.expression import smile_score
 
-    with open(args.cases, "rb") as fh:
-        mdl, train = fit_smile(pickle.load(fh))
+    mdl, train = fit_smile(load_cases(args.cases))
     y = np.array([0.0 if c["compliant"] else 1.0 for c in train])
     people = sorted({c["person"] for c in train})
     np.savez_compressed(OUT, **mdl, train_people=np.array(people))
