@@ -175,14 +175,16 @@ def test_a_turned_head_points_an_arrow_the_way_it_turned():
 
 
 def test_head_size_shows_the_chin_band_the_limits_allow():
+    from photo import profile as profile_mod
     from photo.checks.geometry import mm_per_px
 
     a, rep, px, found = _drawn("square")
     assert _failed(rep, "geometry.head_size").key == "large"
     (m,) = _of(found, "geometry.head_size")
-    px_mm = 1 / mm_per_px(a, {"print_height_mm": 45})
-    ys = sorted(g[0][1] for g in m.guides)  # where the chin would be at 32 and 37 mm from this crown
-    assert ys == pytest.approx([a.crown[1] + 32 * px_mm, a.crown[1] + 37 * px_mm], abs=0.5)
+    lim = profile_mod.get(PROFILE).checks["geometry.head_size"]
+    px_mm = 1 / mm_per_px(a, lim)
+    ys = sorted(g[0][1] for g in m.guides)  # where the chin would be at the profile's smallest and largest head
+    assert ys == pytest.approx([a.crown[1] + lim["min_mm"] * px_mm, a.crown[1] + lim["max_mm"] * px_mm], abs=0.5)
     yellow = _near(px, YELLOW)
     cx = int(a.eye_mid[0])
     for y in ys:  # dashed, across the face
