@@ -633,11 +633,15 @@ def main() -> int:
 
     print("\ndefects (held-out folds): share caught by a check that names the defect")
     kinds = sorted({k for c in cases for k in c["kinds"]}, key=lambda k: (k.startswith("generated"), k))
+    n_bases = max((Counter(k for c in cases for k in c["kinds"] if k.startswith("generated")) or {"": 0}).values())
     for kind in kinds:
         sub = [c for c in cases if kind in c["kinds"]]
         hit = [c for c in sub if any(cid in c["failed"] for cid in c["kinds"][kind])]
         want = " or ".join(sorted({x for c in sub for x in c["kinds"][kind]}))
         print(f"  {kind:<34} {rate(len(hit), len(sub))}  by {want}")
+        if kind.startswith("generated") and len(sub) < n_bases:
+            print(f"      made from {len(sub)} of the {n_bases} base crops: the other {n_bases - len(sub)} leave no room"
+                  " for it inside the photo (a generator limit, not photos left out: the bases are judged themselves)")
         for c in sub:
             if c not in hit:
                 print(f"      missed {c['label']}: failed {', '.join(c['failed']) or 'nothing'}")
