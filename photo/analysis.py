@@ -110,9 +110,9 @@ def pose_from_matrix(matrix: np.ndarray) -> Pose:
 def _least_squares(design: np.ndarray, values: np.ndarray) -> np.ndarray:
     """Least-squares coefficients by the normal equations (a few well-scaled columns: as exact
     as an SVD here, and several times faster); falls back to lstsq when they are singular."""
-    x = design.astype(np.float64)
+    x = design.astype(np.float64, copy=False)
     try:
-        return np.linalg.solve(x.T @ x, x.T @ values.astype(np.float64))
+        return np.linalg.solve(x.T @ x, x.T @ values.astype(np.float64, copy=False))
     except np.linalg.LinAlgError:
         return np.linalg.lstsq(x, values, rcond=None)[0]
 
@@ -211,8 +211,12 @@ class FaceAnalysis:
         return self.skin_lab[(cl[g] | cr[g])[self.skin_mask[g]]]
 
     @cached_property
-    def small_lab(self) -> np.ndarray:
-        return self.to_lab(np.ascontiguousarray(self.small[0]))
+    def half_lab(self) -> np.ndarray:
+        """CIELAB of every 2nd pixel of :attr:`small` in both directions (``small[::2, ::2]``, about
+        256 px on the long side): what the shadow and colour measures read, at a quarter of the
+        conversions of the whole small image (the conversion is per pixel: the same values as
+        converting it whole and subsampling)."""
+        return self.to_lab(np.ascontiguousarray(self.small[0][::2, ::2]))
 
     # ---------------------------------------------------------------- faces
     @cached_property
@@ -437,10 +441,9 @@ class FaceAnalysis:
         ring = (dist > 2) & (dist < MATTE_RING * fw) & (m < 0.2)
         if not ring.any():
             return 0.0
-        ys, xs = np.nonzero(ring)
-        ys, xs = ys[::4], xs[::4]  # a sample is enough for a share
+        ys, xs = np.divmod(np.flatnonzero(ring)[::4], ring.shape[1])  # a sample is enough for a share
         lab = self.to_lab(np.ascontiguousarray(self.small_sharp[ys, xs][None]))[0]
-        dev = np.linalg.norm(lab - backdrop_design(xs, ys, model["shape"]) @ model["coef"], axis=1)
+        dev = _row_norm(lab - backdrop_design(xs, ys, model["shape"]) @ model["coef"])
         return float((dev > 8.0).mean())
 
     @cached_property
@@ -512,10 +515,19 @@ class FaceAnalysis:
 
     @cached_property
     def small_blurred(self) -> np.ndarray:
-        """The small image blurred at about 1/128 of its width (what the backdrop model is fitted to)."""
+        """The small image blurred at about 1/128 of its width (what the backdrop model is fitted to),
+        at half the small scale: the blur is several px wide, so a quarter of the pixels lose
+        nothing a quadratic backdrop could follow (mean change under 0.3 of 255 levels; 0.5 ms
+        instead of 3 at 12 MP). :func:`fit_backdrop` reads it bilinearly at small-scale positions."""
         import cv2
 
-        return cv2.GaussianBlur(self.small[0], (0, 0), sigmaX=max(1.0, self.small[0].shape[1] / 128))
+        small = self.small[0]
+        h, w = small.shape[:2]
+        sigma = max(1.0, w / 128)
+        if min(h, w) < 32:  # too small to halve
+            return cv2.GaussianBlur(small, (0, 0), sigmaX=sigma)
+        half = cv2.resize(small, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+        return cv2.GaussianBlur(half, (0, 0), sigmaX=sigma / 2)
 
     @cached_property
     def small_sharp(self) -> np.ndarray:
@@ -614,6 +626,11 @@ def background_of(person: np.ndarray) -> np.ndarray:
     return cv2.erode(bg, np.ones((k, k), np.uint8)) > 0
 
 
+def _row_norm(v: np.ndarray) -> np.ndarray:
+    """Euclidean length of each row of an N x 3 array (np.linalg.norm(v, axis=1), in one pass)."""
+    return np.sqrt(np.einsum("ij,ij->i", v, v))
+
+
 def backdrop_design(xs, ys, shape) -> np.ndarray:
     """The quadratic's terms ``[1, u, v, u^2, v^2, uv]`` (u, v = x/w - 0.5, y/h - 0.5) at pixels xs, ys."""
     h, w = shape
@@ -624,7 +641,8 @@ def backdrop_design(xs, ys, shape) -> np.ndarray:
 def fit_backdrop(blurred: np.ndarray, bg: np.ndarray) -> dict | None:
     """A smooth model of the backdrop's own lighting at the small scale: a quadratic in x, y per
     CIELAB channel (a light fall-off, a gradient, vignetting), fitted to up to 6000 background
-    pixels of ``blurred`` (RGB) within Delta E 25 of their median colour by least absolute
+    pixels of ``blurred`` (RGB: the size of ``bg``, or smaller and then read bilinearly at ``bg``'s
+    positions) within Delta E 25 of their median colour by least absolute
     deviations (ROBUST_ROUNDS reweighted rounds, so hair or an object the matte left in the
     background does not drag it), then twice by
     least squares without the pixels more than Delta E 8 off. ``coef`` (6 x 3) maps
@@ -636,7 +654,16 @@ def fit_backdrop(blurred: np.ndarray, bg: np.ndarray) -> dict | None:
     idx = np.flatnonzero(bg)  # row-major, as np.nonzero, and several times faster
     idx = idx[:: max(1, idx.size // 6000)]
     ys, xs = np.divmod(idx, w)
-    lab = FaceAnalysis.to_lab(np.ascontiguousarray(blurred[ys, xs][:, None, :]))[:, 0, :]
+    if blurred.shape[:2] == (h, w):
+        px = np.ascontiguousarray(blurred[ys, xs][:, None, :])
+    else:  # a smaller blurred image: bilinear at the same places (as an INTER_LINEAR upscale would give)
+        import cv2
+
+        bh, bw = blurred.shape[:2]
+        mx = ((xs + 0.5) * (bw / w) - 0.5).astype(np.float32)[:, None]
+        my = ((ys + 0.5) * (bh / h) - 0.5).astype(np.float32)[:, None]
+        px = cv2.remap(blurred, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    lab = FaceAnalysis.to_lab(px)[:, 0, :]
     design = backdrop_design(xs, ys, (h, w))
     # start from the pixels near the background's median colour (the wall is most of it), so a
     # lock of hair or an object in a corner, where a quadratic has leverage, cannot tilt the fit
@@ -644,16 +671,17 @@ def fit_backdrop(blurred: np.ndarray, bg: np.ndarray) -> dict | None:
     if weight.sum() < 12:
         weight[:] = 1.0
     coef = np.zeros((6, 3))
+    lab = lab.astype(np.float64)
     for _ in range(ROBUST_ROUNDS):  # least absolute deviations (reweighted least squares)
         coef = _least_squares(design * weight[:, None], lab * weight[:, None])
-        weight = (weight > 0) / np.sqrt(np.maximum(np.linalg.norm(lab - design @ coef, axis=1), 1.0))
-    dev = np.linalg.norm(lab - design @ coef, axis=1)
+        weight = (weight > 0) / np.sqrt(np.maximum(_row_norm(lab - design @ coef), 1.0))
+    dev = _row_norm(lab - design @ coef)
     for _ in range(2):
         keep = dev < 8.0
         if keep.sum() < 12:
             break
         coef = _least_squares(design[keep], lab[keep])
-        dev = np.linalg.norm(lab - design @ coef, axis=1)
+        dev = _row_norm(lab - design @ coef)
     return {"coef": coef, "dev": dev, "shape": (h, w)}
 
 

@@ -67,7 +67,7 @@ def background_measures(a) -> dict | None:
         return None
     gx = cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3)
-    mag = np.hypot(gx, gy) / 8.0  # Sobel 3x3 gain
+    mag = cv2.magnitude(gx, gy) * np.float32(1 / 8.0)  # Sobel 3x3 gain
     inner = cv2.erode(bg.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0  # drop the image border effect
     inner[:2, :] = inner[-2:, :] = False
     inner[:, :2] = inner[:, -2:] = False
@@ -110,7 +110,7 @@ def shadow_pixels(a) -> tuple[np.ndarray, float] | None:
     bg = a.person_matte[::2, ::2] < 0.2
     if bg.sum() < 50:
         return None
-    lab = a.small_lab[::2, ::2]
+    lab = a.half_lab
     model = a.backdrop_at(2)
     if model is None:
         return None
@@ -126,7 +126,9 @@ def shadow_pixels(a) -> tuple[np.ndarray, float] | None:
     rows = (np.arange(h) < a.chin[1] * f)[:, None]
     ring = (dist > 0.08 * fw) & (dist < 0.7 * fw) & rows
     dark = lum / np.maximum(model[..., 0], 1.0)
-    cand = (ring & (dark > 0.45) & (dark < 0.88) & (np.linalg.norm(ab - model[..., 1:], axis=2) < 6)
+    dab = ab - model[..., 1:]
+    chroma2 = cv2.transform(dab * dab, np.ones((1, 2), np.float32)).reshape(h, w)  # squared a*b* distance
+    cand = (ring & (dark > 0.45) & (dark < 0.88) & (chroma2 < 36.0)  # within Delta a*b* 6
             & (tex < max(2.0, 2.5 * bg_tex)))
     return cand, fw
 
