@@ -437,7 +437,7 @@ class FaceAnalysis:
             return 0.0
         m = self.person_refined
         fw = max(2.0, (self.face_box[2] - self.face_box[0]) * self.small[1])
-        dist = cv2.distanceTransform((m < 0.5).astype(np.uint8), cv2.DIST_L2, 3)
+        dist = cv2.distanceTransform((m < 0.5).view(np.uint8), cv2.DIST_L2, 3)
         ring = (dist > 2) & (dist < MATTE_RING * fw) & (m < 0.2)
         if not ring.any():
             return 0.0
@@ -511,7 +511,15 @@ class FaceAnalysis:
     @cached_property
     def background(self) -> np.ndarray:
         """Background pixels at the small scale: :attr:`person_matte` < 0.2, eroded away from the person."""
+        if self.person_matte is self.person_refined:
+            return self.background_refined
         return background_of(self.person_matte)
+
+    @cached_property
+    def background_refined(self) -> np.ndarray:
+        """:func:`background_of` the cheap matte (:attr:`person_refined`): where the backdrop
+        model that gates MODNet is fitted, and :attr:`background` itself when MODNet is not needed."""
+        return background_of(self.person_refined)
 
     @cached_property
     def small_blurred(self) -> np.ndarray:
@@ -546,7 +554,7 @@ class FaceAnalysis:
     @cached_property
     def backdrop_refined(self) -> dict | None:
         """:func:`fit_backdrop` around the cheap matte (:attr:`person_refined`)."""
-        return fit_backdrop(self.small_blurred, background_of(self.person_refined))
+        return fit_backdrop(self.small_blurred, self.background_refined)
 
     @cached_property
     def backdrop(self) -> dict | None:
@@ -661,16 +669,17 @@ def fit_backdrop(blurred: np.ndarray, bg: np.ndarray) -> dict | None:
     idx = np.flatnonzero(bg)  # row-major, as np.nonzero, and several times faster
     idx = idx[:: max(1, idx.size // 6000)]
     ys, xs = np.divmod(idx, w)
+    # the samples as one row of pixels (1 x N: OpenCV converts a row in one go, a column row by row)
     if blurred.shape[:2] == (h, w):
-        px = np.ascontiguousarray(blurred[ys, xs][:, None, :])
+        px = np.ascontiguousarray(blurred[ys, xs][None])
     else:  # a smaller blurred image: bilinear at the same places (as an INTER_LINEAR upscale would give)
         import cv2
 
         bh, bw = blurred.shape[:2]
-        mx = ((xs + 0.5) * (bw / w) - 0.5).astype(np.float32)[:, None]
-        my = ((ys + 0.5) * (bh / h) - 0.5).astype(np.float32)[:, None]
+        mx = ((xs + 0.5) * (bw / w) - 0.5).astype(np.float32)[None]
+        my = ((ys + 0.5) * (bh / h) - 0.5).astype(np.float32)[None]
         px = cv2.remap(blurred, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    lab = FaceAnalysis.to_lab(px)[:, 0, :]
+    lab = FaceAnalysis.to_lab(px)[0]
     design = backdrop_design(xs, ys, (h, w))
     # start from the pixels near the background's median colour (the wall is most of it), so a
     # lock of hair or an object in a corner, where a quadratic has leverage, cannot tilt the fit

@@ -121,7 +121,7 @@ def shadow_pixels(a) -> tuple[np.ndarray, float] | None:
     tex = np.sqrt(np.maximum(cv2.blur(lum * lum, (3, 3)) - mean * mean, 0))
     bg_tex = float(np.median(tex[bg]))
     h, w = lum.shape
-    face = cv2.resize(a.face_mask.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
+    face = cv2.resize(a.face_mask.view(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
     fw = max(4.0, (a.face_box[2] - a.face_box[0]) * f)
     dist = cv2.distanceTransform(1 - face, cv2.DIST_L2, 3)
     rows = (np.arange(h) < a.chin[1] * f)[:, None]
