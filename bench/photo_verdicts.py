@@ -2,12 +2,15 @@
 
     python bench/photo_verdicts.py save OUT.json [--every 2] [--big-every 8]
     python bench/photo_verdicts.py compare BEFORE.json AFTER.json
+    python bench/photo_verdicts.py            # save to a temporary file and print the summary
 
-``save`` analyses every ``--every``-th photo under ../shared/data/faces (sorted paths) once
-and runs every profile's checks on that analysis; every ``--big-every``-th photo is also
+``save`` analyses every ``--every``-th photo under ../shared/data/faces (sorted paths), and
+its compliant 35:45 crop where it has FRL 189-point landmarks (.tem), once each and runs every
+profile's checks on that analysis; every ``--big-every``-th photo is also
 checked upscaled to 12 MP (4032 px long side, JPEG q92), where the checks' sampling grids
 differ most from the photo's own. ``compare`` prints each status that differs (verdict,
 fixable, a check's passed/key/evaluated/fixable) and the largest change of each check's value.
+Both print, per profile, how many photos pass and how often each check fails.
 """
 
 from __future__ import annotations
@@ -25,12 +28,24 @@ sys.path.insert(0, str(ROOT))
 def _cases(every: int, big_every: int):
     from PIL import Image
 
-    from bench.faces import shared_faces
+    import numpy as np
+
+    from bench.faces import compliant_box, crop, hair_top, jpeg, read_tem, shared_faces
 
     files = sorted(p for p in shared_faces().rglob("*") if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
     for i, p in enumerate(files[::every]):
         rel = str(p.relative_to(shared_faces()))
         yield rel, p.read_bytes()
+        tem = p.with_suffix(".tem")
+        if tem.is_file():  # the compliant crop, where every check sits near its compliant values
+            full = Image.open(p).convert("RGB")
+            pts = read_tem(tem)
+            if len(pts) != 189:  # only the FRL 189-point template names the eyes and chin used here
+                continue
+            top = hair_top(np.asarray(full), pts)
+            box = None if top is None else compliant_box(pts, full.size, top)
+            if box is not None:
+                yield rel + "@crop", jpeg(crop(full, box), 92)
         if big_every and i % big_every == 0:
             im = Image.open(p).convert("RGB")
             k = 4032 / max(im.size)
@@ -64,6 +79,23 @@ def save(out: str, every: int, big_every: int) -> None:
                                   "value": c.to_dict()["value"]} for c in rep.checks}}
         print(name, "pass" if snap[name]["mynumber-online"]["passed"] else "fail", flush=True)
     Path(out).write_text(json.dumps(snap, indent=0))
+    print(f"snapshot written to {out}")
+    summary(snap)
+
+
+def summary(snap: dict) -> None:
+    """Per profile: photos passed of those checked, and the checks that fail most often."""
+    reports = [r for r in snap.values() if "error" not in r]
+    print(f"{len(snap)} photos ({len(snap) - len(reports)} refused at intake)")
+    for prof in sorted(reports[0]) if reports else []:
+        passed = sum(r[prof]["passed"] for r in reports)
+        fails: dict[str, int] = {}
+        for r in reports:
+            for cid, c in r[prof]["checks"].items():
+                if not c["passed"]:
+                    fails[cid] = fails.get(cid, 0) + 1
+        top = ", ".join(f"{k} {v}" for k, v in sorted(fails.items(), key=lambda x: -x[1])[:6])
+        print(f"  {prof}: {passed}/{len(reports)} pass; most failed: {top}")
 
 
 def _numbers(v, prefix=""):
@@ -108,6 +140,10 @@ def compare(before: str, after: str) -> int:
                         moved[key] = (d, f"{name} [{prof}] {nb[k]} -> {na[k]}")
                 for k in nb.keys() ^ na.keys():
                     flips.append(f"{name} [{prof}] {cid}{k}: value present in one run only")
+    print("before:")
+    summary(b)
+    print("after:")
+    summary(a)
     print(f"{len(set(b) | set(a))} photos, {checks} check results compared; {len(flips)} status differences")
     for f in flips:
         print("  FLIP", f)
@@ -119,7 +155,7 @@ def compare(before: str, after: str) -> int:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    sub = ap.add_subparsers(dest="cmd", required=True)
+    sub = ap.add_subparsers(dest="cmd")
     s = sub.add_parser("save")
     s.add_argument("out")
     s.add_argument("--every", type=int, default=2)
@@ -128,6 +164,11 @@ def main() -> int:
     c.add_argument("before")
     c.add_argument("after")
     args = ap.parse_args()
+    if args.cmd is None:  # as `make bench` runs it
+        import tempfile
+
+        save(str(Path(tempfile.mkdtemp(prefix="photo_verdicts_")) / "verdicts.json"), 2, 8)
+        return 0
     if args.cmd == "save":
         save(args.out, args.every, args.big_every)
         return 0

@@ -669,7 +669,7 @@ def fit_backdrop(blurred: np.ndarray, bg: np.ndarray) -> dict | None:
     idx = np.flatnonzero(bg)  # row-major, as np.nonzero, and several times faster
     idx = idx[:: max(1, idx.size // 6000)]
     ys, xs = np.divmod(idx, w)
-    # the samples as one row of pixels (1 x N: OpenCV converts a row in one go, a column row by row)
+    # the samples as one row of pixels (1 x N)
     if blurred.shape[:2] == (h, w):
         px = np.ascontiguousarray(blurred[ys, xs][None])
     else:  # a smaller blurred image: bilinear at the same places (as an INTER_LINEAR upscale would give)
