@@ -26,9 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 
 def _cases(every: int, big_every: int):
-    from PIL import Image
-
     import numpy as np
+    from PIL import Image
 
     from bench.faces import compliant_box, crop, hair_top, jpeg, read_tem, shared_faces
 
