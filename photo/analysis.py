@@ -42,6 +42,10 @@ _MOVING = set(LIPS_INNER) | set(LIPS_OUTER) | set(EYE_R["contour"]) | set(EYE_L[
 
 MATTE_RING = 0.25  # face widths outside the cheap silhouette that matte_unsure reads
 MATTE_UNSURE = 0.04  # matte_unsure above which MODNet mattes the person (compliant photos: p98 0.06, ponytail 0.28)
+#: background pixels the backdrop fit samples (at least; fewer than twice as many): 18 coefficients
+#: of a smooth model need no more (3000 instead of 6000: 0.8 ms less, verdicts unchanged on
+#: bench/photo_verdicts.py)
+BACKDROP_SAMPLES = 3000
 ROBUST_ROUNDS = 3  # reweighted least-squares rounds of the backdrop fit before the two trimmed ones
 SEG_PX = 512  # long side of the image the person mask and background measures use
 SKIN_GRID_IED = 64.0  # eye distance (working px) per grid step of the skin statistics (see skin_grid)
@@ -655,8 +659,9 @@ def backdrop_design(xs, ys, shape) -> np.ndarray:
 
 def fit_backdrop(blurred: np.ndarray, bg: np.ndarray) -> dict | None:
     """A smooth model of the backdrop's own lighting at the small scale: a quadratic in x, y per
-    CIELAB channel (a light fall-off, a gradient, vignetting), fitted to up to 6000 background
-    pixels of ``blurred`` (RGB: the size of ``bg``, or smaller and then read bilinearly at ``bg``'s
+    CIELAB channel (a light fall-off, a gradient, vignetting), fitted to an even sample of the
+    background (BACKDROP_SAMPLES to twice that many pixels, or all of them when fewer) of
+    ``blurred`` (RGB: the size of ``bg``, or smaller and then read bilinearly at ``bg``'s
     positions) within Delta E 25 of their median colour by least absolute
     deviations (ROBUST_ROUNDS reweighted rounds, so hair or an object the matte left in the
     background does not drag it), then twice by
@@ -667,7 +672,7 @@ def fit_backdrop(blurred: np.ndarray, bg: np.ndarray) -> dict | None:
         return None
     h, w = bg.shape
     idx = np.flatnonzero(bg)  # row-major, as np.nonzero, and several times faster
-    idx = idx[:: max(1, idx.size // 6000)]
+    idx = idx[:: max(1, idx.size // BACKDROP_SAMPLES)]
     ys, xs = np.divmod(idx, w)
     # the samples as one row of pixels (1 x N)
     if blurred.shape[:2] == (h, w):
