@@ -575,6 +575,14 @@ class FaceAnalysis:
 
     def backdrop_at(self, step: int = 1) -> np.ndarray | None:
         """The backdrop model's CIELAB over the small grid (every ``step``-th pixel)."""
+        import cv2
+
+        planes = self.backdrop_planes(step)
+        return None if planes is None else cv2.merge(planes)
+
+    def backdrop_planes(self, step: int = 1) -> list[np.ndarray] | None:
+        """:meth:`backdrop_at` as three planes (L, a, b; float32), for measures that read the
+        channels apart."""
         b = self.backdrop
         if b is None:
             return None
@@ -583,9 +591,7 @@ class FaceAnalysis:
         v = np.arange(0, h, step, dtype=np.float32) / h - 0.5
         c = b["coef"].astype(np.float32)  # rows: 1, u, v, u^2, v^2, uv (see backdrop_design)
         # per channel: the terms in u alone are summed once per column, those in v once per
-        # row, the uv term per pixel; the planes are then interleaved (OpenCV's merge)
-        import cv2
-
+        # row, the uv term per pixel
         uv = np.multiply.outer(v, u)
         planes = []
         for k in range(3):
@@ -595,7 +601,7 @@ class FaceAnalysis:
             plane += rows[:, None]
             plane += cols[None, :]
             planes.append(plane)
-        return cv2.merge(planes)
+        return planes
 
     @cached_property
     def small_grey(self) -> np.ndarray:
@@ -654,7 +660,14 @@ def backdrop_design(xs, ys, shape) -> np.ndarray:
     """The quadratic's terms ``[1, u, v, u^2, v^2, uv]`` (u, v = x/w - 0.5, y/h - 0.5) at pixels xs, ys."""
     h, w = shape
     u, v = np.asarray(xs) / w - 0.5, np.asarray(ys) / h - 0.5
-    return np.stack([np.ones_like(u, dtype=np.float64), u, v, u * u, v * v, u * v], axis=-1)
+    out = np.empty((*u.shape, 6), np.float64)  # filled in place: the same values as stacking, 3x faster
+    out[..., 0] = 1.0
+    out[..., 1] = u
+    out[..., 2] = v
+    np.multiply(u, u, out=out[..., 3])
+    np.multiply(v, v, out=out[..., 4])
+    np.multiply(u, v, out=out[..., 5])
+    return out
 
 
 def fit_backdrop(blurred: np.ndarray, bg: np.ndarray) -> dict | None:

@@ -112,11 +112,11 @@ def shadow_pixels(a) -> tuple[np.ndarray, float] | None:
     if bg.sum() < 50:
         return None
     lab = a.half_lab
-    model = a.backdrop_at(2)
-    if model is None:
+    planes = a.backdrop_planes(2)
+    if planes is None:
         return None
-    model = model[: lab.shape[0], : lab.shape[1]]
-    lum, ab = np.ascontiguousarray(lab[..., 0]), lab[..., 1:]
+    model_l, model_a, model_b = (p[: lab.shape[0], : lab.shape[1]] for p in planes)
+    lum = np.ascontiguousarray(lab[..., 0])
     mean = cv2.blur(lum, (3, 3))
     tex = np.sqrt(np.maximum(cv2.blur(lum * lum, (3, 3)) - mean * mean, 0))
     bg_tex = float(np.median(tex[bg]))
@@ -126,9 +126,9 @@ def shadow_pixels(a) -> tuple[np.ndarray, float] | None:
     dist = cv2.distanceTransform(1 - face, cv2.DIST_L2, 3)
     rows = (np.arange(h) < a.chin[1] * f)[:, None]
     ring = (dist > 0.08 * fw) & (dist < 0.7 * fw) & rows
-    dark = lum / np.maximum(model[..., 0], 1.0)
-    dab = ab - model[..., 1:]
-    chroma2 = cv2.transform(dab * dab, np.ones((1, 2), np.float32)).reshape(h, w)  # squared a*b* distance
+    dark = lum / np.maximum(model_l, 1.0)
+    da, db = lab[..., 1] - model_a, lab[..., 2] - model_b
+    chroma2 = da * da + db * db  # squared a*b* distance from the backdrop model
     cand = (ring & (dark > 0.45) & (dark < 0.88) & (chroma2 < 36.0)  # within Delta a*b* 6
             & (tex < max(2.0, 2.5 * bg_tex)))
     return cand, fw
