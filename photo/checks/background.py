@@ -32,8 +32,8 @@ def off_backdrop(a) -> tuple[np.ndarray, np.ndarray] | None:
     import cv2
 
     step = 4  # a quarter of the background scale (about 128 px wide): objects are larger than that
-    model = a.backdrop_at(step)
-    if model is None:
+    planes = a.backdrop_planes(step)
+    if planes is None:
         return None
     bg = a.background[::step, ::step]
     h, w = bg.shape
@@ -41,7 +41,11 @@ def off_backdrop(a) -> tuple[np.ndarray, np.ndarray] | None:
     quarter = cv2.resize(a.small_half, (w, h), interpolation=cv2.INTER_AREA)  # from the half: 1/4 of the reads
     blurred = cv2.GaussianBlur(quarter, (0, 0), sigmaX=max(0.5, small.shape[1] / 128 / step))
     lab = a.to_lab(np.ascontiguousarray(blurred))
-    dev = np.sqrt(((lab - model[:h, :w]) ** 2).sum(axis=2))
+    d2 = np.zeros((h, w), np.float32)
+    for k in range(3):  # squared Delta E, channel by channel
+        d = lab[..., k] - planes[k][:h, :w]
+        d2 += d * d
+    dev = np.sqrt(d2)
     f = a.small[1] / step
     fw = max(2.0, (a.face_box[2] - a.face_box[0]) * f) if a.has_face else 0.0
     keep = bg.copy()
@@ -62,8 +66,9 @@ def background_measures(a) -> dict | None:
 
     g = a.small_grey
     bg = a.background
-    share = float(bg.mean())
-    if bg.sum() < 0.02 * bg.size:
+    n_bg = np.count_nonzero(bg)
+    share = n_bg / bg.size
+    if n_bg < 0.02 * bg.size:
         return None
     gx = cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3)
