@@ -490,9 +490,8 @@ class FaceAnalysis:
         _, cc = cv2.connectedComponents(mask)
         ex, ey = min(int(mid[0] * f), mask.shape[1] - 1), min(int(mid[1] * f), mask.shape[0] - 1)
         label = cc[max(ey, 0), max(ex, 0)]
-        head = (cc == label) if label else mask > 0
         c0, c1 = max(0, int((mid[0] - 0.9 * self.ied) * f)), max(1, int((mid[0] + 0.9 * self.ied) * f) + 1)
-        band = head[:, c0:c1]
+        band = (cc[:, c0:c1] == label) if label else mask[:, c0:c1] > 0  # the head, in the band only
         lo = max(0, int((mid[1] - 1.74 * d) * f))
         hi = min(mask.shape[0], max(lo + 1, int(mid[1] * f)))
         if band.size == 0:
