@@ -454,7 +454,7 @@ class FaceAnalysis:
     def person_matte(self) -> np.ndarray:
         """The person at hair level (float32 0-1, small scale), what the background checks read.
 
-        :attr:`person_refined` (guided filter: about 3 ms) when the cheap matte is sure of the
+        :attr:`person_refined` (guided filter: about 2 ms) when the cheap matte is sure of the
         person's outline; where it is unsure (:attr:`matte_unsure` > MATTE_UNSURE: hair, a hood, a
         shadow or an object at the silhouette), MODNet portrait matting
         (:func:`photo.models.portrait_matte`, about 0.29 s), which keeps loose hair, ponytails and
