@@ -70,7 +70,12 @@ def _floor(data: bytes) -> None:
 
 #: FaceAnalysis properties that several checks share, timed on their own (in this order) before the checks
 SHARED = ("grey8", "face_window", "face_mask", "skin_mask", "cheek_masks", "skin_lab", "cheek_lab", "skin_grey",
-          "cheek_grey", "small_lab", "small_grey", "crown", "background", "backdrop")
+          "cheek_grey", "half_lab", "small_grey", "crown", "person_refined", "small_half", "small_blurred",
+          "background_refined", "backdrop_refined", "small_sharp", "matte_unsure", "person_matte", "background",
+          "backdrop")
+#: of those, the ones computed without a face too
+NO_FACE = ("half_lab", "small_grey", "person_refined", "small_half", "small_blurred", "background_refined",
+           "backdrop_refined", "small_sharp", "matte_unsure", "person_matte", "background", "backdrop")
 
 
 def stages(data: bytes, n: int, profile: str = "mynumber-online") -> list[tuple[str, str, float]]:
@@ -105,7 +110,7 @@ def stages(data: bytes, n: int, profile: str = "mynumber-online") -> list[tuple[
         timed("floor", "resize for segmentation", getattr, a, "small")
         timed("floor", "segmentation", getattr, a, "person")
         for prop in SHARED:
-            if hasattr(FaceAnalysis, prop) and (a.has_face or prop in ("small_lab", "small_grey", "background", "backdrop")):
+            if hasattr(FaceAnalysis, prop) and (a.has_face or prop in NO_FACE):
                 timed("shared", prop, getattr, a, prop)
         rep = PhotoReport(file=None, profile=prof.name)
         for cid, limits in prof.checks.items():

@@ -84,6 +84,36 @@ def test_backdrop_grid_is_the_fitted_quadratic():
         np.testing.assert_allclose(got, want, atol=1e-3)
 
 
+def test_backdrop_planes_and_half_grid_lab_are_the_whole_computations_subsampled():
+    a = _analysis()
+    for step in (2, 4):
+        np.testing.assert_array_equal(np.stack(a.backdrop_planes(step), axis=-1), a.backdrop_at(step))
+    whole = a.to_lab(np.ascontiguousarray(a.small[0]))
+    np.testing.assert_array_equal(a.half_lab, whole[::2, ::2])  # the conversion is per pixel
+
+
+def test_backdrop_fit_reads_a_half_size_blurred_image_at_the_same_places():
+    """A wall with a light fall-off, blurred at half size (as FaceAnalysis.small_blurred is): the
+    fit reads it bilinearly at the full-size pixels and finds the model the full-size image gives."""
+    import cv2
+
+    from photo.analysis import fit_backdrop
+
+    h, w = 240, 180
+    ys, xs = np.mgrid[0:h, 0:w]
+    u, v = xs / w - 0.5, ys / h - 0.5
+    wall = 190 - 50 * (u * u + v * v) - 25 * u + 10 * v
+    rgb = np.stack([wall, wall * 0.95, wall * 0.85], axis=-1).astype(np.uint8)
+    bg = np.ones((h, w), bool)
+    bg[60:200, 50:130] = False  # the person
+    full = fit_backdrop(cv2.GaussianBlur(rgb, (0, 0), 2.0), bg)
+    half = fit_backdrop(cv2.GaussianBlur(cv2.resize(rgb, (w // 2, h // 2), interpolation=cv2.INTER_AREA),
+                                         (0, 0), 1.0), bg)
+    assert full is not None and half is not None and half["shape"] == (h, w)
+    np.testing.assert_allclose(half["coef"], full["coef"], atol=0.5)  # CIELAB units
+    assert np.median(half["dev"]) < 1.0
+
+
 def test_backdrop_fit_is_least_squares():
     from photo.analysis import _least_squares
 

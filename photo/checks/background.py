@@ -32,16 +32,20 @@ def off_backdrop(a) -> tuple[np.ndarray, np.ndarray] | None:
     import cv2
 
     step = 4  # a quarter of the background scale (about 128 px wide): objects are larger than that
-    model = a.backdrop_at(step)
-    if model is None:
+    planes = a.backdrop_planes(step)
+    if planes is None:
         return None
     bg = a.background[::step, ::step]
     h, w = bg.shape
     small = a.small[0]
-    quarter = cv2.resize(small, (w, h), interpolation=cv2.INTER_AREA)
+    quarter = cv2.resize(a.small_half, (w, h), interpolation=cv2.INTER_AREA)  # from the half: 1/4 of the reads
     blurred = cv2.GaussianBlur(quarter, (0, 0), sigmaX=max(0.5, small.shape[1] / 128 / step))
     lab = a.to_lab(np.ascontiguousarray(blurred))
-    dev = np.sqrt(((lab - model[:h, :w]) ** 2).sum(axis=2))
+    d2 = np.zeros((h, w), np.float32)
+    for k in range(3):  # squared Delta E, channel by channel
+        d = lab[..., k] - planes[k][:h, :w]
+        d2 += d * d
+    dev = np.sqrt(d2)
     f = a.small[1] / step
     fw = max(2.0, (a.face_box[2] - a.face_box[0]) * f) if a.has_face else 0.0
     keep = bg.copy()
@@ -62,16 +66,18 @@ def background_measures(a) -> dict | None:
 
     g = a.small_grey
     bg = a.background
-    share = float(bg.mean())
-    if bg.sum() < 0.02 * bg.size:
+    n_bg = np.count_nonzero(bg)
+    share = n_bg / bg.size
+    if n_bg < 0.02 * bg.size:
         return None
     gx = cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3)
-    mag = np.hypot(gx, gy) / 8.0  # Sobel 3x3 gain
-    inner = cv2.erode(bg.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0  # drop the image border effect
-    inner[:2, :] = inner[-2:, :] = False
-    inner[:, :2] = inner[:, -2:] = False
-    gradient = float(mag[inner].mean()) if inner.any() else float(mag[bg].mean())
+    mag = cv2.magnitude(gx, gy)
+    inner = cv2.erode(bg.view(np.uint8), np.ones((3, 3), np.uint8))  # drop the image border effect
+    inner[:2, :] = inner[-2:, :] = 0
+    inner[:, :2] = inner[:, -2:] = 0
+    # mean over the mask (OpenCV, double sums), / 8: the Sobel 3x3 gain
+    gradient = cv2.mean(mag, mask=inner if inner.any() else bg.view(np.uint8))[0] / 8.0
     off = off_backdrop(a)
     objects = 0.0 if off is None else float(off[0].sum() / max(int(off[1].sum()), 1))
     return {"gradient": gradient, "objects": objects, "share": share}
@@ -110,23 +116,25 @@ def shadow_pixels(a) -> tuple[np.ndarray, float] | None:
     bg = a.person_matte[::2, ::2] < 0.2
     if bg.sum() < 50:
         return None
-    lab = a.small_lab[::2, ::2]
-    model = a.backdrop_at(2)
-    if model is None:
+    lab = a.half_lab
+    planes = a.backdrop_planes(2)
+    if planes is None:
         return None
-    model = model[: lab.shape[0], : lab.shape[1]]
-    lum, ab = np.ascontiguousarray(lab[..., 0]), lab[..., 1:]
+    model_l, model_a, model_b = (p[: lab.shape[0], : lab.shape[1]] for p in planes)
+    lum = np.ascontiguousarray(lab[..., 0])
     mean = cv2.blur(lum, (3, 3))
     tex = np.sqrt(np.maximum(cv2.blur(lum * lum, (3, 3)) - mean * mean, 0))
     bg_tex = float(np.median(tex[bg]))
     h, w = lum.shape
-    face = cv2.resize(a.face_mask.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
+    face = cv2.resize(a.face_mask.view(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
     fw = max(4.0, (a.face_box[2] - a.face_box[0]) * f)
     dist = cv2.distanceTransform(1 - face, cv2.DIST_L2, 3)
     rows = (np.arange(h) < a.chin[1] * f)[:, None]
     ring = (dist > 0.08 * fw) & (dist < 0.7 * fw) & rows
-    dark = lum / np.maximum(model[..., 0], 1.0)
-    cand = (ring & (dark > 0.45) & (dark < 0.88) & (np.linalg.norm(ab - model[..., 1:], axis=2) < 6)
+    dark = lum / np.maximum(model_l, 1.0)
+    da, db = lab[..., 1] - model_a, lab[..., 2] - model_b
+    chroma2 = da * da + db * db  # squared a*b* distance from the backdrop model
+    cand = (ring & (dark > 0.45) & (dark < 0.88) & (chroma2 < 36.0)  # within Delta a*b* 6
             & (tex < max(2.0, 2.5 * bg_tex)))
     return cand, fw
 

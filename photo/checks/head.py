@@ -36,6 +36,7 @@ photo's size; bench/photo_speed.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -83,9 +84,18 @@ class HeadWindow:
     def skinlike(self, chroma: float, darker: float | None = None) -> np.ndarray:
         """Pixels of the cheeks' chromaticity (a*, b* within ``chroma``), at any lightness above
         SKIN_MIN_L or, with ``darker``, at most that many L units darker than the cheeks."""
-        d = np.hypot(self.lab[..., 1] - self.skin_ab[0], self.lab[..., 2] - self.skin_ab[1])
         floor = SKIN_MIN_L if darker is None else self.skin_lab[0] - darker
-        return (d < chroma) & (self.lab[..., 0] > floor)
+        return (self.skin_chroma_dist < chroma) & (self.lightness > floor)
+
+    @cached_property
+    def skin_chroma_dist(self) -> np.ndarray:
+        """Each pixel's a*b* distance from the cheeks' median (computed once for every skinlike call)."""
+        return np.hypot(self.lab[..., 1] - self.skin_ab[0], self.lab[..., 2] - self.skin_ab[1])
+
+    @cached_property
+    def lightness(self) -> np.ndarray:
+        """CIELAB L of each pixel, contiguous."""
+        return np.ascontiguousarray(self.lab[..., 0])
 
     def rows_cols(self) -> tuple[np.ndarray, np.ndarray]:
         h, w = self.person.shape
@@ -123,10 +133,10 @@ def head_window(a) -> HeadWindow:
         np.abs(xs - nose[0]) > 0.12 * WINDOW_FACE_PX)
     if cheeks.sum() < 10:
         cheeks = face
-    skin = lab[cheeks]
+    skin_lab = np.median(lab[cheeks], axis=0)
     return HeadWindow(box=(wx0, wy0, wx1, wy1), lab=lab, person=person, face=face, dist=dist,
                       landmarks=lm, texture=texture, texture_ref=float(np.median(texture[cheeks])) + 1e-4,
-                      skin_ab=np.median(skin[:, 1:], axis=0), skin_lab=np.median(skin, axis=0),
+                      skin_ab=skin_lab[1:], skin_lab=skin_lab,
                       crown_y=max(0.0, (a.crown[1] - wy0) / sy))
 
 
@@ -198,7 +208,7 @@ def side_covering(hw: HeadWindow, limits) -> tuple[float, list[float], np.ndarra
     if len(hair) < 10:
         return None
     hair = hair[:: max(1, len(hair) // HAIR_SAMPLES)].astype(np.float32)
-    explained = (hw.skinlike(limits["skin_chroma"]) | (lab[..., 0] < BLACK_L)
+    explained = (hw.skinlike(limits["skin_chroma"]) | (hw.lightness < BLACK_L)
                  | (hw.texture > limits["hair_texture"] * hw.texture_ref))
     covered = np.zeros(hw.person.shape, bool)
     shares = []

@@ -60,7 +60,7 @@ def colourfulness(a) -> float:
         ab = a.skin_lab[:, 1:]
         if len(ab) > 50:
             return float(np.median(np.hypot(ab[:, 0], ab[:, 1])))
-    ab = a.small_lab[::2, ::2, 1:].reshape(-1, 2)
+    ab = a.half_lab[..., 1:].reshape(-1, 2)
     return float(np.percentile(np.hypot(ab[:, 0], ab[:, 1]), 90))
 
 
