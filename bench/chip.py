@@ -269,8 +269,9 @@ def main() -> int:
         import json
 
         with open(args.dump, "w") as f:
-            for lab, split, row in results:
-                f.write(json.dumps({"file": lab, "split": split, "rows": [
+            for (lab, split, row), nf in zip(results, noise, strict=True):
+                f.write(json.dumps({"file": lab, "split": split,
+                                    "noise_floor": {f"{m} {k}": v for (k, m), v in nf.items()}, "rows": [
                     {"codec": c, "roi": roi, "search": se, "budget_bytes": b, **(q or {"error": "budget"})}
                     for (c, roi, se, b), q in row.items()]}) + "\n")
     if speed:

@@ -249,7 +249,8 @@ def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool):
     """(encoding, its measures or None, its candidate's name, the search's log): the plain ROI pre-filter's encoding,
     or, searching, whichever candidate's decoded landmarks stay closest (skin colour within its
     limit first). Each candidate is encoded at the budget, decoded and run through the landmark
-    model once: analysis by synthesis, with the measure the target is stated in."""
+    model once: analysis by synthesis, with the measure the target is stated in. The search
+    stops at the first candidate whose drift is already within ``good_enough_drift_pct``."""
     from photo.chip_encode import Candidate, decode, encode
     from photo.chip_quality import landmarks, skin_delta_e00
 
@@ -280,6 +281,8 @@ def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool):
                     "drift_p95_pct": drift, "skin_delta_e00": skin})
         if best is None or key < best[0]:
             best = (key, enc, {"decoded": decoded, "decoded_landmarks": lm}, cand.name)
+        if skin_ok and drift is not None and drift <= float(cfg["encode"]["search"]["good_enough_drift_pct"]):
+            break  # well within the target already: the other candidates are not tried
     if best is None:
         raise BudgetTooSmall(f"{budget} bytes is too small for a {pl.width}x{pl.height} {codec} portrait")
     return best[1], best[2], best[3], log

@@ -164,7 +164,10 @@ def test_search_candidates_never_touch_the_face(prepared):
         assert not np.array_equal(cand.image, prepared.prefiltered), cand.name  # each is another pre-filter
 
 
-def test_search_keeps_the_candidate_whose_landmarks_stay_closest(prepared):
+def test_search_keeps_the_candidate_whose_landmarks_stay_closest(prepared, monkeypatch):
+    from photo.chip import settings
+
+    monkeypatch.setitem(settings()["encode"]["search"], "good_enough_drift_pct", 0.0)  # try every candidate
     p = encode_prepared(prepared, budget_bytes=5000)
     log = p.encoder["search"]
     assert [e["name"] for e in log] == ["roi"] + [c.name for c in prepared.alternatives]
@@ -179,6 +182,15 @@ def test_search_keeps_the_candidate_whose_landmarks_stay_closest(prepared):
     assert p.quality["drift_p95_pct"] <= plain.quality["drift_p95_pct"]
     unmeasured = encode_prepared(prepared, budget_bytes=5000, measure=False)  # no landmark model: no search
     assert unmeasured.encoder["search"] == [] and unmeasured.image == plain.image
+
+
+def test_search_stops_at_a_good_enough_candidate(prepared, monkeypatch):
+    from photo.chip import settings
+
+    monkeypatch.setitem(settings()["encode"]["search"], "good_enough_drift_pct", 99.0)
+    p = encode_prepared(prepared, budget_bytes=5000)
+    assert [e["name"] for e in p.encoder["search"]] == ["roi"] and p.encoder["candidate"] == "roi"
+    assert p.image == encode_prepared(prepared, budget_bytes=5000, search=False).image
 
 
 def test_quality_hint_finds_the_highest_quality_that_fits(prepared):
