@@ -167,6 +167,8 @@ class Prepared:
     profile: str
     seconds: dict
     reference_landmarks_stable: np.ndarray | None = None  # prepare(stable_drift=True): for the stable drift
+    reference_landmarks_shifted: np.ndarray | None = None  # prepare(stable_drift=True): translated runs only
+    alternatives: list = field(default_factory=list)  # chip_encode.Candidate: other pre-filters the search may choose
 
 
 def _head_mask(analysis, pl) -> np.ndarray:
@@ -195,9 +197,9 @@ def prepare(source: Any, *, kind: str = "token", profile: Any = None, report: An
     ``stable_drift=True`` also measures the stable drift (:mod:`photo.chip_quality`; three more
     landmark runs here and three per encoding)."""
     from photo import profile as profile_mod
-    from photo.chip_encode import roi_prefilter
+    from photo.chip_encode import candidates, roi_prefilter
     from photo.chip_geometry import place, render
-    from photo.chip_quality import landmarks, landmarks_stable
+    from photo.chip_quality import landmark_runs, landmarks
 
     cfg = settings()
     prof = profile_mod.get(profile or cfg["refuse"]["default_profile"])
@@ -222,34 +224,89 @@ def prepare(source: Any, *, kind: str = "token", profile: Any = None, report: An
     if roi is not None:
         roi_cfg["enabled"] = bool(roi)
     head = _head_mask(analysis, pl) if kind == "full" and cfg["full"].get("keep_head", True) else None
-    pre, keep = roi_prefilter(uncompressed, pl.landmarks[list(FACE_OVAL)], pl.ied, roi_cfg, also_keep=head)
+    outline = pl.landmarks[list(FACE_OVAL)]
+    pre, keep = roi_prefilter(uncompressed, outline, pl.ied, roi_cfg, also_keep=head)
+    search = cfg["encode"]["search"]
+    alternatives = (candidates(uncompressed, outline, pl.ied, roi_cfg, search["alternatives"], also_keep=head,
+                               base=(pre, keep))
+                    if roi_cfg["enabled"] and measure else [])
     t1 = time.perf_counter()
     ref = landmarks(uncompressed) if measure else None
-    ref_stable = None
+    ref_stable = ref_shifted = None
     if measure and stable_drift and ref is not None:
-        ref_stable = landmarks_stable(uncompressed, cfg["quality"]["stable_shifts_px"], ref)
+        runs = landmark_runs(uncompressed, cfg["quality"]["stable_shifts_px"], ref)
+        if runs is not None:
+            ref_stable, ref_shifted = np.mean(runs, axis=0), np.mean(runs[1:], axis=0)
     t2 = time.perf_counter()
     return Prepared(analysis=analysis, report=rep, file=name, kind=kind, placement=pl, uncompressed=uncompressed,
                     prefiltered=pre, keep_mask=keep, roi=bool(roi_cfg["enabled"]), reference_landmarks=ref,
                     profile=prof.name, seconds={"frame": t1 - t0, "reference_landmarks": t2 - t1},
-                    reference_landmarks_stable=ref_stable)
+                    reference_landmarks_stable=ref_stable, reference_landmarks_shifted=ref_shifted,
+                    alternatives=alternatives)
+
+
+def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool):
+    """(encoding, its measures or None, its candidate's name, the search's log): the plain ROI pre-filter's encoding,
+    or, searching, whichever candidate's decoded landmarks stay closest (skin colour within its
+    limit first). Each candidate is encoded at the budget, decoded and run through the landmark
+    model once: analysis by synthesis, with the measure the target is stated in. The search
+    stops at the first candidate whose drift is already within ``good_enough_drift_pct``."""
+    from photo.chip_encode import Candidate, decode, encode
+    from photo.chip_quality import landmarks, skin_delta_e00
+
+    pool = [Candidate("roi" if prep.roi else "none", prep.prefiltered, prep.keep_mask)]
+    if search and prep.reference_landmarks is not None:
+        pool += list(prep.alternatives)
+    if len(pool) == 1:
+        return encode(pool[0].image, codec, budget, cfg), None, pool[0].name, []
+    targets, pl = cfg["quality"], prep.placement
+    best = None
+    log, hint = [], None
+    for cand in pool:
+        try:
+            enc = encode(cand.image, codec, budget, cfg, hint=hint)
+        except BudgetTooSmall:
+            log.append({"name": cand.name, "error": "chip.budget_too_small"})
+            continue
+        hint = enc.setting if codec == "jpeg" else None
+        decoded = decode(enc.data)
+        lm = landmarks(decoded)
+        drift = (None if lm is None else
+                 round(float(np.percentile(np.linalg.norm(lm[:, :2] - prep.reference_landmarks[:, :2], axis=1)
+                                           / pl.ied * 100, 95)), 3))
+        skin = skin_delta_e00(prep.uncompressed, decoded, pl.landmarks)
+        skin_ok = skin is not None and skin <= targets["max_skin_delta_e00"]
+        key = (not skin_ok, drift is None, drift if drift is not None else 0.0)
+        log.append({"name": cand.name, "bytes": len(enc.data), "setting": round(float(enc.setting), 2),
+                    "drift_p95_pct": drift, "skin_delta_e00": skin})
+        if best is None or key < best[0]:
+            best = (key, enc, {"decoded": decoded, "decoded_landmarks": lm}, cand.name)
+        if skin_ok and drift is not None and drift <= float(cfg["encode"]["search"]["good_enough_drift_pct"]):
+            break  # well within the target already: the other candidates are not tried
+    if best is None:
+        raise BudgetTooSmall(f"{budget} bytes is too small for a {pl.width}x{pl.height} {codec} portrait")
+    return best[1], best[2], best[3], log
 
 
 def encode_prepared(prep: Prepared, *, budget_bytes: int, codec: str = "jpeg", measure: bool = True,
-                    gender: int = 0, eye_colour: int = 0, hair_colour: int = 0) -> ChipPortrait:
+                    gender: int = 0, eye_colour: int = 0, hair_colour: int = 0,
+                    search: bool | None = None) -> ChipPortrait:
     """The portrait of a :class:`Prepared` photo at one budget (see :func:`chip_portrait`)."""
     from photo import dg2
-    from photo.chip_encode import decode, encode
+    from photo.chip_encode import decode
     from photo.chip_geometry import tolerances
     from photo.chip_quality import measure as measure_fn
 
     cfg = settings()
     codec, budget, _ = _options(codec, prep.kind, budget_bytes, prep.placement.width, cfg)
     pl = prep.placement
+    if search is None:
+        search = bool(cfg["encode"]["search"]["enabled"])
+    search = search and measure
     t0 = time.perf_counter()
     # the budget bounds the encoded image (as the issue's figures do); the record adds
     # 14 + 20 + 8 per point + 12 bytes and DG2 about 30 more, reported beside it
-    enc = encode(prep.prefiltered, codec, budget, cfg)
+    enc, chosen, name, log = _search(prep, codec, budget, cfg, search)
     points = {n: [round(float(v)) for v in pl.landmarks[i]] for n, i in FEATURE_POINTS.items()}
     pose = prep.analysis.pose
     roll = pose.roll_deg + pl.rotation_deg  # the frame levelled the eyes: the portrait's roll
@@ -262,16 +319,19 @@ def encode_prepared(prep: Prepared, *, budget_bytes: int, codec: str = "jpeg", m
     quality: dict = {}
     geometry = pl.to_dict()
     if measure:
-        decoded = decode(enc.data)
+        decoded = chosen["decoded"] if chosen is not None else decode(enc.data)
         quality = measure_fn(prep.uncompressed, decoded, prep.reference_landmarks, pl.landmarks, pl.ied,
-                             cfg["quality"], ref_stable=prep.reference_landmarks_stable)
+                             cfg["quality"], ref_stable=prep.reference_landmarks_stable,
+                             ref_shifted=prep.reference_landmarks_shifted,
+                             decoded_landmarks=chosen["decoded_landmarks"] if chosen is not None else None)
         lm = quality.get("decoded_landmarks")
         eyes = (lm[468, :2], lm[473, :2]) if lm is not None else (None, None)
         geometry["tolerance"] = tolerances(pl, eyes[0], eyes[1], cfg)
     t2 = time.perf_counter()
     return ChipPortrait(image=enc.data, codec=codec, kind=prep.kind, width=pl.width, height=pl.height,
                         record=record, dg2=group, budget_bytes=budget, quality=quality, geometry=geometry,
-                        encoder={**enc.to_dict(), "roi": prep.roi},
+                        encoder={**enc.to_dict(), "roi": prep.roi,
+                                 "candidate": name, "search": log},
                         feature_points=points, profile=prep.profile, file=prep.file,
                         seconds={**prep.seconds, "encode": t1 - t0, "measure": t2 - t1},
                         report=prep.report, uncompressed=prep.uncompressed)
@@ -280,7 +340,7 @@ def encode_prepared(prep: Prepared, *, budget_bytes: int, codec: str = "jpeg", m
 def chip_portrait(source: Any, *, budget_bytes: int | None = None, codec: str | None = None, kind: str = "token",
                   profile: Any = None, report: Any = None, width_px: int | None = None, measure: bool = True,
                   gender: int = 0, eye_colour: int = 0, hair_colour: int = 0,
-                  stable_drift: bool = False) -> ChipPortrait:
+                  stable_drift: bool = False, search: bool | None = None) -> ChipPortrait:
     """The chip portrait of one photo.
 
     ``source``: a path, bytes, a PIL image or RGB array (analysed and checked here), a
@@ -292,6 +352,9 @@ def chip_portrait(source: Any, *, budget_bytes: int | None = None, codec: str | 
     ``eye_colour``, ``hair_colour``: 19794-5 codes when known from the application (0 =
     unspecified). ``measure=False`` skips the quality measures (no landmark model runs);
     ``stable_drift=True`` adds the stable drift (six more landmark runs, see :mod:`photo.chip_quality`).
+    ``search`` (default ``photo/data/chip.toml [encode.search] enabled``): encode each candidate
+    pre-filter at the budget and keep the one whose decoded landmarks stay closest (one landmark
+    run per candidate; needs ``measure``).
     """
     cfg = settings()
     codec = codec or cfg["encode"]["default_codec"]
@@ -300,7 +363,7 @@ def chip_portrait(source: Any, *, budget_bytes: int | None = None, codec: str | 
                    stable_drift=stable_drift)
     return encode_prepared(prep, budget_bytes=budget_bytes if budget_bytes is not None
                            else cfg[kind]["default_budget_bytes"], codec=codec, measure=measure,
-                           gender=gender, eye_colour=eye_colour, hair_colour=hair_colour)
+                           gender=gender, eye_colour=eye_colour, hair_colour=hair_colour, search=search)
 
 
 def rate_quality(prep: Prepared, budgets_bytes: list[int] | None = None, codec: str | None = None) -> list[dict]:

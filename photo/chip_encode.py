@@ -3,6 +3,13 @@
 * :func:`roi_prefilter` keeps the face and a margin around it exactly as they are and
   low-passes the rest (backdrop, clothes), so the encoder spends its bytes on the face. The
   returned mask is 1.0 on every pixel that is passed through untouched.
+* :func:`block_lowpass` is a second, gentler way to spend less outside the face: on JPEG's
+  own 8x8 luma grid, every block lying wholly beyond a margin around the face outline keeps only
+  its low frequencies (the block's mean and coarse shading stay, its texture goes), with no
+  blurred edge between kept and filtered pixels.
+* :func:`candidates` are the pre-filtered versions of one portrait the encoder may choose from
+  (``photo/data/chip.toml [encode.search]``); :mod:`photo.chip` encodes each at the budget and
+  keeps the one whose decoded landmarks stay closest (analysis by synthesis).
 * :func:`encode` finds the best quality that fits ``budget_bytes``: a bisection on the JPEG
   quality (optimised Huffman tables, 4:2:0), or on the JPEG 2000 compression ratio
   (OpenJPEG through Pillow: irreversible colour transform and 9/7 wavelet, one quality layer,
@@ -61,6 +68,86 @@ def roi_prefilter(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi:
     return out, mask
 
 
+def _dct_matrix(n: int = 8) -> np.ndarray:
+    k = np.arange(n)
+    m = np.cos(np.pi * (2 * k[None, :] + 1) * k[:, None] / (2 * n)) * np.sqrt(2.0 / n)
+    m[0] /= np.sqrt(2.0)
+    return m  # orthonormal DCT-II: coefficients = M @ block @ M.T
+
+
+def block_lowpass(rgb: np.ndarray, face_outline: np.ndarray, margin_px: float, max_frequency_sum: int,
+                  keep: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(image, changed): the luma of every 8x8 block (JPEG's grid from the top-left) lying wholly
+    more than ``margin_px`` outside the face outline keeps only its DCT coefficients with
+    u + v < ``max_frequency_sum``; chroma is left as it is. ``changed`` (bool) marks the pixels of
+    the filtered blocks; every other pixel is the input's, bit for bit. ``keep`` (bool,
+    image-sized): pixels never filtered whatever their distance (blocks touching them are skipped)."""
+    import cv2
+
+    h, w = rgb.shape[:2]
+    face = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(face, [np.round(face_outline[:, :2]).astype(np.int32)], 1)
+    dist = cv2.distanceTransform((1 - face).astype(np.uint8), cv2.DIST_L2, 5)
+    far = dist > margin_px
+    if keep is not None:
+        far &= ~keep
+    hb, wb = h // 8, w // 8
+    blocks = far[:hb * 8, :wb * 8].reshape(hb, 8, wb, 8).all(axis=(1, 3))
+    changed = np.zeros((h, w), bool)
+    if not blocks.any():
+        return rgb, changed
+    changed[:hb * 8, :wb * 8] = np.repeat(np.repeat(blocks, 8, axis=0), 8, axis=1)
+    ycc = cv2.cvtColor(rgb, cv2.COLOR_RGB2YCrCb).astype(np.float32)  # JFIF's full-range BT.601
+    y = ycc[:hb * 8, :wb * 8, 0].reshape(hb, 8, wb, 8).transpose(0, 2, 1, 3)[blocks]  # n x 8 x 8
+    m = _dct_matrix().astype(np.float32)
+    u, v = np.meshgrid(np.arange(8), np.arange(8))
+    coef = m @ (y - 128.0) @ m.T
+    coef[:, (u + v) >= max_frequency_sum] = 0.0
+    y_new = m.T @ coef @ m + 128.0
+    grid = ycc[:hb * 8, :wb * 8, 0].reshape(hb, 8, wb, 8).transpose(0, 2, 1, 3).copy()
+    grid[blocks] = y_new
+    ycc[:hb * 8, :wb * 8, 0] = grid.transpose(0, 2, 1, 3).reshape(hb * 8, wb * 8)
+    back = cv2.cvtColor(np.clip(np.round(ycc), 0, 255).astype(np.uint8), cv2.COLOR_YCrCb2RGB)
+    out = rgb.copy()
+    out[changed] = back[changed]
+    return out, changed
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One pre-filtered version of the portrait the encoder may choose (:func:`candidates`)."""
+
+    name: str
+    image: np.ndarray
+    keep_mask: np.ndarray  # 1.0 where ``image`` is the uncompressed portrait, bit for bit
+
+
+def candidates(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: dict, search: list[dict],
+               also_keep: np.ndarray | None = None,
+               base: tuple[np.ndarray, np.ndarray] | None = None) -> list[Candidate]:
+    """The pre-filtered versions of one portrait named in ``photo/data/chip.toml [encode.search]``
+    (``base``: :func:`roi_prefilter`'s result with ``roi`` itself, reused where an entry keeps it).
+
+    Each entry has a ``name`` and may override the ``[encode.roi]`` settings (e.g. a wider
+    untouched band); with ``lowpass_margin_ied`` and ``lowpass_frequency_sum`` it adds
+    :func:`block_lowpass` beyond that margin. None of them changes a pixel inside the face
+    outline (the margins are distances outside it)."""
+    out = []
+    for entry in search:
+        cfg = {**roi, **{k: v for k, v in entry.items() if k in roi}}
+        if base is not None and cfg == roi:
+            img, mask = base  # the plain pre-filter, already made
+        else:
+            img, mask = roi_prefilter(rgb, face_outline, ied_px, cfg, also_keep=also_keep)
+        if "lowpass_margin_ied" in entry:
+            img, changed = block_lowpass(img, face_outline, float(entry["lowpass_margin_ied"]) * ied_px,
+                                         int(entry["lowpass_frequency_sum"]),
+                                         keep=also_keep.astype(bool) if also_keep is not None else None)
+            mask = np.where(changed, np.float32(0.0), mask).astype(np.float32)
+        out.append(Candidate(str(entry["name"]), img, mask))
+    return out
+
+
 def _jpeg(img, quality: int, subsampling: str) -> bytes:
     buf = io.BytesIO()
     img.save(buf, "JPEG", quality=int(quality), optimize=True, subsampling=subsampling)
@@ -76,8 +163,12 @@ def _jp2(img, ratio: float, resolutions: int, mct: int) -> bytes:
     return buf.getvalue()
 
 
-def encode(rgb: np.ndarray, codec: str, budget_bytes: int, settings: dict) -> Encoded:
-    """The best-quality encoding of ``rgb`` that fits ``budget_bytes`` (BudgetTooSmall if none does)."""
+def encode(rgb: np.ndarray, codec: str, budget_bytes: int, settings: dict, hint: float | None = None) -> Encoded:
+    """The best-quality encoding of ``rgb`` that fits ``budget_bytes`` (BudgetTooSmall if none does).
+
+    ``hint``: a JPEG quality to start from (that of a similar image at the same budget): the
+    search steps from it to the highest quality that fits, in fewer encodes than the bisection
+    when the hint is close."""
     from PIL import Image
 
     if codec not in CODECS:
@@ -87,6 +178,28 @@ def encode(rgb: np.ndarray, codec: str, budget_bytes: int, settings: dict) -> En
     if codec == "jpeg":
         lo, hi = (int(v) for v in cfg["jpeg_quality_range"])
         best, best_q, tries = None, 0, 0
+        if hint is not None and lo <= int(hint) <= hi:
+            # a neighbouring candidate's quality: step from it (usually 2-3 encodes, not 7)
+            q = int(hint)
+            data = _jpeg(img, q, cfg["jpeg_subsampling"])
+            tries += 1
+            step = 1 if len(data) <= budget_bytes else -1
+            if step == 1:
+                best, best_q = data, q
+            while lo <= q + step <= hi:
+                q += step
+                data = _jpeg(img, q, cfg["jpeg_subsampling"])
+                tries += 1
+                if len(data) <= budget_bytes:
+                    best, best_q = data, q
+                    if step == -1:
+                        break
+                elif step == 1:
+                    break
+            if best is None:
+                raise BudgetTooSmall(f"{budget_bytes} bytes is too small for a {img.width}x{img.height} JPEG "
+                                     f"(quality {cfg['jpeg_quality_range'][0]} needs more)")
+            return Encoded(best, codec, best_q, tries)
         while lo <= hi:
             q = (lo + hi) // 2
             data = _jpeg(img, q, cfg["jpeg_subsampling"])

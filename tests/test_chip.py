@@ -121,6 +121,89 @@ def test_roi_prefilter_never_touches_the_face(prepared):
     assert not np.array_equal(prepared.prefiltered[~keep], prepared.uncompressed[~keep])  # the rest is filtered
 
 
+def test_block_lowpass_keeps_only_low_frequencies_of_blocks_away_from_the_face(prepared):
+    import cv2
+
+    from photo.analysis import FACE_OVAL
+    from photo.chip_encode import _dct_matrix, block_lowpass
+    from photo.chip_quality import _polygon
+
+    pl, u = prepared.placement, prepared.uncompressed
+    outline = pl.landmarks[list(FACE_OVAL)]
+    out, changed = block_lowpass(u, outline, 0.3 * pl.ied, 4)
+    assert changed.any() and np.array_equal(out[~changed], u[~changed])  # the rest bit for bit
+    face = _polygon(changed.shape, outline, hull=False)
+    assert not (changed & face).any()
+    # changed pixels come in whole blocks of JPEG's 8x8 grid ...
+    blocks = changed[:320, :240].reshape(40, 8, 30, 8)
+    assert np.all(blocks.all(axis=(1, 3)) == blocks.any(axis=(1, 3)))
+    # ... whose luma keeps its mean and (up to rounding) no coefficient with u + v >= 4
+    y0 = cv2.cvtColor(u, cv2.COLOR_RGB2YCrCb)[..., 0].astype(np.float64)
+    y1 = cv2.cvtColor(out, cv2.COLOR_RGB2YCrCb)[..., 0].astype(np.float64)
+    m = _dct_matrix()
+    fu, fv = np.meshgrid(np.arange(8), np.arange(8))
+    by, bx = np.argwhere(blocks.all(axis=(1, 3)))[len(np.argwhere(blocks.all(axis=(1, 3)))) // 2]
+    b0, b1 = y0[by * 8:by * 8 + 8, bx * 8:bx * 8 + 8], y1[by * 8:by * 8 + 8, bx * 8:bx * 8 + 8]
+    c = m @ (b1 - 128) @ m.T
+    assert np.abs(c[(fu + fv) >= 4]).max() < 3.0
+    assert abs(b0.mean() - b1.mean()) < 1.5
+
+
+def test_search_candidates_never_touch_the_face(prepared):
+    from photo.analysis import FACE_OVAL
+    from photo.chip import settings
+    from photo.chip_quality import _polygon
+
+    names = [c.name for c in prepared.alternatives]
+    assert names == [e["name"] for e in settings()["encode"]["search"]["alternatives"]]
+    face = _polygon(prepared.keep_mask.shape, prepared.placement.landmarks[list(FACE_OVAL)], hull=False)
+    for cand in prepared.alternatives:
+        keep = cand.keep_mask == 1.0
+        assert keep[face].all(), cand.name
+        assert np.array_equal(cand.image[keep], prepared.uncompressed[keep]), cand.name
+        assert not np.array_equal(cand.image, prepared.prefiltered), cand.name  # each is another pre-filter
+
+
+def test_search_keeps_the_candidate_whose_landmarks_stay_closest(prepared, monkeypatch):
+    from photo.chip import settings
+
+    monkeypatch.setitem(settings()["encode"]["search"], "good_enough_drift_pct", 0.0)  # try every candidate
+    p = encode_prepared(prepared, budget_bytes=5000)
+    log = p.encoder["search"]
+    assert [e["name"] for e in log] == ["roi"] + [c.name for c in prepared.alternatives]
+    assert all(e["bytes"] <= 5000 for e in log)
+    ok = [e for e in log if e["skin_delta_e00"] <= 3 and e["drift_p95_pct"] is not None]
+    best = min(ok, key=lambda e: e["drift_p95_pct"])
+    assert p.encoder["candidate"] == best["name"] and p.quality["drift_p95_pct"] == best["drift_p95_pct"]
+    assert len(p.image) == best["bytes"]
+    plain = encode_prepared(prepared, budget_bytes=5000, search=False)
+    assert plain.encoder["candidate"] == "roi" and plain.encoder["search"] == []
+    assert plain.quality["drift_p95_pct"] == log[0]["drift_p95_pct"]  # the same encoding, measured alike
+    assert p.quality["drift_p95_pct"] <= plain.quality["drift_p95_pct"]
+    unmeasured = encode_prepared(prepared, budget_bytes=5000, measure=False)  # no landmark model: no search
+    assert unmeasured.encoder["search"] == [] and unmeasured.image == plain.image
+
+
+def test_search_stops_at_a_good_enough_candidate(prepared, monkeypatch):
+    from photo.chip import settings
+
+    monkeypatch.setitem(settings()["encode"]["search"], "good_enough_drift_pct", 99.0)
+    p = encode_prepared(prepared, budget_bytes=5000)
+    assert [e["name"] for e in p.encoder["search"]] == ["roi"] and p.encoder["candidate"] == "roi"
+    assert p.image == encode_prepared(prepared, budget_bytes=5000, search=False).image
+
+
+def test_quality_hint_finds_the_highest_quality_that_fits(prepared):
+    from photo.chip import settings
+    from photo.chip_encode import encode
+
+    cfg = settings()
+    plain = encode(prepared.prefiltered, "jpeg", 5000, cfg)
+    for hint in (plain.setting - 4, plain.setting, plain.setting + 4):
+        e = encode(prepared.prefiltered, "jpeg", 5000, cfg, hint=hint)
+        assert e.data == plain.data and e.setting == plain.setting
+
+
 def test_budget_too_small(prepared):
     with pytest.raises(ChipError) as e:
         encode_prepared(prepared, budget_bytes=600, codec="jpeg")
@@ -219,6 +302,7 @@ def test_stable_drift_is_opt_in_and_measured(analysed, prepared):
     q = p.quality
     assert 0 < q["drift_p95_stable_pct"] < 3 and 0 < q["drift_median_stable_pct"] <= q["drift_p95_stable_pct"]
     assert q["meets_target_stable"] == (q["drift_p95_stable_pct"] <= 1.5 and q["skin_delta_e00"] <= 3)
+    assert 0 < q["drift_p95_shifted_pct"] < 3  # the translated runs only
     same = measure(prepared.uncompressed, prepared.uncompressed.copy(), prepared.reference_landmarks,
                    prepared.placement.landmarks, prepared.placement.ied,
                    {"max_drift_p95_pct": 1.5, "max_skin_delta_e00": 3.0, "stable_shifts_px": [[0, 0], [1, 0]]},

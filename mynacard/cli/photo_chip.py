@@ -42,7 +42,7 @@ def chip(
     files: list[Path] = typer.Argument(..., metavar="PHOTO...", help="Accepted application photos."),
     out: Path = typer.Option(..., "--out", "-o", help="Folder for NAME.jpg/.jp2, NAME.fac and NAME.dg2."),
     budget: int | None = typer.Option(None, "--budget", min=500, metavar="BYTES",
-                                      help="Largest encoded image in bytes [default: 8000 token, 12000 full]."),
+                                      help="Largest encoded image in bytes [default: 7000 token, 12000 full]."),
     codec: Codec = typer.Option(Codec.jpeg, "--codec", help="jpeg (baseline) or jp2 (JPEG 2000)."),
     kind: Kind = typer.Option(Kind.token, "--kind", help="token (ISO/IEC 19794-5 token frontal) or full frontal."),
     profile: str = typer.Option("mynumber-next", "--profile", "-p",

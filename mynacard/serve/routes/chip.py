@@ -76,7 +76,7 @@ async def post_photo_chip(
     request: Request,
     file: UploadFile = File(..., description="An accepted application photo."),
     budget_bytes: int | None = Form(None, ge=500, le=200_000,
-                                    description="Largest encoded image [default 8000 token, 12000 full]."),
+                                    description="Largest encoded image [default 7000 token, 12000 full]."),
     codec: Literal["jpeg", "jpeg2000"] = Form("jpeg"),
     kind: Literal["token", "full"] = Form("token"),
     profile: str | None = Form(None, pattern=PROFILE_PATTERN,
