@@ -144,6 +144,20 @@ def thickness_range_mm(core_declared: bool) -> tuple[float, float]:
     return lo, float(s["max_thickness_mm"])
 
 
+def min_expected_px(core_declared: bool) -> float:
+    """The narrowest wall (px, at the measured pose) whose band can prove a card: narrower, a
+    retake asking for more tilt or a closer card. A declared core colour lets a narrower wall
+    count (its colour, which no paper edge has, shows even where its width blurs)."""
+    v = limits()["view"]
+    return float(v["min_expected_px"] if core_declared else v["min_expected_no_core_px"])
+
+
+def width_slack_px() -> float:
+    """How much wider than the accepted thickness a band may measure (px): blur and JPEG widen
+    a 1-3 px band by up to about a pixel whatever the wall's true width."""
+    return float(limits()["slab"]["width_slack_px"])
+
+
 # --- the camera -------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -324,10 +338,16 @@ def hue_chroma(rgb) -> tuple[float, float]:
     return float(np.degrees(np.arctan2(o2, o1))), float(np.hypot(o1, o2) / max(r + g + b, 1.0))
 
 
-def colour_match(edge_rgb, core_rgb) -> tuple[bool, float]:
-    """(whether the edge shows the core's colour, their hue difference in degrees)."""
+def colour_match(edge_rgb, core_rgb, dilution: float = 1.0) -> tuple[bool, float]:
+    """(whether the edge shows the core's colour, their hue difference in degrees).
+
+    ``dilution`` (>= 1): how many times wider the fitted band is than the wall the pose
+    expects. A wall narrower than the blur is fitted as a wider band of paler colour (the
+    same amount of colour spread out: its width times its chroma is what the pixels hold), so
+    the band's chroma is compared after multiplying it back (at most ``colour.max_dilution``)."""
     c = limits()["colour"]
     he, ce = hue_chroma(edge_rgb)
+    ce *= float(np.clip(dilution, 1.0, float(c["max_dilution"])))
     hc, cc = hue_chroma(core_rgb)
     diff = abs((he - hc + 180) % 360 - 180)
     if cc < float(c["neutral_chroma"]):  # a white, grey or black core: the edge must be neutral too
@@ -513,7 +533,8 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
     pose = camera_pose(quad, (w, h))
     tilt = pose.tilt_deg
     base.update(tilt_deg=tilt, focal_px=pose.f_px)
-    min_exp = float(lim["view"]["min_expected_px"])
+    core, face_ref = layout_colours(layout)
+    min_exp = min_expected_px(core is not None)
     expected = [expected_wall_px(pose, i) for i in range(4)]
     # the photo's blur, from the sides where the face meets the background (no wall shows)
     # (the sharpest of them: a patterned background (stripes, checks, a photo) next to a side
@@ -533,7 +554,6 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
     if blur is None:
         blur = float(np.median([s.sigma_px for s in sides]))
     base["sides"] = sides
-    core, face_ref = layout_colours(layout)
     base["core_rgb"] = core
     peak = screen_peak_ratio(rgb, quad)
     glare = glare_share(rgb, quad, tuple(i for i in range(4) if expected[i] >= min_exp))
@@ -563,7 +583,7 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
         base["edge_rgb"] = edge_rgb
     match = None
     if core is not None and edge_rgb is not None:
-        match, angle = colour_match(edge_rgb, core)
+        match, angle = colour_match(edge_rgb, core, main.width_px / max(main.expected_px, 1e-6))
         match = bool(match)
         base.update(core_angle_deg=angle, core_match=match)
 
@@ -588,6 +608,9 @@ def _edge_verdict(rgb, pose, expected, main, thick, match, angle, core, face_ref
                 return _retake(Reason.of("evidence.edge_hidden"), **base)
         return Evidence("flat", (Reason.of("evidence.no_edge", f"expected {main.expected_px:.1f} px on the "
                                            f"{main.side}, none seen"),), **base)
+    # the upper bound in px gets a fixed slack (a narrow band's measured width is widened by
+    # blur and JPEG by up to about a pixel, whatever the wall's true width)
+    hi_t = round(hi_t + width_slack_px() * card_size().thickness_mm / max(main.expected_px, 1e-6), 2)
     detail = f"{thick:.2f} mm on the {main.side} (card 0.76 mm, accepted {lo_t}-{hi_t} mm)"
     if thick < lo_t:
         return Evidence("flat", (Reason.of("evidence.thin_edge", detail),), **base)
