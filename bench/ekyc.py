@@ -264,8 +264,8 @@ def report(name: str, layout: str, res: list, split: str) -> None:
         asked = sum(r["verdict"] == "retake" and "tilt_more" in r["advice"] for r in thin)
         sub1 = sum((r.get("expected_px") or 0) < 1.0 for r in real)
         print(f"  of which resolvable (a 0.76 mm wall >= {min_px:g} px at the measured pose) -> card: {rate(k, len(res))}; "
-              f"the other {len(thin)} (of which {sub1} with a wall under 1 px, or facing away) -> retake asking for "
-              f"more tilt / a closer card: {asked}")
+              f"the other {len(thin)} (wall narrower, facing away, or card not found) -> retake asking for more tilt / "
+              f"a closer card: {asked}; walls under 1 px among all {len(real)}: {sub1}")
     bybg = defaultdict(Counter)
     for r in real:
         bybg[r["bg"]][r["verdict"]] += 1

@@ -59,6 +59,12 @@ def _dark_run_mm(vals: np.ndarray, across: np.ndarray, lim: dict) -> float:
         i1 += 1
     if i1 + 1 >= len(dark) or not valid[i1 + 1]:
         return 0.0  # the dark run does not end in view: a dark surface, not a bezel
+    # ... and it ends in a step up (the phone's body or what lies behind it), not by a dark
+    # surface's shading drifting past the level
+    n_after = max(1, round(2.0 / float(lim["bezel_step_mm"])))  # 2 mm past the run
+    after = np.where(valid[i1 + 1:i1 + 1 + n_after], level[i1 + 1:i1 + 1 + n_after], -np.inf)
+    if after.max() < np.median(level[i0:i1 + 1]) + float(lim["bezel_min_step"]):
+        return 0.0
     return float(across[i1] - across[i0] + (across[1] - across[0]))
 
 

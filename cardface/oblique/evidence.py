@@ -648,8 +648,10 @@ def _edge_verdict(rgb, pose, expected, main, thick, match, angle, core, face_ref
         return Evidence("flat", (Reason.of("evidence.no_edge", f"expected {main.expected_px:.1f} px on the "
                                            f"{main.side}, none seen"),), **base)
     # the upper bound in px gets a fixed slack (a narrow band's measured width is widened by
-    # blur and JPEG by up to about a pixel, whatever the wall's true width)
-    hi_t = round(hi_t + width_slack_px() * card_size().thickness_mm / max(main.expected_px, 1e-6), 2)
+    # blur and JPEG by up to about a pixel, whatever the wall's true width) where the core's
+    # colour vouches for the band; without a core colour the width is the only evidence
+    if core is not None:
+        hi_t = round(hi_t + width_slack_px() * card_size().thickness_mm / max(main.expected_px, 1e-6), 2)
     detail = f"{thick:.2f} mm on the {main.side} (card 0.76 mm, accepted {lo_t}-{hi_t} mm)"
     if thick < lo_t:
         return Evidence("flat", (Reason.of("evidence.thin_edge", detail),), **base)
