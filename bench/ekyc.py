@@ -34,7 +34,6 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bench.support import wilson  # noqa: E402
-from cardface.oblique.evidence import limits  # noqa: E402
 
 BACKGROUNDS = ("plain", "card", "wood", "paper", "clutter")
 LIGHTING = ("even", "gradient", "dim", "warm", "cool")
@@ -55,9 +54,10 @@ def faces(layout: str):
     return oblique_faces(layout)
 
 
-def simulated_scenes(layout: str, reps: int, seed0: int, skip: set):
+def simulated_scenes(layout: str, reps: int, seed0: int, skip: set, keep=None):
     """(kind, tilt, axis, background, seed, image) for every simulated scene, in a shuffled order
-    (so that a partial run is a fair sample); scenes whose seed is in ``skip`` are not made."""
+    (so that a partial run is a fair sample); scenes whose seed is in ``skip`` are not made, nor
+    those ``keep(kind, tilt, seed)`` refuses (a subset while developing)."""
     from cardface.oblique import simulate
     from cardface.oblique.templates import edge_rgb
 
@@ -72,7 +72,7 @@ def simulated_scenes(layout: str, reps: int, seed0: int, skip: set):
         n = int(n)
         kind, tilt, axis, bg = cells[n]
         seed = seed0 + n
-        if seed in skip:
+        if seed in skip or (keep is not None and not keep(kind, tilt, seed)):
             continue
         rng = np.random.default_rng(seed)
         side = ("front", "back")[(n // 2) % 2]  # not the seed's parity: that splits tuning from reporting
@@ -193,7 +193,7 @@ def textures(rng: np.random.Generator) -> list[tuple[str, np.ndarray]]:
     return [(k, texture(k, 1200, 1600, seed=int(rng.integers(1000)))) for k in ("stripes", "checks", "noise", "photo", "white")]
 
 
-def composed_scenes(layout: str, count: int, seed0: int, skip: set):
+def composed_scenes(layout: str, count: int, seed0: int, skip: set, keep=None):
     from cardface.oblique.templates import edge_rgb
 
     fc = faces(layout)
@@ -201,12 +201,12 @@ def composed_scenes(layout: str, count: int, seed0: int, skip: set):
     tex = textures(np.random.default_rng(seed0))
     for i in range(count):
         seed = seed0 + i
-        if seed in skip:
-            continue
         rng = np.random.default_rng(seed)
         kind = ("card", "card", "print", "screen")[(i // 2) % 4]  # both halves get every kind
         name, t = tex[(i // 8) % len(tex)]
         tilt = float(rng.uniform(20, 60))
+        if seed in skip or (keep is not None and not keep("card" if kind == "card" else kind, round(tilt), seed)):
+            continue
         side = ("front", "back")[(i // 3) % 2]
         img = compose(kind, fc[side][i % len(fc[side])], rng, core, t, tilt)
         yield ("card" if kind == "card" else kind), round(tilt), "-", name, seed, img
@@ -238,7 +238,10 @@ def run(scenes, results: list, log: Path | None, source: str) -> None:
             print(f"  ... {len(results)} {source} scenes, {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
 
 
-def report(name: str, res: list, split: str) -> None:
+def report(name: str, layout: str, res: list, split: str) -> None:
+    from cardface.oblique.evidence import min_expected_px
+    from cardface.oblique.templates import edge_rgb
+
     sel = [r for r in res if (r["seed"] % 2 == 0) == (split == "tuning")]
     print(f"\n### {name}: {split} half ({len(sel)} scenes)")
     real = [r for r in sel if r["kind"] == "card" and r["tilt"] >= 20]
@@ -250,16 +253,19 @@ def report(name: str, res: list, split: str) -> None:
     for t in sorted(by):
         c = by[t]
         print(f"  tilt {t:>2}: card {rate(c['card'], sum(c.values()))}; others {dict(c - Counter(card=c['card']))}")
-    # the wall a 0.76 mm card would show at the measured pose: under view.min_expected_px no photo
-    # can prove thickness (the right answer is a retake: tilt further or bring the card closer)
-    min_px = float(limits()["view"]["min_expected_px"])
+    # the wall a 0.76 mm card would show at the measured pose: under the layout's bound
+    # (evidence.min_expected_px) no photo can prove thickness (the right answer is a retake: tilt
+    # further or bring the card closer); under 1 px the wall is not even one pixel wide
+    min_px = min_expected_px(edge_rgb(layout) is not None)
     res = [r for r in real if (r.get("expected_px") or 0) >= min_px]
     if res:
         k = sum(r["verdict"] == "card" for r in res)
         thin = [r for r in real if (r.get("expected_px") or 0) < min_px]
         asked = sum(r["verdict"] == "retake" and "tilt_more" in r["advice"] for r in thin)
+        sub1 = sum((r.get("expected_px") or 0) < 1.0 for r in real)
         print(f"  of which resolvable (a 0.76 mm wall >= {min_px:g} px at the measured pose) -> card: {rate(k, len(res))}; "
-              f"the other {len(thin)} -> retake asking for more tilt / a closer card: {asked}")
+              f"the other {len(thin)} (wall narrower, facing away, or card not found) -> retake asking for more tilt / "
+              f"a closer card: {asked}; walls under 1 px among all {len(real)}: {sub1}")
     bybg = defaultdict(Counter)
     for r in real:
         bybg[r["bg"]][r["verdict"]] += 1
@@ -299,6 +305,24 @@ def timing(res: list) -> None:
               f"max {ev.max():.0f} (median ratio evidence/locate {np.median(ev / loc):.2f}; {len(ev)} photos)")
 
 
+def subset(kinds: str | None, tilts: str | None, split: str):
+    """A predicate (kind, tilt, seed) -> bool for developing on part of the plan, or None (all)."""
+    if kinds is None and tilts is None and split == "both":
+        return None
+    ks = None if kinds is None else set(kinds.split(","))
+    ranges = []
+    for t in (tilts or "").split(","):
+        if t:
+            lo, _, hi = t.partition("-")
+            ranges.append((float(lo), float(hi or lo)))
+
+    def keep(kind: str, tilt: float, seed: int) -> bool:
+        return (ks is None or kind in ks) and (not ranges or any(lo <= tilt <= hi for lo, hi in ranges)) and \
+            (split == "both" or (seed % 2 == 0) == (split == "tuning"))
+
+    return keep
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--reps", type=int, default=2, help="real-card photos per tilt, axis, background")
@@ -307,6 +331,10 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1000)
     ap.add_argument("--split", default="both", choices=("tuning", "reporting", "both"))
     ap.add_argument("--failures", action="store_true", help="list real cards refused and copies accepted")
+    ap.add_argument("--kinds", help="develop on a subset: only these kinds (card,print,cutout,photocopy,phone,"
+                    "monitor,screen), comma-separated; the report then covers only them")
+    ap.add_argument("--tilts", help="develop on a subset: only these tilts (deg, comma-separated; composed scenes "
+                    "are rounded to the degree, so use ranges lo-hi there)")
     ap.add_argument("--log", type=Path, help="append each scene's result to this JSONL file; scenes already "
                     "in it are not run again (a long run can be resumed)")
     ap.add_argument("--report-only", action="store_true", help="with --log: report the scenes logged so far "
@@ -322,6 +350,7 @@ def main() -> None:
     default_templates()
     locate(np.zeros((1200, 1600, 3), np.uint8))
     splits = ("tuning", "reporting") if args.split == "both" else (args.split,)
+    keep = subset(args.kinds, args.tilts, args.split)
     import json
 
     for layout in args.layouts.split(","):
@@ -336,15 +365,16 @@ def main() -> None:
         t0 = time.perf_counter()
         planned = (len(TILTS) * (args.reps + len(ATTACKS)) + len(FLAT_TILTS)) * 2 * len(BACKGROUNDS)
         if not args.report_only:  # the composed scenes first: they are quick
-            run(composed_scenes(layout, args.composed, args.seed + 50_000, {r["seed"] for r in comp}), comp, log,
+            run(composed_scenes(layout, args.composed, args.seed + 50_000, {r["seed"] for r in comp}, keep), comp, log,
                 "composed")
-            run(simulated_scenes(layout, args.reps, args.seed, {r["seed"] for r in sim}), sim, log, "simulated")
+            run(simulated_scenes(layout, args.reps, args.seed, {r["seed"] for r in sim}, keep), sim, log,
+                "simulated")
         print(f"\n## layout {layout}: {len(sim)} of {planned} simulated + {len(comp)} of {args.composed} composed "
               f"scenes{' (PARTIAL run: a random sample of the plan)' if len(sim) < planned else ''}"
               f"{'' if args.report_only else f' in {time.perf_counter() - t0:.0f} s'}")
         for split in splits:
-            report(f"{layout}, simulated", sim, split)
-            report(f"{layout}, composed without the simulator", comp, split)
+            report(f"{layout}, simulated", layout, sim, split)
+            report(f"{layout}, composed without the simulator", layout, comp, split)
         thickness_summary(sim)
         timing(sim + comp)
         if args.failures:

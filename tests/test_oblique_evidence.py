@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from cardface.oblique import simulate
-from cardface.oblique.evidence import camera_pose, evidence, fit_band, limits
+from cardface.oblique.evidence import camera_pose, evidence, fit_band, limits, min_expected_px
 from cardface.oblique.templates import edge_rgb
 from tests.oblique_support import face
 
@@ -85,6 +85,49 @@ def test_a_card_on_a_monitor_is_a_screen():
 def test_a_card_on_a_phone_is_never_a_card():
     for seed in (1, 2, 3):
         assert judge("phone", seed=seed).verdict != "card"
+
+
+def test_a_card_on_a_phone_whose_bezel_shows_is_a_screen():
+    ev = judge("phone", seed=1)  # the phone's black bezel along both short sides of the card's picture
+    assert ev.verdict == "screen", ev.to_dict()["reasons"]
+    assert ev.reasons[0].code == "evidence.bezel"
+    assert ev.bezel_mm >= limits()["screen"]["bezel_min_mm"]
+    assert ev.to_dict()["bezel_mm"] == pytest.approx(ev.bezel_mm, abs=0.05)
+
+
+@pytest.mark.parametrize("background", ["plain", "clutter", "wood", "card", "paper"])
+def test_a_real_card_shows_no_bezel(background):
+    from cardface.oblique.bezel import bezel_mm
+
+    img, q = shot(background=background, seed=4)
+    assert bezel_mm(img, q, limits()["screen"]) == 0.0
+
+
+def test_a_bezel_needs_a_dark_stripe_on_both_sides_that_ends():
+    from cardface.oblique.bezel import bezel_mm
+    from cardface.oblique.geometry import Quad
+
+    # a flat, front-on card picture at 4 px/mm on a light surround, and dark stripes beside it
+    k, x0, y0 = 4.0, 150, 120
+    pts = np.array([[x0, y0], [x0 + 85.6 * k, y0], [x0 + 85.6 * k, y0 + 53.98 * k], [x0, y0 + 53.98 * k]])
+    q = Quad(pts - 0.5, 1.0)
+    img = np.full((480, 640, 3), 200, np.uint8)
+    img[y0:y0 + 216, x0:x0 + 342] = 235
+
+    def stripes(left: bool, right: bool, outer_mm: float = 7.0) -> np.ndarray:
+        im = img.copy()
+        a, b = round(3 * k), round(outer_mm * k)  # from 3 mm to `outer_mm` outside the card
+        if left:
+            im[:, x0 - b:x0 - a] = 15
+        if right:
+            im[:, x0 + 342 + a:x0 + 342 + b] = 15
+        return im
+
+    lim = limits()["screen"]
+    assert bezel_mm(stripes(True, True), q, lim) == pytest.approx(4.0, abs=0.6)
+    assert bezel_mm(stripes(True, False), q, lim) == 0.0  # one side only: a shadow, a dark object
+    assert bezel_mm(stripes(True, True, outer_mm=40.0), q, lim) == 0.0  # no end in view: a dark table
+    assert bezel_mm(img, q, lim) == 0.0
 
 
 def test_a_real_card_is_not_a_screen():
@@ -208,10 +251,39 @@ def test_the_band_fit_is_sub_pixel_at_the_photos_own_blur():
 def test_a_tilted_card_too_far_for_its_edge_to_show_is_asked_to_tilt_further_or_come_closer():
     ev = judge(tilt=20, fill=0.45)
     assert ev.tilt_deg > limits()["view"]["min_tilt_deg"]
-    assert max(s.expected_px for s in ev.sides) < limits()["view"]["min_expected_px"]
+    assert max(s.expected_px for s in ev.sides) < min_expected_px(True)
     assert ev.verdict == "retake" and ev.reasons[0].code == "evidence.edge_too_thin"
     assert ev.advice == ("tilt_more", "move_closer")
     assert "bring it closer" in ev.reasons[0].message
+
+
+def test_a_wall_of_about_one_pixel_in_the_core_colour_is_a_card():
+    ev = judge(tilt=30, fill=0.5)
+    assert min_expected_px(True) <= max(s.expected_px for s in ev.sides) < min_expected_px(False)
+    assert ev.verdict == "card", ev.to_dict()["reasons"]
+    assert ev.core_match is True
+
+
+def test_a_wall_of_about_one_pixel_that_proves_nothing_is_a_retake_never_flat():
+    ev = judge(tilt=30, fill=0.4, seed=7)  # its 1.1 px wall blurred into the wood: too pale to be the core
+    assert min_expected_px(True) <= max(s.expected_px for s in ev.sides) < min_expected_px(False)
+    assert ev.verdict == "retake" and ev.reasons[0].code == "evidence.edge_too_thin"
+    assert ev.advice == ("tilt_more", "move_closer")
+    # the same edge with no core colour to look for cannot even be measured: retake too
+    img, q = shot(tilt=30, fill=0.4, seed=7)
+    assert evidence(img, quad=q, layout="current").verdict == "retake"
+
+
+def test_a_band_wider_than_the_wall_is_judged_by_its_amount_of_colour():
+    from cardface.oblique.evidence import colour_match
+
+    core = edge_rgb("next")
+    pale = tuple(round(0.2 * c + 0.8 * 140) for c in core)  # a fifth of the core, the rest grey
+    assert colour_match(core, core)[0]
+    assert not colour_match(pale, core)[0]
+    assert colour_match(pale, core, dilution=2.5)[0]  # the fitted band 2.5 x wider than the wall
+    assert not colour_match((128, 128, 130), core, dilution=2.5)[0]  # grey stays grey
+    assert not colour_match(pale, core, dilution=0.5)[0]  # narrower than the wall: no boost
 
 
 def test_attacks_keep_the_truth_on_the_cards_picture_and_are_deterministic():

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from cardface.oblique.bezel import bezel_mm
 from cardface.oblique.config import card_size
 from cardface.oblique.geometry import Quad, metric_aspect
 
@@ -98,6 +99,7 @@ class Evidence:
     core_angle_deg: float | None = None  # hue difference between the edge and the core
     core_match: bool | None = None
     screen_peak_ratio: float | None = None
+    bezel_mm: float | None = None  # a phone's bezel along both sides of the card (card mm; 0: none)
     glare_share: float | None = None
     blur_sigma_px: float | None = None
     advice: tuple[str, ...] = ()
@@ -130,6 +132,7 @@ class Evidence:
             "core_angle_deg": r(self.core_angle_deg, 1),
             "core_match": self.core_match,
             "screen_peak_ratio": r(self.screen_peak_ratio, 2),
+            "bezel_mm": r(self.bezel_mm, 1),
             "glare_share": r(self.glare_share, 4),
             "blur_sigma_px": r(self.blur_sigma_px, 2),
             "sides": [s.to_dict() for s in self.sides],
@@ -142,6 +145,20 @@ def thickness_range_mm(core_declared: bool) -> tuple[float, float]:
     s = limits()["slab"]
     lo = float(s["min_thickness_mm"] if core_declared else s["min_thickness_no_core_mm"])
     return lo, float(s["max_thickness_mm"])
+
+
+def min_expected_px(core_declared: bool) -> float:
+    """The narrowest wall (px, at the measured pose) whose band can prove a card: narrower, a
+    retake asking for more tilt or a closer card. A declared core colour lets a narrower wall
+    count (its colour, which no paper edge has, shows even where its width blurs)."""
+    v = limits()["view"]
+    return float(v["min_expected_px"] if core_declared else v["min_expected_no_core_px"])
+
+
+def width_slack_px() -> float:
+    """How much wider than the accepted thickness a band may measure (px): blur and JPEG widen
+    a 1-3 px band by up to about a pixel whatever the wall's true width."""
+    return float(limits()["slab"]["width_slack_px"])
 
 
 # --- the camera -------------------------------------------------------------------------
@@ -324,10 +341,16 @@ def hue_chroma(rgb) -> tuple[float, float]:
     return float(np.degrees(np.arctan2(o2, o1))), float(np.hypot(o1, o2) / max(r + g + b, 1.0))
 
 
-def colour_match(edge_rgb, core_rgb) -> tuple[bool, float]:
-    """(whether the edge shows the core's colour, their hue difference in degrees)."""
+def colour_match(edge_rgb, core_rgb, dilution: float = 1.0) -> tuple[bool, float]:
+    """(whether the edge shows the core's colour, their hue difference in degrees).
+
+    ``dilution`` (>= 1): how many times wider the fitted band is than the wall the pose
+    expects. A wall narrower than the blur is fitted as a wider band of paler colour (the
+    same amount of colour spread out: its width times its chroma is what the pixels hold), so
+    the band's chroma is compared after multiplying it back (at most ``colour.max_dilution``)."""
     c = limits()["colour"]
     he, ce = hue_chroma(edge_rgb)
+    ce *= float(np.clip(dilution, 1.0, float(c["max_dilution"])))
     hc, cc = hue_chroma(core_rgb)
     diff = abs((he - hc + 180) % 360 - 180)
     if cc < float(c["neutral_chroma"]):  # a white, grey or black core: the edge must be neutral too
@@ -370,12 +393,25 @@ def measure_step(img: np.ndarray, pose: Pose, side: int) -> EdgeSide:
                     _rgb(face), _rgb(bg), 1.0, sigma)
 
 
+def _line_residuals(profile: np.ndarray, s: np.ndarray, fit: _Fit) -> np.ndarray:
+    """Each line's residual (lines, ) under the fitted band model, its background its own."""
+    x = s[None, :]
+    phi_f = _logistic((fit.s0 - x) / fit.sigma)[0]
+    phi_b = _logistic((x - fit.s0 - fit.width) / fit.sigma)[0]
+    phi_m = np.clip(1.0 - phi_f - phi_b, 0.0, 1.0)
+    Y = _lines(profile)
+    r = Y - (phi_f[:, None] * fit.face + phi_m[:, None] * (fit.band if fit.band is not None else 0))[None]
+    bg = np.einsum("n,lnc->lc", phi_b, r) / max(float(phi_b @ phi_b), 1e-9)
+    return ((r - phi_b[None, :, None] * bg[:, None, :]) ** 2).sum(axis=(1, 2))
+
+
 def measure_side(img: np.ndarray, pose: Pose, side: int, sigma_px: float | None = None,
-                 width_px: float | None = None) -> EdgeSide:
+                 width_px: float | None = None, shift_px: float | None = None) -> EdgeSide:
     """The edge band on one side of the face (see the module's docstring). ``sigma_px`` fixes
     the edges' blur (a narrow band's width and its blur trade off against each other, so the
     blur is measured where the face meets the background directly); None fits it too.
-    ``width_px`` is the widest band searched (default: from the expected wall)."""
+    ``width_px`` is the widest band searched (default: from the expected wall); ``shift_px``
+    how far the face's edge may lie from the located outline (default ``profile.shift_px``)."""
     cfg = limits()["profile"]
     cs = card_size()
     expected = expected_wall_px(pose, side)
@@ -386,10 +422,22 @@ def measure_side(img: np.ndarray, pose: Pose, side: int, sigma_px: float | None 
     widths = np.arange(0.5, wmax + 1e-9, 0.5)
     shift = float(cfg["shift_px"])
     sigmas = sigma_grid()[::2] if sigma_px is None else np.array([sigma_px])
-    fit = fit_band(prof, s, widths, np.arange(-shift, shift + 1e-9, 0.5), sigmas)
+    shifts = np.arange(-max(shift, shift_px or 0.0), shift + 1e-9, 0.5)
+    fit = fit_band(prof, s, widths, shifts, sigmas)
     ratio = fit.rss_step / fit.rss_band
     contrast = min(np.linalg.norm(fit.band - fit.face), np.linalg.norm(fit.band - fit.bg))
     present = ratio >= float(cfg["min_fit_ratio"]) and contrast >= float(cfg["min_contrast"])
+    trim = float(cfg["trim_share"])
+    if not present and expected > 0 and trim > 0:
+        # a second look without the lines the band model explains worst: where a pattern of the
+        # background (a dash, a stripe) starts a few px past the edge, a line's background is not
+        # one colour, and those lines alone can hide a wall the others show
+        keep = np.argsort(_line_residuals(prof, s, fit))[:max(4, round(len(prof) * (1 - trim)))]
+        fit2 = fit_band(prof[keep], s, widths, shifts, sigmas)
+        ratio2 = fit2.rss_step / fit2.rss_band
+        contrast2 = min(np.linalg.norm(fit2.band - fit2.face), np.linalg.norm(fit2.band - fit2.bg))
+        if ratio2 >= float(cfg["min_fit_ratio"]) and contrast2 >= float(cfg["min_contrast"]):
+            fit, ratio, present = fit2, ratio2, True
     rgb = _rgb
     width = fit.width if present else 0.0
     thick = width / per_mm if per_mm > 1e-6 and expected > 0 else None
@@ -513,7 +561,8 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
     pose = camera_pose(quad, (w, h))
     tilt = pose.tilt_deg
     base.update(tilt_deg=tilt, focal_px=pose.f_px)
-    min_exp = float(lim["view"]["min_expected_px"])
+    core, face_ref = layout_colours(layout)
+    min_exp = min_expected_px(core is not None)
     expected = [expected_wall_px(pose, i) for i in range(4)]
     # the photo's blur, from the sides where the face meets the background (no wall shows)
     # (the sharpest of them: a patterned background (stripes, checks, a photo) next to a side
@@ -533,7 +582,6 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
     if blur is None:
         blur = float(np.median([s.sigma_px for s in sides]))
     base["sides"] = sides
-    core, face_ref = layout_colours(layout)
     base["core_rgb"] = core
     peak = screen_peak_ratio(rgb, quad)
     glare = glare_share(rgb, quad, tuple(i for i in range(4) if expected[i] >= min_exp))
@@ -547,6 +595,11 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
         return _retake(Reason.of("evidence.blur", f"edge blur sigma {blur:.1f} px"), **base)
     if peak >= float(lim["screen"]["max_peak_ratio"]):
         return Evidence("screen", (Reason.of("evidence.pixel_grid", f"spectral peak {peak:.1f} x the typical"),), **base)
+    bezel = bezel_mm(rgb, quad, lim["screen"])
+    base["bezel_mm"] = bezel
+    if bezel > 0:
+        return Evidence("screen", (Reason.of("evidence.bezel", f"dark stripes {bezel:.1f} mm wide or more on both "
+                                             "sides, at the card's scale"),), **base)
     if tilt > float(lim["view"]["max_tilt_deg"]):
         return _retake(Reason.of("evidence.too_steep", f"tilt {tilt:.0f} degrees"), **base)
 
@@ -563,12 +616,18 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
         base["edge_rgb"] = edge_rgb
     match = None
     if core is not None and edge_rgb is not None:
-        match, angle = colour_match(edge_rgb, core)
+        match, angle = colour_match(edge_rgb, core, main.width_px / max(main.expected_px, 1e-6))
         match = bool(match)
         base.update(core_angle_deg=angle, core_match=match)
 
     lo_t, hi_t = thickness_range_mm(core is not None)
     verdict = _edge_verdict(rgb, pose, expected, main, thick, match, angle, core, face_ref, blur, lo_t, hi_t, base)
+    if verdict.verdict == "flat" and max(expected) < float(lim["view"]["min_expected_no_core_px"]):
+        # a wall this narrow can prove a card (a band of the core's colour and of a card's width
+        # where the pose puts it) but cannot prove a copy: a real card's 1 px wall may blur away
+        # into its neighbours. Not `flat`, then: tilt further or come closer, and look again.
+        return _retake(Reason.of("evidence.edge_too_thin", f"tilt {tilt:.0f} degrees, a card's edge would be "
+                                 f"{max(expected):.1f} px; nothing at that width proves a card"), **base)
     if verdict.verdict != "card" and glare > float(lim["quality"]["max_glare_share"]):
         # clipped highlights along the edge can hide or fake it: a retake, not a judgement
         # (a card whose edge shows its thickness and core despite the glare is still a card)
@@ -588,6 +647,11 @@ def _edge_verdict(rgb, pose, expected, main, thick, match, angle, core, face_ref
                 return _retake(Reason.of("evidence.edge_hidden"), **base)
         return Evidence("flat", (Reason.of("evidence.no_edge", f"expected {main.expected_px:.1f} px on the "
                                            f"{main.side}, none seen"),), **base)
+    # the upper bound in px gets a fixed slack (a narrow band's measured width is widened by
+    # blur and JPEG by up to about a pixel, whatever the wall's true width) where the core's
+    # colour vouches for the band; without a core colour the width is the only evidence
+    if core is not None:
+        hi_t = round(hi_t + width_slack_px() * card_size().thickness_mm / max(main.expected_px, 1e-6), 2)
     detail = f"{thick:.2f} mm on the {main.side} (card 0.76 mm, accepted {lo_t}-{hi_t} mm)"
     if thick < lo_t:
         return Evidence("flat", (Reason.of("evidence.thin_edge", detail),), **base)
@@ -598,7 +662,9 @@ def _edge_verdict(rgb, pose, expected, main, thick, match, angle, core, face_ref
     # wall can show is printed: a border round a copy
     hidden = [i for i in range(4) if expected[i] <= float(lim["view"]["hidden_below_px"])]
     for i in hidden:
-        other = measure_side(rgb, pose, i, blur, width_px=main.width_px * 1.5)
+        # (the border may lie inside the located outline: a copy's outline is found at the line's
+        # outer edge, or at its inner one; the band is searched up to its own width inwards)
+        other = measure_side(rgb, pose, i, blur, width_px=main.width_px * 1.5, shift_px=main.width_px * 1.25)
         if other.present and other.width_px >= 0.5 * main.width_px and \
                 other.fit_ratio >= float(lim["view"]["border_min_fit_ratio"]) and \
                 np.linalg.norm(np.subtract(other.rgb, main.rgb)) <= float(lim["view"]["border_max_rgb_distance"]):
