@@ -121,6 +121,12 @@ def _least_squares(design: np.ndarray, values: np.ndarray) -> np.ndarray:
         return np.linalg.lstsq(x, values, rcond=None)[0]
 
 
+def eye_chin_of(landmarks: np.ndarray) -> float:
+    """Distance from the iris centres' midpoint to the chin of a 478-point mesh (working px)."""
+    eye_mid = (landmarks[EYE_R["iris"], :2] + landmarks[EYE_L["iris"], :2]) / 2
+    return float(np.linalg.norm(landmarks[CHIN, :2] - eye_mid))
+
+
 def polygon_mask(shape: tuple[int, int], pts: np.ndarray) -> np.ndarray:
     import cv2
 
@@ -328,7 +334,16 @@ class FaceAnalysis:
     @cached_property
     def eye_chin(self) -> float:
         """Distance from the eyes' midpoint to the chin (OFIQ's normaliser for eye and mouth gaps)."""
-        return float(np.linalg.norm(self.chin - self.eye_mid))
+        return eye_chin_of(self.landmarks)
+
+    @cached_property
+    def smile_inputs(self) -> tuple[dict[str, float], np.ndarray, np.ndarray]:
+        """(named features, HOG of the aligned lower face, HOG of its mirror image): what the
+        smile model of ``expression.neutral`` reads (:func:`photo.expression.raw_features`;
+        bench/photo_accuracy.py refits the model on them)."""
+        from photo.expression import raw_features
+
+        return raw_features(self.canonical, template()[0], self.rgb, self.landmarks, self.blendshapes)
 
     @cached_property
     def up(self) -> np.ndarray:

@@ -15,15 +15,6 @@ from photo.report import result
 CORNERS = (61, 291)
 
 
-def smile_inputs(a):
-    """(named features, HOG of the aligned lower face, HOG of its mirror image): what the smile
-    model reads (:func:`photo.expression.raw_features`; bench/photo_accuracy.py refits on them)."""
-    from photo.analysis import template
-    from photo.expression import raw_features
-
-    return raw_features(a.canonical, template()[0], a.rgb, a.landmarks, a.blendshapes)
-
-
 def smile_measures(a) -> dict:
     """The smile model's score and the cues it reads (see :mod:`photo.expression`).
 
@@ -34,7 +25,7 @@ def smile_measures(a) -> dict:
     """
     from photo.expression import smile_score
 
-    f, h, hm = smile_inputs(a)
+    f, h, hm = a.smile_inputs
     return {"score": smile_score(f, h, hm), "teeth": f["teeth"], "lift": f["lift"], "widening": f["wide"]}
 
 

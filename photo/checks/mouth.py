@@ -15,17 +15,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from photo.analysis import CHIN, EYE_L, EYE_R, LIP_GAPS
+from photo.analysis import LIP_GAPS, eye_chin_of
 from photo.checks import check
 from photo.report import result
 
 
 def gap_of(lm: np.ndarray) -> float:
     """Mean inner-lip gap of a 478-point mesh / its eye-midpoint-to-chin distance (OFIQ)."""
-    eye_mid = (lm[EYE_R["iris"], :2] + lm[EYE_L["iris"], :2]) / 2
-    eye_chin = float(np.linalg.norm(lm[CHIN, :2] - eye_mid))
     gaps = [np.linalg.norm(lm[u, :2] - lm[lo, :2]) for u, lo in LIP_GAPS]
-    return float(np.mean(gaps) / max(eye_chin, 1e-6))
+    return float(np.mean(gaps) / max(eye_chin_of(lm), 1e-6))
 
 
 def lip_gap(a) -> float:
