@@ -451,9 +451,8 @@ def verdict(case: dict, limits: dict[str, float]) -> list[str]:
 def fit_smile(cases: list[dict]) -> tuple[dict, list[dict]]:
     """(the smile model fitted on ``cases``, the cases that taught it): their compliant photos
     as neutral and their labelled smiles (kind ``smile``; ``faint_smile`` teaches nothing) as
-    smiling, with a face; each compliant photo's
-    variants weigh together as one photo. Used per fold here and on every person by
-    scripts/train_expression.py."""
+    smiling, with a face; each compliant photo's variants weigh together as one photo. Used per
+    fold here and on every person by scripts/train_expression.py."""
     from photo.expression_fit import fit_model
 
     variants = Counter(c["label"] for c in cases if c["compliant"])
@@ -631,7 +630,7 @@ def main() -> int:
 
     print("\ndefects (held-out folds): share caught by a check that names the defect")
     kinds = sorted({k for c in cases for k in c["kinds"]}, key=lambda k: (k.startswith("generated"), k))
-    n_bases = max((Counter(k for c in cases for k in c["kinds"] if k.startswith("generated")) or {"": 0}).values())
+    n_bases = len({c["label"].split(":", 1)[1] for c in cases if any(k.startswith("generated") for k in c["kinds"])})
     for kind in kinds:
         sub = [c for c in cases if kind in c["kinds"]]
         hit = [c for c in sub if any(cid in c["failed"] for cid in c["kinds"][kind])]
