@@ -205,11 +205,11 @@ def composed_scenes(layout: str, count: int, seed0: int, skip: set, keep=None):
         kind = ("card", "card", "print", "screen")[(i // 2) % 4]  # both halves get every kind
         name, t = tex[(i // 8) % len(tex)]
         tilt = float(rng.uniform(20, 60))
-        if seed in skip or (keep is not None and not keep("card" if kind == "card" else kind, round(tilt), seed)):
+        if seed in skip or (keep is not None and not keep(kind, round(tilt), seed)):
             continue
         side = ("front", "back")[(i // 3) % 2]
         img = compose(kind, fc[side][i % len(fc[side])], rng, core, t, tilt)
-        yield ("card" if kind == "card" else kind), round(tilt), "-", name, seed, img
+        yield kind, round(tilt), "-", name, seed, img
 
 
 def run(scenes, results: list, log: Path | None, source: str) -> None:

@@ -423,10 +423,15 @@ def measure_side(img: np.ndarray, pose: Pose, side: int, sigma_px: float | None 
     shift = float(cfg["shift_px"])
     sigmas = sigma_grid()[::2] if sigma_px is None else np.array([sigma_px])
     shifts = np.arange(-max(shift, shift_px or 0.0), shift + 1e-9, 0.5)
+
+    def judged(f) -> tuple[float, bool]:
+        """(the band model's gain over a plain step, whether it shows a band)."""
+        r = f.rss_step / f.rss_band
+        contrast = min(np.linalg.norm(f.band - f.face), np.linalg.norm(f.band - f.bg))
+        return r, r >= float(cfg["min_fit_ratio"]) and contrast >= float(cfg["min_contrast"])
+
     fit = fit_band(prof, s, widths, shifts, sigmas)
-    ratio = fit.rss_step / fit.rss_band
-    contrast = min(np.linalg.norm(fit.band - fit.face), np.linalg.norm(fit.band - fit.bg))
-    present = ratio >= float(cfg["min_fit_ratio"]) and contrast >= float(cfg["min_contrast"])
+    ratio, present = judged(fit)
     trim = float(cfg["trim_share"])
     if not present and expected > 0 and trim > 0:
         # a second look without the lines the band model explains worst: where a pattern of the
@@ -434,9 +439,8 @@ def measure_side(img: np.ndarray, pose: Pose, side: int, sigma_px: float | None 
         # one colour, and those lines alone can hide a wall the others show
         keep = np.argsort(_line_residuals(prof, s, fit))[:max(4, round(len(prof) * (1 - trim)))]
         fit2 = fit_band(prof[keep], s, widths, shifts, sigmas)
-        ratio2 = fit2.rss_step / fit2.rss_band
-        contrast2 = min(np.linalg.norm(fit2.band - fit2.face), np.linalg.norm(fit2.band - fit2.bg))
-        if ratio2 >= float(cfg["min_fit_ratio"]) and contrast2 >= float(cfg["min_contrast"]):
+        ratio2, present2 = judged(fit2)
+        if present2:
             fit, ratio, present = fit2, ratio2, True
     rgb = _rgb
     width = fit.width if present else 0.0
@@ -622,7 +626,7 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
 
     lo_t, hi_t = thickness_range_mm(core is not None)
     verdict = _edge_verdict(rgb, pose, expected, main, thick, match, angle, core, face_ref, blur, lo_t, hi_t, base)
-    if verdict.verdict == "flat" and max(expected) < float(lim["view"]["min_expected_no_core_px"]):
+    if verdict.verdict == "flat" and max(expected) < min_expected_px(False):
         # a wall this narrow can prove a card (a band of the core's colour and of a card's width
         # where the pose puts it) but cannot prove a copy: a real card's 1 px wall may blur away
         # into its neighbours. Not `flat`, then: tilt further or come closer, and look again.
