@@ -582,21 +582,9 @@ class FaceAnalysis:
         return fit_backdrop(self.small_blurred, self.background)
 
 
-    @staticmethod
-    def backdrop_design(xs, ys, shape) -> np.ndarray:
-        """The backdrop model's terms at pixels xs, ys (see the module's :func:`backdrop_design`)."""
-        return backdrop_design(xs, ys, shape)
-
-    def backdrop_at(self, step: int = 1) -> np.ndarray | None:
-        """The backdrop model's CIELAB over the small grid (every ``step``-th pixel)."""
-        import cv2
-
-        planes = self.backdrop_planes(step)
-        return None if planes is None else cv2.merge(planes)
-
     def backdrop_planes(self, step: int = 1) -> list[np.ndarray] | None:
-        """:meth:`backdrop_at` as three planes (L, a, b; float32), for measures that read the
-        channels apart."""
+        """The backdrop model's CIELAB over the small grid (every ``step``-th pixel) as three
+        planes (L, a, b; float32), for measures that read the channels apart."""
         b = self.backdrop
         if b is None:
             return None
