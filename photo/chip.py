@@ -252,7 +252,7 @@ def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool):
     model once: analysis by synthesis, with the measure the target is stated in. The search
     stops at the first candidate whose drift is already within ``good_enough_drift_pct``."""
     from photo.chip_encode import Candidate, decode, encode
-    from photo.chip_quality import landmarks, skin_delta_e00
+    from photo.chip_quality import drift_pct, landmarks, skin_delta_e00
 
     pool = [Candidate("roi" if prep.roi else "none", prep.prefiltered, prep.keep_mask)]
     if search and prep.reference_landmarks is not None:
@@ -271,9 +271,7 @@ def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool):
         hint = enc.setting if codec == "jpeg" else None
         decoded = decode(enc.data)
         lm = landmarks(decoded)
-        drift = (None if lm is None else
-                 round(float(np.percentile(np.linalg.norm(lm[:, :2] - prep.reference_landmarks[:, :2], axis=1)
-                                           / pl.ied * 100, 95)), 3))
+        drift = None if lm is None else drift_pct(lm, prep.reference_landmarks, pl.ied)[0]
         skin = skin_delta_e00(prep.uncompressed, decoded, pl.landmarks)
         skin_ok = skin is not None and skin <= targets["max_skin_delta_e00"]
         key = (not skin_ok, drift is None, drift if drift is not None else 0.0)

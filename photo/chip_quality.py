@@ -138,7 +138,8 @@ def _luma(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)  # BT.601 luma
 
 
-def _drift(a: np.ndarray, b: np.ndarray, ied_px: float) -> tuple[float, float]:
+def drift_pct(a: np.ndarray, b: np.ndarray, ied_px: float) -> tuple[float, float]:
+    """(p95, median) distance between two landmark sets, % of the inter-eye distance (3 decimals)."""
     d = np.linalg.norm(a[:, :2] - b[:, :2], axis=1) / ied_px * 100
     return round(float(np.percentile(d, 95)), 3), round(float(np.median(d)), 3)
 
@@ -180,7 +181,7 @@ def measure(reference: np.ndarray, decoded: np.ndarray, ref_landmarks: np.ndarra
     if dec_lm is None or ref_landmarks is None:
         out.update(drift_p95_pct=None, drift_median_pct=None, face_found=dec_lm is not None)
     else:
-        p95, med = _drift(dec_lm, ref_landmarks, ied_px)
+        p95, med = drift_pct(dec_lm, ref_landmarks, ied_px)
         out.update(drift_p95_pct=p95, drift_median_pct=med, face_found=True)
     patches = skin_patches_delta_e00(reference, decoded, placed_landmarks)
     out["skin_delta_e00"] = max(patches.values()) if patches else None
@@ -195,10 +196,10 @@ def measure(reference: np.ndarray, decoded: np.ndarray, ref_landmarks: np.ndarra
         runs = landmark_runs(decoded, targets["stable_shifts_px"], dec_lm) if dec_lm is not None else None
         p95 = med = None
         if runs is not None:
-            p95, med = _drift(np.mean(runs, axis=0), ref_stable, ied_px)
+            p95, med = drift_pct(np.mean(runs, axis=0), ref_stable, ied_px)
         out.update(drift_p95_stable_pct=p95, drift_median_stable_pct=med)
         if ref_shifted is not None:
-            out["drift_p95_shifted_pct"] = (_drift(np.mean(runs[1:], axis=0), ref_shifted, ied_px)[0]
+            out["drift_p95_shifted_pct"] = (drift_pct(np.mean(runs[1:], axis=0), ref_shifted, ied_px)[0]
                                             if runs is not None and len(runs) > 1 else None)
         out["meets_target_stable"] = bool(p95 is not None and out["skin_delta_e00"] is not None
                                           and p95 <= targets["max_drift_p95_pct"]
