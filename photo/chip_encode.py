@@ -41,6 +41,15 @@ class Encoded:
         return {"codec": self.codec, "bytes": len(self.data), key: round(self.setting, 2), "tries": self.tries}
 
 
+def outline_distance(shape: tuple[int, int], face_outline: np.ndarray) -> np.ndarray:
+    """Each pixel's distance (px) to the face outline's filled polygon (0 inside)."""
+    import cv2
+
+    face = np.zeros(shape, np.uint8)
+    cv2.fillPoly(face, [np.round(face_outline[:, :2]).astype(np.int32)], 1)
+    return cv2.distanceTransform((1 - face).astype(np.uint8), cv2.DIST_L2, 5)
+
+
 def roi_prefilter(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: dict,
                   also_keep: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(pre-filtered image, keep mask): pixels with mask 1.0 are the input's, bit for bit.
@@ -52,10 +61,7 @@ def roi_prefilter(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi:
     h, w = rgb.shape[:2]
     if not roi.get("enabled", True):
         return rgb, np.ones((h, w), np.float32)
-    face = np.zeros((h, w), np.uint8)
-    cv2.fillPoly(face, [np.round(face_outline[:, :2]).astype(np.int32)], 1)
-    dist = cv2.distanceTransform((1 - face).astype(np.uint8), cv2.DIST_L2, 5)  # px to the face outline
-    keep = (dist <= roi["face_margin_ied"] * ied_px).astype(np.uint8)
+    keep = (outline_distance((h, w), face_outline) <= roi["face_margin_ied"] * ied_px).astype(np.uint8)
     if also_keep is not None:
         keep |= also_keep.astype(np.uint8)
     sigma = max(0.5, roi["feather_ied"] * ied_px)
@@ -85,10 +91,7 @@ def block_lowpass(rgb: np.ndarray, face_outline: np.ndarray, margin_px: float, m
     import cv2
 
     h, w = rgb.shape[:2]
-    face = np.zeros((h, w), np.uint8)
-    cv2.fillPoly(face, [np.round(face_outline[:, :2]).astype(np.int32)], 1)
-    dist = cv2.distanceTransform((1 - face).astype(np.uint8), cv2.DIST_L2, 5)
-    far = dist > margin_px
+    far = outline_distance((h, w), face_outline) > margin_px
     if keep is not None:
         far &= ~keep
     hb, wb = h // 8, w // 8
