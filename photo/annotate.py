@@ -144,8 +144,8 @@ def _arrow(draw, p0, p1, colour, width=3):
         draw.line([tuple(p1), tuple(p1 + back)], fill=colour, width=width)
 
 
-def _tint(img, mask, f, colour=RED, alpha=0.5):
-    """Blend ``colour`` over the pixels of ``mask`` (mask px = working px x f)."""
+def _tint(img, mask, colour=RED, alpha=0.5):
+    """Blend ``colour`` over the pixels of ``mask`` (any scale: it is resized to the image)."""
     import cv2
 
     m = np.asarray(mask, bool)
@@ -200,8 +200,8 @@ def draw(a, report, prof) -> Any:
         return img
     # the measured pixels first (tinted), then every line on top
     for m in found:
-        for mask, f in m.fills:
-            img = _tint(img, mask, f)
+        for mask, _f in m.fills:
+            img = _tint(img, mask)
     d = ImageDraw.Draw(img)
     labels = _Labels(d, a.w, a.h)
     small_f = a.small[1]

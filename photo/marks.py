@@ -59,7 +59,7 @@ def labels() -> dict:
         return tomllib.load(f)
 
 
-def _mark(_analysis, c, anchor: Point, side: str | None = None, **params: Any) -> Mark:
+def _mark(c, anchor: Point, side: str | None = None, **params: Any) -> Mark:
     """A mark for the failed result ``c`` labelled from the catalogue; ``side`` ("left" or
     "right" in the picture) fills {side} in each language."""
     entry = labels()[c.id][c.key]
@@ -70,7 +70,7 @@ def _mark(_analysis, c, anchor: Point, side: str | None = None, **params: Any) -
 
 # ----------------------------------------------------------------------- faces and pose
 def _face_count(a, c, lim) -> list[Mark]:
-    m = _mark(a, c, (4, 32), n=len(a.face_boxes), max=lim["max_faces"])
+    m = _mark(c, (4, 32), n=len(a.face_boxes), max=lim["max_faces"])
     m.boxes = [tuple(map(float, box)) for box in a.face_boxes]
     return [m]
 
@@ -82,7 +82,7 @@ def _pose(a, c, lim) -> list[Mark]:
     nose = a.landmarks[1, :2]
     deg, mx = abs(c.value), lim["max_abs_deg"]
     if c.id == "pose.roll":  # the face's x axis through the eyes against the horizontal
-        m = _mark(a, c, (a.eye_mid[0] + a.ied, a.eye_mid[1] - 0.6 * a.ied), deg=round(deg, 1), max=mx)
+        m = _mark(c, (a.eye_mid[0] + a.ied, a.eye_mid[1] - 0.6 * a.ied), deg=round(deg, 1), max=mx)
         d = ax[0] / (np.linalg.norm(ax[0]) or 1.0) * a.ied * 1.1
         m.lines = [[tuple(a.eye_mid - d), tuple(a.eye_mid + d)]]
         m.guides = [[(a.eye_mid[0] - 1.1 * a.ied, a.eye_mid[1]), (a.eye_mid[0] + 1.1 * a.ied, a.eye_mid[1])]]
@@ -90,7 +90,7 @@ def _pose(a, c, lim) -> list[Mark]:
     # yaw and pitch: where the face points (its forward axis from the nose tip, 2 eye distances long)
     fwd = ax[2] * 2.0 * a.ied
     comp = np.array([fwd[0], 0.0]) if c.id == "pose.yaw" else np.array([0.0, fwd[1]])
-    m = _mark(a, c, (nose[0] + 0.5 * a.ied, nose[1] + (0.3 if c.id == "pose.yaw" else 0.6) * a.ied),
+    m = _mark(c, (nose[0] + 0.5 * a.ied, nose[1] + (0.3 if c.id == "pose.yaw" else 0.6) * a.ied),
               deg=round(deg, 1), max=mx)
     m.arrows = [(tuple(nose), tuple(nose + comp))]
     # the largest turn allowed, drawn the same way
@@ -121,7 +121,7 @@ def _eyes_open(a, c, lim) -> list[Mark]:
     out = []
     for side in closed_eyes(a, lim):
         x = m_all[side]
-        m = _mark(a, c, _eye_anchor(a, side, 0), side=side, gap=round(x["gap"], 3), min=lim["min_ratio"],
+        m = _mark(c, _eye_anchor(a, side, 0), side=side, gap=round(x["gap"], 3), min=lim["min_ratio"],
                    blink=round(x["blink"], 2), max=lim["max_blink"])
         m.outlines = [(a.region(eyes[side]["contour"]), 1.0)]
         m.lines = [[tuple(a.landmarks[u, :2]), tuple(a.landmarks[lo, :2])]  # the lid gaps measured
@@ -138,7 +138,7 @@ def _eyes_visible(a, c, lim) -> list[Mark]:
     out = []
     for side in hidden_eyes(a, lim, c.key):
         region = eye_region(a, eyes[side])
-        m = _mark(a, c, _eye_anchor(a, side, 1), side=side, value=round(eye_stats(a, eyes[side])[stat], 3),
+        m = _mark(c, _eye_anchor(a, side, 1), side=side, value=round(eye_stats(a, eyes[side])[stat], 3),
                    limit=lim[lim_key])
         m.outlines = [(region, 1.0)]
         if c.key == "glare":  # the near-white pixels that counted
@@ -152,7 +152,7 @@ def _mouth(a, c, lim) -> list[Mark]:
 
     lm = a.landmarks
     left = lm[LIPS_OUTER[0], :2]
-    m = _mark(a, c, (left[0] - 2.2 * a.ied, left[1] - 0.1 * a.ied), value=c.value, limit=lim["max_ratio"])
+    m = _mark(c, (left[0] - 2.2 * a.ied, left[1] - 0.1 * a.ied), value=c.value, limit=lim["max_ratio"])
     m.outlines = [(a.region(LIPS_INNER), 1.0)]
     m.lines = [[tuple(lm[u, :2]), tuple(lm[lo, :2])] for u, lo in LIP_GAPS]
     return [m]
@@ -166,7 +166,7 @@ def _expression(a, c, lim) -> list[Mark]:
     left = a.landmarks[LIPS_OUTER[0], :2]
     anchor = (left[0] - 2.2 * a.ied, left[1] + 0.25 * a.ied)
     if c.key == "teeth":
-        m = _mark(a, c, anchor, teeth=v["teeth"], max=lim["max_teeth"])
+        m = _mark(c, anchor, teeth=v["teeth"], max=lim["max_teeth"])
         import cv2
 
         teeth = teeth_pixels(a)
@@ -174,7 +174,7 @@ def _expression(a, c, lim) -> list[Mark]:
         # outlined round the teeth (closed over gaps, two pixels out) so the tint inside stays visible
         m.outlines = [(cv2.dilate(teeth.astype(np.uint8), np.ones((5, 5), np.uint8), iterations=2) > 0, 1.0)]
         return [m]
-    m = _mark(a, c, anchor, score=v["score"], max=lim["max_smile_score"])
+    m = _mark(c, anchor, score=v["score"], max=lim["max_smile_score"])
     actual, neutral = neutral_corners(a)
     m.arrows = [(tuple(n), tuple(p)) for n, p in zip(neutral, actual, strict=True)]
     m.outlines = [(a.region(LIPS_OUTER), 1.0)]
@@ -193,7 +193,7 @@ def _geometry(a, c, lim) -> list[Mark]:
     px = 1.0 / mm_per_px(a, lim)  # working px per mm of the print
     cx, span = float(a.eye_mid[0]), 1.3 * a.ied
     if c.id == "geometry.head_size":
-        m = _mark(a, c, (cx + 0.4 * a.ied, (a.crown[1] + a.chin[1]) / 2), mm=c.value, lo=lim["min_mm"], hi=lim["max_mm"])
+        m = _mark(c, (cx + 0.4 * a.ied, (a.crown[1] + a.chin[1]) / 2), mm=c.value, lo=lim["min_mm"], hi=lim["max_mm"])
         m.lines = [[tuple(a.crown), tuple(a.chin)], _h_guides(cx - span, cx + span, [a.crown[1]])[0],
                    _h_guides(cx - span, cx + span, [a.chin[1]])[0]]
         # where the chin would have to be for the allowed head heights, from this crown
@@ -202,14 +202,14 @@ def _geometry(a, c, lim) -> list[Mark]:
         return [m]
     if c.id == "geometry.centered":
         x = centre_x(a)
-        m = _mark(a, c, (x + 6, a.chin[1] + 0.3 * a.ied), mm=abs(c.value), max=lim["max_offset_mm"])
+        m = _mark(c, (x + 6, a.chin[1] + 0.3 * a.ied), mm=abs(c.value), max=lim["max_offset_mm"])
         m.lines = [[(x, 0.0), (x, float(a.h))]]
         off = lim["max_offset_mm"] * px
         m.guides = [[(a.w / 2 - off, 0.0), (a.w / 2 - off, float(a.h))], [(a.w / 2 + off, 0.0), (a.w / 2 + off, float(a.h))]]
         return [m]
     if c.id == "geometry.eye_height":
         y = float(a.eye_mid[1])
-        m = _mark(a, c, (4, y + 4), mm=c.value, lo=lim["min_mm"], hi=lim["max_mm"])
+        m = _mark(c, (4, y + 4), mm=c.value, lo=lim["min_mm"], hi=lim["max_mm"])
         m.lines = [[(0.0, y), (float(a.w), y)]]
         m.guides = _h_guides(0.0, float(a.w), [a.h - lim["max_mm"] * px, a.h - lim["min_mm"] * px])
         return [m]
@@ -218,19 +218,19 @@ def _geometry(a, c, lim) -> list[Mark]:
     x0, _, x1, _ = a.face_box
     if key.startswith("top"):
         y = max(0.0, float(a.crown[1]))
-        m = _mark(a, c, (cx + span + 4, y + 2), mm=v["top"], lo=lim["min_top_mm"], hi=lim["max_top_mm"])
+        m = _mark(c, (cx + span + 4, y + 2), mm=v["top"], lo=lim["min_top_mm"], hi=lim["max_top_mm"])
         m.lines = [[(cx - span, y), (cx + span, y)]]
         m.guides = _h_guides(cx - span, cx + span, [lim["min_top_mm"] * px, lim["max_top_mm"] * px])
     elif key == "bottom":
         y = float(a.chin[1])
-        m = _mark(a, c, (cx + span + 4, y - 14), mm=v["bottom"], lo=lim["min_bottom_mm"])
+        m = _mark(c, (cx + span + 4, y - 14), mm=v["bottom"], lo=lim["min_bottom_mm"])
         m.lines = [[(cx - span, y), (cx + span, y)]]
         m.guides = _h_guides(cx - span, cx + span, [a.h - lim["min_bottom_mm"] * px])
     else:  # side: the face's side nearest an edge
         left = x0 <= a.w - x1
         x = float(x0 if left else x1)
         g = lim["min_side_mm"] * px
-        m = _mark(a, c, (x + 6 if left else x - 200, a.eye_mid[1]), mm=v["side"], lo=lim["min_side_mm"])
+        m = _mark(c, (x + 6 if left else x - 200, a.eye_mid[1]), mm=v["side"], lo=lim["min_side_mm"])
         m.lines = [[(x, float(a.face_box[1])), (x, float(a.face_box[3]))]]
         m.guides = [[(g if left else a.w - g, 0.0), (g if left else a.w - g, float(a.h))]]
     return [m]
@@ -244,11 +244,11 @@ def _exposure(a, c, lim) -> list[Mark]:
     v = c.value
     anchor = (a.face_box[2] + 6, a.landmarks[1, 1])
     if c.key == "dark":
-        m = _mark(a, c, anchor, highlight=v["highlight"], min_highlight=lim["min_highlight"],
+        m = _mark(c, anchor, highlight=v["highlight"], min_highlight=lim["min_highlight"],
                   dark=round(100 * v["dark"], 1))
         m.fills = [(region & (a.grey <= DARK_LUMA), 1.0)]  # crushed
     else:
-        m = _mark(a, c, anchor, bright=round(100 * v["bright"], 1), max_bright=round(100 * lim["max_bright_share"], 1),
+        m = _mark(c, anchor, bright=round(100 * v["bright"], 1), max_bright=round(100 * lim["max_bright_share"], 1),
                   mean=v["mean"])
         m.fills = [(region & (a.grey >= BRIGHT_LUMA), 1.0)]  # clipped
     m.outlines = [(region, 1.0)]  # the skin measured
@@ -266,7 +266,7 @@ def _uniformity(a, c, lim) -> list[Mark]:
     mask = np.zeros(((a.h + 1) // 2, (a.w + 1) // 2), bool)
     mask[ys[side == dark] // 2, xs[side == dark] // 2] = True
     word = "left" if dark < 0 else "right"
-    m = _mark(a, c, (a.face_box[2] + 6 if dark > 0 else a.face_box[0] - 2.6 * a.ied, a.landmarks[1, 1] + 20),
+    m = _mark(c, (a.face_box[2] + 6 if dark > 0 else a.face_box[0] - 2.6 * a.ied, a.landmarks[1, 1] + 20),
               side=word, value=c.value, limit=lim["min_ratio"])
     m.fills = [(mask, 0.5)]
     m.outlines = [(mask, 0.5)]
@@ -280,7 +280,7 @@ def _sharpness(a, c, lim) -> list[Mark]:
 
     x0, y0, x1, y1 = face_crop_box(a)
     box = (float(x0), float(y0), float(x1), float(y1))
-    m = _mark(a, c, (box[0], box[3] + 4), value=c.value, limit=lim["max_blur"], direction=c.params.get("direction"))
+    m = _mark(c, (box[0], box[3] + 4), value=c.value, limit=lim["max_blur"], direction=c.params.get("direction"))
     m.boxes = [box]
     if c.key == "motion":  # the direction of the worst blur, through the face's centre
         ang = np.radians(float(c.params.get("direction", 0)))
@@ -293,7 +293,7 @@ def _sharpness(a, c, lim) -> list[Mark]:
 
 def _compression(a, c, lim) -> list[Mark]:
     v = c.value
-    m = _mark(a, c, (4, a.h - 48), value=v, limit=lim["max_blockiness"] if c.key == "blocks" else lim.get("min_jpeg_quality"),
+    m = _mark(c, (4, a.h - 48), value=v, limit=lim["max_blockiness"] if c.key == "blocks" else lim.get("min_jpeg_quality"),
               quality=c.params.get("quality"))
     m.boxes = [(2.0, 2.0, a.w - 3.0, a.h - 3.0)]  # measured over the whole image
     return [m]
@@ -304,7 +304,7 @@ def _colour(a, c, lim) -> list[Mark]:
 
     av, bv = c.value
     back = c.details.get("backdrop_a")
-    m = _mark(a, c, (a.face_box[0], a.face_box[3] + 22), a=av, b=bv, a_min=lim["a_min"], a_max=lim["a_max"],
+    m = _mark(c, (a.face_box[0], a.face_box[3] + 22), a=av, b=bv, a_min=lim["a_min"], a_max=lim["a_max"],
               b_min=lim["b_min"], b_max=lim["b_max"], back="?" if back is None else back)
     m.outlines = [(colour_region(a), 1.0)]
     if c.key in ("red", "green") and back is not None and abs(back) > lim["max_backdrop_a"]:
