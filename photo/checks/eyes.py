@@ -58,16 +58,20 @@ def eyes_open(a, limits):
     return res
 
 
-def eye_region(a, eye: dict) -> np.ndarray:
-    """The pixels :func:`eye_stats` reads (full-size bool mask): the eye opening from the
-    landmarks, widened 1.6 x vertically so lenses and frames just around it count."""
-    import cv2
-
+def eye_polygon(a, eye: dict) -> np.ndarray:
+    """The eye opening from the landmarks, widened 1.6 x vertically so lenses and frames just
+    around it count (working px, rounded to whole pixels): the region :func:`eye_stats` reads."""
     ctr = a.landmarks[list(eye["contour"]), :2]
     centre = ctr.mean(axis=0)
-    pts = centre + (ctr - centre) * np.array([1.0, 1.6])
+    return np.round(centre + (ctr - centre) * np.array([1.0, 1.6])).astype(np.int32)
+
+
+def eye_region(a, eye: dict) -> np.ndarray:
+    """The pixels :func:`eye_stats` reads (full-size bool mask, see :func:`eye_polygon`)."""
+    import cv2
+
     m = np.zeros((a.h, a.w), np.uint8)
-    cv2.fillPoly(m, [np.round(pts).astype(np.int32)], 1)
+    cv2.fillPoly(m, [eye_polygon(a, eye)], 1)
     return m.astype(bool)
 
 
@@ -99,11 +103,7 @@ def eye_stats(a, eye: dict) -> dict:
     """
     import cv2
 
-    lm = a.landmarks
-    ctr = lm[list(eye["contour"]), :2]
-    centre = ctr.mean(axis=0)
-    # the eye opening, widened a little vertically so lenses/frames just around it count
-    pts = np.round(centre + (ctr - centre) * np.array([1.0, 1.6])).astype(np.int32)
+    pts = eye_polygon(a, eye)
     # drawn in the polygon's box only (the same pixels, in the same order, as on the whole image)
     x0, y0 = max(0, int(pts[:, 0].min())), max(0, int(pts[:, 1].min()))
     x1, y1 = min(a.w, int(pts[:, 0].max()) + 1), min(a.h, int(pts[:, 1].max()) + 1)
