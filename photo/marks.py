@@ -131,14 +131,15 @@ def _eyes_open(a, c, lim) -> list[Mark]:
 
 
 def _eyes_visible(a, c, lim) -> list[Mark]:
-    from photo.checks.eyes import EYES, VISIBLE_KEYS, eye_region, eye_stats, hidden_eyes
+    from photo.checks.eyes import EYES, VISIBLE_KEYS, eye_region, hidden_eyes, visible_stats
 
     eyes = dict((s, e) for s, e, _ in EYES)
     stat, lim_key, _ = VISIBLE_KEYS[c.key]
+    stats = visible_stats(c)  # what the check measured, not measured again
     out = []
-    for side in hidden_eyes(a, lim, c.key):
+    for side in hidden_eyes(stats, lim, c.key):
         region = eye_region(a, eyes[side])
-        m = _mark(c, _eye_anchor(a, side, 1), side=side, value=round(eye_stats(a, eyes[side])[stat], 3),
+        m = _mark(c, _eye_anchor(a, side, 1), side=side, value=round(stats[side][stat], 3),
                    limit=lim[lim_key])
         m.outlines = [(region, 1.0)]
         if c.key == "glare":  # the near-white pixels that counted

@@ -80,13 +80,18 @@ VISIBLE_KEYS = {"dark": ("dark", "min_dark_ratio", False), "glare": ("glare", "m
                 "hidden": ("contrast", "min_contrast", False)}
 
 
-def hidden_eyes(a, limits, key: str) -> list[str]:
-    """The sides (in the picture) of the eyes whose :func:`eye_stats` break the limit behind
-    ``key`` (the failed eyes.visible result's key)."""
+def visible_stats(c) -> dict[str, dict]:
+    """The :func:`eye_stats` an eyes.visible result ``c`` measured, by side in the picture."""
+    return {"left": c.details["image_left_eye"], "right": c.details["image_right_eye"]}
+
+
+def hidden_eyes(stats: dict[str, dict], limits, key: str) -> list[str]:
+    """The sides (in the picture) of the eyes whose stats (:func:`visible_stats`) break the
+    limit behind ``key`` (the failed eyes.visible result's key)."""
     stat, lim, above = VISIBLE_KEYS[key]
     out = []
-    for side, eye, _ in EYES:
-        v = eye_stats(a, eye)[stat]
+    for side, _eye, _ in EYES:
+        v = stats[side][stat]
         if (v > limits[lim]) if above else (v < limits[lim]):
             out.append(side)
     return out
