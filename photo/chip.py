@@ -252,7 +252,7 @@ def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool):
     model once: analysis by synthesis, with the measure the target is stated in. The search
     stops at the first candidate whose drift is already within ``good_enough_drift_pct``."""
     from photo.chip_encode import Candidate, decode, encode
-    from photo.chip_quality import drift_pct, landmarks, skin_delta_e00
+    from photo.chip_quality import drift_pct, landmarks, skin_patches_delta_e00
 
     pool = [Candidate("roi" if prep.roi else "none", prep.prefiltered, prep.keep_mask)]
     if search and prep.reference_landmarks is not None:
@@ -272,13 +272,14 @@ def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool):
         decoded = decode(enc.data)
         lm = landmarks(decoded)
         drift = None if lm is None else drift_pct(lm, prep.reference_landmarks, pl.ied)[0]
-        skin = skin_delta_e00(prep.uncompressed, decoded, pl.landmarks)
+        patches = skin_patches_delta_e00(prep.uncompressed, decoded, pl.landmarks)
+        skin = max(patches.values()) if patches else None
         skin_ok = skin is not None and skin <= targets["max_skin_delta_e00"]
         key = (not skin_ok, drift is None, drift if drift is not None else 0.0)
         log.append({"name": cand.name, "bytes": len(enc.data), "setting": round(float(enc.setting), 2),
                     "drift_p95_pct": drift, "skin_delta_e00": skin})
         if best is None or key < best[0]:
-            best = (key, enc, {"decoded": decoded, "decoded_landmarks": lm}, cand.name)
+            best = (key, enc, {"decoded": decoded, "decoded_landmarks": lm, "skin_patches": patches}, cand.name)
         if skin_ok and drift is not None and drift <= float(cfg["encode"]["search"]["good_enough_drift_pct"]):
             break  # well within the target already: the other candidates are not tried
     if best is None:
@@ -321,7 +322,8 @@ def encode_prepared(prep: Prepared, *, budget_bytes: int, codec: str = "jpeg", m
         quality = measure_fn(prep.uncompressed, decoded, prep.reference_landmarks, pl.landmarks, pl.ied,
                              cfg["quality"], ref_stable=prep.reference_landmarks_stable,
                              ref_shifted=prep.reference_landmarks_shifted,
-                             decoded_landmarks=chosen["decoded_landmarks"] if chosen is not None else None)
+                             decoded_landmarks=chosen["decoded_landmarks"] if chosen is not None else None,
+                             skin_patches=chosen["skin_patches"] if chosen is not None else None)
         lm = quality.get("decoded_landmarks")
         eyes = (lm[468, :2], lm[473, :2]) if lm is not None else (None, None)
         geometry["tolerance"] = tolerances(pl, eyes[0], eyes[1], cfg)

@@ -156,16 +156,10 @@ def skin_patches_delta_e00(reference: np.ndarray, decoded: np.ndarray, placed_la
     return patches
 
 
-def skin_delta_e00(reference: np.ndarray, decoded: np.ndarray, placed_landmarks: np.ndarray) -> float | None:
-    """The worst skin patch's CIEDE2000 (``skin_delta_e00`` of :func:`measure`), or None."""
-    patches = skin_patches_delta_e00(reference, decoded, placed_landmarks)
-    return max(patches.values()) if patches else None
-
-
 def measure(reference: np.ndarray, decoded: np.ndarray, ref_landmarks: np.ndarray | None,
             placed_landmarks: np.ndarray, ied_px: float, targets: dict,
             ref_stable: np.ndarray | None = None, ref_shifted: np.ndarray | None = None,
-            decoded_landmarks: np.ndarray | None = None) -> dict:
+            decoded_landmarks: np.ndarray | None = None, skin_patches: dict | None = None) -> dict:
     """The measures of a decoded portrait; ``ref_landmarks`` from :func:`landmarks` on ``reference``
     (computed once per portrait), ``placed_landmarks`` the analysis' landmarks in portrait px
     (for the regions: skin patches and face outline). ``ref_stable``: :func:`landmarks_stable`
@@ -174,7 +168,8 @@ def measure(reference: np.ndarray, decoded: np.ndarray, ref_landmarks: np.ndarra
     averaged over the translated runs only (all shifts but the first); given with ``ref_stable``,
     ``drift_p95_shifted_pct`` is the drift between such averages: a measure that never sees the
     untranslated run :mod:`photo.chip`'s candidate search chose by. ``decoded_landmarks``: the
-    decoded portrait's landmarks when already found (not run again)."""
+    decoded portrait's landmarks when already found (not run again); ``skin_patches``: its
+    :func:`skin_patches_delta_e00` when already measured (not measured again)."""
     shape = reference.shape[:2]
     out: dict = {}
     dec_lm = decoded_landmarks if decoded_landmarks is not None else landmarks(decoded)
@@ -183,7 +178,8 @@ def measure(reference: np.ndarray, decoded: np.ndarray, ref_landmarks: np.ndarra
     else:
         p95, med = drift_pct(dec_lm, ref_landmarks, ied_px)
         out.update(drift_p95_pct=p95, drift_median_pct=med, face_found=True)
-    patches = skin_patches_delta_e00(reference, decoded, placed_landmarks)
+    patches = (skin_patches if skin_patches is not None
+               else skin_patches_delta_e00(reference, decoded, placed_landmarks))
     out["skin_delta_e00"] = max(patches.values()) if patches else None
     out["skin_delta_e00_patches"] = patches
     face = _polygon(shape, placed_landmarks[list(FACE_OVAL)], hull=False)
