@@ -77,8 +77,7 @@ class HeadWindow:
     landmarks: np.ndarray  # 478 x 2, window px
     texture: np.ndarray  # |Laplacian| / local brightness, smoothed
     texture_ref: float  # median texture of the cheeks' skin
-    skin_ab: np.ndarray  # median a*, b* of the cheeks
-    skin_lab: np.ndarray
+    skin_lab: np.ndarray  # median L*, a*, b* of the cheeks
     crown_y: float  # top of the head, window px
 
     def skinlike(self, chroma: float, darker: float | None = None) -> np.ndarray:
@@ -90,12 +89,32 @@ class HeadWindow:
     @cached_property
     def skin_chroma_dist(self) -> np.ndarray:
         """Each pixel's a*b* distance from the cheeks' median (computed once for every skinlike call)."""
-        return np.hypot(self.lab[..., 1] - self.skin_ab[0], self.lab[..., 2] - self.skin_ab[1])
+        return np.hypot(self.lab[..., 1] - self.skin_lab[1], self.lab[..., 2] - self.skin_lab[2])
 
     @cached_property
     def lightness(self) -> np.ndarray:
         """CIELAB L of each pixel, contiguous."""
         return np.ascontiguousarray(self.lab[..., 0])
+
+    @cached_property
+    def eye_y(self) -> float:
+        """Height of the iris centres (window px)."""
+        return float(self.landmarks[[468, 473], 1].mean())
+
+    @cached_property
+    def oval_x(self) -> tuple[float, float]:
+        """Left and right extent of the face oval (window px)."""
+        oval = self.landmarks[list(FACE_OVAL)]
+        return oval[:, 0].min(), oval[:, 0].max()
+
+    @cached_property
+    def crown_zone(self) -> np.ndarray:
+        """Person pixels between the top of the head and just above the face oval's top (landmark
+        10), over the oval's width less 0.1 face widths on each side."""
+        ys, xs = self.rows_cols()
+        x0, x1 = self.oval_x
+        return self.person & (ys >= self.crown_y) & (ys < self.landmarks[10, 1] - 0.04 * WINDOW_FACE_PX) & (
+            xs > x0 + 0.1 * WINDOW_FACE_PX) & (xs < x1 - 0.1 * WINDOW_FACE_PX)
 
     def rows_cols(self) -> tuple[np.ndarray, np.ndarray]:
         h, w = self.person.shape
@@ -135,24 +154,14 @@ def head_window(a) -> HeadWindow:
     skin_lab = np.median(lab[cheeks], axis=0)
     return HeadWindow(box=(wx0, wy0, wx1, wy1), lab=lab, person=person, face=face, dist=dist,
                       landmarks=lm, texture=texture, texture_ref=float(np.median(texture[cheeks])) + 1e-4,
-                      skin_ab=skin_lab[1:], skin_lab=skin_lab,
+                      skin_lab=skin_lab,
                       crown_y=max(0.0, (a.crown[1] - wy0) / sy))
-
-
-def crown_zone(hw: HeadWindow) -> np.ndarray:
-    """Person pixels between the top of the head and just above the face oval's top (landmark
-    10), over the oval's width less 0.1 face widths on each side."""
-    ys, xs = hw.rows_cols()
-    oval = hw.landmarks[list(FACE_OVAL)]
-    x0, x1 = oval[:, 0].min(), oval[:, 0].max()
-    return hw.person & (ys >= hw.crown_y) & (ys < hw.landmarks[10, 1] - 0.04 * WINDOW_FACE_PX) & (
-        xs > x0 + 0.1 * WINDOW_FACE_PX) & (xs < x1 - 0.1 * WINDOW_FACE_PX)
 
 
 def crown_covering(hw: HeadWindow, limits) -> tuple[float, np.ndarray] | None:
     """(share, pixels): the crown zone's smooth, not skin-coloured pixels; None when the
     zone is not in the photo (the head runs off the top)."""
-    zone = crown_zone(hw)
+    zone = hw.crown_zone
     if zone.sum() < 20:
         return None
     smooth = hw.texture < limits["smooth_texture"] * hw.texture_ref
@@ -180,9 +189,9 @@ def side_bands(hw: HeadWindow) -> tuple[np.ndarray, np.ndarray]:
     """(image-left, image-right) bands SIDE_BAND face widths outside the oval, eyes to mouth."""
     ys, xs = hw.rows_cols()
     lm = hw.landmarks
-    eye_y, mouth_y = lm[[468, 473], 1].mean(), lm[[13, 14], 1].mean()
+    mouth_y = lm[[13, 14], 1].mean()
     band = (hw.dist > SIDE_BAND[0] * WINDOW_FACE_PX) & (hw.dist <= SIDE_BAND[1] * WINDOW_FACE_PX) & (
-        ys > eye_y) & (ys < mouth_y)
+        ys > hw.eye_y) & (ys < mouth_y)
     cx = lm[[468, 473], 0].mean()
     return band & (xs < cx), band & (xs >= cx)
 
@@ -194,12 +203,11 @@ def side_covering(hw: HeadWindow, limits) -> tuple[float, list[float], np.ndarra
     the photo). None when there is no band or no hair colour to compare with."""
     ys, xs = hw.rows_cols()
     lab = hw.lab
-    zone = crown_zone(hw)
+    zone = hw.crown_zone
     if zone.sum() < 20:
-        oval = hw.landmarks[list(FACE_OVAL)]
-        x0, x1 = oval[:, 0].min(), oval[:, 0].max()
+        x0, x1 = hw.oval_x
         zone = hw.person & (hw.dist > SIDE_BAND[0] * WINDOW_FACE_PX) & (ys > hw.landmarks[10, 1]) & (
-            ys < hw.landmarks[[468, 473], 1].mean()) & (
+            ys < hw.eye_y) & (
             ((xs > x0 - 0.25 * WINDOW_FACE_PX) & (xs < x0 + 0.1 * WINDOW_FACE_PX))
             | ((xs > x1 - 0.1 * WINDOW_FACE_PX) & (xs < x1 + 0.25 * WINDOW_FACE_PX)))
     hair = lab[zone]
@@ -235,7 +243,7 @@ def outline_visible(hw: HeadWindow, limits) -> dict:
     skin = hw.skinlike(limits["skin_chroma"])
     inner = cv2.erode(hw.face.astype(np.uint8), np.ones((3, 3), np.uint8),
                       iterations=max(1, int(RIM * WINDOW_FACE_PX))) > 0
-    rim = hw.face & ~inner & (ys > lm[[468, 473], 1].mean())
+    rim = hw.face & ~inner & (ys > hw.eye_y)
     brow_y = lm[[105, 334], 1].mean()
     forehead = hw.face & (ys < brow_y - 0.04 * WINDOW_FACE_PX) & (ys > lm[10, 1])
     return {"rim_skin": float(skin[rim].mean()) if rim.any() else 0.0,
