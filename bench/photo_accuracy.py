@@ -488,7 +488,9 @@ def smile_features(analysis):
     can fit its own model."""
     if analysis is None or analysis.landmarks is None:
         return None
-    return analysis.smile_inputs  # the check computed it already (a cached analysis property)
+    from photo.checks.expression import smile_inputs
+
+    return smile_inputs(analysis)  # computed by the check already: kept per analysis
 
 
 def load_cases(path: str | Path, labels: list[dict] | None = None) -> list[dict]:

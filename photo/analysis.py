@@ -337,15 +337,6 @@ class FaceAnalysis:
         return eye_chin_of(self.landmarks)
 
     @cached_property
-    def smile_inputs(self) -> tuple[dict[str, float], np.ndarray, np.ndarray]:
-        """(named features, HOG of the aligned lower face, HOG of its mirror image): what the
-        smile model of ``expression.neutral`` reads (:func:`photo.expression.raw_features`;
-        bench/photo_accuracy.py refits the model on them)."""
-        from photo.expression import raw_features
-
-        return raw_features(self.canonical, template()[0], self.rgb, self.landmarks, self.blendshapes)
-
-    @cached_property
     def up(self) -> np.ndarray:
         """Unit vector from chin towards the eyes (the face's 'up' in the image)."""
         v = self.eye_mid - self.chin

@@ -6,6 +6,8 @@ teeth, no raised mouth corners. The smile model is :mod:`photo.expression`.
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 import numpy as np
 
 from photo.checks import check
@@ -13,6 +15,20 @@ from photo.report import result
 
 #: the mouth corners whose lift and widening the smile model reads (image left, image right)
 CORNERS = (61, 291)
+_INPUTS: WeakKeyDictionary = WeakKeyDictionary()  # analysis -> smile_inputs(analysis)
+
+
+def smile_inputs(a):
+    """(named features, HOG of the aligned lower face, HOG of its mirror image): what the smile
+    model reads (:func:`photo.expression.raw_features`), computed once per analysis
+    (bench/photo_accuracy.py refits the model on the same inputs the check scored)."""
+    got = _INPUTS.get(a)
+    if got is None:
+        from photo.analysis import template
+        from photo.expression import raw_features
+
+        got = _INPUTS[a] = raw_features(a.canonical, template()[0], a.rgb, a.landmarks, a.blendshapes)
+    return got
 
 
 def smile_measures(a) -> dict:
@@ -25,7 +41,7 @@ def smile_measures(a) -> dict:
     """
     from photo.expression import smile_score
 
-    f, h, hm = a.smile_inputs
+    f, h, hm = smile_inputs(a)
     return {"score": smile_score(f, h, hm), "teeth": f["teeth"], "lift": f["lift"], "widening": f["wide"]}
 
 
