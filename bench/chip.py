@@ -138,7 +138,7 @@ def main() -> int:
     cv2.setNumThreads(1)
     from photo.checker import analyse_and_check
     from photo.chip import ChipError, ChipRefused, encode_prepared, prepare, read_back, settings
-    from photo.chip_quality import landmark_runs
+    from photo.chip_quality import landmark_runs, meets
 
     cfg = settings()
     budgets = [int(b) for b in args.budgets.split(",")]
@@ -238,9 +238,7 @@ def main() -> int:
             smallest = smallest_ref = None
             for b in budgets:
                 qs = [r[2].get((codec, roi, search, b)) for r in rs]
-                k = sum(1 for q in qs if q and q[drift_key] is not None and q["skin_delta_e00"] is not None
-                        and q[drift_key] <= cfg["quality"]["max_drift_p95_pct"]
-                        and q["skin_delta_e00"] <= cfg["quality"]["max_skin_delta_e00"])
+                k = sum(1 for q in qs if q and meets(q[drift_key], q["skin_delta_e00"], cfg["quality"]))
                 shares.append(k / n)
                 drift95.append(np.percentile([q[drift_key] if q and q[drift_key] is not None else 99
                                               for q in qs], 95))

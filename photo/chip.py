@@ -268,7 +268,7 @@ def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool):
         except BudgetTooSmall:
             log.append({"name": cand.name, "error": "chip.budget_too_small"})
             continue
-        hint = enc.setting if codec == "jpeg" else None
+        hint = enc.setting  # encode() reads it for JPEG only
         decoded = decode(enc.data)
         lm = landmarks(decoded)
         drift = None if lm is None else drift_pct(lm, prep.reference_landmarks, pl.ied)[0]

@@ -199,18 +199,15 @@ def encode(rgb: np.ndarray, codec: str, budget_bytes: int, settings: dict, hint:
                         break
                 elif step == 1:
                     break
-            if best is None:
-                raise BudgetTooSmall(f"{budget_bytes} bytes is too small for a {img.width}x{img.height} JPEG "
-                                     f"(quality {cfg['jpeg_quality_range'][0]} needs more)")
-            return Encoded(best, codec, best_q, tries)
-        while lo <= hi:
-            q = (lo + hi) // 2
-            data = _jpeg(img, q, cfg["jpeg_subsampling"])
-            tries += 1
-            if len(data) <= budget_bytes:
-                best, best_q, lo = data, q, q + 1
-            else:
-                hi = q - 1
+        else:
+            while lo <= hi:
+                q = (lo + hi) // 2
+                data = _jpeg(img, q, cfg["jpeg_subsampling"])
+                tries += 1
+                if len(data) <= budget_bytes:
+                    best, best_q, lo = data, q, q + 1
+                else:
+                    hi = q - 1
         if best is None:
             raise BudgetTooSmall(f"{budget_bytes} bytes is too small for a {img.width}x{img.height} JPEG "
                                  f"(quality {cfg['jpeg_quality_range'][0]} needs more)")

@@ -156,6 +156,14 @@ def skin_patches_delta_e00(reference: np.ndarray, decoded: np.ndarray, placed_la
     return patches
 
 
+def meets(drift_p95_pct: float | None, skin_delta_e00: float | None, targets: dict) -> bool:
+    """The target: p95 landmark drift and the worst skin patch's CIEDE2000 both measured and
+    within ``targets`` (``max_drift_p95_pct``, ``max_skin_delta_e00``)."""
+    return bool(drift_p95_pct is not None and skin_delta_e00 is not None
+                and drift_p95_pct <= targets["max_drift_p95_pct"]
+                and skin_delta_e00 <= targets["max_skin_delta_e00"])
+
+
 def measure(reference: np.ndarray, decoded: np.ndarray, ref_landmarks: np.ndarray | None,
             placed_landmarks: np.ndarray, ied_px: float, targets: dict,
             ref_stable: np.ndarray | None = None, ref_shifted: np.ndarray | None = None,
@@ -185,9 +193,7 @@ def measure(reference: np.ndarray, decoded: np.ndarray, ref_landmarks: np.ndarra
     face = _polygon(shape, placed_landmarks[list(FACE_OVAL)], hull=False)
     s = ssim_map(_luma(reference), _luma(decoded))
     out["ssim_face"] = round(float(s[face].mean()), 4) if face.any() else None
-    out["meets_target"] = bool(out["drift_p95_pct"] is not None and out["skin_delta_e00"] is not None
-                               and out["drift_p95_pct"] <= targets["max_drift_p95_pct"]
-                               and out["skin_delta_e00"] <= targets["max_skin_delta_e00"])
+    out["meets_target"] = meets(out["drift_p95_pct"], out["skin_delta_e00"], targets)
     if ref_stable is not None:
         runs = landmark_runs(decoded, targets["stable_shifts_px"], dec_lm) if dec_lm is not None else None
         p95 = med = None
@@ -197,8 +203,6 @@ def measure(reference: np.ndarray, decoded: np.ndarray, ref_landmarks: np.ndarra
         if ref_shifted is not None:
             out["drift_p95_shifted_pct"] = (drift_pct(np.mean(runs[1:], axis=0), ref_shifted, ied_px)[0]
                                             if runs is not None and len(runs) > 1 else None)
-        out["meets_target_stable"] = bool(p95 is not None and out["skin_delta_e00"] is not None
-                                          and p95 <= targets["max_drift_p95_pct"]
-                                          and out["skin_delta_e00"] <= targets["max_skin_delta_e00"])
+        out["meets_target_stable"] = meets(p95, out["skin_delta_e00"], targets)
     out["decoded_landmarks"] = dec_lm
     return out
