@@ -131,7 +131,7 @@ def _eyes_open(a, c, lim) -> list[Mark]:
 
 
 def _eyes_visible(a, c, lim) -> list[Mark]:
-    from photo.checks.eyes import EYES, VISIBLE_KEYS, eye_region, hidden_eyes, visible_stats
+    from photo.checks.eyes import EYE_CLIP_LUMA, EYES, VISIBLE_KEYS, eye_region, hidden_eyes, visible_stats
 
     eyes = dict((s, e) for s, e, _ in EYES)
     stat, lim_key, _ = VISIBLE_KEYS[c.key]
@@ -143,7 +143,7 @@ def _eyes_visible(a, c, lim) -> list[Mark]:
                    limit=lim[lim_key])
         m.outlines = [(region, 1.0)]
         if c.key == "glare":  # the near-white pixels that counted
-            m.fills = [(region & (a.grey >= 250), 1.0)]
+            m.fills = [(region & (a.grey >= EYE_CLIP_LUMA), 1.0)]
         out.append(m)
     return out
 
@@ -248,6 +248,16 @@ def _exposure(a, c, lim) -> list[Mark]:
         m = _mark(c, anchor, highlight=v["highlight"], min_highlight=lim["min_highlight"],
                   dark=round(100 * v["dark"], 1))
         m.fills = [(region & (a.grey <= DARK_LUMA), 1.0)]  # crushed
+    elif c.key == "eye_whites":
+        from photo.checks.eyes import EYE_CLIP_LUMA, EYES, eye_region
+
+        m = _mark(c, anchor, clip=round(100 * v["eye_white_clip"], 1), max_clip=round(100 * lim["max_eye_white_clip"], 1))
+        eyes = np.zeros((a.h, a.w), bool)
+        for _side, eye, _ in EYES:
+            eyes |= eye_region(a, eye)
+        m.fills = [(eyes & (a.grey >= EYE_CLIP_LUMA), 1.0)]  # burnt out
+        m.outlines = [(eyes, 1.0)]  # the eye regions measured
+        return [m]
     else:
         m = _mark(c, anchor, bright=round(100 * v["bright"], 1), max_bright=round(100 * lim["max_bright_share"], 1),
                   mean=v["mean"])

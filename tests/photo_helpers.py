@@ -214,6 +214,29 @@ def shut_eye(im: Image.Image, g) -> Image.Image:
     return im.filter(ImageFilter.GaussianBlur(0.8))
 
 
+def _burnt_eyes(sides: tuple[str, ...] = ("left", "right")) -> bytes:
+    """compliant_a with the whites of the eyes on the given sides of the picture burnt out:
+    every pixel of the eye's region (``eyes.eye_polygon``) brighter than its median set to
+    white, as over-exposure clips the sclera; the skin is left as it is."""
+    import cv2
+
+    from photo.checker import analyse_and_check
+    from photo.checks.eyes import EYES, eye_polygon
+
+    a, _ = analyse_and_check(path("compliant_a"))
+    k = 1 / a.decoded.scale
+    px = arr(image("compliant_a")).copy()
+    grey = px.mean(axis=2)
+    for side, eye, _ in EYES:
+        if side not in sides:
+            continue
+        m = np.zeros(grey.shape, np.uint8)
+        cv2.fillPoly(m, [np.round(eye_polygon(a, eye) * k).astype(np.int32)], 1)
+        region = m.astype(bool)
+        px[region & (grey > np.median(grey[region]))] = 255
+    return jpeg(img(px))
+
+
 def _wrap(sides: tuple[str, ...], colour=(170, 40, 40), inner: float = 1.02, from_eyes: bool = False) -> bytes:
     """A band of cloth against the face outline, from the top of the forehead (or the eyes, with
     ``from_eyes``) down past the chin, on the given sides of the image (both: a hood or scarf
@@ -273,6 +296,8 @@ VARIANTS = {
     "motion": _motion,
     "dark": _dark,
     "bright": lambda: jpeg(img(arr(image("compliant_a")) * 2.2 + 30)),
+    "burnt_eyes": _burnt_eyes,
+    "burnt_left_eye": lambda: _burnt_eyes(("left",)),
     "half_shadow": _half_shadow,
     "second_face": _second_face,
     "dark_glasses": _dark_glasses,

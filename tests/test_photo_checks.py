@@ -91,6 +91,21 @@ def test_over_exposure_is_caught():
     assert not c.passed and c.key == "bright"
 
 
+def test_burnt_out_eye_whites_are_over_exposure_even_when_the_skin_is_not():
+    c = report("burnt_eyes").check("lighting.exposure")
+    assert not c.passed and c.key == "eye_whites"
+    assert c.value["bright"] <= c.limit["max_bright_share"]  # the skin alone reads well exposed
+    assert c.value["eye_white_clip"] > c.limit["max_eye_white_clip"]
+    assert "白目" in c.message and "whites of both eyes" in c.message_en
+
+
+def test_one_burnt_out_eye_is_glare_not_exposure():
+    rep = report("burnt_left_eye")
+    c = rep.check("lighting.exposure")
+    assert c.passed and c.value["eye_white_clip"] <= c.limit["max_eye_white_clip"]
+    assert rep.check("eyes.visible").details["image_left_eye"]["glare"] > c.limit["max_eye_white_clip"]
+
+
 def test_roll_direction_and_value():
     c = report("roll").check("pose.roll")
     assert 11 <= abs(c.value) <= 19

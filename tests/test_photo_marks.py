@@ -136,6 +136,21 @@ def test_the_darker_half_of_the_face_is_marked_alone():
     assert "向かって右" in m.ja and m.en.startswith("right half")
 
 
+def test_burnt_out_eye_whites_are_tinted():
+    from photo.checks.eyes import EYE_CLIP_LUMA, EYES, eye_region
+
+    a, rep, px, found = _drawn("burnt_eyes")
+    assert _failed(rep, "lighting.exposure").key == "eye_whites"
+    (m,) = _of(found, "lighting.exposure")
+    (burnt, _), = m.fills
+    eyes = eye_region(a, EYES[0][1]) | eye_region(a, EYES[1][1])
+    assert np.array_equal(burnt, eyes & (a.grey >= EYE_CLIP_LUMA))
+    assert burnt.sum() > 20
+    want = a.rgb[burnt] * 0.5 + np.array(RED) * 0.5
+    assert np.median(np.abs(px[burnt] - want)) < 2  # tinted red on the review image
+    assert "白目" in m.ja and m.en.startswith("eye whites burnt out")
+
+
 def test_clipped_skin_is_tinted_on_an_overexposed_face():
     from photo.checks.lighting import BRIGHT_LUMA, exposure_region
 

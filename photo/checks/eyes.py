@@ -8,6 +8,8 @@ divided by the eye-midpoint-to-chin distance (closed ~0.02, open 0.06-0.09).
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 import numpy as np
 
 from photo.analysis import EYE_L, EYE_R
@@ -25,6 +27,9 @@ def eyelid_gap(a, eye: dict) -> float:
 #: (side in the picture, landmark indices, blendshape name): the eye at the image's left is the
 #: subject's right eye, so its blink score is ``eyeBlinkRight``
 EYES = (("left", EYE_R, "eyeBlinkRight"), ("right", EYE_L, "eyeBlinkLeft"))
+#: luma at or above which an eye-region pixel counts as glare or burnt-out white
+EYE_CLIP_LUMA = 250
+_STATS: WeakKeyDictionary = WeakKeyDictionary()  # analysis -> both_eye_stats(analysis)
 
 
 def openness(a) -> dict[str, dict[str, float]]:
@@ -103,7 +108,7 @@ def eye_stats(a, eye: dict) -> dict:
     ``dark``: median luma of the eye region / median luma of the cheeks (dark lenses << 1);
     ``contrast``: spread (90th - 10th percentile) of the eye region's luma / cheek luma (an
     open eye shows white sclera against iris and lashes; a lens, a frame or hair flattens it);
-    ``glare``: share of the eye region at near-white (>= 250) (a catchlight is a few %, glare
+    ``glare``: share of the eye region at near-white (>= EYE_CLIP_LUMA, 250) (a catchlight is a few %, glare
     on glasses covers much more).
     """
     import cv2
@@ -122,7 +127,17 @@ def eye_stats(a, eye: dict) -> dict:
     if g.size < 10:
         return {"dark": 1.0, "contrast": 1.0, "glare": 0.0}
     p10, p50, p90 = np.percentile(g, [10, 50, 90])
-    return {"dark": float(p50 / ref), "contrast": float((p90 - p10) / ref), "glare": float((g >= 250).mean())}
+    return {"dark": float(p50 / ref), "contrast": float((p90 - p10) / ref), "glare": float((g >= EYE_CLIP_LUMA).mean())}
+
+
+def both_eye_stats(a) -> list[dict]:
+    """[:func:`eye_stats` of the eye on the picture's left, of the one on its right], measured
+    once per analysis (``eyes.visible`` and ``lighting.exposure``, which reads the burnt-out
+    whites of both eyes, share them)."""
+    got = _STATS.get(a)
+    if got is None:
+        got = _STATS[a] = [eye_stats(a, eye) for _side, eye, _ in EYES]
+    return got
 
 
 @check("eyes.visible", limits={"min_dark_ratio": "float", "min_contrast": "float", "max_glare": "float"})
@@ -130,7 +145,7 @@ def eyes_visible(a, limits):
     """Eyes not hidden: eye-region luma / cheek luma >= min_dark_ratio (dark lenses), luma spread
     in the eye region / cheek luma >= min_contrast (lenses, frames, hair flatten it), near-white
     share <= max_glare (glare on glasses). ICAO 9303, J-LIS."""
-    s = [eye_stats(a, EYE_R), eye_stats(a, EYE_L)]
+    s = both_eye_stats(a)
     dark = min(x["dark"] for x in s)
     contrast = min(x["contrast"] for x in s)
     glare = max(x["glare"] for x in s)

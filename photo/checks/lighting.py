@@ -29,12 +29,18 @@ def exposure_region(a) -> np.ndarray:
 
 
 @check("lighting.exposure", limits={"min_highlight": "float", "max_mean": "float", "max_dark_share": "float",
-                                    "max_bright_share": "float"})
+                                    "max_bright_share": "float", "max_eye_white_clip": "float"})
 def exposure(a, limits):
     """Face neither under- nor over-exposed: the skin's highlights (99th percentile of luma) at
     least min_highlight — a test that holds for dark and light skin alike, where a mean would
     call dark skin under-exposed; skin luma mean at most max_mean; at most max_dark_share of the
-    skin at luma <= 25 and max_bright_share at >= 247 (OFIQ under/over-exposure)."""
+    skin at luma <= 25 and max_bright_share at >= 247 (OFIQ under/over-exposure); and the
+    whites of the eyes not burnt out: in each eye's region (``eyes.eye_stats``) at most
+    max_eye_white_clip of the pixels at luma >= 250. Over-exposed dark skin can keep a skin
+    tone that reads as well exposed, but its eye whites clip; both eyes must be, so glare on
+    one lens does not count."""
+    from photo.checks.eyes import both_eye_stats
+
     g = a.skin_grey
     if g.size < 50:
         g = a.grey_in_face(a.face_mask)
@@ -42,15 +48,20 @@ def exposure(a, limits):
     high = float(np.percentile(g, 99))
     dark = float((g <= DARK_LUMA).mean())
     bright = float((g >= BRIGHT_LUMA).mean())
+    eyes_clip = min(s["glare"] for s in both_eye_stats(a))
     if high < limits["min_highlight"] or dark > limits["max_dark_share"]:
         key = "dark"
     elif mean > limits["max_mean"] or bright > limits["max_bright_share"]:
         key = "bright"
+    elif eyes_clip > limits["max_eye_white_clip"]:
+        key = "eye_whites"
     else:
         key = "ok"
     return result(key == "ok",
-                  {"mean": round(mean, 1), "highlight": round(high, 1), "dark": round(dark, 4), "bright": round(bright, 4)},
-                  {k: limits[k] for k in ("min_highlight", "max_mean", "max_dark_share", "max_bright_share")}, key)
+                  {"mean": round(mean, 1), "highlight": round(high, 1), "dark": round(dark, 4), "bright": round(bright, 4),
+                   "eye_white_clip": round(eyes_clip, 4)},
+                  {k: limits[k] for k in ("min_highlight", "max_mean", "max_dark_share", "max_bright_share",
+                                          "max_eye_white_clip")}, key)
 
 
 def half_samples(a) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
