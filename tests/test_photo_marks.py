@@ -146,8 +146,8 @@ def test_burnt_out_eye_whites_are_tinted():
     eyes = eye_region(a, EYES[0][1]) | eye_region(a, EYES[1][1])
     assert np.array_equal(burnt, eyes & (a.grey >= EYE_CLIP_LUMA))
     assert burnt.sum() > 20
-    want = a.rgb[burnt] * 0.5 + np.array(RED) * 0.5
-    assert np.median(np.abs(px[burnt] - want)) < 2  # tinted red on the review image
+    # tinted red on the review image (at least once: eyes.visible's glare mark tints them too)
+    assert np.median(a.rgb[burnt][:, 1]) > 240 and np.median(px[burnt][:, 1]) < 140
     assert "白目" in m.ja and m.en.startswith("eye whites burnt out")
 
 
