@@ -251,9 +251,10 @@ def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool):
     limit first). Each candidate is encoded at the budget, decoded and run through the landmark
     model once: analysis by synthesis, with the measure the target is stated in. The search
     stops at the first candidate whose drift is already within ``good_enough_drift_pct``, and
-    the rescue candidates (listed last) are tried only while no candidate meets the target."""
+    the rescue candidates (listed last) are tried only for a near miss: while no candidate meets
+    the target and the closest is within ``rescue_below_drift_pct`` (skin colour within its limit)."""
     from photo.chip_encode import Candidate, decode, encode
-    from photo.chip_quality import drift_pct, landmarks, meets, skin_patches_delta_e00
+    from photo.chip_quality import drift_pct, landmarks, meets, skin_patches_delta_e00, skin_reference
 
     pool = [Candidate("roi" if prep.roi else "none", prep.prefiltered, prep.keep_mask)]
     if search and prep.reference_landmarks is not None:
@@ -263,11 +264,13 @@ def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool):
     targets, pl = cfg["quality"], prep.placement
     best, met = None, False
     log, hint = [], None
+    skin_ref = skin_reference(prep.uncompressed, pl.landmarks)
+    rescue_below = float(cfg["encode"]["search"]["rescue_below_drift_pct"])
     for cand in pool:
         if cand.qtables is not None and codec != "jpeg":
             continue  # a quantisation-table candidate is JPEG's own
-        if cand.rescue and met:
-            continue  # a rescue candidate only for a portrait no candidate so far brings within the target
+        if cand.rescue and (met or best is None or best[0][:2] != (False, False) or best[0][2] > rescue_below):
+            continue  # a rescue candidate only for a near miss: none so far meets the target, the best is close
         try:
             enc = encode(cand.image, codec, budget, cfg, hint=hint, qtables=cand.qtables)
         except BudgetTooSmall:
@@ -277,7 +280,7 @@ def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool):
         decoded = decode(enc.data)
         lm = landmarks(decoded)
         drift = None if lm is None else drift_pct(lm, prep.reference_landmarks, pl.ied)[0]
-        patches = skin_patches_delta_e00(prep.uncompressed, decoded, pl.landmarks)
+        patches = skin_patches_delta_e00(prep.uncompressed, decoded, pl.landmarks, ref=skin_ref)
         skin = max(patches.values()) if patches else None
         skin_ok = skin is not None and skin <= targets["max_skin_delta_e00"]
         key = (not skin_ok, drift is None, drift if drift is not None else 0.0)

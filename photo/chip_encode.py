@@ -10,8 +10,8 @@
 * :func:`candidates` are the pre-filtered versions of one portrait the encoder may choose from
   (``photo/data/chip.toml [encode.search]``); :mod:`photo.chip` encodes each at the budget and
   keeps the one whose decoded landmarks stay closest (analysis by synthesis).
-* :func:`luma_table` is the JPEG standard's luma quantisation table (ISO/IEC 10918-1 Annex K)
-  with some frequency bands scaled: a search candidate may code the same pre-filtered portrait
+* :func:`luma_table` (:func:`chroma_table`) is the JPEG standard's luma (chroma) quantisation
+  table (ISO/IEC 10918-1 Annex K) with some frequency bands scaled: a search candidate may code the same pre-filtered portrait
   with it (the file stays one baseline JPEG; Pillow scales the table with the quality as usual).
 * :func:`encode` finds the best quality that fits ``budget_bytes``: a bisection on the JPEG
   quality (optimised Huffman tables, 4:2:0), or on the JPEG 2000 compression ratio
@@ -132,7 +132,16 @@ ANNEX_K_CHROMA = (17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99
 def luma_table(bands: list) -> list[int]:
     """Annex K's luma table with each ``[lowest, highest, factor]`` band of frequencies
     (``lowest <= u + v <= highest``) multiplied by ``factor`` (rounded, 1-255)."""
-    t = np.array(ANNEX_K_LUMA, np.float64).reshape(8, 8)
+    return scaled_table(ANNEX_K_LUMA, bands)
+
+
+def chroma_table(bands: list) -> list[int]:
+    """Annex K's chroma table with frequency bands scaled (as :func:`luma_table`)."""
+    return scaled_table(ANNEX_K_CHROMA, bands)
+
+
+def scaled_table(table, bands: list) -> list[int]:
+    t = np.array(table, np.float64).reshape(8, 8)
     u, v = np.meshgrid(np.arange(8), np.arange(8))
     for lo, hi, factor in bands:
         t[((u + v) >= lo) & ((u + v) <= hi)] *= float(factor)
@@ -159,8 +168,8 @@ def candidates(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: di
 
     Each entry has a ``name`` and may override the ``[encode.roi]`` settings (e.g. a wider
     untouched band); with ``lowpass_margin_ied`` and ``lowpass_frequency_sum`` it adds
-    :func:`block_lowpass` beyond that margin; with ``luma_bands`` a JPEG encoding uses
-    :func:`luma_table` of them instead of the standard table; ``rescue = true`` marks a
+    :func:`block_lowpass` beyond that margin; with ``luma_bands`` or ``chroma_bands`` a JPEG
+    encoding uses :func:`luma_table` / :func:`chroma_table` of them instead of the standard tables; ``rescue = true`` marks a
     candidate tried only while none before it meets the target. None of them changes a pixel
     inside the face outline (the margins are distances outside it)."""
     out = []
@@ -182,7 +191,8 @@ def candidates(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: di
                                              keep=also_keep.astype(bool) if also_keep is not None else None)
                 mask = np.where(changed, np.float32(0.0), mask).astype(np.float32)
             made[key] = img, mask
-        tables = ((tuple(luma_table(entry["luma_bands"])), ANNEX_K_CHROMA) if entry.get("luma_bands") else None)
+        tables = ((tuple(luma_table(entry.get("luma_bands", []))), tuple(chroma_table(entry.get("chroma_bands", []))))
+                  if entry.get("luma_bands") or entry.get("chroma_bands") else None)
         out.append(Candidate(str(entry["name"]), img, mask, qtables=tables, rescue=bool(entry.get("rescue", False))))
     return out
 
