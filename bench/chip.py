@@ -1,6 +1,6 @@
 """The chip portrait on real photos: the smallest byte budget that keeps the face, speed, read-back.
 
-    python bench/chip.py [--kind token] [--every 1] [--budgets 3000,4000,...]
+    python bench/chip.py [--kind token] [--every 1] [--budgets 3000,4000,...] [--speed-only]
 
 Photos: every Face Research Lab neutral_front and canada photo, cropped to 35:45 as
 bench/photo_accuracy.py does (hand-placed .tem eyes and chin, hair top from the backdrop;
@@ -33,7 +33,10 @@ portrait (cropped or not), none of which was looked at while tuning.
 
 Speed: encode + measure per photo at the default budget on one core, given the analysis
 (prepare without the analysis, plus encode_prepared), as a ratio to a floor measured in the
-same run: one Pillow JPEG encode and decode of the portrait and one landmark-model run on it.
+same run: one Pillow JPEG encode and decode of the portrait and one landmark-model run on it;
+also without the search's rescue candidates and without the search, in the same run
+(interleaved per photo, so a load on the machine weighs on all three alike). ``--speed-only``
+measures only that (no budget sweep, no noise floor).
 """
 
 from __future__ import annotations
@@ -132,6 +135,8 @@ def main() -> int:
     ap.add_argument("--budgets", default="3000,3500,4000,4500,5000,6000,7000,8000,10000,12000")
     ap.add_argument("--chart", help="write the rate-quality chart (ROI JPEG) to this PNG")
     ap.add_argument("--dump", help="write per-photo measures as JSON lines to this file")
+    ap.add_argument("--speed-only", action="store_true",
+                    help="only the speed lines (no budget sweep, no noise floor): a few minutes")
     args = ap.parse_args()
     import cv2
 
@@ -146,7 +151,7 @@ def main() -> int:
     photo.warm_up()
     t_start = time.perf_counter()
     excluded, refused, results = [], [], []  # results: (label, split, {(codec, roi, search, budget): quality dict})
-    speed, speed_plain, floors, noise = [], [], [], []
+    speed, speed_plain, speed_no_rescue, floors, noise = [], [], [], [], []
     shifts = cfg["quality"]["stable_shifts_px"]
     readback_ok = readback_n = 0
     for label, split, data, why in photos(shared_faces(), args.every):
@@ -163,12 +168,20 @@ def main() -> int:
             prep = prepare((analysis, rep), kind=args.kind)
             encode_prepared(prep, budget_bytes=default_budget, codec=cfg["encode"]["default_codec"], search=False)
             speed_plain.append((time.perf_counter() - t0) * 1000)
+            t0 = time.perf_counter()
+            prep = prepare((analysis, rep), kind=args.kind)
+            encode_prepared(replace(prep, alternatives=[c for c in prep.alternatives if not c.rescue]),
+                            budget_bytes=default_budget, codec=cfg["encode"]["default_codec"])
+            speed_no_rescue.append((time.perf_counter() - t0) * 1000)
             floors.append(floor_ms(prep.uncompressed))
         except ChipRefused as err:
             refused.append((label, split, [r["id"] for r in err.reasons]))
             continue
         except ChipError as err:
             refused.append((label, split, [err.code]))
+            continue
+        if args.speed_only:
+            print(f"  {len(speed):>3} {label}", file=sys.stderr, flush=True)
             continue
         runs = landmark_runs(prep.uncompressed, shifts, prep.reference_landmarks)
         if runs is not None:
@@ -200,8 +213,12 @@ def main() -> int:
 
     n_made = len(results)
     n_unc = sum("uncropped" in r[1] for r in results)
-    print(f"chip portrait bench: {args.kind}, {n_made} portraits made ({n_unc} from uncropped photos), "
-          f"{len(refused)} refused by the checker, {len(excluded)} not compliant")
+    if args.speed_only:
+        print(f"chip portrait bench, speed only: {args.kind}, {len(speed)} portraits, "
+              f"{len(refused)} refused by the checker, {len(excluded)} not compliant")
+    else:
+        print(f"chip portrait bench: {args.kind}, {n_made} portraits made ({n_unc} from uncropped photos), "
+              f"{len(refused)} refused by the checker, {len(excluded)} not compliant")
     for lab, _, why in refused:
         print(f"  refused: {lab}: {', '.join(why)}")
     print(f"  not compliant: {', '.join(excluded) or '-'}")
@@ -278,6 +295,8 @@ def main() -> int:
               f"encode + measure median {np.median(s):.0f} ms, p95 {np.percentile(s, 95):.0f} ms, max {s.max():.0f} ms; "
               f"floor (one JPEG encode+decode + one landmark run) median {np.median(f):.0f} ms; "
               f"ratio {np.median(s / f):.2f}   target <= 150 ms"
+              f"\n  without the rescue candidates: median {np.median(speed_no_rescue):.0f} ms, "
+              f"p95 {np.percentile(speed_no_rescue, 95):.0f} ms, max {np.max(speed_no_rescue):.0f} ms"
               f"\n  without the search: median {np.median(speed_plain):.0f} ms, p95 {np.percentile(speed_plain, 95):.0f} ms")
     print(f"read-back: {readback_ok}/{readback_n} records and DG2 parsed back (image decoded, sizes agree)")
     if args.chart and results:

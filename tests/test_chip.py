@@ -219,18 +219,20 @@ def test_rescue_candidates_only_while_none_meets_the_target(prepared, monkeypatc
     monkeypatch.setitem(settings()["encode"]["search"], "good_enough_drift_pct", 0.0)
     monkeypatch.setitem(settings()["quality"], "max_drift_p95_pct", 99.0)  # the first candidate meets it
     p = encode_prepared(prepared, budget_bytes=5000)
-    assert [e["name"] for e in p.encoder["search"]] == ["roi"] + others
+    assert [e["name"] for e in p.encoder["search"]] == ["roi", *others]
     monkeypatch.setitem(settings()["quality"], "max_drift_p95_pct", 0.0)  # none does ...
     monkeypatch.setitem(settings()["encode"]["search"], "rescue_below_drift_pct", 99.0)  # ... and it is a near miss
     p = encode_prepared(prepared, budget_bytes=5000)
-    assert [e["name"] for e in p.encoder["search"]] == ["roi"] + others + rescues
+    assert [e["name"] for e in p.encoder["search"]] == ["roi", *others, *rescues]
     best = min(e["drift_p95_pct"] for e in p.encoder["search"][:1 + len(others)])
     monkeypatch.setitem(settings()["encode"]["search"], "rescue_below_drift_pct", best - 0.001)  # a far miss
     p = encode_prepared(prepared, budget_bytes=5000)
-    assert [e["name"] for e in p.encoder["search"]] == ["roi"] + others
+    assert [e["name"] for e in p.encoder["search"]] == ["roi", *others]
+    monkeypatch.setitem(settings()["encode"]["search"], "rescue_below_drift_pct", 99.0)
     j = encode_prepared(prepared, budget_bytes=5000, codec="jpeg2000")  # table candidates are JPEG's own
-    assert all(prepared.alternatives[[c.name for c in prepared.alternatives].index(e["name"])].qtables is None
-               for e in j.encoder["search"] if e["name"] != "roi")
+    tables = {c.name for c in prepared.alternatives if c.qtables is not None}
+    assert tables and [e["name"] for e in j.encoder["search"]] == [
+        "roi", *(c.name for c in prepared.alternatives if c.name not in tables)]
 
 
 def test_search_stops_at_a_good_enough_candidate(prepared, monkeypatch):
