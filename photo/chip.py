@@ -269,8 +269,10 @@ def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool):
     for cand in pool:
         if cand.qtables is not None and codec != "jpeg":
             continue  # a quantisation-table candidate is JPEG's own
-        if cand.rescue and (met or best is None or best[0][:2] != (False, False) or best[0][2] > rescue_below):
-            continue  # a rescue candidate only for a near miss: none so far meets the target, the best is close
+        near_miss = (best is not None and not met and best[0][:2] == (False, False)  # skin within, drift measured
+                     and best[0][2] <= rescue_below)
+        if cand.rescue and not near_miss:
+            continue  # a rescue candidate only for a near miss: none so far meets the target, the closest is close
         try:
             enc = encode(cand.image, codec, budget, cfg, hint=hint, qtables=cand.qtables)
         except BudgetTooSmall:

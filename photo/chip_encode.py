@@ -11,8 +11,9 @@
   (``photo/data/chip.toml [encode.search]``); :mod:`photo.chip` encodes each at the budget and
   keeps the one whose decoded landmarks stay closest (analysis by synthesis).
 * :func:`luma_table` (:func:`chroma_table`) is the JPEG standard's luma (chroma) quantisation
-  table (ISO/IEC 10918-1 Annex K) with some frequency bands scaled: a search candidate may code the same pre-filtered portrait
-  with it (the file stays one baseline JPEG; Pillow scales the table with the quality as usual).
+  table (ISO/IEC 10918-1 Annex K) with some frequency bands scaled: a search candidate may code
+  its pre-filtered portrait with it (the file stays one baseline JPEG; Pillow scales the table
+  with the quality as it scales its own).
 * :func:`encode` finds the best quality that fits ``budget_bytes``: a bisection on the JPEG
   quality (optimised Huffman tables, 4:2:0), or on the JPEG 2000 compression ratio
   (OpenJPEG through Pillow: irreversible colour transform and 9/7 wavelet, one quality layer,
@@ -141,6 +142,7 @@ def chroma_table(bands: list) -> list[int]:
 
 
 def scaled_table(table, bands: list) -> list[int]:
+    """A 64-value table (row by row) with frequency bands scaled (see :func:`luma_table`)."""
     t = np.array(table, np.float64).reshape(8, 8)
     u, v = np.meshgrid(np.arange(8), np.arange(8))
     for lo, hi, factor in bands:
@@ -151,13 +153,13 @@ def scaled_table(table, bands: list) -> list[int]:
 @dataclass(frozen=True)
 class Candidate:
     """One version of the portrait the encoder may choose (:func:`candidates`): a pre-filter,
-    and for JPEG possibly its own luma quantisation table."""
+    and for JPEG possibly its own quantisation tables."""
 
     name: str
     image: np.ndarray
     keep_mask: np.ndarray  # 1.0 where ``image`` is the uncompressed portrait, bit for bit
     qtables: tuple | None = None  # (luma, chroma) base tables for JPEG, scaled by the quality; None: libjpeg's
-    rescue: bool = False  # tried only while no candidate before it meets the target
+    rescue: bool = False  # tried only for a near miss (photo.chip's search: none before meets the target)
 
 
 def candidates(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: dict, search: list[dict],
@@ -169,9 +171,9 @@ def candidates(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: di
     Each entry has a ``name`` and may override the ``[encode.roi]`` settings (e.g. a wider
     untouched band); with ``lowpass_margin_ied`` and ``lowpass_frequency_sum`` it adds
     :func:`block_lowpass` beyond that margin; with ``luma_bands`` or ``chroma_bands`` a JPEG
-    encoding uses :func:`luma_table` / :func:`chroma_table` of them instead of the standard tables; ``rescue = true`` marks a
-    candidate tried only while none before it meets the target. None of them changes a pixel
-    inside the face outline (the margins are distances outside it)."""
+    encoding uses :func:`luma_table` / :func:`chroma_table` of them instead of the standard
+    tables; ``rescue = true`` marks a candidate tried only for a near miss. None of them
+    changes a pixel inside the face outline (the margins are distances outside it)."""
     out = []
     made: dict = {}  # the same pre-filter for two entries (e.g. with two quantisation tables) is made once
     for entry in search:
