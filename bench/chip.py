@@ -1,6 +1,6 @@
 """The chip portrait on real photos: the smallest byte budget that keeps the face, speed, read-back.
 
-    python bench/chip.py [--kind token] [--every 1] [--budgets 3000,4000,...]
+    python bench/chip.py [--kind token] [--every 1] [--budgets 3000,4000,...] [--speed-only]
 
 Photos: every Face Research Lab neutral_front and canada photo, cropped to 35:45 as
 bench/photo_accuracy.py does (hand-placed .tem eyes and chin, hair top from the backdrop;
@@ -33,7 +33,10 @@ portrait (cropped or not), none of which was looked at while tuning.
 
 Speed: encode + measure per photo at the default budget on one core, given the analysis
 (prepare without the analysis, plus encode_prepared), as a ratio to a floor measured in the
-same run: one Pillow JPEG encode and decode of the portrait and one landmark-model run on it.
+same run: one Pillow JPEG encode and decode of the portrait and one landmark-model run on it;
+also without the search's rescue candidates and without the search, in the same run
+(interleaved per photo, so a load on the machine weighs on all three alike). ``--speed-only``
+measures only that (no budget sweep, no noise floor).
 """
 
 from __future__ import annotations
@@ -112,6 +115,17 @@ def noise_floor(prep, shifts, seed: int) -> dict:
     return out
 
 
+def portrait_at(analysed, kind: str, budget: int, codec: str, variant: str):
+    """The portrait given the analysis, as the API makes it ("search"), without the search's
+    rescue candidates ("no_rescue") or without the search ("plain"): what the speed line times."""
+    from photo.chip import encode_prepared, prepare
+
+    prep = prepare(analysed, kind=kind)
+    if variant == "no_rescue":
+        prep = replace(prep, alternatives=[c for c in prep.alternatives if not c.rescue])
+    return encode_prepared(prep, budget_bytes=budget, codec=codec, search=variant != "plain")
+
+
 def floor_ms(portrait: np.ndarray) -> float:
     import io
 
@@ -132,6 +146,8 @@ def main() -> int:
     ap.add_argument("--budgets", default="3000,3500,4000,4500,5000,6000,7000,8000,10000,12000")
     ap.add_argument("--chart", help="write the rate-quality chart (ROI JPEG) to this PNG")
     ap.add_argument("--dump", help="write per-photo measures as JSON lines to this file")
+    ap.add_argument("--speed-only", action="store_true",
+                    help="only the speed lines (no budget sweep, no noise floor): a few minutes")
     args = ap.parse_args()
     import cv2
 
@@ -146,7 +162,8 @@ def main() -> int:
     photo.warm_up()
     t_start = time.perf_counter()
     excluded, refused, results = [], [], []  # results: (label, split, {(codec, roi, search, budget): quality dict})
-    speed, speed_plain, floors, noise = [], [], [], []
+    speed, speed_plain, speed_no_rescue, floors, noise = [], [], [], [], []
+    speed_cpu, plain_cpu, no_rescue_cpu, tried = [], [], [], []  # CPU ms (all threads) and candidates encoded
     shifts = cfg["quality"]["stable_shifts_px"]
     readback_ok = readback_n = 0
     for label, split, data, why in photos(shared_faces(), args.every):
@@ -155,20 +172,24 @@ def main() -> int:
             continue
         analysis, rep = analyse_and_check(data, "mynumber-next")
         try:
-            t0 = time.perf_counter()
+            for variant, wall, cpu in (("search", speed, speed_cpu), ("plain", speed_plain, plain_cpu),
+                                       ("no_rescue", speed_no_rescue, no_rescue_cpu)):
+                t0, c0 = time.perf_counter(), time.process_time()
+                p = portrait_at((analysis, rep), args.kind, default_budget, cfg["encode"]["default_codec"], variant)
+                wall.append((time.perf_counter() - t0) * 1000)
+                cpu.append((time.process_time() - c0) * 1000)
+                if variant == "search":
+                    tried.append(len(p.encoder["search"]) or 1)
             prep = prepare((analysis, rep), kind=args.kind)
-            p = encode_prepared(prep, budget_bytes=default_budget, codec=cfg["encode"]["default_codec"])
-            speed.append((time.perf_counter() - t0) * 1000)
-            t0 = time.perf_counter()
-            prep = prepare((analysis, rep), kind=args.kind)
-            encode_prepared(prep, budget_bytes=default_budget, codec=cfg["encode"]["default_codec"], search=False)
-            speed_plain.append((time.perf_counter() - t0) * 1000)
             floors.append(floor_ms(prep.uncompressed))
         except ChipRefused as err:
             refused.append((label, split, [r["id"] for r in err.reasons]))
             continue
         except ChipError as err:
             refused.append((label, split, [err.code]))
+            continue
+        if args.speed_only:
+            print(f"  {len(speed):>3} {label}", file=sys.stderr, flush=True)
             continue
         runs = landmark_runs(prep.uncompressed, shifts, prep.reference_landmarks)
         if runs is not None:
@@ -200,8 +221,12 @@ def main() -> int:
 
     n_made = len(results)
     n_unc = sum("uncropped" in r[1] for r in results)
-    print(f"chip portrait bench: {args.kind}, {n_made} portraits made ({n_unc} from uncropped photos), "
-          f"{len(refused)} refused by the checker, {len(excluded)} not compliant")
+    if args.speed_only:
+        print(f"chip portrait bench, speed only: {args.kind}, {len(speed)} portraits, "
+              f"{len(refused)} refused by the checker, {len(excluded)} not compliant")
+    else:
+        print(f"chip portrait bench: {args.kind}, {n_made} portraits made ({n_unc} from uncropped photos), "
+              f"{len(refused)} refused by the checker, {len(excluded)} not compliant")
     for lab, _, why in refused:
         print(f"  refused: {lab}: {', '.join(why)}")
     print(f"  not compliant: {', '.join(excluded) or '-'}")
@@ -211,12 +236,13 @@ def main() -> int:
         for key in sorted({k for n in noise for k in n}, key=lambda k: (k[1], k[0])):
             v = np.array([n[key] for n in noise if key in n])
             print(f"  {key[1] + ' measure':<16}{key[0]:<18}{np.median(v):6.2f} {np.percentile(v, 95):6.2f} {v.max():6.2f}")
-    print("\nshare of photos meeting the target (p95 drift <= 1.5 % IED and skin dE00 <= 3), Wilson 95 % CI,"
-          "\nover the portraits made; 'with refused' counts the refused photos as failures;"
-          "\n'drift p95 over' is the 95th percentile over the photos of each photo's p95 drift;"
-          "\n'stable measure': the same with the stable drift (landmarks averaged over 4 one-pixel translations);"
-          "\n'shifted measure' (JPEG with ROI): averaged over the 3 translated runs only, never the run the search"
-          "\nchose by; 'search': each candidate pre-filter encoded, the one keeping the landmarks closest kept")
+    if not args.speed_only:
+        print("\nshare of photos meeting the target (p95 drift <= 1.5 % IED and skin dE00 <= 3), Wilson 95 % CI,"
+              "\nover the portraits made; 'with refused' counts the refused photos as failures;"
+              "\n'drift p95 over' is the 95th percentile over the photos of each photo's p95 drift;"
+              "\n'stable measure': the same with the stable drift (landmarks averaged over 4 one-pixel translations);"
+              "\n'shifted measure' (JPEG with ROI): averaged over the 3 translated runs only, never the run the search"
+              "\nchose by; 'search': each candidate pre-filter encoded, the one keeping the landmarks closest kept")
     groups = (("all", lambda s: True), ("tune: the ROI settings were chosen on these", lambda s: s == "tune"),
               ("held-out: every portrait not used for tuning (cropped and uncropped)", lambda s: s != "tune"),
               ("uncropped (in both splits)", lambda s: "uncropped" in s))
@@ -274,12 +300,22 @@ def main() -> int:
                     for (c, roi, se, b), q in row.items()]}) + "\n")
     if speed:
         s, f = np.array(speed), np.array(floors)
+
+        def stats(v) -> str:
+            return f"median {np.median(v):.0f} ms, p95 {np.percentile(v, 95):.0f} ms, max {np.max(v):.0f} ms"
+
         print(f"\nspeed (one core, given the analysis; default budget {default_budget} B, {cfg['encode']['default_codec']}): "
-              f"encode + measure median {np.median(s):.0f} ms, p95 {np.percentile(s, 95):.0f} ms, max {s.max():.0f} ms; "
+              f"encode + measure {stats(s)}; "
               f"floor (one JPEG encode+decode + one landmark run) median {np.median(f):.0f} ms; "
               f"ratio {np.median(s / f):.2f}   target <= 150 ms"
-              f"\n  without the search: median {np.median(speed_plain):.0f} ms, p95 {np.percentile(speed_plain, 95):.0f} ms")
-    print(f"read-back: {readback_ok}/{readback_n} records and DG2 parsed back (image decoded, sizes agree)")
+              f"\n  without the rescue candidates: {stats(speed_no_rescue)}"
+              f"\n  without the search: {stats(speed_plain)}"
+              f"\n  CPU time (all threads: one core's work, whatever the load): {stats(speed_cpu)}; without the rescue "
+              f"candidates {stats(no_rescue_cpu)}; without the search {stats(plain_cpu)}"
+              f"\n  candidates encoded and run through the landmark model: " + ", ".join(
+                  f"{k}: {tried.count(k)}" for k in sorted(set(tried))))
+    if not args.speed_only:
+        print(f"read-back: {readback_ok}/{readback_n} records and DG2 parsed back (image decoded, sizes agree)")
     if args.chart and results:
         from photo.chip_chart import chart_png
 

@@ -250,9 +250,11 @@ def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool):
     or, searching, whichever candidate's decoded landmarks stay closest (skin colour within its
     limit first). Each candidate is encoded at the budget, decoded and run through the landmark
     model once: analysis by synthesis, with the measure the target is stated in. The search
-    stops at the first candidate whose drift is already within ``good_enough_drift_pct``."""
+    stops at the first candidate whose drift is already within ``good_enough_drift_pct``, and
+    the rescue candidates (listed last) are tried only for a near miss: while no candidate meets
+    the target and the closest is within ``rescue_below_drift_pct`` (skin colour within its limit)."""
     from photo.chip_encode import Candidate, decode, encode
-    from photo.chip_quality import drift_pct, landmarks, skin_patches_delta_e00
+    from photo.chip_quality import drift_pct, landmarks, meets, skin_patches_delta_e00, skin_reference
 
     pool = [Candidate("roi" if prep.roi else "none", prep.prefiltered, prep.keep_mask)]
     if search and prep.reference_landmarks is not None:
@@ -260,11 +262,19 @@ def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool):
     if len(pool) == 1:
         return encode(pool[0].image, codec, budget, cfg), None, pool[0].name, []
     targets, pl = cfg["quality"], prep.placement
-    best = None
+    best, met = None, False
     log, hint = [], None
+    skin_ref = skin_reference(prep.uncompressed, pl.landmarks)
+    rescue_below = float(cfg["encode"]["search"]["rescue_below_drift_pct"])
     for cand in pool:
+        if cand.qtables is not None and codec != "jpeg":
+            continue  # a quantisation-table candidate is JPEG's own
+        near_miss = (best is not None and not met and best[0][:2] == (False, False)  # skin within, drift measured
+                     and best[0][2] <= rescue_below)
+        if cand.rescue and not near_miss:
+            continue  # a rescue candidate only for a near miss: none so far meets the target, the closest is close
         try:
-            enc = encode(cand.image, codec, budget, cfg, hint=hint)
+            enc = encode(cand.image, codec, budget, cfg, hint=hint, qtables=cand.qtables)
         except BudgetTooSmall:
             log.append({"name": cand.name, "error": "chip.budget_too_small"})
             continue
@@ -272,12 +282,13 @@ def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool):
         decoded = decode(enc.data)
         lm = landmarks(decoded)
         drift = None if lm is None else drift_pct(lm, prep.reference_landmarks, pl.ied)[0]
-        patches = skin_patches_delta_e00(prep.uncompressed, decoded, pl.landmarks)
+        patches = skin_patches_delta_e00(prep.uncompressed, decoded, pl.landmarks, ref=skin_ref)
         skin = max(patches.values()) if patches else None
         skin_ok = skin is not None and skin <= targets["max_skin_delta_e00"]
         key = (not skin_ok, drift is None, drift if drift is not None else 0.0)
         log.append({"name": cand.name, "bytes": len(enc.data), "setting": round(float(enc.setting), 2),
                     "drift_p95_pct": drift, "skin_delta_e00": skin})
+        met = met or meets(drift, skin, targets)
         if best is None or key < best[0]:
             best = (key, enc, {"decoded": decoded, "decoded_landmarks": lm, "skin_patches": patches}, cand.name)
         if skin_ok and drift is not None and drift <= float(cfg["encode"]["search"]["good_enough_drift_pct"]):

@@ -10,6 +10,10 @@
 * :func:`candidates` are the pre-filtered versions of one portrait the encoder may choose from
   (``photo/data/chip.toml [encode.search]``); :mod:`photo.chip` encodes each at the budget and
   keeps the one whose decoded landmarks stay closest (analysis by synthesis).
+* :func:`luma_table` (:func:`chroma_table`) is the JPEG standard's luma (chroma) quantisation
+  table (ISO/IEC 10918-1 Annex K) with some frequency bands scaled: a search candidate may code
+  its pre-filtered portrait with it (the file stays one baseline JPEG; Pillow scales the table
+  with the quality as it scales its own).
 * :func:`encode` finds the best quality that fits ``budget_bytes``: a bisection on the JPEG
   quality (optimised Huffman tables, 4:2:0), or on the JPEG 2000 compression ratio
   (OpenJPEG through Pillow: irreversible colour transform and 9/7 wavelet, one quality layer,
@@ -116,13 +120,46 @@ def block_lowpass(rgb: np.ndarray, face_outline: np.ndarray, margin_px: float, m
     return out, changed
 
 
+# ISO/IEC 10918-1 Annex K, tables K.1 (luma) and K.2 (chroma), row by row (u across, v down):
+# what libjpeg scales with the quality setting (quality 50 = these values)
+ANNEX_K_LUMA = (16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55,
+                14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62,
+                18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,
+                49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99)
+ANNEX_K_CHROMA = (17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99,
+                  24, 26, 56, 99, 99, 99, 99, 99, 47, 66, 99, 99, 99, 99, 99, 99) + (99,) * 32
+
+
+def luma_table(bands: list) -> list[int]:
+    """Annex K's luma table with each ``[lowest, highest, factor]`` band of frequencies
+    (``lowest <= u + v <= highest``) multiplied by ``factor`` (rounded, 1-255)."""
+    return scaled_table(ANNEX_K_LUMA, bands)
+
+
+def chroma_table(bands: list) -> list[int]:
+    """Annex K's chroma table with frequency bands scaled (as :func:`luma_table`)."""
+    return scaled_table(ANNEX_K_CHROMA, bands)
+
+
+def scaled_table(table, bands: list) -> list[int]:
+    """A 64-value table (row by row) with frequency bands scaled (see :func:`luma_table`)."""
+    t = np.array(table, np.float64).reshape(8, 8)
+    u, v = np.meshgrid(np.arange(8), np.arange(8))
+    for lo, hi, factor in bands:
+        t[((u + v) >= lo) & ((u + v) <= hi)] *= float(factor)
+    return [int(x) for x in np.clip(np.round(t), 1, 255).ravel()]
+
+
 @dataclass(frozen=True)
 class Candidate:
-    """One pre-filtered version of the portrait the encoder may choose (:func:`candidates`)."""
+    """One version of the portrait the encoder may choose (:func:`candidates`): a pre-filter,
+    and for JPEG possibly its own quantisation tables."""
 
     name: str
     image: np.ndarray
     keep_mask: np.ndarray  # 1.0 where ``image`` is the uncompressed portrait, bit for bit
+    qtables: tuple | None = None  # (luma, chroma) base tables for JPEG, scaled by the quality; None: libjpeg's
+    rescue: bool = False  # tried only for a near miss (photo.chip's search: none before meets the target)
 
 
 def candidates(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: dict, search: list[dict],
@@ -133,27 +170,39 @@ def candidates(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: di
 
     Each entry has a ``name`` and may override the ``[encode.roi]`` settings (e.g. a wider
     untouched band); with ``lowpass_margin_ied`` and ``lowpass_frequency_sum`` it adds
-    :func:`block_lowpass` beyond that margin. None of them changes a pixel inside the face
-    outline (the margins are distances outside it)."""
+    :func:`block_lowpass` beyond that margin; with ``luma_bands`` or ``chroma_bands`` a JPEG
+    encoding uses :func:`luma_table` / :func:`chroma_table` of them instead of the standard
+    tables; ``rescue = true`` marks a candidate tried only for a near miss. None of them
+    changes a pixel inside the face outline (the margins are distances outside it)."""
     out = []
+    made: dict = {}  # the same pre-filter for two entries (e.g. with two quantisation tables) is made once
     for entry in search:
         cfg = {**roi, **{k: v for k, v in entry.items() if k in roi}}
-        if base is not None and cfg == roi:
-            img, mask = base  # the plain pre-filter, already made
+        lowpass = (float(entry["lowpass_margin_ied"]), int(entry["lowpass_frequency_sum"])) \
+            if "lowpass_margin_ied" in entry else None
+        key = (tuple(sorted(cfg.items())), lowpass)
+        if key in made:
+            img, mask = made[key]
         else:
-            img, mask = roi_prefilter(rgb, face_outline, ied_px, cfg, also_keep=also_keep)
-        if "lowpass_margin_ied" in entry:
-            img, changed = block_lowpass(img, face_outline, float(entry["lowpass_margin_ied"]) * ied_px,
-                                         int(entry["lowpass_frequency_sum"]),
-                                         keep=also_keep.astype(bool) if also_keep is not None else None)
-            mask = np.where(changed, np.float32(0.0), mask).astype(np.float32)
-        out.append(Candidate(str(entry["name"]), img, mask))
+            if base is not None and cfg == roi:
+                img, mask = base  # the plain pre-filter, already made
+            else:
+                img, mask = roi_prefilter(rgb, face_outline, ied_px, cfg, also_keep=also_keep)
+            if lowpass is not None:
+                img, changed = block_lowpass(img, face_outline, lowpass[0] * ied_px, lowpass[1],
+                                             keep=also_keep.astype(bool) if also_keep is not None else None)
+                mask = np.where(changed, np.float32(0.0), mask).astype(np.float32)
+            made[key] = img, mask
+        tables = ((tuple(luma_table(entry.get("luma_bands", []))), tuple(chroma_table(entry.get("chroma_bands", []))))
+                  if entry.get("luma_bands") or entry.get("chroma_bands") else None)
+        out.append(Candidate(str(entry["name"]), img, mask, qtables=tables, rescue=bool(entry.get("rescue", False))))
     return out
 
 
-def _jpeg(img, quality: int, subsampling: str) -> bytes:
+def _jpeg(img, quality: int, subsampling: str, qtables: tuple | None = None) -> bytes:
     buf = io.BytesIO()
-    img.save(buf, "JPEG", quality=int(quality), optimize=True, subsampling=subsampling)
+    extra = {"qtables": [list(t) for t in qtables]} if qtables is not None else {}
+    img.save(buf, "JPEG", quality=int(quality), optimize=True, subsampling=subsampling, **extra)
     return buf.getvalue()
 
 
@@ -166,12 +215,14 @@ def _jp2(img, ratio: float, resolutions: int, mct: int) -> bytes:
     return buf.getvalue()
 
 
-def encode(rgb: np.ndarray, codec: str, budget_bytes: int, settings: dict, hint: float | None = None) -> Encoded:
+def encode(rgb: np.ndarray, codec: str, budget_bytes: int, settings: dict, hint: float | None = None,
+           qtables: tuple | None = None) -> Encoded:
     """The best-quality encoding of ``rgb`` that fits ``budget_bytes`` (BudgetTooSmall if none does).
 
     ``hint``: a JPEG quality to start from (that of a similar image at the same budget): the
     search steps from it to the highest quality that fits, in fewer encodes than the bisection
-    when the hint is close."""
+    when the hint is close. ``qtables``: JPEG only, the (luma, chroma) base tables (64 values
+    each, row by row) that the quality scales, instead of libjpeg's (Annex K)."""
     from PIL import Image
 
     if codec not in CODECS:
@@ -184,14 +235,14 @@ def encode(rgb: np.ndarray, codec: str, budget_bytes: int, settings: dict, hint:
         if hint is not None and lo <= int(hint) <= hi:
             # a neighbouring candidate's quality: step from it (usually 2-3 encodes, not 7)
             q = int(hint)
-            data = _jpeg(img, q, cfg["jpeg_subsampling"])
+            data = _jpeg(img, q, cfg["jpeg_subsampling"], qtables)
             tries += 1
             step = 1 if len(data) <= budget_bytes else -1
             if step == 1:
                 best, best_q = data, q
             while lo <= q + step <= hi:
                 q += step
-                data = _jpeg(img, q, cfg["jpeg_subsampling"])
+                data = _jpeg(img, q, cfg["jpeg_subsampling"], qtables)
                 tries += 1
                 if len(data) <= budget_bytes:
                     best, best_q = data, q
@@ -202,7 +253,7 @@ def encode(rgb: np.ndarray, codec: str, budget_bytes: int, settings: dict, hint:
         else:
             while lo <= hi:
                 q = (lo + hi) // 2
-                data = _jpeg(img, q, cfg["jpeg_subsampling"])
+                data = _jpeg(img, q, cfg["jpeg_subsampling"], qtables)
                 tries += 1
                 if len(data) <= budget_bytes:
                     best, best_q, lo = data, q, q + 1

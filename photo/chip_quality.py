@@ -144,16 +144,25 @@ def drift_pct(a: np.ndarray, b: np.ndarray, ied_px: float) -> tuple[float, float
     return round(float(np.percentile(d, 95)), 3), round(float(np.median(d)), 3)
 
 
-def skin_patches_delta_e00(reference: np.ndarray, decoded: np.ndarray, placed_landmarks: np.ndarray) -> dict:
-    """CIEDE2000 between the mean colours of each skin patch (cheeks, forehead) of the two images."""
+def skin_reference(reference: np.ndarray, placed_landmarks: np.ndarray) -> dict:
+    """Each skin patch's (mask, mean CIELAB colour) in the reference portrait: computed once when
+    several encodings of it are measured (:func:`skin_patches_delta_e00`'s ``ref``)."""
     shape = reference.shape[:2]
-    l0, l1 = lab(reference), lab(decoded)
-    patches = {}
+    out = {}
     for name, idx in SKIN_PATCHES.items():
         m = _polygon(shape, placed_landmarks[list(idx)], hull=True)
         if m.any():
-            patches[name] = round(float(delta_e00(l0[m].mean(axis=0), l1[m].mean(axis=0))), 3)
-    return patches
+            out[name] = m, lab(reference[m][None])[0].mean(axis=0)
+    return out
+
+
+def skin_patches_delta_e00(reference: np.ndarray, decoded: np.ndarray, placed_landmarks: np.ndarray,
+                           ref: dict | None = None) -> dict:
+    """CIEDE2000 between the mean colours of each skin patch (cheeks, forehead) of the two images
+    (``ref``: :func:`skin_reference` of ``reference``, when already made)."""
+    ref = ref if ref is not None else skin_reference(reference, placed_landmarks)
+    return {name: round(float(delta_e00(mean, lab(decoded[m][None])[0].mean(axis=0))), 3)
+            for name, (m, mean) in ref.items()}
 
 
 def meets(drift_p95_pct: float | None, skin_delta_e00: float | None, targets: dict) -> bool:

@@ -161,13 +161,39 @@ def test_search_candidates_never_touch_the_face(prepared):
         keep = cand.keep_mask == 1.0
         assert keep[face].all(), cand.name
         assert np.array_equal(cand.image[keep], prepared.uncompressed[keep]), cand.name
-        assert not np.array_equal(cand.image, prepared.prefiltered), cand.name  # each is another pre-filter
+        # each is another pre-filter, or codes one with its own quantisation table
+        assert cand.qtables is not None or not np.array_equal(cand.image, prepared.prefiltered), cand.name
+    assert len({(c.image.tobytes(), c.qtables) for c in prepared.alternatives}) == len(prepared.alternatives)
+
+
+def test_table_candidates_write_their_scaled_luma_table(prepared):
+    from photo.chip import settings
+    from photo.chip_encode import ANNEX_K_CHROMA, ANNEX_K_LUMA, encode, luma_table
+
+    table = luma_table([[2, 6, 0.7]])
+    u, v = np.meshgrid(np.arange(8), np.arange(8))
+    band = (((u + v) >= 2) & ((u + v) <= 6)).ravel()
+    k = np.array(ANNEX_K_LUMA)
+    assert np.array_equal(np.array(table)[~band], k[~band])
+    assert np.array_equal(np.array(table)[band], np.clip(np.round(k[band] * 0.7), 1, 255))
+    e = encode(prepared.prefiltered, "jpeg", 5000, settings(), qtables=(tuple(table), ANNEX_K_CHROMA))
+    assert len(e.data) <= 5000
+    q = int(e.setting)
+    scale = 5000 // q if q < 50 else 200 - 2 * q  # libjpeg's quality scaling
+    with Image.open(io.BytesIO(e.data)) as im:
+        assert im.info.get("progressive") is None and not im.info.get("progression")  # still baseline
+        written = im.quantization
+    expect = np.clip((np.array(table) * scale + 50) // 100, 1, 255)
+    assert np.array_equal(np.array(written[0]), expect)
+    assert np.array_equal(np.array(written[1]), np.clip((np.array(ANNEX_K_CHROMA) * scale + 50) // 100, 1, 255))
 
 
 def test_search_keeps_the_candidate_whose_landmarks_stay_closest(prepared, monkeypatch):
     from photo.chip import settings
 
     monkeypatch.setitem(settings()["encode"]["search"], "good_enough_drift_pct", 0.0)  # try every candidate
+    monkeypatch.setitem(settings()["quality"], "max_drift_p95_pct", 0.0)  # none meets it: rescues tried too
+    monkeypatch.setitem(settings()["encode"]["search"], "rescue_below_drift_pct", 99.0)
     p = encode_prepared(prepared, budget_bytes=5000)
     log = p.encoder["search"]
     assert [e["name"] for e in log] == ["roi"] + [c.name for c in prepared.alternatives]
@@ -182,6 +208,31 @@ def test_search_keeps_the_candidate_whose_landmarks_stay_closest(prepared, monke
     assert p.quality["drift_p95_pct"] <= plain.quality["drift_p95_pct"]
     unmeasured = encode_prepared(prepared, budget_bytes=5000, measure=False)  # no landmark model: no search
     assert unmeasured.encoder["search"] == [] and unmeasured.image == plain.image
+
+
+def test_rescue_candidates_only_while_none_meets_the_target(prepared, monkeypatch):
+    from photo.chip import settings
+
+    rescues = [c.name for c in prepared.alternatives if c.rescue]
+    others = [c.name for c in prepared.alternatives if not c.rescue]
+    assert rescues
+    monkeypatch.setitem(settings()["encode"]["search"], "good_enough_drift_pct", 0.0)
+    monkeypatch.setitem(settings()["quality"], "max_drift_p95_pct", 99.0)  # the first candidate meets it
+    p = encode_prepared(prepared, budget_bytes=5000)
+    assert [e["name"] for e in p.encoder["search"]] == ["roi", *others]
+    monkeypatch.setitem(settings()["quality"], "max_drift_p95_pct", 0.0)  # none does ...
+    monkeypatch.setitem(settings()["encode"]["search"], "rescue_below_drift_pct", 99.0)  # ... and it is a near miss
+    p = encode_prepared(prepared, budget_bytes=5000)
+    assert [e["name"] for e in p.encoder["search"]] == ["roi", *others, *rescues]
+    best = min(e["drift_p95_pct"] for e in p.encoder["search"][:1 + len(others)])
+    monkeypatch.setitem(settings()["encode"]["search"], "rescue_below_drift_pct", best - 0.001)  # a far miss
+    p = encode_prepared(prepared, budget_bytes=5000)
+    assert [e["name"] for e in p.encoder["search"]] == ["roi", *others]
+    monkeypatch.setitem(settings()["encode"]["search"], "rescue_below_drift_pct", 99.0)
+    j = encode_prepared(prepared, budget_bytes=5000, codec="jpeg2000")  # table candidates are JPEG's own
+    tables = {c.name for c in prepared.alternatives if c.qtables is not None}
+    assert tables and [e["name"] for e in j.encoder["search"]] == [
+        "roi", *(c.name for c in prepared.alternatives if c.name not in tables)]
 
 
 def test_search_stops_at_a_good_enough_candidate(prepared, monkeypatch):
