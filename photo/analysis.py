@@ -481,8 +481,9 @@ class FaceAnalysis:
         ring = (dist > 2) & (dist < MATTE_RING * fw) & (m < 0.2)
         if not ring.any():
             return 0.0
-        ys, xs = np.divmod(np.flatnonzero(ring)[::4], ring.shape[1])  # a sample is enough for a share
-        lab = self.to_lab(np.ascontiguousarray(self.small_sharp[ys, xs][None]))[0]
+        idx = np.flatnonzero(ring)[::4]  # a sample is enough for a share
+        ys, xs = np.divmod(idx, ring.shape[1])
+        lab = self.to_lab(np.take(self.small_sharp.reshape(-1, 3), idx, axis=0)[None])[0]  # = small_sharp[ys, xs]
         dev = _row_norm(lab - backdrop_design(xs, ys, model["shape"]) @ model["coef"])
         return float((dev > 8.0).mean())
 
@@ -704,7 +705,7 @@ def fit_backdrop(blurred: np.ndarray, bg: np.ndarray) -> dict | None:
     least squares without the pixels more than Delta E 8 off. ``coef`` (6 x 3) maps
     :func:`backdrop_design` to L, a, b; ``dev`` is each sampled pixel's Delta E from the fit.
     None when there is too little background (< 2 % of the frame)."""
-    if bg.sum() < 0.02 * bg.size:
+    if np.count_nonzero(bg) < 0.02 * bg.size:
         return None
     h, w = bg.shape
     idx = np.flatnonzero(bg)  # row-major, as np.nonzero, and several times faster
@@ -734,10 +735,10 @@ def fit_backdrop(blurred: np.ndarray, bg: np.ndarray) -> dict | None:
         weight = (weight > 0) / np.sqrt(np.maximum(_row_norm(lab - design @ coef), 1.0))
     dev = _row_norm(lab - design @ coef)
     for _ in range(2):
-        keep = dev < 8.0
-        if keep.sum() < 12:
+        keep = np.flatnonzero(dev < 8.0)  # gathered by index: the same rows as a boolean mask, faster
+        if keep.size < 12:
             break
-        coef = _least_squares(design[keep], lab[keep])
+        coef = _least_squares(np.take(design, keep, axis=0), np.take(lab, keep, axis=0))
         dev = _row_norm(lab - design @ coef)
     return {"coef": coef, "dev": dev, "shape": (h, w)}
 

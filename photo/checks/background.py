@@ -79,7 +79,7 @@ def background_measures(a) -> dict | None:
     # mean over the mask (OpenCV, double sums), / 8: the Sobel 3x3 gain
     gradient = cv2.mean(mag, mask=inner if inner.any() else bg.view(np.uint8))[0] / 8.0
     off = off_backdrop(a)
-    objects = 0.0 if off is None else float(off[0].sum() / max(int(off[1].sum()), 1))
+    objects = 0.0 if off is None else float(np.count_nonzero(off[0]) / max(np.count_nonzero(off[1]), 1))
     return {"gradient": gradient, "objects": objects, "share": share}
 
 
@@ -114,7 +114,7 @@ def shadow_pixels(a) -> tuple[np.ndarray, float] | None:
 
     f = a.small[1] / 2  # at half the background scale
     bg = a.person_matte[::2, ::2] < 0.2
-    if bg.sum() < 50:
+    if np.count_nonzero(bg) < 50:
         return None
     lab = a.half_lab
     planes = a.backdrop_planes(2)
@@ -145,7 +145,7 @@ def shadow_area(a) -> float | None:
     if found is None:
         return None
     cand, fw = found
-    return float(cand.sum() / (fw * fw))
+    return float(np.count_nonzero(cand) / (fw * fw))
 
 
 @check("background.shadow", limits={"max_shadow_area": "float"})

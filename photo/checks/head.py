@@ -155,9 +155,10 @@ def head_window(a) -> HeadWindow:
     nose = lm[1]
     cheeks = face & (ys > nose[1] - 0.1 * WINDOW_FACE_PX) & (ys < lm[13, 1]) & (
         np.abs(xs - nose[0]) > 0.12 * WINDOW_FACE_PX)
-    if cheeks.sum() < 10:
+    if np.count_nonzero(cheeks) < 10:
         cheeks = face
-    planes = tuple(cv2.split(lab))
+    lp, ap, bp = np.ascontiguousarray(lab.transpose(2, 0, 1))  # one copy (cv2.split is 3x slower here)
+    planes = (lp, ap, bp)
     # the cheeks' median per channel (= np.median(lab[cheeks], axis=0), from the contiguous planes)
     skin_lab = np.array([np.median(p[cheeks]) for p in planes], dtype=lab.dtype)
     return HeadWindow(box=(wx0, wy0, wx1, wy1), lab=lab, planes=planes, person=person, face=face, dist=dist,
@@ -169,11 +170,11 @@ def crown_covering(hw: HeadWindow, limits) -> tuple[float, np.ndarray] | None:
     """(share, pixels): the crown zone's smooth, not skin-coloured pixels; None when the
     zone is not in the photo (the head runs off the top)."""
     zone = hw.crown_zone
-    if zone.sum() < 20:
+    if np.count_nonzero(zone) < 20:
         return None
     smooth = hw.texture < limits["smooth_texture"] * hw.texture_ref
     covered = zone & smooth & ~hw.skinlike(limits["skin_chroma"], limits["scalp_darker"])
-    return float(covered.sum() / zone.sum()), covered
+    return float(np.count_nonzero(covered) / np.count_nonzero(zone)), covered
 
 
 def _near(px: np.ndarray, ref: np.ndarray) -> np.ndarray:
@@ -211,7 +212,7 @@ def side_covering(hw: HeadWindow, limits) -> tuple[float, list[float], np.ndarra
     ys, xs = hw.rows_cols()
     lab = hw.lab
     zone = hw.crown_zone
-    if zone.sum() < 20:
+    if np.count_nonzero(zone) < 20:
         x0, x1 = hw.oval_x
         zone = hw.person & (hw.dist > SIDE_BAND[0] * WINDOW_FACE_PX) & (ys > hw.landmarks[10, 1]) & (
             ys < hw.eye_y) & (
@@ -227,7 +228,7 @@ def side_covering(hw: HeadWindow, limits) -> tuple[float, list[float], np.ndarra
     covered = np.zeros(hw.person.shape, bool)
     shares = []
     for band in side_bands(hw):
-        n = int(band.sum())
+        n = np.count_nonzero(band)
         if n < 10:
             return None
         body = band & hw.person
@@ -236,7 +237,7 @@ def side_covering(hw: HeadWindow, limits) -> tuple[float, list[float], np.ndarra
         if len(idx):
             foreign = ~_hairlike(lab.reshape(-1, 3)[idx], hair)
             covered.flat[idx[foreign]] = True
-        shares.append(float((covered & band).sum() / max(int(body.sum()), SIDE_MIN_PERSON * n)))
+        shares.append(float(np.count_nonzero(covered & band) / max(np.count_nonzero(body), SIDE_MIN_PERSON * n)))
     return min(shares), shares, covered
 
 
