@@ -184,6 +184,16 @@ class FaceAnalysis:
         # per channel, in one pass (half the time of converting to float and mapping each pixel)
         return cv2.LUT(cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab), _lab8_table())
 
+    @staticmethod
+    def to_lab_planes(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`to_lab` as three contiguous float32 planes (L, a, b): the 8-bit codes are split
+        (one byte a pixel) and each mapped through its channel's table (the same values)."""
+        import cv2
+
+        table = _lab8_table()
+        codes = cv2.split(cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab))
+        return tuple(cv2.LUT(c, np.ascontiguousarray(table[:, :, k])) for k, c in enumerate(codes))  # type: ignore[return-value]
+
     def lab_of(self, mask: np.ndarray) -> np.ndarray:
         """CIELAB values (N x 3) of the pixels in a full-size mask (only those pixels are converted)."""
         idx = np.flatnonzero(mask)

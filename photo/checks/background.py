@@ -124,7 +124,7 @@ def shadow_pixels(a) -> tuple[np.ndarray, float] | None:
     lum = np.ascontiguousarray(lab[..., 0])
     mean = cv2.blur(lum, (3, 3))
     tex = np.sqrt(np.maximum(cv2.blur(lum * lum, (3, 3)) - mean * mean, 0))
-    bg_tex = float(np.median(tex[bg]))
+    bg_tex = float(np.median(np.take(tex, np.flatnonzero(bg))))  # = tex[bg], gathered by index (faster)
     h, w = lum.shape
     face = cv2.resize(a.face_mask.view(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
     fw = max(4.0, (a.face_box[2] - a.face_box[0]) * f)

@@ -70,8 +70,7 @@ class HeadWindow:
     """The head resampled to WINDOW_FACE_PX face width: pixels, masks and the per-pixel measures."""
 
     box: tuple[int, int, int, int]  # the window in working px (x0, y0, x1, y1)
-    lab: np.ndarray  # CIELAB, float32
-    planes: tuple[np.ndarray, np.ndarray, np.ndarray]  # lab's L, a, b as contiguous planes (faster per channel)
+    planes: tuple[np.ndarray, np.ndarray, np.ndarray]  # CIELAB L, a, b (float32), one contiguous plane each
     person: np.ndarray  # bool
     face: np.ndarray  # inside the face oval, bool
     dist: np.ndarray  # px from the face oval (0 inside)
@@ -98,9 +97,10 @@ class HeadWindow:
         """CIELAB L of each pixel, contiguous."""
         return self.planes[0]
 
-    def lab_at(self, mask: np.ndarray) -> np.ndarray:
-        """``lab[mask]`` (N x 3, row-major order), gathered by index: several times faster."""
-        return np.take(self.lab.reshape(-1, 3), np.flatnonzero(mask), axis=0)
+    def lab_at(self, idx: np.ndarray) -> np.ndarray:
+        """CIELAB (N x 3) of the pixels at flat indices ``idx`` (``np.flatnonzero(mask)`` gives
+        them row-major, as ``lab[mask]`` would)."""
+        return np.stack([np.take(p, idx) for p in self.planes], axis=1)
 
     @cached_property
     def eye_y(self) -> float:
@@ -148,7 +148,7 @@ def head_window(a) -> HeadWindow:
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
     lap = np.abs(cv2.Laplacian(cv2.GaussianBlur(grey, (0, 0), 0.7), cv2.CV_32F))
     texture = cv2.GaussianBlur(lap / (cv2.GaussianBlur(grey, (0, 0), 3.0) + 8.0), (0, 0), 2.0)
-    lab = FaceAnalysis.to_lab(rgb)
+    planes = FaceAnalysis.to_lab_planes(rgb)
     face = polygon_mask(person.shape, lm[list(FACE_OVAL)])
     dist = cv2.distanceTransform(np.ascontiguousarray((~face).astype(np.uint8)), cv2.DIST_L2, 3)
     ys, xs = np.arange(size[1])[:, None], np.arange(size[0])[None, :]
@@ -157,12 +157,11 @@ def head_window(a) -> HeadWindow:
         np.abs(xs - nose[0]) > 0.12 * WINDOW_FACE_PX)
     if np.count_nonzero(cheeks) < 10:
         cheeks = face
-    lp, ap, bp = np.ascontiguousarray(lab.transpose(2, 0, 1))  # one copy (cv2.split is 3x slower here)
-    planes = (lp, ap, bp)
-    # the cheeks' median per channel (= np.median(lab[cheeks], axis=0), from the contiguous planes)
-    skin_lab = np.array([np.median(p[cheeks]) for p in planes], dtype=lab.dtype)
-    return HeadWindow(box=(wx0, wy0, wx1, wy1), lab=lab, planes=planes, person=person, face=face, dist=dist,
-                      landmarks=lm, texture=texture, texture_ref=float(np.median(texture[cheeks])) + 1e-4,
+    at = np.flatnonzero(cheeks)  # gathered by index: the same values as a boolean mask, faster
+    # the cheeks' median per channel (= np.median(lab[cheeks], axis=0))
+    skin_lab = np.array([np.median(np.take(p, at)) for p in planes], dtype=np.float32)
+    return HeadWindow(box=(wx0, wy0, wx1, wy1), planes=planes, person=person, face=face, dist=dist,
+                      landmarks=lm, texture=texture, texture_ref=float(np.median(np.take(texture, at))) + 1e-4,
                       skin_lab=skin_lab, crown_y=max(0.0, (a.crown[1] - wy0) / sy))
 
 
@@ -210,7 +209,6 @@ def side_covering(hw: HeadWindow, limits) -> tuple[float, list[float], np.ndarra
     one of the hair's colours (from the crown zone, or the temples when the crown is out of
     the photo). None when there is no band or no hair colour to compare with."""
     ys, xs = hw.rows_cols()
-    lab = hw.lab
     zone = hw.crown_zone
     if np.count_nonzero(zone) < 20:
         x0, x1 = hw.oval_x
@@ -218,7 +216,7 @@ def side_covering(hw: HeadWindow, limits) -> tuple[float, list[float], np.ndarra
             ys < hw.eye_y) & (
             ((xs > x0 - 0.25 * WINDOW_FACE_PX) & (xs < x0 + 0.1 * WINDOW_FACE_PX))
             | ((xs > x1 - 0.1 * WINDOW_FACE_PX) & (xs < x1 + 0.25 * WINDOW_FACE_PX)))
-    hair = hw.lab_at(zone)
+    hair = hw.lab_at(np.flatnonzero(zone))
     hair = hair[~_near(hair, hw.skin_lab)]
     if len(hair) < 10:
         return None
@@ -235,7 +233,7 @@ def side_covering(hw: HeadWindow, limits) -> tuple[float, list[float], np.ndarra
         cand = body & ~explained
         idx = np.flatnonzero(cand)
         if len(idx):
-            foreign = ~_hairlike(lab.reshape(-1, 3)[idx], hair)
+            foreign = ~_hairlike(hw.lab_at(idx), hair)
             covered.flat[idx[foreign]] = True
         shares.append(float(np.count_nonzero(covered & band) / max(np.count_nonzero(body), SIDE_MIN_PERSON * n)))
     return min(shares), shares, covered
