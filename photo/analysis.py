@@ -191,8 +191,9 @@ class FaceAnalysis:
         import cv2
 
         table = _lab8_table()
-        codes = cv2.split(cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab))
-        return tuple(cv2.LUT(c, np.ascontiguousarray(table[:, :, k])) for k, c in enumerate(codes))  # type: ignore[return-value]
+        lc, ac, bc = cv2.split(cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab))
+        return (cv2.LUT(lc, np.ascontiguousarray(table[:, :, 0])), cv2.LUT(ac, np.ascontiguousarray(table[:, :, 1])),
+                cv2.LUT(bc, np.ascontiguousarray(table[:, :, 2])))
 
     def lab_of(self, mask: np.ndarray) -> np.ndarray:
         """CIELAB values (N x 3) of the pixels in a full-size mask (only those pixels are converted)."""
@@ -251,10 +252,16 @@ class FaceAnalysis:
     @cached_property
     def half_lab(self) -> np.ndarray:
         """CIELAB of every 2nd pixel of :attr:`small` in both directions (``small[::2, ::2]``, about
-        256 px on the long side): what the shadow and colour measures read, at a quarter of the
+        256 px on the long side): what the colour measures read, at a quarter of the
         conversions of the whole small image (the conversion is per pixel: the same values as
-        converting it whole and subsampling)."""
-        return self.to_lab(np.ascontiguousarray(self.small[0][::2, ::2]))
+        converting it whole and subsampling). H x W x 3, from :attr:`half_lab_planes`."""
+        return np.stack(self.half_lab_planes, axis=-1)
+
+    @cached_property
+    def half_lab_planes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:attr:`half_lab` as three contiguous planes (L, a, b; :meth:`to_lab_planes`): what the
+        shadow measure reads channel by channel."""
+        return self.to_lab_planes(np.ascontiguousarray(self.small[0][::2, ::2]))
 
     # ---------------------------------------------------------------- faces
     @cached_property
@@ -501,7 +508,7 @@ class FaceAnalysis:
     def person_matte(self) -> np.ndarray:
         """The person at hair level (float32 0-1, small scale), what the background checks read.
 
-        :attr:`person_refined` (guided filter: about 2 ms) when the cheap matte is sure of the
+        :attr:`person_refined` (guided filter: about 1 ms) when the cheap matte is sure of the
         person's outline; where it is unsure (:attr:`matte_unsure` > MATTE_UNSURE: hair, a hood, a
         shadow or an object at the silhouette), MODNet portrait matting
         (:func:`photo.models.portrait_matte`, about 0.29 s), which keeps loose hair, ponytails and

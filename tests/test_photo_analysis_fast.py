@@ -180,6 +180,10 @@ def test_lab_table_gives_the_per_pixel_affine_map_exactly():
     got = FaceAnalysis.to_lab(rgb)
     assert got.dtype == np.float32
     np.testing.assert_array_equal(got, want)
+    planes = FaceAnalysis.to_lab_planes(rgb)  # the same values, one contiguous plane per channel
+    for k, plane in enumerate(planes):
+        assert plane.dtype == np.float32 and plane.flags["C_CONTIGUOUS"]
+        np.testing.assert_array_equal(plane, want[..., k])
 
 
 def test_person_mask_has_no_subnormal_probabilities():
