@@ -166,3 +166,45 @@ def test_skin_grid_reads_a_small_face_whole_and_a_big_face_sparsely():
     # the grid's statistics are the whole skin's
     assert np.median(big.skin_lab[:, 1]) == pytest.approx(np.median(big.lab_of(big.skin_mask)[:, 1]), abs=1.0)
     assert np.percentile(big.skin_grey, 99) == pytest.approx(np.percentile(big.grey[big.skin_mask], 99), abs=2.0)
+
+
+def test_lab_table_gives_the_per_pixel_affine_map_exactly():
+    """to_lab reads the 8-bit Lab codes through a table made by the same affine map (every code)."""
+    import cv2
+
+    from photo.analysis import _LAB8_TO_LAB, FaceAnalysis
+
+    rgb = np.random.default_rng(1).integers(0, 256, (64, 96, 3), dtype=np.uint8)
+    lab8 = cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab)
+    want = cv2.transform(lab8.astype(np.float32), _LAB8_TO_LAB).reshape(lab8.shape)
+    got = FaceAnalysis.to_lab(rgb)
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(got, want)
+    planes = FaceAnalysis.to_lab_planes(rgb)  # the same values, one contiguous plane per channel
+    for k, plane in enumerate(planes):
+        assert plane.dtype == np.float32 and plane.flags["C_CONTIGUOUS"]
+        np.testing.assert_array_equal(plane, want[..., k])
+
+
+def test_person_mask_has_no_subnormal_probabilities():
+    """Subnormal floats (the segmentation model leaves thousands) slow every float operation on
+    them; the analysis sets probabilities at or below PERSON_FLOOR to 0 and keeps the rest."""
+    from photo import models
+    from photo.analysis import PERSON_FLOOR
+
+    a = _analysis()
+    raw = models.person_mask(np.ascontiguousarray(a.small[0]))
+    p = a.person
+    assert not ((p > 0) & (p <= PERSON_FLOOR)).any()
+    np.testing.assert_array_equal(p[raw > PERSON_FLOOR], raw[raw > PERSON_FLOOR])
+    assert (p[raw <= PERSON_FLOOR] == 0).all()
+
+
+@pytest.mark.parametrize("name", ["compliant_a", "hood", "turned"])
+def test_cheek_masks_in_the_face_box_are_the_whole_image_masks(name):
+    from photo.analysis import CHEEK_L, CHEEK_R
+
+    a = _analysis(name)
+    left, right = a.cheek_masks
+    np.testing.assert_array_equal(left, a.region(CHEEK_R) & a.skin_mask)
+    np.testing.assert_array_equal(right, a.region(CHEEK_L) & a.skin_mask)

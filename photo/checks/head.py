@@ -70,7 +70,7 @@ class HeadWindow:
     """The head resampled to WINDOW_FACE_PX face width: pixels, masks and the per-pixel measures."""
 
     box: tuple[int, int, int, int]  # the window in working px (x0, y0, x1, y1)
-    lab: np.ndarray  # CIELAB, float32
+    planes: tuple[np.ndarray, np.ndarray, np.ndarray]  # CIELAB L, a, b (float32), one contiguous plane each
     person: np.ndarray  # bool
     face: np.ndarray  # inside the face oval, bool
     dist: np.ndarray  # px from the face oval (0 inside)
@@ -89,12 +89,18 @@ class HeadWindow:
     @cached_property
     def skin_chroma_dist(self) -> np.ndarray:
         """Each pixel's a*b* distance from the cheeks' median (computed once for every skinlike call)."""
-        return np.hypot(self.lab[..., 1] - self.skin_lab[1], self.lab[..., 2] - self.skin_lab[2])
+        _, ap, bp = self.planes
+        return np.hypot(ap - self.skin_lab[1], bp - self.skin_lab[2])
 
     @cached_property
     def lightness(self) -> np.ndarray:
         """CIELAB L of each pixel, contiguous."""
-        return np.ascontiguousarray(self.lab[..., 0])
+        return self.planes[0]
+
+    def lab_at(self, idx: np.ndarray) -> np.ndarray:
+        """CIELAB (N x 3) of the pixels at flat indices ``idx`` (``np.flatnonzero(mask)`` gives
+        them row-major, as ``lab[mask]`` would)."""
+        return np.stack([np.take(p, idx) for p in self.planes], axis=1)
 
     @cached_property
     def eye_y(self) -> float:
@@ -142,31 +148,32 @@ def head_window(a) -> HeadWindow:
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
     lap = np.abs(cv2.Laplacian(cv2.GaussianBlur(grey, (0, 0), 0.7), cv2.CV_32F))
     texture = cv2.GaussianBlur(lap / (cv2.GaussianBlur(grey, (0, 0), 3.0) + 8.0), (0, 0), 2.0)
-    lab = FaceAnalysis.to_lab(rgb)
+    planes = FaceAnalysis.to_lab_planes(rgb)
     face = polygon_mask(person.shape, lm[list(FACE_OVAL)])
     dist = cv2.distanceTransform(np.ascontiguousarray((~face).astype(np.uint8)), cv2.DIST_L2, 3)
     ys, xs = np.arange(size[1])[:, None], np.arange(size[0])[None, :]
     nose = lm[1]
     cheeks = face & (ys > nose[1] - 0.1 * WINDOW_FACE_PX) & (ys < lm[13, 1]) & (
         np.abs(xs - nose[0]) > 0.12 * WINDOW_FACE_PX)
-    if cheeks.sum() < 10:
+    if np.count_nonzero(cheeks) < 10:
         cheeks = face
-    skin_lab = np.median(lab[cheeks], axis=0)
-    return HeadWindow(box=(wx0, wy0, wx1, wy1), lab=lab, person=person, face=face, dist=dist,
-                      landmarks=lm, texture=texture, texture_ref=float(np.median(texture[cheeks])) + 1e-4,
-                      skin_lab=skin_lab,
-                      crown_y=max(0.0, (a.crown[1] - wy0) / sy))
+    at = np.flatnonzero(cheeks)  # gathered by index: the same values as a boolean mask, faster
+    # the cheeks' median per channel (= np.median(lab[cheeks], axis=0))
+    skin_lab = np.array([np.median(np.take(p, at)) for p in planes], dtype=np.float32)
+    return HeadWindow(box=(wx0, wy0, wx1, wy1), planes=planes, person=person, face=face, dist=dist,
+                      landmarks=lm, texture=texture, texture_ref=float(np.median(np.take(texture, at))) + 1e-4,
+                      skin_lab=skin_lab, crown_y=max(0.0, (a.crown[1] - wy0) / sy))
 
 
 def crown_covering(hw: HeadWindow, limits) -> tuple[float, np.ndarray] | None:
     """(share, pixels): the crown zone's smooth, not skin-coloured pixels; None when the
     zone is not in the photo (the head runs off the top)."""
     zone = hw.crown_zone
-    if zone.sum() < 20:
+    if np.count_nonzero(zone) < 20:
         return None
     smooth = hw.texture < limits["smooth_texture"] * hw.texture_ref
     covered = zone & smooth & ~hw.skinlike(limits["skin_chroma"], limits["scalp_darker"])
-    return float(covered.sum() / zone.sum()), covered
+    return float(np.count_nonzero(covered) / np.count_nonzero(zone)), covered
 
 
 def _near(px: np.ndarray, ref: np.ndarray) -> np.ndarray:
@@ -202,15 +209,14 @@ def side_covering(hw: HeadWindow, limits) -> tuple[float, list[float], np.ndarra
     one of the hair's colours (from the crown zone, or the temples when the crown is out of
     the photo). None when there is no band or no hair colour to compare with."""
     ys, xs = hw.rows_cols()
-    lab = hw.lab
     zone = hw.crown_zone
-    if zone.sum() < 20:
+    if np.count_nonzero(zone) < 20:
         x0, x1 = hw.oval_x
         zone = hw.person & (hw.dist > SIDE_BAND[0] * WINDOW_FACE_PX) & (ys > hw.landmarks[10, 1]) & (
             ys < hw.eye_y) & (
             ((xs > x0 - 0.25 * WINDOW_FACE_PX) & (xs < x0 + 0.1 * WINDOW_FACE_PX))
             | ((xs > x1 - 0.1 * WINDOW_FACE_PX) & (xs < x1 + 0.25 * WINDOW_FACE_PX)))
-    hair = lab[zone]
+    hair = hw.lab_at(np.flatnonzero(zone))
     hair = hair[~_near(hair, hw.skin_lab)]
     if len(hair) < 10:
         return None
@@ -220,16 +226,16 @@ def side_covering(hw: HeadWindow, limits) -> tuple[float, list[float], np.ndarra
     covered = np.zeros(hw.person.shape, bool)
     shares = []
     for band in side_bands(hw):
-        n = int(band.sum())
+        n = np.count_nonzero(band)
         if n < 10:
             return None
         body = band & hw.person
         cand = body & ~explained
         idx = np.flatnonzero(cand)
         if len(idx):
-            foreign = ~_hairlike(lab.reshape(-1, 3)[idx], hair)
+            foreign = ~_hairlike(hw.lab_at(idx), hair)
             covered.flat[idx[foreign]] = True
-        shares.append(float((covered & band).sum() / max(int(body.sum()), SIDE_MIN_PERSON * n)))
+        shares.append(float(np.count_nonzero(covered & band) / max(np.count_nonzero(body), SIDE_MIN_PERSON * n)))
     return min(shares), shares, covered
 
 
