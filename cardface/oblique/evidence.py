@@ -640,30 +640,24 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
     # only widens the fitted step, while a blurred photo blurs every side)
     steps = {i: measure_step(rgb, pose, i) for i in range(4) if expected[i] < min_exp}
     blur = float(min(s.sigma_px for s in steps.values())) if steps else None
-    if tilt < float(lim["view"]["min_tilt_deg"]) or max(expected) < min_exp:
+    thin = max(expected) < min_exp
+    if tilt < float(lim["view"]["min_tilt_deg"]) or thin:
         sides = tuple(steps[i] if i in steps else measure_step(rgb, pose, i) for i in range(4))
         base.update(sides=sides, edge_side=max(sides, key=lambda s: s.expected_px).side, blur_sigma_px=blur)
         if tilt < float(lim["view"]["min_tilt_deg"]):
             return _retake(Reason.of("evidence.too_flat", f"tilt {tilt:.0f} degrees"), **base)
-        # tilted enough, but at this distance and angle a 0.76 mm wall is narrower than the
-        # photo can measure: more tilt or a closer card widens it
-        return _retake(Reason.of("evidence.edge_too_thin", f"tilt {tilt:.0f} degrees, a card's edge would be "
-                                 f"{max(expected):.1f} px, at least {min_exp:g} px needed"), **base)
-    sides = tuple(steps[i] if i in steps else measure_side(rgb, pose, i, blur) for i in range(4))
-    if blur is None:
-        blur = float(np.median([s.sigma_px for s in sides]))
-    base["sides"] = sides
-    base["core_rgb"] = core
+    else:
+        sides = tuple(steps[i] if i in steps else measure_side(rgb, pose, i, blur) for i in range(4))
+        if blur is None:
+            blur = float(np.median([s.sigma_px for s in sides]))
+        base["sides"] = sides
+        base["core_rgb"] = core
+        base["edge_side"] = max(sides, key=lambda s: s.expected_px).side
+        base["blur_sigma_px"] = blur
+    # a display shows itself whatever the wall would show (and a pixel grid survives only in a
+    # sharp photo, so it is looked for before the blur)
     peak = screen_peak_ratio(rgb, quad)
-    glare = glare_share(rgb, quad, tuple(i for i in range(4) if expected[i] >= min_exp))
-    base.update(screen_peak_ratio=peak, glare_share=glare)
-    visible = [s for s in sides if s.expected_px >= min_exp]
-    main = max(sides, key=lambda s: s.expected_px)
-    base["edge_side"] = main.side
-    base["blur_sigma_px"] = blur
-
-    if blur > float(lim["quality"]["max_blur_sigma_px"]):
-        return _retake(Reason.of("evidence.blur", f"edge blur sigma {blur:.1f} px"), **base)
+    base["screen_peak_ratio"] = peak
     if peak >= float(lim["screen"]["max_peak_ratio"]):
         return Evidence("screen", (Reason.of("evidence.pixel_grid", f"spectral peak {peak:.1f} x the typical"),), **base)
     bezel = bezel_mm(rgb, quad, lim["screen"])
@@ -671,6 +665,17 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
     if bezel > 0:
         return Evidence("screen", (Reason.of("evidence.bezel", f"dark stripes {bezel:.1f} mm wide or more on both "
                                              "sides, at the card's scale"),), **base)
+    if thin:
+        # tilted enough, but at this distance and angle a 0.76 mm wall is narrower than the
+        # photo can measure: more tilt or a closer card widens it
+        return _retake(Reason.of("evidence.edge_too_thin", f"tilt {tilt:.0f} degrees, a card's edge would be "
+                                 f"{max(expected):.1f} px, at least {min_exp:g} px needed"), **base)
+    glare = glare_share(rgb, quad, tuple(i for i in range(4) if expected[i] >= min_exp))
+    base["glare_share"] = glare
+    visible = [s for s in sides if s.expected_px >= min_exp]
+    main = max(sides, key=lambda s: s.expected_px)
+    if blur > float(lim["quality"]["max_blur_sigma_px"]):
+        return _retake(Reason.of("evidence.blur", f"edge blur sigma {blur:.1f} px"), **base)
     if tilt > float(lim["view"]["max_tilt_deg"]):
         return _retake(Reason.of("evidence.too_steep", f"tilt {tilt:.0f} degrees"), **base)
 
