@@ -264,8 +264,17 @@ def test_a_wall_of_about_one_pixel_in_the_core_colour_is_a_card():
     assert ev.core_match is True
 
 
+def test_a_wall_of_about_one_pixel_on_wood_shows_the_core_through_jpeg():
+    # a 1.1 px wall next to wood: JPEG keeps its colour at half resolution, so the wall's colour is
+    # fitted with the colour blurred more than the brightness (it read as too pale to be the core)
+    ev = judge(tilt=30, fill=0.4, seed=7)
+    assert min_expected_px(True) <= max(s.expected_px for s in ev.sides) < min_expected_px(False)
+    assert ev.verdict == "card", ev.to_dict()["reasons"]
+    assert ev.core_match is True and ev.edge.wall_rgb is not None
+
+
 def test_a_wall_of_about_one_pixel_that_proves_nothing_is_a_retake_never_flat():
-    ev = judge(tilt=30, fill=0.4, seed=7)  # its 1.1 px wall blurred into the wood: too pale to be the core
+    ev = judge(tilt=30, fill=0.4, seed=7, edge=(236, 236, 230))  # a 1.1 px wall, not of the core's colour
     assert min_expected_px(True) <= max(s.expected_px for s in ev.sides) < min_expected_px(False)
     assert ev.verdict == "retake" and ev.reasons[0].code == "evidence.edge_too_thin"
     assert ev.advice == ("tilt_more", "move_closer")

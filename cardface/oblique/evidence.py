@@ -70,6 +70,7 @@ class EdgeSide:
     background_rgb: tuple[int, int, int]
     fit_ratio: float  # residual of a plain step / residual of face|band|background
     sigma_px: float  # the fitted blur of the edges
+    wall_rgb: tuple[int, int, int] | None = None  # a wall of the expected width's colour (see wall_colour)
 
     def to_dict(self) -> dict:
         return {"side": self.side, "expected_px": round(self.expected_px, 2), "px_per_mm": round(self.px_per_mm, 2),
@@ -77,7 +78,7 @@ class EdgeSide:
                 "thickness_mm": None if self.thickness_mm is None else round(self.thickness_mm, 3),
                 "rgb": None if self.rgb is None else list(self.rgb), "face_rgb": list(self.face_rgb),
                 "background_rgb": list(self.background_rgb), "fit_ratio": round(self.fit_ratio, 2),
-                "sigma_px": round(self.sigma_px, 2)}
+                "sigma_px": round(self.sigma_px, 2), "wall_rgb": None if self.wall_rgb is None else list(self.wall_rgb)}
 
 
 @dataclass(frozen=True)
@@ -227,6 +228,10 @@ class _Fit:
     bg: np.ndarray
 
 
+# JPEG's YCbCr (ITU-R BT.601, full range): rows Y, Cb, Cr from R, G, B (offsets left out)
+_YCC = np.array([[0.299, 0.587, 0.114], [-0.168736, -0.331264, 0.5], [0.5, -0.418688, -0.081312]])
+
+
 def _lines(profile: np.ndarray) -> np.ndarray:
     """Profiles as (lines, samples, 3) floats (one profile (samples, 3) is one line)."""
     P = np.asarray(profile, np.float64)
@@ -268,42 +273,73 @@ def _band_models(Y: np.ndarray, s: np.ndarray, S0: np.ndarray, W: np.ndarray, SG
     return rss, np.concatenate([theta, bg[:, None, :]], axis=1)
 
 
+def _ycc_models(Y: np.ndarray, s: np.ndarray, S0: np.ndarray, W: np.ndarray, SG: np.ndarray, chroma_px: float):
+    """:func:`_band_models` on lines in YCbCr (``Y`` (L, n, 3)) as a JPEG holds them: the brightness
+    blurred by ``SG``, the colour (half resolution) by ``chroma_px`` more; RGB lines when 0."""
+    if chroma_px <= 0:
+        return _band_models(Y, s, S0, W, SG)
+    r1, c1 = _band_models(Y[:, :, :1], s, S0, W, SG)
+    r2, c2 = _band_models(Y[:, :, 1:], s, S0, W, np.hypot(SG, chroma_px))
+    return r1 + r2, np.concatenate([c1, c2], axis=2)
+
+
 def fit_band(profile: np.ndarray, s: np.ndarray, widths: np.ndarray, shifts: np.ndarray,
-             sigmas: np.ndarray, refine_px: float = 0.0625) -> _Fit:
+             sigmas: np.ndarray, refine_px: float = 0.0625, chroma_px: float = 0.0) -> _Fit:
     """Least-squares fit of face | band (width w) | background to colour profiles sampled at
     offsets ``s`` (px, outward): ``profile`` is (n, 3), or (lines, n, 3) across the side, the
     face and the band shared by every line and the background free per line. Every (shift,
     width, sigma) of the grids is tried, then the best shift and width are refined to
     ``refine_px`` around it (sub-pixel: a band of 1.5-3 px is measured to a tenth of a pixel,
-    not to the grid's step). Returns the best band model and the best plain step (w = 0)."""
+    not to the grid's step). ``chroma_px`` > 0 fits the profiles as a JPEG holds them (its colour
+    at half resolution, blurred that much more than its brightness: see :func:`_ycc_models`);
+    ``sigma`` is then the brightness's blur. Returns the best band model and the best plain step
+    (w = 0), colours in RGB."""
     Y = _lines(profile)
+    if chroma_px > 0:
+        Y = Y @ _YCC.T
     S0, W, SG = (a.ravel() for a in np.meshgrid(shifts, widths, sigmas, indexing="ij"))
-    rss, coef = _band_models(Y, s, S0, W, SG)
+    rss, coef = _ycc_models(Y, s, S0, W, SG, chroma_px)
     i = int(np.argmin(rss))
     if refine_px > 0 and len(widths) > 1:
         dw = float(widths[1] - widths[0])
         fine = np.arange(-dw, dw + 1e-9, refine_px)
         S1, W1 = (a.ravel() for a in np.meshgrid(S0[i] + fine, np.maximum(W[i] + fine, refine_px), indexing="ij"))
         SG1 = np.full(len(S1), SG[i])
-        rss1, coef1 = _band_models(Y, s, S1, W1, SG1)
+        rss1, coef1 = _ycc_models(Y, s, S1, W1, SG1, chroma_px)
         j = int(np.argmin(rss1))
         if rss1[j] < rss[i]:
             S0, W, SG, rss, coef, i = S1, W1, SG1, rss1, coef1, j
-    rss_step, sigma_step, _, _ = fit_step(Y, s, shifts, sigmas)
+    rss_step, sigma_step, _, _ = fit_step(Y, s, shifts, sigmas, chroma_px, ycc=True)
+    if chroma_px > 0:
+        coef = coef @ np.linalg.inv(_YCC).T
     return _Fit(float(S0[i]), float(W[i]), float(SG[i]), max(rss_step, 1e-9), float(max(rss[i], 1e-9)), sigma_step,
                 coef[i, 0], coef[i, 1], coef[i, 2])
 
 
-def fit_step(profile: np.ndarray, s: np.ndarray, shifts: np.ndarray,
-             sigmas: np.ndarray) -> tuple[float, float, np.ndarray, np.ndarray]:
+def fit_step(profile: np.ndarray, s: np.ndarray, shifts: np.ndarray, sigmas: np.ndarray, chroma_px: float = 0.0,
+             ycc: bool = False) -> tuple[float, float, np.ndarray, np.ndarray]:
     """The best plain step face | background (the background free per line, as in
-    :func:`fit_band`): (residual, blur sigma px, face colour, mean background colour)."""
+    :func:`fit_band`): (residual, blur sigma px, face colour, mean background colour).
+    ``chroma_px`` as in :func:`fit_band` (``ycc``: the profile is already in YCbCr)."""
     Y = _lines(profile)
+    if chroma_px > 0 and not ycc:
+        Y = Y @ _YCC.T
     S0, SG = (a.ravel() for a in np.meshgrid(shifts, sigmas, indexing="ij"))
-    pf = _logistic((S0[:, None] - s[None, :]) / SG[:, None])
-    rss, theta, bg = _fit_models(Y, pf[:, :, None], 1.0 - pf)
+
+    def step(Yc: np.ndarray, sg: np.ndarray):
+        pf = _logistic((S0[:, None] - s[None, :]) / sg[:, None])
+        return _fit_models(Yc, pf[:, :, None], 1.0 - pf)
+
+    if chroma_px <= 0:
+        rss, theta, bg = step(Y, SG)
+        j = int(np.argmin(rss))
+        return float(rss[j]), float(SG[j]), theta[j, 0], bg[j]
+    r1, t1, b1 = step(Y[:, :, :1], SG)
+    r2, t2, b2 = step(Y[:, :, 1:], np.hypot(SG, chroma_px))
+    rss = r1 + r2
     j = int(np.argmin(rss))
-    return float(rss[j]), float(SG[j]), theta[j, 0], bg[j]
+    inv = np.linalg.inv(_YCC).T
+    return float(rss[j]), float(SG[j]), np.r_[t1[j, 0], t2[j, 0]] @ inv, np.r_[b1[j], b2[j]] @ inv
 
 
 def _side_profile(img: np.ndarray, pose: Pose, side: int, expected_px: float) -> tuple[np.ndarray, np.ndarray, float]:
@@ -376,10 +412,38 @@ def _rgb(v) -> tuple[int, int, int]:
     return tuple(int(x) for x in np.clip(np.round(v), 0, 255))
 
 
+def chroma_blur_px() -> float:
+    """How much more a JPEG blurs colour than brightness across an edge (px; 0: one blur for all
+    channels, the profiles fitted in RGB): ``profile.chroma_blur_px``."""
+    return float(limits()["profile"].get("chroma_blur_px", 0.0))
+
+
 def sigma_grid() -> np.ndarray:
     """The blurs (Gaussian sigma, px) tried for an edge: a geometric grid (``profile.sigma_px``)."""
     lo, hi, ratio = (float(v) for v in limits()["profile"]["sigma_px"])
     return lo * ratio ** np.arange(0, int(np.floor(np.log(hi / lo) / np.log(ratio) + 1e-9)) + 1)
+
+
+def wall_colour(profile: np.ndarray, s: np.ndarray, fit: _Fit, width_px: float) -> np.ndarray:
+    """The colour (RGB) of a band ``width_px`` wide (the wall a card would show at the measured
+    pose) at the face's edge, fitted on the profiles as a photo's JPEG holds them: its brightness
+    (Y) at full resolution, with the fitted blur, and its colour (Cb, Cr) at half resolution
+    (JPEG's 4:2:0 sampling averages the colour over 2x2 pixels, and the decoder interpolates it
+    back): blurred by ``profile.chroma_blur_px`` more. A 1-2 px wall keeps its brightness in
+    the photo but spreads its colour over 2-4 px at half the strength; a model with one blur for
+    all three channels read such a wall as a wide, pale band. The band's position is refitted on
+    Y with its width fixed, about the free fit's; the face and the background as in
+    :func:`fit_band`."""
+    Y = _lines(profile) @ _YCC.T
+    w = max(float(width_px), 0.25)
+    shifts = fit.s0 + np.arange(-1.5, 1.5 + 1e-9, 0.125)
+    n = len(shifts)
+    rss, coef = _band_models(Y[:, :, :1], s, shifts, np.full(n, w), np.full(n, fit.sigma))
+    i = int(np.argmin(rss))
+    sc = float(np.hypot(fit.sigma, max(chroma_blur_px(), 1e-3)))
+    _, cc = _band_models(Y[:, :, 1:], s, shifts[i:i + 1], np.array([w]), np.array([sc]))
+    ycc = np.r_[coef[i, 1, 0], cc[0, 1]]
+    return np.linalg.solve(_YCC, ycc)
 
 
 def measure_step(img: np.ndarray, pose: Pose, side: int) -> EdgeSide:
@@ -388,7 +452,7 @@ def measure_step(img: np.ndarray, pose: Pose, side: int) -> EdgeSide:
     expected = expected_wall_px(pose, side)
     prof, s, _ = _side_profile(img, pose, side, 1.0)
     shift = float(cfg["shift_px"])
-    _, sigma, face, bg = fit_step(prof, s, np.arange(-shift, shift + 1e-9, 0.25), sigma_grid())
+    _, sigma, face, bg = fit_step(prof, s, np.arange(-shift, shift + 1e-9, 0.25), sigma_grid(), chroma_blur_px())
     return EdgeSide(SIDES[side], expected, abs(expected) / card_size().thickness_mm, False, 0.0, None, None,
                     _rgb(face), _rgb(bg), 1.0, sigma)
 
@@ -430,24 +494,27 @@ def measure_side(img: np.ndarray, pose: Pose, side: int, sigma_px: float | None 
         contrast = min(np.linalg.norm(f.band - f.face), np.linalg.norm(f.band - f.bg))
         return r, r >= float(cfg["min_fit_ratio"]) and contrast >= float(cfg["min_contrast"])
 
-    fit = fit_band(prof, s, widths, shifts, sigmas)
+    chroma = chroma_blur_px()
+    fit = fit_band(prof, s, widths, shifts, sigmas, chroma_px=chroma)
     ratio, present = judged(fit)
+    lines = prof
     trim = float(cfg["trim_share"])
     if not present and expected > 0 and trim > 0:
         # a second look without the lines the band model explains worst: where a pattern of the
         # background (a dash, a stripe) starts a few px past the edge, a line's background is not
         # one colour, and those lines alone can hide a wall the others show
         keep = np.argsort(_line_residuals(prof, s, fit))[:max(4, round(len(prof) * (1 - trim)))]
-        fit2 = fit_band(prof[keep], s, widths, shifts, sigmas)
+        fit2 = fit_band(prof[keep], s, widths, shifts, sigmas, chroma_px=chroma)
         ratio2, present2 = judged(fit2)
         if present2:
-            fit, ratio, present = fit2, ratio2, True
+            fit, ratio, present, lines = fit2, ratio2, True, prof[keep]
     rgb = _rgb
     width = fit.width if present else 0.0
     thick = width / per_mm if per_mm > 1e-6 and expected > 0 else None
+    wall = rgb(wall_colour(lines, s, fit, expected)) if present and expected > 0 and width_px is None else None
     return EdgeSide(SIDES[side], expected, per_mm, bool(present), float(width), thick,
                     rgb(fit.band) if present else None, rgb(fit.face), rgb(fit.bg), float(ratio),
-                    fit.sigma if present else fit.sigma_step)
+                    fit.sigma if present else fit.sigma_step, wall)
 
 
 # --- screens, glare, layout colours ---------------------------------------------------------
@@ -573,30 +640,24 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
     # only widens the fitted step, while a blurred photo blurs every side)
     steps = {i: measure_step(rgb, pose, i) for i in range(4) if expected[i] < min_exp}
     blur = float(min(s.sigma_px for s in steps.values())) if steps else None
-    if tilt < float(lim["view"]["min_tilt_deg"]) or max(expected) < min_exp:
+    thin = max(expected) < min_exp
+    if tilt < float(lim["view"]["min_tilt_deg"]) or thin:
         sides = tuple(steps[i] if i in steps else measure_step(rgb, pose, i) for i in range(4))
         base.update(sides=sides, edge_side=max(sides, key=lambda s: s.expected_px).side, blur_sigma_px=blur)
         if tilt < float(lim["view"]["min_tilt_deg"]):
             return _retake(Reason.of("evidence.too_flat", f"tilt {tilt:.0f} degrees"), **base)
-        # tilted enough, but at this distance and angle a 0.76 mm wall is narrower than the
-        # photo can measure: more tilt or a closer card widens it
-        return _retake(Reason.of("evidence.edge_too_thin", f"tilt {tilt:.0f} degrees, a card's edge would be "
-                                 f"{max(expected):.1f} px, at least {min_exp:g} px needed"), **base)
-    sides = tuple(steps[i] if i in steps else measure_side(rgb, pose, i, blur) for i in range(4))
-    if blur is None:
-        blur = float(np.median([s.sigma_px for s in sides]))
-    base["sides"] = sides
-    base["core_rgb"] = core
+    else:
+        sides = tuple(steps[i] if i in steps else measure_side(rgb, pose, i, blur) for i in range(4))
+        if blur is None:
+            blur = float(np.median([s.sigma_px for s in sides]))
+        base["sides"] = sides
+        base["core_rgb"] = core
+        base["edge_side"] = max(sides, key=lambda s: s.expected_px).side
+        base["blur_sigma_px"] = blur
+    # a display shows itself whatever the wall would show (and a pixel grid survives only in a
+    # sharp photo, so it is looked for before the blur)
     peak = screen_peak_ratio(rgb, quad)
-    glare = glare_share(rgb, quad, tuple(i for i in range(4) if expected[i] >= min_exp))
-    base.update(screen_peak_ratio=peak, glare_share=glare)
-    visible = [s for s in sides if s.expected_px >= min_exp]
-    main = max(sides, key=lambda s: s.expected_px)
-    base["edge_side"] = main.side
-    base["blur_sigma_px"] = blur
-
-    if blur > float(lim["quality"]["max_blur_sigma_px"]):
-        return _retake(Reason.of("evidence.blur", f"edge blur sigma {blur:.1f} px"), **base)
+    base["screen_peak_ratio"] = peak
     if peak >= float(lim["screen"]["max_peak_ratio"]):
         return Evidence("screen", (Reason.of("evidence.pixel_grid", f"spectral peak {peak:.1f} x the typical"),), **base)
     bezel = bezel_mm(rgb, quad, lim["screen"])
@@ -604,6 +665,17 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
     if bezel > 0:
         return Evidence("screen", (Reason.of("evidence.bezel", f"dark stripes {bezel:.1f} mm wide or more on both "
                                              "sides, at the card's scale"),), **base)
+    if thin:
+        # tilted enough, but at this distance and angle a 0.76 mm wall is narrower than the
+        # photo can measure: more tilt or a closer card widens it
+        return _retake(Reason.of("evidence.edge_too_thin", f"tilt {tilt:.0f} degrees, a card's edge would be "
+                                 f"{max(expected):.1f} px, at least {min_exp:g} px needed"), **base)
+    glare = glare_share(rgb, quad, tuple(i for i in range(4) if expected[i] >= min_exp))
+    base["glare_share"] = glare
+    visible = [s for s in sides if s.expected_px >= min_exp]
+    main = max(sides, key=lambda s: s.expected_px)
+    if blur > float(lim["quality"]["max_blur_sigma_px"]):
+        return _retake(Reason.of("evidence.blur", f"edge blur sigma {blur:.1f} px"), **base)
     if tilt > float(lim["view"]["max_tilt_deg"]):
         return _retake(Reason.of("evidence.too_steep", f"tilt {tilt:.0f} degrees"), **base)
 
@@ -616,11 +688,15 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
     edge_rgb = angle = None
     if main.present and main.rgb is not None:
         gain = face_ref / np.maximum(np.asarray(main.face_rgb, np.float64), 1.0)
-        edge_rgb = tuple(int(v) for v in np.clip(np.asarray(main.rgb) * gain, 0, 255).round())
+        # the colour of a wall of the expected width, JPEG's half-resolution colour modelled
+        # (wall_colour); else the free band's, diluted over its fitted width
+        seen_rgb = main.rgb if main.wall_rgb is None else main.wall_rgb
+        edge_rgb = tuple(int(v) for v in np.clip(np.asarray(seen_rgb) * gain, 0, 255).round())
         base["edge_rgb"] = edge_rgb
     match = None
     if core is not None and edge_rgb is not None:
-        match, angle = colour_match(edge_rgb, core, main.width_px / max(main.expected_px, 1e-6))
+        dilution = 1.0 if main.wall_rgb is not None else main.width_px / max(main.expected_px, 1e-6)
+        match, angle = colour_match(edge_rgb, core, dilution)
         match = bool(match)
         base.update(core_angle_deg=angle, core_match=match)
 
@@ -643,12 +719,14 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
 def _edge_verdict(rgb, pose, expected, main, thick, match, angle, core, face_ref, blur, lo_t, hi_t, base) -> Evidence:
     """The verdict from the edge band (its presence, thickness, colour, and bands on hidden sides)."""
     lim = limits()
+    # the background beyond the edge, white-balanced by the face: of the core's colour, it hides
+    # the wall's far side (the wall runs on into it)
+    bg = np.asarray(main.background_rgb, np.float64) * face_ref / np.maximum(np.asarray(main.face_rgb), 1.0)
+    bg_like_core = core is not None and bool(colour_match(bg, core)[0])
     if not main.present:
         # the edge may hide against a background of its own colour
-        if core is not None:
-            bg = np.asarray(main.background_rgb, np.float64) * face_ref / np.maximum(np.asarray(main.face_rgb), 1.0)
-            if colour_match(bg, core)[0]:
-                return _retake(Reason.of("evidence.edge_hidden"), **base)
+        if bg_like_core:
+            return _retake(Reason.of("evidence.edge_hidden"), **base)
         return Evidence("flat", (Reason.of("evidence.no_edge", f"expected {main.expected_px:.1f} px on the "
                                            f"{main.side}, none seen"),), **base)
     # the upper bound in px gets a fixed slack (a narrow band's measured width is widened by
@@ -658,6 +736,10 @@ def _edge_verdict(rgb, pose, expected, main, thick, match, angle, core, face_ref
         hi_t = round(hi_t + width_slack_px() * card_size().thickness_mm / max(main.expected_px, 1e-6), 2)
     detail = f"{thick:.2f} mm on the {main.side} (card 0.76 mm, accepted {lo_t}-{hi_t} mm)"
     if thick < lo_t:
+        if match and bg_like_core:
+            # a band of the core's colour ending early in a background of that colour: the wall's
+            # far side is lost in the background, not a paper edge
+            return _retake(Reason.of("evidence.edge_hidden", detail), **base)
         return Evidence("flat", (Reason.of("evidence.thin_edge", detail),), **base)
     if match is False:
         return Evidence("flat", (Reason.of("evidence.core_colour", f"hue {angle:.0f} degrees from the core's"),),
