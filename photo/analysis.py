@@ -322,10 +322,17 @@ class FaceAnalysis:
         studio photos of FRL neutral_front and canada its spread between people is smaller
         (yaw sd 1.98 vs 2.14 degrees, pitch sd 4.08 vs 4.69) and its mean pitch is -0.2 degrees
         (the fit's +1.0). Falls back to the template fit when the landmarker gives no matrix."""
+        m = self.pose_matrix
+        return self.pose_fit[0] if m is None else pose_from_matrix(m)
+
+    @cached_property
+    def pose_matrix(self) -> np.ndarray | None:
+        """The landmarker's facial transformation matrix when :attr:`pose` is read from it
+        (finite, not degenerate); None when the pose falls back to the template fit."""
         m = self.face_matrix
         if m is None or not np.isfinite(m).all() or abs(np.linalg.det(m[:3, :3])) < 1e-6:
-            return self.pose_fit[0]
-        return pose_from_matrix(m)
+            return None
+        return m
 
     @cached_property
     def canonical(self) -> np.ndarray:

@@ -22,11 +22,8 @@ def face_axes(a) -> np.ndarray:
 
     From the fit that gives ``a.pose`` (the landmarker's facial transformation matrix, or the
     template fit when there is none), so the drawn axes show the angles the checks judge."""
-    from photo.analysis import pose_from_matrix
-
-    m = a.face_matrix
-    if m is not None and np.isfinite(m).all() and abs(np.linalg.det(m[:3, :3])) >= 1e-6 \
-            and pose_from_matrix(m) == a.pose:
+    m = a.pose_matrix
+    if m is not None:
         r = np.asarray(m, dtype=np.float64)[:3, :3]
         r = r / np.cbrt(np.linalg.det(r))
         return np.array([[r[0, j], -r[1, j]] for j in range(3)])  # camera y is up
