@@ -119,7 +119,7 @@ def _eyes_open(a, c, lim) -> list[Mark]:
     eyes = dict((s, e) for s, e, _ in EYES)
     m_all = openness(a)
     out = []
-    for side in closed_eyes(a, lim):
+    for side in closed_eyes(a, lim, m_all):
         x = m_all[side]
         m = _mark(c, _eye_anchor(a, side, 0), side=side, gap=round(x["gap"], 3), min=lim["min_ratio"],
                    blink=round(x["blink"], 2), max=lim["max_blink"])

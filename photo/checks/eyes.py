@@ -39,10 +39,11 @@ def openness(a) -> dict[str, dict[str, float]]:
     return {side: {"gap": eyelid_gap(a, eye), "blink": float(b.get(name, 0.0))} for side, eye, name in EYES}
 
 
-def closed_eyes(a, limits) -> list[str]:
+def closed_eyes(a, limits, measured: dict[str, dict[str, float]] | None = None) -> list[str]:
     """The sides (in the picture) of the eyes that fail ``eyes.open``: gap below min_ratio or
-    blink score above max_blink. The check fails exactly when this list is not empty."""
-    return [side for side, m in openness(a).items()
+    blink score above max_blink (``measured``: :func:`openness` of ``a``, when already made).
+    The check fails exactly when this list is not empty."""
+    return [side for side, m in (measured if measured is not None else openness(a)).items()
             if m["gap"] < limits["min_ratio"] or m["blink"] > limits["max_blink"]]
 
 
