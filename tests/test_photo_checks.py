@@ -256,3 +256,20 @@ def test_the_registry_is_the_report_order_and_ids_match_modules():
     assert [c.id for c in rep.checks] == [cid for cid in order() if cid in {c.id for c in rep.checks}]
     with pytest.raises(ValueError, match="must live in"):
         photo.checks.check("pose.sideways", limits={})(lambda a, limits: None)
+
+
+def test_a_profile_written_before_the_eye_white_limit_still_loads_and_skips_it(tmp_path):
+    from photo import profile as profile_mod
+    from tests.photo_helpers import VARIANTS
+
+    for name in ("mynumber-online", "mynumber-next", "passport-jp", "icao"):  # the built-ins judge it
+        assert "max_eye_white_clip" in profile_mod.get(name).checks["lighting.exposure"]
+    text = (Path(profile_mod.__file__).parent / "profiles" / "mynumber-online.toml").read_text(encoding="utf-8")
+    old = "\n".join(line for line in text.splitlines() if not line.startswith("max_eye_white_clip"))
+    p = tmp_path / "older.toml"
+    p.write_text(old.replace('name = "mynumber-online"', 'name = "older"'), encoding="utf-8")
+    import photo
+
+    c = photo.check(VARIANTS["burnt_eyes"](), profile=str(p)).check("lighting.exposure")
+    assert c.passed and "max_eye_white_clip" not in c.limit
+    assert c.value["eye_white_clip"] > 0.03  # measured and shown, not judged

@@ -29,7 +29,7 @@ def exposure_region(a) -> np.ndarray:
 
 
 @check("lighting.exposure", limits={"min_highlight": "float", "max_mean": "float", "max_dark_share": "float",
-                                    "max_bright_share": "float", "max_eye_white_clip": "float"})
+                                    "max_bright_share": "float", "max_eye_white_clip": "float?"})
 def exposure(a, limits):
     """Face neither under- nor over-exposed: the skin's highlights (99th percentile of luma) at
     least min_highlight — a test that holds for dark and light skin alike, where a mean would
@@ -38,7 +38,8 @@ def exposure(a, limits):
     whites of the eyes not burnt out: in each eye's region (``eyes.eye_stats``) at most
     max_eye_white_clip of the pixels at luma >= 250. Over-exposed dark skin can keep a skin
     tone that reads as well exposed, but its eye whites clip; both eyes must be, so glare on
-    one lens does not count."""
+    one lens does not count. A profile without max_eye_white_clip (one written before it
+    existed) does not judge the eye whites."""
     from photo.checks.eyes import both_eye_stats
 
     g = a.skin_grey
@@ -53,7 +54,7 @@ def exposure(a, limits):
         key = "dark"
     elif mean > limits["max_mean"] or bright > limits["max_bright_share"]:
         key = "bright"
-    elif eyes_clip > limits["max_eye_white_clip"]:
+    elif "max_eye_white_clip" in limits and eyes_clip > limits["max_eye_white_clip"]:
         key = "eye_whites"
     else:
         key = "ok"
@@ -61,7 +62,7 @@ def exposure(a, limits):
                   {"mean": round(mean, 1), "highlight": round(high, 1), "dark": round(dark, 4), "bright": round(bright, 4),
                    "eye_white_clip": round(eyes_clip, 4)},
                   {k: limits[k] for k in ("min_highlight", "max_mean", "max_dark_share", "max_bright_share",
-                                          "max_eye_white_clip")}, key)
+                                          "max_eye_white_clip") if k in limits}, key)
 
 
 def half_samples(a) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
