@@ -195,14 +195,6 @@ class FaceAnalysis:
         return (cv2.LUT(lc, np.ascontiguousarray(table[:, :, 0])), cv2.LUT(ac, np.ascontiguousarray(table[:, :, 1])),
                 cv2.LUT(bc, np.ascontiguousarray(table[:, :, 2])))
 
-    def lab_of(self, mask: np.ndarray) -> np.ndarray:
-        """CIELAB values (N x 3) of the pixels in a full-size mask (only those pixels are converted)."""
-        idx = np.flatnonzero(mask)
-        if len(idx) == 0:
-            return np.zeros((0, 3), np.float32)
-        px = np.take(self.rgb.reshape(-1, 3), idx, axis=0)  # = rgb[mask], several times faster
-        return self.to_lab(px[None, :, :])[0]
-
     def grey_in_face(self, mask: np.ndarray) -> np.ndarray:
         """``grey[mask]`` for a mask that lies inside :attr:`face_window` (same values, same order)."""
         rows, cols = self.face_window

@@ -50,6 +50,14 @@ def geometry(name: str = "compliant_a"):
 
 
 # --------------------------------------------------------------------------- variants
+def lab_of(a, mask: np.ndarray) -> np.ndarray:
+    """CIELAB (N x 3) of the analysis' pixels in a full-size mask, the plain way: the reference
+    the checker's own gathers (cheek_lab, skin_lab, the colour region) are compared with."""
+    from photo.analysis import FaceAnalysis
+
+    return FaceAnalysis.to_lab(a.rgb[mask][None])[0]
+
+
 def _rotated(deg: float) -> bytes:
     im = image("compliant_a")
     g = geometry()

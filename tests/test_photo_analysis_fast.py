@@ -14,7 +14,7 @@ from functools import cache
 import numpy as np
 import pytest
 
-from tests.photo_helpers import image, jpeg, path
+from tests.photo_helpers import image, jpeg, lab_of, path
 
 
 @cache
@@ -156,7 +156,7 @@ def test_skin_grid_reads_a_small_face_whole_and_a_big_face_sparsely():
     assert len(small.skin_lab) == int(small.skin_mask.sum()) == len(small.skin_grey)
     cl, cr = small.cheek_masks
     assert len(small.cheek_lab) == int((cl | cr).sum()) == len(small.cheek_grey)
-    np.testing.assert_allclose(small.cheek_lab, small.lab_of(cl | cr))
+    np.testing.assert_allclose(small.cheek_lab, lab_of(small, cl | cr))
 
     big = _analysis(scale=3.0)  # decoded at a smaller draft scale, but a bigger face in the working image
     k = big.skin_grid[0].step
@@ -164,7 +164,7 @@ def test_skin_grid_reads_a_small_face_whole_and_a_big_face_sparsely():
     n = int(big.skin_mask.sum())
     assert n / (k * k) * 0.8 < len(big.skin_lab) < n / (k * k) * 1.2
     # the grid's statistics are the whole skin's
-    assert np.median(big.skin_lab[:, 1]) == pytest.approx(np.median(big.lab_of(big.skin_mask)[:, 1]), abs=1.0)
+    assert np.median(big.skin_lab[:, 1]) == pytest.approx(np.median(lab_of(big, big.skin_mask)[:, 1]), abs=1.0)
     assert np.percentile(big.skin_grey, 99) == pytest.approx(np.percentile(big.grey[big.skin_mask], 99), abs=2.0)
 
 
