@@ -82,8 +82,9 @@ def _in_frame(p: np.ndarray) -> bool:
     return p[:, 0].min() > 40 and p[:, 1].min() > 30 and p[:, 0].max() < 1560 and p[:, 1].max() < 1170
 
 
-def _shoot(face, yaw: float, pitch: float, roll: float, kw: dict):
-    """simulate() with the whole card in view, as an app asks: (image, the kw used)."""
+def _shoot(face, yaw: float, pitch: float, roll: float, kw: dict, min_fill: float = 0.0):
+    """simulate() with the whole card in view, as an app asks: (image, the kw used). A retake
+    moved closer backs off no further than ``min_fill`` (the first shot's, which was in view)."""
     from cardface.oblique import simulate
 
     kw = dict(kw)
@@ -94,11 +95,11 @@ def _shoot(face, yaw: float, pitch: float, roll: float, kw: dict):
         except Exception as err:  # a copy so large it passes behind the camera: move back
             if getattr(err, "code", "") != "capture.bad_parameter":
                 raise
-            kw["fill"] *= 0.85
+            kw["fill"] = max(kw["fill"] * 0.85, min_fill)
             continue
         if _in_frame(truth.points):
             break
-        kw["fill"] *= 0.92
+        kw["fill"] = max(kw["fill"] * 0.92, min_fill)
         kw["offset"] = (kw["offset"][0] * 0.6, kw["offset"][1] * 0.6)
     return img, kw
 
@@ -137,7 +138,7 @@ def simulated_scene(layout: str, reps: int, seed0: int, n: int, change: dict | N
         kw = dict(used, fill=used["fill"] * change["closer"],
                   glare=used["glare"] * change["glare_factor"],
                   blur=min(used["blur"], change["max_blur_px"]) if change["max_blur_px"] is not None else used["blur"])
-        img, _ = _shoot(face, *pose(min(tilt + change["tilt_deg"], 80)), roll, kw)
+        img, _ = _shoot(face, *pose(min(tilt + change["tilt_deg"], 80)), roll, kw, min_fill=used["fill"])
     return kind, tilt, axis, bg, seed, img
 
 
@@ -196,6 +197,7 @@ def compose(kind: str, face: np.ndarray, rng: np.random.Generator, core_rgb, tex
         return np.c_[f * p[:, 0] / p[:, 2] + W / 2 - 0.5, f * p[:, 1] / p[:, 2] + H / 2 - 0.5]
 
     box = np.array([[0, 0], [ow, 0], [ow, oh], [0, oh]], float)
+    far = np.inf
     for factor in (1.0, closer) if closer != 1.0 else (1.0,):
         dist /= factor
         for _ in range(20):  # the whole card in view, as an app asks (and as the simulated scenes are)
@@ -203,7 +205,8 @@ def compose(kind: str, face: np.ndarray, rng: np.random.Generator, core_rgb, tex
             p = np.r_[top, bottom]
             if p[:, 0].min() > 40 and p[:, 1].min() > 30 and p[:, 0].max() < W - 40 and p[:, 1].max() < H - 30:
                 break
-            dist /= 0.92
+            dist = min(dist / 0.92, far)  # a retake moved closer backs off no further than the first shot
+        far = dist
     img = texture.astype(np.float32).copy()
     ss = 4
     if t_mm > 0:  # the box's silhouette in the edge colour, then the face over it
