@@ -24,6 +24,7 @@ evidence <= 100 ms on top of locate, given here with its ratio to locate in the 
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import time
 from collections import Counter, defaultdict
@@ -47,6 +48,7 @@ def rate(k: int, n: int) -> str:
     return f"{100 * k / max(n, 1):5.1f} % ({k}/{n}, 95 % CI {100 * lo:.1f}-{100 * hi:.1f})"
 
 
+@functools.cache
 def faces(layout: str):
     sys.path.insert(0, str(ROOT / "bench"))
     from oblique import faces as oblique_faces  # the same sample holders as bench/oblique.py
@@ -54,63 +56,119 @@ def faces(layout: str):
     return oblique_faces(layout)
 
 
-def simulated_scenes(layout: str, reps: int, seed0: int, skip: set, keep=None):
-    """(kind, tilt, axis, background, seed, image) for every simulated scene, in a shuffled order
-    (so that a partial run is a fair sample); scenes whose seed is in ``skip`` are not made, nor
-    those ``keep(kind, tilt, seed)`` refuses (a subset while developing)."""
+# The guided capture (the /capture page) shows a `retake`'s advice; a user who follows it once
+# takes the SAME scene again (same seed, background, lighting, face, roll, axis and sign) with:
+CLOSER = 1.35        # move_closer: the card's fill of the frame times this (then kept in the frame)
+TILT_MORE_DEG = 10   # tilt_more: the tilt plus this many degrees
+STEADY_BLUR_PX = 0.5  # hold_still: defocus/shake radius at most this
+LESS_GLARE = 0.3     # less_glare: the laminate highlight times this
+FOLLOWABLE = ("move_closer", "tilt_more", "hold_still", "less_glare")
+
+
+def follow(advice, followable=FOLLOWABLE) -> dict:
+    """What a user changes after following a retake's ``advice`` once: {closer (factor on the
+    card's size in the frame), tilt_deg (added), max_blur_px, glare_factor}; empty if none of the
+    advice is something to do with the same card and camera (move_back, tilt_less, ...)."""
+    a = set(advice) & set(followable)
+    if not a:
+        return {}
+    return {"closer": CLOSER if "move_closer" in a else 1.0,
+            "tilt_deg": TILT_MORE_DEG if "tilt_more" in a else 0,
+            "max_blur_px": STEADY_BLUR_PX if "hold_still" in a else None,
+            "glare_factor": LESS_GLARE if "less_glare" in a else 1.0}
+
+
+def _in_frame(p: np.ndarray) -> bool:
+    return p[:, 0].min() > 40 and p[:, 1].min() > 30 and p[:, 0].max() < 1560 and p[:, 1].max() < 1170
+
+
+def _shoot(face, yaw: float, pitch: float, roll: float, kw: dict, min_fill: float = 0.0):
+    """simulate() with the whole card in view, as an app asks: (image, the kw used). A retake
+    moved closer backs off no further than ``min_fill`` (the first shot's, which was in view)."""
     from cardface.oblique import simulate
+
+    kw = dict(kw)
+    img = None
+    for _ in range(12):
+        try:
+            img, truth = simulate(face, yaw, pitch, roll, size=(1600, 1200), **kw)
+        except Exception as err:  # a copy so large it passes behind the camera: move back
+            if getattr(err, "code", "") != "capture.bad_parameter":
+                raise
+            kw["fill"] = max(kw["fill"] * 0.85, min_fill)
+            continue
+        if _in_frame(truth.points):
+            break
+        kw["fill"] = max(kw["fill"] * 0.92, min_fill)
+        kw["offset"] = (kw["offset"][0] * 0.6, kw["offset"][1] * 0.6)
+    return img, kw
+
+
+def simulated_scene(layout: str, reps: int, seed0: int, n: int, change: dict | None = None):
+    """Cell ``n`` of the simulated plan: (kind, tilt, axis, background, seed, image). With
+    ``change`` (from ``follow``) the same scene retaken after following the advice: the card
+    ``change['closer']`` times larger in the frame than in the first photo (moved back into the
+    frame if that cuts it off), tilted ``change['tilt_deg']`` further the same way, steadier,
+    less glare."""
     from cardface.oblique.templates import edge_rgb
 
     fc = faces(layout)
-    edge = edge_rgb(layout)
     plan = [("card", t) for t in TILTS for _ in range(reps)]
     plan += [(a, t) for a in ATTACKS for t in TILTS]
     plan += [("card", t) for t in FLAT_TILTS]
     cells = [(kind, tilt, axis, bg) for kind, tilt in plan for axis in ("yaw", "pitch") for bg in BACKGROUNDS]
+    kind, tilt, axis, bg = cells[n]
+    seed = seed0 + n
+    rng = np.random.default_rng(seed)
+    side = ("front", "back")[(n // 2) % 2]  # not the seed's parity: that splits tuning from reporting
+    face = fc[side][n % len(fc[side])]
+    sign = 1 if rng.random() < 0.5 else -1
+    kw = dict(background=bg, lighting=LIGHTING[n % len(LIGHTING)], glare=float(rng.uniform(0, 0.5)),
+              blur=float(rng.uniform(0, 1.5)), noise=float(rng.uniform(1, 4)),
+              fill=float(rng.uniform(0.4, 0.65)), offset=tuple(rng.uniform(-0.08, 0.08, 2)),
+              jpeg_quality=int(rng.integers(75, 95)), edge_rgb=edge_rgb(layout), seed=seed,
+              attack=None if kind == "card" else kind)
+    roll = float(rng.uniform(0, 360))
+
+    def pose(t):
+        return (sign * t if axis == "yaw" else 0.0), (sign * t if axis == "pitch" else 0.0)
+
+    img, used = _shoot(face, *pose(tilt), roll, kw)
+    if change:
+        kw = dict(used, fill=used["fill"] * change["closer"],
+                  glare=used["glare"] * change["glare_factor"],
+                  blur=min(used["blur"], change["max_blur_px"]) if change["max_blur_px"] is not None else used["blur"])
+        img, _ = _shoot(face, *pose(min(tilt + change["tilt_deg"], 80)), roll, kw, min_fill=used["fill"])
+    return kind, tilt, axis, bg, seed, img
+
+
+def simulated_scenes(layout: str, reps: int, seed0: int, skip: set, keep=None):
+    """(kind, tilt, axis, background, seed, image) for every simulated scene, in a shuffled order
+    (so that a partial run is a fair sample); scenes whose seed is in ``skip`` are not made, nor
+    those ``keep(kind, tilt, seed)`` refuses (a subset while developing)."""
+    plan = [("card", t) for t in TILTS for _ in range(reps)]
+    plan += [(a, t) for a in ATTACKS for t in TILTS]
+    plan += [("card", t) for t in FLAT_TILTS]
+    cells = [(kind, tilt) for kind, tilt in plan for axis in ("yaw", "pitch") for bg in BACKGROUNDS]
     order = np.random.default_rng(seed0).permutation(len(cells))
     for n in order:
         n = int(n)
-        kind, tilt, axis, bg = cells[n]
+        kind, tilt = cells[n]
         seed = seed0 + n
         if seed in skip or (keep is not None and not keep(kind, tilt, seed)):
             continue
-        rng = np.random.default_rng(seed)
-        side = ("front", "back")[(n // 2) % 2]  # not the seed's parity: that splits tuning from reporting
-        face = fc[side][n % len(fc[side])]
-        sign = 1 if rng.random() < 0.5 else -1
-        yaw = sign * tilt if axis == "yaw" else 0.0
-        pitch = sign * tilt if axis == "pitch" else 0.0
-        kw = dict(background=bg, lighting=LIGHTING[n % len(LIGHTING)], glare=float(rng.uniform(0, 0.5)),
-                  blur=float(rng.uniform(0, 1.5)), noise=float(rng.uniform(1, 4)),
-                  fill=float(rng.uniform(0.4, 0.65)), offset=tuple(rng.uniform(-0.08, 0.08, 2)),
-                  jpeg_quality=int(rng.integers(75, 95)), edge_rgb=edge, seed=seed,
-                  attack=None if kind == "card" else kind)
-        roll = float(rng.uniform(0, 360))
-        img = None
-        for _ in range(12):  # the whole card in view, as an app asks
-            try:
-                img, truth = simulate(face, yaw, pitch, roll, size=(1600, 1200), **kw)
-            except Exception as err:  # a copy so large it passes behind the camera: move back
-                if getattr(err, "code", "") != "capture.bad_parameter":
-                    raise
-                kw["fill"] *= 0.85
-                continue
-            p = truth.points
-            if p[:, 0].min() > 40 and p[:, 1].min() > 30 and p[:, 0].max() < 1560 and p[:, 1].max() < 1170:
-                break
-            kw["fill"] *= 0.92
-            kw["offset"] = (kw["offset"][0] * 0.6, kw["offset"][1] * 0.6)
-        yield kind, tilt, axis, bg, seed, img
+        yield simulated_scene(layout, reps, seed0, n)
 
 
 def compose(kind: str, face: np.ndarray, rng: np.random.Generator, core_rgb, texture: np.ndarray,
-            tilt: float) -> np.ndarray:
+            tilt: float, closer: float = 1.0) -> np.ndarray:
     """A scene made without the simulator: its own pinhole camera and drawing.
 
     ``card``: the face by homography plus the visible wall of a 0.76 mm box in ``core_rgb``
     (or white); ``print``: the face on a white sheet with a 4-15 mm margin, lifted blacks, no
     wall of its own but the paper's 0.1 mm; ``screen``: the face under an RGB stripe grid of
-    2-4 px with a black surround, lit evenly.
+    2-4 px with a black surround, lit evenly. ``closer``: the card that many times larger in
+    the frame than the scene would have it (moved back into the frame if that cuts it off).
     """
     import cv2
 
@@ -139,12 +197,16 @@ def compose(kind: str, face: np.ndarray, rng: np.random.Generator, core_rgb, tex
         return np.c_[f * p[:, 0] / p[:, 2] + W / 2 - 0.5, f * p[:, 1] / p[:, 2] + H / 2 - 0.5]
 
     box = np.array([[0, 0], [ow, 0], [ow, oh], [0, oh]], float)
-    for _ in range(20):  # the whole card in view, as an app asks (and as the simulated scenes are)
-        top, bottom = proj(np.c_[box, np.zeros(4)]), proj(np.c_[box, np.full(4, t_mm)])
-        p = np.r_[top, bottom]
-        if p[:, 0].min() > 40 and p[:, 1].min() > 30 and p[:, 0].max() < W - 40 and p[:, 1].max() < H - 30:
-            break
-        dist /= 0.92
+    far = np.inf
+    for factor in (1.0, closer) if closer != 1.0 else (1.0,):
+        dist /= factor
+        for _ in range(20):  # the whole card in view, as an app asks (and as the simulated scenes are)
+            top, bottom = proj(np.c_[box, np.zeros(4)]), proj(np.c_[box, np.full(4, t_mm)])
+            p = np.r_[top, bottom]
+            if p[:, 0].min() > 40 and p[:, 1].min() > 30 and p[:, 0].max() < W - 40 and p[:, 1].max() < H - 30:
+                break
+            dist = min(dist / 0.92, far)  # a retake moved closer backs off no further than the first shot
+        far = dist
     img = texture.astype(np.float32).copy()
     ss = 4
     if t_mm > 0:  # the box's silhouette in the edge colour, then the face over it
@@ -193,23 +255,40 @@ def textures(rng: np.random.Generator) -> list[tuple[str, np.ndarray]]:
     return [(k, texture(k, 1200, 1600, seed=int(rng.integers(1000)))) for k in ("stripes", "checks", "noise", "photo", "white")]
 
 
-def composed_scenes(layout: str, count: int, seed0: int, skip: set, keep=None):
+@functools.cache
+def _textures(seed0: int):
+    return textures(np.random.default_rng(seed0))
+
+
+def composed_scene(layout: str, seed0: int, i: int, change: dict | None = None):
+    """Composed scene ``i``: (kind, tilt, axis "-", texture name, seed, image). ``change`` (from ``follow``): the same scene retaken
+    after following the advice (closer, tilted further; blur and glare are not composed, so
+    hold_still and less_glare are not retaken here)."""
     from cardface.oblique.templates import edge_rgb
 
     fc = faces(layout)
-    core = edge_rgb(layout)
-    tex = textures(np.random.default_rng(seed0))
+    seed = seed0 + i
+    rng = np.random.default_rng(seed)
+    kind = ("card", "card", "print", "screen")[(i // 2) % 4]  # both halves get every kind
+    name, t = _textures(seed0)[(i // 8) % 5]
+    tilt = float(rng.uniform(20, 60))
+    side = ("front", "back")[(i // 3) % 2]
+    face = fc[side][i % len(fc[side])]
+    if change:
+        img = compose(kind, face, rng, edge_rgb(layout), t, min(tilt + change["tilt_deg"], 80), closer=change["closer"])
+    else:
+        img = compose(kind, face, rng, edge_rgb(layout), t, tilt)
+    return kind, round(tilt), "-", name, seed, img
+
+
+def composed_scenes(layout: str, count: int, seed0: int, skip: set, keep=None):
     for i in range(count):
         seed = seed0 + i
-        rng = np.random.default_rng(seed)
-        kind = ("card", "card", "print", "screen")[(i // 2) % 4]  # both halves get every kind
-        name, t = tex[(i // 8) % len(tex)]
-        tilt = float(rng.uniform(20, 60))
+        kind = ("card", "card", "print", "screen")[(i // 2) % 4]
+        tilt = float(np.random.default_rng(seed).uniform(20, 60))
         if seed in skip or (keep is not None and not keep(kind, round(tilt), seed)):
             continue
-        side = ("front", "back")[(i // 3) % 2]
-        img = compose(kind, fc[side][i % len(fc[side])], rng, core, t, tilt)
-        yield kind, round(tilt), "-", name, seed, img
+        yield composed_scene(layout, seed0, i)
 
 
 def run(scenes, results: list, log: Path | None, source: str) -> None:
@@ -287,6 +366,56 @@ def report(name: str, layout: str, res: list, split: str) -> None:
         k = sum(r["verdict"] == "retake" and "tilt_more" in r["advice"] for r in flat)
         c = Counter(r["verdict"] + ":" + ",".join(r["advice"]) for r in flat)
         print(f"tilt < 15 deg -> retake asking for more tilt: {rate(k, len(flat))}; {dict(c)}")
+
+
+def retakes(first: list, seed0: int, render, followable=FOLLOWABLE):
+    """The scenes of ``first`` (results) that a user can retake by following the advice (those of
+    it in ``followable``): each re-rendered by ``render(index, change)`` as that retake (the tilt
+    kept as the first shot's, to report by it). Real cards at 0-10 deg (the too-flat rule) are
+    not retaken."""
+    for r in first:
+        change = follow(r["advice"], followable) if r["verdict"] == "retake" else {}
+        if change and not (r["kind"] == "card" and r["tilt"] < 15):
+            yield render(r["seed"] - seed0, change)
+
+
+def guided(name: str, first: list, again: list, split: str) -> None:
+    """The guided capture: each scene's verdict after at most one retake that follows the advice."""
+    sel = [r for r in first if (r["seed"] % 2 == 0) == (split == "tuning")]
+    redo = {r["seed"]: r for r in again}
+    final = {r["seed"]: (redo.get(r["seed"], r) if r["verdict"] == "retake" else r) for r in sel}
+    real = [r for r in sel if r["kind"] == "card" and r["tilt"] >= 20]
+    if real:
+        ok = [r for r in real if final[r["seed"]]["verdict"] == "card"]
+        needed = [r for r in real if r["seed"] in redo and r["verdict"] == "retake"]
+        print(f"\n### {name}: {split} half, GUIDED capture (not the headline: at most one retake that follows "
+              f"the advice once; move_closer: card {CLOSER:g}x larger in the frame, kept in view; tilt_more: "
+              f"+{TILT_MORE_DEG} deg; hold_still: blur <= {STEADY_BLUR_PX:g} px; less_glare: glare x{LESS_GLARE:g})")
+        print(f"real cards at 20-60 deg -> card within one retake that follows the advice: {rate(len(ok), len(real))}")
+        for d in sorted({r["tilt"] // 10 * 10 for r in real}):  # composed tilts are continuous: by decade
+            rs = [r for r in real if r["tilt"] // 10 * 10 == d]
+            t = str(d) if all(r["tilt"] == d for r in rs) else f"{d}-{d + 9}"
+            print(f"  tilt {t:>2}: card {rate(sum(final[r['seed']]['verdict'] == 'card' for r in rs), len(rs))}")
+        adv = Counter(",".join(r["advice"]) for r in needed)
+        won = sum(final[r["seed"]]["verdict"] == "card" for r in needed)
+        px = [(r.get("expected_px") or 0, redo[r["seed"]].get("expected_px") or 0) for r in needed]
+        print(f"  retaken (first shot `retake` with advice to follow): {len(needed)} {dict(adv)}; card on the retake: {won}"
+              + (f"; the wall a 0.76 mm card shows at the measured pose, median {np.median([a for a, _ in px]):.2f} px -> "
+                 f"{np.median([b for _, b in px]):.2f} px" if px else ""))
+        still = [final[r["seed"]] for r in real if final[r["seed"]]["verdict"] != "card"]
+        if still:
+            c = Counter(f"{'retaken' if f['seed'] in redo and f is redo[f['seed']] else 'first shot'} "
+                        f"{f['verdict']}:{'+'.join(f['codes'])}" + (f" ({','.join(f['advice'])})" if f["advice"] else "")
+                        for f in still)
+            print(f"  still not card: {len(still)}: {dict(c)}")
+    atk = [r for r in sel if r["kind"] != "card"]
+    if atk:
+        retaken = [r for r in atk if r["seed"] in redo and r["verdict"] == "retake"]
+        k = sum(final[r["seed"]]["verdict"] != "card" for r in atk)
+        adv = Counter(",".join(r["advice"]) for r in retaken)
+        verd = Counter(r["kind"] + ":" + redo[r["seed"]]["verdict"] for r in retaken)
+        print(f"copies refused after at most one guided retake: {rate(k, len(atk))}; retaken {len(retaken)} "
+              f"{dict(sorted(adv.items()))}: verdicts on the retake {dict(sorted(verd.items()))}")
 
 
 def thickness_summary(res: list) -> None:
@@ -377,6 +506,20 @@ def main() -> None:
             report(f"{layout}, composed without the simulator", layout, comp, split)
         thickness_summary(sim)
         timing(sim + comp)
+        # the guided capture: the scenes asked to retake, retaken once as the advice says
+        sim2 = [r for r in done if r["source"] == "simulated-retake"]
+        comp2 = [r for r in done if r["source"] == "composed-retake"]
+        if not args.report_only:
+            seen = {r["seed"] for r in sim2}
+            run(retakes([r for r in sim if r["seed"] not in seen], args.seed,
+                        lambda n, ch, layout=layout: simulated_scene(layout, args.reps, args.seed, n, ch)), sim2, log, "simulated-retake")
+            seen = {r["seed"] for r in comp2}
+            run(retakes([r for r in comp if r["seed"] not in seen], args.seed + 50_000,
+                        lambda i, ch, layout=layout: composed_scene(layout, args.seed + 50_000, i, ch),
+                        ("move_closer", "tilt_more")), comp2, log, "composed-retake")  # no blur or glare composed
+        for split in splits:
+            guided(f"{layout}, simulated", sim, sim2, split)
+            guided(f"{layout}, composed without the simulator (no blur or glare to follow)", comp, comp2, split)
         if args.failures:
             for r in sim + comp:
                 if (r["kind"] == "card" and r["tilt"] >= 20 and r["verdict"] != "card") or \
