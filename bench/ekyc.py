@@ -104,6 +104,16 @@ def _shoot(face, yaw: float, pitch: float, roll: float, kw: dict, min_fill: floa
     return img, kw
 
 
+@functools.cache
+def plan_cells(reps: int) -> list[tuple[str, int, str, str]]:
+    """The simulated plan's cells, (kind, tilt, axis, background): ``reps`` real cards and each
+    attack at every tilt, real cards under 15 degrees, each on both axes and every background."""
+    plan = [("card", t) for t in TILTS for _ in range(reps)]
+    plan += [(a, t) for a in ATTACKS for t in TILTS]
+    plan += [("card", t) for t in FLAT_TILTS]
+    return [(kind, tilt, axis, bg) for kind, tilt in plan for axis in ("yaw", "pitch") for bg in BACKGROUNDS]
+
+
 def simulated_scene(layout: str, reps: int, seed0: int, n: int, change: dict | None = None):
     """Cell ``n`` of the simulated plan: (kind, tilt, axis, background, seed, image). With
     ``change`` (from ``follow``) the same scene retaken after following the advice: the card
@@ -113,11 +123,7 @@ def simulated_scene(layout: str, reps: int, seed0: int, n: int, change: dict | N
     from cardface.oblique.templates import edge_rgb
 
     fc = faces(layout)
-    plan = [("card", t) for t in TILTS for _ in range(reps)]
-    plan += [(a, t) for a in ATTACKS for t in TILTS]
-    plan += [("card", t) for t in FLAT_TILTS]
-    cells = [(kind, tilt, axis, bg) for kind, tilt in plan for axis in ("yaw", "pitch") for bg in BACKGROUNDS]
-    kind, tilt, axis, bg = cells[n]
+    kind, tilt, axis, bg = plan_cells(reps)[n]
     seed = seed0 + n
     rng = np.random.default_rng(seed)
     side = ("front", "back")[(n // 2) % 2]  # not the seed's parity: that splits tuning from reporting
@@ -146,14 +152,11 @@ def simulated_scenes(layout: str, reps: int, seed0: int, skip: set, keep=None):
     """(kind, tilt, axis, background, seed, image) for every simulated scene, in a shuffled order
     (so that a partial run is a fair sample); scenes whose seed is in ``skip`` are not made, nor
     those ``keep(kind, tilt, seed)`` refuses (a subset while developing)."""
-    plan = [("card", t) for t in TILTS for _ in range(reps)]
-    plan += [(a, t) for a in ATTACKS for t in TILTS]
-    plan += [("card", t) for t in FLAT_TILTS]
-    cells = [(kind, tilt) for kind, tilt in plan for axis in ("yaw", "pitch") for bg in BACKGROUNDS]
+    cells = plan_cells(reps)
     order = np.random.default_rng(seed0).permutation(len(cells))
     for n in order:
         n = int(n)
-        kind, tilt = cells[n]
+        kind, tilt, _axis, _bg = cells[n]
         seed = seed0 + n
         if seed in skip or (keep is not None and not keep(kind, tilt, seed)):
             continue
