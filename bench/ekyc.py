@@ -320,11 +320,17 @@ def run(scenes, results: list, log: Path | None, source: str) -> None:
             print(f"  ... {len(results)} {source} scenes, {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
 
 
+def in_split(seed: int, split: str) -> bool:
+    """Whether a scene's seed is in ``split``: "tuning" the even seeds, "reporting" the odd ones,
+    "both" every seed."""
+    return split == "both" or (seed % 2 == 0) == (split == "tuning")
+
+
 def report(name: str, layout: str, res: list, split: str) -> None:
     from cardface.oblique.evidence import min_expected_px
     from cardface.oblique.templates import edge_rgb
 
-    sel = [r for r in res if (r["seed"] % 2 == 0) == (split == "tuning")]
+    sel = [r for r in res if in_split(r["seed"], split)]
     print(f"\n### {name}: {split} half ({len(sel)} scenes)")
     real = [r for r in sel if r["kind"] == "card" and r["tilt"] >= 20]
     k = sum(r["verdict"] == "card" for r in real)
@@ -384,7 +390,7 @@ def retakes(first: list, seed0: int, render, followable=FOLLOWABLE):
 
 def guided(name: str, first: list, again: list, split: str) -> None:
     """The guided capture: each scene's verdict after at most one retake that follows the advice."""
-    sel = [r for r in first if (r["seed"] % 2 == 0) == (split == "tuning")]
+    sel = [r for r in first if in_split(r["seed"], split)]
     redo = {r["seed"]: r for r in again}
     final = {r["seed"]: (redo.get(r["seed"], r) if r["verdict"] == "retake" else r) for r in sel}
     real = [r for r in sel if r["kind"] == "card" and r["tilt"] >= 20]
@@ -450,7 +456,7 @@ def subset(kinds: str | None, tilts: str | None, split: str):
 
     def keep(kind: str, tilt: float, seed: int) -> bool:
         return (ks is None or kind in ks) and (not ranges or any(lo <= tilt <= hi for lo, hi in ranges)) and \
-            (split == "both" or (seed % 2 == 0) == (split == "tuning"))
+            in_split(seed, split)
 
     return keep
 
