@@ -262,13 +262,19 @@ def _fit_models(Y: np.ndarray, A: np.ndarray, b: np.ndarray):
     return rss, theta, bg
 
 
-def _band_models(Y: np.ndarray, s: np.ndarray, S0: np.ndarray, W: np.ndarray, SG: np.ndarray):
-    """Residuals and colours (face, band, background) of face | band | background models, one per
-    (shift, width, sigma) triple, over lines ``Y`` (L, n, 3) sharing the face and band colours."""
+def _band_basis(s: np.ndarray, S0: np.ndarray, W: np.ndarray, SG: np.ndarray):
+    """(face, band, background) weights (M, n) at offsets ``s`` of the face | band | background
+    model, one row per (shift, width, sigma): blurred steps at the face's edge and the band's."""
     x = s[None, :]
     phi_f = _logistic((S0[:, None] - x) / SG[:, None])
     phi_b = _logistic((x - S0[:, None] - W[:, None]) / SG[:, None])
-    phi_m = np.clip(1.0 - phi_f - phi_b, 0.0, 1.0)
+    return phi_f, np.clip(1.0 - phi_f - phi_b, 0.0, 1.0), phi_b
+
+
+def _band_models(Y: np.ndarray, s: np.ndarray, S0: np.ndarray, W: np.ndarray, SG: np.ndarray):
+    """Residuals and colours (face, band, background) of face | band | background models, one per
+    (shift, width, sigma) triple, over lines ``Y`` (L, n, 3) sharing the face and band colours."""
+    phi_f, phi_m, phi_b = _band_basis(s, S0, W, SG)
     rss, theta, bg = _fit_models(Y, np.stack([phi_f, phi_m], axis=2), phi_b)
     return rss, np.concatenate([theta, bg[:, None, :]], axis=1)
 
@@ -459,10 +465,8 @@ def measure_step(img: np.ndarray, pose: Pose, side: int) -> EdgeSide:
 
 def _line_residuals(profile: np.ndarray, s: np.ndarray, fit: _Fit) -> np.ndarray:
     """Each line's residual (lines, ) under the fitted band model, its background its own."""
-    x = s[None, :]
-    phi_f = _logistic((fit.s0 - x) / fit.sigma)[0]
-    phi_b = _logistic((x - fit.s0 - fit.width) / fit.sigma)[0]
-    phi_m = np.clip(1.0 - phi_f - phi_b, 0.0, 1.0)
+    phi_f, phi_m, phi_b = (w[0] for w in _band_basis(s, np.array([fit.s0]), np.array([fit.width]),
+                                                      np.array([fit.sigma])))
     Y = _lines(profile)
     r = Y - (phi_f[:, None] * fit.face + phi_m[:, None] * (fit.band if fit.band is not None else 0))[None]
     bg = np.einsum("n,lnc->lc", phi_b, r) / max(float(phi_b @ phi_b), 1e-9)
