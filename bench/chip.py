@@ -56,7 +56,7 @@ from PIL import Image  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import photo  # noqa: E402
-from bench.faces import compliant_box, crop, hair_top, jpeg, lips_parted, read_tem, shared_faces  # noqa: E402
+from bench.faces import compliant_crop_box, crop, jpeg, lips_parted, read_tem, shared_faces  # noqa: E402
 from bench.support import wilson  # noqa: E402
 
 # (codec, ROI pre-filter, candidate search): the first is the default path
@@ -77,8 +77,7 @@ def photos(faces: Path, every: int):
             if lips_parted(tem) > 0.015:
                 yield label, split, None, "lips parted in the .tem"
                 continue
-            crown = hair_top(np.asarray(full), tem)
-            box = compliant_box(tem, full.size, crown) if crown is not None else None
+            box = compliant_crop_box(full, tem)
             if box is None:
                 yield label, split + " uncropped", jpeg(full), None
                 continue

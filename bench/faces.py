@@ -121,6 +121,13 @@ def compliant_box(tem: np.ndarray, size: tuple[int, int], crown_y: float, head_m
     return None
 
 
+def compliant_crop_box(full: Image.Image, tem: np.ndarray):
+    """The 35:45 :func:`compliant_box` round the hair top found on the backdrop (:func:`hair_top`),
+    or None when the hair touches the top edge or no compliant box fits in the photo."""
+    crown = hair_top(np.asarray(full), tem)
+    return None if crown is None else compliant_box(tem, full.size, crown)
+
+
 def crop(img: Image.Image, box) -> Image.Image:
     return img.crop(tuple(round(v) for v in box))
 

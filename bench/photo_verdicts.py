@@ -26,10 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 
 def _cases(every: int, big_every: int):
-    import numpy as np
     from PIL import Image
 
-    from bench.faces import compliant_box, crop, hair_top, jpeg, read_tem, shared_faces
+    from bench.faces import compliant_crop_box, crop, jpeg, read_tem, shared_faces
 
     files = sorted(p for p in shared_faces().rglob("*") if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
     for i, p in enumerate(files[::every]):
@@ -41,8 +40,7 @@ def _cases(every: int, big_every: int):
             pts = read_tem(tem)
             if len(pts) != 189:  # only the FRL 189-point template names the eyes and chin used here
                 continue
-            top = hair_top(np.asarray(full), pts)
-            box = None if top is None else compliant_box(pts, full.size, top)
+            box = compliant_crop_box(full, pts)
             if box is not None:
                 yield rel + "@crop", jpeg(crop(full, box), 92)
         if big_every and i % big_every == 0:
