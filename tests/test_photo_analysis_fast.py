@@ -208,3 +208,34 @@ def test_cheek_masks_in_the_face_box_are_the_whole_image_masks(name):
     left, right = a.cheek_masks
     np.testing.assert_array_equal(left, a.region(CHEEK_R) & a.skin_mask)
     np.testing.assert_array_equal(right, a.region(CHEEK_L) & a.skin_mask)
+
+
+def test_small_sharp_is_the_small_image_blurred_with_sigma_one_at_even_pixels():
+    import cv2
+
+    a = _analysis()
+    small = a.small[0]
+    k = np.array([1, 4, 6, 4, 1], np.float32) / 16  # binomial: variance 1 px^2
+    ref = cv2.sepFilter2D(small.astype(np.float32), -1, k, k, borderType=cv2.BORDER_REFLECT_101)[::2, ::2]
+    got = a.small_sharp
+    assert got.shape == ref.shape
+    assert np.abs(got.astype(float) - ref).max() <= 1.0  # OpenCV rounds to whole levels
+    gauss = cv2.GaussianBlur(small, (0, 0), sigmaX=1.0)[::2, ::2].astype(float)
+    assert np.abs(got - gauss).mean() < 1.0
+
+
+def test_matte_unsure_reads_the_ring_round_the_cheap_silhouette_on_every_second_pixel():
+    import cv2
+
+    from photo.analysis import MATTE_RING, FaceAnalysis, _row_norm, backdrop_design
+
+    a = _analysis("hood")
+    m = a.person_refined
+    fw = (a.face_box[2] - a.face_box[0]) * a.small[1]
+    dist = cv2.distanceTransform(np.ascontiguousarray(m[::2, ::2] < 0.5).view(np.uint8), cv2.DIST_L2, 3)
+    ring = (dist > 1) & (dist < MATTE_RING * fw / 2) & (m[::2, ::2] < 0.2)
+    ys, xs = np.nonzero(ring)
+    lab = FaceAnalysis.to_lab(a.small_sharp[ys, xs][None])[0]
+    model = a.backdrop_refined
+    dev = _row_norm(lab - backdrop_design(2 * xs, 2 * ys, model["shape"]) @ model["coef"])
+    assert a.matte_unsure == pytest.approx(float((dev > 8.0).mean()), abs=0.01)

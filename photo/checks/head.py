@@ -43,6 +43,7 @@ import numpy as np
 from photo.analysis import FACE_OVAL, FaceAnalysis, polygon_mask
 from photo.checks import check
 from photo.report import result
+from photo.resample import block_factor, shrink_area
 
 #: the head window is resampled so the face oval is this many pixels wide
 WINDOW_FACE_PX = 160.0
@@ -84,13 +85,19 @@ class HeadWindow:
         """Pixels of the cheeks' chromaticity (a*, b* within ``chroma``), at any lightness above
         SKIN_MIN_L or, with ``darker``, at most that many L units darker than the cheeks."""
         floor = SKIN_MIN_L if darker is None else self.skin_lab[0] - darker
-        return (self.skin_chroma_dist < chroma) & (self.lightness > floor)
+        return (self.skin_chroma_dist2 < np.float32(chroma * chroma)) & (self.lightness > floor)
 
     @cached_property
-    def skin_chroma_dist(self) -> np.ndarray:
-        """Each pixel's a*b* distance from the cheeks' median (computed once for every skinlike call)."""
+    def skin_chroma_dist2(self) -> np.ndarray:
+        """Each pixel's squared a*b* distance from the cheeks' median (computed once for every
+        skinlike call; compared with the squared limit, no square root)."""
         _, ap, bp = self.planes
-        return np.hypot(ap - self.skin_lab[1], bp - self.skin_lab[2])
+        da = ap - self.skin_lab[1]
+        db = bp - self.skin_lab[2]
+        da *= da
+        db *= db
+        da += db
+        return da
 
     @cached_property
     def lightness(self) -> np.ndarray:
@@ -138,8 +145,12 @@ def head_window(a) -> HeadWindow:
     wx0, wx1 = int(max(0, x0 - 0.5 * fw)), int(min(a.w, x1 + 0.5 * fw + 1))
     wy0 = int(max(0, min(a.crown[1], y0) - 0.05 * fw))
     wy1 = int(min(a.h, max(wy0 + 1, a.chin[1] + 0.05 * fw)))
+    # shrunk in two steps when the head is big (photo.resample): the window's far edges lose
+    # at most m - 1 px to whole blocks
+    m = block_factor(s, wx1 - wx0, wy1 - wy0)
+    wx1, wy1 = wx0 + (wx1 - wx0) // m * m, wy0 + (wy1 - wy0) // m * m
     size = (max(8, round((wx1 - wx0) * s)), max(8, round((wy1 - wy0) * s)))
-    rgb = cv2.resize(a.rgb[wy0:wy1, wx0:wx1], size, interpolation=cv2.INTER_AREA)
+    rgb = shrink_area(a.rgb[wy0:wy1, wx0:wx1], size, m)
     f = a.small[1]
     sx, sy = (wx1 - wx0) / size[0], (wy1 - wy0) / size[1]  # working px per window px
     m = np.float32([[sx * f, 0, wx0 * f], [0, sy * f, wy0 * f]])  # window -> small (person mask) px

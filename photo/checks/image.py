@@ -116,9 +116,12 @@ def directional_blur(g: np.ndarray) -> dict[int, float]:
 
     out = {}
     for ang, (dy, dx) in _DIRS.items():
-        k = np.zeros((9, 9), np.float32)
-        for t in range(-4, 5):
-            k[4 + t * dy, 4 + t * dx] = 1.0 / 9
+        if dy == 0 or dx == 0:  # along a row or a column: the 9-tap line alone (the same sums)
+            k = np.full((1, 9) if dy == 0 else (9, 1), 1.0 / 9, np.float32)
+        else:
+            k = np.zeros((9, 9), np.float32)
+            for t in range(-4, 5):
+                k[4 + t * dy, 4 + t * dx] = 1.0 / 9
         b = cv2.filter2D(g, -1, k, borderType=cv2.BORDER_REFLECT)
         d_i = np.abs(_step(g, dy, dx))
         d_b = np.abs(_step(b, dy, dx))

@@ -1,0 +1,39 @@
+"""Shrinking a region of the working image: pixel-area halvings, then pixel area the rest of the way.
+
+OpenCV's ``INTER_AREA`` is fast when it halves (means of 2 x 2 blocks) and several times
+slower for a large fractional factor (each output pixel weighs partial input pixels). The head
+window of ``head.covering``, shrunk by about 2.8 at 12 MP, is therefore halved by block means
+and then shrunk the remaining 1.4 by pixel area: each output pixel is still a mean over about
+its footprint, in half the time (2.0 -> 1.0 ms on this machine). Against the one-step result
+the pixels differ by 0.4 of 255 levels on average and the Laplacian texture the check reads by
+a median factor of 0.95 (5th-95th percentile 0.85-1.19). Bilinear for the second step would be
+faster still but moved the covering and sharpness measures by up to 0.08 and 0.06 on real
+photos (bench/photo_verdicts.py), so it is not used; ``image.sharpness``, whose blur measure
+reads the resampling kernel itself, keeps its one-step shrink.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def block_factor(scale: float, width_px: int, height_px: int) -> int:
+    """How much the halvings shrink for an overall ``scale`` (output px per input px): the largest
+    power of two m with m <= 1 / scale, and at most the region's smaller side (1: no halving)."""
+    m = 1
+    while scale > 0 and 2 * m * scale <= 1.0 and 2 * m <= min(width_px, height_px):
+        m *= 2
+    return m
+
+
+def shrink_area(src: np.ndarray, size: tuple[int, int], m: int) -> np.ndarray:
+    """``src`` (whose width and height are multiples of ``m``, a power of two from
+    :func:`block_factor`) shrunk to ``size`` (w, h): halved by 2 x 2 block means until it is
+    ``m`` times smaller, then ``INTER_AREA`` to ``size``."""
+    import cv2
+
+    while m > 1:
+        h, w = src.shape[:2]
+        src = cv2.resize(src, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+        m //= 2
+    return cv2.resize(src, size, interpolation=cv2.INTER_AREA)
