@@ -228,7 +228,7 @@ def prepare(source: Any, *, kind: str = "token", profile: Any = None, report: An
     pre, keep = roi_prefilter(uncompressed, outline, pl.ied, roi_cfg, also_keep=head)
     search = cfg["encode"]["search"]
     alternatives = (candidates(uncompressed, outline, pl.ied, roi_cfg, search["alternatives"], also_keep=head,
-                               base=(pre, keep))
+                               base=(pre, keep), subsampling=cfg["encode"]["jpeg_subsampling"])
                     if roi_cfg["enabled"] and measure else [])
     t1 = time.perf_counter()
     ref = landmarks(uncompressed) if measure else None
@@ -253,7 +253,7 @@ def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool):
     stops at the first candidate whose drift is already within ``good_enough_drift_pct``, and
     the rescue candidates (listed last) are tried only for a near miss: while no candidate meets
     the target and the closest is within ``rescue_below_drift_pct`` (skin colour within its limit)."""
-    from photo.chip_encode import Candidate, decode, encode
+    from photo.chip_encode import Candidate, decode, encode, encode_trellis
     from photo.chip_quality import drift_pct, landmarks, meets, skin_patches_delta_e00, skin_reference
 
     pool = [Candidate("roi" if prep.roi else "none", prep.prefiltered, prep.keep_mask)]
@@ -263,22 +263,30 @@ def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool):
         return encode(pool[0].image, codec, budget, cfg), None, pool[0].name, []
     targets, pl = cfg["quality"], prep.placement
     best, met = None, False
-    log, hint = [], None
+    log, hint, trellis_hint = [], None, None
+    trellis_offset = int(cfg["encode"]["search"].get("trellis_quality_offset", 0))
     skin_ref = skin_reference(prep.uncompressed, pl.landmarks)
     rescue_below = float(cfg["encode"]["search"]["rescue_below_drift_pct"])
     for cand in pool:
-        if cand.qtables is not None and codec != "jpeg":
-            continue  # a quantisation-table candidate is JPEG's own
+        if (cand.qtables is not None or cand.trellis is not None) and codec != "jpeg":
+            continue  # a quantisation-table or trellis candidate is JPEG's own
         near_miss = (best is not None and not met and best[0][:2] == (False, False)  # skin within, drift measured
                      and best[0][2] <= rescue_below)
         if cand.rescue and not near_miss:
             continue  # a rescue candidate only for a near miss: none so far meets the target, the closest is close
         try:
-            enc = encode(cand.image, codec, budget, cfg, hint=hint, qtables=cand.qtables)
+            if cand.trellis is not None:
+                enc = encode_trellis(cand.image, budget, cfg, cand.trellis, hint=trellis_hint, qtables=cand.qtables)
+            else:
+                enc = encode(cand.image, codec, budget, cfg, hint=hint, qtables=cand.qtables)
         except BudgetTooSmall:
             log.append({"name": cand.name, "error": "chip.budget_too_small"})
             continue
-        hint = enc.setting  # encode() reads it for JPEG only
+        if cand.trellis is not None:
+            trellis_hint = enc.setting
+        else:
+            hint = enc.setting  # encode() reads it for JPEG only
+            trellis_hint = trellis_hint if trellis_hint is not None else hint + trellis_offset
         decoded = decode(enc.data)
         lm = landmarks(decoded)
         drift = None if lm is None else drift_pct(lm, prep.reference_landmarks, pl.ied)[0]

@@ -160,11 +160,12 @@ class Candidate:
     keep_mask: np.ndarray  # 1.0 where ``image`` is the uncompressed portrait, bit for bit
     qtables: tuple | None = None  # (luma, chroma) base tables for JPEG, scaled by the quality; None: libjpeg's
     rescue: bool = False  # tried only for a near miss (photo.chip's search: none before meets the target)
+    trellis: tuple | None = None  # JPEG only: (luma, chroma) per-block lambdas for :func:`encode_trellis`; None: Pillow
 
 
 def candidates(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: dict, search: list[dict],
                also_keep: np.ndarray | None = None,
-               base: tuple[np.ndarray, np.ndarray] | None = None) -> list[Candidate]:
+               base: tuple[np.ndarray, np.ndarray] | None = None, subsampling: str = "4:2:0") -> list[Candidate]:
     """The pre-filtered versions of one portrait named in ``photo/data/chip.toml [encode.search]``
     (``base``: :func:`roi_prefilter`'s result with ``roi`` itself, reused where an entry keeps it).
 
@@ -195,8 +196,42 @@ def candidates(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: di
             made[key] = img, mask
         tables = ((tuple(luma_table(entry.get("luma_bands", []))), tuple(chroma_table(entry.get("chroma_bands", []))))
                   if entry.get("luma_bands") or entry.get("chroma_bands") else None)
-        out.append(Candidate(str(entry["name"]), img, mask, qtables=tables, rescue=bool(entry.get("rescue", False))))
+        lambdas = (trellis_lambdas(img.shape[:2], face_outline, ied_px, entry, also_keep=also_keep,
+                                   subsampling=subsampling)
+                   if "trellis_face_lambda" in entry else None)
+        out.append(Candidate(str(entry["name"]), img, mask, qtables=tables, rescue=bool(entry.get("rescue", False)),
+                             trellis=lambdas))
     return out
+
+
+def trellis_face_blocks(shape: tuple[int, int], face_outline: np.ndarray, ied_px: float, margin_ied: float,
+                        block_px: int, also_keep: np.ndarray | None = None, mcu_px: int = 16) -> np.ndarray:
+    """``[rows, cols]`` bool: the ``block_px`` square blocks (JPEG's grid from the top-left, the
+    image padded to whole ``mcu_px`` MCUs by repeating its edge) with any pixel within ``margin_ied`` of the face outline (or in
+    ``also_keep``): the face region whose blocks all get the face's lambda."""
+    h, w = shape
+    face = outline_distance((h, w), face_outline) <= margin_ied * ied_px
+    if also_keep is not None:
+        face |= also_keep.astype(bool)
+    ph, pw = -(-h // mcu_px) * mcu_px, -(-w // mcu_px) * mcu_px
+    face = np.pad(face, ((0, ph - h), (0, pw - w)), mode="edge")
+    return face.reshape(ph // block_px, block_px, pw // block_px, block_px).any(axis=(1, 3))
+
+
+def trellis_lambdas(shape: tuple[int, int], face_outline: np.ndarray, ied_px: float, entry: dict,
+                    also_keep: np.ndarray | None = None, subsampling: str = "4:2:0") -> tuple[np.ndarray, np.ndarray]:
+    """(luma, chroma) per-block lambdas of a trellis candidate (``photo/data/chip.toml``
+    ``trellis_face_lambda``, ``trellis_outside_lambda``, ``trellis_face_margin_ied``): every block
+    touching the face region (the outline and the margin around it, and ``also_keep``) has the
+    face's lambda, one value for all of them; only the blocks wholly outside it have the other."""
+    margin = float(entry["trellis_face_margin_ied"])
+    inside, outside = float(entry["trellis_face_lambda"]), float(entry["trellis_outside_lambda"])
+    out = []
+    mcu = 16 if subsampling == "4:2:0" else 8
+    for px in (8, mcu):
+        face = trellis_face_blocks(shape, face_outline, ied_px, margin, px, also_keep, mcu_px=mcu)
+        out.append(np.where(face, inside, outside))
+    return out[0], out[1]
 
 
 def _jpeg(img, quality: int, subsampling: str, qtables: tuple | None = None) -> bytes:
@@ -215,6 +250,73 @@ def _jp2(img, ratio: float, resolutions: int, mct: int) -> bytes:
     return buf.getvalue()
 
 
+def encode_trellis(rgb: np.ndarray, budget_bytes: int, settings: dict, lambdas: tuple,
+                   hint: float | None = None, qtables: tuple | None = None) -> Encoded:
+    """The best baseline JPEG of ``rgb`` within ``budget_bytes`` made by the project's own writer
+    (:mod:`photo.jpeg_writer`) with trellis quantisation (:mod:`photo.jpeg_trellis`): the tables
+    of a quality (Annex K or ``qtables``, scaled as libjpeg scales them), each block's AC
+    coefficients chosen with its lambda from ``lambdas`` (luma, chroma ``[rows, cols]``), the
+    Huffman code lengths of the rounded coefficients as the rate; the highest quality that fits
+    (stepping from ``hint`` when given, else a bisection)."""
+    from photo import jpeg_trellis, jpeg_writer
+
+    cfg = settings["encode"]
+    sub = cfg["jpeg_subsampling"]
+    h, w = rgb.shape[:2]
+    coef = jpeg_writer.forward(rgb, sub)
+    base = qtables or (jpeg_writer.ANNEX_K_LUMA, jpeg_writer.ANNEX_K_CHROMA)
+    lam = (lambdas[0], lambdas[1], lambdas[1])
+
+    def at(q: int) -> bytes:
+        lt, ct = jpeg_writer.quality_tables(q, *base)
+        tabs = (lt, ct, ct)
+        rounded = [np.round(c / t).astype(np.int64) for c, t in zip(coef, tabs, strict=True)]
+        lengths = jpeg_writer.ac_code_lengths(rounded, sub)
+        quant = [jpeg_trellis.quantise(c, t, lm, lengths[min(i, 1)])
+                 for i, (c, t, lm) in enumerate(zip(coef, tabs, lam, strict=True))]
+        return jpeg_writer.write(quant, (lt, ct), w, h, sub)
+
+    data, q, tries = _quality_search(at, budget_bytes, cfg, hint)
+    if data is None:
+        raise BudgetTooSmall(f"{budget_bytes} bytes is too small for a {w}x{h} JPEG "
+                             f"(quality {cfg['jpeg_quality_range'][0]} needs more)")
+    return Encoded(data, "jpeg", q, tries)
+
+
+def _quality_search(at, budget_bytes: int, cfg: dict, hint: float | None) -> tuple[bytes | None, int, int]:
+    """(the file of the highest quality whose file ``at(quality)`` fits, that quality, encodes made)."""
+    lo, hi = (int(v) for v in cfg["jpeg_quality_range"])
+    best, best_q, tries = None, 0, 0
+    if hint is not None and lo <= int(hint) <= hi:
+        # a neighbouring candidate's quality: step from it (usually 2-3 encodes, not 7)
+        q = int(hint)
+        data = at(q)
+        tries += 1
+        step = 1 if len(data) <= budget_bytes else -1
+        if step == 1:
+            best, best_q = data, q
+        while lo <= q + step <= hi:
+            q += step
+            data = at(q)
+            tries += 1
+            if len(data) <= budget_bytes:
+                best, best_q = data, q
+                if step == -1:
+                    break
+            elif step == 1:
+                break
+    else:
+        while lo <= hi:
+            q = (lo + hi) // 2
+            data = at(q)
+            tries += 1
+            if len(data) <= budget_bytes:
+                best, best_q, lo = data, q, q + 1
+            else:
+                hi = q - 1
+    return best, best_q, tries
+
+
 def encode(rgb: np.ndarray, codec: str, budget_bytes: int, settings: dict, hint: float | None = None,
            qtables: tuple | None = None) -> Encoded:
     """The best-quality encoding of ``rgb`` that fits ``budget_bytes`` (BudgetTooSmall if none does).
@@ -230,35 +332,8 @@ def encode(rgb: np.ndarray, codec: str, budget_bytes: int, settings: dict, hint:
     cfg = settings["encode"]
     img = Image.fromarray(np.ascontiguousarray(rgb), "RGB")
     if codec == "jpeg":
-        lo, hi = (int(v) for v in cfg["jpeg_quality_range"])
-        best, best_q, tries = None, 0, 0
-        if hint is not None and lo <= int(hint) <= hi:
-            # a neighbouring candidate's quality: step from it (usually 2-3 encodes, not 7)
-            q = int(hint)
-            data = _jpeg(img, q, cfg["jpeg_subsampling"], qtables)
-            tries += 1
-            step = 1 if len(data) <= budget_bytes else -1
-            if step == 1:
-                best, best_q = data, q
-            while lo <= q + step <= hi:
-                q += step
-                data = _jpeg(img, q, cfg["jpeg_subsampling"], qtables)
-                tries += 1
-                if len(data) <= budget_bytes:
-                    best, best_q = data, q
-                    if step == -1:
-                        break
-                elif step == 1:
-                    break
-        else:
-            while lo <= hi:
-                q = (lo + hi) // 2
-                data = _jpeg(img, q, cfg["jpeg_subsampling"], qtables)
-                tries += 1
-                if len(data) <= budget_bytes:
-                    best, best_q, lo = data, q, q + 1
-                else:
-                    hi = q - 1
+        best, best_q, tries = _quality_search(lambda q: _jpeg(img, q, cfg["jpeg_subsampling"], qtables),
+                                              budget_bytes, cfg, hint)
         if best is None:
             raise BudgetTooSmall(f"{budget_bytes} bytes is too small for a {img.width}x{img.height} JPEG "
                                  f"(quality {cfg['jpeg_quality_range'][0]} needs more)")

@@ -217,8 +217,8 @@ def code_lengths(freq: np.ndarray) -> np.ndarray:
             lengths[s] += 1
         heapq.heappush(items, (f1 + f2, min(t1, t2), s1 + s2))
     # K.3: limit to 16 bits by moving pairs of the longest codes up
-    bits = np.bincount(lengths[lengths > 0], minlength=33)[:33].copy()
-    i = 32
+    bits = np.bincount(lengths[lengths > 0], minlength=17).copy()  # up to 256 bits long before the limit
+    i = bits.size - 1
     while i > 16:
         while bits[i] > 0:
             j = i - 2
@@ -259,6 +259,13 @@ def canonical_codes(lengths: np.ndarray) -> tuple[np.ndarray, list[int], list[in
 
 def _tables(tab: np.ndarray, sym: np.ndarray) -> list[np.ndarray]:
     return [code_lengths(np.bincount(sym[tab == t], minlength=256)) for t in range(4)]
+
+
+def ac_code_lengths(coefficients: list[np.ndarray], subsampling: str = "4:2:0") -> tuple[np.ndarray, np.ndarray]:
+    """The (luma, chroma) AC Huffman code lengths (256 symbols each) optimised for these coefficients."""
+    tab, sym, _, _ = _events(coefficients, subsampling)
+    lengths = _tables(tab, sym)
+    return lengths[1], lengths[3]
 
 
 def entropy_bits(coefficients: list[np.ndarray], subsampling: str = "4:2:0") -> int:
