@@ -161,9 +161,11 @@ def test_search_candidates_never_touch_the_face(prepared):
         keep = cand.keep_mask == 1.0
         assert keep[face].all(), cand.name
         assert np.array_equal(cand.image[keep], prepared.uncompressed[keep]), cand.name
-        # each is another pre-filter, or codes one with its own quantisation table
-        assert cand.qtables is not None or not np.array_equal(cand.image, prepared.prefiltered), cand.name
-    assert len({(c.image.tobytes(), c.qtables) for c in prepared.alternatives}) == len(prepared.alternatives)
+        # each is another pre-filter, or codes one with its own quantisation table or with the trellis
+        assert (cand.qtables is not None or cand.trellis is not None
+                or not np.array_equal(cand.image, prepared.prefiltered)), cand.name
+    assert len({(c.image.tobytes(), c.qtables, c.trellis is None) for c in prepared.alternatives}) == len(
+        prepared.alternatives)
 
 
 def test_table_candidates_write_their_scaled_luma_table(prepared):
@@ -229,10 +231,65 @@ def test_rescue_candidates_only_while_none_meets_the_target(prepared, monkeypatc
     p = encode_prepared(prepared, budget_bytes=5000)
     assert [e["name"] for e in p.encoder["search"]] == ["roi", *others]
     monkeypatch.setitem(settings()["encode"]["search"], "rescue_below_drift_pct", 99.0)
-    j = encode_prepared(prepared, budget_bytes=5000, codec="jpeg2000")  # table candidates are JPEG's own
-    tables = {c.name for c in prepared.alternatives if c.qtables is not None}
+    j = encode_prepared(prepared, budget_bytes=5000, codec="jpeg2000")  # table and trellis candidates are JPEG's own
+    tables = {c.name for c in prepared.alternatives if c.qtables is not None or c.trellis is not None}
     assert tables and [e["name"] for e in j.encoder["search"]] == [
         "roi", *(c.name for c in prepared.alternatives if c.name not in tables)]
+
+
+def test_trellis_candidate_is_a_baseline_jpeg_within_the_budget(prepared):
+    from photo.chip import settings
+    from photo.chip_encode import decode, encode, encode_trellis
+
+    cfg = settings()
+    cand = next(c for c in prepared.alternatives if c.trellis is not None)
+    for budget in (4000, 6000):
+        e = encode_trellis(cand.image, budget, cfg, cand.trellis, qtables=cand.qtables)
+        assert len(e.data) <= budget
+        with Image.open(io.BytesIO(e.data)) as im:
+            assert im.format == "JPEG" and im.size == (240, 320)
+            assert im.info.get("progressive") is None and not im.info.get("progression")
+            assert im.layer[0][1:3] == (2, 2)  # 4:2:0 as the other candidates
+            assert set(im.info) <= {"jfif", "jfif_version", "jfif_unit", "jfif_density"}  # no metadata
+        assert decode(e.data).shape == (320, 240, 3)
+        # the highest quality that fits: one step more does not
+        stepped = encode_trellis(cand.image, budget, cfg, cand.trellis, hint=e.setting + 3, qtables=cand.qtables)
+        assert stepped.data == e.data
+        # the trellis buys quality: at the same budget its file holds a finer table than Pillow's
+        plain = encode(cand.image, "jpeg", budget, cfg, qtables=cand.qtables)
+        assert e.setting > plain.setting
+
+
+def test_trellis_lambdas_are_the_face_value_on_every_face_block(prepared):
+    """No per-block decision inside the face: every block touching the outline or its band has the
+    one face lambda, so its coefficients are exactly those of a trellis with that lambda everywhere."""
+    from photo import jpeg_trellis, jpeg_writer
+    from photo.analysis import FACE_OVAL
+    from photo.chip import settings
+    from photo.chip_encode import outline_distance
+
+    entry = next(e for e in settings()["encode"]["search"]["alternatives"] if "trellis_face_lambda" in e)
+    cand = next(c for c in prepared.alternatives if c.trellis is not None)
+    lam_y, lam_c = cand.trellis
+    assert lam_y.shape == (40, 30) and lam_c.shape == (20, 15)
+    pl = prepared.placement
+    dist = outline_distance((320, 240), pl.landmarks[list(FACE_OVAL)])
+    region = dist <= entry["trellis_face_margin_ied"] * pl.ied
+    touching_y = region.reshape(40, 8, 30, 8).any(axis=(1, 3))
+    touching_c = region.reshape(20, 16, 15, 16).any(axis=(1, 3))
+    assert (lam_y[touching_y] == entry["trellis_face_lambda"]).all()
+    assert (lam_y[~touching_y] == entry["trellis_outside_lambda"]).all()
+    assert (lam_c[touching_c] == entry["trellis_face_lambda"]).all()
+    assert (lam_c[~touching_c] == entry["trellis_outside_lambda"]).all()
+    assert touching_y.sum() > 300 and (~touching_y).sum() > 300  # both kinds of block exist
+    coef = jpeg_writer.forward(cand.image)[0]
+    lt, ct = jpeg_writer.quality_tables(80, *cand.qtables)
+    rnd = np.round(coef / lt).astype(np.int64)
+    lengths = jpeg_writer.ac_code_lengths([rnd, rnd[::2, ::2], rnd[::2, ::2]])[0]
+    mixed = jpeg_trellis.quantise(coef, lt, lam_y, lengths)
+    uniform = jpeg_trellis.quantise(coef, lt, entry["trellis_face_lambda"], lengths)
+    assert np.array_equal(mixed[touching_y], uniform[touching_y])
+    assert not np.array_equal(mixed[~touching_y], uniform[~touching_y])
 
 
 def test_search_stops_at_a_good_enough_candidate(prepared, monkeypatch):
