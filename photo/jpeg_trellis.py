@@ -41,12 +41,12 @@ def rate_table(ac_lengths: np.ndarray, missing_bits: int = 16) -> np.ndarray:
     return (run // 16) * lengths[0xF0] + lengths[(run % 16) * 16 + np.maximum(s, 1)] + s
 
 
+_SIZES = np.minimum(np.array([v.bit_length() for v in range(2048)]), MAX_SIZE - 1)
+
+
 def _size(v: np.ndarray) -> np.ndarray:
-    a = np.abs(v)
-    out = np.zeros(a.shape, np.int64)
-    nz = a > 0
-    out[nz] = np.floor(np.log2(a[nz])).astype(np.int64) + 1
-    return np.minimum(out, MAX_SIZE - 1)
+    """Magnitude categories of AC values (baseline: |v| <= 1023, category <= 10)."""
+    return _SIZES[np.minimum(np.abs(v), 2047)]
 
 
 def quantise(coefficients: np.ndarray, table, lambdas: np.ndarray | float, ac_lengths: np.ndarray) -> np.ndarray:
@@ -62,64 +62,66 @@ def quantise(coefficients: np.ndarray, table, lambdas: np.ndarray | float, ac_le
     lam = np.broadcast_to(np.asarray(lambdas, np.float64), (r, c)).ravel()
     x = z[:, 1:]
     v1 = out[:, 1:]
-    nz1 = v1 != 0
-    has = nz1.any(axis=1)
-    last = np.where(has, 63 - np.argmax(nz1[:, ::-1], axis=1), 0)  # last non-zero zigzag position (0: none)
-    todo = np.nonzero((lam > 0) & has)[0]
+    todo = np.nonzero((lam > 0) & (v1 != 0).any(axis=1))[0]
     if todo.size:
-        todo = todo[np.argsort(-last[todo], kind="stable")]  # the active rows at position k are a prefix
-        out[todo, 1:] = _trellis(x[todo], v1[todo], last[todo], lam[todo], rate_table(ac_lengths),
+        out[todo, 1:] = _trellis(x[todo], v1[todo], lam[todo], rate_table(ac_lengths),
                                  float(np.where(ac_lengths[0] > 0, ac_lengths[0], 16)))
     natural = np.empty_like(out)
     natural[:, ZIGZAG] = out
     return natural.reshape(r, c, 64)
 
 
-def _trellis(x: np.ndarray, v1: np.ndarray, last: np.ndarray, lam: np.ndarray, rtab: np.ndarray,
-             eob_bits: float) -> np.ndarray:
-    """The dynamic programme for blocks sorted by ``last`` (descending): AC values (n x 63)."""
+def _trellis(x: np.ndarray, v1: np.ndarray, lam: np.ndarray, rtab: np.ndarray, eob_bits: float) -> np.ndarray:
+    """The dynamic programme: AC values (n x 63) of blocks with AC values ``x`` (in steps),
+    rounded ``v1``. Only a position whose rounded value is non-zero can end up non-zero (the
+    choices are nearest, one step towards zero, zero), so the states are a block's non-zero
+    positions: the blocks are sorted by how many they have, and step t works on the prefix of
+    blocks with at least t."""
     n = x.shape[0]
-    v2 = v1 - np.sign(v1)  # one step towards zero (0 for a ±1: the same as "zero")
-    d1, d2, dz = (x - v1) ** 2, (x - v2) ** 2, x ** 2
+    nz = v1 != 0
+    count = nz.sum(axis=1)
+    order = np.argsort(-count, kind="stable")
+    x, v1, nz, count, lam = x[order], v1[order], nz[order], count[order], lam[order]
+    tmax = int(count.max(initial=0))
+    # pos[:, t]: zigzag position (1-63) of the t-th non-zero (t >= 1); pos[:, 0] = 0, the start
+    pos = np.zeros((n, tmax + 1), np.int64)
+    b, p = np.nonzero(nz)
+    t_of = np.arange(b.size) - np.repeat(np.cumsum(count) - count, count)
+    pos[b, t_of + 1] = p + 1
     zc = np.zeros((n, 64))
-    zc[:, 1:] = np.cumsum(dz, axis=1)  # zc[:, k]: error of zeroing positions 1..k
-    best = np.full((n, 64), np.inf)
-    best[:, 0] = 0.0
-    a = np.full((n, 64), np.inf)  # best - zc: the part of a path's cost not depending on later zeros
-    a[:, 0] = 0.0
-    prev = np.zeros((n, 64), np.int64)
-    chosen = np.zeros((n, 64), np.int64)
-    s1, s2 = _size(v1), _size(v2)
-    kmax = int(last.max(initial=0))
-    for k in range(1, kmax + 1):
-        m = int(np.searchsorted(-last, -k, side="right"))  # rows with last >= k
-        runs = k - 1 - np.arange(k)
-        lam_m = lam[:m, None]
-        base = a[:m, :k]
-        zpre = zc[:m, k - 1]
-        cost = np.full(m, np.inf)
-        for v, s, d in ((v1, s1, d1), (v2, s2, d2)):
-            vk = v[:m, k - 1]
-            ok = vk != 0
-            if not ok.any():
-                continue
-            tot = base + lam_m * rtab[runs[None, :], s[:m, k - 1][:, None]]
-            j = np.argmin(tot, axis=1)
-            cst = tot[np.arange(m), j] + zpre + d[:m, k - 1]
-            cst = np.where(ok, cst, np.inf)
-            better = cst < cost
-            cost = np.where(better, cst, cost)
-            prev[:m, k] = np.where(better, j, prev[:m, k])
-            chosen[:m, k] = np.where(better, vk, chosen[:m, k])
-        best[:m, k] = cost
-        a[:m, k] = cost - zc[:m, k]
-    # end of block: after the last non-zero j, zeros to 63 (and an EOB unless j is 63)
-    end = best + (zc[:, 63:64] - zc) + lam[:, None] * eob_bits * (np.arange(64) < 63)[None, :]
-    k = np.argmin(end, axis=1)
-    vals = np.zeros((n, 64), np.int64)
+    zc[:, 1:] = np.cumsum(x ** 2, axis=1)  # zc[:, k]: error of zeroing positions 1..k
     rows = np.arange(n)
-    while (k > 0).any():
-        live = k > 0
-        vals[rows[live], k[live]] = chosen[rows[live], k[live]]
-        k = np.where(live, prev[rows, k], 0)
-    return vals[:, 1:]
+    xk = x[rows[:, None], np.maximum(pos[:, 1:], 1) - 1]  # the t-th non-zero's value in steps
+    vk = v1[rows[:, None], np.maximum(pos[:, 1:], 1) - 1]
+    vals = np.stack([vk, vk - np.sign(vk)])  # nearest; one step towards zero (0 for a ±1: as "zero")
+    sizes = _size(vals)
+    dist = (xk[None] - vals) ** 2
+    dist[vals == 0] = np.inf  # a zero is coded by the run, not as a value
+    a = np.full((n, tmax + 1), np.inf)  # best cost with the last non-zero at state i, less zc at it
+    a[:, 0] = 0.0
+    prev = np.zeros((n, tmax + 1), np.int64)
+    chosen = np.zeros((n, tmax + 1), np.int64)
+    for t in range(1, tmax + 1):
+        m = int(np.searchsorted(-count, -t, side="right"))  # blocks with at least t non-zeros
+        r = rows[:m]
+        pk = pos[:m, t]
+        run = pk[:, None] - 1 - pos[:m, :t]  # zeros between an earlier state and this one
+        tot = a[None, :m, :t] + lam[None, :m, None] * rtab[run[None], sizes[:, :m, t - 1][:, :, None]]
+        j = np.argmin(tot, axis=2)  # 2 x m
+        cost = np.stack((tot[0, r, j[0]], tot[1, r, j[1]])) + dist[:, :m, t - 1]
+        w = np.argmin(cost, axis=0)
+        prev[:m, t] = j[w, r]
+        chosen[:m, t] = vals[w, r, t - 1]
+        a[:m, t] = cost[w, r] + zc[r, pk - 1] - zc[r, pk]
+    # end of block: after the last non-zero, zeros to 63 (and an EOB unless it is the 63rd)
+    end = a + zc[:, 63:64] + lam[:, None] * eob_bits * (pos < 63)
+    end[np.arange(tmax + 1)[None, :] > count[:, None]] = np.inf
+    t = np.argmin(end, axis=1)
+    out = np.zeros((n, 64), np.int64)
+    while (t > 0).any():
+        live = t > 0
+        out[rows[live], pos[rows[live], t[live]]] = chosen[rows[live], t[live]]
+        t = np.where(live, prev[rows, t], 0)
+    back = np.empty_like(out)
+    back[order] = out
+    return back[:, 1:]

@@ -281,16 +281,20 @@ def header_bytes(subsampling: str = "4:2:0") -> int:
 
 
 def _pack(values: np.ndarray, lengths: np.ndarray) -> bytes:
-    """Bit-pack codes (MSB first), pad the last byte with ones, stuff a 0 after every 0xFF."""
+    """Bit-pack codes (MSB first, each at most 32 bits), pad the last byte with ones, stuff a 0
+    after every 0xFF. Each code is placed in a 40-bit window from its first byte; the windows'
+    bytes are summed into place (the codes' bits never overlap, so the sum is their union)."""
+    lengths = lengths.astype(np.int64)
     total = int(lengths.sum())
     nbytes = -(-total // 8)
-    j = np.arange(32)
-    shift = lengths[:, None] - 1 - j[None, :]
-    valid = shift >= 0
-    bits = (values[:, None] >> np.maximum(shift, 0)) & 1
-    stream = np.ones(nbytes * 8, np.uint8)
-    stream[:total] = bits[valid]
-    out = np.packbits(stream)
+    start = np.cumsum(lengths) - lengths
+    first, shift = start // 8, start % 8
+    window = values.astype(np.int64) << (40 - lengths - shift)
+    idx = (first[:, None] + np.arange(5)[None, :]).ravel()
+    part = ((window[:, None] >> (32 - 8 * np.arange(5))[None, :]) & 0xFF).ravel()
+    out = np.bincount(idx, weights=part, minlength=nbytes + 5)[:nbytes].astype(np.uint8)
+    if total % 8:
+        out[-1] |= (1 << (8 - total % 8)) - 1
     ff = np.nonzero(out == 0xFF)[0]
     if ff.size:
         out = np.insert(out, ff + 1, 0)

@@ -260,6 +260,18 @@ def test_trellis_candidate_is_a_baseline_jpeg_within_the_budget(prepared):
         assert e.setting > plain.setting
 
 
+def test_trellis_candidate_of_a_full_frontal_portrait(analysed):
+    """360 px wide: not a whole number of 16 px MCUs; the head with its hair is in the face region."""
+    from photo.chip import settings
+    from photo.chip_encode import decode, encode_trellis
+
+    full = prepare(analysed, kind="full")
+    cand = next(c for c in full.alternatives if c.trellis is not None)
+    assert cand.trellis[0].shape == (60, 23 * 2) and cand.trellis[1].shape == (30, 23)
+    e = encode_trellis(cand.image, 12000, settings(), cand.trellis, qtables=cand.qtables)
+    assert len(e.data) <= 12000 and decode(e.data).shape == (480, 360, 3)
+
+
 def test_trellis_lambdas_are_the_face_value_on_every_face_block(prepared):
     """No per-block decision inside the face: every block touching the outline or its band has the
     one face lambda, so its coefficients are exactly those of a trellis with that lambda everywhere."""
