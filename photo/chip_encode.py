@@ -256,31 +256,80 @@ def encode_trellis(rgb: np.ndarray, budget_bytes: int, settings: dict, lambdas: 
     (:mod:`photo.jpeg_writer`) with trellis quantisation (:mod:`photo.jpeg_trellis`): the tables
     of a quality (Annex K or ``qtables``, scaled as libjpeg scales them), each block's AC
     coefficients chosen with its lambda from ``lambdas`` (luma, chroma ``[rows, cols]``), the
-    Huffman code lengths of the rounded coefficients as the rate; the highest quality that fits
-    (stepping from ``hint`` when given, else a bisection)."""
+    Huffman code lengths of the rounded coefficients as the rate.
+
+    The quality: the highest that fits, as predicted and checked. A trellis file costs a few
+    times what a rounded one does, so the rounded file's size (counted, not written) stands in
+    for the steps not tried: the trellis file of a quality is the rounded one's size times the
+    ratio measured on the last trellis file made. The search makes the trellis file at ``hint``
+    (else at the highest quality whose rounded size fits the budget), jumps to the highest
+    quality predicted to fit, and stops when a trellis file fits and the next quality is
+    predicted not to (or was tried and did not): usually one or two trellis files. It may stop one
+    quality short of the highest that fits when the prediction is off by a few bytes; it never
+    returns a file over the budget."""
     from photo import jpeg_trellis, jpeg_writer
 
     cfg = settings["encode"]
     sub = cfg["jpeg_subsampling"]
+    lo, hi = (int(v) for v in cfg["jpeg_quality_range"])
     h, w = rgb.shape[:2]
     coef = jpeg_writer.forward(rgb, sub)
     base = qtables or (jpeg_writer.ANNEX_K_LUMA, jpeg_writer.ANNEX_K_CHROMA)
     lam = (lambdas[0], lambdas[1], lambdas[1])
+    rounded: dict = {}
+    files: dict = {}
 
-    def at(q: int) -> bytes:
-        lt, ct = jpeg_writer.quality_tables(q, *base)
-        tabs = (lt, ct, ct)
-        rounded = [np.round(c / t).astype(np.int64) for c, t in zip(coef, tabs, strict=True)]
-        lengths = jpeg_writer.ac_code_lengths(rounded, sub)
-        quant = [jpeg_trellis.quantise(c, t, lm, lengths[min(i, 1)])
-                 for i, (c, t, lm) in enumerate(zip(coef, tabs, lam, strict=True))]
-        return jpeg_writer.write(quant, (lt, ct), w, h, sub)
+    def rounding(q: int):
+        if q not in rounded:
+            tabs = jpeg_writer.quality_tables(q, *base)
+            quant = [np.round(c / t).astype(np.int64) for c, t in zip(coef, (tabs[0], tabs[1], tabs[1]), strict=True)]
+            lengths, bits = jpeg_writer.scan_statistics(quant, sub)
+            rounded[q] = tabs, (lengths[1], lengths[3]), bits / 8 + jpeg_writer.header_bytes(lengths)
+        return rounded[q]
 
-    data, q, tries = _quality_search(at, budget_bytes, cfg, hint)
-    if data is None:
+    def trellis_file(q: int) -> bytes:
+        if q not in files:
+            (lt, ct), ac, _ = rounding(q)
+            quant = [jpeg_trellis.quantise(c, t, lm, ac[min(i, 1)])
+                     for i, (c, t, lm) in enumerate(zip(coef, (lt, ct, ct), lam, strict=True))]
+            files[q] = jpeg_writer.write(quant, (lt, ct), w, h, sub)
+        return files[q]
+
+    if hint is not None:
+        q = min(hi, max(lo, int(hint)))
+    else:  # the highest quality whose rounded file fits (the trellis file is smaller): a bisection
+        a, b, q = lo, hi, lo
+        while a <= b:
+            mid = (a + b) // 2
+            if rounding(mid)[2] <= budget_bytes:
+                q, a = mid, mid + 1
+            else:
+                b = mid - 1
+    fit, fail = None, hi + 1  # the best quality known to fit, the lowest known not to
+    while True:
+        size = len(trellis_file(q))
+        ratio = size / rounding(q)[2]
+        if size <= budget_bytes:
+            fit = q
+        else:
+            fail = min(fail, q)
+        if fit is not None:
+            nxt = fit
+            while nxt + 1 < fail and ratio * rounding(nxt + 1)[2] <= budget_bytes:
+                nxt += 1
+            if nxt == fit:
+                break  # the next quality is predicted (or known) not to fit
+        else:
+            nxt = fail - 1
+            while nxt > lo and ratio * rounding(nxt)[2] > budget_bytes:
+                nxt -= 1
+            if nxt < lo:
+                break
+        q = nxt
+    if fit is None:
         raise BudgetTooSmall(f"{budget_bytes} bytes is too small for a {w}x{h} JPEG "
-                             f"(quality {cfg['jpeg_quality_range'][0]} needs more)")
-    return Encoded(data, "jpeg", q, tries)
+                             f"(quality {lo} needs more)")
+    return Encoded(files[fit], "jpeg", fit, len(files))
 
 
 def _quality_search(at, budget_bytes: int, cfg: dict, hint: float | None) -> tuple[bytes | None, int, int]:

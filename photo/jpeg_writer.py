@@ -263,21 +263,28 @@ def _tables(tab: np.ndarray, sym: np.ndarray) -> list[np.ndarray]:
 
 def ac_code_lengths(coefficients: list[np.ndarray], subsampling: str = "4:2:0") -> tuple[np.ndarray, np.ndarray]:
     """The (luma, chroma) AC Huffman code lengths (256 symbols each) optimised for these coefficients."""
-    tab, sym, _, _ = _events(coefficients, subsampling)
-    lengths = _tables(tab, sym)
+    lengths, _ = scan_statistics(coefficients, subsampling)
     return lengths[1], lengths[3]
+
+
+def scan_statistics(coefficients: list[np.ndarray], subsampling: str = "4:2:0") -> tuple[list[np.ndarray], int]:
+    """(the four optimised Huffman tables' code lengths: DC luma, AC luma, DC chroma, AC chroma;
+    the scan's size in bits with them, before byte stuffing)."""
+    tab, sym, _, elen = _events(coefficients, subsampling)
+    lengths = _tables(tab, sym)
+    bits = int(sum(int(lengths[t][sym[tab == t]].sum()) for t in range(4)) + elen.sum())
+    return lengths, bits
 
 
 def entropy_bits(coefficients: list[np.ndarray], subsampling: str = "4:2:0") -> int:
     """The scan's size in bits with Huffman tables optimised for it (before byte stuffing)."""
-    tab, sym, _, elen = _events(coefficients, subsampling)
-    lengths = _tables(tab, sym)
-    return int(sum(int(lengths[t][sym[tab == t]].sum()) for t in range(4)) + elen.sum())
+    return scan_statistics(coefficients, subsampling)[1]
 
 
-def header_bytes(subsampling: str = "4:2:0") -> int:
-    """Bytes of everything but the scan data and the Huffman tables' symbol lists."""
-    return 2 + 18 + 2 * 69 + 19 + 4 * (2 + 2 + 1 + 16) + 14 + 2
+def header_bytes(lengths: list[np.ndarray]) -> int:
+    """Bytes of the file around the scan (:func:`write`'s markers and tables) for the four
+    Huffman tables of these code lengths: SOI, APP0 18, DQT 134, SOF0 19, DHT, SOS 14, EOI."""
+    return 2 + 18 + 4 + 2 * 65 + 19 + 4 + sum(17 + int(np.count_nonzero(t)) for t in lengths) + 14 + 2
 
 
 def _pack(values: np.ndarray, lengths: np.ndarray) -> bytes:

@@ -252,9 +252,15 @@ def test_trellis_candidate_is_a_baseline_jpeg_within_the_budget(prepared):
             assert im.layer[0][1:3] == (2, 2)  # 4:2:0 as the other candidates
             assert set(im.info) <= {"jfif", "jfif_version", "jfif_unit", "jfif_density"}  # no metadata
         assert decode(e.data).shape == (320, 240, 3)
-        # the highest quality that fits: one step more does not
-        stepped = encode_trellis(cand.image, budget, cfg, cand.trellis, hint=e.setting + 3, qtables=cand.qtables)
-        assert stepped.data == e.data
+        # within one step of the highest quality that fits, whatever the hint: two steps more do not fit
+        for hint in (e.setting - 4, e.setting + 4, None):
+            other = encode_trellis(cand.image, budget, cfg, cand.trellis, hint=hint, qtables=cand.qtables)
+            assert len(other.data) <= budget and abs(other.setting - e.setting) <= 1
+        pinned = copy.deepcopy(cfg)
+        pinned["encode"]["jpeg_quality_range"] = [e.setting + 2, e.setting + 2]
+        above = encode_trellis(cand.image, 10**6, pinned, cand.trellis, qtables=cand.qtables)
+        assert above.setting == e.setting + 2 and len(above.data) > budget
+        assert e.tries <= 4
         # the trellis buys quality: at the same budget its file holds a finer table than Pillow's
         plain = encode(cand.image, "jpeg", budget, cfg, qtables=cand.qtables)
         assert e.setting > plain.setting
