@@ -165,7 +165,8 @@ class Candidate:
 
 def candidates(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: dict, search: list[dict],
                also_keep: np.ndarray | None = None,
-               base: tuple[np.ndarray, np.ndarray] | None = None, subsampling: str = "4:2:0") -> list[Candidate]:
+               base: tuple[np.ndarray, np.ndarray] | None = None, subsampling: str = "4:2:0",
+               trellis: dict | None = None) -> list[Candidate]:
     """The pre-filtered versions of one portrait named in ``photo/data/chip.toml [encode.search]``
     (``base``: :func:`roi_prefilter`'s result with ``roi`` itself, reused where an entry keeps it).
 
@@ -173,7 +174,9 @@ def candidates(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: di
     untouched band); with ``lowpass_margin_ied`` and ``lowpass_frequency_sum`` it adds
     :func:`block_lowpass` beyond that margin; with ``luma_bands`` or ``chroma_bands`` a JPEG
     encoding uses :func:`luma_table` / :func:`chroma_table` of them instead of the standard
-    tables; ``rescue = true`` marks a candidate tried only for a near miss. None of them
+    tables; with ``trellis = true`` a JPEG encoding is :func:`encode_trellis` with the lambdas of
+    ``trellis`` (``[encode.trellis]``; ``trellis_face_lambda`` etc. in the entry override them);
+    ``rescue = true`` marks a candidate tried only for a near miss. None of them
     changes a pixel inside the face outline (the margins are distances outside it)."""
     out = []
     made: dict = {}  # the same pre-filter for two entries (e.g. with two quantisation tables) is made once
@@ -196,9 +199,11 @@ def candidates(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: di
             made[key] = img, mask
         tables = ((tuple(luma_table(entry.get("luma_bands", []))), tuple(chroma_table(entry.get("chroma_bands", []))))
                   if entry.get("luma_bands") or entry.get("chroma_bands") else None)
-        lambdas = (trellis_lambdas(img.shape[:2], face_outline, ied_px, entry, also_keep=also_keep,
-                                   subsampling=subsampling)
-                   if "trellis_face_lambda" in entry else None)
+        lambdas = (trellis_lambdas(img.shape[:2], face_outline, ied_px,
+                                   {**(trellis or {}), **{k[len("trellis_"):]: v for k, v in entry.items()
+                                                          if k.startswith("trellis_")}},
+                                   also_keep=also_keep, subsampling=subsampling)
+                   if entry.get("trellis") else None)
         out.append(Candidate(str(entry["name"]), img, mask, qtables=tables, rescue=bool(entry.get("rescue", False)),
                              trellis=lambdas))
     return out
@@ -220,12 +225,12 @@ def trellis_face_blocks(shape: tuple[int, int], face_outline: np.ndarray, ied_px
 
 def trellis_lambdas(shape: tuple[int, int], face_outline: np.ndarray, ied_px: float, entry: dict,
                     also_keep: np.ndarray | None = None, subsampling: str = "4:2:0") -> tuple[np.ndarray, np.ndarray]:
-    """(luma, chroma) per-block lambdas of a trellis candidate (``photo/data/chip.toml``
-    ``trellis_face_lambda``, ``trellis_outside_lambda``, ``trellis_face_margin_ied``): every block
+    """(luma, chroma) per-block lambdas of a trellis encoding (``photo/data/chip.toml [encode.trellis]``
+    ``face_lambda``, ``outside_lambda``, ``face_margin_ied``, given as ``entry``): every block
     touching the face region (the outline and the margin around it, and ``also_keep``) has the
     face's lambda, one value for all of them; only the blocks wholly outside it have the other."""
-    margin = float(entry["trellis_face_margin_ied"])
-    inside, outside = float(entry["trellis_face_lambda"]), float(entry["trellis_outside_lambda"])
+    margin = float(entry["face_margin_ied"])
+    inside, outside = float(entry["face_lambda"]), float(entry["outside_lambda"])
     out = []
     mcu = 16 if subsampling == "4:2:0" else 8
     for px in (8, mcu):

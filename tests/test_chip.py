@@ -266,6 +266,20 @@ def test_trellis_candidate_is_a_baseline_jpeg_within_the_budget(prepared):
         assert e.setting > plain.setting
 
 
+def test_trellis_option_codes_the_plain_candidate(prepared):
+    p = encode_prepared(prepared, budget_bytes=5000, search=False, trellis=True)
+    plain = encode_prepared(prepared, budget_bytes=5000, search=False)
+    assert p.encoder["candidate"] == "roi_trellis" and plain.encoder["candidate"] == "roi"
+    assert len(p.image) <= 5000 and p.encoder["jpeg_quality"] > plain.encoder["jpeg_quality"]
+    assert read_back(p.record, p.dg2)["record"]["images"][0]["width"] == 240
+    assert p.quality["drift_p95_pct"] is not None
+    searched = encode_prepared(prepared, budget_bytes=5000, trellis=True)
+    assert searched.encoder["search"][0]["name"] == "roi_trellis"
+    with pytest.raises(ChipError) as e:
+        encode_prepared(prepared, budget_bytes=5000, codec="jpeg2000", trellis=True)
+    assert e.value.code == "chip.invalid_option"
+
+
 def test_trellis_candidate_of_a_full_frontal_portrait(analysed):
     """360 px wide: not a whole number of 16 px MCUs; the head with its hair is in the face region."""
     from photo.chip import settings
@@ -286,9 +300,11 @@ def test_trellis_lambdas_are_the_face_value_on_every_face_block(prepared):
     from photo.chip import settings
     from photo.chip_encode import outline_distance
 
-    entry = next(e for e in settings()["encode"]["search"]["alternatives"] if "trellis_face_lambda" in e)
+    entry = {f"trellis_{k}": v for k, v in settings()["encode"]["trellis"].items()}
     cand = next(c for c in prepared.alternatives if c.trellis is not None)
     lam_y, lam_c = cand.trellis
+    for a, b in zip(cand.trellis, prepared.trellis_lambdas, strict=True):  # the plain candidate's too
+        assert np.array_equal(a, b)
     assert lam_y.shape == (40, 30) and lam_c.shape == (20, 15)
     pl = prepared.placement
     dist = outline_distance((320, 240), pl.landmarks[list(FACE_OVAL)])
