@@ -108,7 +108,6 @@ def _mcu_order(shapes: list[tuple[int, int]], subsampling: str) -> tuple[np.ndar
     """(component, block row, block column) of every block in the interleaved scan's order."""
     hs, vs = SUBSAMPLING[subsampling]
     my, mx = shapes[1]  # chroma blocks = MCUs
-    comp, rows, cols = [], [], []
     mcu_y, mcu_x = np.meshgrid(np.arange(my), np.arange(mx), indexing="ij")
     mcu_y, mcu_x = mcu_y.ravel(), mcu_x.ravel()
     n = mcu_y.size

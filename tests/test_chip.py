@@ -317,7 +317,7 @@ def test_trellis_lambdas_are_the_face_value_on_every_face_block(prepared):
     assert (lam_c[~touching_c] == entry["trellis_outside_lambda"]).all()
     assert touching_y.sum() > 300 and (~touching_y).sum() > 300  # both kinds of block exist
     coef = jpeg_writer.forward(cand.image)[0]
-    lt, ct = jpeg_writer.quality_tables(80, *cand.qtables)
+    lt, _ = jpeg_writer.quality_tables(80, *cand.qtables)
     rnd = np.round(coef / lt).astype(np.int64)
     lengths = jpeg_writer.ac_code_lengths([rnd, rnd[::2, ::2], rnd[::2, ::2]])[0]
     mixed = jpeg_trellis.quantise(coef, lt, lam_y, lengths)

@@ -66,7 +66,7 @@ def test_same_size_and_quality_as_libjpeg_when_rounding(picture):
     # the scan's size as entropy_bits counts it (stuffed zero bytes aside)
     scan = data[data.index(b"\xff\xda") + 14:-2]
     assert len(scan) - scan.count(b"\xff\x00") == -(-jpeg_writer.entropy_bits(q) // 8)
-    lengths, bits = jpeg_writer.scan_statistics(q)
+    lengths, _ = jpeg_writer.scan_statistics(q)
     assert len(data) == jpeg_writer.header_bytes(lengths) + len(scan)
 
 
