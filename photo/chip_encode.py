@@ -14,6 +14,11 @@
   table (ISO/IEC 10918-1 Annex K) with some frequency bands scaled: a search candidate may code
   its pre-filtered portrait with it (the file stays one baseline JPEG; Pillow scales the table
   with the quality as it scales its own).
+* :func:`encode_trellis` writes baseline JPEG itself (:mod:`photo.jpeg_writer`) with each block's
+  coefficients chosen by trellis quantisation (:mod:`photo.jpeg_trellis`), one lambda for every
+  block of the face region and a larger one beyond it (:func:`trellis_lambdas`,
+  ``photo/data/chip.toml [encode.trellis]``): a search candidate, or the plain one with
+  ``chip_portrait(trellis=True)``.
 * :func:`encode` finds the best quality that fits ``budget_bytes``: a bisection on the JPEG
   quality (optimised Huffman tables, 4:2:0), or on the JPEG 2000 compression ratio
   (OpenJPEG through Pillow: irreversible colour transform and 9/7 wavelet, one quality layer,
