@@ -266,6 +266,15 @@ def test_trellis_candidate_is_a_baseline_jpeg_within_the_budget(prepared):
         assert e.setting > plain.setting
 
 
+def test_trellis_budget_too_small(prepared):
+    from photo.chip import settings
+    from photo.chip_encode import encode_trellis
+
+    with pytest.raises(ChipError) as e:
+        encode_trellis(prepared.prefiltered, 600, settings(), prepared.trellis_lambdas)
+    assert e.value.code == "chip.budget_too_small"
+
+
 def test_trellis_option_codes_the_plain_candidate(prepared):
     p = encode_prepared(prepared, budget_bytes=5000, search=False, trellis=True)
     plain = encode_prepared(prepared, budget_bytes=5000, search=False)
