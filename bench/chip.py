@@ -12,7 +12,9 @@ and the shares are given both over the portraits made and counting them as failu
 
 Per photo and budget: the portrait (token frontal, 240x320) encoded with baseline JPEG and
 with JPEG 2000, each naive (the uncompressed portrait straight to the encoder) and with the
-region-of-interest pre-filter (photo/data/chip.toml [encode.roi]), and JPEG also with the
+region-of-interest pre-filter (photo/data/chip.toml [encode.roi]), JPEG with the pre-filter also
+written by the project's own writer with trellis quantisation ("jpeg-trellis ROI":
+photo/data/chip.toml [encode.trellis], chip_portrait(trellis=True)), and JPEG also with the
 candidate search (photo/data/chip.toml [encode.search]: each candidate pre-filter encoded at
 the budget, the one whose decoded landmarks stay closest kept; the default); then the decoded portrait
 measured against the uncompressed one (photo.chip_quality): p95 landmark drift over the
@@ -59,9 +61,10 @@ import photo  # noqa: E402
 from bench.faces import compliant_crop_box, crop, jpeg, lips_parted, read_tem, shared_faces  # noqa: E402
 from bench.support import wilson  # noqa: E402
 
-# (codec, ROI pre-filter, candidate search): the first is the default path
-VARIANTS = (("jpeg", True, True), ("jpeg", True, False), ("jpeg", False, False), ("jpeg2000", True, False),
-            ("jpeg2000", False, False))
+# (codec, ROI pre-filter, candidate search): the first is the default path; "jpeg-trellis" is baseline
+# JPEG written by the project's own writer with trellis quantisation (chip_portrait(trellis=True))
+VARIANTS = (("jpeg", True, True), ("jpeg", True, False), ("jpeg-trellis", True, False), ("jpeg", False, False),
+            ("jpeg2000", True, False), ("jpeg2000", False, False))
 
 
 def photos(faces: Path, every: int):
@@ -197,7 +200,8 @@ def main() -> int:
         for codec, roi, search in VARIANTS:
             for b in budgets:
                 try:
-                    p = encode_prepared(prep if roi else naive, budget_bytes=b, codec=codec, search=search)
+                    p = encode_prepared(prep if roi else naive, budget_bytes=b, codec=codec.removesuffix("-trellis"),
+                                        search=search, trellis=codec == "jpeg-trellis")
                 except ChipError:
                     row[codec, roi, search, b] = None
                     continue
@@ -252,7 +256,7 @@ def main() -> int:
         print(f"  {'variant':<20}" + "".join(f"{b:>8}" for b in budgets) + "   smallest budget >= 95 %")
         measures = ("issue", "stable", "shifted")
         for (codec, roi, search), measure in ((v, m) for v in VARIANTS for m in measures):
-            if measure == "shifted" and not (codec == "jpeg" and roi):
+            if measure == "shifted" and not (codec in ("jpeg", "jpeg-trellis") and roi):
                 continue
             drift_key = {"issue": "drift_p95_pct", "stable": "drift_p95_stable_pct",
                          "shifted": "drift_p95_shifted_pct"}[measure]
@@ -275,11 +279,11 @@ def main() -> int:
                   + f"   {smallest or 'none'}; with refused: {smallest_ref or 'none'}")
             print(f"  {'  drift p95 over':<20}" + "".join(f"{d:8.2f}" for d in drift95))
         if split_name == "all":
-            for v in VARIANTS[:2]:
+            for v in VARIANTS[:3]:
                 de = [np.percentile([r[2][(*v, b)]["skin_delta_e00"] for r in rs if r[2].get((*v, b))], 95)
                       for b in budgets]
                 ss = [np.median([r[2][(*v, b)]["ssim_face"] for r in rs if r[2].get((*v, b))]) for b in budgets]
-                tag = "search" if v[2] else "ROI"
+                tag = "search" if v[2] else ("trellis" if v[0] == "jpeg-trellis" else "ROI")
                 print(f"  {'  jpeg ' + tag + ' dE00 p95':<20}" + "".join(f"{x:8.2f}" for x in de))
                 print(f"  {'  jpeg ' + tag + ' SSIM med':<20}" + "".join(f"{x:8.3f}" for x in ss))
             picks = [r[2][(*VARIANTS[0], b)]["candidate"] for r in rs for b in budgets if r[2].get((*VARIANTS[0], b))]

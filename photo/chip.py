@@ -169,6 +169,7 @@ class Prepared:
     reference_landmarks_stable: np.ndarray | None = None  # prepare(stable_drift=True): for the stable drift
     reference_landmarks_shifted: np.ndarray | None = None  # prepare(stable_drift=True): translated runs only
     alternatives: list = field(default_factory=list)  # chip_encode.Candidate: other pre-filters the search may choose
+    trellis_lambdas: tuple | None = None  # (luma, chroma) per-block lambdas of [encode.trellis] for this portrait
 
 
 def _head_mask(analysis, pl) -> np.ndarray:
@@ -197,7 +198,7 @@ def prepare(source: Any, *, kind: str = "token", profile: Any = None, report: An
     ``stable_drift=True`` also measures the stable drift (:mod:`photo.chip_quality`; three more
     landmark runs here and three per encoding)."""
     from photo import profile as profile_mod
-    from photo.chip_encode import candidates, roi_prefilter
+    from photo.chip_encode import candidates, roi_prefilter, trellis_lambdas
     from photo.chip_geometry import place, render
     from photo.chip_quality import landmark_runs, landmarks
 
@@ -227,9 +228,12 @@ def prepare(source: Any, *, kind: str = "token", profile: Any = None, report: An
     outline = pl.landmarks[list(FACE_OVAL)]
     pre, keep = roi_prefilter(uncompressed, outline, pl.ied, roi_cfg, also_keep=head)
     search = cfg["encode"]["search"]
+    sub = cfg["encode"]["jpeg_subsampling"]
     alternatives = (candidates(uncompressed, outline, pl.ied, roi_cfg, search["alternatives"], also_keep=head,
-                               base=(pre, keep))
+                               base=(pre, keep), subsampling=sub, trellis=cfg["encode"]["trellis"])
                     if roi_cfg["enabled"] and measure else [])
+    lambdas = trellis_lambdas(uncompressed.shape[:2], outline, pl.ied, cfg["encode"]["trellis"], also_keep=head,
+                              subsampling=sub)
     t1 = time.perf_counter()
     ref = landmarks(uncompressed) if measure else None
     ref_stable = ref_shifted = None
@@ -242,43 +246,55 @@ def prepare(source: Any, *, kind: str = "token", profile: Any = None, report: An
                     prefiltered=pre, keep_mask=keep, roi=bool(roi_cfg["enabled"]), reference_landmarks=ref,
                     profile=prof.name, seconds={"frame": t1 - t0, "reference_landmarks": t2 - t1},
                     reference_landmarks_stable=ref_stable, reference_landmarks_shifted=ref_shifted,
-                    alternatives=alternatives)
+                    alternatives=alternatives, trellis_lambdas=lambdas)
 
 
-def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool):
+def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool, trellis: bool = False):
     """(encoding, its measures or None, its candidate's name, the search's log): the plain ROI pre-filter's encoding,
     or, searching, whichever candidate's decoded landmarks stay closest (skin colour within its
     limit first). Each candidate is encoded at the budget, decoded and run through the landmark
     model once: analysis by synthesis, with the measure the target is stated in. The search
     stops at the first candidate whose drift is already within ``good_enough_drift_pct``, and
     the rescue candidates (listed last) are tried only for a near miss: while no candidate meets
-    the target and the closest is within ``rescue_below_drift_pct`` (skin colour within its limit)."""
-    from photo.chip_encode import Candidate, decode, encode
+    the target and the closest is within ``rescue_below_drift_pct`` (skin colour within its limit).
+    ``trellis``: the plain candidate is coded by :func:`photo.chip_encode.encode_trellis`."""
+    from photo.chip_encode import Candidate, decode, encode, encode_trellis
     from photo.chip_quality import drift_pct, landmarks, meets, skin_patches_delta_e00, skin_reference
 
-    pool = [Candidate("roi" if prep.roi else "none", prep.prefiltered, prep.keep_mask)]
+    name = ("roi" if prep.roi else "none") + ("_trellis" if trellis else "")
+    pool = [Candidate(name, prep.prefiltered, prep.keep_mask, trellis=prep.trellis_lambdas if trellis else None)]
     if search and prep.reference_landmarks is not None:
         pool += list(prep.alternatives)
     if len(pool) == 1:
-        return encode(pool[0].image, codec, budget, cfg), None, pool[0].name, []
+        if trellis:
+            return encode_trellis(pool[0].image, budget, cfg, pool[0].trellis), None, name, []
+        return encode(pool[0].image, codec, budget, cfg), None, name, []
     targets, pl = cfg["quality"], prep.placement
     best, met = None, False
-    log, hint = [], None
+    log, hint, trellis_hint = [], None, None
+    trellis_offset = int(cfg["encode"]["trellis"]["quality_offset"])
     skin_ref = skin_reference(prep.uncompressed, pl.landmarks)
     rescue_below = float(cfg["encode"]["search"]["rescue_below_drift_pct"])
     for cand in pool:
-        if cand.qtables is not None and codec != "jpeg":
-            continue  # a quantisation-table candidate is JPEG's own
+        if (cand.qtables is not None or cand.trellis is not None) and codec != "jpeg":
+            continue  # a quantisation-table or trellis candidate is JPEG's own
         near_miss = (best is not None and not met and best[0][:2] == (False, False)  # skin within, drift measured
                      and best[0][2] <= rescue_below)
         if cand.rescue and not near_miss:
             continue  # a rescue candidate only for a near miss: none so far meets the target, the closest is close
         try:
-            enc = encode(cand.image, codec, budget, cfg, hint=hint, qtables=cand.qtables)
+            if cand.trellis is not None:
+                enc = encode_trellis(cand.image, budget, cfg, cand.trellis, hint=trellis_hint, qtables=cand.qtables)
+            else:
+                enc = encode(cand.image, codec, budget, cfg, hint=hint, qtables=cand.qtables)
         except BudgetTooSmall:
             log.append({"name": cand.name, "error": "chip.budget_too_small"})
             continue
-        hint = enc.setting  # encode() reads it for JPEG only
+        if cand.trellis is not None:
+            trellis_hint = enc.setting
+        else:
+            hint = enc.setting  # encode() reads it for JPEG only
+            trellis_hint = trellis_hint if trellis_hint is not None else hint + trellis_offset
         decoded = decode(enc.data)
         lm = landmarks(decoded)
         drift = None if lm is None else drift_pct(lm, prep.reference_landmarks, pl.ied)[0]
@@ -300,7 +316,7 @@ def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool):
 
 def encode_prepared(prep: Prepared, *, budget_bytes: int, codec: str = "jpeg", measure: bool = True,
                     gender: int = 0, eye_colour: int = 0, hair_colour: int = 0,
-                    search: bool | None = None) -> ChipPortrait:
+                    search: bool | None = None, trellis: bool = False) -> ChipPortrait:
     """The portrait of a :class:`Prepared` photo at one budget (see :func:`chip_portrait`)."""
     from photo import dg2
     from photo.chip_encode import decode
@@ -310,13 +326,15 @@ def encode_prepared(prep: Prepared, *, budget_bytes: int, codec: str = "jpeg", m
     cfg = settings()
     codec, budget, _ = _options(codec, prep.kind, budget_bytes, prep.placement.width, cfg)
     pl = prep.placement
+    if trellis and codec != "jpeg":
+        raise ChipError("the trellis encoder writes baseline JPEG only", code="chip.invalid_option")
     if search is None:
         search = bool(cfg["encode"]["search"]["enabled"])
     search = search and measure
     t0 = time.perf_counter()
     # the budget bounds the encoded image (as the issue's figures do); the record adds
     # 14 + 20 + 8 per point + 12 bytes and DG2 about 30 more, reported beside it
-    enc, chosen, name, log = _search(prep, codec, budget, cfg, search)
+    enc, chosen, name, log = _search(prep, codec, budget, cfg, search, trellis)
     points = {n: [round(float(v)) for v in pl.landmarks[i]] for n, i in FEATURE_POINTS.items()}
     pose = prep.analysis.pose
     roll = pose.roll_deg + pl.rotation_deg  # the frame levelled the eyes: the portrait's roll
@@ -351,7 +369,7 @@ def encode_prepared(prep: Prepared, *, budget_bytes: int, codec: str = "jpeg", m
 def chip_portrait(source: Any, *, budget_bytes: int | None = None, codec: str | None = None, kind: str = "token",
                   profile: Any = None, report: Any = None, width_px: int | None = None, measure: bool = True,
                   gender: int = 0, eye_colour: int = 0, hair_colour: int = 0,
-                  stable_drift: bool = False, search: bool | None = None) -> ChipPortrait:
+                  stable_drift: bool = False, search: bool | None = None, trellis: bool = False) -> ChipPortrait:
     """The chip portrait of one photo.
 
     ``source``: a path, bytes, a PIL image or RGB array (analysed and checked here), a
@@ -365,16 +383,21 @@ def chip_portrait(source: Any, *, budget_bytes: int | None = None, codec: str | 
     ``stable_drift=True`` adds the stable drift (six more landmark runs, see :mod:`photo.chip_quality`).
     ``search`` (default ``photo/data/chip.toml [encode.search] enabled``): encode each candidate
     pre-filter at the budget and keep the one whose decoded landmarks stay closest (one landmark
-    run per candidate; needs ``measure``).
+    run per candidate; needs ``measure``). ``trellis=True`` (JPEG only): the plain region-of-interest
+    candidate is coded by the project's own baseline JPEG writer with trellis quantisation
+    (``photo/data/chip.toml [encode.trellis]``) instead of Pillow.
     """
     cfg = settings()
     codec = codec or cfg["encode"]["default_codec"]
-    _options(codec, kind, budget_bytes, width_px, cfg)  # bad options fail before any analysis
+    c, _, _ = _options(codec, kind, budget_bytes, width_px, cfg)  # bad options fail before any analysis
+    if trellis and c != "jpeg":
+        raise ChipError("the trellis encoder writes baseline JPEG only", code="chip.invalid_option")
     prep = prepare(source, kind=kind, profile=profile, report=report, width_px=width_px, measure=measure,
                    stable_drift=stable_drift)
     return encode_prepared(prep, budget_bytes=budget_bytes if budget_bytes is not None
                            else cfg[kind]["default_budget_bytes"], codec=codec, measure=measure,
-                           gender=gender, eye_colour=eye_colour, hair_colour=hair_colour, search=search)
+                           gender=gender, eye_colour=eye_colour, hair_colour=hair_colour, search=search,
+                           trellis=trellis)
 
 
 def rate_quality(prep: Prepared, budgets_bytes: list[int] | None = None, codec: str | None = None) -> list[dict]:

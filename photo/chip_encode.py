@@ -14,6 +14,11 @@
   table (ISO/IEC 10918-1 Annex K) with some frequency bands scaled: a search candidate may code
   its pre-filtered portrait with it (the file stays one baseline JPEG; Pillow scales the table
   with the quality as it scales its own).
+* :func:`encode_trellis` writes baseline JPEG itself (:mod:`photo.jpeg_writer`) with each block's
+  coefficients chosen by trellis quantisation (:mod:`photo.jpeg_trellis`), one lambda for every
+  block of the face region and a larger one beyond it (:func:`trellis_lambdas`,
+  ``photo/data/chip.toml [encode.trellis]``): a search candidate, or the plain one with
+  ``chip_portrait(trellis=True)``.
 * :func:`encode` finds the best quality that fits ``budget_bytes``: a bisection on the JPEG
   quality (optimised Huffman tables, 4:2:0), or on the JPEG 2000 compression ratio
   (OpenJPEG through Pillow: irreversible colour transform and 9/7 wavelet, one quality layer,
@@ -160,11 +165,13 @@ class Candidate:
     keep_mask: np.ndarray  # 1.0 where ``image`` is the uncompressed portrait, bit for bit
     qtables: tuple | None = None  # (luma, chroma) base tables for JPEG, scaled by the quality; None: libjpeg's
     rescue: bool = False  # tried only for a near miss (photo.chip's search: none before meets the target)
+    trellis: tuple | None = None  # JPEG only: (luma, chroma) per-block lambdas for :func:`encode_trellis`; None: Pillow
 
 
 def candidates(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: dict, search: list[dict],
                also_keep: np.ndarray | None = None,
-               base: tuple[np.ndarray, np.ndarray] | None = None) -> list[Candidate]:
+               base: tuple[np.ndarray, np.ndarray] | None = None, subsampling: str = "4:2:0",
+               trellis: dict | None = None) -> list[Candidate]:
     """The pre-filtered versions of one portrait named in ``photo/data/chip.toml [encode.search]``
     (``base``: :func:`roi_prefilter`'s result with ``roi`` itself, reused where an entry keeps it).
 
@@ -172,7 +179,9 @@ def candidates(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: di
     untouched band); with ``lowpass_margin_ied`` and ``lowpass_frequency_sum`` it adds
     :func:`block_lowpass` beyond that margin; with ``luma_bands`` or ``chroma_bands`` a JPEG
     encoding uses :func:`luma_table` / :func:`chroma_table` of them instead of the standard
-    tables; ``rescue = true`` marks a candidate tried only for a near miss. None of them
+    tables; with ``trellis = true`` a JPEG encoding is :func:`encode_trellis` with the lambdas of
+    ``trellis`` (``[encode.trellis]``; ``trellis_face_lambda`` etc. in the entry override them);
+    ``rescue = true`` marks a candidate tried only for a near miss. None of them
     changes a pixel inside the face outline (the margins are distances outside it)."""
     out = []
     made: dict = {}  # the same pre-filter for two entries (e.g. with two quantisation tables) is made once
@@ -195,8 +204,44 @@ def candidates(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: di
             made[key] = img, mask
         tables = ((tuple(luma_table(entry.get("luma_bands", []))), tuple(chroma_table(entry.get("chroma_bands", []))))
                   if entry.get("luma_bands") or entry.get("chroma_bands") else None)
-        out.append(Candidate(str(entry["name"]), img, mask, qtables=tables, rescue=bool(entry.get("rescue", False))))
+        lambdas = (trellis_lambdas(img.shape[:2], face_outline, ied_px,
+                                   {**(trellis or {}), **{k[len("trellis_"):]: v for k, v in entry.items()
+                                                          if k.startswith("trellis_")}},
+                                   also_keep=also_keep, subsampling=subsampling)
+                   if entry.get("trellis") else None)
+        out.append(Candidate(str(entry["name"]), img, mask, qtables=tables, rescue=bool(entry.get("rescue", False)),
+                             trellis=lambdas))
     return out
+
+
+def trellis_face_blocks(shape: tuple[int, int], face_outline: np.ndarray, ied_px: float, margin_ied: float,
+                        block_px: int, also_keep: np.ndarray | None = None, mcu_px: int = 16) -> np.ndarray:
+    """``[rows, cols]`` bool: the ``block_px`` square blocks (JPEG's grid from the top-left, the
+    image padded to whole ``mcu_px`` MCUs by repeating its edge) with any pixel within ``margin_ied`` of the face outline (or in
+    ``also_keep``): the face region whose blocks all get the face's lambda."""
+    h, w = shape
+    face = outline_distance((h, w), face_outline) <= margin_ied * ied_px
+    if also_keep is not None:
+        face |= also_keep.astype(bool)
+    ph, pw = -(-h // mcu_px) * mcu_px, -(-w // mcu_px) * mcu_px
+    face = np.pad(face, ((0, ph - h), (0, pw - w)), mode="edge")
+    return face.reshape(ph // block_px, block_px, pw // block_px, block_px).any(axis=(1, 3))
+
+
+def trellis_lambdas(shape: tuple[int, int], face_outline: np.ndarray, ied_px: float, entry: dict,
+                    also_keep: np.ndarray | None = None, subsampling: str = "4:2:0") -> tuple[np.ndarray, np.ndarray]:
+    """(luma, chroma) per-block lambdas of a trellis encoding (``photo/data/chip.toml [encode.trellis]``
+    ``face_lambda``, ``outside_lambda``, ``face_margin_ied``, given as ``entry``): every block
+    touching the face region (the outline and the margin around it, and ``also_keep``) has the
+    face's lambda, one value for all of them; only the blocks wholly outside it have the other."""
+    margin = float(entry["face_margin_ied"])
+    inside, outside = float(entry["face_lambda"]), float(entry["outside_lambda"])
+    out = []
+    mcu = 16 if subsampling == "4:2:0" else 8
+    for px in (8, mcu):
+        face = trellis_face_blocks(shape, face_outline, ied_px, margin, px, also_keep, mcu_px=mcu)
+        out.append(np.where(face, inside, outside))
+    return out[0], out[1]
 
 
 def _jpeg(img, quality: int, subsampling: str, qtables: tuple | None = None) -> bytes:
@@ -215,6 +260,122 @@ def _jp2(img, ratio: float, resolutions: int, mct: int) -> bytes:
     return buf.getvalue()
 
 
+def encode_trellis(rgb: np.ndarray, budget_bytes: int, settings: dict, lambdas: tuple,
+                   hint: float | None = None, qtables: tuple | None = None) -> Encoded:
+    """The best baseline JPEG of ``rgb`` within ``budget_bytes`` made by the project's own writer
+    (:mod:`photo.jpeg_writer`) with trellis quantisation (:mod:`photo.jpeg_trellis`): the tables
+    of a quality (Annex K or ``qtables``, scaled as libjpeg scales them), each block's AC
+    coefficients chosen with its lambda from ``lambdas`` (luma, chroma ``[rows, cols]``), the
+    Huffman code lengths of the rounded coefficients as the rate.
+
+    The quality: the highest that fits, as predicted and checked. A trellis file costs a few
+    times what a rounded one does, so the rounded file's size (counted, not written) stands in
+    for the steps not tried: the trellis file of a quality is the rounded one's size times the
+    ratio measured on the last trellis file made. The search makes the trellis file at ``hint``
+    (else at the highest quality whose rounded size fits the budget), jumps to the highest
+    quality predicted to fit, and stops when a trellis file fits and the next quality is
+    predicted not to (or was tried and did not): usually one or two trellis files. It may stop one
+    quality short of the highest that fits when the prediction is off by a few bytes; it never
+    returns a file over the budget."""
+    from photo import jpeg_trellis, jpeg_writer
+
+    cfg = settings["encode"]
+    sub = cfg["jpeg_subsampling"]
+    lo, hi = (int(v) for v in cfg["jpeg_quality_range"])
+    h, w = rgb.shape[:2]
+    coef = jpeg_writer.forward(rgb, sub)
+    base = qtables or (jpeg_writer.ANNEX_K_LUMA, jpeg_writer.ANNEX_K_CHROMA)
+    lam = (lambdas[0], lambdas[1], lambdas[1])
+    rounded: dict = {}
+    files: dict = {}
+
+    def rounding(q: int):
+        if q not in rounded:
+            tabs = jpeg_writer.quality_tables(q, *base)
+            quant = [np.round(c / t).astype(np.int64) for c, t in zip(coef, (tabs[0], tabs[1], tabs[1]), strict=True)]
+            lengths, bits = jpeg_writer.scan_statistics(quant, sub)
+            rounded[q] = tabs, (lengths[1], lengths[3]), bits / 8 + jpeg_writer.header_bytes(lengths)
+        return rounded[q]
+
+    def trellis_file(q: int) -> bytes:
+        if q not in files:
+            (lt, ct), ac, _ = rounding(q)
+            quant = [jpeg_trellis.quantise(c, t, lm, ac[min(i, 1)])
+                     for i, (c, t, lm) in enumerate(zip(coef, (lt, ct, ct), lam, strict=True))]
+            files[q] = jpeg_writer.write(quant, (lt, ct), w, h, sub)
+        return files[q]
+
+    if hint is not None:
+        q = min(hi, max(lo, int(hint)))
+    else:  # the highest quality whose rounded file fits (the trellis file is smaller): a bisection
+        a, b, q = lo, hi, lo
+        while a <= b:
+            mid = (a + b) // 2
+            if rounding(mid)[2] <= budget_bytes:
+                q, a = mid, mid + 1
+            else:
+                b = mid - 1
+    fit, fail = None, hi + 1  # the best quality known to fit, the lowest known not to
+    while True:
+        size = len(trellis_file(q))
+        ratio = size / rounding(q)[2]
+        if size <= budget_bytes:
+            fit = q
+        else:
+            fail = min(fail, q)
+        if fit is not None:
+            nxt = fit
+            while nxt + 1 < fail and ratio * rounding(nxt + 1)[2] <= budget_bytes:
+                nxt += 1
+            if nxt == fit:
+                break  # the next quality is predicted (or known) not to fit
+        else:
+            nxt = fail - 1
+            while nxt > lo and ratio * rounding(nxt)[2] > budget_bytes:
+                nxt -= 1
+            if nxt < lo:
+                break
+        q = nxt
+    if fit is None:
+        raise BudgetTooSmall(f"{budget_bytes} bytes is too small for a {w}x{h} JPEG "
+                             f"(quality {lo} needs more)")
+    return Encoded(files[fit], "jpeg", fit, len(files))
+
+
+def _quality_search(at, budget_bytes: int, cfg: dict, hint: float | None) -> tuple[bytes | None, int, int]:
+    """(the file of the highest quality whose file ``at(quality)`` fits, that quality, encodes made)."""
+    lo, hi = (int(v) for v in cfg["jpeg_quality_range"])
+    best, best_q, tries = None, 0, 0
+    if hint is not None and lo <= int(hint) <= hi:
+        # a neighbouring candidate's quality: step from it (usually 2-3 encodes, not 7)
+        q = int(hint)
+        data = at(q)
+        tries += 1
+        step = 1 if len(data) <= budget_bytes else -1
+        if step == 1:
+            best, best_q = data, q
+        while lo <= q + step <= hi:
+            q += step
+            data = at(q)
+            tries += 1
+            if len(data) <= budget_bytes:
+                best, best_q = data, q
+                if step == -1:
+                    break
+            elif step == 1:
+                break
+    else:
+        while lo <= hi:
+            q = (lo + hi) // 2
+            data = at(q)
+            tries += 1
+            if len(data) <= budget_bytes:
+                best, best_q, lo = data, q, q + 1
+            else:
+                hi = q - 1
+    return best, best_q, tries
+
+
 def encode(rgb: np.ndarray, codec: str, budget_bytes: int, settings: dict, hint: float | None = None,
            qtables: tuple | None = None) -> Encoded:
     """The best-quality encoding of ``rgb`` that fits ``budget_bytes`` (BudgetTooSmall if none does).
@@ -230,35 +391,8 @@ def encode(rgb: np.ndarray, codec: str, budget_bytes: int, settings: dict, hint:
     cfg = settings["encode"]
     img = Image.fromarray(np.ascontiguousarray(rgb), "RGB")
     if codec == "jpeg":
-        lo, hi = (int(v) for v in cfg["jpeg_quality_range"])
-        best, best_q, tries = None, 0, 0
-        if hint is not None and lo <= int(hint) <= hi:
-            # a neighbouring candidate's quality: step from it (usually 2-3 encodes, not 7)
-            q = int(hint)
-            data = _jpeg(img, q, cfg["jpeg_subsampling"], qtables)
-            tries += 1
-            step = 1 if len(data) <= budget_bytes else -1
-            if step == 1:
-                best, best_q = data, q
-            while lo <= q + step <= hi:
-                q += step
-                data = _jpeg(img, q, cfg["jpeg_subsampling"], qtables)
-                tries += 1
-                if len(data) <= budget_bytes:
-                    best, best_q = data, q
-                    if step == -1:
-                        break
-                elif step == 1:
-                    break
-        else:
-            while lo <= hi:
-                q = (lo + hi) // 2
-                data = _jpeg(img, q, cfg["jpeg_subsampling"], qtables)
-                tries += 1
-                if len(data) <= budget_bytes:
-                    best, best_q, lo = data, q, q + 1
-                else:
-                    hi = q - 1
+        best, best_q, tries = _quality_search(lambda q: _jpeg(img, q, cfg["jpeg_subsampling"], qtables),
+                                              budget_bytes, cfg, hint)
         if best is None:
             raise BudgetTooSmall(f"{budget_bytes} bytes is too small for a {img.width}x{img.height} JPEG "
                                  f"(quality {cfg['jpeg_quality_range'][0]} needs more)")

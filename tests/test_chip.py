@@ -161,9 +161,11 @@ def test_search_candidates_never_touch_the_face(prepared):
         keep = cand.keep_mask == 1.0
         assert keep[face].all(), cand.name
         assert np.array_equal(cand.image[keep], prepared.uncompressed[keep]), cand.name
-        # each is another pre-filter, or codes one with its own quantisation table
-        assert cand.qtables is not None or not np.array_equal(cand.image, prepared.prefiltered), cand.name
-    assert len({(c.image.tobytes(), c.qtables) for c in prepared.alternatives}) == len(prepared.alternatives)
+        # each is another pre-filter, or codes one with its own quantisation table or with the trellis
+        assert (cand.qtables is not None or cand.trellis is not None
+                or not np.array_equal(cand.image, prepared.prefiltered)), cand.name
+    assert len({(c.image.tobytes(), c.qtables, c.trellis is None) for c in prepared.alternatives}) == len(
+        prepared.alternatives)
 
 
 def test_table_candidates_write_their_scaled_luma_table(prepared):
@@ -229,10 +231,108 @@ def test_rescue_candidates_only_while_none_meets_the_target(prepared, monkeypatc
     p = encode_prepared(prepared, budget_bytes=5000)
     assert [e["name"] for e in p.encoder["search"]] == ["roi", *others]
     monkeypatch.setitem(settings()["encode"]["search"], "rescue_below_drift_pct", 99.0)
-    j = encode_prepared(prepared, budget_bytes=5000, codec="jpeg2000")  # table candidates are JPEG's own
-    tables = {c.name for c in prepared.alternatives if c.qtables is not None}
+    j = encode_prepared(prepared, budget_bytes=5000, codec="jpeg2000")  # table and trellis candidates are JPEG's own
+    tables = {c.name for c in prepared.alternatives if c.qtables is not None or c.trellis is not None}
     assert tables and [e["name"] for e in j.encoder["search"]] == [
         "roi", *(c.name for c in prepared.alternatives if c.name not in tables)]
+
+
+def test_trellis_candidate_is_a_baseline_jpeg_within_the_budget(prepared):
+    from photo.chip import settings
+    from photo.chip_encode import decode, encode, encode_trellis
+
+    cfg = settings()
+    cand = next(c for c in prepared.alternatives if c.trellis is not None)
+    for budget in (4000, 6000):
+        e = encode_trellis(cand.image, budget, cfg, cand.trellis, qtables=cand.qtables)
+        assert len(e.data) <= budget
+        with Image.open(io.BytesIO(e.data)) as im:
+            assert im.format == "JPEG" and im.size == (240, 320)
+            assert im.info.get("progressive") is None and not im.info.get("progression")
+            assert im.layer[0][1:3] == (2, 2)  # 4:2:0 as the other candidates
+            assert set(im.info) <= {"jfif", "jfif_version", "jfif_unit", "jfif_density"}  # no metadata
+        assert decode(e.data).shape == (320, 240, 3)
+        # within one step of the highest quality that fits, whatever the hint: two steps more do not fit
+        for hint in (e.setting - 4, e.setting + 4, None):
+            other = encode_trellis(cand.image, budget, cfg, cand.trellis, hint=hint, qtables=cand.qtables)
+            assert len(other.data) <= budget and abs(other.setting - e.setting) <= 1
+        pinned = copy.deepcopy(cfg)
+        pinned["encode"]["jpeg_quality_range"] = [e.setting + 2, e.setting + 2]
+        above = encode_trellis(cand.image, 10**6, pinned, cand.trellis, qtables=cand.qtables)
+        assert above.setting == e.setting + 2 and len(above.data) > budget
+        assert e.tries <= 4
+        # the trellis buys quality: at the same budget its file holds a finer table than Pillow's
+        plain = encode(cand.image, "jpeg", budget, cfg, qtables=cand.qtables)
+        assert e.setting > plain.setting
+
+
+def test_trellis_budget_too_small(prepared):
+    from photo.chip import settings
+    from photo.chip_encode import encode_trellis
+
+    with pytest.raises(ChipError) as e:
+        encode_trellis(prepared.prefiltered, 600, settings(), prepared.trellis_lambdas)
+    assert e.value.code == "chip.budget_too_small"
+
+
+def test_trellis_option_codes_the_plain_candidate(prepared):
+    p = encode_prepared(prepared, budget_bytes=5000, search=False, trellis=True)
+    plain = encode_prepared(prepared, budget_bytes=5000, search=False)
+    assert p.encoder["candidate"] == "roi_trellis" and plain.encoder["candidate"] == "roi"
+    assert len(p.image) <= 5000 and p.encoder["jpeg_quality"] > plain.encoder["jpeg_quality"]
+    assert read_back(p.record, p.dg2)["record"]["images"][0]["width"] == 240
+    assert p.quality["drift_p95_pct"] is not None
+    searched = encode_prepared(prepared, budget_bytes=5000, trellis=True)
+    assert searched.encoder["search"][0]["name"] == "roi_trellis"
+    with pytest.raises(ChipError) as e:
+        encode_prepared(prepared, budget_bytes=5000, codec="jpeg2000", trellis=True)
+    assert e.value.code == "chip.invalid_option"
+
+
+def test_trellis_candidate_of_a_full_frontal_portrait(analysed):
+    """360 px wide: not a whole number of 16 px MCUs; the head with its hair is in the face region."""
+    from photo.chip import settings
+    from photo.chip_encode import decode, encode_trellis
+
+    full = prepare(analysed, kind="full")
+    cand = next(c for c in full.alternatives if c.trellis is not None)
+    assert cand.trellis[0].shape == (60, 23 * 2) and cand.trellis[1].shape == (30, 23)
+    e = encode_trellis(cand.image, 12000, settings(), cand.trellis, qtables=cand.qtables)
+    assert len(e.data) <= 12000 and decode(e.data).shape == (480, 360, 3)
+
+
+def test_trellis_lambdas_are_the_face_value_on_every_face_block(prepared):
+    """No per-block decision inside the face: every block touching the outline or its band has the
+    one face lambda, so its coefficients are exactly those of a trellis with that lambda everywhere."""
+    from photo import jpeg_trellis, jpeg_writer
+    from photo.analysis import FACE_OVAL
+    from photo.chip import settings
+    from photo.chip_encode import outline_distance
+
+    entry = {f"trellis_{k}": v for k, v in settings()["encode"]["trellis"].items()}
+    cand = next(c for c in prepared.alternatives if c.trellis is not None)
+    lam_y, lam_c = cand.trellis
+    for a, b in zip(cand.trellis, prepared.trellis_lambdas, strict=True):  # the plain candidate's too
+        assert np.array_equal(a, b)
+    assert lam_y.shape == (40, 30) and lam_c.shape == (20, 15)
+    pl = prepared.placement
+    dist = outline_distance((320, 240), pl.landmarks[list(FACE_OVAL)])
+    region = dist <= entry["trellis_face_margin_ied"] * pl.ied
+    touching_y = region.reshape(40, 8, 30, 8).any(axis=(1, 3))
+    touching_c = region.reshape(20, 16, 15, 16).any(axis=(1, 3))
+    assert (lam_y[touching_y] == entry["trellis_face_lambda"]).all()
+    assert (lam_y[~touching_y] == entry["trellis_outside_lambda"]).all()
+    assert (lam_c[touching_c] == entry["trellis_face_lambda"]).all()
+    assert (lam_c[~touching_c] == entry["trellis_outside_lambda"]).all()
+    assert touching_y.sum() > 300 and (~touching_y).sum() > 300  # both kinds of block exist
+    coef = jpeg_writer.forward(cand.image)[0]
+    lt, _ = jpeg_writer.quality_tables(80, *cand.qtables)
+    rnd = np.round(coef / lt).astype(np.int64)
+    lengths = jpeg_writer.ac_code_lengths([rnd, rnd[::2, ::2], rnd[::2, ::2]])[0]
+    mixed = jpeg_trellis.quantise(coef, lt, lam_y, lengths)
+    uniform = jpeg_trellis.quantise(coef, lt, entry["trellis_face_lambda"], lengths)
+    assert np.array_equal(mixed[touching_y], uniform[touching_y])
+    assert not np.array_equal(mixed[~touching_y], uniform[~touching_y])
 
 
 def test_search_stops_at_a_good_enough_candidate(prepared, monkeypatch):
