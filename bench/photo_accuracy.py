@@ -248,6 +248,33 @@ def d_dark_glasses(full, tem, box, rng):
     return jpeg(c)
 
 
+def d_glasses_glare(full, tem, box, rng):
+    """Clear glasses with a light reflected on one lens or both: a thin frame round each eye and a
+    near-white patch with soft edges over the lens (a window or softbox seen in it), covering the
+    iris. (Its own random stream: adding it moved no other kind's draws.)"""
+    a = _arr(crop(full, box))
+    h, w = a.shape[:2]
+    ied = _ied(tem, box)
+    frame = Image.new("L", (w, h), 0)
+    d = ImageDraw.Draw(frame)
+    patch = Image.new("L", (w, h), 0)
+    p = ImageDraw.Draw(patch)
+    both = rng.random() < 0.5
+    lit = int(rng.integers(2))
+    for k, e in enumerate((tem[TEM_EYE_L], tem[TEM_EYE_R])):
+        x, y = e[0] - box[0], e[1] - box[1]
+        d.ellipse([x - ied * 0.34, y - ied * 0.24, x + ied * 0.34, y + ied * 0.26], outline=255,
+                  width=max(2, int(ied * 0.03)))
+        if both or k == lit:
+            cx, cy = x + ied * rng.uniform(-0.08, 0.08), y + ied * rng.uniform(-0.05, 0.05)
+            rx, ry = ied * rng.uniform(0.15, 0.24), ied * rng.uniform(0.09, 0.15)
+            p.ellipse([cx - rx, cy - ry, cx + rx, cy + ry], fill=255)  # a specular reflection clips
+    soft = np.asarray(patch.filter(ImageFilter.GaussianBlur(max(1.0, ied * 0.02))), np.float32)[..., None] / 255
+    a = a * (1 - soft) + 255 * soft
+    a[np.asarray(frame) > 0] = 30
+    return jpeg(_img(a))
+
+
 def d_grey(full, tem, box, rng):
     return jpeg(crop(full, box).convert("L").convert("RGB"))
 
@@ -296,6 +323,7 @@ DEFECTS = {
     "cropped_head": (d_cropped_head, "geometry.margins", None),
     "second_face": (d_second_face, "face.count", None),
     "dark_glasses": (d_dark_glasses, "eyes.visible", None),
+    "glasses_glare": (d_glasses_glare, "eyes.visible", None),
     "greyscale": (d_grey, "image.color", "mynumber-next"),
     "heavy_jpeg": (d_heavy_jpeg, "image.compression", None),
     "too_small_image": (d_too_small, "image.dimensions", None),
@@ -546,6 +574,8 @@ def collect(profile_name: str, every: int, labels: list[dict]) -> list[dict]:
             if name == "second_face":
                 o = bases[::every][(i + 1) % len(bases[::every])]
                 data = gen(full, tem, box, rng, other=(o[1], o[2], o[3]))
+            elif name == "glasses_glare":  # a kind added later draws from its own stream
+                data = gen(full, tem, box, np.random.default_rng([11, i]))
             else:
                 data = gen(full, tem, box, rng)
             if data is not None:

@@ -245,6 +245,25 @@ def _burnt_eyes(sides: tuple[str, ...] = ("left", "right")) -> bytes:
     return jpeg(img(px))
 
 
+def _glare_on_glasses(sides: tuple[str, ...] = ("left", "right")) -> bytes:
+    """compliant_a with a light reflected on the lens over each eye on the given sides of the
+    picture: a white ellipse over the eye, iris included, as a window seen in clear glasses."""
+    from photo.checker import analyse_and_check
+    from photo.checks.eyes import EYES, iris_disc
+
+    a, _ = analyse_and_check(path("compliant_a"))
+    k = 1 / a.decoded.scale
+    im = image("compliant_a").copy()
+    d = ImageDraw.Draw(im)
+    for side, eye, _ in EYES:
+        if side not in sides:
+            continue
+        (cx, cy), _r = iris_disc(a, eye)
+        rx, ry = 0.2 * a.ied * k, 0.1 * a.ied * k
+        d.ellipse([cx * k - rx, cy * k - ry, cx * k + rx, cy * k + ry], fill=(255, 255, 255))
+    return jpeg(im)
+
+
 def _wrap(sides: tuple[str, ...], colour=(170, 40, 40), inner: float = 1.02, from_eyes: bool = False) -> bytes:
     """A band of cloth against the face outline, from the top of the forehead (or the eyes, with
     ``from_eyes``) down past the chin, on the given sides of the image (both: a hood or scarf
@@ -306,6 +325,7 @@ VARIANTS = {
     "bright": lambda: jpeg(img(arr(image("compliant_a")) * 2.2 + 30)),
     "burnt_eyes": _burnt_eyes,
     "burnt_left_eye": lambda: _burnt_eyes(("left",)),
+    "glare_on_glasses": _glare_on_glasses,
     "half_shadow": _half_shadow,
     "second_face": _second_face,
     "dark_glasses": _dark_glasses,

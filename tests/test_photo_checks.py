@@ -106,6 +106,38 @@ def test_one_burnt_out_eye_is_glare_not_exposure():
     assert rep.check("eyes.visible").details["image_left_eye"]["glare"] > c.limit["max_eye_white_clip"]
 
 
+def test_burnt_out_whites_with_readable_irises_are_exposure_not_hidden_eyes():
+    rep = report("burnt_eyes")
+    v = rep.check("eyes.visible")
+    lim = v.limit
+    assert v.passed and v.details["whites_burnt"]
+    for side in ("image_left_eye", "image_right_eye"):
+        assert v.details[side]["glare"] > lim["max_glare"] >= 0.0
+        assert v.details[side]["iris_glare"] <= lim["max_iris_glare"]
+    assert not rep.check("lighting.exposure").passed  # one defect, named once: the exposure
+
+
+def test_glare_over_both_irises_still_hides_the_eyes():
+    rep = report("glare_on_glasses")
+    v = rep.check("eyes.visible")
+    assert not v.passed and v.key == "glare" and not v.details["whites_burnt"]
+    assert max(v.details[s]["iris_glare"] for s in ("image_left_eye", "image_right_eye")) > v.limit["max_iris_glare"]
+
+
+def test_a_profile_without_the_iris_limit_calls_burnt_whites_glare(tmp_path):
+    from photo import profile as profile_mod
+
+    text = (Path(profile_mod.__file__).parent / "profiles" / "mynumber-online.toml").read_text(encoding="utf-8")
+    old = "\n".join(line for line in text.splitlines() if not line.startswith("max_iris_glare"))
+    p = tmp_path / "older.toml"
+    p.write_text(old.replace('name = "mynumber-online"', 'name = "older"'), encoding="utf-8")
+    import photo
+    from tests.photo_helpers import VARIANTS
+
+    v = photo.check(VARIANTS["burnt_eyes"](), profile=str(p)).check("eyes.visible")
+    assert not v.passed and v.key == "glare" and "max_iris_glare" not in v.limit
+
+
 def test_roll_direction_and_value():
     c = report("roll").check("pose.roll")
     assert 11 <= abs(c.value) <= 19

@@ -146,8 +146,9 @@ def test_burnt_out_eye_whites_are_tinted():
     eyes = eye_region(a, EYES[0][1]) | eye_region(a, EYES[1][1])
     assert np.array_equal(burnt, eyes & (a.grey >= EYE_CLIP_LUMA))
     assert burnt.sum() > 20
-    # tinted red on the review image (at least once: eyes.visible's glare mark tints them too)
-    assert np.median(a.rgb[burnt][:, 1]) > 240 and np.median(px[burnt][:, 1]) < 140
+    # tinted red on the review image, once: eyes.visible passes (burnt whites are the exposure's)
+    assert np.median(a.rgb[burnt][:, 1]) > 240 and np.median(px[burnt][:, 1]) < 160
+    assert "eyes.visible" not in {c.id for c in rep.checks if not c.passed}
     assert "白目" in m.ja and m.en.startswith("eye whites burnt out")
 
 

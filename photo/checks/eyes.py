@@ -110,7 +110,10 @@ def eye_stats(a, eye: dict) -> dict:
     ``contrast``: spread (90th - 10th percentile) of the eye region's luma / cheek luma (an
     open eye shows white sclera against iris and lashes; a lens, a frame or hair flattens it);
     ``glare``: share of the eye region at near-white (>= EYE_CLIP_LUMA, 250) (a catchlight is a few %, glare
-    on glasses covers much more).
+    on glasses covers much more); ``iris_glare``: the same share over the iris disc (the Face
+    Landmarker's iris centre and the mean radius of its four iris points): a reflection that hides
+    the eye covers the iris, while an over-exposed photo burns out the whites and leaves the iris
+    (darker than the sclera) readable.
     """
     import cv2
 
@@ -126,9 +129,45 @@ def eye_stats(a, eye: dict) -> dict:
     ref = float(np.median(cheek)) if cheek.size > 20 else float(np.median(a.skin_grey))
     ref = max(ref, 1.0)
     if g.size < 10:
-        return {"dark": 1.0, "contrast": 1.0, "glare": 0.0}
+        return {"dark": 1.0, "contrast": 1.0, "glare": 0.0, "iris_glare": 0.0}
     p10, p50, p90 = np.percentile(g, [10, 50, 90])
-    return {"dark": float(p50 / ref), "contrast": float((p90 - p10) / ref), "glare": float((g >= EYE_CLIP_LUMA).mean())}
+    return {"dark": float(p50 / ref), "contrast": float((p90 - p10) / ref), "glare": float((g >= EYE_CLIP_LUMA).mean()),
+            "iris_glare": iris_glare(a, eye)}
+
+
+def iris_disc(a, eye: dict) -> tuple[np.ndarray, float]:
+    """(centre, radius) of the iris in working px: landmark ``eye["iris"]`` (468 or 473) and the
+    mean distance of the four iris points after it."""
+    i = eye["iris"]
+    pts = a.landmarks[i:i + 5, :2]
+    return pts[0], float(np.linalg.norm(pts[1:] - pts[0], axis=1).mean())
+
+
+def iris_glare(a, eye: dict) -> float:
+    """Share of the iris disc (:func:`iris_disc`) at near-white (>= EYE_CLIP_LUMA)."""
+    (cx, cy), r = iris_disc(a, eye)
+    x0, y0 = max(0, int(cx - r)), max(0, int(cy - r))
+    x1, y1 = min(a.w, int(cx + r) + 2), min(a.h, int(cy + r) + 2)
+    if x1 <= x0 or y1 <= y0 or r < 1:
+        return 0.0
+    dy = np.arange(y0, y1, dtype=np.float32)[:, None] - np.float32(cy)
+    dx = np.arange(x0, x1, dtype=np.float32)[None, :] - np.float32(cx)
+    disc = dx * dx + dy * dy <= np.float32(r * r)
+    n = np.count_nonzero(disc)
+    if n == 0:
+        return 0.0
+    return float(np.count_nonzero(disc & (a.grey8[y0:y1, x0:x1] >= EYE_CLIP_LUMA)) / n)
+
+
+def whites_burnt(stats: list[dict], limits) -> bool:
+    """The near-white pixels of both eye regions are burnt-out whites, not a reflection: both
+    regions over ``max_glare`` with both irises readable (``iris_glare`` at most
+    ``max_iris_glare``). That is over-exposure, which ``lighting.exposure`` judges and names;
+    a profile without ``max_iris_glare`` never says so."""
+    if "max_iris_glare" not in limits:
+        return False
+    return (min(x["glare"] for x in stats) > limits["max_glare"]
+            and max(x["iris_glare"] for x in stats) <= limits["max_iris_glare"])
 
 
 def both_eye_stats(a) -> list[dict]:
@@ -141,26 +180,32 @@ def both_eye_stats(a) -> list[dict]:
     return got
 
 
-@check("eyes.visible", limits={"min_dark_ratio": "float", "min_contrast": "float", "max_glare": "float"})
+@check("eyes.visible", limits={"min_dark_ratio": "float", "min_contrast": "float", "max_glare": "float",
+                               "max_iris_glare": "float?"})
 def eyes_visible(a, limits):
     """Eyes not hidden: eye-region luma / cheek luma >= min_dark_ratio (dark lenses), luma spread
     in the eye region / cheek luma >= min_contrast (lenses, frames, hair flatten it), near-white
-    share <= max_glare (glare on glasses). ICAO 9303, J-LIS."""
+    share <= max_glare (glare on glasses). Near-white whites of both eyes with both irises
+    readable (near-white share of each iris disc <= max_iris_glare) are over-exposure, not a
+    reflection: the eyes are visible and ``lighting.exposure`` names it. ICAO 9303, J-LIS."""
     s = both_eye_stats(a)
     dark = min(x["dark"] for x in s)
     contrast = min(x["contrast"] for x in s)
     glare = max(x["glare"] for x in s)
+    burnt = whites_burnt(s, limits)
     if dark < limits["min_dark_ratio"]:
         key = "dark"
-    elif glare > limits["max_glare"]:
+    elif glare > limits["max_glare"] and not burnt:
         key = "glare"
     elif contrast < limits["min_contrast"]:
         key = "hidden"
     else:
         key = "ok"
-    r = result(key == "ok", {"dark": round(dark, 3), "contrast": round(contrast, 3),
-                                             "glare": round(glare, 3)},
-               {"min_dark_ratio": limits["min_dark_ratio"], "min_contrast": limits["min_contrast"],
-                "max_glare": limits["max_glare"]}, key)
-    r.details = {"image_left_eye": s[0], "image_right_eye": s[1]}
+    limit = {"min_dark_ratio": limits["min_dark_ratio"], "min_contrast": limits["min_contrast"],
+             "max_glare": limits["max_glare"]}
+    if "max_iris_glare" in limits:
+        limit["max_iris_glare"] = limits["max_iris_glare"]
+    r = result(key == "ok", {"dark": round(dark, 3), "contrast": round(contrast, 3), "glare": round(glare, 3)},
+               limit, key)
+    r.details = {"image_left_eye": s[0], "image_right_eye": s[1], "whites_burnt": burnt}
     return r
