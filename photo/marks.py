@@ -59,10 +59,10 @@ def labels() -> dict:
         return tomllib.load(f)
 
 
-def _mark(c, anchor: Point, side: str | None = None, **params: Any) -> Mark:
-    """A mark for the failed result ``c`` labelled from the catalogue; ``side`` ("left" or
-    "right" in the picture) fills {side} in each language."""
-    entry = labels()[c.id][c.key]
+def _mark(c, anchor: Point, side: str | None = None, label: str | None = None, **params: Any) -> Mark:
+    """A mark for the failed result ``c`` labelled from the catalogue (its key's entry, or
+    ``label``'s); ``side`` ("left" or "right" in the picture) fills {side} in each language."""
+    entry = labels()[c.id][label or c.key]
     text = {lang: fill(entry[lang], {**params, "side": labels()["sides"][side][lang] if side else ""})
             for lang in ("ja", "en")}
     return Mark(id=c.id, key=c.key, ja=text["ja"], en=text["en"], anchor=(float(anchor[0]), float(anchor[1])))
@@ -131,16 +131,22 @@ def _eyes_open(a, c, lim) -> list[Mark]:
 
 
 def _eyes_visible(a, c, lim) -> list[Mark]:
-    from photo.checks.eyes import EYE_CLIP_LUMA, EYES, VISIBLE_KEYS, eye_region, hidden_eyes, visible_stats
+    from photo.checks.eyes import (EYE_CLIP_LUMA, EYES, VISIBLE_KEYS, eye_region, hidden_eyes, iris_reflection_side,
+                                   visible_stats)
 
     eyes = dict((s, e) for s, e, _ in EYES)
     stat, lim_key, _ = VISIBLE_KEYS[c.key]
     stats = visible_stats(c)  # what the check measured, not measured again
+    iris = iris_reflection_side(stats, lim) if c.key == "glare" else None
     out = []
     for side in hidden_eyes(stats, lim, c.key):
         region = eye_region(a, eyes[side])
-        m = _mark(c, _eye_anchor(a, side, 1), side=side, value=round(stats[side][stat], 3),
-                   limit=lim[lim_key])
+        if side == iris and not stats[side][stat] > lim[lim_key]:  # hidden by a reflection on its iris
+            m = _mark(c, _eye_anchor(a, side, 1), side=side, label="glare_iris",
+                      value=round(stats[side]["iris_glare"], 3), limit=lim["max_one_iris_glare"])
+        else:
+            m = _mark(c, _eye_anchor(a, side, 1), side=side, value=round(stats[side][stat], 3),
+                      limit=lim[lim_key])
         m.outlines = [(region, 1.0)]
         if c.key == "glare":  # the near-white pixels that counted
             m.fills = [(region & (a.grey >= EYE_CLIP_LUMA), 1.0)]

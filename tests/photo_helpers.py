@@ -264,6 +264,22 @@ def _glare_on_glasses(sides: tuple[str, ...] = ("left", "right")) -> bytes:
     return jpeg(im)
 
 
+def _iris_reflection(side: str = "left") -> bytes:
+    """compliant_a with a small light reflected over the iris of the eye on the given side of the
+    picture only (a white disc of 0.45 x the iris radius): less than a tenth of the eye region."""
+    from photo.checker import analyse_and_check
+    from photo.checks.eyes import EYES, iris_disc
+
+    a, _ = analyse_and_check(path("compliant_a"))
+    k = 1 / a.decoded.scale
+    im = image("compliant_a").copy()
+    eye = dict((s, e) for s, e, _ in EYES)[side]
+    (cx, cy), r = iris_disc(a, eye)
+    r *= 0.45 * k
+    ImageDraw.Draw(im).ellipse([cx * k - r, cy * k - r, cx * k + r, cy * k + r], fill=(255, 255, 255))
+    return jpeg(im)
+
+
 def _wrap(sides: tuple[str, ...], colour=(170, 40, 40), inner: float = 1.02, from_eyes: bool = False) -> bytes:
     """A band of cloth against the face outline, from the top of the forehead (or the eyes, with
     ``from_eyes``) down past the chin, on the given sides of the image (both: a hood or scarf
@@ -326,6 +342,7 @@ VARIANTS = {
     "burnt_eyes": _burnt_eyes,
     "burnt_left_eye": lambda: _burnt_eyes(("left",)),
     "glare_on_glasses": _glare_on_glasses,
+    "iris_reflection": _iris_reflection,
     "half_shadow": _half_shadow,
     "second_face": _second_face,
     "dark_glasses": _dark_glasses,

@@ -124,6 +124,14 @@ def test_glare_over_both_irises_still_hides_the_eyes():
     assert max(v.details[s]["iris_glare"] for s in ("image_left_eye", "image_right_eye")) > v.limit["max_iris_glare"]
 
 
+def test_a_reflection_over_one_iris_hides_that_eye_though_the_region_is_mostly_dark():
+    v = report("iris_reflection").check("eyes.visible")
+    left, right = v.details["image_left_eye"], v.details["image_right_eye"]
+    assert left["glare"] <= v.limit["max_glare"]  # too small a share of the eye region on its own
+    assert left["iris_glare"] > v.limit["max_one_iris_glare"] and right["iris_glare"] < 0.01
+    assert not v.passed and v.key == "glare" and v.details["reflection_on_one_iris"]
+
+
 def test_a_profile_without_the_iris_limit_calls_burnt_whites_glare(tmp_path):
     from photo import profile as profile_mod
 

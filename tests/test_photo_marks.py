@@ -268,6 +268,13 @@ def test_a_colour_cast_outlines_the_cheeks_it_measured():
     assert "b*" in m.ja and "b*" in m.en
 
 
+def test_a_reflection_over_one_iris_is_marked_on_that_eye_with_the_iris_measure():
+    _a, rep, _px, found = _drawn("iris_reflection")
+    assert _failed(rep, "eyes.visible").key == "glare"
+    (m,) = _of(found, "eyes.visible")
+    assert m.en.startswith("left iris glare") and "黒目" in m.ja
+
+
 def test_every_mark_label_is_in_the_catalogue_in_both_languages():
     from photo.check_titles import check_titles
     from photo.report import messages

@@ -100,7 +100,20 @@ def hidden_eyes(stats: dict[str, dict], limits, key: str) -> list[str]:
         v = stats[side][stat]
         if (v > limits[lim]) if above else (v < limits[lim]):
             out.append(side)
+    if key == "glare":
+        if whites_burnt(list(stats.values()), limits):
+            out = []  # the whites' glare is the exposure's; only a reflection on one iris counts
+        iris = iris_reflection_side(stats, limits)
+        if iris is not None and iris not in out:
+            out.append(iris)
     return out
+
+
+def iris_reflection_side(stats: dict[str, dict], limits) -> str | None:
+    """The side (in the picture) of the iris behind :func:`reflection_on_one_iris`, or None."""
+    if not reflection_on_one_iris(list(stats.values()), limits):
+        return None
+    return max(stats, key=lambda side: stats[side]["iris_glare"])
 
 
 def eye_stats(a, eye: dict) -> dict:
@@ -180,22 +193,38 @@ def both_eye_stats(a) -> list[dict]:
     return got
 
 
+def reflection_on_one_iris(stats: list[dict], limits) -> bool:
+    """A reflection on one lens: one iris disc more than ``max_one_iris_glare`` near-white while
+    the other is under ``other_iris_ratio`` of that. Over-exposure clips both irises alike and a
+    catchlight stays under 0.01 of the disc; a light reflected in one lens over the pupil can fill
+    less than ``max_glare`` of the eye region and still hide the iris. Not judged by a profile
+    without these limits."""
+    if "max_one_iris_glare" not in limits or "other_iris_ratio" not in limits:
+        return False
+    hi = max(x["iris_glare"] for x in stats)
+    lo = min(x["iris_glare"] for x in stats)
+    return hi > limits["max_one_iris_glare"] and lo < limits["other_iris_ratio"] * hi
+
+
 @check("eyes.visible", limits={"min_dark_ratio": "float", "min_contrast": "float", "max_glare": "float",
-                               "max_iris_glare": "float?"})
+                               "max_iris_glare": "float?", "max_one_iris_glare": "float?", "other_iris_ratio": "float?"})
 def eyes_visible(a, limits):
     """Eyes not hidden: eye-region luma / cheek luma >= min_dark_ratio (dark lenses), luma spread
     in the eye region / cheek luma >= min_contrast (lenses, frames, hair flatten it), near-white
-    share <= max_glare (glare on glasses). Near-white whites of both eyes with both irises
-    readable (near-white share of each iris disc <= max_iris_glare) are over-exposure, not a
-    reflection: the eyes are visible and ``lighting.exposure`` names it. ICAO 9303, J-LIS."""
+    share <= max_glare (glare on glasses), and no reflection over one iris only (one iris disc
+    more than max_one_iris_glare near-white, the other under other_iris_ratio of it). Near-white
+    whites of both eyes with both irises readable (near-white share of each iris disc <=
+    max_iris_glare) are over-exposure, not a reflection: the eyes are visible and
+    ``lighting.exposure`` names it. ICAO 9303, J-LIS."""
     s = both_eye_stats(a)
     dark = min(x["dark"] for x in s)
     contrast = min(x["contrast"] for x in s)
     glare = max(x["glare"] for x in s)
     burnt = whites_burnt(s, limits)
+    one_iris = reflection_on_one_iris(s, limits)
     if dark < limits["min_dark_ratio"]:
         key = "dark"
-    elif glare > limits["max_glare"] and not burnt:
+    elif (glare > limits["max_glare"] and not burnt) or one_iris:
         key = "glare"
     elif contrast < limits["min_contrast"]:
         key = "hidden"
@@ -203,9 +232,11 @@ def eyes_visible(a, limits):
         key = "ok"
     limit = {"min_dark_ratio": limits["min_dark_ratio"], "min_contrast": limits["min_contrast"],
              "max_glare": limits["max_glare"]}
-    if "max_iris_glare" in limits:
-        limit["max_iris_glare"] = limits["max_iris_glare"]
+    for k in ("max_iris_glare", "max_one_iris_glare", "other_iris_ratio"):
+        if k in limits:
+            limit[k] = limits[k]
     r = result(key == "ok", {"dark": round(dark, 3), "contrast": round(contrast, 3), "glare": round(glare, 3)},
                limit, key)
-    r.details = {"image_left_eye": s[0], "image_right_eye": s[1], "whites_burnt": burnt}
+    r.details = {"image_left_eye": s[0], "image_right_eye": s[1], "whites_burnt": burnt,
+                 "reflection_on_one_iris": one_iris}
     return r
