@@ -131,8 +131,15 @@ def _eyes_open(a, c, lim) -> list[Mark]:
 
 
 def _eyes_visible(a, c, lim) -> list[Mark]:
-    from photo.checks.eyes import (EYE_CLIP_LUMA, EYES, VISIBLE_KEYS, eye_region, hidden_eyes, iris_reflection_side,
-                                   visible_stats)
+    from photo.checks.eyes import (
+        EYE_CLIP_LUMA,
+        EYES,
+        VISIBLE_KEYS,
+        eye_region,
+        hidden_eyes,
+        iris_reflection_side,
+        visible_stats,
+    )
 
     eyes = dict((s, e) for s, e, _ in EYES)
     stat, lim_key, _ = VISIBLE_KEYS[c.key]
