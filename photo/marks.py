@@ -146,7 +146,7 @@ def _eyes_visible(a, c, lim) -> list[Mark]:
     stats = visible_stats(c)  # what the check measured, not measured again
     iris = iris_reflection_side(stats, lim) if c.key == "glare" else None
     out = []
-    for side in hidden_eyes(stats, lim, c.key):
+    for side in hidden_eyes(stats, lim, c.key, burnt=bool((c.details or {}).get("whites_burnt", False))):
         region = eye_region(a, eyes[side])
         if side == iris and not stats[side][stat] > lim[lim_key]:  # hidden by a reflection on its iris
             m = _mark(c, _eye_anchor(a, side, 1), side=side, label="glare_iris",

@@ -280,6 +280,22 @@ def _iris_reflection(side: str = "left") -> bytes:
     return jpeg(im)
 
 
+def _burnt_face_light_irises() -> bytes:
+    """compliant_a over-exposed as a whole (x 2.2 + 30, the "bright" variant) with its irises
+    clipped too, as light irises are: the burnt-out whites cannot be told by the irises."""
+    from photo.checker import analyse_and_check
+    from photo.checks.eyes import EYES, iris_disc
+
+    a, _ = analyse_and_check(path("compliant_a"))
+    k = 1 / a.decoded.scale
+    im = img(arr(image("compliant_a")) * 2.2 + 30)
+    d = ImageDraw.Draw(im)
+    for _side, eye, _ in EYES:
+        (cx, cy), r = iris_disc(a, eye)
+        d.ellipse([(cx - 0.8 * r) * k, (cy - 0.8 * r) * k, (cx + 0.8 * r) * k, (cy + 0.8 * r) * k], fill=(255, 255, 255))
+    return jpeg(im)
+
+
 def _wrap(sides: tuple[str, ...], colour=(170, 40, 40), inner: float = 1.02, from_eyes: bool = False) -> bytes:
     """A band of cloth against the face outline, from the top of the forehead (or the eyes, with
     ``from_eyes``) down past the chin, on the given sides of the image (both: a hood or scarf
@@ -343,6 +359,7 @@ VARIANTS = {
     "burnt_left_eye": lambda: _burnt_eyes(("left",)),
     "glare_on_glasses": _glare_on_glasses,
     "iris_reflection": _iris_reflection,
+    "burnt_face_light_irises": _burnt_face_light_irises,
     "half_shadow": _half_shadow,
     "second_face": _second_face,
     "dark_glasses": _dark_glasses,

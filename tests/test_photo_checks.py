@@ -117,6 +117,15 @@ def test_burnt_out_whites_with_readable_irises_are_exposure_not_hidden_eyes():
     assert not rep.check("lighting.exposure").passed  # one defect, named once: the exposure
 
 
+def test_a_face_burnt_out_with_its_irises_is_exposure_not_hidden_eyes():
+    rep = report("burnt_face_light_irises")
+    v = rep.check("eyes.visible")
+    assert max(v.details[s]["iris_glare"] for s in ("image_left_eye", "image_right_eye")) > v.limit["max_iris_glare"]
+    assert v.details["skin_burnt_share"] > v.limit["burnt_skin_share"]
+    assert v.passed and v.details["whites_burnt"]
+    assert not rep.check("lighting.exposure").passed
+
+
 def test_glare_over_both_irises_still_hides_the_eyes():
     rep = report("glare_on_glasses")
     v = rep.check("eyes.visible")

@@ -29,6 +29,8 @@ def eyelid_gap(a, eye: dict) -> float:
 EYES = (("left", EYE_R, "eyeBlinkRight"), ("right", EYE_L, "eyeBlinkLeft"))
 #: luma at or above which an eye-region pixel counts as glare or burnt-out white
 EYE_CLIP_LUMA = 250
+#: skin luma at or above which a skin pixel is burnt out (OFIQ's over-exposure level, as lighting.exposure)
+BURNT_SKIN_LUMA = 247
 _STATS: WeakKeyDictionary = WeakKeyDictionary()  # analysis -> both_eye_stats(analysis)
 
 
@@ -91,9 +93,10 @@ def visible_stats(c) -> dict[str, dict]:
     return {"left": c.details["image_left_eye"], "right": c.details["image_right_eye"]}
 
 
-def hidden_eyes(stats: dict[str, dict], limits, key: str) -> list[str]:
+def hidden_eyes(stats: dict[str, dict], limits, key: str, burnt: bool = False) -> list[str]:
     """The sides (in the picture) of the eyes whose stats (:func:`visible_stats`) break the
-    limit behind ``key`` (the failed eyes.visible result's key)."""
+    limit behind ``key`` (the failed eyes.visible result's key); ``burnt``: the result's
+    ``whites_burnt`` (the whites' glare is then the exposure's, not these eyes')."""
     stat, lim, above = VISIBLE_KEYS[key]
     out = []
     for side, _eye, _ in EYES:
@@ -101,7 +104,7 @@ def hidden_eyes(stats: dict[str, dict], limits, key: str) -> list[str]:
         if (v > limits[lim]) if above else (v < limits[lim]):
             out.append(side)
     if key == "glare":
-        if whites_burnt(list(stats.values()), limits):
+        if burnt:
             out = []  # the whites' glare is the exposure's; only a reflection on one iris counts
         iris = iris_reflection_side(stats, limits)
         if iris is not None and iris not in out:
@@ -172,15 +175,24 @@ def iris_glare(a, eye: dict) -> float:
     return float(np.count_nonzero(disc & (a.grey8[y0:y1, x0:x1] >= EYE_CLIP_LUMA)) / n)
 
 
-def whites_burnt(stats: list[dict], limits) -> bool:
+def whites_burnt(stats: list[dict], limits, skin_bright_share: float = 0.0) -> bool:
     """The near-white pixels of both eye regions are burnt-out whites, not a reflection: both
-    regions over ``max_glare`` with both irises readable (``iris_glare`` at most
-    ``max_iris_glare``). That is over-exposure, which ``lighting.exposure`` judges and names;
-    a profile without ``max_iris_glare`` never says so."""
-    if "max_iris_glare" not in limits:
+    regions over ``max_glare``, and either both irises readable (``iris_glare`` at most
+    ``max_iris_glare``) or the skin itself burnt out (more than ``burnt_skin_share`` of it at luma
+    >= BURNT_SKIN_LUMA: the whole face over-exposed, light irises clipped with it). That is
+    over-exposure, which ``lighting.exposure`` judges and names; a profile without
+    ``max_iris_glare`` never says so (nor the skin test without ``burnt_skin_share``)."""
+    if "max_iris_glare" not in limits or min(x["glare"] for x in stats) <= limits["max_glare"]:
         return False
-    return (min(x["glare"] for x in stats) > limits["max_glare"]
-            and max(x["iris_glare"] for x in stats) <= limits["max_iris_glare"])
+    if max(x["iris_glare"] for x in stats) <= limits["max_iris_glare"]:
+        return True
+    return "burnt_skin_share" in limits and skin_bright_share > limits["burnt_skin_share"]
+
+
+def skin_bright_share(a) -> float:
+    """Share of the face's skin (``a.skin_grey``, the skin grid) at luma >= BURNT_SKIN_LUMA."""
+    g = a.skin_grey
+    return float(np.count_nonzero(g >= BURNT_SKIN_LUMA) / g.size) if g.size else 0.0
 
 
 def both_eye_stats(a) -> list[dict]:
@@ -207,20 +219,23 @@ def reflection_on_one_iris(stats: list[dict], limits) -> bool:
 
 
 @check("eyes.visible", limits={"min_dark_ratio": "float", "min_contrast": "float", "max_glare": "float",
-                               "max_iris_glare": "float?", "max_one_iris_glare": "float?", "other_iris_ratio": "float?"})
+                               "max_iris_glare": "float?", "burnt_skin_share": "float?", "max_one_iris_glare": "float?",
+                               "other_iris_ratio": "float?"})
 def eyes_visible(a, limits):
     """Eyes not hidden: eye-region luma / cheek luma >= min_dark_ratio (dark lenses), luma spread
     in the eye region / cheek luma >= min_contrast (lenses, frames, hair flatten it), near-white
     share <= max_glare (glare on glasses), and no reflection over one iris only (one iris disc
     more than max_one_iris_glare near-white, the other under other_iris_ratio of it). Near-white
     whites of both eyes with both irises readable (near-white share of each iris disc <=
-    max_iris_glare) are over-exposure, not a reflection: the eyes are visible and
-    ``lighting.exposure`` names it. ICAO 9303, J-LIS."""
+    max_iris_glare, or the skin itself burnt out: more than burnt_skin_share of it at luma >=
+    247) are over-exposure, not a reflection: the eyes are visible and ``lighting.exposure``
+    names it. ICAO 9303, J-LIS."""
     s = both_eye_stats(a)
     dark = min(x["dark"] for x in s)
     contrast = min(x["contrast"] for x in s)
     glare = max(x["glare"] for x in s)
-    burnt = whites_burnt(s, limits)
+    skin_burnt = skin_bright_share(a)
+    burnt = whites_burnt(s, limits, skin_burnt)
     one_iris = reflection_on_one_iris(s, limits)
     if dark < limits["min_dark_ratio"]:
         key = "dark"
@@ -232,11 +247,12 @@ def eyes_visible(a, limits):
         key = "ok"
     limit = {"min_dark_ratio": limits["min_dark_ratio"], "min_contrast": limits["min_contrast"],
              "max_glare": limits["max_glare"]}
-    for k in ("max_iris_glare", "max_one_iris_glare", "other_iris_ratio"):
+    for k in ("max_iris_glare", "burnt_skin_share", "max_one_iris_glare", "other_iris_ratio"):
         if k in limits:
             limit[k] = limits[k]
     r = result(key == "ok", {"dark": round(dark, 3), "contrast": round(contrast, 3), "glare": round(glare, 3)},
                limit, key)
     r.details = {"image_left_eye": s[0], "image_right_eye": s[1], "whites_burnt": burnt,
+                 "skin_burnt_share": round(skin_burnt, 4),
                  "reflection_on_one_iris": one_iris}
     return r
