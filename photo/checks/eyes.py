@@ -176,13 +176,16 @@ def iris_glare(a, eye: dict) -> float:
 
 
 def whites_burnt(stats: list[dict], limits, skin_bright_share: float = 0.0) -> bool:
-    """The near-white pixels of both eye regions are burnt-out whites, not a reflection: both
-    regions over ``max_glare``, and either both irises readable (``iris_glare`` at most
+    """The near-white pixels of both eye regions are burnt-out whites, not a reflection: one
+    region over ``max_glare`` and both at least ``min_burnt_whites`` (``max_glare`` without it),
+    and either both irises readable (``iris_glare`` at most
     ``max_iris_glare``) or the skin itself burnt out (more than ``burnt_skin_share`` of it at luma
     >= BURNT_SKIN_LUMA: the whole face over-exposed, light irises clipped with it). That is
     over-exposure, which ``lighting.exposure`` judges and names; a profile without
     ``max_iris_glare`` never says so (nor the skin test without ``burnt_skin_share``)."""
-    if "max_iris_glare" not in limits or min(x["glare"] for x in stats) <= limits["max_glare"]:
+    if "max_iris_glare" not in limits or max(x["glare"] for x in stats) <= limits["max_glare"]:
+        return False
+    if min(x["glare"] for x in stats) <= limits.get("min_burnt_whites", limits["max_glare"]):
         return False
     if max(x["iris_glare"] for x in stats) <= limits["max_iris_glare"]:
         return True
@@ -219,7 +222,7 @@ def reflection_on_one_iris(stats: list[dict], limits) -> bool:
 
 
 @check("eyes.visible", limits={"min_dark_ratio": "float", "min_contrast": "float", "max_glare": "float",
-                               "max_iris_glare": "float?", "burnt_skin_share": "float?", "max_one_iris_glare": "float?",
+                               "max_iris_glare": "float?", "min_burnt_whites": "float?", "burnt_skin_share": "float?", "max_one_iris_glare": "float?",
                                "other_iris_ratio": "float?"})
 def eyes_visible(a, limits):
     """Eyes not hidden: eye-region luma / cheek luma >= min_dark_ratio (dark lenses), luma spread
@@ -247,7 +250,7 @@ def eyes_visible(a, limits):
         key = "ok"
     limit = {"min_dark_ratio": limits["min_dark_ratio"], "min_contrast": limits["min_contrast"],
              "max_glare": limits["max_glare"]}
-    for k in ("max_iris_glare", "burnt_skin_share", "max_one_iris_glare", "other_iris_ratio"):
+    for k in ("max_iris_glare", "min_burnt_whites", "burnt_skin_share", "max_one_iris_glare", "other_iris_ratio"):
         if k in limits:
             limit[k] = limits[k]
     r = result(key == "ok", {"dark": round(dark, 3), "contrast": round(contrast, 3), "glare": round(glare, 3)},
