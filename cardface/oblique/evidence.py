@@ -238,23 +238,32 @@ def _lines(profile: np.ndarray) -> np.ndarray:
     return P[None] if P.ndim == 2 else P
 
 
-def _fit_models(Y: np.ndarray, A: np.ndarray, b: np.ndarray):
+def _fit_models(Y: np.ndarray, A: np.ndarray, b: np.ndarray, b_of: np.ndarray | None = None):
     """Least squares for many models at once: every line of ``Y`` (L, n, 3) is ``A @ theta``
-    (parts shared by all lines: the face, the band; A is (M, n, k)) plus ``b`` (M, n) times a
-    colour of its own (the background, which differs from line to line on stripes, checks or a
-    photo). Returns (residual (M,), shared colours theta (M, k, 3), mean background (M, 3))."""
+    (parts shared by all lines: the face, the band; A is (M, n, k)) plus a background weight
+    (n,) times a colour of its own (the background, which differs from line to line on stripes,
+    checks or a photo). The background weights are the rows of ``b`` (U, n), model m using row
+    ``b_of[m]`` (default: row m): many models share one (every band whose far edge lies at the
+    same offset), and the costliest term, sum over lines and channels of (b . y)^2, is computed
+    once per distinct row. Returns (residual (M,), shared colours theta (M, k, 3), mean
+    background (M, 3))."""
     L, n, _ = Y.shape
     Ym = Y.mean(axis=0)
-    q = (b * b).sum(axis=1) + 1e-9
-    # sum over lines and channels of (b . y)^2 = b' C b, C the profiles' (n, n) Gram matrix (einsum,
-    # not @: a multi-threaded BLAS on a busy machine costs more than it saves at these sizes)
+    # sum over lines and channels of (b . y)^2 = |b Yf|^2, Yf the profiles as (n, lines x channels)
+    # (einsum, not @: a multi-threaded BLAS on a busy machine costs more than it saves at these sizes)
     Yf = Y.transpose(1, 0, 2).reshape(n, -1)
-    C = np.einsum("nj,kj->nk", Yf, Yf)
-    total = (Y**2).sum() - np.einsum("mn,mn->m", np.einsum("mn,nk->mk", b, C), b) / q
+    bY = np.einsum("un,nj->uj", b, Yf)
+    qu = (b * b).sum(axis=1) + 1e-9
+    bby = np.einsum("uj,uj->u", bY, bY) / qu
+    bYmu = np.einsum("un,nc->uc", b, Ym)
+    if b_of is not None:
+        b, qu, bby, bYmu = b[b_of], qu[b_of], bby[b_of], bYmu[b_of]
+    q = qu
+    total = (Y**2).sum() - bby
     Ab = np.einsum("mnk,mn->mk", A, b)
     AtA = np.einsum("mnk,mnj->mkj", A, A) - Ab[:, :, None] * Ab[:, None, :] / q[:, None, None]
     AtA += 1e-6 * np.eye(A.shape[2])
-    bYm = np.einsum("mn,nc->mc", b, Ym)
+    bYm = bYmu
     AtY = np.einsum("mnk,nc->mkc", A, Ym) - Ab[:, :, None] * bYm[:, None, :] / q[:, None, None]
     theta = np.linalg.solve(AtA, AtY)
     rss = total - L * np.einsum("mkc,mkc->m", theta, AtY)
@@ -271,11 +280,25 @@ def _band_basis(s: np.ndarray, S0: np.ndarray, W: np.ndarray, SG: np.ndarray):
     return phi_f, np.clip(1.0 - phi_f - phi_b, 0.0, 1.0), phi_b
 
 
+def _distinct_steps(s: np.ndarray, at: np.ndarray, SG: np.ndarray, rising: bool):
+    """Blurred steps at offsets ``s`` for each (position ``at``, blur ``SG``) pair, each distinct
+    pair computed once: (steps (U, n), the row of each pair (M,)). Falling (1 -> 0) at ``at``;
+    ``rising``: 0 -> 1."""
+    keys, row = np.unique(np.c_[at, SG], axis=0, return_inverse=True)
+    d = (s[None, :] - keys[:, :1]) if rising else (keys[:, :1] - s[None, :])
+    return _logistic(d / keys[:, 1:]), row.ravel()
+
+
 def _band_models(Y: np.ndarray, s: np.ndarray, S0: np.ndarray, W: np.ndarray, SG: np.ndarray):
     """Residuals and colours (face, band, background) of face | band | background models, one per
-    (shift, width, sigma) triple, over lines ``Y`` (L, n, 3) sharing the face and band colours."""
-    phi_f, phi_m, phi_b = _band_basis(s, S0, W, SG)
-    rss, theta, bg = _fit_models(Y, np.stack([phi_f, phi_m], axis=2), phi_b)
+    (shift, width, sigma) triple, over lines ``Y`` (L, n, 3) sharing the face and band colours.
+    (The weights of :func:`_band_basis`, each distinct step computed once: a grid of shifts and
+    widths puts many bands' far edges at the same offset.)"""
+    fu, fi = _distinct_steps(s, S0, SG, rising=False)
+    bu, bi = _distinct_steps(s, S0 + W, SG, rising=True)
+    phi_f = fu[fi]
+    phi_m = np.clip(1.0 - phi_f - bu[bi], 0.0, 1.0)
+    rss, theta, bg = _fit_models(Y, np.stack([phi_f, phi_m], axis=2), bu, bi)
     return rss, np.concatenate([theta, bg[:, None, :]], axis=1)
 
 
@@ -523,6 +546,32 @@ def measure_side(img: np.ndarray, pose: Pose, side: int, sigma_px: float | None 
 
 # --- screens, glare, layout colours ---------------------------------------------------------
 
+@cache
+def _spectrum_rings(n: int):
+    """For an ``n`` px patch's spectrum: (Hann window, the frequencies kept (a mask), their ring (the
+    distance from the centre, rounded), the rings, and where each ring's values start and how
+    many there are once sorted by ring): the 2-D FFT's frequencies over 2.5 cycles, JPEG's 8-px block frequencies left out, one
+    half-plane (the spectrum of a real signal is symmetric)."""
+    win = np.outer(np.hanning(n), np.hanning(n)).astype(np.float32)
+    k = np.fft.fftfreq(n) * n
+    ky, kx = np.meshgrid(k, k, indexing="ij")
+    keep = (np.hypot(kx, ky) > 2.5) & (kx % 8 != 0) & (ky % 8 != 0)
+    keep &= ky >= 0
+    ring = np.round(np.hypot(kx, ky)).astype(int)[keep]
+    rings, count = np.unique(ring, return_counts=True)
+    first = np.r_[0, np.cumsum(count)[:-1]]
+    return win, keep, ring, rings, first, count
+
+
+def _ring_medians(mag: np.ndarray, ring: np.ndarray, first: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """The median of ``mag`` over each ring (``ring`` the ring of each value; ``first`` and
+    ``count`` where each ring's values start and how many there are once sorted by ring), by one
+    sort: what ``np.median(mag[ring == r])`` gives for every ring r at once."""
+    v = mag[np.lexsort((mag, ring))]
+    lo, hi = first + (count - 1) // 2, first + count // 2
+    return (v[lo] + v[hi]) / 2
+
+
 def screen_peak_ratio(img: np.ndarray, quad: Quad) -> float:
     """Median over patches inside the card of: the highest peak of the colour-difference
     spectrum (R-G and B-G, high-passed, JPEG block frequencies left out) over the median at
@@ -532,13 +581,7 @@ def screen_peak_ratio(img: np.ndarray, quad: Quad) -> float:
     n = int(limits()["screen"]["patch_px"])
     h, w = img.shape[:2]
     centres = quad.to_image(np.array([[25, 20], [60, 20], [25, 38], [60, 38], [42.8, 27]], np.float64))
-    win = np.outer(np.hanning(n), np.hanning(n)).astype(np.float32)
-    k = np.fft.fftfreq(n) * n
-    ky, kx = np.meshgrid(k, k, indexing="ij")
-    keep = (np.hypot(kx, ky) > 2.5) & (kx % 8 != 0) & (ky % 8 != 0)
-    keep &= ky >= 0  # the spectrum of a real signal is symmetric
-    ring = np.round(np.hypot(kx, ky)).astype(int)[keep]
-    rings = np.unique(ring)
+    win, keep, ring, rings, first, count = _spectrum_rings(n)
     ratios = []
     for cx, cy in centres:
         x0, y0 = round(cx - n / 2), round(cy - n / 2)
@@ -552,8 +595,7 @@ def screen_peak_ratio(img: np.ndarray, quad: Quad) -> float:
             # each frequency against the typical one at its distance from the centre (natural
             # pictures fall off smoothly with frequency; a grid stands out at one)
             med = np.zeros(ring.max() + 1)
-            for r in rings:
-                med[r] = np.median(mag[ring == r])
+            med[rings] = _ring_medians(mag, ring, first, count)
             best = max(best, float((mag / np.maximum(med[ring], 1e-3 + 1e-3 * mag.mean())).max()))
         ratios.append(best)
     return float(np.median(ratios)) if ratios else 0.0
