@@ -238,33 +238,37 @@ def _lines(profile: np.ndarray) -> np.ndarray:
     return P[None] if P.ndim == 2 else P
 
 
-def _fit_models(Y: np.ndarray, A: np.ndarray, b: np.ndarray, b_of: np.ndarray | None = None):
-    """Least squares for many models at once: every line of ``Y`` (L, n, 3) is ``A @ theta``
-    (parts shared by all lines: the face, the band; A is (M, n, k)) plus a background weight
-    (n,) times a colour of its own (the background, which differs from line to line on stripes,
-    checks or a photo). The background weights are the rows of ``b`` (U, n), model m using row
-    ``b_of[m]`` (default: row m): many models share one (every band whose far edge lies at the
-    same offset), and the costliest term, sum over lines and channels of (b . y)^2, is computed
-    once per distinct row. Returns (residual (M,), shared colours theta (M, k, 3), mean
-    background (M, 3))."""
+def _fit_models(Y: np.ndarray, A: tuple[np.ndarray, ...], b: np.ndarray, b_of: np.ndarray | None = None):
+    """Least squares for many models at once: every line of ``Y`` (L, n, 3) is the sum of the parts
+    ``A`` (k weights (M, n), shared by all lines: the face, the band) times colours ``theta``, plus a
+    background weight (n,) times a colour of its own (the background, which differs from line to
+    line on stripes, checks or a photo). The background weights are the rows of ``b`` (U, n),
+    model m using row ``b_of[m]`` (default: row m): many models share one (every band whose far
+    edge lies at the same offset), and the costliest term, sum over lines and channels of
+    (b . y)^2, is computed once per distinct row. Returns (residual (M,), shared colours theta
+    (M, k, 3), mean background (M, 3))."""
     L, n, _ = Y.shape
+    k = len(A)
     Ym = Y.mean(axis=0)
     # sum over lines and channels of (b . y)^2 = |b Yf|^2, Yf the profiles as (n, lines x channels)
     # (einsum, not @: a multi-threaded BLAS on a busy machine costs more than it saves at these sizes)
     Yf = Y.transpose(1, 0, 2).reshape(n, -1)
     bY = np.einsum("un,nj->uj", b, Yf)
-    qu = (b * b).sum(axis=1) + 1e-9
-    bby = np.einsum("uj,uj->u", bY, bY) / qu
-    bYmu = np.einsum("un,nc->uc", b, Ym)
+    q = (b * b).sum(axis=1) + 1e-9
+    bby = np.einsum("uj,uj->u", bY, bY) / q
+    bYm = np.einsum("un,nc->uc", b, Ym)
     if b_of is not None:
-        b, qu, bby, bYmu = b[b_of], qu[b_of], bby[b_of], bYmu[b_of]
-    q = qu
+        b, q, bby, bYm = b[b_of], q[b_of], bby[b_of], bYm[b_of]
     total = (Y**2).sum() - bby
-    Ab = np.einsum("mnk,mn->mk", A, b)
-    AtA = np.einsum("mnk,mnj->mkj", A, A) - Ab[:, :, None] * Ab[:, None, :] / q[:, None, None]
-    AtA += 1e-6 * np.eye(A.shape[2])
-    bYm = bYmu
-    AtY = np.einsum("mnk,nc->mkc", A, Ym) - Ab[:, :, None] * bYm[:, None, :] / q[:, None, None]
+    # the normal equations with the background projected out, one (k, k) system per model
+    Ab = np.stack([np.einsum("mn,mn->m", a, b) for a in A], axis=1)
+    AtA = np.empty((len(b), k, k))
+    for i in range(k):
+        for j in range(i, k):
+            AtA[:, i, j] = AtA[:, j, i] = np.einsum("mn,mn->m", A[i], A[j])
+    AtA -= Ab[:, :, None] * Ab[:, None, :] / q[:, None, None]
+    AtA += 1e-6 * np.eye(k)
+    AtY = np.stack([np.einsum("mn,nc->mc", a, Ym) for a in A], axis=1) - Ab[:, :, None] * bYm[:, None, :] / q[:, None, None]
     theta = np.linalg.solve(AtA, AtY)
     rss = total - L * np.einsum("mkc,mkc->m", theta, AtY)
     bg = (bYm - np.einsum("mk,mkc->mc", Ab, theta)) / q[:, None]
@@ -284,9 +288,9 @@ def _distinct_steps(s: np.ndarray, at: np.ndarray, SG: np.ndarray, rising: bool)
     """Blurred steps at offsets ``s`` for each (position ``at``, blur ``SG``) pair, each distinct
     pair computed once: (steps (U, n), the row of each pair (M,)). Falling (1 -> 0) at ``at``;
     ``rising``: 0 -> 1."""
-    keys, row = np.unique(np.c_[at, SG], axis=0, return_inverse=True)
-    d = (s[None, :] - keys[:, :1]) if rising else (keys[:, :1] - s[None, :])
-    return _logistic(d / keys[:, 1:]), row.ravel()
+    keys, row = np.unique(at + 1j * SG, return_inverse=True)  # (complex: one sort, by position then blur)
+    d = (s[None, :] - keys.real[:, None]) if rising else (keys.real[:, None] - s[None, :])
+    return _logistic(d / keys.imag[:, None]), row.ravel()
 
 
 def _band_models(Y: np.ndarray, s: np.ndarray, S0: np.ndarray, W: np.ndarray, SG: np.ndarray):
@@ -298,7 +302,7 @@ def _band_models(Y: np.ndarray, s: np.ndarray, S0: np.ndarray, W: np.ndarray, SG
     bu, bi = _distinct_steps(s, S0 + W, SG, rising=True)
     phi_f = fu[fi]
     phi_m = np.clip(1.0 - phi_f - bu[bi], 0.0, 1.0)
-    rss, theta, bg = _fit_models(Y, np.stack([phi_f, phi_m], axis=2), bu, bi)
+    rss, theta, bg = _fit_models(Y, (phi_f, phi_m), bu, bi)
     return rss, np.concatenate([theta, bg[:, None, :]], axis=1)
 
 
@@ -357,7 +361,7 @@ def fit_step(profile: np.ndarray, s: np.ndarray, shifts: np.ndarray, sigmas: np.
 
     def step(Yc: np.ndarray, sg: np.ndarray):
         pf = _logistic((S0[:, None] - s[None, :]) / sg[:, None])
-        return _fit_models(Yc, pf[:, :, None], 1.0 - pf)
+        return _fit_models(Yc, (pf,), 1.0 - pf)
 
     if chroma_px <= 0:
         rss, theta, bg = step(Y, SG)
