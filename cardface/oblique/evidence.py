@@ -317,7 +317,7 @@ def _ycc_models(Y: np.ndarray, s: np.ndarray, S0: np.ndarray, W: np.ndarray, SG:
 
 
 def fit_band(profile: np.ndarray, s: np.ndarray, widths: np.ndarray, shifts: np.ndarray,
-             sigmas: np.ndarray, refine_px: float = 0.0625, chroma_px: float = 0.0) -> _Fit:
+             sigmas: np.ndarray, refine_px: float = 0.0625, chroma_px: float = 0.0, stride: int = 1) -> _Fit:
     """Least-squares fit of face | band (width w) | background to colour profiles sampled at
     offsets ``s`` (px, outward): ``profile`` is (n, 3), or (lines, n, 3) across the side, the
     face and the band shared by every line and the background free per line. Every (shift,
@@ -325,14 +325,25 @@ def fit_band(profile: np.ndarray, s: np.ndarray, widths: np.ndarray, shifts: np.
     ``refine_px`` around it (sub-pixel: a band of 1.5-3 px is measured to a tenth of a pixel,
     not to the grid's step). ``chroma_px`` > 0 fits the profiles as a JPEG holds them (its colour
     at half resolution, blurred that much more than its brightness: see :func:`_ycc_models`);
-    ``sigma`` is then the brightness's blur. Returns the best band model and the best plain step
-    (w = 0), colours in RGB."""
+    ``sigma`` is then the brightness's blur. ``stride`` > 1 tries every ``stride``-th shift and
+    width first, then the grid's own step within ``stride`` steps of the best (a wide search at a
+    bounded cost: the models grow with the square of the widths searched). Returns the best band
+    model and the best plain step (w = 0), colours in RGB."""
     Y = _lines(profile)
     if chroma_px > 0:
         Y = Y @ _YCC.T
-    S0, W, SG = (a.ravel() for a in np.meshgrid(shifts, widths, sigmas, indexing="ij"))
+    S0, W, SG = (a.ravel() for a in np.meshgrid(shifts[::stride], widths[::stride], sigmas, indexing="ij"))
     rss, coef = _ycc_models(Y, s, S0, W, SG, chroma_px)
     i = int(np.argmin(rss))
+    if stride > 1 and len(widths) > 1:
+        near = np.arange(-stride, stride + 1) * float(widths[1] - widths[0])
+        S1, W1 = (a.ravel() for a in np.meshgrid(np.clip(S0[i] + near, shifts[0], shifts[-1]),
+                                                  np.clip(W[i] + near, widths[0], widths[-1]), indexing="ij"))
+        SG1 = np.full(len(S1), SG[i])
+        rss1, coef1 = _ycc_models(Y, s, S1, W1, SG1, chroma_px)
+        j = int(np.argmin(rss1))
+        if rss1[j] < rss[i]:
+            S0, W, SG, rss, coef, i = S1, W1, SG1, rss1, coef1, j
     if refine_px > 0 and len(widths) > 1:
         dw = float(widths[1] - widths[0])
         fine = np.arange(-dw, dw + 1e-9, refine_px)
@@ -526,7 +537,10 @@ def measure_side(img: np.ndarray, pose: Pose, side: int, sigma_px: float | None 
         return r, r >= float(cfg["min_fit_ratio"]) and contrast >= float(cfg["min_contrast"])
 
     chroma = chroma_blur_px()
-    fit = fit_band(prof, s, widths, shifts, sigmas, chroma_px=chroma)
+    # a wide search (a printed border's, up to 1.5 x the edge's band) starts on a coarser grid
+    n_max = int(cfg["max_grid_steps"])
+    stride = max(1, -(-max(len(widths), len(shifts)) // n_max)) if width_px is not None else 1
+    fit = fit_band(prof, s, widths, shifts, sigmas, chroma_px=chroma, stride=stride)
     ratio, present = judged(fit)
     lines = prof
     trim = float(cfg["trim_share"])
@@ -535,7 +549,7 @@ def measure_side(img: np.ndarray, pose: Pose, side: int, sigma_px: float | None 
         # background (a dash, a stripe) starts a few px past the edge, a line's background is not
         # one colour, and those lines alone can hide a wall the others show
         keep = np.argsort(_line_residuals(prof, s, fit))[:max(4, round(len(prof) * (1 - trim)))]
-        fit2 = fit_band(prof[keep], s, widths, shifts, sigmas, chroma_px=chroma)
+        fit2 = fit_band(prof[keep], s, widths, shifts, sigmas, chroma_px=chroma, stride=stride)
         ratio2, present2 = judged(fit2)
         if present2:
             fit, ratio, present, lines = fit2, ratio2, True, prof[keep]
