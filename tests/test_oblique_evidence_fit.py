@@ -7,8 +7,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cardface.oblique.evidence import (_band_basis, _band_models, _fit_models, _ring_medians, _spectrum_rings,
-                                       fit_band)
+from cardface.oblique.evidence import (
+    _band_basis,
+    _band_models,
+    _fit_models,
+    _ring_medians,
+    _spectrum_rings,
+    fit_band,
+)
 
 
 def _profiles(rng, lines=6, n=40):
