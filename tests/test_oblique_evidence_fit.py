@@ -77,3 +77,18 @@ def test_a_wide_search_on_a_coarse_grid_finds_the_band_the_full_grid_finds():
     full, coarse = fit_band(prof, *args), fit_band(prof, *args, stride=3)
     assert coarse.width == pytest.approx(full.width, abs=1e-9) and coarse.s0 == pytest.approx(full.s0, abs=1e-9)
     assert full.width == pytest.approx(10.2, abs=0.1)
+
+
+@pytest.mark.parametrize("chroma_px", [0.0, 0.8])
+def test_line_residuals_rank_lines_by_the_model_that_was_fitted(chroma_px):
+    """The per-line residuals add up to the fitted band model's own residual (in YCbCr, with the
+    colour's wider blur, when the fit was), so the trimmed refit drops the lines that fit worst."""
+    from cardface.oblique.evidence import _line_residuals
+
+    rng = np.random.default_rng(4)
+    s, Y = _profiles(rng)
+    Y[:, :, 2] += np.where(s < 0, 0, 40)[None, :]  # some colour across the edge
+    fit = fit_band(Y, s, np.arange(0.5, 6, 0.5), np.arange(-2, 2.01, 0.5), np.array([0.8]), chroma_px=chroma_px)
+    r = _line_residuals(Y, s, fit, chroma_px)
+    assert r.shape == (len(Y),)
+    assert r.sum() == pytest.approx(fit.rss_band, rel=1e-3)

@@ -501,14 +501,25 @@ def measure_step(img: np.ndarray, pose: Pose, side: int) -> EdgeSide:
                     _rgb(face), _rgb(bg), 1.0, sigma)
 
 
-def _line_residuals(profile: np.ndarray, s: np.ndarray, fit: _Fit) -> np.ndarray:
-    """Each line's residual (lines, ) under the fitted band model, its background its own."""
-    phi_f, phi_m, phi_b = (w[0] for w in _band_basis(s, np.array([fit.s0]), np.array([fit.width]),
-                                                      np.array([fit.sigma])))
+def _line_residuals(profile: np.ndarray, s: np.ndarray, fit: _Fit, chroma_px: float = 0.0) -> np.ndarray:
+    """Each line's residual (lines, ) under the fitted band model, its background its own. With
+    ``chroma_px`` > 0 in YCbCr as :func:`fit_band` fits it (the colour blurred that much more
+    than the brightness), so that the lines are ranked by the model that was fitted."""
     Y = _lines(profile)
-    r = Y - (phi_f[:, None] * fit.face + phi_m[:, None] * (fit.band if fit.band is not None else 0))[None]
-    bg = np.einsum("n,lnc->lc", phi_b, r) / max(float(phi_b @ phi_b), 1e-9)
-    return ((r - phi_b[None, :, None] * bg[:, None, :]) ** 2).sum(axis=(1, 2))
+    band = fit.band if fit.band is not None else np.zeros(3)
+    parts = [(slice(0, 3), fit.sigma, fit.face, band)]
+    if chroma_px > 0:
+        Y = Y @ _YCC.T
+        face, band = _YCC @ fit.face, _YCC @ band
+        parts = [(slice(0, 1), fit.sigma, face, band), (slice(1, 3), float(np.hypot(fit.sigma, chroma_px)), face, band)]
+    out = np.zeros(len(Y))
+    for ch, sigma, face, band in parts:
+        phi_f, phi_m, phi_b = (w[0] for w in _band_basis(s, np.array([fit.s0]), np.array([fit.width]),
+                                                          np.array([sigma])))
+        r = Y[:, :, ch] - (phi_f[:, None] * face[ch] + phi_m[:, None] * band[ch])[None]
+        bg = np.einsum("n,lnc->lc", phi_b, r) / max(float(phi_b @ phi_b), 1e-9)
+        out += ((r - phi_b[None, :, None] * bg[:, None, :]) ** 2).sum(axis=(1, 2))
+    return out
 
 
 def measure_side(img: np.ndarray, pose: Pose, side: int, sigma_px: float | None = None,
@@ -548,7 +559,7 @@ def measure_side(img: np.ndarray, pose: Pose, side: int, sigma_px: float | None 
         # a second look without the lines the band model explains worst: where a pattern of the
         # background (a dash, a stripe) starts a few px past the edge, a line's background is not
         # one colour, and those lines alone can hide a wall the others show
-        keep = np.argsort(_line_residuals(prof, s, fit))[:max(4, round(len(prof) * (1 - trim)))]
+        keep = np.argsort(_line_residuals(prof, s, fit, chroma))[:max(4, round(len(prof) * (1 - trim)))]
         fit2 = fit_band(prof[keep], s, widths, shifts, sigmas, chroma_px=chroma, stride=stride)
         ratio2, present2 = judged(fit2)
         if present2:
