@@ -238,24 +238,37 @@ def _lines(profile: np.ndarray) -> np.ndarray:
     return P[None] if P.ndim == 2 else P
 
 
-def _fit_models(Y: np.ndarray, A: np.ndarray, b: np.ndarray):
-    """Least squares for many models at once: every line of ``Y`` (L, n, 3) is ``A @ theta``
-    (parts shared by all lines: the face, the band; A is (M, n, k)) plus ``b`` (M, n) times a
-    colour of its own (the background, which differs from line to line on stripes, checks or a
-    photo). Returns (residual (M,), shared colours theta (M, k, 3), mean background (M, 3))."""
+def _fit_models(Y: np.ndarray, A: tuple[np.ndarray, ...], b: np.ndarray, b_of: np.ndarray | None = None):
+    """Least squares for many models at once: every line of ``Y`` (L, n, 3) is the sum of the parts
+    ``A`` (k weights (M, n), shared by all lines: the face, the band) times colours ``theta``, plus a
+    background weight (n,) times a colour of its own (the background, which differs from line to
+    line on stripes, checks or a photo). The background weights are the rows of ``b`` (U, n),
+    model m using row ``b_of[m]`` (default: row m): many models share one (every band whose far
+    edge lies at the same offset), and the costliest term, sum over lines and channels of
+    (b . y)^2, is computed once per distinct row. Returns (residual (M,), shared colours theta
+    (M, k, 3), mean background (M, 3))."""
     L, n, _ = Y.shape
+    k = len(A)
     Ym = Y.mean(axis=0)
-    q = (b * b).sum(axis=1) + 1e-9
-    # sum over lines and channels of (b . y)^2 = b' C b, C the profiles' (n, n) Gram matrix (einsum,
-    # not @: a multi-threaded BLAS on a busy machine costs more than it saves at these sizes)
+    # sum over lines and channels of (b . y)^2 = |b Yf|^2, Yf the profiles as (n, lines x channels)
+    # (einsum, not @: a multi-threaded BLAS on a busy machine costs more than it saves at these sizes)
     Yf = Y.transpose(1, 0, 2).reshape(n, -1)
-    C = np.einsum("nj,kj->nk", Yf, Yf)
-    total = (Y**2).sum() - np.einsum("mn,mn->m", np.einsum("mn,nk->mk", b, C), b) / q
-    Ab = np.einsum("mnk,mn->mk", A, b)
-    AtA = np.einsum("mnk,mnj->mkj", A, A) - Ab[:, :, None] * Ab[:, None, :] / q[:, None, None]
-    AtA += 1e-6 * np.eye(A.shape[2])
-    bYm = np.einsum("mn,nc->mc", b, Ym)
-    AtY = np.einsum("mnk,nc->mkc", A, Ym) - Ab[:, :, None] * bYm[:, None, :] / q[:, None, None]
+    bY = np.einsum("un,nj->uj", b, Yf)
+    q = (b * b).sum(axis=1) + 1e-9
+    bby = np.einsum("uj,uj->u", bY, bY) / q
+    bYm = np.einsum("un,nc->uc", b, Ym)
+    if b_of is not None:
+        b, q, bby, bYm = b[b_of], q[b_of], bby[b_of], bYm[b_of]
+    total = (Y**2).sum() - bby
+    # the normal equations with the background projected out, one (k, k) system per model
+    Ab = np.stack([np.einsum("mn,mn->m", a, b) for a in A], axis=1)
+    AtA = np.empty((len(b), k, k))
+    for i in range(k):
+        for j in range(i, k):
+            AtA[:, i, j] = AtA[:, j, i] = np.einsum("mn,mn->m", A[i], A[j])
+    AtA -= Ab[:, :, None] * Ab[:, None, :] / q[:, None, None]
+    AtA += 1e-6 * np.eye(k)
+    AtY = np.stack([np.einsum("mn,nc->mc", a, Ym) for a in A], axis=1) - Ab[:, :, None] * bYm[:, None, :] / q[:, None, None]
     theta = np.linalg.solve(AtA, AtY)
     rss = total - L * np.einsum("mkc,mkc->m", theta, AtY)
     bg = (bYm - np.einsum("mk,mkc->mc", Ab, theta)) / q[:, None]
@@ -271,11 +284,25 @@ def _band_basis(s: np.ndarray, S0: np.ndarray, W: np.ndarray, SG: np.ndarray):
     return phi_f, np.clip(1.0 - phi_f - phi_b, 0.0, 1.0), phi_b
 
 
+def _distinct_steps(s: np.ndarray, at: np.ndarray, SG: np.ndarray, rising: bool):
+    """Blurred steps at offsets ``s`` for each (position ``at``, blur ``SG``) pair, each distinct
+    pair computed once: (steps (U, n), the row of each pair (M,)). Falling (1 -> 0) at ``at``;
+    ``rising``: 0 -> 1."""
+    keys, row = np.unique(at + 1j * SG, return_inverse=True)  # (complex: one sort, by position then blur)
+    d = (s[None, :] - keys.real[:, None]) if rising else (keys.real[:, None] - s[None, :])
+    return _logistic(d / keys.imag[:, None]), row.ravel()
+
+
 def _band_models(Y: np.ndarray, s: np.ndarray, S0: np.ndarray, W: np.ndarray, SG: np.ndarray):
     """Residuals and colours (face, band, background) of face | band | background models, one per
-    (shift, width, sigma) triple, over lines ``Y`` (L, n, 3) sharing the face and band colours."""
-    phi_f, phi_m, phi_b = _band_basis(s, S0, W, SG)
-    rss, theta, bg = _fit_models(Y, np.stack([phi_f, phi_m], axis=2), phi_b)
+    (shift, width, sigma) triple, over lines ``Y`` (L, n, 3) sharing the face and band colours.
+    (The weights of :func:`_band_basis`, each distinct step computed once: a grid of shifts and
+    widths puts many bands' far edges at the same offset.)"""
+    fu, fi = _distinct_steps(s, S0, SG, rising=False)
+    bu, bi = _distinct_steps(s, S0 + W, SG, rising=True)
+    phi_f = fu[fi]
+    phi_m = np.clip(1.0 - phi_f - bu[bi], 0.0, 1.0)
+    rss, theta, bg = _fit_models(Y, (phi_f, phi_m), bu, bi)
     return rss, np.concatenate([theta, bg[:, None, :]], axis=1)
 
 
@@ -290,7 +317,7 @@ def _ycc_models(Y: np.ndarray, s: np.ndarray, S0: np.ndarray, W: np.ndarray, SG:
 
 
 def fit_band(profile: np.ndarray, s: np.ndarray, widths: np.ndarray, shifts: np.ndarray,
-             sigmas: np.ndarray, refine_px: float = 0.0625, chroma_px: float = 0.0) -> _Fit:
+             sigmas: np.ndarray, refine_px: float = 0.0625, chroma_px: float = 0.0, stride: int = 1) -> _Fit:
     """Least-squares fit of face | band (width w) | background to colour profiles sampled at
     offsets ``s`` (px, outward): ``profile`` is (n, 3), or (lines, n, 3) across the side, the
     face and the band shared by every line and the background free per line. Every (shift,
@@ -298,14 +325,25 @@ def fit_band(profile: np.ndarray, s: np.ndarray, widths: np.ndarray, shifts: np.
     ``refine_px`` around it (sub-pixel: a band of 1.5-3 px is measured to a tenth of a pixel,
     not to the grid's step). ``chroma_px`` > 0 fits the profiles as a JPEG holds them (its colour
     at half resolution, blurred that much more than its brightness: see :func:`_ycc_models`);
-    ``sigma`` is then the brightness's blur. Returns the best band model and the best plain step
-    (w = 0), colours in RGB."""
+    ``sigma`` is then the brightness's blur. ``stride`` > 1 tries every ``stride``-th shift and
+    width first, then the grid's own step within ``stride`` steps of the best (a wide search at a
+    bounded cost: the models grow with the square of the widths searched). Returns the best band
+    model and the best plain step (w = 0), colours in RGB."""
     Y = _lines(profile)
     if chroma_px > 0:
         Y = Y @ _YCC.T
-    S0, W, SG = (a.ravel() for a in np.meshgrid(shifts, widths, sigmas, indexing="ij"))
+    S0, W, SG = (a.ravel() for a in np.meshgrid(shifts[::stride], widths[::stride], sigmas, indexing="ij"))
     rss, coef = _ycc_models(Y, s, S0, W, SG, chroma_px)
     i = int(np.argmin(rss))
+    if stride > 1 and len(widths) > 1:
+        near = np.arange(-stride, stride + 1) * float(widths[1] - widths[0])
+        S1, W1 = (a.ravel() for a in np.meshgrid(np.clip(S0[i] + near, shifts[0], shifts[-1]),
+                                                  np.clip(W[i] + near, widths[0], widths[-1]), indexing="ij"))
+        SG1 = np.full(len(S1), SG[i])
+        rss1, coef1 = _ycc_models(Y, s, S1, W1, SG1, chroma_px)
+        j = int(np.argmin(rss1))
+        if rss1[j] < rss[i]:
+            S0, W, SG, rss, coef, i = S1, W1, SG1, rss1, coef1, j
     if refine_px > 0 and len(widths) > 1:
         dw = float(widths[1] - widths[0])
         fine = np.arange(-dw, dw + 1e-9, refine_px)
@@ -334,7 +372,7 @@ def fit_step(profile: np.ndarray, s: np.ndarray, shifts: np.ndarray, sigmas: np.
 
     def step(Yc: np.ndarray, sg: np.ndarray):
         pf = _logistic((S0[:, None] - s[None, :]) / sg[:, None])
-        return _fit_models(Yc, pf[:, :, None], 1.0 - pf)
+        return _fit_models(Yc, (pf,), 1.0 - pf)
 
     if chroma_px <= 0:
         rss, theta, bg = step(Y, SG)
@@ -463,14 +501,25 @@ def measure_step(img: np.ndarray, pose: Pose, side: int) -> EdgeSide:
                     _rgb(face), _rgb(bg), 1.0, sigma)
 
 
-def _line_residuals(profile: np.ndarray, s: np.ndarray, fit: _Fit) -> np.ndarray:
-    """Each line's residual (lines, ) under the fitted band model, its background its own."""
-    phi_f, phi_m, phi_b = (w[0] for w in _band_basis(s, np.array([fit.s0]), np.array([fit.width]),
-                                                      np.array([fit.sigma])))
+def _line_residuals(profile: np.ndarray, s: np.ndarray, fit: _Fit, chroma_px: float = 0.0) -> np.ndarray:
+    """Each line's residual (lines, ) under the fitted band model, its background its own. With
+    ``chroma_px`` > 0 in YCbCr as :func:`fit_band` fits it (the colour blurred that much more
+    than the brightness), so that the lines are ranked by the model that was fitted."""
     Y = _lines(profile)
-    r = Y - (phi_f[:, None] * fit.face + phi_m[:, None] * (fit.band if fit.band is not None else 0))[None]
-    bg = np.einsum("n,lnc->lc", phi_b, r) / max(float(phi_b @ phi_b), 1e-9)
-    return ((r - phi_b[None, :, None] * bg[:, None, :]) ** 2).sum(axis=(1, 2))
+    band = fit.band if fit.band is not None else np.zeros(3)
+    parts = [(slice(0, 3), fit.sigma, fit.face, band)]
+    if chroma_px > 0:
+        Y = Y @ _YCC.T
+        face, band = _YCC @ fit.face, _YCC @ band
+        parts = [(slice(0, 1), fit.sigma, face, band), (slice(1, 3), float(np.hypot(fit.sigma, chroma_px)), face, band)]
+    out = np.zeros(len(Y))
+    for ch, sigma, face, band in parts:
+        phi_f, phi_m, phi_b = (w[0] for w in _band_basis(s, np.array([fit.s0]), np.array([fit.width]),
+                                                          np.array([sigma])))
+        r = Y[:, :, ch] - (phi_f[:, None] * face[ch] + phi_m[:, None] * band[ch])[None]
+        bg = np.einsum("n,lnc->lc", phi_b, r) / max(float(phi_b @ phi_b), 1e-9)
+        out += ((r - phi_b[None, :, None] * bg[:, None, :]) ** 2).sum(axis=(1, 2))
+    return out
 
 
 def measure_side(img: np.ndarray, pose: Pose, side: int, sigma_px: float | None = None,
@@ -499,7 +548,10 @@ def measure_side(img: np.ndarray, pose: Pose, side: int, sigma_px: float | None 
         return r, r >= float(cfg["min_fit_ratio"]) and contrast >= float(cfg["min_contrast"])
 
     chroma = chroma_blur_px()
-    fit = fit_band(prof, s, widths, shifts, sigmas, chroma_px=chroma)
+    # a wide search (a printed border's, up to 1.5 x the edge's band) starts on a coarser grid
+    n_max = int(cfg["max_grid_steps"])
+    stride = max(1, -(-max(len(widths), len(shifts)) // n_max)) if width_px is not None else 1
+    fit = fit_band(prof, s, widths, shifts, sigmas, chroma_px=chroma, stride=stride)
     ratio, present = judged(fit)
     lines = prof
     trim = float(cfg["trim_share"])
@@ -507,8 +559,8 @@ def measure_side(img: np.ndarray, pose: Pose, side: int, sigma_px: float | None 
         # a second look without the lines the band model explains worst: where a pattern of the
         # background (a dash, a stripe) starts a few px past the edge, a line's background is not
         # one colour, and those lines alone can hide a wall the others show
-        keep = np.argsort(_line_residuals(prof, s, fit))[:max(4, round(len(prof) * (1 - trim)))]
-        fit2 = fit_band(prof[keep], s, widths, shifts, sigmas, chroma_px=chroma)
+        keep = np.argsort(_line_residuals(prof, s, fit, chroma))[:max(4, round(len(prof) * (1 - trim)))]
+        fit2 = fit_band(prof[keep], s, widths, shifts, sigmas, chroma_px=chroma, stride=stride)
         ratio2, present2 = judged(fit2)
         if present2:
             fit, ratio, present, lines = fit2, ratio2, True, prof[keep]
@@ -523,6 +575,32 @@ def measure_side(img: np.ndarray, pose: Pose, side: int, sigma_px: float | None 
 
 # --- screens, glare, layout colours ---------------------------------------------------------
 
+@cache
+def _spectrum_rings(n: int):
+    """For an ``n`` px patch's spectrum: (Hann window, the frequencies kept (a mask), their ring (the
+    distance from the centre, rounded), the rings, and where each ring's values start and how
+    many there are once sorted by ring): the 2-D FFT's frequencies over 2.5 cycles, JPEG's 8-px block frequencies left out, one
+    half-plane (the spectrum of a real signal is symmetric)."""
+    win = np.outer(np.hanning(n), np.hanning(n)).astype(np.float32)
+    k = np.fft.fftfreq(n) * n
+    ky, kx = np.meshgrid(k, k, indexing="ij")
+    keep = (np.hypot(kx, ky) > 2.5) & (kx % 8 != 0) & (ky % 8 != 0)
+    keep &= ky >= 0
+    ring = np.round(np.hypot(kx, ky)).astype(int)[keep]
+    rings, count = np.unique(ring, return_counts=True)
+    first = np.r_[0, np.cumsum(count)[:-1]]
+    return win, keep, ring, rings, first, count
+
+
+def _ring_medians(mag: np.ndarray, ring: np.ndarray, first: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """The median of ``mag`` over each ring (``ring`` the ring of each value; ``first`` and
+    ``count`` where each ring's values start and how many there are once sorted by ring), by one
+    sort: what ``np.median(mag[ring == r])`` gives for every ring r at once."""
+    v = mag[np.lexsort((mag, ring))]
+    lo, hi = first + (count - 1) // 2, first + count // 2
+    return (v[lo] + v[hi]) / 2
+
+
 def screen_peak_ratio(img: np.ndarray, quad: Quad) -> float:
     """Median over patches inside the card of: the highest peak of the colour-difference
     spectrum (R-G and B-G, high-passed, JPEG block frequencies left out) over the median at
@@ -532,13 +610,7 @@ def screen_peak_ratio(img: np.ndarray, quad: Quad) -> float:
     n = int(limits()["screen"]["patch_px"])
     h, w = img.shape[:2]
     centres = quad.to_image(np.array([[25, 20], [60, 20], [25, 38], [60, 38], [42.8, 27]], np.float64))
-    win = np.outer(np.hanning(n), np.hanning(n)).astype(np.float32)
-    k = np.fft.fftfreq(n) * n
-    ky, kx = np.meshgrid(k, k, indexing="ij")
-    keep = (np.hypot(kx, ky) > 2.5) & (kx % 8 != 0) & (ky % 8 != 0)
-    keep &= ky >= 0  # the spectrum of a real signal is symmetric
-    ring = np.round(np.hypot(kx, ky)).astype(int)[keep]
-    rings = np.unique(ring)
+    win, keep, ring, rings, first, count = _spectrum_rings(n)
     ratios = []
     for cx, cy in centres:
         x0, y0 = round(cx - n / 2), round(cy - n / 2)
@@ -552,8 +624,7 @@ def screen_peak_ratio(img: np.ndarray, quad: Quad) -> float:
             # each frequency against the typical one at its distance from the centre (natural
             # pictures fall off smoothly with frequency; a grid stands out at one)
             med = np.zeros(ring.max() + 1)
-            for r in rings:
-                med[r] = np.median(mag[ring == r])
+            med[rings] = _ring_medians(mag, ring, first, count)
             best = max(best, float((mag / np.maximum(med[ring], 1e-3 + 1e-3 * mag.mean())).max()))
         ratios.append(best)
     return float(np.median(ratios)) if ratios else 0.0

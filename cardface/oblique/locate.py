@@ -8,7 +8,8 @@
 3. the rest are warped to a small canonical card and compared with the layouts' known
    content (``content``); on a layout with an orientation mark the mark must be dark where
    the layout puts it;
-4. the best hypothesis wins when its score is high enough; else there is no card;
+4. when no outline scores well (``content_below``), the layouts' printed content is matched
+   too (SIFT); the best hypothesis wins when its score is high enough; else there is no card;
 5. the corners are made precise: on a layout with a printed frame, by measuring the frame
    band at full resolution (``refine.fit_band``; a frame layout whose frame is not seen
    needs a strong content match); otherwise by snapping the sides to the photo's edges.
@@ -140,8 +141,10 @@ def locate(image, *, templates: list[Template] | None = None) -> Quad | None:
         for hp in new:
             hp["score"] = _combined(hp)
         hyps.extend(new)
-    if not hyps or max(hp["score"] for hp in hyps) < float(cfg["accept_score"]):
-        # no outline at all: find the card by its printed content
+    if not hyps or max(hp["score"] for hp in hyps) < float(cfg["content_below"]):
+        # no outline at all, or only a weak one (the card's own edge hardly shows against a pale
+        # background and an inner printed line closed the outline): find the card by its printed
+        # content too, and keep whichever matches better
         from cardface.oblique.geometry import clockwise
 
         stage = [clockwise(q) for q in content_quads(gray, tmpls)]
