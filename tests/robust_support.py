@@ -34,6 +34,12 @@ def corpus() -> tuple[dict, ...]:
     return tuple(make_corpus_module().build(CORPUS))
 
 
+def corpus_file(name: str) -> Path:
+    """The corpus file ``name``, the corpus built first if this test process has not yet (a test
+    that reads one file may run, under pytest-xdist, in a process where no other test built it)."""
+    return CORPUS / entry(name)["file"]
+
+
 def corpus_files(*, folders: bool = False) -> list[Path]:
     return [CORPUS / e["file"] for e in corpus() if folders or not e["folder"]]
 

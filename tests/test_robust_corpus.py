@@ -26,6 +26,7 @@ from tests.robust_support import (
     MYNACARD,
     SECONDS_PER_INPUT,
     corpus,
+    corpus_file,
     corpus_files,
     entry,
     png_or_jpeg_ok,
@@ -70,7 +71,7 @@ def test_corpus_is_deterministic(tmp_path):
 def test_every_exif_orientation_is_checked_upright():
     import photo
 
-    upright = photo.check(CORPUS / "exif_orientation_1.jpg")
+    upright = photo.check(corpus_file("exif_orientation_1.jpg"))
     assert upright.passed and upright.face
     box0 = upright.face["box"]
     for o in range(2, 9):
@@ -214,7 +215,7 @@ def test_card_render_in_process_with_failing_photos_allowed():
 def test_an_output_folder_that_is_a_file_is_a_clean_error(run_cli, tmp_path, command):
     blocker = tmp_path / "blocker"
     blocker.write_text("not a folder")
-    photo_file = CORPUS / "exif_orientation_1.jpg"
+    photo_file = corpus_file("exif_orientation_1.jpg")
     args = [str(blocker) if a == "FILE" else str(photo_file) if a == "PHOTO" else a for a in command]
     args = [str(Path(__file__).parent.parent / "samples" / "applicants.json") if a == "HOLDERS" else a for a in args]
     res = run_cli(*args)

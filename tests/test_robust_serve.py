@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from mynacard.serve.app import create_app
 from mynacard.serve.settings import Settings
-from tests.robust_support import CORPUS, SECONDS_PER_INPUT, corpus, sample_records
+from tests.robust_support import CORPUS, SECONDS_PER_INPUT, corpus, corpus_file, sample_records
 
 # HTTP status of each loader code (mynacard.errors is the one table; these are its values)
 PHOTO_STATUSES = {200, 413, 415, 422}
@@ -71,7 +71,7 @@ def test_every_corpus_file_through_photo_check_and_card_render(client):
 @pytest.mark.parametrize("filename", ["../../../etc/passwd", "..\\..\\boot.ini", "a\x00b.jpg", "<script>.jpg",
                                       "ｘ" * 300 + ".jpg", ""])
 def test_hostile_upload_file_names(client, filename):
-    data = (CORPUS / "exif_orientation_1.jpg").read_bytes()
+    data = corpus_file("exif_orientation_1.jpg").read_bytes()
     r = client.post("/v1/photo/check", files={"file": (filename, data, "image/jpeg")})
     assert r.status_code in (200, 422), r.text[:300]
     if r.status_code == 200:
@@ -108,7 +108,7 @@ def test_every_bad_holder_field_is_listed_and_no_value_is_repeated(client):
 
 
 def test_over_the_upload_limit_is_413(small_client):
-    data = (CORPUS / "exif_64_segments.jpg").read_bytes()  # 4 MB
+    data = corpus_file("exif_64_segments.jpg").read_bytes()  # 4 MB
     r = small_client.post("/v1/photo/check", files={"file": ("big.jpg", data, "image/jpeg")})
     assert r.status_code == 413 and r.json()["error"]["code"] in ("input.file_too_large", "request.too_large")
 
