@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from photo.chip_errors import BudgetTooSmall
+from photo.jpeg_writer import ANNEX_K_CHROMA, ANNEX_K_LUMA, DCT
 
 CODECS = ("jpeg", "jpeg2000")
 SUFFIX = {"jpeg": ".jpg", "jpeg2000": ".jp2"}
@@ -83,13 +84,6 @@ def roi_prefilter(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi:
     return out, mask
 
 
-def _dct_matrix(n: int = 8) -> np.ndarray:
-    k = np.arange(n)
-    m = np.cos(np.pi * (2 * k[None, :] + 1) * k[:, None] / (2 * n)) * np.sqrt(2.0 / n)
-    m[0] /= np.sqrt(2.0)
-    return m  # orthonormal DCT-II: coefficients = M @ block @ M.T
-
-
 def block_lowpass(rgb: np.ndarray, face_outline: np.ndarray, margin_px: float, max_frequency_sum: int,
                   keep: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(image, changed): the luma of every 8x8 block (JPEG's grid from the top-left) lying wholly
@@ -111,7 +105,7 @@ def block_lowpass(rgb: np.ndarray, face_outline: np.ndarray, margin_px: float, m
     changed[:hb * 8, :wb * 8] = np.repeat(np.repeat(blocks, 8, axis=0), 8, axis=1)
     ycc = cv2.cvtColor(rgb, cv2.COLOR_RGB2YCrCb).astype(np.float32)  # JFIF's full-range BT.601
     y = ycc[:hb * 8, :wb * 8, 0].reshape(hb, 8, wb, 8).transpose(0, 2, 1, 3)[blocks]  # n x 8 x 8
-    m = _dct_matrix().astype(np.float32)
+    m = DCT.astype(np.float32)
     u, v = np.meshgrid(np.arange(8), np.arange(8))
     coef = m @ (y - 128.0) @ m.T
     coef[:, (u + v) >= max_frequency_sum] = 0.0
@@ -123,16 +117,6 @@ def block_lowpass(rgb: np.ndarray, face_outline: np.ndarray, margin_px: float, m
     out = rgb.copy()
     out[changed] = back[changed]
     return out, changed
-
-
-# ISO/IEC 10918-1 Annex K, tables K.1 (luma) and K.2 (chroma), row by row (u across, v down):
-# what libjpeg scales with the quality setting (quality 50 = these values)
-ANNEX_K_LUMA = (16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55,
-                14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62,
-                18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,
-                49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99)
-ANNEX_K_CHROMA = (17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99,
-                  24, 26, 56, 99, 99, 99, 99, 99, 47, 66, 99, 99, 99, 99, 99, 99) + (99,) * 32
 
 
 def luma_table(bands: list) -> list[int]:
@@ -284,7 +268,7 @@ def encode_trellis(rgb: np.ndarray, budget_bytes: int, settings: dict, lambdas: 
     lo, hi = (int(v) for v in cfg["jpeg_quality_range"])
     h, w = rgb.shape[:2]
     coef = jpeg_writer.forward(rgb, sub)
-    base = qtables or (jpeg_writer.ANNEX_K_LUMA, jpeg_writer.ANNEX_K_CHROMA)
+    base = qtables or (ANNEX_K_LUMA, ANNEX_K_CHROMA)
     lam = (lambdas[0], lambdas[1], lambdas[1])
     rounded: dict = {}
     files: dict = {}

@@ -31,6 +31,8 @@ ZIGZAG = np.array([0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 1
                    58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63])
 SUBSAMPLING = {"4:2:0": (2, 2), "4:4:4": (1, 1)}  # luma sampling factors (h, v); chroma is 1x1
 
+# ISO/IEC 10918-1 Annex K, tables K.1 (luma) and K.2 (chroma), row by row (u across, v down):
+# what libjpeg scales with the quality setting (quality 50 = these values)
 ANNEX_K_LUMA = (16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55,
                 14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62,
                 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,

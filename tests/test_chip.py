@@ -125,8 +125,9 @@ def test_block_lowpass_keeps_only_low_frequencies_of_blocks_away_from_the_face(p
     import cv2
 
     from photo.analysis import FACE_OVAL
-    from photo.chip_encode import _dct_matrix, block_lowpass
+    from photo.chip_encode import block_lowpass
     from photo.chip_quality import _polygon
+    from photo.jpeg_writer import DCT
 
     pl, u = prepared.placement, prepared.uncompressed
     outline = pl.landmarks[list(FACE_OVAL)]
@@ -140,7 +141,7 @@ def test_block_lowpass_keeps_only_low_frequencies_of_blocks_away_from_the_face(p
     # ... whose luma keeps its mean and (up to rounding) no coefficient with u + v >= 4
     y0 = cv2.cvtColor(u, cv2.COLOR_RGB2YCrCb)[..., 0].astype(np.float64)
     y1 = cv2.cvtColor(out, cv2.COLOR_RGB2YCrCb)[..., 0].astype(np.float64)
-    m = _dct_matrix()
+    m = DCT
     fu, fv = np.meshgrid(np.arange(8), np.arange(8))
     by, bx = np.argwhere(blocks.all(axis=(1, 3)))[len(np.argwhere(blocks.all(axis=(1, 3)))) // 2]
     b0, b1 = y0[by * 8:by * 8 + 8, bx * 8:bx * 8 + 8], y1[by * 8:by * 8 + 8, bx * 8:bx * 8 + 8]
