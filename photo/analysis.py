@@ -145,11 +145,14 @@ def eye_chin_of(landmarks: np.ndarray) -> float:
     return float(np.linalg.norm(landmarks[CHIN, :2] - eye_mid))
 
 
-def polygon_mask(shape: tuple[int, int], pts: np.ndarray) -> np.ndarray:
+def polygon_mask(shape: tuple[int, int], pts: np.ndarray, origin: tuple[int, int] = (0, 0)) -> np.ndarray:
+    """The polygon ``pts`` (x, y; rounded to whole pixels) filled in a bool mask of ``shape``
+    whose top-left pixel is ``origin`` (x, y) of the points' frame: a window of the whole-image
+    mask, drawn in the window alone (the same pixels)."""
     import cv2
 
     m = np.zeros(shape, np.uint8)
-    cv2.fillPoly(m, [np.round(pts[:, :2]).astype(np.int32)], 1)
+    cv2.fillPoly(m, [np.round(pts[:, :2]).astype(np.int32)], 1, offset=(-origin[0], -origin[1]))
     return m.view(bool)  # 0/1 bytes are numpy's bools: no copy
 
 
@@ -429,28 +432,27 @@ class FaceAnalysis:
         m[rows, cols] = win
         return m
 
-    def region(self, idx) -> np.ndarray:
+    def region(self, idx, window: tuple[slice, slice] | None = None) -> np.ndarray:
+        """The convex hull of landmarks ``idx`` as a full-size bool mask, or only its ``window``
+        (rows, columns: the same pixels, drawn there alone)."""
         import cv2
 
         pts = self.landmarks[list(idx), :2].astype(np.float32)
-        return polygon_mask((self.h, self.w), cv2.convexHull(pts).reshape(-1, 2))
+        hull = cv2.convexHull(pts).reshape(-1, 2)
+        if window is None:
+            return polygon_mask((self.h, self.w), hull)
+        rows, cols = window
+        return polygon_mask((rows.stop - rows.start, cols.stop - cols.start), hull, (cols.start, rows.start))
 
     @cached_property
     def cheek_masks(self) -> tuple[np.ndarray, np.ndarray]:
         """(image-left cheek, image-right cheek) skin patches."""
-        import cv2
-
         rows, cols = self.face_window  # the skin mask is empty outside it: drawn and combined there only
         skin = self.skin_mask[rows, cols]
         out = []
         for idx in (CHEEK_R, CHEEK_L):
-            pts = self.landmarks[list(idx), :2].astype(np.float32)
-            hull = np.round(cv2.convexHull(pts).reshape(-1, 2)).astype(np.int32)
-            win = np.zeros(skin.shape, np.uint8)
-            # the hull drawn shifted by the window's corner: the same pixels as :meth:`region` there
-            cv2.fillPoly(win, [hull], 1, offset=(-cols.start, -rows.start))
             m = np.zeros((self.h, self.w), bool)
-            m[rows, cols] = win.view(bool) & skin
+            m[rows, cols] = self.region(idx, (rows, cols)) & skin
             out.append(m)
         return out[0], out[1]
 
