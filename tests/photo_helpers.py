@@ -245,55 +245,42 @@ def _burnt_eyes(sides: tuple[str, ...] = ("left", "right")) -> bytes:
     return jpeg(img(px))
 
 
-def _glare_on_glasses(sides: tuple[str, ...] = ("left", "right")) -> bytes:
-    """compliant_a with a light reflected on the lens over each eye on the given sides of the
-    picture: a white ellipse over the eye, iris included, as a window seen in clear glasses."""
+def _white_over_irises(im, sides: tuple[str, ...], half_axes) -> bytes:
+    """``im`` (compliant_a's pixels, maybe altered) with a white ellipse centred on the iris of
+    each eye on the given sides of the picture; ``half_axes(ied, iris_radius)`` gives its half
+    width and height in compliant_a's working px (the analysis the landmarks come from)."""
     from photo.checker import analyse_and_check
     from photo.checks.eyes import EYES, iris_disc
 
     a, _ = analyse_and_check(path("compliant_a"))
     k = 1 / a.decoded.scale
-    im = image("compliant_a").copy()
     d = ImageDraw.Draw(im)
     for side, eye, _ in EYES:
         if side not in sides:
             continue
-        (cx, cy), _r = iris_disc(a, eye)
-        rx, ry = 0.2 * a.ied * k, 0.1 * a.ied * k
-        d.ellipse([cx * k - rx, cy * k - ry, cx * k + rx, cy * k + ry], fill=(255, 255, 255))
+        (cx, cy), r = iris_disc(a, eye)
+        rx, ry = half_axes(a.ied, r)
+        d.ellipse([(cx - rx) * k, (cy - ry) * k, (cx + rx) * k, (cy + ry) * k], fill=(255, 255, 255))
     return jpeg(im)
+
+
+def _glare_on_glasses(sides: tuple[str, ...] = ("left", "right")) -> bytes:
+    """compliant_a with a light reflected on the lens over each eye on the given sides of the
+    picture: a white ellipse over the eye, iris included, as a window seen in clear glasses."""
+    return _white_over_irises(image("compliant_a").copy(), sides, lambda ied, r: (0.2 * ied, 0.1 * ied))
 
 
 def _iris_reflection(side: str = "left") -> bytes:
     """compliant_a with a small light reflected over the iris of the eye on the given side of the
     picture only (a white disc of 0.45 x the iris radius): less than a tenth of the eye region."""
-    from photo.checker import analyse_and_check
-    from photo.checks.eyes import EYES, iris_disc
-
-    a, _ = analyse_and_check(path("compliant_a"))
-    k = 1 / a.decoded.scale
-    im = image("compliant_a").copy()
-    eye = dict((s, e) for s, e, _ in EYES)[side]
-    (cx, cy), r = iris_disc(a, eye)
-    r *= 0.45 * k
-    ImageDraw.Draw(im).ellipse([cx * k - r, cy * k - r, cx * k + r, cy * k + r], fill=(255, 255, 255))
-    return jpeg(im)
+    return _white_over_irises(image("compliant_a").copy(), (side,), lambda ied, r: (0.45 * r, 0.45 * r))
 
 
 def _burnt_face_light_irises() -> bytes:
     """compliant_a over-exposed as a whole (x 2.2 + 30, the "bright" variant) with its irises
     clipped too, as light irises are: the burnt-out whites cannot be told by the irises."""
-    from photo.checker import analyse_and_check
-    from photo.checks.eyes import EYES, iris_disc
-
-    a, _ = analyse_and_check(path("compliant_a"))
-    k = 1 / a.decoded.scale
-    im = img(arr(image("compliant_a")) * 2.2 + 30)
-    d = ImageDraw.Draw(im)
-    for _side, eye, _ in EYES:
-        (cx, cy), r = iris_disc(a, eye)
-        d.ellipse([(cx - 0.8 * r) * k, (cy - 0.8 * r) * k, (cx + 0.8 * r) * k, (cy + 0.8 * r) * k], fill=(255, 255, 255))
-    return jpeg(im)
+    return _white_over_irises(img(arr(image("compliant_a")) * 2.2 + 30), ("left", "right"),
+                              lambda ied, r: (0.8 * r, 0.8 * r))
 
 
 def _wrap(sides: tuple[str, ...], colour=(170, 40, 40), inner: float = 1.02, from_eyes: bool = False) -> bytes:
