@@ -179,3 +179,68 @@ def test_the_annotation_marks_the_cap_itself():
     assert cap.mean() > 0.1  # hatched and outlined over the cap
     below = red[int((g.eye_mid[1] + 0.05 * (x1 - x0)) * k):int(g.chin[1] * k), :int((x0 - 0.05 * (x1 - x0)) * k)]
     assert below.sum() == 0  # nothing marked beside the face
+
+
+def _bald_scalp_lit_from_above(shift_forehead: float = 7.0, shift_scalp: float = 15.0) -> bytes:
+    """compliant_a with a bald scalp: the hair over the face's middle (from the top of the head
+    down to the top of the face oval) replaced by smooth skin, lit from above so that the
+    forehead's a* is ``shift_forehead`` below the cheeks' and the scalp's ``shift_scalp`` below
+    (a cooler, brighter light on the top of the head, as a window or a ceiling lamp gives)."""
+    import cv2
+
+    a = _analysed()
+    k = 1 / a.decoded.scale
+    px = arr(image("compliant_a")).astype(np.uint8)
+    lab = cv2.cvtColor(px, cv2.COLOR_RGB2Lab).astype(np.float32)  # 8-bit Lab: a* = a - 128
+    lm = a.landmarks[:, :2] * k
+    x0, x1 = lm[[234, 454], 0]
+    top, brow = lm[10, 1], lm[[105, 334], 1].mean()
+    g = geometry()
+    fw = x1 - x0
+    forehead = np.zeros(px.shape[:2], bool)
+    forehead[int(top):int(brow - 0.04 * fw), int(x0 + 0.2 * fw):int(x1 - 0.2 * fw)] = True
+    lab[forehead, 1] -= shift_forehead
+    skin = np.median(lab[forehead], axis=0)
+    scalp = np.zeros(px.shape[:2], bool)
+    scalp[int(g.crown[1] * k):int(top), int(x0 + 0.15 * fw):int(x1 - 0.15 * fw)] = True
+    noise = np.random.default_rng(3).normal(0, 1.0, (int(scalp.sum()),)).astype(np.float32)
+    lab[scalp] = skin + np.array([8.0, -(shift_scalp - shift_forehead), 0.0], np.float32)
+    lab[scalp, 0] += noise
+    out = cv2.cvtColor(np.clip(lab, 0, 255).astype(np.uint8), cv2.COLOR_Lab2RGB)
+    return jpeg(img(out.astype(np.float32)))
+
+
+def test_skin_above_the_forehead_lit_unlike_the_cheeks_is_not_a_covering():
+    """The scalp's chromaticity is further from the cheeks' than ``skin_chroma`` (the cheeks
+    alone would call it a covering) but near the forehead's: skin continuing up the head."""
+    from photo.analysis import FaceAnalysis
+    from photo.checks.head import forehead_lab, head_window
+    from photo.intake import load
+
+    data = _bald_scalp_lit_from_above()
+    c = _check(data)
+    assert c.passed and c.value["crown"] <= c.limit["max_crown_share"], (c.value, c.details)
+    hw = head_window(FaceAnalysis(load(data)))
+    zone = hw.crown_zone
+    lab = np.stack([p[zone] for p in hw.planes], axis=1)
+    scalp_ab = np.median(lab[:, 1:], axis=0)
+    assert np.hypot(*(scalp_ab - hw.skin_lab[1:])) > 12.0  # not the cheeks' chromaticity
+    assert forehead_lab(hw, 12.0) is not None  # the forehead is skin: the second reference
+
+
+def test_a_dark_band_over_the_forehead_is_no_skin_reference():
+    """A helmet's rim or its shadow over the forehead (dark: little chroma) does not stand in for
+    skin, so the covering above it is still judged against the cheeks."""
+    from photo.analysis import FaceAnalysis
+    from photo.checks.head import forehead_lab, head_window
+    from photo.intake import load
+
+    a = _analysed()
+    k = 1 / a.decoded.scale
+    im = image("compliant_a").copy()
+    lm = a.landmarks[:, :2] * k
+    x0, x1 = lm[[234, 454], 0]
+    top, brow = lm[10, 1], lm[[105, 334], 1].mean()
+    ImageDraw.Draw(im).rectangle([x0, top - 5, x1, brow - 0.05 * (x1 - x0)], fill=(40, 34, 32))
+    hw = head_window(FaceAnalysis(load(jpeg(im))))
+    assert forehead_lab(hw, 12.0) is None

@@ -53,6 +53,8 @@ SAME_DE = 18.0
 BLACK_L = 22.0
 #: skin chromaticity needs at least this lightness (below it a* and b* carry no colour)
 SKIN_MIN_L = 20.0
+#: the forehead is a second skin reference for the crown only when at most this much darker (L*) than the cheeks
+FOREHEAD_DARKER = 5.0
 #: the side band beside the face outline, in face widths from the outline (inner gap, outer edge)
 SIDE_BAND = (0.04, 0.15)
 #: the rim inside the face outline read for ``allow_religious``, in face widths
@@ -183,8 +185,34 @@ def crown_covering(hw: HeadWindow, limits) -> tuple[float, np.ndarray] | None:
     if np.count_nonzero(zone) < 20:
         return None
     smooth = hw.texture < limits["smooth_texture"] * hw.texture_ref
-    covered = zone & smooth & ~hw.skinlike(limits["skin_chroma"], limits["scalp_darker"])
+    skin = hw.skinlike(limits["skin_chroma"], limits["scalp_darker"])
+    forehead = forehead_lab(hw, limits["skin_chroma"])
+    if forehead is not None:
+        # skin continuing up from the forehead (a high forehead, a bald scalp) under light that
+        # falls on it differently from the cheeks
+        _, ap, bp = hw.planes
+        d2 = (ap - forehead[1]) ** 2 + (bp - forehead[2]) ** 2
+        skin |= (d2 < np.float32(limits["skin_chroma"] ** 2)) & (
+            hw.lightness > min(hw.skin_lab[0], forehead[0]) - limits["scalp_darker"])
+    covered = zone & smooth & ~skin
     return float(np.count_nonzero(covered) / np.count_nonzero(zone)), covered
+
+
+def forehead_lab(hw: HeadWindow, chroma: float) -> np.ndarray | None:
+    """Median CIELAB of the forehead (inside the face oval, from its top, landmark 10, down to
+    just above the brows) when it is skin: its a*b* within ``chroma`` of the cheeks' and no more
+    than FOREHEAD_DARKER below their lightness. None when it is not (a brim, a helmet's shadow
+    or fringe over the forehead: dark colours have little chroma) or too small to read."""
+    ys, _ = hw.rows_cols()
+    lm = hw.landmarks
+    brow_y = lm[[105, 334], 1].mean()
+    idx = np.flatnonzero(hw.face & (ys < brow_y - 0.04 * WINDOW_FACE_PX) & (ys > lm[10, 1]))
+    if len(idx) < 20:
+        return None
+    lab = np.array([np.median(np.take(p, idx)) for p in hw.planes], dtype=np.float32)
+    if float(((lab[1:] - hw.skin_lab[1:]) ** 2).sum()) >= chroma * chroma or lab[0] < hw.skin_lab[0] - FOREHEAD_DARKER:
+        return None
+    return lab
 
 
 def _near(px: np.ndarray, ref: np.ndarray) -> np.ndarray:
