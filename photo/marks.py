@@ -146,11 +146,16 @@ def _eyes_visible(a, c, lim) -> list[Mark]:
     stats = visible_stats(c)  # what the check measured, not measured again
     iris = iris_reflection_side(stats, lim) if c.key == "glare" else None
     out = []
-    for side in hidden_eyes(stats, lim, c.key, burnt=bool((c.details or {}).get("whites_burnt", False))):
+    details = c.details or {}
+    lens = details.get("reflection_on_lens") or []
+    for side in hidden_eyes(stats, lim, c.key, burnt=bool(details.get("whites_burnt", False)), lens=lens):
         region = eye_region(a, eyes[side])
         if side == iris and not stats[side][stat] > lim[lim_key]:  # hidden by a reflection on its iris
             m = _mark(c, _eye_anchor(a, side, 1), side=side, label="glare_iris",
                       value=round(stats[side]["iris_glare"], 3), limit=lim["max_one_iris_glare"])
+        elif side in lens and not stats[side][stat] > lim[lim_key]:  # a reflection on the lens round it
+            m = _mark(c, _eye_anchor(a, side, 1), side=side, label="glare_lens",
+                      value=round(stats[side]["lens_glare"], 3), limit=lim["max_lens_glare"])
         else:
             m = _mark(c, _eye_anchor(a, side, 1), side=side, value=round(stats[side][stat], 3),
                       limit=lim[lim_key])

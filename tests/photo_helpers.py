@@ -224,12 +224,12 @@ def shut_eye(im: Image.Image, g) -> Image.Image:
 
 def _burnt_eyes(sides: tuple[str, ...] = ("left", "right")) -> bytes:
     """compliant_a with the whites of the eyes on the given sides of the picture burnt out:
-    every pixel of the eye's region (``eyes.eye_polygon``) brighter than its median set to
-    white, as over-exposure clips the sclera; the skin is left as it is."""
+    every pixel of the eye opening (the lids' contour) brighter than its median set to white,
+    as over-exposure clips the sclera; the skin, the lids included, is left as it is."""
     import cv2
 
     from photo.checker import analyse_and_check
-    from photo.checks.eyes import EYES, eye_polygon
+    from photo.checks.eyes import EYES
 
     a, _ = analyse_and_check(path("compliant_a"))
     k = 1 / a.decoded.scale
@@ -239,7 +239,7 @@ def _burnt_eyes(sides: tuple[str, ...] = ("left", "right")) -> bytes:
         if side not in sides:
             continue
         m = np.zeros(grey.shape, np.uint8)
-        cv2.fillPoly(m, [np.round(eye_polygon(a, eye) * k).astype(np.int32)], 1)
+        cv2.fillPoly(m, [np.round(a.landmarks[list(eye["contour"]), :2] * k).astype(np.int32)], 1)
         region = m.astype(bool)
         px[region & (grey > np.median(grey[region]))] = 255
     return jpeg(img(px))
@@ -274,6 +274,26 @@ def _iris_reflection(side: str = "left") -> bytes:
     """compliant_a with a small light reflected over the iris of the eye on the given side of the
     picture only (a white disc of 0.45 x the iris radius): less than a tenth of the eye region."""
     return _white_over_irises(image("compliant_a").copy(), (side,), lambda ied, r: (0.45 * r, 0.45 * r))
+
+
+def _lens_reflection_beside_eyes() -> bytes:
+    """compliant_a with a small light reflected on both lenses above the eye openings, off the
+    irises (a white ellipse 0.08 x 0.035 eye distances, its centre 0.11 eye distances above each
+    iris): the lids under the lenses clip (under a tenth of each eye region), the whites and the
+    skin elsewhere do not."""
+    from photo.checker import analyse_and_check
+    from photo.checks.eyes import EYES, iris_disc
+
+    a, _ = analyse_and_check(path("compliant_a"))
+    k = 1 / a.decoded.scale
+    im = image("compliant_a").copy()
+    d = ImageDraw.Draw(im)
+    for _side, eye, _ in EYES:
+        (cx, cy), _r = iris_disc(a, eye)
+        cy -= 0.11 * a.ied
+        rx, ry = 0.08 * a.ied, 0.035 * a.ied
+        d.ellipse([(cx - rx) * k, (cy - ry) * k, (cx + rx) * k, (cy + ry) * k], fill=(255, 255, 255))
+    return jpeg(im)
 
 
 def _burnt_face_light_irises() -> bytes:
@@ -347,6 +367,7 @@ VARIANTS = {
     "glare_on_glasses": _glare_on_glasses,
     "iris_reflection": _iris_reflection,
     "burnt_face_light_irises": _burnt_face_light_irises,
+    "lens_reflection": _lens_reflection_beside_eyes,
     "half_shadow": _half_shadow,
     "second_face": _second_face,
     "dark_glasses": _dark_glasses,

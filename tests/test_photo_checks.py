@@ -126,6 +126,28 @@ def test_a_face_burnt_out_with_its_irises_is_exposure_not_hidden_eyes():
     assert not rep.check("lighting.exposure").passed
 
 
+def test_a_reflection_on_the_lenses_beside_the_irises_is_glare_not_exposure():
+    """Near-white lids under both lenses, the irises and the rest of the skin untouched: a
+    reflection (eyes.visible names it, marking both eyes), not burnt-out whites."""
+    rep = report("lens_reflection")
+    v = rep.check("eyes.visible")
+    assert not v.passed and v.key == "glare", (v.value, v.details)
+    assert sorted(v.details["reflection_on_lens"]) == ["left", "right"]
+    assert not v.details["whites_burnt"]
+    for side in ("image_left_eye", "image_right_eye"):
+        assert v.details[side]["lens_glare"] > v.limit["max_lens_glare"]
+        assert v.details[side]["glare"] <= v.limit["max_glare"]  # too small for the region's share
+        assert v.details[side]["iris_glare"] <= v.limit["max_iris_glare"]
+    assert rep.check("lighting.exposure").passed, rep.check("lighting.exposure").value
+
+
+def test_burnt_whites_are_not_a_lens_reflection():
+    v = report("burnt_eyes").check("eyes.visible")
+    assert v.details["reflection_on_lens"] == []
+    for side in ("image_left_eye", "image_right_eye"):
+        assert v.details[side]["lens_glare"] <= v.limit["max_lens_glare"] < v.details[side]["glare"]
+
+
 def test_glare_over_both_irises_still_hides_the_eyes():
     rep = report("glare_on_glasses")
     v = rep.check("eyes.visible")

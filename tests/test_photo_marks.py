@@ -275,6 +275,20 @@ def test_a_reflection_over_one_iris_is_marked_on_that_eye_with_the_iris_measure(
     assert m.en.startswith("left iris glare") and "黒目" in m.ja
 
 
+def test_a_reflection_on_both_lenses_is_marked_on_both_eyes_with_the_lens_measure():
+    _a, rep, _px, found = _drawn("lens_reflection")
+    assert _failed(rep, "eyes.visible").key == "glare"
+    marks = _of(found, "eyes.visible")
+    assert sorted(m.en.split(" ")[0] for m in marks) == ["left", "right"]
+    # the lens measure where the eye region's own near-white share is within its limit
+    assert all("glare" in m.en and "反射" in m.ja for m in marks)
+    stats = _failed(rep, "eyes.visible").details
+    lim = _failed(rep, "eyes.visible").limit
+    for m in marks:
+        side = "image_left_eye" if m.en.startswith("left") else "image_right_eye"
+        assert ("glare on the lens" in m.en) == (stats[side]["glare"] <= lim["max_glare"])
+
+
 def test_every_mark_label_is_in_the_catalogue_in_both_languages():
     from photo.check_titles import check_titles
     from photo.report import messages

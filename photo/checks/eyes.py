@@ -93,10 +93,12 @@ def visible_stats(c) -> dict[str, dict]:
     return {"left": c.details["image_left_eye"], "right": c.details["image_right_eye"]}
 
 
-def hidden_eyes(stats: dict[str, dict], limits, key: str, burnt: bool = False) -> list[str]:
+def hidden_eyes(stats: dict[str, dict], limits, key: str, burnt: bool = False,
+                lens: tuple[str, ...] | list[str] = ()) -> list[str]:
     """The sides (in the picture) of the eyes whose stats (:func:`visible_stats`) break the
     limit behind ``key`` (the failed eyes.visible result's key); ``burnt``: the result's
-    ``whites_burnt`` (the whites' glare is then the exposure's, not these eyes')."""
+    ``whites_burnt`` (the whites' glare is then the exposure's, not these eyes'); ``lens``: its
+    ``reflection_on_lens`` sides."""
     stat, lim, above = VISIBLE_KEYS[key]
     out = []
     for side, _eye, _ in EYES:
@@ -107,8 +109,9 @@ def hidden_eyes(stats: dict[str, dict], limits, key: str, burnt: bool = False) -
         if burnt:
             out = []  # the whites' glare is the exposure's; only a reflection on one iris counts
         iris = iris_reflection_side(stats, limits)
-        if iris is not None and iris not in out:
-            out.append(iris)
+        for side in ([iris] if iris is not None else []) + list(lens):
+            if side not in out:
+                out.append(side)
     return out
 
 
@@ -129,7 +132,11 @@ def eye_stats(a, eye: dict) -> dict:
     on glasses covers much more); ``iris_glare``: the same share over the iris disc (the Face
     Landmarker's iris centre and the mean radius of its four iris points): a reflection that hides
     the eye covers the iris, while an over-exposed photo burns out the whites and leaves the iris
-    (darker than the sclera) readable.
+    (darker than the sclera) readable. ``whites_glare``: the region's near-white pixels inside the
+    eye opening (the lids' contour), as a share of the whole region: burnt-out whites lie there;
+    ``lens_glare``: the near-white share of the rest of the region (the lids and skin around the
+    opening that a lens covers): skin there clips only when the whole face is burnt out, or under
+    a reflection on a lens.
     """
     import cv2
 
@@ -138,17 +145,28 @@ def eye_stats(a, eye: dict) -> dict:
     x0, y0 = max(0, int(pts[:, 0].min())), max(0, int(pts[:, 1].min()))
     x1, y1 = min(a.w, int(pts[:, 0].max()) + 1), min(a.h, int(pts[:, 1].max()) + 1)
     m = np.zeros((max(0, y1 - y0), max(0, x1 - x0)), np.uint8)
+    opening = np.zeros_like(m)
     if m.size:
         cv2.fillPoly(m, [pts - (x0, y0)], 1)
-    g = a.grey8[y0:y1, x0:x1][m.astype(bool)].astype(np.float32)
+        # the eye opening itself (the lids' contour, not widened)
+        cv2.fillPoly(opening, [np.round(a.landmarks[list(eye["contour"]), :2]).astype(np.int32) - (x0, y0)], 1)
+    region = m.astype(bool)
+    inside = opening[region] > 0
+    g8 = a.grey8[y0:y1, x0:x1][region]
+    g = g8.astype(np.float32)
     cheek = a.cheek_grey
     ref = float(np.median(cheek)) if cheek.size > 20 else float(np.median(a.skin_grey))
     ref = max(ref, 1.0)
     if g.size < 10:
-        return {"dark": 1.0, "contrast": 1.0, "glare": 0.0, "iris_glare": 0.0}
+        return {"dark": 1.0, "contrast": 1.0, "glare": 0.0, "iris_glare": 0.0, "whites_glare": 0.0, "lens_glare": 0.0}
     p10, p50, p90 = np.percentile(g, [10, 50, 90])
-    return {"dark": float(p50 / ref), "contrast": float((p90 - p10) / ref), "glare": float((g >= EYE_CLIP_LUMA).mean()),
-            "iris_glare": iris_glare(a, eye)}
+    white = g8 >= EYE_CLIP_LUMA
+    n_white, n_inside = np.count_nonzero(white), np.count_nonzero(inside)
+    n_white_inside = np.count_nonzero(white & inside)
+    return {"dark": float(p50 / ref), "contrast": float((p90 - p10) / ref), "glare": float(n_white / g.size),
+            "iris_glare": iris_glare(a, eye),
+            "whites_glare": float(n_white_inside / g.size),
+            "lens_glare": float((n_white - n_white_inside) / max(1, g.size - n_inside))}
 
 
 def iris_disc(a, eye: dict) -> tuple[np.ndarray, float]:
@@ -192,6 +210,18 @@ def whites_burnt(stats: list[dict], limits, skin_bright_share: float = 0.0) -> b
     return "burnt_skin_share" in limits and skin_bright_share > limits["burnt_skin_share"]
 
 
+def lens_reflection_sides(stats: list[dict], limits, skin_bright_share: float = 0.0) -> list[str]:
+    """The sides (in the picture) of the eyes with a reflection on a lens: more than
+    ``max_lens_glare`` of the lids and skin round the eye opening near-white (``lens_glare``)
+    while the skin is not burnt out (at most ``burnt_skin_share`` of it at luma >=
+    BURNT_SKIN_LUMA). Compliant photos, their 1.15 x lighter variants included, reach 0.003 and
+    every real photo 0.007; over-exposure clips the lids with the whites, but then the skin is
+    burnt out too. Not judged by a profile without ``max_lens_glare``."""
+    if "max_lens_glare" not in limits or skin_bright_share > limits.get("burnt_skin_share", 1.0):
+        return []
+    return [side for (side, _eye, _), x in zip(EYES, stats, strict=True) if x["lens_glare"] > limits["max_lens_glare"]]
+
+
 def skin_bright_share(a) -> float:
     """Share of the face's skin (``a.skin_grey``, the skin grid) at luma >= BURNT_SKIN_LUMA."""
     g = a.skin_grey
@@ -223,7 +253,7 @@ def reflection_on_one_iris(stats: list[dict], limits) -> bool:
 
 @check("eyes.visible", limits={"min_dark_ratio": "float", "min_contrast": "float", "max_glare": "float",
                                "max_iris_glare": "float?", "min_burnt_whites": "float?", "burnt_skin_share": "float?", "max_one_iris_glare": "float?",
-                               "other_iris_ratio": "float?"})
+                               "other_iris_ratio": "float?", "max_lens_glare": "float?"})
 def eyes_visible(a, limits):
     """Eyes not hidden: eye-region luma / cheek luma >= min_dark_ratio (dark lenses), luma spread
     in the eye region / cheek luma >= min_contrast (lenses, frames, hair flatten it), near-white
@@ -232,17 +262,20 @@ def eyes_visible(a, limits):
     whites of both eyes with both irises readable (near-white share of each iris disc <=
     max_iris_glare, or the skin itself burnt out: more than burnt_skin_share of it at luma >=
     247) are over-exposure, not a reflection: the eyes are visible and ``lighting.exposure``
-    names it. ICAO 9303, J-LIS."""
+    names it. Near-white on the lids and skin round an eye opening (more than max_lens_glare of
+    them, ``lens_glare``) is a reflection on a lens unless the skin itself is burnt out: a small
+    reflection off the iris is glare too. ICAO 9303, J-LIS."""
     s = both_eye_stats(a)
     dark = min(x["dark"] for x in s)
     contrast = min(x["contrast"] for x in s)
     glare = max(x["glare"] for x in s)
     skin_burnt = skin_bright_share(a)
-    burnt = whites_burnt(s, limits, skin_burnt)
+    lens = lens_reflection_sides(s, limits, skin_burnt)
+    burnt = whites_burnt(s, limits, skin_burnt) and not lens
     one_iris = reflection_on_one_iris(s, limits)
     if dark < limits["min_dark_ratio"]:
         key = "dark"
-    elif (glare > limits["max_glare"] and not burnt) or one_iris:
+    elif (glare > limits["max_glare"] and not burnt) or one_iris or lens:
         key = "glare"
     elif contrast < limits["min_contrast"]:
         key = "hidden"
@@ -250,12 +283,13 @@ def eyes_visible(a, limits):
         key = "ok"
     limit = {"min_dark_ratio": limits["min_dark_ratio"], "min_contrast": limits["min_contrast"],
              "max_glare": limits["max_glare"]}
-    for k in ("max_iris_glare", "min_burnt_whites", "burnt_skin_share", "max_one_iris_glare", "other_iris_ratio"):
+    for k in ("max_iris_glare", "min_burnt_whites", "burnt_skin_share", "max_one_iris_glare", "other_iris_ratio",
+              "max_lens_glare"):
         if k in limits:
             limit[k] = limits[k]
     r = result(key == "ok", {"dark": round(dark, 3), "contrast": round(contrast, 3), "glare": round(glare, 3)},
                limit, key)
     r.details = {"image_left_eye": s[0], "image_right_eye": s[1], "whites_burnt": burnt,
                  "skin_burnt_share": round(skin_burnt, 4),
-                 "reflection_on_one_iris": one_iris}
+                 "reflection_on_one_iris": one_iris, "reflection_on_lens": lens}
     return r

@@ -36,9 +36,10 @@ def exposure(a, limits):
     call dark skin under-exposed; skin luma mean at most max_mean; at most max_dark_share of the
     skin at luma <= 25 and max_bright_share at >= 247 (OFIQ under/over-exposure); and the
     whites of the eyes not burnt out: in each eye's region (``eyes.eye_stats``) at most
-    max_eye_white_clip of the pixels at luma >= 250. Over-exposed dark skin can keep a skin
-    tone that reads as well exposed, but its eye whites clip; both eyes must be, so glare on
-    one lens does not count. A profile without max_eye_white_clip (one written before it
+    max_eye_white_clip of the pixels at luma >= 250 inside the eye opening (``whites_glare``).
+    Over-exposed dark skin can keep a skin tone that reads as well exposed, but its eye whites
+    clip; both eyes must be, so glare on one lens does not count, nor a reflection on the lenses
+    beside the openings. A profile without max_eye_white_clip (one written before it
     existed) does not judge the eye whites."""
     from photo.checks.eyes import both_eye_stats
 
@@ -49,7 +50,7 @@ def exposure(a, limits):
     high = float(np.percentile(g, 99))
     dark = float((g <= DARK_LUMA).mean())
     bright = float((g >= BRIGHT_LUMA).mean())
-    eyes_clip = min(s["glare"] for s in both_eye_stats(a))
+    eyes_clip = min(s["whites_glare"] for s in both_eye_stats(a))
     if high < limits["min_highlight"] or dark > limits["max_dark_share"]:
         key = "dark"
     elif mean > limits["max_mean"] or bright > limits["max_bright_share"]:
