@@ -244,3 +244,47 @@ def test_a_dark_band_over_the_forehead_is_no_skin_reference():
     ImageDraw.Draw(im).rectangle([x0, top - 5, x1, brow - 0.05 * (x1 - x0)], fill=(40, 34, 32))
     hw = head_window(FaceAnalysis(load(jpeg(im))))
     assert forehead_lab(hw, 12.0) is None
+
+
+def _window(lightness: np.ndarray, texture: np.ndarray):
+    """A synthetic head window (photo.checks.head.HeadWindow) 200 x 200 px: the face oval a box
+    from x 20-180, y 100-200 (landmark 10 on its top), every pixel the person's, the cheeks'
+    skin at L* 60, a* 15, b* 20 with texture 1, and the given lightness and texture maps with
+    a neutral colour (a* = b* = 0)."""
+    from photo.analysis import FACE_OVAL
+    from photo.checks.head import HeadWindow
+
+    h, w = lightness.shape
+    lm = np.zeros((478, 2), np.float32)
+    lm[list(FACE_OVAL)] = (100, 150)
+    lm[[234, 127]] = (20, 150)
+    lm[[454, 356]] = (180, 150)
+    lm[10] = (100, 100)
+    lm[152] = (100, 199)
+    lm[[105, 334]] = (100, 130)
+    lm[[468, 473]] = (100, 140)
+    zeros = np.zeros((h, w), np.float32)
+    face = np.zeros((h, w), bool)
+    face[100:, 20:180] = True
+    return HeadWindow(box=(0, 0, w, h), planes=(lightness.astype(np.float32), zeros.copy(), zeros.copy()),
+                      person=np.ones((h, w), bool), face=face, dist=zeros.copy(), landmarks=lm,
+                      texture=texture.astype(np.float32), texture_ref=1.0,
+                      skin_lab=np.array([60, 15, 20], np.float32), crown_y=0.0)
+
+
+def test_hair_crushed_to_black_counts_neither_way_at_the_crown():
+    """Clipped black (L* < CLIPPED_L) has no texture or colour to read: a crown zone that is half
+    clipped black and half textured hair is not a covering; a smooth dark-grey cap still is."""
+    from photo import profile as profile_mod
+    from photo.checks.head import CLIPPED_L, crown_covering
+
+    limits = profile_mod.get("mynumber-online").checks["head.covering"]
+    light = np.full((200, 200), 12.0)
+    tex = np.full((200, 200), 4.0)  # strands: 4 x the cheeks' texture
+    light[:, :100] = 0.0  # clipped black: no texture either
+    tex[:, :100] = 0.0
+    share, _ = crown_covering(_window(light, tex), limits)
+    assert share == 0.0 and CLIPPED_L > 0.0
+    cap = crown_covering(_window(np.full((200, 200), 12.0), np.full((200, 200), 0.5)), limits)
+    assert cap is not None and cap[0] > limits["max_crown_share"]
+    assert crown_covering(_window(np.zeros((200, 200)), np.zeros((200, 200))), limits) is None

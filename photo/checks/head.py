@@ -51,6 +51,8 @@ WINDOW_FACE_PX = 160.0
 SAME_DE = 18.0
 #: lightness below which a pixel counts as black hair or deep shadow (no colour to compare)
 BLACK_L = 22.0
+#: lightness under which a pixel is clipped black (sRGB levels 0-3): the crown measure skips it
+CLIPPED_L = 1.0
 #: skin chromaticity needs at least this lightness (below it a* and b* carry no colour)
 SKIN_MIN_L = 20.0
 #: the forehead is a second skin reference for the crown only when at most this much darker (L*) than the cheeks
@@ -179,9 +181,11 @@ def head_window(a) -> HeadWindow:
 
 
 def crown_covering(hw: HeadWindow, limits) -> tuple[float, np.ndarray] | None:
-    """(share, pixels): the crown zone's smooth, not skin-coloured pixels; None when the
-    zone is not in the photo (the head runs off the top)."""
-    zone = hw.crown_zone
+    """(share, pixels): the crown zone's smooth, not skin-coloured pixels, of those not clipped
+    black; None when the zone is not in the photo (the head runs off the top) or all clipped."""
+    # clipped black carries neither texture nor colour: hair crushed to black and a black hat
+    # look alike there, so those pixels count neither way
+    zone = hw.crown_zone & (hw.lightness >= CLIPPED_L)
     if np.count_nonzero(zone) < 20:
         return None
     smooth = hw.texture < limits["smooth_texture"] * hw.texture_ref
