@@ -296,6 +296,30 @@ def _lens_reflection_beside_eyes() -> bytes:
     return jpeg(im)
 
 
+def _dark_eye_makeup() -> bytes:
+    """compliant_a with heavy dark eye make-up: the lids and skin round each eye opening (the
+    eye region, ``eyes.eye_polygon``, outside the lids' contour, and lashes drawn along it)
+    darkened to a fifth of their luma; the eye openings, the whites and irises, untouched."""
+    import cv2
+
+    from photo.checker import analyse_and_check
+    from photo.checks.eyes import EYES, eye_polygon
+
+    a, _ = analyse_and_check(path("compliant_a"))
+    k = 1 / a.decoded.scale
+    px = arr(image("compliant_a")).copy()
+    h, w = px.shape[:2]
+    for _side, eye, _ in EYES:
+        region = np.zeros((h, w), np.uint8)
+        cv2.fillPoly(region, [np.round(eye_polygon(a, eye) * k).astype(np.int32)], 1)
+        cv2.dilate(region, np.ones((5, 5), np.uint8), dst=region)
+        opening = np.zeros((h, w), np.uint8)
+        cv2.fillPoly(opening, [np.round(a.landmarks[list(eye["contour"]), :2] * k).astype(np.int32)], 1)
+        cv2.erode(opening, np.ones((3, 3), np.uint8), dst=opening)
+        px[(region > 0) & (opening == 0)] *= 0.2
+    return jpeg(img(px))
+
+
 def _burnt_face_light_irises() -> bytes:
     """compliant_a over-exposed as a whole (x 2.2 + 30, the "bright" variant) with its irises
     clipped too, as light irises are: the burnt-out whites cannot be told by the irises."""
@@ -368,6 +392,7 @@ VARIANTS = {
     "iris_reflection": _iris_reflection,
     "burnt_face_light_irises": _burnt_face_light_irises,
     "lens_reflection": _lens_reflection_beside_eyes,
+    "dark_eye_makeup": _dark_eye_makeup,
     "half_shadow": _half_shadow,
     "second_face": _second_face,
     "dark_glasses": _dark_glasses,

@@ -141,6 +141,23 @@ def test_a_reflection_on_the_lenses_beside_the_irises_is_glare_not_exposure():
     assert rep.check("lighting.exposure").passed, rep.check("lighting.exposure").value
 
 
+def test_dark_eye_makeup_is_not_a_dark_lens():
+    """Lids and skin round the eyes darkened (the region's median under min_dark_ratio) while the
+    openings show their whites: not sunglasses."""
+    v = report("dark_eye_makeup").check("eyes.visible")
+    assert v.passed, (v.key, v.value)
+    assert v.value["dark"] < v.limit["min_dark_ratio"]  # the region alone would say "dark lens"
+    for side in ("image_left_eye", "image_right_eye"):
+        assert v.details[side]["opening_light"] >= v.limit["max_dark_lens_opening"]
+
+
+def test_dark_lenses_hide_the_openings_too():
+    v = report("dark_glasses").check("eyes.visible")
+    assert not v.passed and v.key == "dark"
+    for side in ("image_left_eye", "image_right_eye"):
+        assert v.details[side]["opening_light"] < v.limit["max_dark_lens_opening"]
+
+
 def test_burnt_whites_are_not_a_lens_reflection():
     v = report("burnt_eyes").check("eyes.visible")
     assert v.details["reflection_on_lens"] == []

@@ -104,6 +104,8 @@ def hidden_eyes(stats: dict[str, dict], limits, key: str, burnt: bool = False,
     for side, _eye, _ in EYES:
         v = stats[side][stat]
         if (v > limits[lim]) if above else (v < limits[lim]):
+            if key == "dark" and not behind_dark_lens(stats[side], limits):
+                continue
             out.append(side)
     if key == "glare":
         if burnt:
@@ -136,7 +138,8 @@ def eye_stats(a, eye: dict) -> dict:
     eye opening (the lids' contour), as a share of the whole region: burnt-out whites lie there;
     ``lens_glare``: the near-white share of the rest of the region (the lids and skin around the
     opening that a lens covers): skin there clips only when the whole face is burnt out, or under
-    a reflection on a lens.
+    a reflection on a lens. ``opening_light``: the 90th percentile of luma inside the eye opening
+    / cheek luma: an open eye shows its white there, a dark lens hides it.
     """
     import cv2
 
@@ -158,15 +161,18 @@ def eye_stats(a, eye: dict) -> dict:
     ref = float(np.median(cheek)) if cheek.size > 20 else float(np.median(a.skin_grey))
     ref = max(ref, 1.0)
     if g.size < 10:
-        return {"dark": 1.0, "contrast": 1.0, "glare": 0.0, "iris_glare": 0.0, "whites_glare": 0.0, "lens_glare": 0.0}
+        return {"dark": 1.0, "contrast": 1.0, "glare": 0.0, "iris_glare": 0.0, "whites_glare": 0.0, "lens_glare": 0.0,
+                "opening_light": 1.0}
     p10, p50, p90 = np.percentile(g, [10, 50, 90])
+    opening_light = float(np.percentile(g[inside], 90) / ref) if np.count_nonzero(inside) >= 10 else float(p90 / ref)
     white = g8 >= EYE_CLIP_LUMA
     n_white, n_inside = np.count_nonzero(white), np.count_nonzero(inside)
     n_white_inside = np.count_nonzero(white & inside)
     return {"dark": float(p50 / ref), "contrast": float((p90 - p10) / ref), "glare": float(n_white / g.size),
             "iris_glare": iris_glare(a, eye),
             "whites_glare": float(n_white_inside / g.size),
-            "lens_glare": float((n_white - n_white_inside) / max(1, g.size - n_inside))}
+            "lens_glare": float((n_white - n_white_inside) / max(1, g.size - n_inside)),
+            "opening_light": opening_light}
 
 
 def iris_disc(a, eye: dict) -> tuple[np.ndarray, float]:
@@ -208,6 +214,16 @@ def whites_burnt(stats: list[dict], limits, skin_bright_share: float = 0.0) -> b
     if max(x["iris_glare"] for x in stats) <= limits["max_iris_glare"]:
         return True
     return "burnt_skin_share" in limits and skin_bright_share > limits["burnt_skin_share"]
+
+
+def behind_dark_lens(x: dict, limits) -> bool:
+    """One eye's stats (:func:`eye_stats`) say it is behind a dark lens: its region darker than
+    ``min_dark_ratio`` x the cheeks and, with ``max_dark_lens_opening``, the brightest tenth of
+    its opening too (an open eye behind no lens shows its white there: dark eye make-up, a
+    squint or deep shade darken the region, not the white)."""
+    if x["dark"] >= limits["min_dark_ratio"]:
+        return False
+    return "max_dark_lens_opening" not in limits or x.get("opening_light", 0.0) < limits["max_dark_lens_opening"]
 
 
 def lens_reflection_sides(stats: list[dict], limits, skin_bright_share: float = 0.0) -> list[str]:
@@ -253,9 +269,11 @@ def reflection_on_one_iris(stats: list[dict], limits) -> bool:
 
 @check("eyes.visible", limits={"min_dark_ratio": "float", "min_contrast": "float", "max_glare": "float",
                                "max_iris_glare": "float?", "min_burnt_whites": "float?", "burnt_skin_share": "float?", "max_one_iris_glare": "float?",
-                               "other_iris_ratio": "float?", "max_lens_glare": "float?"})
+                               "other_iris_ratio": "float?", "max_lens_glare": "float?",
+                               "max_dark_lens_opening": "float?"})
 def eyes_visible(a, limits):
-    """Eyes not hidden: eye-region luma / cheek luma >= min_dark_ratio (dark lenses), luma spread
+    """Eyes not hidden: eye-region luma / cheek luma >= min_dark_ratio (dark lenses; with
+    max_dark_lens_opening, only when the eye opening's brightest tenth is that dark too), luma spread
     in the eye region / cheek luma >= min_contrast (lenses, frames, hair flatten it), near-white
     share <= max_glare (glare on glasses), and no reflection over one iris only (one iris disc
     more than max_one_iris_glare near-white, the other under other_iris_ratio of it). Near-white
@@ -273,7 +291,7 @@ def eyes_visible(a, limits):
     lens = lens_reflection_sides(s, limits, skin_burnt)
     burnt = whites_burnt(s, limits, skin_burnt) and not lens
     one_iris = reflection_on_one_iris(s, limits)
-    if dark < limits["min_dark_ratio"]:
+    if any(behind_dark_lens(x, limits) for x in s):
         key = "dark"
     elif (glare > limits["max_glare"] and not burnt) or one_iris or lens:
         key = "glare"
@@ -284,7 +302,7 @@ def eyes_visible(a, limits):
     limit = {"min_dark_ratio": limits["min_dark_ratio"], "min_contrast": limits["min_contrast"],
              "max_glare": limits["max_glare"]}
     for k in ("max_iris_glare", "min_burnt_whites", "burnt_skin_share", "max_one_iris_glare", "other_iris_ratio",
-              "max_lens_glare"):
+              "max_lens_glare", "max_dark_lens_opening"):
         if k in limits:
             limit[k] = limits[k]
     r = result(key == "ok", {"dark": round(dark, 3), "contrast": round(contrast, 3), "glare": round(glare, 3)},
