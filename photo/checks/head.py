@@ -186,20 +186,23 @@ def crown_covering(hw: HeadWindow, limits) -> tuple[float, np.ndarray] | None:
     # clipped black carries neither texture nor colour: hair crushed to black and a black hat
     # look alike there, so those pixels count neither way
     zone = hw.crown_zone & (hw.lightness >= CLIPPED_L)
-    if np.count_nonzero(zone) < 20:
+    idx = np.flatnonzero(zone)  # read at the zone's pixels only (the window is ten times larger)
+    if len(idx) < 20:
         return None
-    smooth = hw.texture < limits["smooth_texture"] * hw.texture_ref
-    skin = hw.skinlike(limits["skin_chroma"], limits["scalp_darker"])
+    smooth = np.take(hw.texture, idx) < limits["smooth_texture"] * hw.texture_ref
+    light = np.take(hw.lightness, idx)
+    c2 = np.float32(limits["skin_chroma"] ** 2)
+    skin = (np.take(hw.skin_chroma_dist2, idx) < c2) & (light > hw.skin_lab[0] - limits["scalp_darker"])
     forehead = forehead_lab(hw, limits["skin_chroma"])
     if forehead is not None:
         # skin continuing up from the forehead (a high forehead, a bald scalp) under light that
         # falls on it differently from the cheeks
-        _, ap, bp = hw.planes
-        d2 = (ap - forehead[1]) ** 2 + (bp - forehead[2]) ** 2
-        skin |= (d2 < np.float32(limits["skin_chroma"] ** 2)) & (
-            hw.lightness > min(hw.skin_lab[0], forehead[0]) - limits["scalp_darker"])
-    covered = zone & smooth & ~skin
-    return float(np.count_nonzero(covered) / np.count_nonzero(zone)), covered
+        da = np.take(hw.planes[1], idx) - forehead[1]
+        db = np.take(hw.planes[2], idx) - forehead[2]
+        skin |= (da * da + db * db < c2) & (light > min(hw.skin_lab[0], forehead[0]) - limits["scalp_darker"])
+    covered = np.zeros(zone.shape, bool)
+    covered.flat[idx[smooth & ~skin]] = True
+    return float(np.count_nonzero(covered) / len(idx)), covered
 
 
 def forehead_lab(hw: HeadWindow, chroma: float) -> np.ndarray | None:
