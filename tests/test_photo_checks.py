@@ -170,6 +170,10 @@ def test_glare_over_both_irises_still_hides_the_eyes():
     v = rep.check("eyes.visible")
     assert not v.passed and v.key == "glare" and not v.details["whites_burnt"]
     assert max(v.details[s]["iris_glare"] for s in ("image_left_eye", "image_right_eye")) > v.limit["max_iris_glare"]
+    # one defect, named once: the clipped whites under the reflection are not over-exposure
+    e = rep.check("lighting.exposure")
+    assert e.passed, (e.key, e.value)
+    assert min(v.details[s]["whites_glare"] for s in ("image_left_eye", "image_right_eye")) > e.limit["max_eye_white_clip"]
 
 
 def test_a_reflection_over_one_iris_hides_that_eye_though_the_region_is_mostly_dark():

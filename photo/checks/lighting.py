@@ -29,7 +29,8 @@ def exposure_region(a) -> np.ndarray:
 
 
 @check("lighting.exposure", limits={"min_highlight": "float", "max_mean": "float", "max_dark_share": "float",
-                                    "max_bright_share": "float", "max_eye_white_clip": "float?"})
+                                    "max_bright_share": "float", "max_eye_white_clip": "float?",
+                                    "max_eye_white_iris_glare": "float?"})
 def exposure(a, limits):
     """Face neither under- nor over-exposed: the skin's highlights (99th percentile of luma) at
     least min_highlight — a test that holds for dark and light skin alike, where a mean would
@@ -39,7 +40,8 @@ def exposure(a, limits):
     max_eye_white_clip of the pixels at luma >= 250 inside the eye opening (``whites_glare``).
     Over-exposed dark skin can keep a skin tone that reads as well exposed, but its eye whites
     clip; both eyes must be, so glare on one lens does not count, nor a reflection on the lenses
-    beside the openings. A profile without max_eye_white_clip (one written before it
+    beside the openings, nor (with max_eye_white_iris_glare) one over an iris: over-exposure
+    burns the whites round a darker iris. A profile without max_eye_white_clip (one written before it
     existed) does not judge the eye whites."""
     from photo.checks.eyes import both_eye_stats
 
@@ -50,7 +52,11 @@ def exposure(a, limits):
     high = float(np.percentile(g, 99))
     dark = float((g <= DARK_LUMA).mean())
     bright = float((g >= BRIGHT_LUMA).mean())
-    eyes_clip = min(s["whites_glare"] for s in both_eye_stats(a))
+    iris_limit = limits.get("max_eye_white_iris_glare")
+    # an eye whose iris is clipped too is under a reflection (eyes.visible), unless the skin says
+    # the whole face is burnt out (the skin measures above)
+    eyes_clip = min(s["whites_glare"] if iris_limit is None or s["iris_glare"] <= iris_limit else 0.0
+                    for s in both_eye_stats(a))
     if high < limits["min_highlight"] or dark > limits["max_dark_share"]:
         key = "dark"
     elif mean > limits["max_mean"] or bright > limits["max_bright_share"]:
@@ -63,7 +69,7 @@ def exposure(a, limits):
                   {"mean": round(mean, 1), "highlight": round(high, 1), "dark": round(dark, 4), "bright": round(bright, 4),
                    "eye_white_clip": round(eyes_clip, 4)},
                   {k: limits[k] for k in ("min_highlight", "max_mean", "max_dark_share", "max_bright_share",
-                                          "max_eye_white_clip") if k in limits}, key)
+                                          "max_eye_white_clip", "max_eye_white_iris_glare") if k in limits}, key)
 
 
 def half_samples(a) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
