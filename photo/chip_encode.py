@@ -62,40 +62,47 @@ def outline_distance(shape: tuple[int, int], face_outline: np.ndarray) -> np.nda
 
 
 def roi_prefilter(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: dict,
-                  also_keep: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                  also_keep: np.ndarray | None = None, distance: np.ndarray | None = None,
+                  blurred: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(pre-filtered image, keep mask): pixels with mask 1.0 are the input's, bit for bit.
 
     ``also_keep`` (bool, image-sized) adds to the kept region (the head with its hair in a
-    full frontal portrait)."""
+    full frontal portrait). ``distance``: :func:`outline_distance` of the outline when already
+    made; ``blurred``: a cache (sigma -> the blurred image) shared by several pre-filters of ``rgb``."""
     import cv2
 
     h, w = rgb.shape[:2]
     if not roi.get("enabled", True):
         return rgb, np.ones((h, w), np.float32)
-    keep = (outline_distance((h, w), face_outline) <= roi["face_margin_ied"] * ied_px).astype(np.uint8)
+    if distance is None:
+        distance = outline_distance((h, w), face_outline)
+    keep = (distance <= roi["face_margin_ied"] * ied_px).astype(np.uint8)
     if also_keep is not None:
         keep |= also_keep.astype(np.uint8)
     sigma = max(0.5, roi["feather_ied"] * ied_px)
     soft = cv2.GaussianBlur(keep.astype(np.float32), (0, 0), sigma)
     mask = np.where(keep > 0, np.float32(1.0), np.minimum(soft * 2.0, 1.0)).astype(np.float32)  # feather outward only
-    blurred = cv2.GaussianBlur(rgb, (0, 0), max(0.3, roi["outside_sigma_ied"] * ied_px))
-    out = cv2.blendLinear(rgb, blurred, mask, 1.0 - mask)
-    kept = keep > 0
-    out[kept] = rgb[kept]  # bit for bit, whatever blendLinear's rounding
+    sigma_out = max(0.3, roi["outside_sigma_ied"] * ied_px)
+    cache = blurred if blurred is not None else {}
+    if sigma_out not in cache:
+        cache[sigma_out] = cv2.GaussianBlur(rgb, (0, 0), sigma_out)
+    out = cv2.blendLinear(rgb, cache[sigma_out], mask, 1.0 - mask)
+    np.copyto(out, rgb, where=(keep > 0)[..., None])  # bit for bit, whatever blendLinear's rounding
     return out, mask
 
 
 def block_lowpass(rgb: np.ndarray, face_outline: np.ndarray, margin_px: float, max_frequency_sum: int,
-                  keep: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                  keep: np.ndarray | None = None, distance: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(image, changed): the luma of every 8x8 block (JPEG's grid from the top-left) lying wholly
     more than ``margin_px`` outside the face outline keeps only its DCT coefficients with
     u + v < ``max_frequency_sum``; chroma is left as it is. ``changed`` (bool) marks the pixels of
     the filtered blocks; every other pixel is the input's, bit for bit. ``keep`` (bool,
-    image-sized): pixels never filtered whatever their distance (blocks touching them are skipped)."""
+    image-sized): pixels never filtered whatever their distance (blocks touching them are skipped).
+    ``distance``: :func:`outline_distance` of the outline when already made."""
     import cv2
 
     h, w = rgb.shape[:2]
-    far = outline_distance((h, w), face_outline) > margin_px
+    far = (distance if distance is not None else outline_distance((h, w), face_outline)) > margin_px
     if keep is not None:
         far &= ~keep
     hb, wb = h // 8, w // 8
@@ -104,19 +111,17 @@ def block_lowpass(rgb: np.ndarray, face_outline: np.ndarray, margin_px: float, m
     if not blocks.any():
         return rgb, changed
     changed[:hb * 8, :wb * 8] = np.repeat(np.repeat(blocks, 8, axis=0), 8, axis=1)
-    ycc = cv2.cvtColor(rgb, cv2.COLOR_RGB2YCrCb).astype(np.float32)  # JFIF's full-range BT.601
-    y = ycc[:hb * 8, :wb * 8, 0].reshape(hb, 8, wb, 8).transpose(0, 2, 1, 3)[blocks]  # n x 8 x 8
+    ycc = cv2.cvtColor(rgb, cv2.COLOR_RGB2YCrCb)  # JFIF's full-range BT.601
+    grid = ycc[:hb * 8, :wb * 8, 0].reshape(hb, 8, wb, 8).transpose(0, 2, 1, 3)  # a view: rows, cols, 8, 8
+    y = grid[blocks].astype(np.float32)  # n x 8 x 8
     m = DCT.astype(np.float32)
     u, v = np.meshgrid(np.arange(8), np.arange(8))
     coef = m @ (y - 128.0) @ m.T
     coef[:, (u + v) >= max_frequency_sum] = 0.0
-    y_new = m.T @ coef @ m + 128.0
-    grid = ycc[:hb * 8, :wb * 8, 0].reshape(hb, 8, wb, 8).transpose(0, 2, 1, 3).copy()
-    grid[blocks] = y_new
-    ycc[:hb * 8, :wb * 8, 0] = grid.transpose(0, 2, 1, 3).reshape(hb * 8, wb * 8)
-    back = cv2.cvtColor(np.clip(np.round(ycc), 0, 255).astype(np.uint8), cv2.COLOR_YCrCb2RGB)
+    grid[blocks] = np.clip(np.round(m.T @ coef @ m + 128.0), 0, 255).astype(np.uint8)  # written into ycc
+    back = cv2.cvtColor(ycc, cv2.COLOR_YCrCb2RGB)
     out = rgb.copy()
-    out[changed] = back[changed]
+    np.copyto(out, back, where=changed[..., None])
     return out, changed
 
 
@@ -211,15 +216,24 @@ def candidates(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: di
     if base is not None:
         made[(tuple(sorted(roi.items())), None)] = base  # the plain pre-filter, already made
 
+    shared: dict = {"blurred": {}}  # the outline distance and the blurred portrait, made once
+
+    def distance() -> np.ndarray:
+        if "distance" not in shared:
+            shared["distance"] = outline_distance(rgb.shape[:2], face_outline)
+        return shared["distance"]
+
     def prefilter(cfg: dict, lowpass: tuple | None) -> tuple[np.ndarray, np.ndarray]:
         key = (tuple(sorted(cfg.items())), lowpass)
         if key not in made:
             if lowpass is None:
-                made[key] = roi_prefilter(rgb, face_outline, ied_px, cfg, also_keep=also_keep)
+                made[key] = roi_prefilter(rgb, face_outline, ied_px, cfg, also_keep=also_keep, distance=distance(),
+                                          blurred=shared["blurred"])
             else:
                 img, mask = prefilter(cfg, None)
                 img, changed = block_lowpass(img, face_outline, lowpass[0] * ied_px, lowpass[1],
-                                             keep=also_keep.astype(bool) if also_keep is not None else None)
+                                             keep=also_keep.astype(bool) if also_keep is not None else None,
+                                             distance=distance())
                 made[key] = img, np.where(changed, np.float32(0.0), mask).astype(np.float32)
         return made[key]
 
