@@ -283,7 +283,7 @@ def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool, tr
         return encode(pool[0].image, codec, budget, cfg), None, name, []
     targets, pl = cfg["quality"], prep.placement
     best, met = None, False
-    log, hint, trellis_hint = [], None, None
+    log, hint, trellis_hint, plain_q = [], None, None, None
     trellis_offset = int(cfg["encode"]["trellis"]["quality_offset"])
     size_ratio = cfg["encode"]["trellis"].get("size_ratio")
     skin_ref = skin_reference(prep.uncompressed, pl.landmarks)
@@ -306,8 +306,9 @@ def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool, tr
             if cand.uses_trellis:
                 enc = encode_trellis(cand.image, budget, cfg, cand.trellis, hint=trellis_hint, qtables=cand.qtables,
                                      size_ratio=size_ratio)
-            else:
-                enc = encode(cand.image, codec, budget, cfg, hint=hint, qtables=cand.qtables)
+            else:  # from the plain candidate's quality and this one's usual offset to it, else the last one's
+                start = plain_q + cand.quality_offset if plain_q is not None and codec == "jpeg" else hint
+                enc = encode(cand.image, codec, budget, cfg, hint=start, qtables=cand.qtables)
         except BudgetTooSmall:
             log.append({"name": cand.name, "error": "chip.budget_too_small"})
             continue
@@ -315,6 +316,7 @@ def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool, tr
             trellis_hint = enc.setting
         else:
             hint = enc.setting  # encode() reads it for JPEG only
+            plain_q = plain_q if plain_q is not None else hint
             trellis_hint = trellis_hint if trellis_hint is not None else hint + trellis_offset
         decoded = decode(enc.data)
         lm = landmarks(decoded)

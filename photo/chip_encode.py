@@ -156,11 +156,12 @@ class Candidate:
 
     def __init__(self, name: str, image: np.ndarray | None = None, keep_mask: np.ndarray | None = None, *,
                  qtables: tuple | None = None, rescue: bool = False, trellis=None, make=None,
-                 cost_ms: float | None = None):
+                 cost_ms: float | None = None, quality_offset: int = 0):
         if image is None and make is None:
             raise ValueError("a candidate needs its image or a way to make it")
         self.name = name
         self.cost_ms = cost_ms  # its nominal cost in the search when its entry states one (photo.chip)
+        self.quality_offset = quality_offset  # its usual JPEG quality less the plain candidate's: where the search starts
         self.qtables = qtables  # (luma, chroma) base tables for JPEG, scaled by the quality; None: libjpeg's
         self.rescue = rescue  # tried only for a near miss (photo.chip's search: none before meets the target)
         self.uses_trellis = trellis is not None  # JPEG only: coded by :func:`encode_trellis`; else Pillow
@@ -206,7 +207,9 @@ def candidates(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: di
     tables; with ``trellis = true`` a JPEG encoding is :func:`encode_trellis` with the lambdas of
     ``trellis`` (``[encode.trellis]``; ``trellis_face_lambda`` etc. in the entry override them);
     ``rescue = true`` marks a candidate tried only for a near miss; ``cost_ms`` states its nominal
-    cost in the search (else ``[encode.search]``'s ``cost_ms`` / ``trellis_cost_ms``). None of them
+    cost in the search (else ``[encode.search]``'s ``cost_ms`` / ``trellis_cost_ms``);
+    ``quality_offset`` its usual JPEG quality less the plain candidate's at the same budget, where
+    the quality search starts (the quality found is the same, in fewer encodes). None of them
     changes a pixel inside the face outline (the margins are distances outside it).
 
     Each candidate's pre-filter (and trellis lambdas) is made on first use, once: the same
@@ -250,7 +253,7 @@ def candidates(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: di
                                         also_keep=also_keep, subsampling=subsampling)
         out.append(Candidate(str(entry["name"]), qtables=tables, rescue=bool(entry.get("rescue", False)),
                              trellis=lambdas, make=lambda cfg=cfg, lowpass=lowpass: prefilter(cfg, lowpass),
-                             cost_ms=entry.get("cost_ms")))
+                             cost_ms=entry.get("cost_ms"), quality_offset=int(entry.get("quality_offset", 0))))
     return out
 
 
