@@ -307,7 +307,7 @@ def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool, tr
                 enc = encode_trellis(cand.image, budget, cfg, cand.trellis, hint=trellis_hint, qtables=cand.qtables,
                                      size_ratio=size_ratio)
             else:  # from the plain candidate's quality and this one's usual offset to it, else the last one's
-                start = plain_q + cand.quality_offset if plain_q is not None and codec == "jpeg" else hint
+                start: float | None = plain_q + cand.quality_offset if plain_q is not None and codec == "jpeg" else hint
                 enc = encode(cand.image, codec, budget, cfg, hint=start, qtables=cand.qtables)
         except BudgetTooSmall:
             log.append({"name": cand.name, "error": "chip.budget_too_small"})
