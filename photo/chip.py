@@ -249,6 +249,15 @@ def prepare(source: Any, *, kind: str = "token", profile: Any = None, report: An
                     alternatives=alternatives, trellis_lambdas=lambdas)
 
 
+def candidate_cost_ms(cand, search_cfg: dict) -> float:
+    """A candidate's nominal cost in the search (``photo/data/chip.toml [encode.search]``): its own
+    ``cost_ms`` when the entry states one, else ``trellis_cost_ms`` for a trellis candidate and
+    ``cost_ms`` for a Pillow one; 0 when the settings state no costs."""
+    if cand.cost_ms is not None:
+        return float(cand.cost_ms)
+    return float(search_cfg.get("trellis_cost_ms" if cand.uses_trellis else "cost_ms", 0.0))
+
+
 def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool, trellis: bool = False):
     """(encoding, its measures or None, its candidate's name, the search's log): the plain ROI pre-filter's encoding,
     or, searching, whichever candidate's decoded landmarks stay closest (skin colour within its
@@ -257,6 +266,9 @@ def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool, tr
     stops at the first candidate whose drift is already within ``good_enough_drift_pct``, and
     the rescue candidates (listed last) are tried only for a near miss: while no candidate meets
     the target and the closest is within ``rescue_below_drift_pct`` (skin colour within its limit).
+    The search's cost is bounded: each candidate tried counts its nominal cost
+    (:func:`candidate_cost_ms`), and one that would take the total past ``max_cost_ms`` is not
+    tried (deterministic: stated costs, not a clock).
     ``trellis``: the plain candidate is coded by :func:`photo.chip_encode.encode_trellis`."""
     from photo.chip_encode import Candidate, decode, encode, encode_trellis
     from photo.chip_quality import drift_pct, landmarks, meets, skin_patches_delta_e00, skin_reference
@@ -271,29 +283,40 @@ def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool, tr
         return encode(pool[0].image, codec, budget, cfg), None, name, []
     targets, pl = cfg["quality"], prep.placement
     best, met = None, False
-    log, hint, trellis_hint = [], None, None
+    log, hint, trellis_hint, plain_q = [], None, None, None
     trellis_offset = int(cfg["encode"]["trellis"]["quality_offset"])
+    size_ratio = cfg["encode"]["trellis"].get("size_ratio")
     skin_ref = skin_reference(prep.uncompressed, pl.landmarks)
-    rescue_below = float(cfg["encode"]["search"]["rescue_below_drift_pct"])
+    search_cfg = cfg["encode"]["search"]
+    rescue_below = float(search_cfg["rescue_below_drift_pct"])
+    max_cost = search_cfg.get("max_cost_ms")
+    spent = 0.0
     for cand in pool:
-        if (cand.qtables is not None or cand.trellis is not None) and codec != "jpeg":
+        if (cand.qtables is not None or cand.uses_trellis) and codec != "jpeg":
             continue  # a quantisation-table or trellis candidate is JPEG's own
         near_miss = (best is not None and not met and best[0][:2] == (False, False)  # skin within, drift measured
                      and best[0][2] <= rescue_below)
         if cand.rescue and not near_miss:
             continue  # a rescue candidate only for a near miss: none so far meets the target, the closest is close
+        cost = candidate_cost_ms(cand, search_cfg)
+        if max_cost is not None and spent + cost > float(max_cost):
+            continue  # past the search's cost bound: not tried (a cheaper one further on may be)
+        spent += cost
         try:
-            if cand.trellis is not None:
-                enc = encode_trellis(cand.image, budget, cfg, cand.trellis, hint=trellis_hint, qtables=cand.qtables)
-            else:
-                enc = encode(cand.image, codec, budget, cfg, hint=hint, qtables=cand.qtables)
+            if cand.uses_trellis:
+                enc = encode_trellis(cand.image, budget, cfg, cand.trellis, hint=trellis_hint, qtables=cand.qtables,
+                                     size_ratio=size_ratio)
+            else:  # from the plain candidate's quality and this one's usual offset to it, else the last one's
+                start: float | None = plain_q + cand.quality_offset if plain_q is not None and codec == "jpeg" else hint
+                enc = encode(cand.image, codec, budget, cfg, hint=start, qtables=cand.qtables)
         except BudgetTooSmall:
             log.append({"name": cand.name, "error": "chip.budget_too_small"})
             continue
-        if cand.trellis is not None:
+        if cand.uses_trellis:
             trellis_hint = enc.setting
         else:
             hint = enc.setting  # encode() reads it for JPEG only
+            plain_q = plain_q if plain_q is not None else hint
             trellis_hint = trellis_hint if trellis_hint is not None else hint + trellis_offset
         decoded = decode(enc.data)
         lm = landmarks(decoded)

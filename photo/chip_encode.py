@@ -27,6 +27,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass
 
@@ -61,40 +62,47 @@ def outline_distance(shape: tuple[int, int], face_outline: np.ndarray) -> np.nda
 
 
 def roi_prefilter(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: dict,
-                  also_keep: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                  also_keep: np.ndarray | None = None, distance: np.ndarray | None = None,
+                  blurred: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(pre-filtered image, keep mask): pixels with mask 1.0 are the input's, bit for bit.
 
     ``also_keep`` (bool, image-sized) adds to the kept region (the head with its hair in a
-    full frontal portrait)."""
+    full frontal portrait). ``distance``: :func:`outline_distance` of the outline when already
+    made; ``blurred``: a cache (sigma -> the blurred image) shared by several pre-filters of ``rgb``."""
     import cv2
 
     h, w = rgb.shape[:2]
     if not roi.get("enabled", True):
         return rgb, np.ones((h, w), np.float32)
-    keep = (outline_distance((h, w), face_outline) <= roi["face_margin_ied"] * ied_px).astype(np.uint8)
+    if distance is None:
+        distance = outline_distance((h, w), face_outline)
+    keep = (distance <= roi["face_margin_ied"] * ied_px).astype(np.uint8)
     if also_keep is not None:
         keep |= also_keep.astype(np.uint8)
     sigma = max(0.5, roi["feather_ied"] * ied_px)
     soft = cv2.GaussianBlur(keep.astype(np.float32), (0, 0), sigma)
     mask = np.where(keep > 0, np.float32(1.0), np.minimum(soft * 2.0, 1.0)).astype(np.float32)  # feather outward only
-    blurred = cv2.GaussianBlur(rgb, (0, 0), max(0.3, roi["outside_sigma_ied"] * ied_px))
-    out = cv2.blendLinear(rgb, blurred, mask, 1.0 - mask)
-    kept = keep > 0
-    out[kept] = rgb[kept]  # bit for bit, whatever blendLinear's rounding
+    sigma_out = max(0.3, roi["outside_sigma_ied"] * ied_px)
+    cache = blurred if blurred is not None else {}
+    if sigma_out not in cache:
+        cache[sigma_out] = cv2.GaussianBlur(rgb, (0, 0), sigma_out)
+    out = cv2.blendLinear(rgb, cache[sigma_out], mask, 1.0 - mask)
+    np.copyto(out, rgb, where=(keep > 0)[..., None])  # bit for bit, whatever blendLinear's rounding
     return out, mask
 
 
 def block_lowpass(rgb: np.ndarray, face_outline: np.ndarray, margin_px: float, max_frequency_sum: int,
-                  keep: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                  keep: np.ndarray | None = None, distance: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(image, changed): the luma of every 8x8 block (JPEG's grid from the top-left) lying wholly
     more than ``margin_px`` outside the face outline keeps only its DCT coefficients with
     u + v < ``max_frequency_sum``; chroma is left as it is. ``changed`` (bool) marks the pixels of
     the filtered blocks; every other pixel is the input's, bit for bit. ``keep`` (bool,
-    image-sized): pixels never filtered whatever their distance (blocks touching them are skipped)."""
+    image-sized): pixels never filtered whatever their distance (blocks touching them are skipped).
+    ``distance``: :func:`outline_distance` of the outline when already made."""
     import cv2
 
     h, w = rgb.shape[:2]
-    far = outline_distance((h, w), face_outline) > margin_px
+    far = (distance if distance is not None else outline_distance((h, w), face_outline)) > margin_px
     if keep is not None:
         far &= ~keep
     hb, wb = h // 8, w // 8
@@ -103,19 +111,17 @@ def block_lowpass(rgb: np.ndarray, face_outline: np.ndarray, margin_px: float, m
     if not blocks.any():
         return rgb, changed
     changed[:hb * 8, :wb * 8] = np.repeat(np.repeat(blocks, 8, axis=0), 8, axis=1)
-    ycc = cv2.cvtColor(rgb, cv2.COLOR_RGB2YCrCb).astype(np.float32)  # JFIF's full-range BT.601
-    y = ycc[:hb * 8, :wb * 8, 0].reshape(hb, 8, wb, 8).transpose(0, 2, 1, 3)[blocks]  # n x 8 x 8
+    ycc = cv2.cvtColor(rgb, cv2.COLOR_RGB2YCrCb)  # JFIF's full-range BT.601
+    grid = ycc[:hb * 8, :wb * 8, 0].reshape(hb, 8, wb, 8).transpose(0, 2, 1, 3)  # a view: rows, cols, 8, 8
+    y = grid[blocks].astype(np.float32)  # n x 8 x 8
     m = DCT.astype(np.float32)
     u, v = np.meshgrid(np.arange(8), np.arange(8))
     coef = m @ (y - 128.0) @ m.T
     coef[:, (u + v) >= max_frequency_sum] = 0.0
-    y_new = m.T @ coef @ m + 128.0
-    grid = ycc[:hb * 8, :wb * 8, 0].reshape(hb, 8, wb, 8).transpose(0, 2, 1, 3).copy()
-    grid[blocks] = y_new
-    ycc[:hb * 8, :wb * 8, 0] = grid.transpose(0, 2, 1, 3).reshape(hb * 8, wb * 8)
-    back = cv2.cvtColor(np.clip(np.round(ycc), 0, 255).astype(np.uint8), cv2.COLOR_YCrCb2RGB)
+    grid[blocks] = np.clip(np.round(m.T @ coef @ m + 128.0), 0, 255).astype(np.uint8)  # written into ycc
+    back = cv2.cvtColor(ycc, cv2.COLOR_YCrCb2RGB)
     out = rgb.copy()
-    out[changed] = back[changed]
+    np.copyto(out, back, where=changed[..., None])
     return out, changed
 
 
@@ -139,17 +145,52 @@ def scaled_table(table, bands: list) -> list[int]:
     return [int(x) for x in np.clip(np.round(t), 1, 255).ravel()]
 
 
-@dataclass(frozen=True)
 class Candidate:
     """One version of the portrait the encoder may choose (:func:`candidates`): a pre-filter,
-    and for JPEG possibly its own quantisation tables."""
+    and for JPEG possibly its own quantisation tables or the trellis coder.
 
-    name: str
-    image: np.ndarray
-    keep_mask: np.ndarray  # 1.0 where ``image`` is the uncompressed portrait, bit for bit
-    qtables: tuple | None = None  # (luma, chroma) base tables for JPEG, scaled by the quality; None: libjpeg's
-    rescue: bool = False  # tried only for a near miss (photo.chip's search: none before meets the target)
-    trellis: tuple | None = None  # JPEG only: (luma, chroma) per-block lambdas for :func:`encode_trellis`; None: Pillow
+    ``image`` (the pre-filtered portrait) and ``keep_mask`` (1.0 where ``image`` is the
+    uncompressed portrait, bit for bit) are given, or made on first use by ``make`` (returning
+    both): the search tries most candidates only for some portraits, so their pre-filters are
+    made only when tried. ``trellis`` likewise may be a callable making the lambdas."""
+
+    def __init__(self, name: str, image: np.ndarray | None = None, keep_mask: np.ndarray | None = None, *,
+                 qtables: tuple | None = None, rescue: bool = False, trellis=None, make=None,
+                 cost_ms: float | None = None, quality_offset: int = 0):
+        if image is None and make is None:
+            raise ValueError("a candidate needs its image or a way to make it")
+        self.name = name
+        self.cost_ms = cost_ms  # its nominal cost in the search when its entry states one (photo.chip)
+        self.quality_offset = quality_offset  # its usual JPEG quality less the plain candidate's: where the search starts
+        self.qtables = qtables  # (luma, chroma) base tables for JPEG, scaled by the quality; None: libjpeg's
+        self.rescue = rescue  # tried only for a near miss (photo.chip's search: none before meets the target)
+        self.uses_trellis = trellis is not None  # JPEG only: coded by :func:`encode_trellis`; else Pillow
+        self._trellis = trellis
+        self._made = (image, keep_mask) if image is not None else None
+        self._make = make
+
+    def _get(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._made is None:
+            self._made = self._make()
+        return self._made
+
+    @property
+    def image(self) -> np.ndarray:
+        return self._get()[0]
+
+    @property
+    def keep_mask(self) -> np.ndarray:
+        return self._get()[1]
+
+    @property
+    def trellis(self) -> tuple | None:
+        """(luma, chroma) per-block lambdas for :func:`encode_trellis`, or None (Pillow)."""
+        if callable(self._trellis):
+            self._trellis = self._trellis()
+        return self._trellis
+
+    def __repr__(self) -> str:
+        return f"Candidate({self.name!r}, rescue={self.rescue}, trellis={self.uses_trellis})"
 
 
 def candidates(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: dict, search: list[dict],
@@ -165,36 +206,54 @@ def candidates(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: di
     encoding uses :func:`luma_table` / :func:`chroma_table` of them instead of the standard
     tables; with ``trellis = true`` a JPEG encoding is :func:`encode_trellis` with the lambdas of
     ``trellis`` (``[encode.trellis]``; ``trellis_face_lambda`` etc. in the entry override them);
-    ``rescue = true`` marks a candidate tried only for a near miss. None of them
-    changes a pixel inside the face outline (the margins are distances outside it)."""
+    ``rescue = true`` marks a candidate tried only for a near miss; ``cost_ms`` states its nominal
+    cost in the search (else ``[encode.search]``'s ``cost_ms`` / ``trellis_cost_ms``);
+    ``quality_offset`` its usual JPEG quality less the plain candidate's at the same budget, where
+    the quality search starts (the quality found is the same, in fewer encodes). None of them
+    changes a pixel inside the face outline (the margins are distances outside it).
+
+    Each candidate's pre-filter (and trellis lambdas) is made on first use, once: the same
+    pre-filter for two entries (e.g. with two quantisation tables) is shared."""
     out = []
-    made: dict = {}  # the same pre-filter for two entries (e.g. with two quantisation tables) is made once
+    made: dict = {}  # pre-filter key -> (image, mask), filled as candidates are used
+    if base is not None:
+        made[(tuple(sorted(roi.items())), None)] = base  # the plain pre-filter, already made
+
+    shared: dict = {"blurred": {}}  # the outline distance and the blurred portrait, made once
+
+    def distance() -> np.ndarray:
+        if "distance" not in shared:
+            shared["distance"] = outline_distance(rgb.shape[:2], face_outline)
+        return shared["distance"]
+
+    def prefilter(cfg: dict, lowpass: tuple | None) -> tuple[np.ndarray, np.ndarray]:
+        key = (tuple(sorted(cfg.items())), lowpass)
+        if key not in made:
+            if lowpass is None:
+                made[key] = roi_prefilter(rgb, face_outline, ied_px, cfg, also_keep=also_keep, distance=distance(),
+                                          blurred=shared["blurred"])
+            else:
+                img, mask = prefilter(cfg, None)
+                img, changed = block_lowpass(img, face_outline, lowpass[0] * ied_px, lowpass[1],
+                                             keep=also_keep.astype(bool) if also_keep is not None else None,
+                                             distance=distance())
+                made[key] = img, np.where(changed, np.float32(0.0), mask).astype(np.float32)
+        return made[key]
+
     for entry in search:
         cfg = {**roi, **{k: v for k, v in entry.items() if k in roi}}
         lowpass = (float(entry["lowpass_margin_ied"]), int(entry["lowpass_frequency_sum"])) \
             if "lowpass_margin_ied" in entry else None
-        key = (tuple(sorted(cfg.items())), lowpass)
-        if key in made:
-            img, mask = made[key]
-        else:
-            if base is not None and cfg == roi:
-                img, mask = base  # the plain pre-filter, already made
-            else:
-                img, mask = roi_prefilter(rgb, face_outline, ied_px, cfg, also_keep=also_keep)
-            if lowpass is not None:
-                img, changed = block_lowpass(img, face_outline, lowpass[0] * ied_px, lowpass[1],
-                                             keep=also_keep.astype(bool) if also_keep is not None else None)
-                mask = np.where(changed, np.float32(0.0), mask).astype(np.float32)
-            made[key] = img, mask
         tables = ((tuple(luma_table(entry.get("luma_bands", []))), tuple(chroma_table(entry.get("chroma_bands", []))))
                   if entry.get("luma_bands") or entry.get("chroma_bands") else None)
-        lambdas = (trellis_lambdas(img.shape[:2], face_outline, ied_px,
-                                   {**(trellis or {}), **{k[len("trellis_"):]: v for k, v in entry.items()
-                                                          if k.startswith("trellis_")}},
-                                   also_keep=also_keep, subsampling=subsampling)
-                   if entry.get("trellis") else None)
-        out.append(Candidate(str(entry["name"]), img, mask, qtables=tables, rescue=bool(entry.get("rescue", False)),
-                             trellis=lambdas))
+        lambdas = None
+        if entry.get("trellis"):
+            opts = {**(trellis or {}), **{k[len("trellis_"):]: v for k, v in entry.items() if k.startswith("trellis_")}}
+            lambdas = functools.partial(trellis_lambdas, rgb.shape[:2], face_outline, ied_px, opts,
+                                        also_keep=also_keep, subsampling=subsampling)
+        out.append(Candidate(str(entry["name"]), qtables=tables, rescue=bool(entry.get("rescue", False)),
+                             trellis=lambdas, make=lambda cfg=cfg, lowpass=lowpass: prefilter(cfg, lowpass),
+                             cost_ms=entry.get("cost_ms"), quality_offset=int(entry.get("quality_offset", 0))))
     return out
 
 
@@ -245,7 +304,8 @@ def _jp2(img, ratio: float, resolutions: int, mct: int) -> bytes:
 
 
 def encode_trellis(rgb: np.ndarray, budget_bytes: int, settings: dict, lambdas: tuple,
-                   hint: float | None = None, qtables: tuple | None = None) -> Encoded:
+                   hint: float | None = None, qtables: tuple | None = None,
+                   size_ratio: float | None = None) -> Encoded:
     """The best baseline JPEG of ``rgb`` within ``budget_bytes`` made by the project's own writer
     (:mod:`photo.jpeg_writer`) with trellis quantisation (:mod:`photo.jpeg_trellis`): the tables
     of a quality (Annex K or ``qtables``, scaled as libjpeg scales them), each block's AC
@@ -260,7 +320,10 @@ def encode_trellis(rgb: np.ndarray, budget_bytes: int, settings: dict, lambdas: 
     quality predicted to fit, and stops when a trellis file fits and the next quality is
     predicted not to (or was tried and did not): usually one or two trellis files. It may stop one
     quality short of the highest that fits when the prediction is off by a few bytes; it never
-    returns a file over the budget."""
+    returns a file over the budget. ``size_ratio`` (with ``hint``): the trellis/rounded size ratio
+    expected before any trellis file is made (``[encode.trellis] size_ratio``): the first file is
+    made at the quality it predicts to fit, stepping from ``hint`` on rounded sizes (counted, far
+    cheaper than a trellis file), so that one trellis file is usually enough."""
     from photo import jpeg_trellis, jpeg_writer
 
     cfg = settings["encode"]
@@ -291,6 +354,11 @@ def encode_trellis(rgb: np.ndarray, budget_bytes: int, settings: dict, lambdas: 
 
     if hint is not None:
         q = min(hi, max(lo, int(hint)))
+        if size_ratio is not None:  # to the highest quality the expected ratio predicts to fit
+            while q > lo and size_ratio * rounding(q)[2] > budget_bytes:
+                q -= 1
+            while q < hi and size_ratio * rounding(q + 1)[2] <= budget_bytes:
+                q += 1
     else:  # the highest quality whose rounded file fits (the trellis file is smaller): a bisection
         a, b, q = lo, hi, lo
         while a <= b:
@@ -327,37 +395,40 @@ def encode_trellis(rgb: np.ndarray, budget_bytes: int, settings: dict, lambdas: 
 
 
 def _quality_search(at, budget_bytes: int, cfg: dict, hint: float | None) -> tuple[bytes | None, int, int]:
-    """(the file of the highest quality whose file ``at(quality)`` fits, that quality, encodes made)."""
+    """(the file of the highest quality whose file ``at(quality)`` fits, that quality, encodes made).
+
+    A secant search on the file's log size: from ``hint`` (a neighbouring candidate's quality) or
+    the middle of the range, each next quality is the one the last two sizes predict to meet the
+    budget, kept strictly between the highest quality known to fit and the lowest known not to,
+    until the two are neighbours. The size grows with the quality (the search assumes it), so this
+    is the quality a bisection finds, in about three encodes instead of seven (or of one per step
+    from a hint)."""
+    import math
+
     lo, hi = (int(v) for v in cfg["jpeg_quality_range"])
-    best, best_q, tries = None, 0, 0
-    if hint is not None and lo <= int(hint) <= hi:
-        # a neighbouring candidate's quality: step from it (usually 2-3 encodes, not 7)
-        q = int(hint)
-        data = at(q)
-        tries += 1
-        step = 1 if len(data) <= budget_bytes else -1
-        if step == 1:
-            best, best_q = data, q
-        while lo <= q + step <= hi:
-            q += step
-            data = at(q)
-            tries += 1
-            if len(data) <= budget_bytes:
-                best, best_q = data, q
-                if step == -1:
-                    break
-            elif step == 1:
-                break
-    else:
-        while lo <= hi:
-            q = (lo + hi) // 2
-            data = at(q)
-            tries += 1
-            if len(data) <= budget_bytes:
-                best, best_q, lo = data, q, q + 1
-            else:
-                hi = q - 1
-    return best, best_q, tries
+    files: dict[int, bytes] = {}
+    fit, fail = lo - 1, hi + 1  # the highest quality known to fit, the lowest known not to
+    q = int(hint) if hint is not None and lo <= int(hint) <= hi else (lo + hi) // 2
+    slope = 0.03  # d ln(size) / d quality before two sizes are known (JPEG at 40-90)
+    prev = None
+    while True:
+        files[q] = at(q)
+        size = len(files[q])
+        if size <= budget_bytes:
+            fit = max(fit, q)
+        else:
+            fail = min(fail, q)
+        if fail - fit <= 1:
+            break
+        if prev is not None and prev[0] != q and prev[1] != size:
+            slope = max(1e-3, (math.log(size) - math.log(prev[1])) / (q - prev[0]))
+        prev = (q, size)
+        step = math.log(budget_bytes / size) / slope
+        nxt = q + (math.floor(step) if step >= 0 else -math.ceil(-step))
+        q = min(fail - 1, max(fit + 1, nxt))
+    if fit < lo:
+        return None, 0, len(files)
+    return files[fit], fit, len(files)
 
 
 def encode(rgb: np.ndarray, codec: str, budget_bytes: int, settings: dict, hint: float | None = None,

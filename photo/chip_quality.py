@@ -132,6 +132,23 @@ def ssim_map(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return ((2 * mx * my + c1) * (2 * sxy + c2)) / ((mx * mx + my * my + c1) * (sxx + syy + c2))
 
 
+SSIM_RADIUS = 5  # the 11 x 11 window of ssim_map
+
+
+def ssim_face(reference: np.ndarray, decoded: np.ndarray, face: np.ndarray) -> float | None:
+    """SSIM (:func:`ssim_map` on luma) averaged over the ``face`` mask (4 decimals), None for an empty
+    mask. Computed on the mask's bounding box with the window's radius around it: every face
+    pixel's window lies inside, so the values are those of the whole-image map."""
+    ys, xs = np.nonzero(face)
+    if ys.size == 0:
+        return None
+    h, w = face.shape
+    y0, y1 = max(0, ys.min() - SSIM_RADIUS), min(h, ys.max() + SSIM_RADIUS + 1)
+    x0, x1 = max(0, xs.min() - SSIM_RADIUS), min(w, xs.max() + SSIM_RADIUS + 1)
+    s = ssim_map(_luma(reference[y0:y1, x0:x1]), _luma(decoded[y0:y1, x0:x1]))
+    return round(float(s[face[y0:y1, x0:x1]].mean()), 4)
+
+
 def _luma(rgb: np.ndarray) -> np.ndarray:
     import cv2
 
@@ -200,8 +217,7 @@ def measure(reference: np.ndarray, decoded: np.ndarray, ref_landmarks: np.ndarra
     out["skin_delta_e00"] = max(patches.values()) if patches else None
     out["skin_delta_e00_patches"] = patches
     face = _polygon(shape, placed_landmarks[list(FACE_OVAL)], hull=False)
-    s = ssim_map(_luma(reference), _luma(decoded))
-    out["ssim_face"] = round(float(s[face].mean()), 4) if face.any() else None
+    out["ssim_face"] = ssim_face(reference, decoded, face)
     out["meets_target"] = meets(out["drift_p95_pct"], out["skin_delta_e00"], targets)
     if ref_stable is not None:
         runs = landmark_runs(decoded, targets["stable_shifts_px"], dec_lm) if dec_lm is not None else None

@@ -20,6 +20,7 @@ row, u across) order; tables are 64 values in natural order.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import struct
 
@@ -106,8 +107,10 @@ def inverse(coefficients: np.ndarray) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------------- entropy coding
-def _mcu_order(shapes: list[tuple[int, int]], subsampling: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(component, block row, block column) of every block in the interleaved scan's order."""
+@functools.lru_cache(maxsize=8)
+def _mcu_order(shapes: tuple[tuple[int, int], ...], subsampling: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(component, block row, block column) of every block in the interleaved scan's order
+    (cached: the same for every file of one image size; the arrays are read-only)."""
     hs, vs = SUBSAMPLING[subsampling]
     my, mx = shapes[1]  # chroma blocks = MCUs
     mcu_y, mcu_x = np.meshgrid(np.arange(my), np.arange(mx), indexing="ij")
@@ -125,6 +128,8 @@ def _mcu_order(shapes: list[tuple[int, int]], subsampling: str) -> tuple[np.ndar
     cols = np.empty(n * per, int)
     for i, (c, r, x) in enumerate(parts):
         comp[i::per], rows[i::per], cols[i::per] = c, r, x
+    for a in (comp, rows, cols):
+        a.flags.writeable = False
     return comp, rows, cols
 
 
@@ -137,10 +142,11 @@ def _size(v: np.ndarray) -> np.ndarray:
     return out
 
 
-def _events(coefficients: list[np.ndarray], subsampling: str):
+def _events(coefficients: list[np.ndarray], subsampling: str, ordered: bool = True):
     """Every Huffman-coded event of the scan, in order: (table 0-3 = DC luma, AC luma, DC chroma,
-    AC chroma; symbol 0-255; extra bits value; extra bits length)."""
-    comp, rows, cols = _mcu_order([c.shape[:2] for c in coefficients], subsampling)
+    AC chroma; symbol 0-255; extra bits value; extra bits length). ``ordered=False``: the same
+    events in no particular order (enough for their statistics, and cheaper)."""
+    comp, rows, cols = _mcu_order(tuple(c.shape[:2] for c in coefficients), subsampling)
     zz = np.empty((comp.size, 64), np.int64)
     for ci in range(3):
         sel = comp == ci
@@ -196,6 +202,8 @@ def _events(coefficients: list[np.ndarray], subsampling: str):
     sym.append(np.zeros(eb.size, np.int64))
     ebits.append(np.zeros(eb.size, np.int64))
     elen.append(np.zeros(eb.size, np.int64))
+    if not ordered:
+        return tuple(np.concatenate(a) for a in (tab, sym, ebits, elen))
     k = np.concatenate(keys)
     order = np.argsort(k, kind="stable")
     return tuple(np.concatenate(a)[order] for a in (tab, sym, ebits, elen))
@@ -271,7 +279,7 @@ def ac_code_lengths(coefficients: list[np.ndarray], subsampling: str = "4:2:0") 
 def scan_statistics(coefficients: list[np.ndarray], subsampling: str = "4:2:0") -> tuple[list[np.ndarray], int]:
     """(the four optimised Huffman tables' code lengths: DC luma, AC luma, DC chroma, AC chroma;
     the scan's size in bits with them, before byte stuffing)."""
-    tab, sym, _, elen = _events(coefficients, subsampling)
+    tab, sym, _, elen = _events(coefficients, subsampling, ordered=False)
     lengths = _tables(tab, sym)
     bits = int(sum(int(lengths[t][sym[tab == t]].sum()) for t in range(4)) + elen.sum())
     return lengths, bits

@@ -197,6 +197,7 @@ def test_search_keeps_the_candidate_whose_landmarks_stay_closest(prepared, monke
     monkeypatch.setitem(settings()["encode"]["search"], "good_enough_drift_pct", 0.0)  # try every candidate
     monkeypatch.setitem(settings()["quality"], "max_drift_p95_pct", 0.0)  # none meets it: rescues tried too
     monkeypatch.setitem(settings()["encode"]["search"], "rescue_below_drift_pct", 99.0)
+    monkeypatch.setitem(settings()["encode"]["search"], "max_cost_ms", 1e9)  # no cost bound
     p = encode_prepared(prepared, budget_bytes=5000)
     log = p.encoder["search"]
     assert [e["name"] for e in log] == ["roi"] + [c.name for c in prepared.alternatives]
@@ -219,6 +220,7 @@ def test_rescue_candidates_only_while_none_meets_the_target(prepared, monkeypatc
     rescues = [c.name for c in prepared.alternatives if c.rescue]
     others = [c.name for c in prepared.alternatives if not c.rescue]
     assert rescues
+    monkeypatch.setitem(settings()["encode"]["search"], "max_cost_ms", 1e9)  # no cost bound
     monkeypatch.setitem(settings()["encode"]["search"], "good_enough_drift_pct", 0.0)
     monkeypatch.setitem(settings()["quality"], "max_drift_p95_pct", 99.0)  # the first candidate meets it
     p = encode_prepared(prepared, budget_bytes=5000)
@@ -236,6 +238,40 @@ def test_rescue_candidates_only_while_none_meets_the_target(prepared, monkeypatc
     tables = {c.name for c in prepared.alternatives if c.qtables is not None or c.trellis is not None}
     assert tables and [e["name"] for e in j.encoder["search"]] == [
         "roi", *(c.name for c in prepared.alternatives if c.name not in tables)]
+
+
+def test_search_stops_at_its_cost_bound(prepared, monkeypatch):
+    from photo.chip import candidate_cost_ms, settings
+
+    search = settings()["encode"]["search"]
+    monkeypatch.setitem(search, "good_enough_drift_pct", 0.0)  # every candidate wanted ...
+    monkeypatch.setitem(settings()["quality"], "max_drift_p95_pct", 0.0)
+    monkeypatch.setitem(search, "rescue_below_drift_pct", 99.0)
+    costs = {c.name: candidate_cost_ms(c, search) for c in prepared.alternatives}
+    assert costs and all(v > 0 for v in costs.values())
+    trellis = [c.name for c in prepared.alternatives if c.uses_trellis]
+    assert trellis and all(costs[n] == search["trellis_cost_ms"] for n in trellis)
+    # ... as many as the bound allows, in order, counting the plain one's cost too
+    names = ["roi"] + [c.name for c in prepared.alternatives]
+    cost = [search["cost_ms"]] + [costs[n] for n in names[1:]]
+    p = encode_prepared(prepared, budget_bytes=5000)
+    tried = [e["name"] for e in p.encoder["search"]]
+    spent, expect = 0.0, []
+    for n, c in zip(names, cost, strict=True):
+        if spent + c <= search["max_cost_ms"]:
+            spent += c
+            expect.append(n)
+    assert tried == expect and sum(cost[names.index(n)] for n in tried) <= search["max_cost_ms"]
+    # a candidate past the bound is skipped, a cheaper one after it still tried
+    monkeypatch.setitem(search, "max_cost_ms", 2 * search["cost_ms"] + search["trellis_cost_ms"] - 1)
+    monkeypatch.setitem(search, "alternatives", [
+        {"name": "wide", "face_margin_ied": 0.9},
+        {"name": "trellis", "trellis": True},
+        {"name": "fine_chroma", "chroma_bands": [[0, 14, 0.7]]}])
+    from photo.chip import prepare
+    prep = prepare((prepared.analysis, prepared.report))
+    p = encode_prepared(prep, budget_bytes=5000)
+    assert [e["name"] for e in p.encoder["search"]] == ["roi", "wide", "fine_chroma"]
 
 
 def test_trellis_candidate_is_a_baseline_jpeg_within_the_budget(prepared):
