@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.photo_helpers import report
+from tests.photo_helpers import path, report
 
 # check id -> (variant that fails it, profile)
 FAILS = {
@@ -365,3 +365,41 @@ def test_a_profile_written_before_the_eye_white_limit_still_loads_and_skips_it(t
     c = photo.check(VARIANTS["burnt_eyes"](), profile=str(p)).check("lighting.exposure")
     assert c.passed and "max_eye_white_clip" not in c.limit
     assert c.value["eye_white_clip"] > 0.03  # measured and shown, not judged
+
+
+def test_a_face_turned_into_profile_is_not_judged_by_the_frontal_checks():
+    """Past photo/data/frontal.toml's yaw, the checks that read a frontal face report 'not
+    checked' (not evaluated, with the reason) instead of measuring a profile's mesh; pose.yaw
+    refuses the photo and the other checks run as usual."""
+    from photo import checks as checks_mod
+    from photo import profile as profile_mod
+    from photo.analysis import FaceAnalysis, Pose
+    from photo.checker import run_checks
+    from photo.intake import load
+
+    limit = checks_mod.max_frontal_yaw_deg()
+    a = FaceAnalysis(load(path("compliant_a")))
+    a.__dict__["pose"] = Pose(yaw_deg=limit + 10.0, pitch_deg=0.0, roll_deg=0.0)  # as a profile reads
+    rep = run_checks(a, profile_mod.get("mynumber-online"))
+    frontal = {cid for cid, spec in checks_mod.registry().items() if spec.frontal}
+    assert {"eyes.open", "eyes.visible", "mouth.closed", "expression.neutral", "head.covering"} <= frontal
+    for c in rep.checks:
+        if c.id in frontal:
+            assert not c.evaluated and not c.passed and c.key == "turned_away", c.id
+            assert f"{round(limit + 10)}°" in c.message_en and "正面" in c.message
+        else:
+            assert c.evaluated, c.id
+    assert not rep.check("pose.yaw").passed and not rep.passed
+
+
+def test_a_three_quarter_turn_is_still_judged_by_every_check():
+    from photo import checks as checks_mod
+    from photo import profile as profile_mod
+    from photo.analysis import FaceAnalysis, Pose
+    from photo.checker import run_checks
+    from photo.intake import load
+
+    a = FaceAnalysis(load(path("compliant_a")))
+    a.__dict__["pose"] = Pose(yaw_deg=checks_mod.max_frontal_yaw_deg() - 5.0, pitch_deg=0.0, roll_deg=0.0)
+    rep = run_checks(a, profile_mod.get("mynumber-online"))
+    assert all(c.evaluated for c in rep.checks)

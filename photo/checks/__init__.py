@@ -8,8 +8,11 @@ profile file.
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 from photo.report import CheckResult
@@ -23,6 +26,15 @@ class CheckSpec:
     needs_face: bool
     subject: str
     doc: str
+    frontal: bool = False  # reads a frontal face: not evaluated when the head is turned too far
+
+
+@lru_cache(maxsize=1)
+def max_frontal_yaw_deg() -> float:
+    """How far the head may be turned for the ``frontal`` checks to be evaluated
+    (``photo/data/frontal.toml``)."""
+    with resources.files("photo").joinpath("data/frontal.toml").open("rb") as f:
+        return float(tomllib.load(f)["max_abs_yaw_deg"])
 
 
 REGISTRY: dict[str, CheckSpec] = {}
@@ -34,9 +46,11 @@ SUBJECTS = ("file", "image", "face", "pose", "eyes", "mouth", "expression", "hea
             "background", "color")
 
 
-def check(check_id: str, *, limits: dict[str, str], needs_face: bool = True):
+def check(check_id: str, *, limits: dict[str, str], needs_face: bool = True, frontal: bool = False):
     """Register a check function under ``check_id`` (written here only: the result is named
-    with it). The id's subject (before the dot) is the module's name."""
+    with it). The id's subject (before the dot) is the module's name. ``frontal``: it reads a
+    frontal face, and is not evaluated when the head is turned further than
+    :func:`max_frontal_yaw_deg`."""
 
     def deco(func: Callable[..., CheckResult | None]):
         subject = func.__module__.rsplit(".", 1)[-1]
@@ -48,7 +62,7 @@ def check(check_id: str, *, limits: dict[str, str], needs_face: bool = True):
             raise ValueError(f"check {check_id!r} is registered twice")
         REGISTRY[check_id] = CheckSpec(
             id=check_id, func=func, limits=dict(limits), needs_face=needs_face,
-            subject=subject, doc=(func.__doc__ or "").strip(),
+            subject=subject, doc=(func.__doc__ or "").strip(), frontal=frontal,
         )
         return func
 
@@ -92,6 +106,15 @@ def run(check_id: str, analysis: Any, limits: dict) -> CheckResult | None:
         r.message, r.message_en = (
             "顔が見つからないため判定できません。顔全体がはっきり写った正面の写真を使ってください。",
             "Not checked: no face was found. Use a photo that shows your whole face from the front.",
+        )
+        return r
+    if spec.frontal and analysis.has_face and abs(analysis.pose.yaw_deg) > max_frontal_yaw_deg():
+        yaw = round(abs(analysis.pose.yaw_deg))
+        r = CheckResult(id=check_id, passed=False, value=None, limit=None, key="turned_away", evaluated=False)
+        r.message, r.message_en = (
+            f"顔が横を向きすぎている（{yaw}°）ため判定できません。カメラに顔の正面を向けて撮ってください。",
+            f"Not checked: the face is turned too far from the camera ({yaw}°) to judge this. "
+            "Take the photo facing the camera.",
         )
         return r
     r = spec.func(analysis, limits)

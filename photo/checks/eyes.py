@@ -49,7 +49,7 @@ def closed_eyes(a, limits, measured: dict[str, dict[str, float]] | None = None) 
             if m["gap"] < limits["min_ratio"] or m["blink"] > limits["max_blink"]]
 
 
-@check("eyes.open", limits={"min_ratio": "float", "max_blink": "float"})
+@check("eyes.open", limits={"min_ratio": "float", "max_blink": "float"}, frontal=True)
 def eyes_open(a, limits):
     """Both eyes open: the smaller eyelid gap / eye-to-chin distance >= min_ratio (OFIQ measure),
     and neither eye's blink score (Face Landmarker blendshapes eyeBlinkLeft/Right, 0-1) above
@@ -270,7 +270,7 @@ def reflection_on_one_iris(stats: list[dict], limits) -> bool:
 @check("eyes.visible", limits={"min_dark_ratio": "float", "min_contrast": "float", "max_glare": "float",
                                "max_iris_glare": "float?", "min_burnt_whites": "float?", "burnt_skin_share": "float?", "max_one_iris_glare": "float?",
                                "other_iris_ratio": "float?", "max_lens_glare": "float?",
-                               "max_dark_lens_opening": "float?"})
+                               "max_dark_lens_opening": "float?"}, frontal=True)
 def eyes_visible(a, limits):
     """Eyes not hidden: eye-region luma / cheek luma >= min_dark_ratio (dark lenses; with
     max_dark_lens_opening, only when the eye opening's brightest tenth is that dark too), luma spread

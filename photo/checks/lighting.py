@@ -30,7 +30,7 @@ def exposure_region(a) -> np.ndarray:
 
 @check("lighting.exposure", limits={"min_highlight": "float", "max_mean": "float", "max_dark_share": "float",
                                     "max_bright_share": "float", "max_eye_white_clip": "float?",
-                                    "max_eye_white_iris_glare": "float?"})
+                                    "max_eye_white_iris_glare": "float?"}, frontal=True)
 def exposure(a, limits):
     """Face neither under- nor over-exposed: the skin's highlights (99th percentile of luma) at
     least min_highlight — a test that holds for dark and light skin alike, where a mean would
@@ -110,7 +110,7 @@ def halves(a) -> tuple[float, float]:
     return float(np.median(left)), float(np.median(right))
 
 
-@check("lighting.uniformity", limits={"min_ratio": "float"})
+@check("lighting.uniformity", limits={"min_ratio": "float"}, frontal=True)
 def uniformity(a, limits):
     """Left and right halves of the face equally lit: darker median / brighter median >= min_ratio
     (ICAO 9303: no shadow across the face; OFIQ compares the two cheeks)."""

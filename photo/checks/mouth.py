@@ -36,7 +36,7 @@ def mirror_gap(a) -> float | None:
     return None if face is None else gap_of(face.points)
 
 
-@check("mouth.closed", limits={"max_ratio": "float"})
+@check("mouth.closed", limits={"max_ratio": "float"}, frontal=True)
 def mouth_closed(a, limits):
     """Lips together: inner-lip gap / eye-to-chin distance <= max_ratio (OFIQ measure; ICAO 9303),
     in the photo or in its mirror image (see the module's note)."""
