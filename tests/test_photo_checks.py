@@ -403,3 +403,28 @@ def test_a_three_quarter_turn_is_still_judged_by_every_check():
     a.__dict__["pose"] = Pose(yaw_deg=checks_mod.max_frontal_yaw_deg() - 5.0, pitch_deg=0.0, roll_deg=0.0)
     rep = run_checks(a, profile_mod.get("mynumber-online"))
     assert all(c.evaluated for c in rep.checks)
+
+
+def test_closed_eyes_are_not_also_hidden_eyes():
+    """A closed eye shows no white, so its region's contrast is low: that is eyes.open's defect,
+    and eyes.visible judges contrast only on eyes whose lids are apart (one message per defect)."""
+    rep = report("closed_eyes")
+    assert not rep.check("eyes.open").passed
+    v = rep.check("eyes.visible")
+    assert v.key != "hidden", (v.value, v.details)
+    gaps = [v.details[s]["gap"] for s in ("image_left_eye", "image_right_eye")]
+    assert min(gaps) < v.limit["min_open_gap"]
+    assert len(v.details["contrast_judged"]) < 2
+
+
+def test_low_contrast_is_a_hidden_eye_only_where_the_lids_are_apart():
+    from photo import profile as profile_mod
+    from photo.checks.eyes import hidden_eyes, lids_apart
+
+    lim = profile_mod.get("mynumber-online").checks["eyes.visible"]
+    flat = {"dark": 0.5, "contrast": 0.1, "glare": 0.0, "iris_glare": 0.0, "lens_glare": 0.0, "opening_light": 0.9}
+    stats = {"left": {**flat, "gap": lim["min_open_gap"] / 2}, "right": {**flat, "gap": lim["min_open_gap"] * 1.5}}
+    assert not lids_apart(stats["left"], lim) and lids_apart(stats["right"], lim)
+    assert hidden_eyes(stats, lim, "hidden") == ["right"]
+    without = {k: v for k, v in lim.items() if k != "min_open_gap"}  # a profile written before the limit
+    assert hidden_eyes(stats, without, "hidden") == ["left", "right"]

@@ -106,6 +106,8 @@ def hidden_eyes(stats: dict[str, dict], limits, key: str, burnt: bool = False,
         if (v > limits[lim]) if above else (v < limits[lim]):
             if key == "dark" and not behind_dark_lens(stats[side], limits):
                 continue
+            if key == "hidden" and not lids_apart(stats[side], limits):
+                continue
             out.append(side)
     if key == "glare":
         if burnt:
@@ -139,7 +141,8 @@ def eye_stats(a, eye: dict) -> dict:
     ``lens_glare``: the near-white share of the rest of the region (the lids and skin around the
     opening that a lens covers): skin there clips only when the whole face is burnt out, or under
     a reflection on a lens. ``opening_light``: the 90th percentile of luma inside the eye opening
-    / cheek luma: an open eye shows its white there, a dark lens hides it.
+    / cheek luma: an open eye shows its white there, a dark lens hides it. ``gap``: the eyelid gap
+    (:func:`eyelid_gap`, as ``eyes.open`` reads it).
     """
     import cv2
 
@@ -162,7 +165,7 @@ def eye_stats(a, eye: dict) -> dict:
     ref = max(ref, 1.0)
     if g.size < 10:
         return {"dark": 1.0, "contrast": 1.0, "glare": 0.0, "iris_glare": 0.0, "whites_glare": 0.0, "lens_glare": 0.0,
-                "opening_light": 1.0}
+                "opening_light": 1.0, "gap": eyelid_gap(a, eye)}
     p10, p50, p90 = np.percentile(g, [10, 50, 90])
     opening_light = float(np.percentile(g[inside], 90) / ref) if np.count_nonzero(inside) >= 10 else float(p90 / ref)
     white = g8 >= EYE_CLIP_LUMA
@@ -172,7 +175,7 @@ def eye_stats(a, eye: dict) -> dict:
             "iris_glare": iris_glare(a, eye),
             "whites_glare": float(n_white_inside / g.size),
             "lens_glare": float((n_white - n_white_inside) / max(1, g.size - n_inside)),
-            "opening_light": opening_light}
+            "opening_light": opening_light, "gap": eyelid_gap(a, eye)}
 
 
 def iris_disc(a, eye: dict) -> tuple[np.ndarray, float]:
@@ -214,6 +217,13 @@ def whites_burnt(stats: list[dict], limits, skin_bright_share: float = 0.0) -> b
     if max(x["iris_glare"] for x in stats) <= limits["max_iris_glare"]:
         return True
     return "burnt_skin_share" in limits and skin_bright_share > limits["burnt_skin_share"]
+
+
+def lids_apart(x: dict, limits) -> bool:
+    """One eye's stats (:func:`eye_stats`) show its lids apart enough for the eye region's
+    contrast to say whether it is hidden: an eyelid gap of at least ``min_open_gap`` (a profile
+    without it judges every eye)."""
+    return "min_open_gap" not in limits or x.get("gap", 1.0) >= limits["min_open_gap"]
 
 
 def behind_dark_lens(x: dict, limits) -> bool:
@@ -270,11 +280,12 @@ def reflection_on_one_iris(stats: list[dict], limits) -> bool:
 @check("eyes.visible", limits={"min_dark_ratio": "float", "min_contrast": "float", "max_glare": "float",
                                "max_iris_glare": "float?", "min_burnt_whites": "float?", "burnt_skin_share": "float?", "max_one_iris_glare": "float?",
                                "other_iris_ratio": "float?", "max_lens_glare": "float?",
-                               "max_dark_lens_opening": "float?"}, frontal=True)
+                               "max_dark_lens_opening": "float?", "min_open_gap": "float?"}, frontal=True)
 def eyes_visible(a, limits):
     """Eyes not hidden: eye-region luma / cheek luma >= min_dark_ratio (dark lenses; with
     max_dark_lens_opening, only when the eye opening's brightest tenth is that dark too), luma spread
-    in the eye region / cheek luma >= min_contrast (lenses, frames, hair flatten it), near-white
+    in the eye region / cheek luma >= min_contrast (lenses, frames, hair flatten it; judged on
+    eyes whose lids are apart, eyelid gap at least min_open_gap: a closed eye is eyes.open's), near-white
     share <= max_glare (glare on glasses), and no reflection over one iris only (one iris disc
     more than max_one_iris_glare near-white, the other under other_iris_ratio of it). Near-white
     whites of both eyes with both irises readable (near-white share of each iris disc <=
@@ -286,6 +297,8 @@ def eyes_visible(a, limits):
     s = both_eye_stats(a)
     dark = min(x["dark"] for x in s)
     contrast = min(x["contrast"] for x in s)
+    # an eye nearly closed shows no white: its low contrast is eyes.open's defect, not a hidden eye
+    judged = [x for x in s if lids_apart(x, limits)]
     glare = max(x["glare"] for x in s)
     skin_burnt = skin_bright_share(a)
     lens = lens_reflection_sides(s, limits, skin_burnt)
@@ -295,19 +308,20 @@ def eyes_visible(a, limits):
         key = "dark"
     elif (glare > limits["max_glare"] and not burnt) or one_iris or lens:
         key = "glare"
-    elif contrast < limits["min_contrast"]:
+    elif any(x["contrast"] < limits["min_contrast"] for x in judged):
         key = "hidden"
     else:
         key = "ok"
     limit = {"min_dark_ratio": limits["min_dark_ratio"], "min_contrast": limits["min_contrast"],
              "max_glare": limits["max_glare"]}
     for k in ("max_iris_glare", "min_burnt_whites", "burnt_skin_share", "max_one_iris_glare", "other_iris_ratio",
-              "max_lens_glare", "max_dark_lens_opening"):
+              "max_lens_glare", "max_dark_lens_opening", "min_open_gap"):
         if k in limits:
             limit[k] = limits[k]
     r = result(key == "ok", {"dark": round(dark, 3), "contrast": round(contrast, 3), "glare": round(glare, 3)},
                limit, key)
     r.details = {"image_left_eye": s[0], "image_right_eye": s[1], "whites_burnt": burnt,
                  "skin_burnt_share": round(skin_burnt, 4),
-                 "reflection_on_one_iris": one_iris, "reflection_on_lens": lens}
+                 "reflection_on_one_iris": one_iris, "reflection_on_lens": lens,
+                 "contrast_judged": [side for (side, _e, _), x in zip(EYES, s, strict=True) if lids_apart(x, limits)]}
     return r
