@@ -741,8 +741,12 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
         return Evidence("screen", (Reason.of("evidence.bezel", f"dark stripes {bezel:.1f} mm wide or more on both "
                                              "sides, at the card's scale"),), **base)
     if thin:
-        # tilted enough, but at this distance and angle a 0.76 mm wall is narrower than the
-        # photo can measure: more tilt or a closer card widens it
+        # tilted enough, but at this distance and angle a 0.76 mm wall is narrower than a band
+        # can be measured: the core's colour it adds to the edge's pixels may still prove it
+        # (subpixel.py); else more tilt or a closer card widens it
+        sub = _subpixel_card(rgb, pose, expected, sides, blur, core, face_ref, base)
+        if sub is not None:
+            return sub
         return _retake(Reason.of("evidence.edge_too_thin", f"tilt {tilt:.0f} degrees, a card's edge would be "
                                  f"{max(expected):.1f} px, at least {min_exp:g} px needed"), **base)
     glare = glare_share(rgb, quad, tuple(i for i in range(4) if expected[i] >= min_exp))
@@ -789,6 +793,43 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
         return _retake(Reason.of("evidence.glare", f"{100 * glare:.0f} % of the card along its edge clipped"),
                        **base)
     return verdict
+
+
+def _subpixel_card(rgb, pose, expected, sides, blur, core, face_ref, base) -> Evidence | None:
+    """A card proved by a wall under ``view.min_expected_px`` wide (see :mod:`subpixel`), or None:
+    the width gives a thickness within the card's tolerance, the colour is the core's at a
+    plausible shading and amount, the fit beats a plain step, and no side where no wall can show
+    holds a line of that colour. Anything short of that proves nothing either way (a retake)."""
+    from cardface.oblique import subpixel
+
+    lim = limits()
+    cfg = lim["subpixel"]
+    if core is None or max(expected) < float(cfg["min_expected_px"]) or blur is None or \
+            blur > float(lim["quality"]["max_blur_sigma_px"]):
+        return None
+    m = subpixel.measure(rgb, pose, expected, [s.face_rgb for s in sides], blur, core, face_ref, cfg)
+    w = m.wall
+    lo_t, hi_t = thickness_range_mm(True)
+    gain = face_ref / np.maximum(np.asarray(m.face_rgb, np.float64), 1.0)
+    edge_rgb = tuple(int(v) for v in np.clip(np.asarray(m.band_rgb) * gain, 0, 255).round())
+    match, angle = colour_match(edge_rgb, core)
+    g_lo, g_hi = (float(v) for v in cfg["gain"])
+    border = m.hidden_core_px > max(float(cfg["border_min_px"]), float(cfg["border_share"]) * w.core_px)
+    if not (w.fit_ratio >= float(cfg["min_fit_ratio"]) and lo_t <= m.thickness_mm <= hi_t and match
+            and g_lo <= w.gain <= g_hi and w.core_px >= float(cfg["min_core_px"]) and not border):
+        return None
+    main = sides[m.side]
+    per_mm = abs(main.expected_px) / card_size().thickness_mm
+    wall_rgb = tuple(int(v) for v in np.clip(np.asarray(core) * w.gain / np.maximum(gain, 1e-6), 0, 255).round())
+    side = EdgeSide(main.side, main.expected_px, per_mm, True, w.width_px, m.thickness_mm, m.band_rgb, m.face_rgb,
+                    main.background_rgb, w.fit_ratio, blur, wall_rgb)
+    sides = tuple(side if i == m.side else s for i, s in enumerate(sides))
+    kw = dict(base, sides=sides, edge_side=side.side, thickness_mm=m.thickness_mm, edge_rgb=edge_rgb, core_rgb=core,
+              core_angle_deg=angle, core_match=True)
+    detail = (f"{m.thickness_mm:.2f} mm on the {side.side}, a wall of {w.width_px:.2f} px in the core's colour "
+              f"(shading {w.gain:.2f}) where {main.expected_px:.2f} px is expected (card 0.76 mm, accepted "
+              f"{lo_t}-{hi_t} mm)")
+    return Evidence("card", (Reason.of("evidence.slab", detail),), **kw)
 
 
 def _edge_verdict(rgb, pose, expected, main, thick, match, angle, core, face_ref, blur, lo_t, hi_t, base) -> Evidence:

@@ -103,7 +103,7 @@ def simulate(
 
     ``attack`` photographs a copy of the card instead of the card (see
     :mod:`cardface.oblique.attacks`): ``print`` (on paper with a margin, ink gamut, no core),
-    ``cutout`` (a print cut along the card's outline: a paper edge), ``photocopy``, ``phone``
+    ``cutout`` (a print cut along the card's outline: a paper edge), ``lined_print`` (a print with a line of the core's colour round the card), ``photocopy``, ``phone``
     or ``monitor`` (the card shown on a screen: bezel, the device's thickness, subpixel grid and
     moiré, emitted light, reflections). The angles, distance and ``fill`` then apply to the
     copy, and the true Quad is the card's picture on it.
