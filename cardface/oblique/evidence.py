@@ -9,6 +9,8 @@
    face | band | background (edges blurred by a Gaussian); the band's width in px becomes a
    thickness in mm through the pose, its colour is white-balanced by the face beside it and
    compared with the layout's ``core_color``;
+   where the widest wall the pose allows is under a band's bound but at least 0.4 px, the core's
+   colour that wall adds to the edge's pixels is measured instead (:mod:`cardface.oblique.subpixel`);
 4. the card's face is searched for a display's pixel grid (a peak in the colour-difference
    spectrum), clipped glare, and the photo for blur and a cut-off card;
 5. a verdict: ``card``, ``flat``, ``screen`` or ``retake`` with reasons (codes and
