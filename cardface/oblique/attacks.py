@@ -30,7 +30,7 @@ import numpy as np
 from cardface.oblique.config import CardSize, card_size
 from cardface.oblique.errors import CaptureError
 from cardface.oblique.geometry import rect_mm
-from cardface.oblique.slab import SimObject, outline_mm, rounded_alpha
+from cardface.oblique.slab import DEFAULT_EDGE_RGB, SimObject, outline_mm, rounded_alpha
 
 ATTACKS = ("print", "cutout", "photocopy", "phone", "monitor", "lined_print")
 PAPER_RGB = (246, 244, 236)
@@ -253,8 +253,6 @@ def build(kind: str, card: np.ndarray, edge_rgb, rng: np.random.Generator, *, ca
     if kind == "cutout":
         return _print(card, rng, cutout=True)
     if kind == "lined_print":
-        from cardface.oblique.simulate import DEFAULT_EDGE_RGB
-
         return _print(card, rng, cutout=False, core_line=DEFAULT_EDGE_RGB if edge_rgb is None else edge_rgb)
     if kind == "photocopy":
         return _photocopy(card, rng)

@@ -22,7 +22,7 @@ import numpy as np
 from cardface.oblique.candidates import candidate_stages, line_quads
 from cardface.oblique.config import settings
 from cardface.oblique.content import Template, canonical_shape, features, mark_darkness, px_per_mm
-from cardface.oblique.geometry import Quad, apply_h, card_rect_mm, homography, metric_aspect
+from cardface.oblique.geometry import Quad, apply_h, card_pose, card_rect_mm, homography, metric_aspect
 from cardface.oblique.imageio import load_rgb
 from cardface.oblique.keypoints import content_quads
 from cardface.oblique.refine import fit_band, snap_quad
@@ -113,13 +113,12 @@ def _best(hyps: list[dict]) -> dict:
 
 def _tilt_deg(hyp: dict, quads: list[np.ndarray], shape: tuple[int, ...]) -> float:
     """The angle (degrees) between the card and the image plane that hypothesis ``hyp`` implies
-    (its outline, in a photo of ``shape``), as :func:`cardface.oblique.evidence.camera_pose`
-    measures it (a pinhole camera, principal point at the centre)."""
-    from cardface.oblique.evidence import camera_pose
-
+    (its outline, in a photo of ``shape``), as the eKYC evidence measures it
+    (:func:`cardface.oblique.geometry.card_pose`; a pinhole camera, principal point at the centre)."""
     h, w = shape[:2]
     card = apply_h(homography(hyp["rect"], np.roll(quads[hyp["quad"]], -hyp["k"], axis=0)), card_rect_mm())
-    return camera_pose(Quad(card), (w, h)).tilt_deg
+    frange = tuple(float(v) for v in settings()["locate"]["focal_range"])
+    return card_pose(Quad(card), (w, h), frange).tilt_deg
 
 
 def locate(image, *, templates: list[Template] | None = None) -> Quad | None:

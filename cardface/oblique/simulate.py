@@ -17,10 +17,9 @@ from cardface.oblique.config import card_size
 from cardface.oblique.errors import CaptureError
 from cardface.oblique.geometry import Quad, card_rect_mm
 from cardface.oblique.imageio import load_rgb, load_rgba
-from cardface.oblique.slab import SimObject, outline_mm, rounded_alpha
+from cardface.oblique.slab import DEFAULT_EDGE_RGB, SimObject, outline_mm, rounded_alpha
 
 LIGHTING = ("even", "gradient", "dim", "warm", "cool")
-DEFAULT_EDGE_RGB = (236, 236, 230)  # a white PVC/PC core
 
 
 def _rotation(yaw_deg: float, pitch_deg: float, roll_deg: float) -> np.ndarray:

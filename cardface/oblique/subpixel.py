@@ -29,8 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cardface.oblique.evidence import _YCC as YCC
-from cardface.oblique.evidence import _logistic
+from cardface.oblique.edgemodel import YCC
+from cardface.oblique.edgemodel import normal_cdf as _logistic
 
 
 def blurred_step(x: np.ndarray, at: np.ndarray, sigma: float, rising: bool) -> np.ndarray:
@@ -126,34 +126,3 @@ class SubpixelWall:
     band_rgb: tuple[int, int, int]  # the band's own colour at the fitted width (free fit), as photographed
     face_rgb: tuple[int, int, int]  # the face beside it, as fitted with that band
     hidden_core_px: float  # the most core colour a side where no wall can show holds (a printed line)
-
-
-def measure(img: np.ndarray, pose, expected_px: list[float], face_rgb: list, blur_px: float, core_rgb,
-            face_ref: np.ndarray, cfg: dict) -> SubpixelWall:
-    """Fit a core-coloured wall (:func:`fit_core_wall`) on the side where the pose puts the widest
-    wall, and on the sides where no wall can show (``view.hidden_below_px``): a card's wall adds
-    the core's colour only where it can show, a line printed round a copy adds it everywhere.
-    ``face_rgb`` the face's colour beside each side (from the plain step fits), ``face_ref`` the
-    layout's render of it (the core under the face's light is the core times their ratio)."""
-    from cardface.oblique.config import card_size
-    from cardface.oblique.evidence import _rgb, _side_profile, _ycc_models, chroma_blur_px
-
-    chroma = chroma_blur_px()
-    shifts = np.arange(-float(cfg["shift_px"]), float(cfg["shift_px"]) + 1e-9, 0.25)
-    widths = np.arange(0.125, float(cfg["max_width_px"]) + 1e-9, 0.125)
-
-    def fit(i: int) -> tuple[CoreWall, np.ndarray, np.ndarray]:
-        prof, s, _ = _side_profile(img, pose, i, expected_px[i])
-        core = np.asarray(core_rgb, np.float64) * np.asarray(face_rgb[i], np.float64) / np.maximum(face_ref, 1.0)
-        return fit_core_wall(prof, s, core, blur_px, chroma, shifts, widths), prof, s
-
-    main = int(np.argmax(expected_px))
-    wall, prof, s = fit(main)
-    # the band's own colour at that width and place (free colour), for the hue
-    _, coef = _ycc_models(prof @ YCC.T, s, np.array([wall.shift_px]), np.array([max(wall.width_px, 0.0625)]),
-                             np.array([blur_px]), chroma)
-    face, band = (np.linalg.solve(YCC, coef[0, j]) for j in (0, 1))
-    hidden = [i for i in range(4) if i != main and expected_px[i] <= float(cfg["hidden_below_px"])]
-    hidden_px = max((fit(i)[0].core_px for i in hidden), default=0.0)
-    per_mm = abs(expected_px[main]) / card_size().thickness_mm
-    return SubpixelWall(main, wall, wall.width_px / max(per_mm, 1e-6), _rgb(band), _rgb(face), hidden_px)
