@@ -2,7 +2,8 @@
 
 Scenes (1600x1200):
 - simulated by ``cardface.oblique.simulate``: the real slab with the layout's core on its
-  edge, and the attacks (``print``, ``cutout``, ``photocopy``, ``phone``, ``monitor``), at
+  edge, and the attacks (``print``, ``cutout``, ``photocopy``, ``phone``, ``monitor``,
+  ``lined_print``: a print with a line of the core's colour round the card), at
   20-60 degrees of tilt about the card's vertical (yaw) and horizontal (pitch) axes, both
   signs, in-plane rotation all round, on every background of bench/oblique.py, lighting,
   glare, defocus, noise and JPEG varied; tilts of 0-10 degrees for the "too flat" rule;
@@ -41,6 +42,8 @@ LIGHTING = ("even", "gradient", "dim", "warm", "cool")
 TILTS = (20, 30, 40, 50, 60)
 FLAT_TILTS = (0, 5, 10)
 ATTACKS = ("print", "cutout", "photocopy", "phone", "monitor")
+# attacks added later: their cells come after the others, so the earlier scenes keep their seeds
+LATE_ATTACKS = ("lined_print",)
 
 
 def rate(k: int, n: int) -> str:
@@ -111,6 +114,7 @@ def plan_cells(reps: int) -> list[tuple[str, int, str, str]]:
     plan = [("card", t) for t in TILTS for _ in range(reps)]
     plan += [(a, t) for a in ATTACKS for t in TILTS]
     plan += [("card", t) for t in FLAT_TILTS]
+    plan += [(a, t) for a in LATE_ATTACKS for t in TILTS]
     return [(kind, tilt, axis, bg) for kind, tilt in plan for axis in ("yaw", "pitch") for bg in BACKGROUNDS]
 
 
@@ -501,7 +505,7 @@ def main() -> None:
         sim = [r for r in done if r["source"] == "simulated"]
         comp = [r for r in done if r["source"] == "composed"]
         t0 = time.perf_counter()
-        planned = (len(TILTS) * (args.reps + len(ATTACKS)) + len(FLAT_TILTS)) * 2 * len(BACKGROUNDS)
+        planned = (len(TILTS) * (args.reps + len(ATTACKS) + len(LATE_ATTACKS)) + len(FLAT_TILTS)) * 2 * len(BACKGROUNDS)
         if not args.report_only:  # the composed scenes first: they are quick
             run(composed_scenes(layout, args.composed, args.seed + 50_000, {r["seed"] for r in comp}, keep), comp, log,
                 "composed")

@@ -62,7 +62,7 @@ def test_an_edge_of_the_wrong_colour_is_not_a_card():
 
 # -- flat ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("attack", ["print", "photocopy", "cutout"])
+@pytest.mark.parametrize("attack", ["print", "photocopy", "cutout", "lined_print"])
 def test_prints_and_photocopies_are_flat(attack):
     ev = judge(attack)
     assert ev.verdict == "flat", ev.to_dict()["reasons"]
@@ -255,6 +255,62 @@ def test_a_tilted_card_too_far_for_its_edge_to_show_is_asked_to_tilt_further_or_
     assert ev.verdict == "retake" and ev.reasons[0].code == "evidence.edge_too_thin"
     assert ev.advice == ("tilt_more", "move_closer")
     assert "bring it closer" in ev.reasons[0].message
+
+
+# a card at 20° of pitch, 55 % of the frame: its wall is 0.67 px wide in the photo
+SUBPIXEL = dict(tilt=20, fill=0.55, axis="pitch", background="plain")
+
+
+def test_a_wall_under_a_pixel_in_the_core_colour_is_a_card():
+    ev = judge(**SUBPIXEL)
+    assert 0.4 <= max(s.expected_px for s in ev.sides) < min_expected_px(True)
+    assert ev.verdict == "card", ev.to_dict()["reasons"]
+    assert "in the core's colour" in ev.reasons[0].message
+    lo, hi = limits()["slab"]["min_thickness_mm"], limits()["slab"]["max_thickness_mm"]
+    assert lo <= ev.thickness_mm <= hi and ev.core_match is True
+    assert ev.edge.present and ev.edge.width_px < 1.5
+
+
+def test_a_wall_under_a_pixel_not_of_the_core_colour_is_a_retake():
+    ev = judge(**SUBPIXEL, edge=(236, 236, 230))
+    assert ev.verdict == "retake" and ev.reasons[0].code == "evidence.edge_too_thin"
+
+
+def test_a_print_with_a_line_of_the_core_colour_round_the_card_is_not_a_card():
+    ev = judge("lined_print", **SUBPIXEL)  # the line shows on the sides where no wall can, too
+    assert ev.verdict != "card", ev.to_dict()["reasons"]
+    assert judge("lined_print", tilt=45, background="plain").verdict != "card"
+
+
+def test_the_core_wall_fit_measures_a_wall_narrower_than_the_blur():
+    import cv2
+
+    from cardface.oblique.subpixel import fit_core_wall
+
+    ss = 32  # a scene drawn 32x finer than the photo's pixels, then blurred and sampled
+    x = np.arange(-12 * ss, 14 * ss) / ss
+    s = np.arange(-8, 10.01, 0.5)
+    core = np.array([29.0, 79.0, 145.0])
+    rng = np.random.default_rng(0)
+
+    def photo(width, gain):
+        lines = []
+        for _ in range(24):
+            bg = np.array([200.0, 170.0, 120.0]) + rng.normal(0, 8, 3)
+            v = np.where(x[:, None] < 0, [225.0, 222.0, 215.0], np.where(x[:, None] < width, gain * core, bg))
+            v = cv2.GaussianBlur(v.astype(np.float32)[None], (0, 0), 0.8 * ss)[0]
+            px = np.array([v[(x >= c - 0.5) & (x < c + 0.5)].mean(axis=0) for c in np.arange(-10, 12)])
+            lines.append(np.stack([np.interp(s, np.arange(-10, 12), px[:, c]) for c in range(3)], 1)
+                         + rng.normal(0, 1.5, (len(s), 3)))
+        return np.array(lines)
+
+    shifts, widths = np.arange(-3, 3.01, 0.25), np.arange(0.125, 2.01, 0.125)
+    for width, gain in ((0.5, 0.8), (0.75, 1.0)):
+        w = fit_core_wall(photo(width, gain), s, core, 0.8, 0.0, shifts, widths)
+        assert w.width_px == pytest.approx(width, abs=0.15) and w.gain == pytest.approx(gain, abs=0.25)
+        assert w.fit_ratio > 2
+    none = fit_core_wall(photo(0.0, 1.0), s, core, 0.8, 0.0, shifts, widths)
+    assert none.core_px < 0.1
 
 
 def test_a_wall_of_about_one_pixel_in_the_core_colour_is_a_card():

@@ -7,6 +7,9 @@ lies on it. The simulator then photographs that object exactly as it photographs
 - ``print``: the face printed on paper: a paper margin of 3-20 mm, inks that cannot reach the
   card's saturation or black (gamut), dot gain, no core (the edge is the paper's, 0.1 mm);
 - ``cutout``: the same print cut along the card's outline: a paper edge of 0.08-0.3 mm;
+- ``lined_print``: the print with a line of the core's colour drawn just outside the card's
+  outline, 0.03-0.12 mm wide, all round (an attacker who knows that the edge should show the
+  core; at 20-25° of tilt a card's wall is that narrow in the photo);
 - ``photocopy``: grey, high contrast, toner specks, the copier's dark line round the card,
   a wide margin;
 - ``phone``: the card (or a photo of a tilted card) on a 300-500 ppi phone screen: black
@@ -27,9 +30,9 @@ import numpy as np
 from cardface.oblique.config import CardSize, card_size
 from cardface.oblique.errors import CaptureError
 from cardface.oblique.geometry import rect_mm
-from cardface.oblique.slab import SimObject, outline_mm, rounded_alpha
+from cardface.oblique.slab import DEFAULT_EDGE_RGB, SimObject, outline_mm, rounded_alpha
 
-ATTACKS = ("print", "cutout", "photocopy", "phone", "monitor")
+ATTACKS = ("print", "cutout", "photocopy", "phone", "monitor", "lined_print")
 PAPER_RGB = (246, 244, 236)
 PAPER_EDGE_RGB = (236, 234, 226)
 
@@ -101,7 +104,23 @@ def _k(card: np.ndarray, object_w_mm: float, cap_px: int = 3600) -> float:
     return float(min(k, cap_px / object_w_mm))
 
 
-def _print(card: np.ndarray, rng: np.random.Generator, *, cutout: bool) -> tuple:
+def _core_line(sheet: np.ndarray, card_mm: np.ndarray, k: float, rgb, width_mm: float) -> None:
+    """A line of colour ``rgb``, ``width_mm`` wide, drawn just outside the card's outline on ``sheet``
+    (``k`` px/mm): thinner than a pixel of the sheet, it is drawn 1 px wide at that share of its colour."""
+    import cv2
+
+    c = card_size()
+    d = width_mm / 2
+    grown = CardSize(c.width_mm + 2 * d, c.height_mm + 2 * d, c.thickness_mm, c.corner_radius_mm + d)
+    pts = (outline_mm(24, grown) - d + card_mm[0]) * k - 0.5
+    px = max(1, round(width_mm * k))
+    m = np.zeros(sheet.shape[:2], np.float32)
+    cv2.polylines(m, [np.round(pts * 16).astype(np.int32)], True, 1.0, px, cv2.LINE_AA, shift=4)
+    m *= min(1.0, width_mm * k / px)
+    sheet[:] = sheet * (1 - m[:, :, None]) + np.asarray(rgb, np.float32) * m[:, :, None]
+
+
+def _print(card: np.ndarray, rng: np.random.Generator, *, cutout: bool, core_line=None) -> tuple:
 
     c = card_size()
     margins = (0.0,) * 4 if cutout else tuple(float(v) for v in rng.uniform(3, 20, 4))
@@ -109,7 +128,9 @@ def _print(card: np.ndarray, rng: np.random.Generator, *, cutout: bool) -> tuple
     face, alpha = _face_at(card, k)
     paper = np.asarray(PAPER_RGB, np.float32) + rng.normal(0, 3, 3).astype(np.float32)
     sheet, card_mm = _on_sheet(_ink(face, rng), alpha, margins, k, paper)
-    if not cutout and rng.random() < 0.5:
+    if core_line is not None:
+        _core_line(sheet, card_mm, k, core_line, float(rng.uniform(0.03, 0.12)))
+    elif not cutout and rng.random() < 0.5:
         _outline_line(sheet, card_mm, k, rng.uniform(120, 190), rng.uniform(0.15, 0.4))
     size = CardSize(sheet.shape[1] / k, sheet.shape[0] / k, float(rng.uniform(0.08, 0.3) if cutout else
                                                                    rng.uniform(0.08, 0.12)),
@@ -231,6 +252,8 @@ def build(kind: str, card: np.ndarray, edge_rgb, rng: np.random.Generator, *, ca
         return _print(card, rng, cutout=False)
     if kind == "cutout":
         return _print(card, rng, cutout=True)
+    if kind == "lined_print":
+        return _print(card, rng, cutout=False, core_line=DEFAULT_EDGE_RGB if edge_rgb is None else edge_rgb)
     if kind == "photocopy":
         return _photocopy(card, rng)
     if kind in ("phone", "monitor"):

@@ -9,6 +9,8 @@
    face | band | background (edges blurred by a Gaussian); the band's width in px becomes a
    thickness in mm through the pose, its colour is white-balanced by the face beside it and
    compared with the layout's ``core_color``;
+   where the widest wall the pose allows is under a band's bound but at least 0.4 px, the core's
+   colour that wall adds to the edge's pixels is measured instead (:mod:`cardface.oblique.subpixel`);
 4. the card's face is searched for a display's pixel grid (a peak in the colour-difference
    spectrum), clipped glare, and the photo for blur and a cut-off card;
 5. a verdict: ``card``, ``flat``, ``screen`` or ``retake`` with reasons (codes and
@@ -24,9 +26,12 @@ from pathlib import Path
 
 import numpy as np
 
+from cardface.oblique import subpixel
 from cardface.oblique.bezel import bezel_mm
 from cardface.oblique.config import card_size
-from cardface.oblique.geometry import Quad, metric_aspect
+from cardface.oblique.edgemodel import YCC as _YCC
+from cardface.oblique.edgemodel import normal_cdf as _logistic
+from cardface.oblique.geometry import Pose, Quad, card_pose
 
 _FILE = Path(__file__).with_name("evidence.toml")
 SIDES = ("top", "right", "bottom", "left")
@@ -164,56 +169,13 @@ def width_slack_px() -> float:
 
 # --- the camera -------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Pose:
-    """A pinhole camera (focal ``f_px``, principal point ``c``) and the card's pose: card mm
-    (u, v, z) -> camera ``R @ (u, v, z) + t``; z grows away from the camera, into the card."""
-
-    f_px: float
-    c: np.ndarray
-    R: np.ndarray
-    t: np.ndarray
-
-    def project(self, pts_mm: np.ndarray, z_mm: float = 0.0) -> np.ndarray:
-        p = np.c_[pts_mm, np.full(len(pts_mm), z_mm)] @ self.R.T + self.t
-        return self.f_px * p[:, :2] / p[:, 2:3] + self.c
-
-    @property
-    def tilt_deg(self) -> float:
-        """Angle between the card's plane and the image plane."""
-        return float(np.degrees(np.arccos(np.clip(abs(self.R[2, 2]), 0, 1))))
-
-
 def camera_pose(quad: Quad, image_size: tuple[int, int]) -> Pose:
-    """The pose that maps the ID-1 face onto ``quad`` in a photo of ``image_size`` (w, h)."""
-    cs = card_size()
-    w, h = image_size
-    frange = tuple(float(v) for v in limits()["view"]["focal_range"])
-    _, f = metric_aspect(quad.points, (w, h), frange, cs.aspect)
-    c = np.array([(w - 1) / 2.0, (h - 1) / 2.0])
-    k_inv = np.array([[1 / f, 0, -c[0] / f], [0, 1 / f, -c[1] / f], [0, 0, 1]])
-    m = k_inv @ quad.homography()
-    lam = 2.0 / (np.linalg.norm(m[:, 0]) + np.linalg.norm(m[:, 1]))
-    if m[2, 2] < 0:
-        lam = -lam
-    r1, r2, t = lam * m[:, 0], lam * m[:, 1], lam * m[:, 2]
-    u, _, vt = np.linalg.svd(np.c_[r1, r2, np.cross(r1, r2)])
-    rot = u @ vt
-    if np.linalg.det(rot) < 0:
-        rot = u @ np.diag([1, 1, -1]) @ vt
-    return Pose(float(f), c, rot, t)
+    """The pose that maps the ID-1 face onto ``quad`` in a photo of ``image_size`` (w, h), the
+    focal length within ``view.focal_range`` (see :func:`cardface.oblique.geometry.card_pose`)."""
+    return card_pose(quad, image_size, tuple(float(v) for v in limits()["view"]["focal_range"]))
 
 
 # --- the edge band ----------------------------------------------------------------------
-
-def _logistic(x: np.ndarray) -> np.ndarray:
-    """The standard normal CDF (erf by Abramowitz & Stegun 7.1.26, error < 2e-7)."""
-    z = np.abs(x) / np.sqrt(2.0)
-    t = 1.0 / (1.0 + 0.3275911 * z)
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-    erf = 1.0 - poly * np.exp(-z * z)
-    return 0.5 * (1.0 + np.sign(x) * erf)
-
 
 @dataclass(frozen=True)
 class _Fit:
@@ -228,8 +190,6 @@ class _Fit:
     bg: np.ndarray
 
 
-# JPEG's YCbCr (ITU-R BT.601, full range): rows Y, Cb, Cr from R, G, B (offsets left out)
-_YCC = np.array([[0.299, 0.587, 0.114], [-0.168736, -0.331264, 0.5], [0.5, -0.418688, -0.081312]])
 
 
 def _lines(profile: np.ndarray) -> np.ndarray:
@@ -741,8 +701,12 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
         return Evidence("screen", (Reason.of("evidence.bezel", f"dark stripes {bezel:.1f} mm wide or more on both "
                                              "sides, at the card's scale"),), **base)
     if thin:
-        # tilted enough, but at this distance and angle a 0.76 mm wall is narrower than the
-        # photo can measure: more tilt or a closer card widens it
+        # tilted enough, but at this distance and angle a 0.76 mm wall is narrower than a band
+        # can be measured: the core's colour it adds to the edge's pixels may still prove it
+        # (subpixel.py); else more tilt or a closer card widens it
+        sub = _subpixel_card(rgb, pose, expected, sides, blur, core, face_ref, base)
+        if sub is not None:
+            return sub
         return _retake(Reason.of("evidence.edge_too_thin", f"tilt {tilt:.0f} degrees, a card's edge would be "
                                  f"{max(expected):.1f} px, at least {min_exp:g} px needed"), **base)
     glare = glare_share(rgb, quad, tuple(i for i in range(4) if expected[i] >= min_exp))
@@ -789,6 +753,69 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
         return _retake(Reason.of("evidence.glare", f"{100 * glare:.0f} % of the card along its edge clipped"),
                        **base)
     return verdict
+
+
+def subpixel_wall(img: np.ndarray, pose, expected_px: list[float], face_rgb: list, blur_px: float, core_rgb,
+                  face_ref: np.ndarray, cfg: dict) -> subpixel.SubpixelWall:
+    """Fit a core-coloured wall (:func:`cardface.oblique.subpixel.fit_core_wall`) on the side where
+    the pose puts the widest wall, and on the sides where no wall can show (``view.hidden_below_px``): a card's wall adds
+    the core's colour only where it can show, a line printed round a copy adds it everywhere.
+    ``face_rgb`` the face's colour beside each side (from the plain step fits), ``face_ref`` the
+    layout's render of it (the core under the face's light is the core times their ratio)."""
+    chroma = chroma_blur_px()
+    shifts = np.arange(-float(cfg["shift_px"]), float(cfg["shift_px"]) + 1e-9, 0.25)
+    widths = np.arange(0.125, float(cfg["max_width_px"]) + 1e-9, 0.125)
+
+    def fit(i: int) -> tuple[subpixel.CoreWall, np.ndarray, np.ndarray]:
+        prof, s, _ = _side_profile(img, pose, i, expected_px[i])
+        core = np.asarray(core_rgb, np.float64) * np.asarray(face_rgb[i], np.float64) / np.maximum(face_ref, 1.0)
+        return subpixel.fit_core_wall(prof, s, core, blur_px, chroma, shifts, widths), prof, s
+
+    main = int(np.argmax(expected_px))
+    wall, prof, s = fit(main)
+    # the band's own colour at that width and place (free colour), for the hue
+    _, coef = _ycc_models(prof @ _YCC.T, s, np.array([wall.shift_px]), np.array([max(wall.width_px, 0.0625)]),
+                             np.array([blur_px]), chroma)
+    face, band = (np.linalg.solve(_YCC, coef[0, j]) for j in (0, 1))
+    hidden = [i for i in range(4) if i != main and expected_px[i] <= float(cfg["hidden_below_px"])]
+    hidden_px = max((fit(i)[0].core_px for i in hidden), default=0.0)
+    per_mm = abs(expected_px[main]) / card_size().thickness_mm
+    return subpixel.SubpixelWall(main, wall, wall.width_px / max(per_mm, 1e-6), _rgb(band), _rgb(face), hidden_px)
+
+
+def _subpixel_card(rgb, pose, expected, sides, blur, core, face_ref, base) -> Evidence | None:
+    """A card proved by a wall under ``view.min_expected_px`` wide (see :mod:`subpixel`), or None:
+    the width gives a thickness within the card's tolerance, the colour is the core's at a
+    plausible shading and amount, the fit beats a plain step, and no side where no wall can show
+    holds a line of that colour. Anything short of that proves nothing either way (a retake)."""
+    lim = limits()
+    cfg = lim["subpixel"]
+    if core is None or max(expected) < float(cfg["min_expected_px"]) or blur is None or \
+            blur > float(lim["quality"]["max_blur_sigma_px"]):
+        return None
+    m = subpixel_wall(rgb, pose, expected, [s.face_rgb for s in sides], blur, core, face_ref, cfg)
+    w = m.wall
+    lo_t, hi_t = thickness_range_mm(True)
+    gain = face_ref / np.maximum(np.asarray(m.face_rgb, np.float64), 1.0)
+    edge_rgb = tuple(int(v) for v in np.clip(np.asarray(m.band_rgb) * gain, 0, 255).round())
+    match, angle = colour_match(edge_rgb, core)
+    g_lo, g_hi = (float(v) for v in cfg["gain"])
+    border = m.hidden_core_px > max(float(cfg["border_min_px"]), float(cfg["border_share"]) * w.core_px)
+    if not (w.fit_ratio >= float(cfg["min_fit_ratio"]) and lo_t <= m.thickness_mm <= hi_t and match
+            and g_lo <= w.gain <= g_hi and w.core_px >= float(cfg["min_core_px"]) and not border):
+        return None
+    main = sides[m.side]
+    per_mm = abs(main.expected_px) / card_size().thickness_mm
+    wall_rgb = tuple(int(v) for v in np.clip(np.asarray(core) * w.gain / np.maximum(gain, 1e-6), 0, 255).round())
+    side = EdgeSide(main.side, main.expected_px, per_mm, True, w.width_px, m.thickness_mm, m.band_rgb, m.face_rgb,
+                    main.background_rgb, w.fit_ratio, blur, wall_rgb)
+    sides = tuple(side if i == m.side else s for i, s in enumerate(sides))
+    kw = dict(base, sides=sides, edge_side=side.side, thickness_mm=m.thickness_mm, edge_rgb=edge_rgb, core_rgb=core,
+              core_angle_deg=angle, core_match=True)
+    detail = (f"{m.thickness_mm:.2f} mm on the {side.side}, a wall of {w.width_px:.2f} px in the core's colour "
+              f"(shading {w.gain:.2f}) where {main.expected_px:.2f} px is expected (card 0.76 mm, accepted "
+              f"{lo_t}-{hi_t} mm)")
+    return Evidence("card", (Reason.of("evidence.slab", detail),), **kw)
 
 
 def _edge_verdict(rgb, pose, expected, main, thick, match, angle, core, face_ref, blur, lo_t, hi_t, base) -> Evidence:

@@ -153,3 +153,45 @@ def metric_aspect(quad: np.ndarray, image_size: tuple[int, int], focal_range: tu
     asp = np.sqrt(a2)
     i = int(np.argmin(np.abs(np.log(asp / target))))
     return float(asp[i]), float(fs[i] * big)
+
+
+@dataclass(frozen=True)
+class Pose:
+    """A pinhole camera (focal ``f_px``, principal point ``c``) and the card's pose: card mm
+    (u, v, z) -> camera ``R @ (u, v, z) + t``; z grows away from the camera, into the card."""
+
+    f_px: float
+    c: np.ndarray
+    R: np.ndarray
+    t: np.ndarray
+
+    def project(self, pts_mm: np.ndarray, z_mm: float = 0.0) -> np.ndarray:
+        p = np.c_[pts_mm, np.full(len(pts_mm), z_mm)] @ self.R.T + self.t
+        return self.f_px * p[:, :2] / p[:, 2:3] + self.c
+
+    @property
+    def tilt_deg(self) -> float:
+        """Angle between the card's plane and the image plane."""
+        return float(np.degrees(np.arccos(np.clip(abs(self.R[2, 2]), 0, 1))))
+
+
+def card_pose(quad: Quad, image_size: tuple[int, int], focal_range: tuple[float, float]) -> Pose:
+    """The pose that maps the ID-1 face onto ``quad`` in a photo of ``image_size`` (w, h): the focal
+    length from the card's known aspect ratio (within ``focal_range``, multiples of the photo's
+    longest side; :func:`metric_aspect`), the principal point at the centre, the homography
+    decomposed into the card's rotation and position."""
+    cs = card_size()
+    w, h = image_size
+    _, f = metric_aspect(quad.points, (w, h), focal_range, cs.aspect)
+    c = np.array([(w - 1) / 2.0, (h - 1) / 2.0])
+    k_inv = np.array([[1 / f, 0, -c[0] / f], [0, 1 / f, -c[1] / f], [0, 0, 1]])
+    m = k_inv @ quad.homography()
+    lam = 2.0 / (np.linalg.norm(m[:, 0]) + np.linalg.norm(m[:, 1]))
+    if m[2, 2] < 0:
+        lam = -lam
+    r1, r2, t = lam * m[:, 0], lam * m[:, 1], lam * m[:, 2]
+    u, _, vt = np.linalg.svd(np.c_[r1, r2, np.cross(r1, r2)])
+    rot = u @ vt
+    if np.linalg.det(rot) < 0:
+        rot = u @ np.diag([1, 1, -1]) @ vt
+    return Pose(float(f), c, rot, t)

@@ -61,9 +61,17 @@ def content_quads(gray: np.ndarray, templates, min_inliers: int | None = None) -
             continue
         src = tpts[[m.queryIdx for m in good]]
         dst = pts[[m.trainIdx for m in good]]
-        hm, inl = cv2.findHomography(src, dst, cv2.RANSAC, 4.0)
-        if hm is None or int(inl.sum()) < need:
-            continue
-        q = cv2.perspectiveTransform(corners.reshape(-1, 1, 2), hm).reshape(4, 2)
-        out.append(q.astype(np.float64))
+        # two robust estimators: RANSAC, and MAGSAC++ (which weighs each match by its residual
+        # instead of a hard inlier threshold); where the matches cluster on part of the face (its
+        # photo, a pattern) their homographies' perspective can differ by 15-20° of tilt for a card
+        # held flat, so both outlines are offered and the layout's content decides between them
+        found = []
+        for method in (cv2.RANSAC, cv2.USAC_MAGSAC):
+            hm, inl = cv2.findHomography(src, dst, method, 4.0)
+            if hm is None or int(inl.sum()) < need:
+                continue
+            q = cv2.perspectiveTransform(corners.reshape(-1, 1, 2), hm).reshape(4, 2).astype(np.float64)
+            if all(np.abs(q - f).max() > 1.0 for f in found):
+                found.append(q)
+        out.extend(found)
     return out

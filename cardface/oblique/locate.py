@@ -22,7 +22,7 @@ import numpy as np
 from cardface.oblique.candidates import candidate_stages, line_quads
 from cardface.oblique.config import settings
 from cardface.oblique.content import Template, canonical_shape, features, mark_darkness, px_per_mm
-from cardface.oblique.geometry import Quad, apply_h, card_rect_mm, homography, metric_aspect
+from cardface.oblique.geometry import Quad, apply_h, card_pose, card_rect_mm, homography, metric_aspect
 from cardface.oblique.imageio import load_rgb
 from cardface.oblique.keypoints import content_quads
 from cardface.oblique.refine import fit_band, snap_quad
@@ -102,6 +102,25 @@ def _combined(hyp: dict) -> float:
     return s
 
 
+def _best(hyps: list[dict]) -> dict:
+    """The winning hypothesis: the best content match in any orientation (the layout and side),
+    then the orientation on that outline and template, where the orientation mark counts too."""
+    top = max(hyps, key=lambda hp: hp["corr"] - 0.5 * hp["aspect_err"])
+    same = [hp for hp in hyps if hp["quad"] == top["quad"] and hp["template"] is top["template"]
+            and np.allclose(hp["rect"], top["rect"])]
+    return max(same, key=lambda hp: hp["score"])
+
+
+def _tilt_deg(hyp: dict, quads: list[np.ndarray], shape: tuple[int, ...]) -> float:
+    """The angle (degrees) between the card and the image plane that hypothesis ``hyp`` implies
+    (its outline, in a photo of ``shape``), as the eKYC evidence measures it
+    (:func:`cardface.oblique.geometry.card_pose`; a pinhole camera, principal point at the centre)."""
+    h, w = shape[:2]
+    card = apply_h(homography(hyp["rect"], np.roll(quads[hyp["quad"]], -hyp["k"], axis=0)), card_rect_mm())
+    frange = tuple(float(v) for v in settings()["locate"]["focal_range"])
+    return card_pose(Quad(card), (w, h), frange).tilt_deg
+
+
 def locate(image, *, templates: list[Template] | None = None) -> Quad | None:
     """The card in ``image`` (path, bytes, PIL image or RGB array), or None when there is none.
 
@@ -141,10 +160,12 @@ def locate(image, *, templates: list[Template] | None = None) -> Quad | None:
         for hp in new:
             hp["score"] = _combined(hp)
         hyps.extend(new)
-    if not hyps or max(hp["score"] for hp in hyps) < float(cfg["content_below"]):
+    if not hyps or max(hp["score"] for hp in hyps) < float(cfg["content_below"]) or \
+            _tilt_deg(_best(hyps), quads, gray.shape) < float(cfg["content_below_tilt_deg"]):
         # no outline at all, or only a weak one (the card's own edge hardly shows against a pale
-        # background and an inner printed line closed the outline): find the card by its printed
-        # content too, and keep whichever matches better
+        # background and an inner printed line closed the outline), or one that puts the card just
+        # past the eKYC evidence's 15° bound (a skewed outline of a card held at 5° read as 16°):
+        # find the card by its printed content too, and keep whichever matches better
         from cardface.oblique.geometry import clockwise
 
         stage = [clockwise(q) for q in content_quads(gray, tmpls)]
@@ -157,10 +178,10 @@ def locate(image, *, templates: list[Template] | None = None) -> Quad | None:
         return None
     # the layout and side: the best content match in any orientation; then the orientation
     # on that outline and template, where the orientation mark (if any) counts too
+    best = _best(hyps)
     top = max(hyps, key=lambda hp: hp["corr"] - 0.5 * hp["aspect_err"])
     same = [hp for hp in hyps if hp["quad"] == top["quad"] and hp["template"] is top["template"]
             and np.allclose(hp["rect"], top["rect"])]
-    best = max(same, key=lambda hp: hp["score"])
     if best["score"] < float(cfg["accept_score"]):
         return None
     rivals = [hp["score"] for hp in same if hp["k"] != best["k"]]

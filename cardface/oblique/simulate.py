@@ -17,10 +17,9 @@ from cardface.oblique.config import card_size
 from cardface.oblique.errors import CaptureError
 from cardface.oblique.geometry import Quad, card_rect_mm
 from cardface.oblique.imageio import load_rgb, load_rgba
-from cardface.oblique.slab import SimObject, outline_mm, rounded_alpha
+from cardface.oblique.slab import DEFAULT_EDGE_RGB, SimObject, outline_mm, rounded_alpha
 
 LIGHTING = ("even", "gradient", "dim", "warm", "cool")
-DEFAULT_EDGE_RGB = (236, 236, 230)  # a white PVC/PC core
 
 
 def _rotation(yaw_deg: float, pitch_deg: float, roll_deg: float) -> np.ndarray:
@@ -103,7 +102,7 @@ def simulate(
 
     ``attack`` photographs a copy of the card instead of the card (see
     :mod:`cardface.oblique.attacks`): ``print`` (on paper with a margin, ink gamut, no core),
-    ``cutout`` (a print cut along the card's outline: a paper edge), ``photocopy``, ``phone``
+    ``cutout`` (a print cut along the card's outline: a paper edge), ``lined_print`` (a print with a line of the core's colour round the card), ``photocopy``, ``phone``
     or ``monitor`` (the card shown on a screen: bezel, the device's thickness, subpixel grid and
     moiré, emitted light, reflections). The angles, distance and ``fill`` then apply to the
     copy, and the true Quad is the card's picture on it.

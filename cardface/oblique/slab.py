@@ -12,6 +12,8 @@ import numpy as np
 
 from cardface.oblique.config import CardSize, card_size
 
+DEFAULT_EDGE_RGB = (236, 236, 230)  # a white PVC/PC core
+
 
 @dataclass(frozen=True)
 class SimObject:
