@@ -65,7 +65,7 @@ def content_quads(gray: np.ndarray, templates, min_inliers: int | None = None) -
         # instead of a hard inlier threshold); where the matches cluster on part of the face (its
         # photo, a pattern) their homographies' perspective can differ by 15-20° of tilt for a card
         # held flat, so both outlines are offered and the layout's content decides between them
-        found = []
+        found: list[np.ndarray] = []
         for method in (cv2.RANSAC, cv2.USAC_MAGSAC):
             hm, inl = cv2.findHomography(src, dst, method, 4.0)
             if hm is None or int(inl.sum()) < need:
