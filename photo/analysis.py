@@ -26,6 +26,9 @@ EYE_R = {"outer": 33, "inner": 133, "upper": (160, 159, 158), "lower": (144, 145
          "contour": (33, 246, 161, 160, 159, 158, 157, 173, 133, 155, 154, 153, 145, 144, 163, 7)}
 EYE_L = {"outer": 263, "inner": 362, "upper": (387, 386, 385), "lower": (373, 374, 380), "iris": 473,
          "contour": (263, 466, 388, 387, 386, 385, 384, 398, 362, 382, 381, 380, 374, 373, 390, 249)}
+#: skin luma at or above which a pixel is burnt out (OFIQ's over-exposure level): lighting.exposure's
+#: bright share and eyes.visible's burnt-skin test read the same level
+BURNT_LUMA = 247
 LIPS_INNER = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95)
 LIPS_OUTER = (61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146)
 LIP_GAPS = ((82, 87), (13, 14), (312, 317))

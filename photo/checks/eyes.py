@@ -12,7 +12,7 @@ from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from photo.analysis import EYE_L, EYE_R
+from photo.analysis import BURNT_LUMA, EYE_L, EYE_R
 from photo.checks import check
 from photo.report import result
 
@@ -29,8 +29,8 @@ def eyelid_gap(a, eye: dict) -> float:
 EYES = (("left", EYE_R, "eyeBlinkRight"), ("right", EYE_L, "eyeBlinkLeft"))
 #: luma at or above which an eye-region pixel counts as glare or burnt-out white
 EYE_CLIP_LUMA = 250
-#: skin luma at or above which a skin pixel is burnt out (OFIQ's over-exposure level, as lighting.exposure)
-BURNT_SKIN_LUMA = 247
+#: skin luma at or above which a skin pixel is burnt out (photo.analysis.BURNT_LUMA, lighting.exposure's level)
+BURNT_SKIN_LUMA = BURNT_LUMA
 _STATS: WeakKeyDictionary = WeakKeyDictionary()  # analysis -> both_eye_stats(analysis)
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from photo.analysis import BURNT_LUMA
 from photo.checks import check
 from photo.report import result
 
 #: luma at or below which a skin pixel counts as crushed, at or above which as clipped (OFIQ)
-DARK_LUMA, BRIGHT_LUMA = 25, 247
+DARK_LUMA, BRIGHT_LUMA = 25, BURNT_LUMA
 
 
 def exposure_region(a) -> np.ndarray:
