@@ -38,7 +38,9 @@ def openness(a) -> dict[str, dict[str, float]]:
     """Per eye, by its side in the picture ("left", "right"): ``gap`` (:func:`eyelid_gap`) and
     ``blink`` (the eye's blink blendshape, 0-1)."""
     b = a.blendshapes
-    return {side: {"gap": eyelid_gap(a, eye), "blink": float(b.get(name, 0.0))} for side, eye, name in EYES}
+    stats = both_eye_stats(a)  # the gaps measured once, with the eye regions' stats
+    return {side: {"gap": x["gap"], "blink": float(b.get(name, 0.0))}
+            for (side, _eye, name), x in zip(EYES, stats, strict=True)}
 
 
 def closed_eyes(a, limits, measured: dict[str, dict[str, float]] | None = None) -> list[str]:
