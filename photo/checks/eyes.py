@@ -12,7 +12,7 @@ from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from photo.analysis import BURNT_LUMA, EYE_L, EYE_R
+from photo.analysis import BURNT_LUMA, EYE_L, EYE_R, polygon_mask
 from photo.checks import check
 from photo.report import result
 
@@ -146,20 +146,17 @@ def eye_stats(a, eye: dict) -> dict:
     / cheek luma: an open eye shows its white there, a dark lens hides it. ``gap``: the eyelid gap
     (:func:`eyelid_gap`, as ``eyes.open`` reads it).
     """
-    import cv2
-
     pts = eye_polygon(a, eye)
     # drawn in the polygon's box only (the same pixels, in the same order, as on the whole image)
     x0, y0 = max(0, int(pts[:, 0].min())), max(0, int(pts[:, 1].min()))
     x1, y1 = min(a.w, int(pts[:, 0].max()) + 1), min(a.h, int(pts[:, 1].max()) + 1)
-    m = np.zeros((max(0, y1 - y0), max(0, x1 - x0)), np.uint8)
-    opening = np.zeros_like(m)
-    if m.size:
-        cv2.fillPoly(m, [pts - (x0, y0)], 1)
-        # the eye opening itself (the lids' contour, not widened)
-        cv2.fillPoly(opening, [np.round(a.landmarks[list(eye["contour"]), :2]).astype(np.int32) - (x0, y0)], 1)
-    region = m.astype(bool)
-    inside = opening[region] > 0
+    shape = (max(0, y1 - y0), max(0, x1 - x0))
+    if shape[0] and shape[1]:
+        region = polygon_mask(shape, pts, (x0, y0))
+        opening = polygon_mask(shape, a.landmarks[list(eye["contour"])], (x0, y0))  # the lids' contour, not widened
+    else:
+        region = opening = np.zeros(shape, bool)
+    inside = opening[region]
     g8 = a.grey8[y0:y1, x0:x1][region]
     g = g8.astype(np.float32)
     cheek = a.cheek_grey
@@ -300,7 +297,7 @@ def eyes_visible(a, limits):
     dark = min(x["dark"] for x in s)
     contrast = min(x["contrast"] for x in s)
     # an eye nearly closed shows no white: its low contrast is eyes.open's defect, not a hidden eye
-    judged = [x for x in s if lids_apart(x, limits)]
+    judged = [(side, x) for (side, _e, _), x in zip(EYES, s, strict=True) if lids_apart(x, limits)]
     glare = max(x["glare"] for x in s)
     skin_burnt = skin_bright_share(a)
     lens = lens_reflection_sides(s, limits, skin_burnt)
@@ -310,7 +307,7 @@ def eyes_visible(a, limits):
         key = "dark"
     elif (glare > limits["max_glare"] and not burnt) or one_iris or lens:
         key = "glare"
-    elif any(x["contrast"] < limits["min_contrast"] for x in judged):
+    elif any(x["contrast"] < limits["min_contrast"] for _side, x in judged):
         key = "hidden"
     else:
         key = "ok"
@@ -325,5 +322,5 @@ def eyes_visible(a, limits):
     r.details = {"image_left_eye": s[0], "image_right_eye": s[1], "whites_burnt": burnt,
                  "skin_burnt_share": round(skin_burnt, 4),
                  "reflection_on_one_iris": one_iris, "reflection_on_lens": lens,
-                 "contrast_judged": [side for (side, _e, _), x in zip(EYES, s, strict=True) if lids_apart(x, limits)]}
+                 "contrast_judged": [side for side, _x in judged]}
     return r

@@ -125,6 +125,14 @@ class HeadWindow:
         return oval[:, 0].min(), oval[:, 0].max()
 
     @cached_property
+    def forehead(self) -> np.ndarray:
+        """The forehead: inside the face oval, from its top (landmark 10) down to 0.04 face
+        widths above the brows (landmarks 105, 334)."""
+        ys, _ = self.rows_cols()
+        brow_y = self.landmarks[[105, 334], 1].mean()
+        return self.face & (ys < brow_y - 0.04 * WINDOW_FACE_PX) & (ys > self.landmarks[10, 1])
+
+    @cached_property
     def crown_zone(self) -> np.ndarray:
         """Person pixels between the top of the head and just above the face oval's top (landmark
         10), over the oval's width less 0.1 face widths on each side."""
@@ -206,14 +214,10 @@ def crown_covering(hw: HeadWindow, limits) -> tuple[float, np.ndarray] | None:
 
 
 def forehead_lab(hw: HeadWindow, chroma: float) -> np.ndarray | None:
-    """Median CIELAB of the forehead (inside the face oval, from its top, landmark 10, down to
-    just above the brows) when it is skin: its a*b* within ``chroma`` of the cheeks' and no more
+    """Median CIELAB of the forehead (:attr:`HeadWindow.forehead`) when it is skin: its a*b* within ``chroma`` of the cheeks' and no more
     than FOREHEAD_DARKER below their lightness. None when it is not (a brim, a helmet's shadow
     or fringe over the forehead: dark colours have little chroma) or too small to read."""
-    ys, _ = hw.rows_cols()
-    lm = hw.landmarks
-    brow_y = lm[[105, 334], 1].mean()
-    idx = np.flatnonzero(hw.face & (ys < brow_y - 0.04 * WINDOW_FACE_PX) & (ys > lm[10, 1]))
+    idx = np.flatnonzero(hw.forehead)
     if len(idx) < 20:
         return None
     lab = np.array([np.median(np.take(p, idx)) for p in hw.planes], dtype=np.float32)
@@ -291,13 +295,11 @@ def outline_visible(hw: HeadWindow, limits) -> dict:
     import cv2
 
     ys, _ = hw.rows_cols()
-    lm = hw.landmarks
     skin = hw.skinlike(limits["skin_chroma"])
     inner = cv2.erode(hw.face.astype(np.uint8), np.ones((3, 3), np.uint8),
                       iterations=max(1, int(RIM * WINDOW_FACE_PX))) > 0
     rim = hw.face & ~inner & (ys > hw.eye_y)
-    brow_y = lm[[105, 334], 1].mean()
-    forehead = hw.face & (ys < brow_y - 0.04 * WINDOW_FACE_PX) & (ys > lm[10, 1])
+    forehead = hw.forehead
     return {"rim_skin": float(skin[rim].mean()) if rim.any() else 0.0,
             "forehead_skin": float(skin[forehead].mean()) if forehead.any() else 0.0}
 
