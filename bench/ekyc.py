@@ -505,7 +505,7 @@ def main() -> None:
         sim = [r for r in done if r["source"] == "simulated"]
         comp = [r for r in done if r["source"] == "composed"]
         t0 = time.perf_counter()
-        planned = (len(TILTS) * (args.reps + len(ATTACKS) + len(LATE_ATTACKS)) + len(FLAT_TILTS)) * 2 * len(BACKGROUNDS)
+        planned = len(plan_cells(args.reps))
         if not args.report_only:  # the composed scenes first: they are quick
             run(composed_scenes(layout, args.composed, args.seed + 50_000, {r["seed"] for r in comp}, keep), comp, log,
                 "composed")

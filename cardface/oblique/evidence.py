@@ -726,11 +726,10 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
     # the edge's colour, white-balanced by the face beside it
     edge_rgb = angle = None
     if main.present and main.rgb is not None:
-        gain = face_ref / np.maximum(np.asarray(main.face_rgb, np.float64), 1.0)
         # the colour of a wall of the expected width, JPEG's half-resolution colour modelled
         # (wall_colour); else the free band's, diluted over its fitted width
         seen_rgb = main.rgb if main.wall_rgb is None else main.wall_rgb
-        edge_rgb = tuple(int(v) for v in np.clip(np.asarray(seen_rgb) * gain, 0, 255).round())
+        edge_rgb = _balanced(seen_rgb, _white_balance_gain(main.face_rgb, face_ref))
         base["edge_rgb"] = edge_rgb
     match = None
     if core is not None and edge_rgb is not None:
@@ -755,6 +754,17 @@ def evidence(image, *, layout: str | None = None, quad: Quad | None = None) -> E
     return verdict
 
 
+def _white_balance_gain(face_rgb, face_ref: np.ndarray) -> np.ndarray:
+    """Per-channel gain that turns the face's colour as photographed into the layout's render
+    of it (``face_ref``): the light the edge beside it was seen under, divided out."""
+    return face_ref / np.maximum(np.asarray(face_rgb, np.float64), 1.0)
+
+
+def _balanced(rgb, gain: np.ndarray) -> tuple[int, ...]:
+    """``rgb`` times ``gain`` (:func:`_white_balance_gain`), as whole 8-bit levels."""
+    return tuple(int(v) for v in np.clip(np.asarray(rgb) * gain, 0, 255).round())
+
+
 def subpixel_wall(img: np.ndarray, pose, expected_px: list[float], face_rgb: list, blur_px: float, core_rgb,
                   face_ref: np.ndarray, cfg: dict) -> subpixel.SubpixelWall:
     """Fit a core-coloured wall (:func:`cardface.oblique.subpixel.fit_core_wall`) on the side where
@@ -777,7 +787,7 @@ def subpixel_wall(img: np.ndarray, pose, expected_px: list[float], face_rgb: lis
     _, coef = _ycc_models(prof @ _YCC.T, s, np.array([wall.shift_px]), np.array([max(wall.width_px, 0.0625)]),
                              np.array([blur_px]), chroma)
     face, band = (np.linalg.solve(_YCC, coef[0, j]) for j in (0, 1))
-    hidden = [i for i in range(4) if i != main and expected_px[i] <= float(cfg["hidden_below_px"])]
+    hidden = [i for i in range(4) if i != main and expected_px[i] <= float(limits()["view"]["hidden_below_px"])]
     hidden_px = max((fit(i)[0].core_px for i in hidden), default=0.0)
     per_mm = abs(expected_px[main]) / card_size().thickness_mm
     return subpixel.SubpixelWall(main, wall, wall.width_px / max(per_mm, 1e-6), _rgb(band), _rgb(face), hidden_px)
@@ -796,8 +806,8 @@ def _subpixel_card(rgb, pose, expected, sides, blur, core, face_ref, base) -> Ev
     m = subpixel_wall(rgb, pose, expected, [s.face_rgb for s in sides], blur, core, face_ref, cfg)
     w = m.wall
     lo_t, hi_t = thickness_range_mm(True)
-    gain = face_ref / np.maximum(np.asarray(m.face_rgb, np.float64), 1.0)
-    edge_rgb = tuple(int(v) for v in np.clip(np.asarray(m.band_rgb) * gain, 0, 255).round())
+    gain = _white_balance_gain(m.face_rgb, face_ref)
+    edge_rgb = _balanced(m.band_rgb, gain)
     match, angle = colour_match(edge_rgb, core)
     g_lo, g_hi = (float(v) for v in cfg["gain"])
     border = m.hidden_core_px > max(float(cfg["border_min_px"]), float(cfg["border_share"]) * w.core_px)
@@ -805,9 +815,8 @@ def _subpixel_card(rgb, pose, expected, sides, blur, core, face_ref, base) -> Ev
             and g_lo <= w.gain <= g_hi and w.core_px >= float(cfg["min_core_px"]) and not border):
         return None
     main = sides[m.side]
-    per_mm = abs(main.expected_px) / card_size().thickness_mm
     wall_rgb = tuple(int(v) for v in np.clip(np.asarray(core) * w.gain / np.maximum(gain, 1e-6), 0, 255).round())
-    side = EdgeSide(main.side, main.expected_px, per_mm, True, w.width_px, m.thickness_mm, m.band_rgb, m.face_rgb,
+    side = EdgeSide(main.side, main.expected_px, main.px_per_mm, True, w.width_px, m.thickness_mm, m.band_rgb, m.face_rgb,
                     main.background_rgb, w.fit_ratio, blur, wall_rgb)
     sides = tuple(side if i == m.side else s for i, s in enumerate(sides))
     kw = dict(base, sides=sides, edge_side=side.side, thickness_mm=m.thickness_mm, edge_rgb=edge_rgb, core_rgb=core,

@@ -102,13 +102,14 @@ def _combined(hyp: dict) -> float:
     return s
 
 
-def _best(hyps: list[dict]) -> dict:
-    """The winning hypothesis: the best content match in any orientation (the layout and side),
-    then the orientation on that outline and template, where the orientation mark counts too."""
+def _best(hyps: list[dict]) -> tuple[dict, list[dict]]:
+    """(the winning hypothesis, the hypotheses on its outline and template): the best content
+    match in any orientation (the layout and side), then the orientation on that outline and
+    template, where the orientation mark counts too."""
     top = max(hyps, key=lambda hp: hp["corr"] - 0.5 * hp["aspect_err"])
     same = [hp for hp in hyps if hp["quad"] == top["quad"] and hp["template"] is top["template"]
             and np.allclose(hp["rect"], top["rect"])]
-    return max(same, key=lambda hp: hp["score"])
+    return max(same, key=lambda hp: hp["score"]), same
 
 
 def _tilt_deg(hyp: dict, quads: list[np.ndarray], shape: tuple[int, ...]) -> float:
@@ -161,7 +162,7 @@ def locate(image, *, templates: list[Template] | None = None) -> Quad | None:
             hp["score"] = _combined(hp)
         hyps.extend(new)
     if not hyps or max(hp["score"] for hp in hyps) < float(cfg["content_below"]) or \
-            _tilt_deg(_best(hyps), quads, gray.shape) < float(cfg["content_below_tilt_deg"]):
+            _tilt_deg(_best(hyps)[0], quads, gray.shape) < float(cfg["content_below_tilt_deg"]):
         # no outline at all, or only a weak one (the card's own edge hardly shows against a pale
         # background and an inner printed line closed the outline), or one that puts the card just
         # past the eKYC evidence's 15° bound (a skewed outline of a card held at 5° read as 16°):
@@ -178,10 +179,7 @@ def locate(image, *, templates: list[Template] | None = None) -> Quad | None:
         return None
     # the layout and side: the best content match in any orientation; then the orientation
     # on that outline and template, where the orientation mark (if any) counts too
-    best = _best(hyps)
-    top = max(hyps, key=lambda hp: hp["corr"] - 0.5 * hp["aspect_err"])
-    same = [hp for hp in hyps if hp["quad"] == top["quad"] and hp["template"] is top["template"]
-            and np.allclose(hp["rect"], top["rect"])]
+    best, same = _best(hyps)
     if best["score"] < float(cfg["accept_score"]):
         return None
     rivals = [hp["score"] for hp in same if hp["k"] != best["k"]]
