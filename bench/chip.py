@@ -87,16 +87,14 @@ def split_of(index: int) -> str:
 def photos(faces: Path, every: int):
     """(label, split, JPEG bytes or None, why not) for every neutral_front and canada photo; split is
     "tune" or "held-out" by person, with " uncropped" added for a photo used uncropped."""
-    halves: dict[str, str] = {}
     for sub in ("neutral_front", "canada"):
         files = sorted((faces / "frl" / sub).glob("*.jpg"))
-        people = sorted({person_of(sub, f.name) for f in files})
+        # each person's half, from their place among the set's people: every photo of a person in one half
+        half = {p: split_of(k) for k, p in enumerate(sorted({person_of(sub, f.name) for f in files}))}
         for i, jp in enumerate(files):
             if i % every:
                 continue
-            label, split = f"{sub}/{jp.name}", split_of(people.index(person_of(sub, jp.name)))
-            if halves.setdefault(person_of(sub, jp.name), split) != split:
-                raise AssertionError(f"{person_of(sub, jp.name)} is in both halves")
+            label, split = f"{sub}/{jp.name}", half[person_of(sub, jp.name)]
             tem = read_tem(jp.with_suffix(".tem"))
             full = Image.open(jp).convert("RGB")
             if lips_parted(tem) > 0.015:
@@ -143,19 +141,14 @@ def noise_floor(prep, shifts, seed: int) -> dict:
 def every_candidate():
     """The search's worst case: no candidate is good enough to stop at, no portrait meets the target
     and every one counts as a near miss, so the search tries every candidate its cost bound allows."""
+    from unittest.mock import patch
+
     from photo.chip import settings
 
     cfg = settings()
-    saved = (dict(cfg["encode"]["search"]), dict(cfg["quality"]))
-    cfg["encode"]["search"].update(good_enough_drift_pct=-1.0, rescue_below_drift_pct=1e9)
-    cfg["quality"]["max_drift_p95_pct"] = -1.0
-    try:
+    with patch.dict(cfg["encode"]["search"], good_enough_drift_pct=-1.0, rescue_below_drift_pct=1e9), \
+            patch.dict(cfg["quality"], max_drift_p95_pct=-1.0):
         yield
-    finally:
-        cfg["encode"]["search"].clear()
-        cfg["encode"]["search"].update(saved[0])
-        cfg["quality"].clear()
-        cfg["quality"].update(saved[1])
 
 
 def portrait_at(analysed, kind: str, budget: int, codec: str, variant: str):

@@ -198,7 +198,7 @@ def prepare(source: Any, *, kind: str = "token", profile: Any = None, report: An
     ``stable_drift=True`` also measures the stable drift (:mod:`photo.chip_quality`; three more
     landmark runs here and three per encoding)."""
     from photo import profile as profile_mod
-    from photo.chip_encode import candidates, roi_prefilter, trellis_lambdas
+    from photo.chip_encode import candidates, outline_distance, roi_prefilter, trellis_lambdas
     from photo.chip_geometry import place, render
     from photo.chip_quality import landmark_runs, landmarks
 
@@ -226,11 +226,15 @@ def prepare(source: Any, *, kind: str = "token", profile: Any = None, report: An
         roi_cfg["enabled"] = bool(roi)
     head = _head_mask(analysis, pl) if kind == "full" and cfg["full"].get("keep_head", True) else None
     outline = pl.landmarks[list(FACE_OVAL)]
-    pre, keep = roi_prefilter(uncompressed, outline, pl.ied, roi_cfg, also_keep=head)
+    # the outline distance and the blurred portrait, made once for the plain pre-filter and the candidates'
+    dist = outline_distance(uncompressed.shape[:2], outline) if roi_cfg["enabled"] else None
+    blurred: dict = {}
+    pre, keep = roi_prefilter(uncompressed, outline, pl.ied, roi_cfg, also_keep=head, distance=dist, blurred=blurred)
     search = cfg["encode"]["search"]
     sub = cfg["encode"]["jpeg_subsampling"]
     alternatives = (candidates(uncompressed, outline, pl.ied, roi_cfg, search["alternatives"], also_keep=head,
-                               base=(pre, keep), subsampling=sub, trellis=cfg["encode"]["trellis"])
+                               base=(pre, keep), subsampling=sub, trellis=cfg["encode"]["trellis"],
+                               distance=dist, blurred=blurred)
                     if roi_cfg["enabled"] and measure else [])
     lambdas = trellis_lambdas(uncompressed.shape[:2], outline, pl.ied, cfg["encode"]["trellis"], also_keep=head,
                               subsampling=sub)
@@ -250,11 +254,9 @@ def prepare(source: Any, *, kind: str = "token", profile: Any = None, report: An
 
 
 def candidate_cost_ms(cand, search_cfg: dict) -> float:
-    """A candidate's nominal cost in the search (``photo/data/chip.toml [encode.search]``): its own
-    ``cost_ms`` when the entry states one, else ``trellis_cost_ms`` for a trellis candidate and
-    ``cost_ms`` for a Pillow one; 0 when the settings state no costs."""
-    if cand.cost_ms is not None:
-        return float(cand.cost_ms)
+    """A candidate's nominal cost in the search (``photo/data/chip.toml [encode.search]``):
+    ``trellis_cost_ms`` for a trellis candidate, ``cost_ms`` for a Pillow one; 0 when the settings
+    state no costs."""
     return float(search_cfg.get("trellis_cost_ms" if cand.uses_trellis else "cost_ms", 0.0))
 
 
@@ -283,7 +285,7 @@ def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool, tr
         return encode(pool[0].image, codec, budget, cfg), None, name, []
     targets, pl = cfg["quality"], prep.placement
     best, met = None, False
-    log, hint, trellis_hint, plain_q = [], None, None, None
+    log, trellis_hint, plain_q = [], None, None
     trellis_offset = int(cfg["encode"]["trellis"]["quality_offset"])
     size_ratio = cfg["encode"]["trellis"].get("size_ratio")
     skin_ref = skin_reference(prep.uncompressed, pl.landmarks)
@@ -306,8 +308,8 @@ def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool, tr
             if cand.uses_trellis:
                 enc = encode_trellis(cand.image, budget, cfg, cand.trellis, hint=trellis_hint, qtables=cand.qtables,
                                      size_ratio=size_ratio)
-            else:  # from the plain candidate's quality and this one's usual offset to it, else the last one's
-                start: float | None = plain_q + cand.quality_offset if plain_q is not None and codec == "jpeg" else hint
+            else:  # from the plain candidate's quality and this one's usual offset to it (JPEG reads it)
+                start: float | None = None if plain_q is None else plain_q + cand.quality_offset
                 enc = encode(cand.image, codec, budget, cfg, hint=start, qtables=cand.qtables)
         except BudgetTooSmall:
             log.append({"name": cand.name, "error": "chip.budget_too_small"})
@@ -315,9 +317,10 @@ def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool, tr
         if cand.uses_trellis:
             trellis_hint = enc.setting
         else:
-            hint = enc.setting  # encode() reads it for JPEG only
-            plain_q = plain_q if plain_q is not None else hint
-            trellis_hint = trellis_hint if trellis_hint is not None else hint + trellis_offset
+            if plain_q is None:  # the first Pillow candidate's: the plain one's
+                plain_q = enc.setting
+            if trellis_hint is None:
+                trellis_hint = plain_q + trellis_offset
         decoded = decode(enc.data)
         lm = landmarks(decoded)
         drift = None if lm is None else drift_pct(lm, prep.reference_landmarks, pl.ied)[0]
@@ -330,7 +333,7 @@ def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool, tr
         met = met or meets(drift, skin, targets)
         if best is None or key < best[0]:
             best = (key, enc, {"decoded": decoded, "decoded_landmarks": lm, "skin_patches": patches}, cand.name)
-        if skin_ok and drift is not None and drift <= float(cfg["encode"]["search"]["good_enough_drift_pct"]):
+        if skin_ok and drift is not None and drift <= float(search_cfg["good_enough_drift_pct"]):
             break  # well within the target already: the other candidates are not tried
     if best is None:
         raise BudgetTooSmall(f"{budget} bytes is too small for a {pl.width}x{pl.height} {codec} portrait")

@@ -156,11 +156,10 @@ class Candidate:
 
     def __init__(self, name: str, image: np.ndarray | None = None, keep_mask: np.ndarray | None = None, *,
                  qtables: tuple | None = None, rescue: bool = False, trellis=None, make=None,
-                 cost_ms: float | None = None, quality_offset: int = 0):
+                 quality_offset: int = 0):
         if image is None and make is None:
             raise ValueError("a candidate needs its image or a way to make it")
         self.name = name
-        self.cost_ms = cost_ms  # its nominal cost in the search when its entry states one (photo.chip)
         self.quality_offset = quality_offset  # its usual JPEG quality less the plain candidate's: where the search starts
         self.qtables = qtables  # (luma, chroma) base tables for JPEG, scaled by the quality; None: libjpeg's
         self.rescue = rescue  # tried only for a near miss (photo.chip's search: none before meets the target)
@@ -196,7 +195,8 @@ class Candidate:
 def candidates(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: dict, search: list[dict],
                also_keep: np.ndarray | None = None,
                base: tuple[np.ndarray, np.ndarray] | None = None, subsampling: str = "4:2:0",
-               trellis: dict | None = None) -> list[Candidate]:
+               trellis: dict | None = None, distance: np.ndarray | None = None,
+               blurred: dict | None = None) -> list[Candidate]:
     """The pre-filtered versions of one portrait named in ``photo/data/chip.toml [encode.search]``
     (``base``: :func:`roi_prefilter`'s result with ``roi`` itself, reused where an entry keeps it).
 
@@ -206,8 +206,7 @@ def candidates(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: di
     encoding uses :func:`luma_table` / :func:`chroma_table` of them instead of the standard
     tables; with ``trellis = true`` a JPEG encoding is :func:`encode_trellis` with the lambdas of
     ``trellis`` (``[encode.trellis]``; ``trellis_face_lambda`` etc. in the entry override them);
-    ``rescue = true`` marks a candidate tried only for a near miss; ``cost_ms`` states its nominal
-    cost in the search (else ``[encode.search]``'s ``cost_ms`` / ``trellis_cost_ms``);
+    ``rescue = true`` marks a candidate tried only for a near miss;
     ``quality_offset`` its usual JPEG quality less the plain candidate's at the same budget, where
     the quality search starts (the quality found is the same, in fewer encodes). None of them
     changes a pixel inside the face outline (the margins are distances outside it).
@@ -219,9 +218,13 @@ def candidates(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: di
     if base is not None:
         made[(tuple(sorted(roi.items())), None)] = base  # the plain pre-filter, already made
 
-    shared: dict = {"blurred": {}}  # the outline distance and the blurred portrait, made once
+    # the outline distance and the blurred portrait, made once (``distance`` and ``blurred``: those
+    # the caller made for ``base``)
+    shared: dict = {"blurred": {} if blurred is None else blurred}
+    if distance is not None:
+        shared["distance"] = distance
 
-    def distance() -> np.ndarray:
+    def outline_dist() -> np.ndarray:
         if "distance" not in shared:
             shared["distance"] = outline_distance(rgb.shape[:2], face_outline)
         return shared["distance"]
@@ -230,13 +233,13 @@ def candidates(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: di
         key = (tuple(sorted(cfg.items())), lowpass)
         if key not in made:
             if lowpass is None:
-                made[key] = roi_prefilter(rgb, face_outline, ied_px, cfg, also_keep=also_keep, distance=distance(),
+                made[key] = roi_prefilter(rgb, face_outline, ied_px, cfg, also_keep=also_keep, distance=outline_dist(),
                                           blurred=shared["blurred"])
             else:
                 img, mask = prefilter(cfg, None)
                 img, changed = block_lowpass(img, face_outline, lowpass[0] * ied_px, lowpass[1],
                                              keep=also_keep.astype(bool) if also_keep is not None else None,
-                                             distance=distance())
+                                             distance=outline_dist())
                 made[key] = img, np.where(changed, np.float32(0.0), mask).astype(np.float32)
         return made[key]
 
@@ -253,7 +256,7 @@ def candidates(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: di
                                         also_keep=also_keep, subsampling=subsampling)
         out.append(Candidate(str(entry["name"]), qtables=tables, rescue=bool(entry.get("rescue", False)),
                              trellis=lambdas, make=lambda cfg=cfg, lowpass=lowpass: prefilter(cfg, lowpass),
-                             cost_ms=entry.get("cost_ms"), quality_offset=int(entry.get("quality_offset", 0))))
+                             quality_offset=int(entry.get("quality_offset", 0))))
     return out
 
 

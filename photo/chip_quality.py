@@ -117,6 +117,9 @@ def _polygon(shape, pts, hull: bool) -> np.ndarray:
     return m > 0
 
 
+SSIM_RADIUS = 5  # ssim_map's window: 11 x 11 px
+
+
 def ssim_map(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """SSIM map (Wang et al. 2004: Gaussian window sigma 1.5, K1 0.01, K2 0.03, range 255)."""
     import cv2
@@ -125,14 +128,11 @@ def ssim_map(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
 
     def blur(a):
-        return cv2.GaussianBlur(a, (11, 11), 1.5)
+        return cv2.GaussianBlur(a, (2 * SSIM_RADIUS + 1,) * 2, 1.5)
 
     mx, my = blur(x), blur(y)
     sxx, syy, sxy = blur(x * x) - mx * mx, blur(y * y) - my * my, blur(x * y) - mx * my
     return ((2 * mx * my + c1) * (2 * sxy + c2)) / ((mx * mx + my * my + c1) * (sxx + syy + c2))
-
-
-SSIM_RADIUS = 5  # the 11 x 11 window of ssim_map
 
 
 def ssim_face(reference: np.ndarray, decoded: np.ndarray, face: np.ndarray) -> float | None:
