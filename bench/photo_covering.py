@@ -43,7 +43,7 @@ def main() -> int:
     faces = shared_faces()
     rng = np.random.default_rng(7)
     keep = set(args.variants.split(","))
-    rows = []
+    rows, faceless = [], []
     for row in read_labels():
         full, tem, box = frame_photo(faces, row)
         if row["status"] == "compliant":
@@ -52,7 +52,8 @@ def main() -> int:
             datas = {"as_is": jpeg(crop(full, box)) if box is not None else (faces / row["file"]).read_bytes()}
         for variant, data in datas.items():
             a = FaceAnalysis(load(data))
-            if not a.has_face:
+            if not a.has_face:  # nothing to measure a covering on: counted and named below
+                faceless.append((row["file"], row["status"], variant, sorted(row["kinds"])))
                 continue
             m = covering_measures(a, limits)
             group = "compliant" if row["status"] == "compliant" else "headwear" if "headwear" in row["kinds"] else "other"
@@ -91,6 +92,8 @@ def main() -> int:
     other = [r for r in rows if r["group"] == "other" and fails(r, per_fold[folds[r['person']]])]
     print(f"  other defect photos also refused as covered (a wrong reason): {len(other)}/"
           f"{sum(r['group'] == 'other' for r in rows)}: " + ", ".join(Path(r["file"]).name for r in other))
+    print(f"  not measured (no face found, so no crown or sides to read; face.count refuses them): {len(faceless)}"
+          + "".join(f"\n    {f} [{st} {v}] {' '.join(k) or ''}" for f, st, v, k in faceless))
     return 0
 
 
