@@ -143,3 +143,46 @@ def test_the_readme_figures_are_the_benchmark_pages_figures():
     readme = _figures((ROOT / "README.md").read_text(encoding="utf-8"))
     bench = _figures((ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8"))
     assert len(readme) >= 9 and readme == bench  # update both together (bench/ prints them)
+
+
+#: (document, the command line its example shows) — every check line of the example must be what
+#: the command prints for that check now: the same status (ok / FAIL / --) and [fixable] flag
+DOC_EXAMPLES = [
+    ("README.md", ["photo", "check", "samples/photos/sunglasses_acani07.jpg"]),
+    ("README.ja.md", ["photo", "check", "samples/photos/sunglasses_acani07.jpg", "--lang", "ja"]),
+    ("docs/photo.md", ["photo", "check", "samples/photos/smiling_010.jpg"]),
+]
+CHECK_LINE = re.compile(r"^\s*(ok  |FAIL|--  ) (\S+)\s.*?( \[fixable\])?$")
+
+
+def _example_lines(text: str, header: str) -> dict[str, tuple[str, bool]]:
+    """check id -> (status, fixable) of the check lines that follow ``header`` in ``text``, up to
+    the end of that example block."""
+    start = text.index(header)
+    block = text[start:].split("```", 1)[0] if "```" in text[start:] else text[start:]
+    out: dict[str, tuple[str, bool]] = {}
+    for line in block.splitlines()[1:]:
+        m = CHECK_LINE.match(line)
+        if m:
+            out[m.group(2)] = (m.group(1).strip(), bool(m.group(3)))
+        elif out and not line.strip().startswith(("ok", "FAIL", "--")):
+            break
+    return out
+
+
+@pytest.mark.parametrize("doc,args", DOC_EXAMPLES, ids=[d for d, _ in DOC_EXAMPLES])
+def test_documented_check_output_is_what_the_command_prints(doc, args, monkeypatch):
+    """The photo-check examples in the READMEs and the photo guide show the sample photos' real
+    verdicts (a sample re-made or a check changed must be reflected there). Values are not
+    compared digit for digit: the last digit of a measure may differ between CPUs."""
+    from tests.conftest import invoke_cli
+
+    monkeypatch.chdir(ROOT)
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    header = f"{args[2]}: "
+    shown = _example_lines(text, header)
+    assert len(shown) >= 3, f"{doc}: no example output found after {header!r}"
+    printed = _example_lines(invoke_cli(*args).stdout, header)
+    assert printed, "the command printed no check lines"
+    for cid, status in shown.items():
+        assert printed.get(cid) == status, f"{doc}: {cid} is shown as {status}, the command prints {printed.get(cid)}"
