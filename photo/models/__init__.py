@@ -64,8 +64,8 @@ def reuse_freed_memory() -> bool:
     adapts) costs ~10 % in a local worker. Photos of one size allocate the same arrays again
     and again, so they are kept in the heap instead (bounded: at most ``TRIM_THRESHOLD`` of
     free memory is kept). Called by every process that checks many photos: batch workers,
-    the service's model runners, ``mynacard photo check``. Returns False where there is no
-    glibc.
+    the service's model runners, ``mynacard photo check``. Also caps the malloc arenas
+    (:func:`few_malloc_arenas`). Returns False where there is no glibc.
     """
     import ctypes
     import ctypes.util
@@ -75,7 +75,36 @@ def reuse_freed_memory() -> bool:
         mallopt = libc.mallopt
     except (OSError, AttributeError):
         return False
+    few_malloc_arenas()
     return bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD))
+
+
+#: glibc malloc arenas a process that checks photos keeps: see :func:`few_malloc_arenas`.
+MALLOC_ARENAS = 2
+_M_ARENA_MAX = -8  # from <malloc.h>
+
+
+def few_malloc_arenas() -> bool:
+    """Cap this process's glibc malloc arenas at :data:`MALLOC_ARENAS`.
+
+    glibc gives each thread that allocates an arena of its own (up to 8 per core), and each
+    arena reserves 64 MB of address space. The model runtimes start a dozen threads
+    (MediaPipe's, onnxruntime's, OpenBLAS's: 14 after :func:`warm_up`), so a process that had
+    loaded the models held 1.65 GB of address space for 0.44 GB resident, and under a 2 GiB
+    ``ulimit -v`` (``bench/robustness.py``'s limit) the service could not start a thread or
+    decode a large photo. With two arenas (and single-threaded BLAS,
+    :func:`one_core_per_process_env`) it holds 1.0 GB. The models serialise their calls
+    (one photo at a time per process), so the threads do not contend for the arenas. Called by
+    :func:`reuse_freed_memory` and at the start of the ``mynacard`` command; to take effect for
+    the models' threads it must run before the models load. Returns False where there is no glibc."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        mallopt = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt
+    except (OSError, AttributeError):
+        return False
+    return bool(mallopt(_M_ARENA_MAX, MALLOC_ARENAS))
 
 
 _lock = threading.RLock()
