@@ -151,6 +151,8 @@ DOC_EXAMPLES = [
     ("README.md", ["photo", "check", "samples/photos/sunglasses_acani07.jpg"]),
     ("README.ja.md", ["photo", "check", "samples/photos/sunglasses_acani07.jpg", "--lang", "ja"]),
     ("docs/photo.md", ["photo", "check", "samples/photos/smiling_010.jpg"]),
+    ("docs/ja/photo.md", ["photo", "check", "samples/photos/sunglasses_acani07.jpg", "--lang", "ja"]),
+    ("docs/ja/photo.md", ["photo", "check", "samples/photos/square_head_too_small.jpg", "--lang", "ja"]),
 ]
 CHECK_LINE = re.compile(r"^\s*(ok  |FAIL|--  ) (\S+)\s.*?( \[fixable\])?$")
 
@@ -170,7 +172,7 @@ def _example_lines(text: str, header: str) -> dict[str, tuple[str, bool]]:
     return out
 
 
-@pytest.mark.parametrize("doc,args", DOC_EXAMPLES, ids=[d for d, _ in DOC_EXAMPLES])
+@pytest.mark.parametrize("doc,args", DOC_EXAMPLES, ids=[f"{d}:{Path(a[2]).stem}" for d, a in DOC_EXAMPLES])
 def test_documented_check_output_is_what_the_command_prints(doc, args, monkeypatch):
     """The photo-check examples in the READMEs and the photo guide show the sample photos' real
     verdicts (a sample re-made or a check changed must be reflected there). Values are not
