@@ -151,6 +151,8 @@ DOC_EXAMPLES = [
     ("README.md", ["photo", "check", "samples/photos/sunglasses_acani07.jpg"]),
     ("README.ja.md", ["photo", "check", "samples/photos/sunglasses_acani07.jpg", "--lang", "ja"]),
     ("docs/photo.md", ["photo", "check", "samples/photos/smiling_010.jpg"]),
+    ("docs/ja/photo.md", ["photo", "check", "samples/photos/sunglasses_acani07.jpg", "--lang", "ja"]),
+    ("docs/ja/photo.md", ["photo", "check", "samples/photos/square_head_too_small.jpg", "--lang", "ja"]),
 ]
 CHECK_LINE = re.compile(r"^\s*(ok  |FAIL|--  ) (\S+)\s.*?( \[fixable\])?$")
 
@@ -170,7 +172,7 @@ def _example_lines(text: str, header: str) -> dict[str, tuple[str, bool]]:
     return out
 
 
-@pytest.mark.parametrize("doc,args", DOC_EXAMPLES, ids=[d for d, _ in DOC_EXAMPLES])
+@pytest.mark.parametrize("doc,args", DOC_EXAMPLES, ids=[f"{d}:{Path(a[2]).stem}" for d, a in DOC_EXAMPLES])
 def test_documented_check_output_is_what_the_command_prints(doc, args, monkeypatch):
     """The photo-check examples in the READMEs and the photo guide show the sample photos' real
     verdicts (a sample re-made or a check changed must be reflected there). Values are not
@@ -186,3 +188,125 @@ def test_documented_check_output_is_what_the_command_prints(doc, args, monkeypat
     assert printed, "the command printed no check lines"
     for cid, status in shown.items():
         assert printed.get(cid) == status, f"{doc}: {cid} is shown as {status}, the command prints {printed.get(cid)}"
+
+
+#: (document, the start of the command lines whose documented output is compared with what the
+#: command prints now). Only commands that are fast, need no file but the samples and print
+#: the same on every machine; "..." in a documented output stands for any number of lines.
+DOC_SESSIONS = [
+    ("docs/cli.md", ("--help", "holders check nope.json", "card render samples/applicants.json")),
+    ("docs/holders.md", ("holders check samples/", "number check")),
+    ("docs/romaji.md", ("romaji",)),
+    ("docs/cards.md", ("card lint next",)),
+]
+
+
+def _sessions(text: str) -> list[tuple[str, list[str]]]:
+    """(command after ``$ mynacard ``, output lines) of every indented shell example."""
+    out: list[tuple[str, list[str]]] = []
+    current: list[str] | None = None  # the output lines of the command being read
+    for line in text.splitlines():
+        if line.startswith("    $ mynacard "):
+            current = []
+            out.append((line.strip().removeprefix("$ mynacard "), current))
+        elif current is not None and (line.startswith("    ") or not line.strip()) \
+                and not line.strip().startswith("$ "):
+            current.append(line[4:])
+        else:
+            current = None  # the block ended, or another command's output follows
+    for _, lines in out:
+        while lines and not lines[-1].strip():
+            lines.pop()  # the blank line that ends a block
+    return out
+
+
+def _shown_in(shown: list[str], printed: list[str]) -> bool:
+    """The documented lines appear in order; without a "..." line, nothing else is printed."""
+    rest = iter(printed)
+    if not any(s.strip().startswith("...") for s in shown):
+        return [s.rstrip() for s in shown] == [p.rstrip() for p in printed]
+    return all(any(p.rstrip() == s.rstrip() for p in rest) for s in shown if not s.strip().startswith("..."))
+
+
+@pytest.mark.parametrize("doc,commands", DOC_SESSIONS, ids=[d for d, _ in DOC_SESSIONS])
+def test_documented_sessions_print_what_the_commands_print(doc, commands, tmp_path, monkeypatch):
+    """The shell examples of the CLI, holder data, romaji and card pages show what the commands
+    print now (stdout, then stderr), line for line."""
+    import shlex
+
+    from tests.conftest import invoke_cli
+
+    (tmp_path / "samples").symlink_to(ROOT / "samples")
+    monkeypatch.chdir(tmp_path)  # nothing a command writes lands in the clone
+    monkeypatch.setenv("COLUMNS", "80")
+    checked = 0
+    for command, shown in _sessions((ROOT / doc).read_text(encoding="utf-8")):
+        if not command.startswith(commands) or "#" in command:
+            continue
+        r = invoke_cli(*shlex.split(command))
+        printed = (r.stdout + r.stderr).splitlines()
+        assert _shown_in(shown, printed), f"{doc}: `mynacard {command}` now prints:\n" + "\n".join(printed)
+        checked += 1
+    assert checked >= len(commands), f"{doc}: fewer examples found than expected"
+
+
+def test_documented_lint_findings_are_what_lint_prints(tmp_path, monkeypatch):
+    """docs/cards.md's lint example: current.toml with the three edits the page names."""
+    from cardface.layout import layout_path
+    from tests.conftest import invoke_cli
+
+    text = (ROOT / "docs" / "cards.md").read_text(encoding="utf-8")
+    data = layout_path("current").read_text(encoding="utf-8")
+    for old, new in (("box = [73.0, 13.7, 10.0, 2.8]", "box = [70.0, 13.7, 10.0, 2.8]"),
+                     ("size = [5, 8]\nwrap", "size = [4.5, 8]\nwrap"),
+                     ("box = [32.0, 11.6, 50.5, 3.8]", "box = [12.0, 21.0, 50.5, 3.8]")):
+        assert data.count(old) == 1 and new.split("\n")[0] in text, old
+        data = data.replace(old, new)
+    (tmp_path / "my-current.toml").write_text(data, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    shown = dict(_sessions(text))["card lint my-current.toml"]
+    r = invoke_cli("card", "lint", "my-current.toml")
+    assert r.exit_code == 1 and _shown_in(shown, r.stdout.splitlines()), r.stdout
+
+
+def test_documented_refused_card_photo_is_what_the_service_answers():
+    """docs/service.md: the card render with tests/data/serve/face.jpg is refused for the
+    checks the page lists (the service's own render call, without a server)."""
+    import json
+
+    from cardface.errors import PhotoRefused
+    from mynacard.serve.routes.card import render_card
+
+    text = (ROOT / "docs" / "service.md").read_text(encoding="utf-8")
+    block = text.split("-F photo=@face.jpg | python3 -m json.tool --no-ensure-ascii\n", 1)[1].split("\n\n", 1)[0]
+    shown = json.loads(block)["error"]
+    holder = json.loads((ROOT / "samples" / "applicants.json").read_text(encoding="utf-8"))[0]
+    holder.pop("photo")
+    with pytest.raises(PhotoRefused) as e:
+        render_card(holder, (ROOT / "tests" / "data" / "serve" / "face.jpg").read_bytes(), side="front",
+                    layout="next", fmt="png", dpi=300, preview=True, show_number=False, allow_failing_photo=False)
+    assert e.value.code == shown["code"] and e.value.message == shown["message"]
+    assert [p.code for p in e.value.problems] == [p["code"] for p in shown["problems"]]
+
+
+def test_documented_oblique_corners_are_what_the_locator_finds(tmp_path, monkeypatch):
+    """docs/oblique.md: the simulated tilted front of today's card is found as shown (side,
+    layout, method; corners within 2 px of the documented ones)."""
+    import json
+    import shlex
+
+    from tests.conftest import invoke_cli
+
+    text = (ROOT / "docs" / "oblique.md").read_text(encoding="utf-8")
+    block = text.split("`out/front-corners.json`, shown compacted", 1)[1].split("\n\n", 2)[1]
+    shown = json.loads(" ".join(line.strip() for line in block.splitlines()))
+    monkeypatch.chdir(tmp_path)
+    command = next(c for c, _ in _sessions(text) if c.startswith("card simulate -o front.jpg"))
+    assert invoke_cli(*shlex.split(command)).exit_code == 0
+    r = invoke_cli("card", "oblique", "front.jpg", "-o", "out")
+    assert r.exit_code == 0, r.stderr
+    found = json.loads((tmp_path / "out" / "front-corners.json").read_text(encoding="utf-8"))
+    for key in ("side", "layout", "method", "warnings", "size"):
+        assert found[key] == shown[key], key
+    for corner, xy in shown["corners"].items():
+        assert max(abs(a - b) for a, b in zip(found["corners"][corner], xy, strict=True)) < 2.0, (corner, found["corners"][corner])

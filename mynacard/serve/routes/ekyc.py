@@ -29,9 +29,10 @@ def judge(data: bytes, layout: str | None) -> dict:
     "/v1/ekyc/evidence", summary="Judge whether a photo shows a real card",
     dependencies=[media_type("multipart/form-data")],
     responses={
-        413: {"model": ErrorBody, "description": "The upload is over the limit."},
-        415: {"model": ErrorBody, "description": "Not multipart/form-data (`request.unsupported_media_type`)."},
-        422: {"model": ErrorBody, "description": "Not a readable image (`capture.unreadable`, `capture.too_large`)."},
+        413: {"model": ErrorBody, "description": "The upload or the picture is over the limit (`capture.too_large`)."},
+        415: {"model": ErrorBody, "description": "Not a readable image (`capture.unreadable`), or not "
+              "multipart/form-data (`request.unsupported_media_type`)."},
+        422: {"model": ErrorBody, "description": "A malformed request (`request.invalid`)."},
         503: {"model": ErrorBody, "description": "Too many requests waiting (`serve.busy`); retry."},
     })
 async def post_ekyc_evidence(
