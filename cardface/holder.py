@@ -13,7 +13,6 @@ Readings are normalised to full-width katakana.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import logging
 import re
@@ -34,7 +33,7 @@ from pydantic import (
 
 from cardface import dates, mynumber
 from cardface.errors import CardfaceError, FieldProblem, HolderError, InputFileError
-from photo.textfile import TextEncodingError, decode_text
+from photo.textfile import TextEncodingError, csv_rows, decode_text
 
 log = logging.getLogger("cardface.holder")
 
@@ -503,7 +502,7 @@ def parse_json(text: str, name: str = "input") -> list[dict]:
 
 def parse_csv(text: str, name: str = "input") -> list[dict]:
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        rows = csv_rows(text)
     except csv.Error as err:
         raise InputFileError(f"{name} is not valid CSV: {err}", code="holder.file_csv") from None
     rows = [r for r in rows if any(c.strip() for c in r)]

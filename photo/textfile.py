@@ -4,7 +4,10 @@ Excel on Japanese Windows saves "CSV (comma delimited)" in CP932 (Microsoft's Sh
 with the NEC and IBM extensions such as 髙 and ①) and "CSV UTF-8" with a byte order mark;
 editors and scripts write UTF-8 without one. :func:`decode_text` tells them apart:
 
-1. a UTF-8 byte order mark -> UTF-8 (the mark is removed);
+1. a UTF-8 byte order mark -> UTF-8 (the mark is removed); a UTF-16 one -> UTF-16 (Excel's
+   "Unicode text", which is tab-delimited: :func:`csv_rows` reads it); NUL bytes without a
+   UTF-16 mark -> :class:`TextEncodingError` (UTF-16 without its mark, or not text: CP932
+   would read either as garbage);
 2. bytes that decode as strict UTF-8 -> UTF-8 (a CP932 file of Japanese text is almost
    never valid UTF-8: its lead bytes 0x81-0x9F and 0xE0-0xFC are followed by bytes that
    UTF-8 forbids as continuations);
@@ -56,6 +59,15 @@ def decode_text(raw: bytes, name: str = "input", encoding: str | None = None) ->
             return raw.decode(codec), codec
         except UnicodeDecodeError as err:
             raise TextEncodingError(f"{name} is not {encoding} text (byte {err.start})") from None
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as err:
+            raise TextEncodingError(f"{name} starts with a UTF-16 byte order mark but is not UTF-16 "
+                                    f"(byte {err.start})") from None
+    if b"\x00" in raw:
+        raise TextEncodingError(f"{name} holds NUL bytes (byte {raw.index(0)}): UTF-16 text without a byte order "
+                                f"mark, or not a text file; save it as CSV UTF-8 or CSV (comma delimited)")
     if raw.startswith(codecs.BOM_UTF8):
         try:
             return raw.decode("utf-8-sig"), "utf-8-sig"
@@ -87,3 +99,15 @@ def _decodes(raw: bytes, codec: str) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def csv_rows(text: str) -> list[list[str]]:
+    """The rows of a CSV text, comma-delimited, or tab-delimited when its first non-blank line
+    holds tabs and no comma (Excel's "Unicode text" and "Text (tab delimited)"). Raises
+    ``csv.Error`` as :func:`csv.reader` does."""
+    import csv
+    import io
+
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = "\t" if "\t" in first and "," not in first else ","
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))

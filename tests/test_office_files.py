@@ -239,3 +239,31 @@ def test_the_toggle_switches_every_label_in_a_browser(tmp_path):
             assert "顔の大きさ" in page.inner_text("body")
         finally:
             b.close()
+
+
+def test_excel_unicode_text_is_read_and_utf16_without_its_mark_is_refused_by_name(tmp_path):
+    """Excel's "Unicode text" (UTF-16 with a byte order mark, tab-delimited) is a holders file and
+    a batch manifest like any other; UTF-16 bytes without the mark are refused as such, not read
+    as CP932 garbage that then fails on its header."""
+    tabbed = CSV_TEXT.replace(",", "\t")
+    data = tabbed.encode("utf-16")  # the BOM first, little-endian on this machine
+    assert data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    text, used = decode_text(data, "h.txt")
+    assert used == "utf-16" and text == tabbed
+    holders = load_holders(_write(tmp_path, "h.csv", data))
+    assert [h.surname for h in holders] == ["髙橋", "渡邉"] and holders[1].address.endswith("梅田①丁目")
+    manifest = _write(tmp_path, "m.csv", "application_id\tpath\r\n申請-髙橋\t写真/髙橋①.jpg\r\n".encode("utf-16"))
+    assert [(i.application_id, i.name) for i in collect(manifest).items] == [("申請-髙橋", "写真/髙橋①.jpg")]
+    with pytest.raises(InputFileError) as e:
+        load_holders(_write(tmp_path, "bare.csv", CSV_TEXT.encode("utf-16-le")))
+    assert e.value.code == "holder.file_encoding" and "UTF-16" in e.value.message
+    with pytest.raises(BatchError) as b:
+        collect(_write(tmp_path, "bare_m.csv", "application_id,path\r\n".encode("utf-16-le")))
+    assert b.value.code == "batch.manifest_invalid" and "UTF-16" in b.value.message
+
+
+def test_a_comma_in_a_tab_delimited_row_is_text():
+    from photo.textfile import csv_rows
+
+    assert csv_rows("a\tb\r\n1,5\tx\r\n") == [["a", "b"], ["1,5", "x"]]
+    assert csv_rows("a,b\r\n1\t5,x\r\n") == [["a", "b"], ["1\t5", "x"]]  # the header decides

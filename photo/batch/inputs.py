@@ -17,13 +17,12 @@ them an error line like any other result.
 from __future__ import annotations
 
 import csv
-import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from photo.batch.errors import BatchError
-from photo.textfile import TextEncodingError, decode_text
+from photo.textfile import TextEncodingError, csv_rows, decode_text
 
 #: Extensions (lower case) a folder search picks up. Formats the checker refuses (HEIC,
 #: TIFF...) are still picked up so that the applicant gets a result telling them why.
@@ -98,7 +97,7 @@ def _from_manifest(manifest: Path, encoding: str | None = None) -> Inputs:
     base = manifest.parent
     try:
         text, _used = decode_text(manifest.read_bytes(), manifest.name, encoding)
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        rows = csv_rows(text)
     except TextEncodingError as err:
         raise BatchError(f"{manifest.name}: {err.message}", code="batch.manifest_invalid") from None
     except csv.Error as err:
