@@ -133,3 +133,47 @@ def test_matting_keeps_only_what_is_joined_to_the_person():
     out = attached(matte, core)
     assert out[70, 75] == np.float32(0.8) and out[50, 50] == 1.0
     assert out[10, 85] == 0.0
+
+
+def _lab_of(rgb) -> np.ndarray:
+    import cv2
+
+    return cv2.cvtColor(np.float32(rgb).reshape(1, -1, 3) / 255.0, cv2.COLOR_RGB2Lab)[0]
+
+
+def test_a_shadow_keeps_the_walls_chromaticity_and_hair_does_not_under_any_cast():
+    """The shadow test's chromaticity gate (von Kries): the wall in shadow (its sRGB scaled) keeps
+    the ratios of its channels; blond hair whose a*b* a warm cast has brought within reach of the
+    wall's does not, and a cast applied to wall, shadow and hair alike changes neither verdict."""
+    from photo.checks.background import SHADOW_CHROMATICITY, same_chromaticity
+
+    wall = np.float32([205, 196, 188])
+    shadow = wall * 0.62
+    hair = np.float32([120, 102, 78])  # light brown, 0.6 of the wall's lightness
+    warm = np.float32([1.08, 1.0, 0.85])
+    # the premise: a*b* alone (the test's first gate, Delta a*b* < 6) keeps this hair apart from
+    # the wall in neutral light and not under the warm cast
+    d_ab = [float(np.hypot(*(_lab_of(hair * c)[0, 1:] - _lab_of(wall * c)[0, 1:]))) for c in (1.0, warm)]
+    assert d_ab[0] > 6 > d_ab[1], d_ab
+    for cast in (np.float32([1, 1, 1]), warm, np.float32([0.9, 1.0, 1.08])):
+        w, px = wall * cast, np.stack([shadow * cast, hair * cast])
+        model = np.repeat(_lab_of(w), 2, axis=0)
+        got = same_chromaticity(np.clip(np.round(px), 0, 255).astype(np.uint8), model, SHADOW_CHROMATICITY)
+        assert got.tolist() == [True, False], (cast, got)
+
+
+def test_a_warm_cast_makes_no_shadow_and_hides_none():
+    """Indoor light with the camera's white balance left warm (R x 1.08, B x 0.85): the plain
+    photo still has no shadow on the wall, and the cast shadow is still found."""
+    import photo
+
+    warm = np.float32([1.08, 1.0, 0.85])
+    plain = jpeg(img(arr(image("compliant_a")) * warm))
+    assert photo.check(plain).check("background.shadow").passed
+    import io
+
+    from PIL import Image
+
+    shadowed = arr(Image.open(io.BytesIO(vignetted_cast_shadow())))
+    c = _check(jpeg(img(shadowed * warm)), "background.shadow")
+    assert not c.passed and c.value > c.limit, c.value

@@ -21,6 +21,13 @@ from photo.checks import check
 from photo.report import result
 
 HAIR_BAND = 0.15  # face widths around the head's silhouette (above the chin) left out of ``objects``
+#: a shadow keeps the wall's chromaticity: its ln(R/G) and ln(B/G) (sRGB values) within this of the
+#: backdrop model's (see :func:`same_chromaticity`). Generated cast shadows (the wall's RGB scaled)
+#: are unaffected at any value from 0.04; blond hair under a warm cast (R x 1.08, B x 0.85) read as
+#: shadow up to 0.2 (2 of 121 compliant people refused at 0.2 and above, none at 0.04-0.15)
+SHADOW_CHROMATICITY = 0.12
+#: (of 0-1 sRGB) added to each channel before the ratio, so the noise of dark pixels does not swing it
+CHROMATICITY_EPS = 0.02
 
 
 def off_backdrop(a) -> tuple[np.ndarray, np.ndarray] | None:
@@ -105,7 +112,8 @@ def uniformity(a, limits):
 
 def shadow_pixels(a) -> tuple[np.ndarray, float] | None:
     """Backdrop-coloured, smooth, darker pixels beside and above the head: a shadow cast on the wall keeps the wall's colour and smoothness but not
-    its brightness (45-88 % of the smooth backdrop model's lightness there). Counted whether or not the person segmentation took the
+    its brightness (45-88 % of the smooth backdrop model's lightness there; its a*b* within 6 of the model's and its
+    chromaticity within SHADOW_CHROMATICITY, :func:`same_chromaticity`). Counted whether or not the person segmentation took the
     shadow into the silhouette (it often does for a dark shadow touching the hair).
 
     Returns (the shadow pixels at half the background scale, the face width in those pixels),
@@ -135,7 +143,33 @@ def shadow_pixels(a) -> tuple[np.ndarray, float] | None:
     chroma2 = da * da + db * db  # squared a*b* distance from the backdrop model
     cand = (ring & (dark > 0.45) & (dark < 0.88) & (chroma2 < 36.0)  # within Delta a*b* 6
             & (tex < max(2.0, 2.5 * bg_tex)))
+    # of those, the ones that keep the wall's chromaticity: a Delta a*b* shrinks with lightness, so
+    # dark hair of another hue passes the test above once a colour cast brings its a*b* near the
+    # wall's; the ratios of the channels tell the two apart under any light (read at the few
+    # candidates only)
+    idx = np.flatnonzero(cand)
+    if len(idx):
+        ys, xs = np.divmod(idx, w)
+        rgb = a.small[0][2 * ys, 2 * xs]  # = small[::2, ::2] at the candidates
+        model = np.stack([model_l[ys, xs], model_a[ys, xs], model_b[ys, xs]], axis=1)
+        cand.flat[idx[~same_chromaticity(rgb, model, SHADOW_CHROMATICITY)]] = False
     return cand, fw
+
+
+def same_chromaticity(rgb: np.ndarray, model_lab: np.ndarray, limit: float) -> np.ndarray:
+    """For N sRGB pixels (uint8, N x 3) and the backdrop model's CIELAB there (N x 3): are both
+    ln(R/G) and ln(B/G) within ``limit`` of the model's? A shadow is the same wall under less
+    light, so its channels keep their ratios whatever the light's colour; a colour cast
+    multiplies every surface's channels alike and leaves the difference between two surfaces'
+    ratios as it was (von Kries), so hair stays apart from the wall under a warm or cool cast."""
+    import cv2
+
+    wall = cv2.cvtColor(np.ascontiguousarray(model_lab, np.float32)[None], cv2.COLOR_Lab2RGB)[0]  # 0-1 sRGB
+    px = rgb.astype(np.float32) / 255.0 + CHROMATICITY_EPS
+    wall = np.clip(wall, 0.0, 1.0) + CHROMATICITY_EPS
+    d_rg = np.abs(np.log(px[:, 0] / px[:, 1]) - np.log(wall[:, 0] / wall[:, 1]))
+    d_bg = np.abs(np.log(px[:, 2] / px[:, 1]) - np.log(wall[:, 2] / wall[:, 1]))
+    return (d_rg < limit) & (d_bg < limit)
 
 
 def shadow_area(a) -> float | None:
