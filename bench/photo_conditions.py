@@ -1,0 +1,107 @@
+"""Compliant people under the conditions of a home photo: which checks refuse them.
+
+    MYNACARD_SHARED=../shared python bench/photo_conditions.py [--profile mynumber-online]
+
+``bench/photo_accuracy.py`` sends every compliant person's photo in six variants of the
+studio shot (clean, re-compressed, resized, lighter, darker, turned 2-3 degrees). An online
+applicant's photo is taken elsewhere: under a lamp or a window, by a phone that sharpens and
+adds noise, with a lens that darkens the corners. This benchmark makes those conditions from
+the same 121 compliant people's crops (``bench.photo_accuracy.frame_photo``; every one of them,
+nothing left out) and prints, per condition, the photos refused and the checks that refused
+them:
+
+- ``warm mild`` / ``cool mild``: a colour cast a phone's white balance leaves (R x 1.04,
+  B x 0.92 / R x 0.95, B x 1.04);
+- ``warm strong`` / ``cool strong``: a lamp or shade the white balance did not correct
+  (R x 1.08, B x 0.85 / R x 0.90, B x 1.08): skin can leave the natural range here, which
+  ``color.natural`` is meant to refuse (so its refusals there are reported, not counted as
+  errors: whether a cast is too strong is a judgement the rules leave open);
+- ``noise``: sensor noise (Gaussian, sd 4 levels) saved at JPEG quality 85;
+- ``sharpened``: a phone's sharpening (unsharp mask, radius 2, 80 %);
+- ``vignette``: lens fall-off, 18 % darker in the corners;
+- ``side light``: light from one side across the whole frame (-6 % to +4 %).
+
+No limit is set from these photos; the conditions are fixed here and seeded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.faces import crop, jpeg, shared_faces
+from bench.photo_accuracy import _arr, _img, frame_photo, read_labels
+from bench.support import wilson
+
+#: (name, whether color.natural may rightly refuse it)
+CONDITIONS = (("warm mild", False), ("cool mild", False), ("warm strong", True), ("cool strong", True),
+              ("noise", False), ("sharpened", False), ("vignette", False), ("side light", False))
+
+
+def conditions(c, rng) -> dict[str, bytes]:
+    """The crop ``c`` (PIL RGB) under each condition, as JPEG bytes."""
+    from PIL import ImageFilter
+
+    a = _arr(c)
+    h, w = a.shape[:2]
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    r2 = ((xs - w / 2) / (w / 2)) ** 2 + ((ys - h / 2) / (h / 2)) ** 2
+    out = {
+        "warm mild": jpeg(_img(a * np.float32([1.04, 1.0, 0.92]))),
+        "cool mild": jpeg(_img(a * np.float32([0.95, 1.0, 1.04]))),
+        "warm strong": jpeg(_img(a * np.float32([1.08, 1.0, 0.85]))),
+        "cool strong": jpeg(_img(a * np.float32([0.90, 1.0, 1.08]))),
+        "noise": jpeg(_img(a + rng.normal(0, 4.0, a.shape).astype(np.float32)), 85),
+        "sharpened": jpeg(c.filter(ImageFilter.UnsharpMask(radius=2, percent=80, threshold=2))),
+        "vignette": jpeg(_img(a * (1 - 0.18 * r2 / 2)[..., None])),
+        "side light": jpeg(_img(a * (0.94 + 0.10 * xs / w)[..., None])),
+    }
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--profile", default="mynumber-online")
+    args = ap.parse_args()
+    import photo
+
+    photo.warm_up()
+    t0 = time.perf_counter()
+    faces = shared_faces()
+    rng = np.random.default_rng(11)
+    refused: dict[str, list[tuple[str, list[str]]]] = collections.defaultdict(list)
+    people = 0
+    for row in read_labels():
+        if row["status"] != "compliant":
+            continue
+        people += 1
+        full, _tem, box = frame_photo(faces, row)
+        for name, data in conditions(crop(full, box), rng).items():
+            rep = photo.check(data, args.profile)
+            failed = [c.id for c in rep.checks if not c.passed and c.evaluated]
+            if failed or rep.error:
+                refused[name].append((row["file"], failed or [str((rep.error or {}).get("code"))]))
+    print(f"profile {args.profile}; {people} compliant people (bench/data/face_labels.csv), one photo each per "
+          f"condition; 95 % Wilson intervals")
+    for name, natural_ok in CONDITIONS:
+        rows = refused.get(name, [])
+        lo, hi = wilson(len(rows), people)
+        by = collections.Counter(cid for _, ids in rows for cid in ids)
+        note = "  (color.natural may rightly refuse a cast this strong)" if natural_ok else ""
+        print(f"  {name:<12} refused {len(rows):>3}/{people} = {100 * len(rows) / people:5.1f} % "
+              f"(CI {100 * lo:4.1f}-{100 * hi:4.1f})  {dict(by.most_common())}{note}")
+        wrong = [(f, ids) for f, ids in rows if not (natural_ok and ids == ["color.natural"])]
+        for f, ids in wrong:
+            print(f"      {f}: {', '.join(ids)}")
+    print(f"\n{time.perf_counter() - t0:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
