@@ -121,12 +121,11 @@ def _holder(photo: str) -> dict:
 def worker(surface: str, listing: Path) -> None:
     """Run ``surface`` on every path of ``listing``; print {"i", "ok", "outcome", "s"} per input.
 
-    The process starts as the ``mynacard`` command and the service's processes do (before numpy
-    or a model loads): single-threaded BLAS and two malloc arenas (``photo.models``). An
-    application that embeds the library under an address-space limit does the same."""
-    from photo.models import few_malloc_arenas, one_core_per_process_env
+    The process starts as the ``mynacard`` command and the service's processes do: two malloc
+    arenas before the models load (``photo.models.few_malloc_arenas``). An application that
+    embeds the library under an address-space limit does the same."""
+    from photo.models import few_malloc_arenas
 
-    one_core_per_process_env()
     few_malloc_arenas()
     from cardface.errors import CardfaceError
     from photo.errors import PhotoError

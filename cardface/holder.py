@@ -33,7 +33,7 @@ from pydantic import (
 
 from cardface import dates, mynumber
 from cardface.errors import CardfaceError, FieldProblem, HolderError, InputFileError
-from photo.textfile import TextEncodingError, csv_rows, decode_text
+from photo.textfile import DELIMITED_SUFFIXES, TextEncodingError, csv_rows, decode_text
 
 log = logging.getLogger("cardface.holder")
 
@@ -478,9 +478,10 @@ def read_records(path: Path, *, encoding: str | None = None) -> list[dict]:
     suffix = path.suffix.lower()
     if suffix == ".json":
         return parse_json(text, str(path))
-    if suffix == ".csv":
+    if suffix in DELIMITED_SUFFIXES:
         return parse_csv(text, str(path))
-    raise InputFileError(f"{path}: holders files are .json or .csv", code="holder.file_format")
+    raise InputFileError(f"{path}: holders files are .json, .csv (or Excel's Unicode text, .txt)",
+                         code="holder.file_format")
 
 
 def parse_json(text: str, name: str = "input") -> list[dict]:

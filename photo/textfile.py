@@ -27,6 +27,12 @@ manifests (``photo.batch.inputs``: ``batch.manifest_encoding``).
 from __future__ import annotations
 
 import codecs
+import csv
+import io
+
+#: file name endings read as delimited text (comma or tab, see :func:`csv_rows`): Excel saves
+#: "CSV" as .csv and "Unicode text" (UTF-16, tab-delimited) as .txt
+DELIMITED_SUFFIXES = (".csv", ".txt", ".tsv")
 
 
 class TextEncodingError(ValueError):
@@ -44,8 +50,9 @@ DETECTED = ("utf-8", "cp932")
 def decode_text(raw: bytes, name: str = "input", encoding: str | None = None) -> tuple[str, str]:
     """``(text, encoding)``: the text of ``raw`` and the encoding it was read with.
 
-    The encoding is ``"utf-8-sig"`` when the bytes began with a BOM, ``"utf-8"`` or
-    ``"cp932"`` when detected, or the normalised codec name of ``encoding`` when given.
+    The encoding is ``"utf-8-sig"`` or ``"utf-16"`` when the bytes began with that BOM,
+    ``"utf-8"`` or ``"cp932"`` when detected, or the normalised codec name of ``encoding``
+    when given.
     """
     if encoding is not None:
         try:
@@ -59,6 +66,8 @@ def decode_text(raw: bytes, name: str = "input", encoding: str | None = None) ->
             return raw.decode(codec), codec
         except UnicodeDecodeError as err:
             raise TextEncodingError(f"{name} is not {encoding} text (byte {err.start})") from None
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: FF FE begins both
+        raise TextEncodingError(f"{name} is UTF-32 text: save it as UTF-8 (Excel: CSV UTF-8)")
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return raw.decode("utf-16"), "utf-16"
@@ -66,8 +75,8 @@ def decode_text(raw: bytes, name: str = "input", encoding: str | None = None) ->
             raise TextEncodingError(f"{name} starts with a UTF-16 byte order mark but is not UTF-16 "
                                     f"(byte {err.start})") from None
     if b"\x00" in raw:
-        raise TextEncodingError(f"{name} holds NUL bytes (byte {raw.index(0)}): UTF-16 text without a byte order "
-                                f"mark, or not a text file; save it as CSV UTF-8 or CSV (comma delimited)")
+        raise TextEncodingError(f"{name} holds NUL bytes (byte {raw.index(0)}), which no UTF-8 or CP932 text "
+                                f"has: UTF-16 text without its byte order mark, or not a text file; save it as UTF-8")
     if raw.startswith(codecs.BOM_UTF8):
         try:
             return raw.decode("utf-8-sig"), "utf-8-sig"
@@ -105,9 +114,6 @@ def csv_rows(text: str) -> list[list[str]]:
     """The rows of a CSV text, comma-delimited, or tab-delimited when its first non-blank line
     holds tabs and no comma (Excel's "Unicode text" and "Text (tab delimited)"). Raises
     ``csv.Error`` as :func:`csv.reader` does."""
-    import csv
-    import io
-
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    first = next((line for line in io.StringIO(text, newline="") if line.strip()), "")
     delimiter = "\t" if "\t" in first and "," not in first else ","
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))

@@ -140,15 +140,15 @@ def test_file_errors_have_codes(tmp_path):
         "missing.json": None,
         "bad.json": "{not json",
         "shape.json": '"a string"',
-        "data.txt": "x",
+        "data.xlsx": "x",
         "latin1.csv": None,
     }
     (tmp_path / "bad.json").write_text(cases["bad.json"])
     (tmp_path / "shape.json").write_text(cases["shape.json"])
-    (tmp_path / "data.txt").write_text("x")
+    (tmp_path / "data.xlsx").write_text("x")
     (tmp_path / "latin1.csv").write_bytes("surname\n\xe9\n".encode("latin-1"))
     expected = {"missing.json": "holder.file_not_found", "bad.json": "holder.file_json",
-                "shape.json": "holder.file_shape", "data.txt": "holder.file_format",
+                "shape.json": "holder.file_shape", "data.xlsx": "holder.file_format",
                 "latin1.csv": "holder.file_encoding"}
     for name, code in expected.items():
         with pytest.raises(InputFileError) as e:

@@ -250,9 +250,9 @@ def test_excel_unicode_text_is_read_and_utf16_without_its_mark_is_refused_by_nam
     assert data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
     text, used = decode_text(data, "h.txt")
     assert used == "utf-16" and text == tabbed
-    holders = load_holders(_write(tmp_path, "h.csv", data))
+    holders = load_holders(_write(tmp_path, "h.txt", data))  # Excel names it .txt
     assert [h.surname for h in holders] == ["髙橋", "渡邉"] and holders[1].address.endswith("梅田①丁目")
-    manifest = _write(tmp_path, "m.csv", "application_id\tpath\r\n申請-髙橋\t写真/髙橋①.jpg\r\n".encode("utf-16"))
+    manifest = _write(tmp_path, "m.txt", "application_id\tpath\r\n申請-髙橋\t写真/髙橋①.jpg\r\n".encode("utf-16"))
     assert [(i.application_id, i.name) for i in collect(manifest).items] == [("申請-髙橋", "写真/髙橋①.jpg")]
     with pytest.raises(InputFileError) as e:
         load_holders(_write(tmp_path, "bare.csv", CSV_TEXT.encode("utf-16-le")))
@@ -260,6 +260,10 @@ def test_excel_unicode_text_is_read_and_utf16_without_its_mark_is_refused_by_nam
     with pytest.raises(BatchError) as b:
         collect(_write(tmp_path, "bare_m.csv", "application_id,path\r\n".encode("utf-16-le")))
     assert b.value.code == "batch.manifest_invalid" and "UTF-16" in b.value.message
+    # PowerShell's Export-Csv -Encoding Unicode: UTF-16 with a BOM, comma-delimited
+    assert [h.surname for h in load_holders(_write(tmp_path, "ps.csv", CSV_TEXT.encode("utf-16")))] == ["髙橋", "渡邉"]
+    with pytest.raises(TextEncodingError, match="UTF-32"):  # its BOM begins like UTF-16's
+        decode_text(CSV_TEXT.encode("utf-32"), "h.csv")
 
 
 def test_a_comma_in_a_tab_delimited_row_is_text():

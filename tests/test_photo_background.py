@@ -177,3 +177,12 @@ def test_a_warm_cast_makes_no_shadow_and_hides_none():
     shadowed = arr(Image.open(io.BytesIO(vignetted_cast_shadow())))
     c = _check(jpeg(img(shadowed * warm)), "background.shadow")
     assert not c.passed and c.value > c.limit, c.value
+
+
+def test_the_shadow_measure_counts_only_pixels_of_the_walls_chromaticity(monkeypatch):
+    """The gate is wired in: with every candidate refused by it, the cast shadow measures 0."""
+    from photo.checks import background
+
+    monkeypatch.setattr(background, "same_chromaticity", lambda rgb, model, limit: np.zeros(len(rgb), bool))
+    c = _check(vignetted_cast_shadow(), "background.shadow")
+    assert c.passed and c.value == 0, c.value

@@ -428,3 +428,28 @@ def test_low_contrast_is_a_hidden_eye_only_where_the_lids_are_apart():
     assert hidden_eyes(stats, lim, "hidden") == ["right"]
     without = {k: v for k, v in lim.items() if k != "min_open_gap"}  # a profile written before the limit
     assert hidden_eyes(stats, without, "hidden") == ["left", "right"]
+
+
+@pytest.mark.parametrize("profile", ["mynumber-online", "mynumber-next", "passport-jp", "icao"])
+def test_skin_b_star_from_zero_is_natural_and_below_it_blue(profile):
+    """color.natural's lower b* limit (0 in every profile: compliant people read 5 and up, a mild
+    cool cast takes pale skin to 2, generated blue casts read -8 and below), on cheek CIELAB values
+    set directly."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from photo import profile as profile_mod
+    from photo.checks.color import natural
+
+    limits = profile_mod.get(profile).checks["color.natural"]
+
+    def judged(b: float):
+        lab = np.tile(np.float32([[60.0, 12.0, b]]), (200, 1))
+        half = np.zeros((8, 8, 3), np.float32)
+        half[..., 1:] = (12.0, b)  # a colour photo (not greyscale)
+        return natural(SimpleNamespace(cheek_lab=lab, skin_lab=lab, half_lab=half, backdrop=None), limits)
+
+    assert judged(1.0).passed and judged(2.0).passed
+    low = judged(-1.0)
+    assert not low.passed and low.key == "blue", (low.value, low.key)

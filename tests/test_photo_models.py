@@ -138,3 +138,17 @@ def test_interpreter_exit_after_a_check_prints_nothing():
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
     assert p.returncode == 0 and p.stdout.strip() == "True"
     assert p.stderr == ""
+
+
+def test_the_command_caps_malloc_arenas_before_numpy_or_a_model_loads():
+    """``mynacard`` calls photo.models.few_malloc_arenas first thing; that works only while numpy,
+    OpenCV and the model runtimes are not yet loaded (their threads make the arenas), so
+    importing the command must not load them."""
+    import subprocess
+    import sys
+
+    code = ("import sys, mynacard.cli, photo.models\n"
+            "assert not {'numpy', 'cv2', 'mediapipe', 'onnxruntime'} & set(sys.modules), sorted(sys.modules)\n"
+            "assert photo.models.few_malloc_arenas()\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr

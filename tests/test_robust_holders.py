@@ -95,13 +95,13 @@ def test_csv_twin_of_a_bad_file_gives_the_same_fields(tmp_path):
     ("deep.json", "[" * 100_000 + "]" * 100_000, "holder.file_json"),
     ("bigint.json", '[{"my_number": ' + "7" * 5000 + "}]", "holder.file_json"),
     ("scalar.json", "42", "holder.file_shape"),
-    ("utf16.json", json.dumps([{"surname": "大野"}], ensure_ascii=False).encode("utf-16"), "holder.file_encoding"),
+    ("utf16.json", json.dumps([{"surname": "大野"}], ensure_ascii=False).encode("utf-16-le"), "holder.file_encoding"),
     ("binary.json", bytes(range(256)) * 8, "holder.file_encoding"),
     ("empty.csv", "", "holder.file_shape"),
     ("huge_cell.csv", 'surname,given_name\n"' + "a" * 200_000 + '",b\n', "holder.file_csv"),
     ("no_header.csv", "大野,太郎,オオノ,タロウ,東京都千代田区,1985-06-14,male,770914534160,2024-03-01,千代田区長\n",
      "holder.file_header"),
-    ("holders.txt", "surname\n大野\n", "holder.file_format"),
+    ("holders.xlsx", "surname\n大野\n", "holder.file_format"),
 ])
 def test_malformed_files_get_a_file_error_with_a_code(tmp_path, run_cli, name, content, code):
     path = _write(tmp_path, name, content)

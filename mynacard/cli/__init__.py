@@ -68,12 +68,9 @@ def _click_error(err: BaseException) -> str | None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
-    from photo.models import few_malloc_arenas, one_core_per_process_env
+    from photo.models import few_malloc_arenas
 
-    # before numpy or a model loads: single-threaded BLAS (its idle threads spin; the commands
-    # use one core per process) and two malloc arenas (photo.models.few_malloc_arenas)
-    one_core_per_process_env()
-    few_malloc_arenas()
+    few_malloc_arenas()  # before a model starts its threads: see photo.models.few_malloc_arenas
     try:
         rv = app(args=argv, prog_name="mynacard", standalone_mode=False)
     except USER_ERRORS as err:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from photo.batch.errors import BatchError
-from photo.textfile import TextEncodingError, csv_rows, decode_text
+from photo.textfile import DELIMITED_SUFFIXES, TextEncodingError, csv_rows, decode_text
 
 #: Extensions (lower case) a folder search picks up. Formats the checker refuses (HEIC,
 #: TIFF...) are still picked up so that the applicant gets a result telling them why.
@@ -69,8 +69,9 @@ def collect(source: str | Path, *, exclude: str | Path | None = None, encoding: 
     if src.is_dir():
         return _from_folder(src.resolve(), Path(exclude).resolve() if exclude else None)
     if src.is_file():
-        if src.suffix.lower() != ".csv":
-            raise BatchError(f"{source}: INPUT must be a folder or a .csv manifest (application_id,path)",
+        if src.suffix.lower() not in DELIMITED_SUFFIXES:
+            raise BatchError(f"{source}: INPUT must be a folder or a .csv manifest (application_id,path; "
+                             f"Excel's Unicode text, .txt, too)",
                              code="batch.input_invalid")
         return _from_manifest(src.resolve(), encoding)
     raise BatchError(f"{source}: no such folder or manifest", code="batch.input_missing")

@@ -184,8 +184,9 @@ def shadow_area(a) -> float | None:
 @check("background.shadow", limits={"max_shadow_area": "float"})
 def shadow(a, limits):
     """No shadow cast on the background behind the head (J-LIS rejects a shadow on the
-    background): at most max_shadow_area (in face widths squared) of wall-coloured, smooth pixels
-    beside or above the head that are 12-55 % darker than the smooth backdrop model there."""
+    background): at most max_shadow_area (in face widths squared) of wall-coloured (a*b* and
+    chromaticity of the wall's), smooth pixels beside or above the head that are 12-55 % darker
+    than the smooth backdrop model there."""
     area = shadow_area(a)
     if area is None:
         r = result(True, None, None, "no_background")

@@ -92,11 +92,12 @@ def few_malloc_arenas() -> bool:
     (MediaPipe's, onnxruntime's, OpenBLAS's: 14 after :func:`warm_up`), so a process that had
     loaded the models held 1.65 GB of address space for 0.44 GB resident, and under a 2 GiB
     ``ulimit -v`` (``bench/robustness.py``'s limit) the service could not start a thread or
-    decode a large photo. With two arenas (and single-threaded BLAS,
-    :func:`one_core_per_process_env`) it holds 1.0 GB. The models serialise their calls
-    (one photo at a time per process), so the threads do not contend for the arenas. Called by
-    :func:`reuse_freed_memory` and at the start of the ``mynacard`` command; to take effect for
-    the models' threads it must run before the models load. Returns False where there is no glibc."""
+    decode a large photo. With two arenas it holds 1.2 GB (1.0 GB with single-threaded BLAS as
+    well, :func:`one_core_per_process_env`). A process checks one photo at a time, so only the
+    threads of one model call share the arenas (``bench/photo_speed.py``: the check's time
+    relative to the floor within the run-to-run spread). Called by :func:`reuse_freed_memory`
+    and at the start of the ``mynacard`` command; to take effect for the models' threads it must
+    run before the models load. Returns False where there is no glibc."""
     import ctypes
     import ctypes.util
 
