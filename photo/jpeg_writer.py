@@ -72,12 +72,17 @@ def _planes(rgb: np.ndarray, subsampling: str) -> list[np.ndarray]:
     hs, vs = SUBSAMPLING[subsampling]
     mh, mw = 8 * vs, 8 * hs
     ph, pw = -(-h // mh) * mh, -(-w // mw) * mw
-    x = np.pad(np.asarray(rgb, np.float64), ((0, ph - h), (0, pw - w), (0, 0)), mode="edge")
-    r, g, b = x[..., 0], x[..., 1], x[..., 2]
-    y = 0.299 * r + 0.587 * g + 0.114 * b - 128.0
-    cb = -0.168735892 * r - 0.331264108 * g + 0.5 * b
-    cr = 0.5 * r - 0.418687589 * g - 0.081312411 * b
-    if (hs, vs) != (1, 1):
+    # each plane is computed on contiguous channels and then padded (the colour transform is per
+    # pixel, so padding after it gives the same values as padding the RGB first, in a third of the time)
+    r, g, b = np.moveaxis(np.asarray(rgb), 2, 0).astype(np.float64, order="C")
+    pad = ((0, ph - h), (0, pw - w))
+    y = np.pad(0.299 * r + 0.587 * g + 0.114 * b - 128.0, pad, mode="edge")
+    cb = np.pad(-0.168735892 * r - 0.331264108 * g + 0.5 * b, pad, mode="edge")
+    cr = np.pad(0.5 * r - 0.418687589 * g - 0.081312411 * b, pad, mode="edge")
+    if (hs, vs) == (2, 2):  # the mean of each 2x2, summed in the order numpy's mean over them sums (same values)
+        cb = ((cb[0::2, 0::2] + cb[0::2, 1::2]) + (cb[1::2, 0::2] + cb[1::2, 1::2])) / 4
+        cr = ((cr[0::2, 0::2] + cr[0::2, 1::2]) + (cr[1::2, 0::2] + cr[1::2, 1::2])) / 4
+    elif (hs, vs) != (1, 1):
         cb = cb.reshape(ph // vs, vs, pw // hs, hs).mean(axis=(1, 3))
         cr = cr.reshape(ph // vs, vs, pw // hs, hs).mean(axis=(1, 3))
     return [y, cb, cr]
@@ -133,9 +138,28 @@ def _mcu_order(shapes: tuple[tuple[int, int], ...], subsampling: str) -> tuple[n
     return comp, rows, cols
 
 
+@functools.lru_cache(maxsize=8)
+def _scan_index(shapes: tuple[tuple[int, int], ...], subsampling: str) -> tuple[np.ndarray, np.ndarray, tuple]:
+    """(each scan block's row in the three components' blocks stacked one after the other, its
+    component, each component's scan positions): :func:`_mcu_order` as indices, cached (read-only)."""
+    comp, rows, cols = _mcu_order(shapes, subsampling)
+    start = np.cumsum([0] + [r * c for r, c in shapes])[:-1]
+    flat = start[comp] + rows * np.array([c for _, c in shapes])[comp] + cols
+    per = tuple(np.nonzero(comp == ci)[0] for ci in range(len(shapes)))
+    for a in (flat, *per):
+        a.flags.writeable = False
+    return flat, comp, per
+
+
+#: the magnitude category of 0-2047 (baseline JPEG's DC differences and AC values stay within it)
+_SIZES = np.array([v.bit_length() for v in range(2048)], np.int64)
+
+
 def _size(v: np.ndarray) -> np.ndarray:
     """The magnitude category (number of bits) of each value: 0 for 0."""
     a = np.abs(v).astype(np.int64)
+    if a.size and a.max() < _SIZES.size:
+        return _SIZES[a]
     out = np.zeros(a.shape, np.int64)
     nz = a > 0
     out[nz] = np.floor(np.log2(a[nz])).astype(np.int64) + 1
@@ -146,20 +170,16 @@ def _events(coefficients: list[np.ndarray], subsampling: str, ordered: bool = Tr
     """Every Huffman-coded event of the scan, in order: (table 0-3 = DC luma, AC luma, DC chroma,
     AC chroma; symbol 0-255; extra bits value; extra bits length). ``ordered=False``: the same
     events in no particular order (enough for their statistics, and cheaper)."""
-    comp, rows, cols = _mcu_order(tuple(c.shape[:2] for c in coefficients), subsampling)
-    zz = np.empty((comp.size, 64), np.int64)
-    for ci in range(3):
-        sel = comp == ci
-        zz[sel] = coefficients[ci][rows[sel], cols[sel]][:, ZIGZAG]
+    flat, comp, per = _scan_index(tuple(c.shape[:2] for c in coefficients), subsampling)
+    stacked = np.concatenate([np.asarray(c, np.int64).reshape(-1, 64) for c in coefficients])
+    zz = stacked[flat][:, ZIGZAG]
     nblk = comp.size
     chroma = (comp > 0).astype(np.int64)
     # DC: the difference from the previous block of the same component
     dc = zz[:, 0]
     diff = np.empty(nblk, np.int64)
-    for ci in range(3):
-        sel = np.nonzero(comp == ci)[0]
-        d = dc[sel]
-        diff[sel] = np.diff(d, prepend=0)
+    for sel in per:
+        diff[sel] = np.diff(dc[sel], prepend=0)
     dsize = _size(diff)
     # AC: runs of zeros (ZRL for each 16), then (run, size); EOB when the last is not the 63rd
     ac = zz[:, 1:]
