@@ -126,10 +126,13 @@ def _trellis(x: np.ndarray, v1: np.ndarray, lam: np.ndarray, rtab: np.ndarray, e
     end[np.arange(tmax + 1)[None, :] > count[:, None]] = np.inf
     t = np.argmin(end, axis=1)
     out = np.zeros((n, 64), np.int64)
-    while (t > 0).any():
-        live = t > 0
-        out[rows[live], pos[rows[live], t[live]]] = chosen[rows[live], t[live]]
-        t = np.where(live, prev[rows, t], 0)
+    live = np.nonzero(t > 0)[0]  # back along each block's chosen states, the finished ones dropped
+    t = t[live]
+    while live.size:
+        out[live, pos[live, t]] = chosen[live, t]
+        t = prev[live, t]
+        more = t > 0
+        live, t = live[more], t[more]
     back = np.empty_like(out)
     back[order] = out
     return back[:, 1:]

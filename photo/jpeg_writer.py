@@ -298,10 +298,38 @@ def ac_code_lengths(coefficients: list[np.ndarray], subsampling: str = "4:2:0") 
 
 def scan_statistics(coefficients: list[np.ndarray], subsampling: str = "4:2:0") -> tuple[list[np.ndarray], int]:
     """(the four optimised Huffman tables' code lengths: DC luma, AC luma, DC chroma, AC chroma;
-    the scan's size in bits with them, before byte stuffing)."""
-    tab, sym, _, elen = _events(coefficients, subsampling, ordered=False)
-    lengths = _tables(tab, sym)
-    bits = int(sum(int(lengths[t][sym[tab == t]].sum()) for t in range(4)) + elen.sum())
+    the scan's size in bits with them, before byte stuffing).
+
+    Counted from each table's symbol frequencies and the extra bits, without listing the events:
+    the AC symbols do not depend on the order of the blocks, the DC differences follow each
+    component's blocks in the scan's order (the same counts as :func:`_events`' events)."""
+    shapes = tuple(c.shape[:2] for c in coefficients)
+    flat, _, per = _scan_index(shapes, subsampling)
+    start = np.cumsum([0] + [r * c for r, c in shapes])[:-1]
+    freq = [np.zeros(256, np.int64) for _ in range(4)]
+    extra = 0
+    for ci, c in enumerate(coefficients):
+        blocks = np.asarray(c, np.int64).reshape(-1, 64)
+        dc_t, ac_t = (0, 1) if ci == 0 else (2, 3)
+        dc = blocks[flat[per[ci]] - start[ci], 0]  # in the scan's order
+        dsize = _size(np.diff(dc, prepend=0))
+        freq[dc_t] += np.bincount(dsize, minlength=256)
+        extra += int(dsize.sum())
+        ac = blocks[:, ZIGZAG[1:]]
+        blk, pos = np.nonzero(ac)
+        pos = pos + 1
+        first = np.ones(blk.size, bool)
+        first[1:] = blk[1:] != blk[:-1]
+        run = pos - np.where(first, 0, np.concatenate(([0], pos[:-1]))) - 1
+        asize = _size(ac[blk, pos - 1])
+        freq[ac_t] += np.bincount((run % 16) * 16 + asize, minlength=256)
+        freq[ac_t][0xF0] += int((run // 16).sum())
+        last = np.zeros(blocks.shape[0], np.int64)
+        last[blk] = pos
+        freq[ac_t][0] += int((last < 63).sum())  # EOB
+        extra += int(asize.sum())
+    lengths = [code_lengths(f) for f in freq]
+    bits = int(sum(int((lengths[t] * freq[t]).sum()) for t in range(4)) + extra)
     return lengths, bits
 
 
