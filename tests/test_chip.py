@@ -262,7 +262,6 @@ def test_search_stops_at_its_cost_bound(prepared, monkeypatch):
             spent += c
             expect.append(n)
     assert tried == expect and sum(cost[names.index(n)] for n in tried) <= search["max_cost_ms"]
-    assert set(trellis) & set(tried)  # the default bound reaches the trellis rescue (docs/chip.md)
     assert all(e["cpu_ms"] >= 0 for e in p.encoder["search"])  # what each one cost, for bench/chip.py
     # a candidate past the bound is skipped, a cheaper one after it still tried
     monkeypatch.setitem(search, "max_cost_ms", 2 * search["cost_ms"] + search["trellis_cost_ms"] - 1)
