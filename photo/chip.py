@@ -23,7 +23,7 @@ from __future__ import annotations
 import time
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from typing import Any
 
@@ -169,7 +169,17 @@ class Prepared:
     reference_landmarks_stable: np.ndarray | None = None  # prepare(stable_drift=True): for the stable drift
     reference_landmarks_shifted: np.ndarray | None = None  # prepare(stable_drift=True): translated runs only
     alternatives: list = field(default_factory=list)  # chip_encode.Candidate: other pre-filters the search may choose
-    trellis_lambdas: tuple | None = None  # (luma, chroma) per-block lambdas of [encode.trellis] for this portrait
+    # makes the (luma, chroma) per-block lambdas of [encode.trellis] for this portrait (:attr:`trellis_lambdas`)
+    trellis_lambdas_make: Any = field(default=None, repr=False)
+    _trellis_lambdas: tuple | None = field(default=None, init=False, repr=False)
+
+    @property
+    def trellis_lambdas(self) -> tuple | None:
+        """(luma, chroma) per-block lambdas of ``[encode.trellis]`` for this portrait, made on first
+        use (only ``trellis=True`` codes the plain candidate with them)."""
+        if self._trellis_lambdas is None and self.trellis_lambdas_make is not None:
+            self._trellis_lambdas = self.trellis_lambdas_make()
+        return self._trellis_lambdas
 
 
 def _head_mask(analysis, pl) -> np.ndarray:
@@ -236,8 +246,8 @@ def prepare(source: Any, *, kind: str = "token", profile: Any = None, report: An
                                base=(pre, keep), subsampling=sub, trellis=cfg["encode"]["trellis"],
                                distance=dist, blurred=blurred)
                     if roi_cfg["enabled"] and measure else [])
-    lambdas = trellis_lambdas(uncompressed.shape[:2], outline, pl.ied, cfg["encode"]["trellis"], also_keep=head,
-                              subsampling=sub)
+    lambdas = partial(trellis_lambdas, uncompressed.shape[:2], outline, pl.ied, cfg["encode"]["trellis"],
+                                also_keep=head, subsampling=sub, distance=dist)
     t1 = time.perf_counter()
     ref = landmarks(uncompressed) if measure else None
     ref_stable = ref_shifted = None
@@ -250,7 +260,7 @@ def prepare(source: Any, *, kind: str = "token", profile: Any = None, report: An
                     prefiltered=pre, keep_mask=keep, roi=bool(roi_cfg["enabled"]), reference_landmarks=ref,
                     profile=prof.name, seconds={"frame": t1 - t0, "reference_landmarks": t2 - t1},
                     reference_landmarks_stable=ref_stable, reference_landmarks_shifted=ref_shifted,
-                    alternatives=alternatives, trellis_lambdas=lambdas)
+                    alternatives=alternatives, trellis_lambdas_make=lambdas)
 
 
 def candidate_cost_ms(cand, search_cfg: dict) -> float:
@@ -304,6 +314,7 @@ def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool, tr
         if max_cost is not None and spent + cost > float(max_cost):
             continue  # past the search's cost bound: not tried (a cheaper one further on may be)
         spent += cost
+        cpu0 = time.process_time()
         try:
             if cand.uses_trellis:
                 enc = encode_trellis(cand.image, budget, cfg, cand.trellis, hint=trellis_hint, qtables=cand.qtables,
@@ -329,7 +340,10 @@ def _search(prep: Prepared, codec: str, budget: int, cfg: dict, search: bool, tr
         skin_ok = skin is not None and skin <= targets["max_skin_delta_e00"]
         key = (not skin_ok, drift is None, drift if drift is not None else 0.0)
         log.append({"name": cand.name, "bytes": len(enc.data), "setting": round(float(enc.setting), 2),
-                    "drift_p95_pct": drift, "skin_delta_e00": skin})
+                    "drift_p95_pct": drift, "skin_delta_e00": skin,
+                    # what trying it cost (its pre-filter, encoding, decoding, landmark run and skin colours):
+                    # CPU of every thread, so the load inflates it; bench/chip.py reports it per candidate
+                    "cpu_ms": round((time.process_time() - cpu0) * 1000, 1)})
         met = met or meets(drift, skin, targets)
         if best is None or key < best[0]:
             best = (key, enc, {"decoded": decoded, "decoded_landmarks": lm, "skin_patches": patches}, cand.name)

@@ -252,21 +252,31 @@ def candidates(rgb: np.ndarray, face_outline: np.ndarray, ied_px: float, roi: di
         lambdas = None
         if entry.get("trellis"):
             opts = {**(trellis or {}), **{k[len("trellis_"):]: v for k, v in entry.items() if k.startswith("trellis_")}}
-            lambdas = functools.partial(trellis_lambdas, rgb.shape[:2], face_outline, ied_px, opts,
-                                        also_keep=also_keep, subsampling=subsampling)
+            lambdas = functools.partial(_lambdas_with_distance, rgb.shape[:2], face_outline, ied_px, opts,
+                                        also_keep, subsampling, outline_dist)
         out.append(Candidate(str(entry["name"]), qtables=tables, rescue=bool(entry.get("rescue", False)),
                              trellis=lambdas, make=lambda cfg=cfg, lowpass=lowpass: prefilter(cfg, lowpass),
                              quality_offset=int(entry.get("quality_offset", 0))))
     return out
 
 
+def _lambdas_with_distance(shape, face_outline, ied_px, entry, also_keep, subsampling, distance) -> tuple:
+    """:func:`trellis_lambdas` with the outline distance made by ``distance()`` (shared, made once)."""
+    return trellis_lambdas(shape, face_outline, ied_px, entry, also_keep=also_keep, subsampling=subsampling,
+                           distance=distance())
+
+
 def trellis_face_blocks(shape: tuple[int, int], face_outline: np.ndarray, ied_px: float, margin_ied: float,
-                        block_px: int, also_keep: np.ndarray | None = None, mcu_px: int = 16) -> np.ndarray:
+                        block_px: int, also_keep: np.ndarray | None = None, mcu_px: int = 16,
+                        distance: np.ndarray | None = None) -> np.ndarray:
     """``[rows, cols]`` bool: the ``block_px`` square blocks (JPEG's grid from the top-left, the
     image padded to whole ``mcu_px`` MCUs by repeating its edge) with any pixel within ``margin_ied`` of the face outline (or in
-    ``also_keep``): the face region whose blocks all get the face's lambda."""
+    ``also_keep``): the face region whose blocks all get the face's lambda. ``distance``:
+    :func:`outline_distance` of ``shape`` and ``face_outline`` when already made."""
     h, w = shape
-    face = outline_distance((h, w), face_outline) <= margin_ied * ied_px
+    if distance is None:
+        distance = outline_distance((h, w), face_outline)
+    face = distance <= margin_ied * ied_px
     if also_keep is not None:
         face |= also_keep.astype(bool)
     ph, pw = -(-h // mcu_px) * mcu_px, -(-w // mcu_px) * mcu_px
@@ -275,17 +285,21 @@ def trellis_face_blocks(shape: tuple[int, int], face_outline: np.ndarray, ied_px
 
 
 def trellis_lambdas(shape: tuple[int, int], face_outline: np.ndarray, ied_px: float, entry: dict,
-                    also_keep: np.ndarray | None = None, subsampling: str = "4:2:0") -> tuple[np.ndarray, np.ndarray]:
+                    also_keep: np.ndarray | None = None, subsampling: str = "4:2:0",
+                    distance: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(luma, chroma) per-block lambdas of a trellis encoding (``photo/data/chip.toml [encode.trellis]``
     ``face_lambda``, ``outside_lambda``, ``face_margin_ied``, given as ``entry``): every block
     touching the face region (the outline and the margin around it, and ``also_keep``) has the
-    face's lambda, one value for all of them; only the blocks wholly outside it have the other."""
+    face's lambda, one value for all of them; only the blocks wholly outside it have the other.
+    ``distance``: :func:`outline_distance` of ``shape`` and ``face_outline`` when already made."""
+    if distance is None:
+        distance = outline_distance(shape, face_outline)
     margin = float(entry["face_margin_ied"])
     inside, outside = float(entry["face_lambda"]), float(entry["outside_lambda"])
     out = []
     mcu = 16 if subsampling == "4:2:0" else 8
     for px in (8, mcu):
-        face = trellis_face_blocks(shape, face_outline, ied_px, margin, px, also_keep, mcu_px=mcu)
+        face = trellis_face_blocks(shape, face_outline, ied_px, margin, px, also_keep, mcu_px=mcu, distance=distance)
         out.append(np.where(face, inside, outside))
     return out[0], out[1]
 

@@ -101,27 +101,38 @@ def _trellis(x: np.ndarray, v1: np.ndarray, lam: np.ndarray, rtab: np.ndarray, e
     a[:, 0] = 0.0
     prev = np.zeros((n, tmax + 1), np.int64)
     chosen = np.zeros((n, tmax + 1), np.int64)
+    ncol, flat_rtab = rtab.shape[1], rtab.ravel()  # rtab[run, size] = flat_rtab[run * ncol + size]
+    ms = np.searchsorted(-count, -np.arange(1, tmax + 1), side="right")  # blocks with at least t non-zeros
+    zc_at = zc[rows[:, None], pos[:, 1:]]  # zc at each state's position, and just before it
+    zc_before = zc[rows[:, None], np.maximum(pos[:, 1:] - 1, 0)]
+    lam_col = lam[:, None]
     for t in range(1, tmax + 1):
-        m = int(np.searchsorted(-count, -t, side="right"))  # blocks with at least t non-zeros
+        m = int(ms[t - 1])
         r = rows[:m]
-        pk = pos[:m, t]
-        run = pk[:, None] - 1 - pos[:m, :t]  # zeros between an earlier state and this one
-        tot = a[None, :m, :t] + lam[None, :m, None] * rtab[run[None], sizes[:, :m, t - 1][:, :, None]]
-        j = np.argmin(tot, axis=2)  # 2 x m
-        cost = np.stack((tot[0, r, j[0]], tot[1, r, j[1]])) + dist[:, :m, t - 1]
-        w = np.argmin(cost, axis=0)
-        prev[:m, t] = j[w, r]
-        chosen[:m, t] = vals[w, r, t - 1]
-        a[:m, t] = cost[w, r] + zc[r, pk - 1] - zc[r, pk]
+        # table index of the run of zeros between an earlier state and this one
+        run = (pos[:m, t, None] - 1 - pos[:m, :t]) * ncol
+        am, lm = a[:m, :t], lam_col[:m]
+        tot0 = am + lm * flat_rtab.take(run + sizes[0, :m, t - 1, None])  # nearest
+        tot1 = am + lm * flat_rtab.take(run + sizes[1, :m, t - 1, None])  # one step towards zero
+        j0, j1 = tot0.argmin(axis=1), tot1.argmin(axis=1)
+        c0 = tot0[r, j0] + dist[0, :m, t - 1]
+        c1 = tot1[r, j1] + dist[1, :m, t - 1]
+        w = c1 < c0  # the better of the two (nearest on a tie)
+        prev[:m, t] = np.where(w, j1, j0)
+        chosen[:m, t] = np.where(w, vals[1, :m, t - 1], vals[0, :m, t - 1])
+        a[:m, t] = np.where(w, c1, c0) + zc_before[:m, t - 1] - zc_at[:m, t - 1]
     # end of block: after the last non-zero, zeros to 63 (and an EOB unless it is the 63rd)
     end = a + zc[:, 63:64] + lam[:, None] * eob_bits * (pos < 63)
     end[np.arange(tmax + 1)[None, :] > count[:, None]] = np.inf
     t = np.argmin(end, axis=1)
     out = np.zeros((n, 64), np.int64)
-    while (t > 0).any():
-        live = t > 0
-        out[rows[live], pos[rows[live], t[live]]] = chosen[rows[live], t[live]]
-        t = np.where(live, prev[rows, t], 0)
+    live = np.nonzero(t > 0)[0]  # back along each block's chosen states, the finished ones dropped
+    t = t[live]
+    while live.size:
+        out[live, pos[live, t]] = chosen[live, t]
+        t = prev[live, t]
+        more = t > 0
+        live, t = live[more], t[more]
     back = np.empty_like(out)
     back[order] = out
     return back[:, 1:]

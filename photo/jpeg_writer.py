@@ -72,12 +72,17 @@ def _planes(rgb: np.ndarray, subsampling: str) -> list[np.ndarray]:
     hs, vs = SUBSAMPLING[subsampling]
     mh, mw = 8 * vs, 8 * hs
     ph, pw = -(-h // mh) * mh, -(-w // mw) * mw
-    x = np.pad(np.asarray(rgb, np.float64), ((0, ph - h), (0, pw - w), (0, 0)), mode="edge")
-    r, g, b = x[..., 0], x[..., 1], x[..., 2]
-    y = 0.299 * r + 0.587 * g + 0.114 * b - 128.0
-    cb = -0.168735892 * r - 0.331264108 * g + 0.5 * b
-    cr = 0.5 * r - 0.418687589 * g - 0.081312411 * b
-    if (hs, vs) != (1, 1):
+    # each plane is computed on contiguous channels and then padded (the colour transform is per
+    # pixel, so padding after it gives the same values as padding the RGB first, in a third of the time)
+    r, g, b = np.moveaxis(np.asarray(rgb), 2, 0).astype(np.float64, order="C")
+    pad = ((0, ph - h), (0, pw - w))
+    y = np.pad(0.299 * r + 0.587 * g + 0.114 * b - 128.0, pad, mode="edge")
+    cb = np.pad(-0.168735892 * r - 0.331264108 * g + 0.5 * b, pad, mode="edge")
+    cr = np.pad(0.5 * r - 0.418687589 * g - 0.081312411 * b, pad, mode="edge")
+    if (hs, vs) == (2, 2):  # the mean of each 2x2, summed in the order numpy's mean over them sums (same values)
+        cb = ((cb[0::2, 0::2] + cb[0::2, 1::2]) + (cb[1::2, 0::2] + cb[1::2, 1::2])) / 4
+        cr = ((cr[0::2, 0::2] + cr[0::2, 1::2]) + (cr[1::2, 0::2] + cr[1::2, 1::2])) / 4
+    elif (hs, vs) != (1, 1):
         cb = cb.reshape(ph // vs, vs, pw // hs, hs).mean(axis=(1, 3))
         cr = cr.reshape(ph // vs, vs, pw // hs, hs).mean(axis=(1, 3))
     return [y, cb, cr]
@@ -133,9 +138,28 @@ def _mcu_order(shapes: tuple[tuple[int, int], ...], subsampling: str) -> tuple[n
     return comp, rows, cols
 
 
+@functools.lru_cache(maxsize=8)
+def _scan_index(shapes: tuple[tuple[int, int], ...], subsampling: str) -> tuple[np.ndarray, np.ndarray, tuple]:
+    """(each scan block's row in the three components' blocks stacked one after the other, its
+    component, each component's scan positions): :func:`_mcu_order` as indices, cached (read-only)."""
+    comp, rows, cols = _mcu_order(shapes, subsampling)
+    start = np.cumsum([0] + [r * c for r, c in shapes])[:-1]
+    flat = start[comp] + rows * np.array([c for _, c in shapes])[comp] + cols
+    per = tuple(np.nonzero(comp == ci)[0] for ci in range(len(shapes)))
+    for a in (flat, *per):
+        a.flags.writeable = False
+    return flat, comp, per
+
+
+#: the magnitude category of 0-2047 (baseline JPEG's DC differences and AC values stay within it)
+_SIZES = np.array([v.bit_length() for v in range(2048)], np.int64)
+
+
 def _size(v: np.ndarray) -> np.ndarray:
     """The magnitude category (number of bits) of each value: 0 for 0."""
     a = np.abs(v).astype(np.int64)
+    if a.size and a.max() < _SIZES.size:
+        return _SIZES[a]
     out = np.zeros(a.shape, np.int64)
     nz = a > 0
     out[nz] = np.floor(np.log2(a[nz])).astype(np.int64) + 1
@@ -146,20 +170,16 @@ def _events(coefficients: list[np.ndarray], subsampling: str, ordered: bool = Tr
     """Every Huffman-coded event of the scan, in order: (table 0-3 = DC luma, AC luma, DC chroma,
     AC chroma; symbol 0-255; extra bits value; extra bits length). ``ordered=False``: the same
     events in no particular order (enough for their statistics, and cheaper)."""
-    comp, rows, cols = _mcu_order(tuple(c.shape[:2] for c in coefficients), subsampling)
-    zz = np.empty((comp.size, 64), np.int64)
-    for ci in range(3):
-        sel = comp == ci
-        zz[sel] = coefficients[ci][rows[sel], cols[sel]][:, ZIGZAG]
+    flat, comp, per = _scan_index(tuple(c.shape[:2] for c in coefficients), subsampling)
+    stacked = np.concatenate([np.asarray(c, np.int64).reshape(-1, 64) for c in coefficients])
+    zz = stacked[flat][:, ZIGZAG]
     nblk = comp.size
     chroma = (comp > 0).astype(np.int64)
     # DC: the difference from the previous block of the same component
     dc = zz[:, 0]
     diff = np.empty(nblk, np.int64)
-    for ci in range(3):
-        sel = np.nonzero(comp == ci)[0]
-        d = dc[sel]
-        diff[sel] = np.diff(d, prepend=0)
+    for sel in per:
+        diff[sel] = np.diff(dc[sel], prepend=0)
     dsize = _size(diff)
     # AC: runs of zeros (ZRL for each 16), then (run, size); EOB when the last is not the 63rd
     ac = zz[:, 1:]
@@ -278,10 +298,38 @@ def ac_code_lengths(coefficients: list[np.ndarray], subsampling: str = "4:2:0") 
 
 def scan_statistics(coefficients: list[np.ndarray], subsampling: str = "4:2:0") -> tuple[list[np.ndarray], int]:
     """(the four optimised Huffman tables' code lengths: DC luma, AC luma, DC chroma, AC chroma;
-    the scan's size in bits with them, before byte stuffing)."""
-    tab, sym, _, elen = _events(coefficients, subsampling, ordered=False)
-    lengths = _tables(tab, sym)
-    bits = int(sum(int(lengths[t][sym[tab == t]].sum()) for t in range(4)) + elen.sum())
+    the scan's size in bits with them, before byte stuffing).
+
+    Counted from each table's symbol frequencies and the extra bits, without listing the events:
+    the AC symbols do not depend on the order of the blocks, the DC differences follow each
+    component's blocks in the scan's order (the same counts as :func:`_events`' events)."""
+    shapes = tuple(c.shape[:2] for c in coefficients)
+    flat, _, per = _scan_index(shapes, subsampling)
+    start = np.cumsum([0] + [r * c for r, c in shapes])[:-1]
+    freq = [np.zeros(256, np.int64) for _ in range(4)]
+    extra = 0
+    for ci, c in enumerate(coefficients):
+        blocks = np.asarray(c, np.int64).reshape(-1, 64)
+        dc_t, ac_t = (0, 1) if ci == 0 else (2, 3)
+        dc = blocks[flat[per[ci]] - start[ci], 0]  # in the scan's order
+        dsize = _size(np.diff(dc, prepend=0))
+        freq[dc_t] += np.bincount(dsize, minlength=256)
+        extra += int(dsize.sum())
+        ac = blocks[:, ZIGZAG[1:]]
+        blk, pos = np.nonzero(ac)
+        pos = pos + 1
+        first = np.ones(blk.size, bool)
+        first[1:] = blk[1:] != blk[:-1]
+        run = pos - np.where(first, 0, np.concatenate(([0], pos[:-1]))) - 1
+        asize = _size(ac[blk, pos - 1])
+        freq[ac_t] += np.bincount((run % 16) * 16 + asize, minlength=256)
+        freq[ac_t][0xF0] += int((run // 16).sum())
+        last = np.zeros(blocks.shape[0], np.int64)
+        last[blk] = pos
+        freq[ac_t][0] += int((last < 63).sum())  # EOB
+        extra += int(asize.sum())
+    lengths = [code_lengths(f) for f in freq]
+    bits = int(sum(int((lengths[t] * freq[t]).sum()) for t in range(4)) + extra)
     return lengths, bits
 
 

@@ -262,6 +262,7 @@ def test_search_stops_at_its_cost_bound(prepared, monkeypatch):
             spent += c
             expect.append(n)
     assert tried == expect and sum(cost[names.index(n)] for n in tried) <= search["max_cost_ms"]
+    assert all(e["cpu_ms"] >= 0 for e in p.encoder["search"])  # what each one cost, for bench/chip.py
     # a candidate past the bound is skipped, a cheaper one after it still tried
     monkeypatch.setitem(search, "max_cost_ms", 2 * search["cost_ms"] + search["trellis_cost_ms"] - 1)
     monkeypatch.setitem(search, "alternatives", [
@@ -301,6 +302,14 @@ def test_trellis_candidate_is_a_baseline_jpeg_within_the_budget(prepared):
         # the trellis buys quality: at the same budget its file holds a finer table than Pillow's
         plain = encode(cand.image, "jpeg", budget, cfg, qtables=cand.qtables)
         assert e.setting > plain.setting
+
+
+def test_trellis_lambdas_are_made_only_when_used(analysed):
+    prep = prepare(analysed, kind="token")
+    encode_prepared(prep, budget_bytes=5000, search=False)
+    assert prep._trellis_lambdas is None  # Pillow's plain candidate needs none
+    lam = prep.trellis_lambdas
+    assert lam is not None and lam[0].shape == (40, 30) and prep.trellis_lambdas is lam  # made once
 
 
 def test_trellis_budget_too_small(prepared):

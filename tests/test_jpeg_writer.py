@@ -160,3 +160,32 @@ def test_trellis_lambda_zero_is_rounding_and_blocks_are_independent(picture):
     # every value is the nearest, one step towards zero, or zero
     ok = (uniform == rnd) | (uniform == rnd - np.sign(rnd)) | (uniform == 0)
     assert ok.all()
+
+
+@pytest.mark.parametrize("subsampling", ["4:2:0", "4:4:4"])
+def test_colour_planes_are_the_per_pixel_transform_of_the_padded_picture(picture, subsampling):
+    """The planes are computed before padding and the 2x2 chroma mean summed by hand: the same values,
+    bit for bit, as padding the picture first and taking numpy's mean over each 2x2."""
+    hs, vs = jpeg_writer.SUBSAMPLING[subsampling]
+    h, w = picture.shape[:2]
+    ph, pw = -(-h // (8 * vs)) * 8 * vs, -(-w // (8 * hs)) * 8 * hs
+    x = np.pad(picture.astype(np.float64), ((0, ph - h), (0, pw - w), (0, 0)), mode="edge")
+    r, g, b = x[..., 0], x[..., 1], x[..., 2]
+    want = [0.299 * r + 0.587 * g + 0.114 * b - 128.0, -0.168735892 * r - 0.331264108 * g + 0.5 * b,
+            0.5 * r - 0.418687589 * g - 0.081312411 * b]
+    for i in (1, 2):
+        want[i] = want[i].reshape(ph // vs, vs, pw // hs, hs).mean(axis=(1, 3))
+    for got, ref in zip(jpeg_writer._planes(picture, subsampling), want, strict=True):
+        assert got.shape == ref.shape and np.array_equal(got, ref)
+
+
+@pytest.mark.parametrize("subsampling", ["4:2:0", "4:4:4"])
+def test_scan_statistics_are_the_written_scans(picture, subsampling):
+    """The counted tables and bits are those of the events the writer codes (every table, every size)."""
+    for quality in (10, 50, 95):
+        q, _ = rounded(picture, quality, subsampling)
+        lengths, bits = jpeg_writer.scan_statistics(q, subsampling)
+        tab, sym, _, elen = jpeg_writer._events(q, subsampling)
+        ref = jpeg_writer._tables(tab, sym)
+        assert all(np.array_equal(a, b) for a, b in zip(lengths, ref, strict=True))
+        assert bits == sum(int(ref[t][sym[tab == t]].sum()) for t in range(4)) + int(elen.sum())
