@@ -63,6 +63,11 @@ def fit_core_wall(profile: np.ndarray, s: np.ndarray, core_rgb: np.ndarray, sigm
     core = YCC @ np.asarray(core_rgb, np.float64)
     sig = (sigma_px, float(np.hypot(sigma_px, chroma_px)))
 
+    def steps(at: np.ndarray, sg: float, rising: bool) -> np.ndarray:
+        # each distinct step once: a grid of shifts and widths puts many models' edges at one offset
+        keys, row = np.unique(at, return_inverse=True)
+        return blurred_step(s[None, :], keys[:, None], sg, rising)[row.ravel()]
+
     def solve(S0: np.ndarray, W: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         L = len(Y)
         M = len(S0)
@@ -70,21 +75,25 @@ def fit_core_wall(profile: np.ndarray, s: np.ndarray, core_rgb: np.ndarray, sigm
         AtA = np.zeros((M, 4, 4))
         Aty = np.zeros((M, 4))
         total = np.zeros(M)
+        parts: dict[float, tuple] = {}
         for c in range(3):
             sg = sig[0] if c == 0 else sig[1]
-            pf = blurred_step(s[None, :], S0[:, None], sg, rising=False)
-            pb = blurred_step(s[None, :], (S0 + W)[:, None], sg, rising=True)
-            pm = np.clip(1.0 - pf - pb, 0.0, 1.0)
-            q = (pb * pb).sum(axis=1) + 1e-9
+            if sg not in parts:  # Cb and Cr share the colour's blur, so its steps and their products
+                pf = steps(S0, sg, rising=False)
+                pb = steps(S0 + W, sg, rising=True)
+                pm = np.clip(1.0 - pf - pb, 0.0, 1.0)
+                q = (pb * pb).sum(axis=1) + 1e-9
+                fb, mb = (pf * pb).sum(axis=1), (pm * pb).sum(axis=1)
+                ff = (pf * pf).sum(axis=1) - fb * fb / q
+                fm = (pf * pm).sum(axis=1) - fb * mb / q
+                mm = (pm * pm).sum(axis=1) - mb * mb / q
+                parts[sg] = (pf, pb, pm, q, fb, mb, ff, fm, mm)
+            pf, pb, pm, q, fb, mb, ff, fm, mm = parts[sg]
             yc = Y[:, :, c]  # (L, n)
             by = pb @ yc.T  # (M, L)
             total += (yc * yc).sum() - (by * by).sum(axis=1) / q
             ym = yc.sum(axis=0)  # (n,) summed over lines
             bym = by.sum(axis=1)
-            fb, mb = (pf * pb).sum(axis=1), (pm * pb).sum(axis=1)
-            ff = (pf * pf).sum(axis=1) - fb * fb / q
-            fm = (pf * pm).sum(axis=1) - fb * mb / q
-            mm = (pm * pm).sum(axis=1) - mb * mb / q
             fy = pf @ ym - fb * bym / q
             my = pm @ ym - mb * bym / q
             AtA[:, c, c] = L * ff
