@@ -11,6 +11,9 @@
    compared with the layout's ``core_color``;
    where the widest wall the pose allows is under a band's bound but at least 0.4 px, the core's
    colour that wall adds to the edge's pixels is measured instead (:mod:`cardface.oblique.subpixel`);
+   before a band proves a card, the sides where no wall can show are searched for the line of the
+   core's colour that a print would put there, as wide as the face's scale across each side makes
+   it (:mod:`cardface.oblique.printedline`);
 4. the card's face is searched for a display's pixel grid (a peak in the colour-difference
    spectrum), clipped glare, and the photo for blur and a cut-off card;
 5. a verdict: ``card``, ``flat``, ``screen`` or ``retake`` with reasons (codes and

@@ -8,8 +8,8 @@ is a line of 0.1 mm seen face-on. What tells them apart is geometry:
 - the line lies in the card's plane, so it shows on *every* side, and its width there is its
   width on paper times the face's scale across that side (``px_per_mm``, the face's px per mm
   of the card, at the measured pose): on the sides where no wall can show it is as wide as on
-  the side where the wall would be, times the ratio of the two scales (0.4-1.2 in the photos of
-  the benchmark). It is the same ink under the same light on every side;
+  the side where the wall would be, times the ratio of the two scales (0.2-1.4 in the photos of
+  the benchmark's tuning half). It is the same ink under the same light on every side;
 - a card's wall shows only where the pose lets it (``expected_px`` > 0), and its width follows
   the pose (zero or facing away on the other sides), not the face's scale.
 
@@ -19,9 +19,10 @@ wall's or a line's width times its shading, :func:`cardface.oblique.subpixel.fit
 on the main side, times the ratio of the face's scales. A side *shows the printed line* when
 
 - it holds at least ``share`` of that prediction, and at least ``min_px`` (a background leaves
-  0.1-0.3 px of core-like colour on a side where no wall shows, and up to 0.5 px on clutter),
+  0.1-0.3 px of core-like colour on a side where no wall shows, more on clutter and paper),
 - and the core-coloured line explains its profiles ``min_fit_ratio`` times better than a plain
-  face/background step (noise, or a background's colour, is not a line along the edge).
+  face/background step (a background's colour spread over the profiles is not a line along the
+  edge: the real cards' sides that held the most core colour were the worst fitted by a line).
 
 The shading is capped at ``max_gain`` before the amounts are compared: on a side seen nearly
 edge-on a fit may explain a colour change with a sliver of 0.06 px at 30 times the core's
