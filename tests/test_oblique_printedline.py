@@ -36,6 +36,13 @@ def test_a_wall_leaves_the_other_sides_to_noise():
     assert not any(s.shows_line for s in line.sides)
 
 
+def test_the_side_named_is_one_that_shows_the_line():
+    # side 0 holds more than its prediction but is no line (fit ratio 1.1); side 2 shows the line
+    line = printedline.judge(wall(1.2), 12.0, [(0, wall(1.5, fit_ratio=1.1), 12.0), (2, wall(0.9), 12.0)], CFG)
+    assert line.printed and line.strongest is not None and line.strongest.side == 2
+    assert printedline.judge(wall(1.2), 12.0, [], CFG).strongest is None
+
+
 def test_each_condition_is_needed():
     main = wall(1.2)
     # enough of the core's colour, but the line explains the side no better than a step (a background)

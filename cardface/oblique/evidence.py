@@ -909,8 +909,8 @@ def _edge_verdict(rgb, pose, expected, main, thick, match, angle, core, face_ref
         # a line of the core's colour printed round a copy passes for a 1-3 px wall where the wall
         # shows, but shows on the other sides too, as wide as the face's scale there makes it
         line = printed_line_check(rgb, pose, expected, [s.face_rgb for s in base["sides"]], blur, core, face_ref)
-        if line.printed:
-            s = line.strongest
+        s = line.strongest
+        if line.printed and s is not None:
             return Evidence("flat", (Reason.of("evidence.printed_line", (
                 f"{s.core_px:.2f} px of the core's colour on the {SIDES[s.side]}, where a line printed round the "
                 f"card would put {s.predicted_px:.2f} px and no wall can show")),), **base)

@@ -61,8 +61,10 @@ class LineCheck:
 
     @property
     def strongest(self) -> SideLine | None:
-        """The side that shows the line most (its share of the prediction), or None without sides."""
-        return max(self.sides, key=lambda s: s.core_px / max(s.predicted_px, 1e-9), default=None)
+        """The side that holds most of the prediction, among those that show the line if any do;
+        None without sides."""
+        sides = [s for s in self.sides if s.shows_line] or list(self.sides)
+        return max(sides, key=lambda s: s.core_px / max(s.predicted_px, 1e-9), default=None)
 
 
 def capped_core_px(wall: CoreWall, max_gain: float) -> float:
