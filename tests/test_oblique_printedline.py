@@ -114,3 +114,14 @@ def test_a_real_card_shows_no_printed_line(tilt):
     assert not line.printed and len(line.sides) >= 2
     assert all(s.core_px < CFG["share"] * s.predicted_px or s.fit_ratio < CFG["min_fit_ratio"] for s in line.sides)
     assert np.isfinite(line.main_core_px) and line.main_core_px > 0.3
+
+
+def test_the_core_wall_fit_solves_its_systems_as_lapack_does():
+    from cardface.oblique.subpixel import solve_spd
+
+    rng = np.random.default_rng(1)
+    g = rng.normal(size=(200, 6, 4))
+    A = np.einsum("mni,mnj->mij", g, g) + 1e-6 * np.eye(4)  # normal equations: positive definite
+    b = rng.normal(size=(200, 4))
+    assert solve_spd(A, b) == pytest.approx(np.linalg.solve(A, b[:, :, None])[:, :, 0], rel=1e-9, abs=1e-9)
+    assert solve_spd(np.array([[[2.0]]]), np.array([[3.0]]))[0, 0] == pytest.approx(1.5)
