@@ -11,6 +11,9 @@
    compared with the layout's ``core_color``;
    where the widest wall the pose allows is under a band's bound but at least 0.4 px, the core's
    colour that wall adds to the edge's pixels is measured instead (:mod:`cardface.oblique.subpixel`);
+   before a band proves a card, the sides where no wall can show are searched for the line of the
+   core's colour that a print would put there, as wide as the face's scale across each side makes
+   it (:mod:`cardface.oblique.printedline`);
 4. the card's face is searched for a display's pixel grid (a peak in the colour-difference
    spectrum), clipped glare, and the photo for blur and a cut-off card;
 5. a verdict: ``card``, ``flat``, ``screen`` or ``retake`` with reasons (codes and
@@ -26,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cardface.oblique import subpixel
+from cardface.oblique import printedline, subpixel
 from cardface.oblique.bezel import bezel_mm
 from cardface.oblique.config import card_size
 from cardface.oblique.edgemodel import YCC as _YCC
@@ -793,6 +796,31 @@ def subpixel_wall(img: np.ndarray, pose, expected_px: list[float], face_rgb: lis
     return subpixel.SubpixelWall(main, wall, wall.width_px / max(per_mm, 1e-6), _rgb(band), _rgb(face), hidden_px)
 
 
+def printed_line_check(img: np.ndarray, pose, expected_px: list[float], face_rgb: list, blur_px: float, core_rgb,
+                       face_ref: np.ndarray) -> printedline.LineCheck:
+    """Whether the band where the wall shows is a line printed round a copy
+    (:mod:`cardface.oblique.printedline`): the core-coloured line
+    (:func:`cardface.oblique.subpixel.fit_core_wall`, the grid of ``[subpixel]``) fitted on the side
+    where the pose puts the widest wall and on each side where no wall can show
+    (``view.hidden_below_px``), judged by ``[line]``. ``face_rgb``, ``face_ref`` as in
+    :func:`subpixel_wall`."""
+    lim = limits()
+    cfg = lim["subpixel"]
+    chroma = chroma_blur_px()
+    shifts = np.arange(-float(cfg["shift_px"]), float(cfg["shift_px"]) + 1e-9, 0.25)
+    widths = np.arange(0.125, float(cfg["max_width_px"]) + 1e-9, 0.125)
+
+    def fit(i: int) -> tuple[int, subpixel.CoreWall, float]:
+        prof, s, px_per_mm = _side_profile(img, pose, i, max(expected_px[i], 0.0))
+        core = np.asarray(core_rgb, np.float64) * np.asarray(face_rgb[i], np.float64) / np.maximum(face_ref, 1.0)
+        return i, subpixel.fit_core_wall(prof, s, core, blur_px, chroma, shifts, widths), px_per_mm
+
+    main = int(np.argmax(expected_px))
+    _, wall, per_mm = fit(main)
+    hidden = [fit(i) for i in range(4) if i != main and expected_px[i] <= float(lim["view"]["hidden_below_px"])]
+    return printedline.judge(wall, per_mm, hidden, lim["line"])
+
+
 def _subpixel_card(rgb, pose, expected, sides, blur, core, face_ref, base) -> Evidence | None:
     """A card proved by a wall under ``view.min_expected_px`` wide (see :mod:`subpixel`), or None:
     the width gives a thickness within the card's tolerance, the colour is the core's at a
@@ -877,6 +905,15 @@ def _edge_verdict(rgb, pose, expected, main, thick, match, angle, core, face_ref
         hue_c = hue_chroma(main.rgb)[1]
         bezel = sum(main.rgb) / 3 < float(lim["screen"]["bezel_max_level"]) and hue_c < float(lim["colour"]["neutral_chroma"])
         return Evidence("screen" if bezel else "flat", (Reason.of("evidence.thick_edge", detail),), **base)
+    if core is not None:
+        # a line of the core's colour printed round a copy passes for a 1-3 px wall where the wall
+        # shows, but shows on the other sides too, as wide as the face's scale there makes it
+        line = printed_line_check(rgb, pose, expected, [s.face_rgb for s in base["sides"]], blur, core, face_ref)
+        s = line.strongest
+        if line.printed and s is not None:
+            return Evidence("flat", (Reason.of("evidence.printed_line", (
+                f"{s.core_px:.2f} px of the core's colour on the {SIDES[s.side]}, where a line printed round the "
+                f"card would put {s.predicted_px:.2f} px and no wall can show")),), **base)
     reasons = [Reason.of("evidence.slab", detail)]
     if core is None:
         reasons.append(Reason.of("evidence.core_not_declared"))
