@@ -33,6 +33,7 @@ from cardface.oblique import printedline, subpixel
 from cardface.oblique.bezel import bezel_mm
 from cardface.oblique.config import card_size
 from cardface.oblique.edgemodel import YCC as _YCC
+from cardface.oblique.edgemodel import distinct_steps
 from cardface.oblique.edgemodel import normal_cdf as _logistic
 from cardface.oblique.geometry import Pose, Quad, card_pose
 
@@ -247,22 +248,13 @@ def _band_basis(s: np.ndarray, S0: np.ndarray, W: np.ndarray, SG: np.ndarray):
     return phi_f, np.clip(1.0 - phi_f - phi_b, 0.0, 1.0), phi_b
 
 
-def _distinct_steps(s: np.ndarray, at: np.ndarray, SG: np.ndarray, rising: bool):
-    """Blurred steps at offsets ``s`` for each (position ``at``, blur ``SG``) pair, each distinct
-    pair computed once: (steps (U, n), the row of each pair (M,)). Falling (1 -> 0) at ``at``;
-    ``rising``: 0 -> 1."""
-    keys, row = np.unique(at + 1j * SG, return_inverse=True)  # (complex: one sort, by position then blur)
-    d = (s[None, :] - keys.real[:, None]) if rising else (keys.real[:, None] - s[None, :])
-    return _logistic(d / keys.imag[:, None]), row.ravel()
-
-
 def _band_models(Y: np.ndarray, s: np.ndarray, S0: np.ndarray, W: np.ndarray, SG: np.ndarray):
     """Residuals and colours (face, band, background) of face | band | background models, one per
     (shift, width, sigma) triple, over lines ``Y`` (L, n, 3) sharing the face and band colours.
-    (The weights of :func:`_band_basis`, each distinct step computed once: a grid of shifts and
-    widths puts many bands' far edges at the same offset.)"""
-    fu, fi = _distinct_steps(s, S0, SG, rising=False)
-    bu, bi = _distinct_steps(s, S0 + W, SG, rising=True)
+    (The weights of :func:`_band_basis`, each distinct step computed once:
+    :func:`cardface.oblique.edgemodel.distinct_steps`.)"""
+    fu, fi = distinct_steps(s, S0, SG, rising=False)
+    bu, bi = distinct_steps(s, S0 + W, SG, rising=True)
     phi_f = fu[fi]
     phi_m = np.clip(1.0 - phi_f - bu[bi], 0.0, 1.0)
     rss, theta, bg = _fit_models(Y, (phi_f, phi_m), bu, bi)

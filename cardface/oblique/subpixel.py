@@ -29,8 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cardface.oblique.edgemodel import YCC
-from cardface.oblique.edgemodel import normal_cdf as _logistic
+from cardface.oblique.edgemodel import YCC, distinct_steps
 
 
 def solve_spd(A: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -48,11 +47,6 @@ def solve_spd(A: np.ndarray, b: np.ndarray) -> np.ndarray:
     for i in range(k - 1, -1, -1):
         x[:, i] = (x[:, i] - np.einsum("mj,mj->m", A[:, i, i + 1:], x[:, i + 1:])) / A[:, i, i]
     return x
-
-
-def blurred_step(x: np.ndarray, at: np.ndarray, sigma: float, rising: bool) -> np.ndarray:
-    """A step at ``at`` blurred by a Gaussian of ``sigma`` px, sampled at ``x``: 1 -> 0 (falling) or 0 -> 1."""
-    return _logistic(((x - at) if rising else (at - x)) / sigma)
 
 
 @dataclass(frozen=True)
@@ -81,9 +75,8 @@ def fit_core_wall(profile: np.ndarray, s: np.ndarray, core_rgb: np.ndarray, sigm
     sig = (sigma_px, float(np.hypot(sigma_px, chroma_px)))
 
     def steps(at: np.ndarray, sg: float, rising: bool) -> np.ndarray:
-        # each distinct step once: a grid of shifts and widths puts many models' edges at one offset
-        keys, row = np.unique(at, return_inverse=True)
-        return blurred_step(s[None, :], keys[:, None], sg, rising)[row.ravel()]
+        u, row = distinct_steps(s, at, np.full(len(at), sg), rising)
+        return u[row]
 
     def solve(S0: np.ndarray, W: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         L = len(Y)
@@ -122,16 +115,17 @@ def fit_core_wall(profile: np.ndarray, s: np.ndarray, core_rgb: np.ndarray, sigm
         theta = solve_spd(AtA, Aty)
         return total - np.einsum("mk,mk->m", theta, Aty), theta
 
+    def best(S: np.ndarray, W: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+        rss, th = solve(S, W)
+        rss = np.where(th[:, 3] > 0, rss, np.inf)  # a wall adds the core's colour, never takes it away
+        return rss, th, int(np.argmin(rss))
+
     S0, W = (a.ravel() for a in np.meshgrid(shifts, widths, indexing="ij"))
-    rss, th = solve(S0, W)
-    rss = np.where(th[:, 3] > 0, rss, np.inf)  # a wall adds the core's colour, never takes it away
-    i = int(np.argmin(rss))
+    rss, th, i = best(S0, W)
     if np.isfinite(rss[i]):
         fine = np.arange(-0.25, 0.25 + 1e-9, 0.0625)
         S1, W1 = (a.ravel() for a in np.meshgrid(S0[i] + fine, np.maximum(W[i] + fine, 0.0625), indexing="ij"))
-        rss1, th1 = solve(S1, W1)
-        rss1 = np.where(th1[:, 3] > 0, rss1, np.inf)
-        j = int(np.argmin(rss1))
+        rss1, th1, j = best(S1, W1)
         if rss1[j] < rss[i]:
             S0, W, rss, th, i = S1, W1, rss1, th1, j
     step, _ = solve(shifts, np.zeros(len(shifts)))
