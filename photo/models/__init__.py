@@ -67,16 +67,23 @@ def reuse_freed_memory() -> bool:
     the service's model runners, ``mynacard photo check``. Also caps the malloc arenas
     (:func:`few_malloc_arenas`). Returns False where there is no glibc.
     """
+    mallopt = _mallopt()
+    if mallopt is None:
+        return False
+    few_malloc_arenas()
+    return bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD))
+
+
+@functools.cache
+def _mallopt():
+    """glibc's ``mallopt`` (int param, int value -> 1 on success), or None where there is no glibc."""
     import ctypes
     import ctypes.util
 
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt
     except (OSError, AttributeError):
-        return False
-    few_malloc_arenas()
-    return bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD))
+        return None
 
 
 #: glibc malloc arenas a process that checks photos keeps: see :func:`few_malloc_arenas`.
@@ -98,14 +105,8 @@ def few_malloc_arenas() -> bool:
     relative to the floor within the run-to-run spread). Called by :func:`reuse_freed_memory`
     and at the start of the ``mynacard`` command; to take effect for the models' threads it must
     run before the models load. Returns False where there is no glibc."""
-    import ctypes
-    import ctypes.util
-
-    try:
-        mallopt = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt
-    except (OSError, AttributeError):
-        return False
-    return bool(mallopt(_M_ARENA_MAX, MALLOC_ARENAS))
+    mallopt = _mallopt()
+    return mallopt is not None and bool(mallopt(_M_ARENA_MAX, MALLOC_ARENAS))
 
 
 _lock = threading.RLock()
