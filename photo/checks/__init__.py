@@ -102,20 +102,22 @@ def run(check_id: str, analysis: Any, limits: dict) -> CheckResult | None:
     """Run one check; face-dependent checks report 'not evaluated' when no face was found."""
     spec = registry()[check_id]
     if spec.needs_face and not analysis.has_face:
-        r = CheckResult(id=check_id, passed=False, value=None, limit=None, key="no_face", evaluated=False)
-        r.message, r.message_en = (
-            "顔が見つからないため判定できません。顔全体がはっきり写った正面の写真を使ってください。",
-            "Not checked: no face was found. Use a photo that shows your whole face from the front.",
-        )
-        return r
+        return _not_evaluated(check_id, "no_face",
+                              "顔が見つからないため判定できません。顔全体がはっきり写った正面の写真を使ってください。",
+                              "Not checked: no face was found. Use a photo that shows your whole face from the front.")
     if spec.frontal and analysis.has_face and abs(analysis.pose.yaw_deg) > max_frontal_yaw_deg():
         yaw = round(abs(analysis.pose.yaw_deg))
-        r = CheckResult(id=check_id, passed=False, value=None, limit=None, key="turned_away", evaluated=False)
-        r.message, r.message_en = (
-            f"顔が横を向きすぎている（{yaw}°）ため判定できません。カメラに顔の正面を向けて撮ってください。",
-            f"Not checked: the face is turned too far from the camera ({yaw}°) to judge this. "
-            "Take the photo facing the camera.",
-        )
-        return r
+        return _not_evaluated(check_id, "turned_away",
+                              f"顔が横を向きすぎている（{yaw}°）ため判定できません。カメラに顔の正面を向けて撮ってください。",
+                              f"Not checked: the face is turned too far from the camera ({yaw}°) to judge this. "
+                              "Take the photo facing the camera.")
     r = spec.func(analysis, limits)
     return None if r is None else r.named(spec.id)
+
+
+def _not_evaluated(check_id: str, key: str, message: str, message_en: str) -> CheckResult:
+    """A check that could not be judged on this photo (``evaluated`` false), with why in Japanese
+    and English."""
+    r = CheckResult(id=check_id, passed=False, value=None, limit=None, key=key, evaluated=False)
+    r.message, r.message_en = message, message_en
+    return r
