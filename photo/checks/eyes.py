@@ -29,8 +29,6 @@ def eyelid_gap(a, eye: dict) -> float:
 EYES = (("left", EYE_R, "eyeBlinkRight"), ("right", EYE_L, "eyeBlinkLeft"))
 #: luma at or above which an eye-region pixel counts as glare or burnt-out white
 EYE_CLIP_LUMA = 250
-#: skin luma at or above which a skin pixel is burnt out (photo.analysis.BURNT_LUMA, lighting.exposure's level)
-BURNT_SKIN_LUMA = BURNT_LUMA
 _STATS: WeakKeyDictionary = WeakKeyDictionary()  # analysis -> both_eye_stats(analysis)
 
 
@@ -206,7 +204,7 @@ def whites_burnt(stats: list[dict], limits, skin_bright_share: float = 0.0) -> b
     region over ``max_glare`` and both at least ``min_burnt_whites`` (``max_glare`` without it),
     and either both irises readable (``iris_glare`` at most
     ``max_iris_glare``) or the skin itself burnt out (more than ``burnt_skin_share`` of it at luma
-    >= BURNT_SKIN_LUMA: the whole face over-exposed, light irises clipped with it). That is
+    >= BURNT_LUMA: the whole face over-exposed, light irises clipped with it). That is
     over-exposure, which ``lighting.exposure`` judges and names; a profile without
     ``max_iris_glare`` never says so (nor the skin test without ``burnt_skin_share``)."""
     if "max_iris_glare" not in limits or max(x["glare"] for x in stats) <= limits["max_glare"]:
@@ -239,7 +237,7 @@ def lens_reflection_sides(stats: list[dict], limits, skin_bright_share: float = 
     """The sides (in the picture) of the eyes with a reflection on a lens: more than
     ``max_lens_glare`` of the lids and skin round the eye opening near-white (``lens_glare``)
     while the skin is not burnt out (at most ``burnt_skin_share`` of it at luma >=
-    BURNT_SKIN_LUMA). Compliant photos, their 1.15 x lighter variants included, reach 0.003 and
+    BURNT_LUMA). Compliant photos, their 1.15 x lighter variants included, reach 0.003 and
     every real photo 0.007; over-exposure clips the lids with the whites, but then the skin is
     burnt out too. Not judged by a profile without ``max_lens_glare``."""
     if "max_lens_glare" not in limits or skin_bright_share > limits.get("burnt_skin_share", 1.0):
@@ -248,9 +246,9 @@ def lens_reflection_sides(stats: list[dict], limits, skin_bright_share: float = 
 
 
 def skin_bright_share(a) -> float:
-    """Share of the face's skin (``a.skin_grey``, the skin grid) at luma >= BURNT_SKIN_LUMA."""
+    """Share of the face's skin (``a.skin_grey``, the skin grid) at luma >= BURNT_LUMA."""
     g = a.skin_grey
-    return float(np.count_nonzero(g >= BURNT_SKIN_LUMA) / g.size) if g.size else 0.0
+    return float(np.count_nonzero(g >= BURNT_LUMA) / g.size) if g.size else 0.0
 
 
 def both_eye_stats(a) -> list[dict]:
