@@ -23,7 +23,7 @@ from __future__ import annotations
 import time
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import cached_property, lru_cache, partial
 from importlib import resources
 from typing import Any
 
@@ -171,15 +171,12 @@ class Prepared:
     alternatives: list = field(default_factory=list)  # chip_encode.Candidate: other pre-filters the search may choose
     # makes the (luma, chroma) per-block lambdas of [encode.trellis] for this portrait (:attr:`trellis_lambdas`)
     trellis_lambdas_make: Any = field(default=None, repr=False)
-    _trellis_lambdas: tuple | None = field(default=None, init=False, repr=False)
 
-    @property
+    @cached_property
     def trellis_lambdas(self) -> tuple | None:
         """(luma, chroma) per-block lambdas of ``[encode.trellis]`` for this portrait, made on first
         use (only ``trellis=True`` codes the plain candidate with them)."""
-        if self._trellis_lambdas is None and self.trellis_lambdas_make is not None:
-            self._trellis_lambdas = self.trellis_lambdas_make()
-        return self._trellis_lambdas
+        return None if self.trellis_lambdas_make is None else self.trellis_lambdas_make()
 
 
 def _head_mask(analysis, pl) -> np.ndarray:

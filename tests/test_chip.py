@@ -307,7 +307,7 @@ def test_trellis_candidate_is_a_baseline_jpeg_within_the_budget(prepared):
 def test_trellis_lambdas_are_made_only_when_used(analysed):
     prep = prepare(analysed, kind="token")
     encode_prepared(prep, budget_bytes=5000, search=False)
-    assert prep._trellis_lambdas is None  # Pillow's plain candidate needs none
+    assert "trellis_lambdas" not in vars(prep)  # not made: Pillow's plain candidate needs none
     lam = prep.trellis_lambdas
     assert lam is not None and lam[0].shape == (40, 30) and prep.trellis_lambdas is lam  # made once
 
