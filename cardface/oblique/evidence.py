@@ -760,30 +760,44 @@ def _balanced(rgb, gain: np.ndarray) -> tuple[int, ...]:
     return tuple(int(v) for v in np.clip(np.asarray(rgb) * gain, 0, 255).round())
 
 
-def subpixel_wall(img: np.ndarray, pose, expected_px: list[float], face_rgb: list, blur_px: float, core_rgb,
-                  face_ref: np.ndarray, cfg: dict) -> subpixel.SubpixelWall:
-    """Fit a core-coloured wall (:func:`cardface.oblique.subpixel.fit_core_wall`) on the side where
-    the pose puts the widest wall, and on the sides where no wall can show (``view.hidden_below_px``): a card's wall adds
-    the core's colour only where it can show, a line printed round a copy adds it everywhere.
-    ``face_rgb`` the face's colour beside each side (from the plain step fits), ``face_ref`` the
-    layout's render of it (the core under the face's light is the core times their ratio)."""
+def _core_wall_fitter(img: np.ndarray, pose, face_rgb: list, blur_px: float, core_rgb, face_ref: np.ndarray):
+    """``fit(side, expected_px)`` -> (the core-coloured wall fitted across that side
+    (:func:`cardface.oblique.subpixel.fit_core_wall`, on the grid of ``evidence.toml [subpixel]``),
+    the profiles, their offsets, the face's px per mm across the side). ``face_rgb`` is the face's
+    colour beside each side (from the plain step fits), ``face_ref`` the layout's render of it:
+    the core under the face's light is the core times their ratio."""
+    cfg = limits()["subpixel"]
     chroma = chroma_blur_px()
     shifts = np.arange(-float(cfg["shift_px"]), float(cfg["shift_px"]) + 1e-9, 0.25)
     widths = np.arange(0.125, float(cfg["max_width_px"]) + 1e-9, 0.125)
 
-    def fit(i: int) -> tuple[subpixel.CoreWall, np.ndarray, np.ndarray]:
-        prof, s, _ = _side_profile(img, pose, i, expected_px[i])
+    def fit(i: int, expected_px: float) -> tuple[subpixel.CoreWall, np.ndarray, np.ndarray, float]:
+        prof, s, px_per_mm = _side_profile(img, pose, i, expected_px)
         core = np.asarray(core_rgb, np.float64) * np.asarray(face_rgb[i], np.float64) / np.maximum(face_ref, 1.0)
-        return subpixel.fit_core_wall(prof, s, core, blur_px, chroma, shifts, widths), prof, s
+        return subpixel.fit_core_wall(prof, s, core, blur_px, chroma, shifts, widths), prof, s, px_per_mm
 
+    return fit
+
+
+def _hidden_sides(expected_px: list[float], main: int) -> list[int]:
+    """The sides other than ``main`` where no wall can show (``view.hidden_below_px``)."""
+    below = float(limits()["view"]["hidden_below_px"])
+    return [i for i in range(4) if i != main and expected_px[i] <= below]
+
+
+def subpixel_wall(img: np.ndarray, pose, expected_px: list[float], face_rgb: list, blur_px: float, core_rgb,
+                  face_ref: np.ndarray) -> subpixel.SubpixelWall:
+    """Fit a core-coloured wall (:func:`_core_wall_fitter`) on the side where the pose puts the
+    widest wall, and on the sides where no wall can show (``view.hidden_below_px``): a card's wall
+    adds the core's colour only where it can show, a line printed round a copy adds it everywhere."""
+    fit = _core_wall_fitter(img, pose, face_rgb, blur_px, core_rgb, face_ref)
     main = int(np.argmax(expected_px))
-    wall, prof, s = fit(main)
+    wall, prof, s, _ = fit(main, expected_px[main])
     # the band's own colour at that width and place (free colour), for the hue
     _, coef = _ycc_models(prof @ _YCC.T, s, np.array([wall.shift_px]), np.array([max(wall.width_px, 0.0625)]),
-                             np.array([blur_px]), chroma)
+                             np.array([blur_px]), chroma_blur_px())
     face, band = (np.linalg.solve(_YCC, coef[0, j]) for j in (0, 1))
-    hidden = [i for i in range(4) if i != main and expected_px[i] <= float(limits()["view"]["hidden_below_px"])]
-    hidden_px = max((fit(i)[0].core_px for i in hidden), default=0.0)
+    hidden_px = max((fit(i, expected_px[i])[0].core_px for i in _hidden_sides(expected_px, main)), default=0.0)
     per_mm = abs(expected_px[main]) / card_size().thickness_mm
     return subpixel.SubpixelWall(main, wall, wall.width_px / max(per_mm, 1e-6), _rgb(band), _rgb(face), hidden_px)
 
@@ -791,26 +805,17 @@ def subpixel_wall(img: np.ndarray, pose, expected_px: list[float], face_rgb: lis
 def printed_line_check(img: np.ndarray, pose, expected_px: list[float], face_rgb: list, blur_px: float, core_rgb,
                        face_ref: np.ndarray) -> printedline.LineCheck:
     """Whether the band where the wall shows is a line printed round a copy
-    (:mod:`cardface.oblique.printedline`): the core-coloured line
-    (:func:`cardface.oblique.subpixel.fit_core_wall`, the grid of ``[subpixel]``) fitted on the side
-    where the pose puts the widest wall and on each side where no wall can show
-    (``view.hidden_below_px``), judged by ``[line]``. ``face_rgb``, ``face_ref`` as in
-    :func:`subpixel_wall`."""
-    lim = limits()
-    cfg = lim["subpixel"]
-    chroma = chroma_blur_px()
-    shifts = np.arange(-float(cfg["shift_px"]), float(cfg["shift_px"]) + 1e-9, 0.25)
-    widths = np.arange(0.125, float(cfg["max_width_px"]) + 1e-9, 0.125)
-
-    def fit(i: int) -> tuple[int, subpixel.CoreWall, float]:
-        prof, s, px_per_mm = _side_profile(img, pose, i, max(expected_px[i], 0.0))
-        core = np.asarray(core_rgb, np.float64) * np.asarray(face_rgb[i], np.float64) / np.maximum(face_ref, 1.0)
-        return i, subpixel.fit_core_wall(prof, s, core, blur_px, chroma, shifts, widths), px_per_mm
-
+    (:mod:`cardface.oblique.printedline`): the core-coloured line (:func:`_core_wall_fitter`)
+    fitted on the side where the pose puts the widest wall and on each side where no wall can
+    show (``view.hidden_below_px``), judged by ``[line]``."""
+    fit = _core_wall_fitter(img, pose, face_rgb, blur_px, core_rgb, face_ref)
     main = int(np.argmax(expected_px))
-    _, wall, per_mm = fit(main)
-    hidden = [fit(i) for i in range(4) if i != main and expected_px[i] <= float(lim["view"]["hidden_below_px"])]
-    return printedline.judge(wall, per_mm, hidden, lim["line"])
+    wall, _, _, per_mm = fit(main, max(expected_px[main], 0.0))
+    hidden = []
+    for i in _hidden_sides(expected_px, main):
+        w, _, _, px_per_mm = fit(i, max(expected_px[i], 0.0))
+        hidden.append((i, w, px_per_mm))
+    return printedline.judge(wall, per_mm, hidden, limits()["line"])
 
 
 def _subpixel_card(rgb, pose, expected, sides, blur, core, face_ref, base) -> Evidence | None:
@@ -823,7 +828,7 @@ def _subpixel_card(rgb, pose, expected, sides, blur, core, face_ref, base) -> Ev
     if core is None or max(expected) < float(cfg["min_expected_px"]) or blur is None or \
             blur > float(lim["quality"]["max_blur_sigma_px"]):
         return None
-    m = subpixel_wall(rgb, pose, expected, [s.face_rgb for s in sides], blur, core, face_ref, cfg)
+    m = subpixel_wall(rgb, pose, expected, [s.face_rgb for s in sides], blur, core, face_ref)
     w = m.wall
     lo_t, hi_t = thickness_range_mm(True)
     gain = _white_balance_gain(m.face_rgb, face_ref)
