@@ -257,16 +257,18 @@ def _geometry(a, c, lim) -> list[Mark]:
 
 # ----------------------------------------------------------------------- light, colour, image
 def _exposure(a, c, lim) -> list[Mark]:
-    from photo.checks.lighting import BRIGHT_LUMA, DARK_LUMA, exposure_region
+    from photo.checks.lighting import BRIGHT_LUMA, DARK_LUMA, dark_region, exposure_region
 
-    region = exposure_region(a)
     v = c.value
     anchor = (a.face_box[2] + 6, a.landmarks[1, 1])
     if c.key == "dark":
         m = _mark(c, anchor, highlight=v["highlight"], min_highlight=lim["min_highlight"],
                   dark=round(100 * v["dark"], 1))
-        m.fills = [(region & (a.grey <= DARK_LUMA), 1.0)]  # crushed
-    elif c.key == "eye_whites":
+        cheeks = dark_region(a)
+        m.fills = [(cheeks & (a.grey <= DARK_LUMA), 1.0)]  # crushed
+        m.outlines = [(cheeks, 1.0)]  # the cheeks measured (the share of crushed skin is read there)
+        return [m]
+    if c.key == "eye_whites":
         from photo.checks.eyes import EYE_CLIP_LUMA, EYES, eye_region
 
         m = _mark(c, anchor, clip=round(100 * v["eye_white_clip"], 1), max_clip=round(100 * lim["max_eye_white_clip"], 1))
@@ -276,10 +278,10 @@ def _exposure(a, c, lim) -> list[Mark]:
         m.fills = [(eyes & (a.grey >= EYE_CLIP_LUMA), 1.0)]  # burnt out
         m.outlines = [(eyes, 1.0)]  # the eye regions measured
         return [m]
-    else:
-        m = _mark(c, anchor, bright=round(100 * v["bright"], 1), max_bright=round(100 * lim["max_bright_share"], 1),
-                  mean=v["mean"])
-        m.fills = [(region & (a.grey >= BRIGHT_LUMA), 1.0)]  # clipped
+    region = exposure_region(a)
+    m = _mark(c, anchor, bright=round(100 * v["bright"], 1), max_bright=round(100 * lim["max_bright_share"], 1),
+              mean=v["mean"])
+    m.fills = [(region & (a.grey >= BRIGHT_LUMA), 1.0)]  # clipped
     m.outlines = [(region, 1.0)]  # the skin measured
     return [m]
 

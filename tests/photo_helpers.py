@@ -353,6 +353,38 @@ def _wrap(sides: tuple[str, ...], colour=(170, 40, 40), inner: float = 1.02, fro
     return jpeg(im)
 
 
+def _fringe_and_beard(cheeks_too: bool = False) -> bytes:
+    """Black hair inside the face oval, as many applicants have it: a fringe over the forehead
+    down to the brows and a full beard over the jaw and chin from the mouth corners down, both
+    near-black with strand texture; the cheeks stay bare skin. With ``cheeks_too`` the cheeks
+    (the landmark patches the checker reads) are crushed to black as well."""
+    import cv2
+
+    from photo.analysis import CHEEK_L, CHEEK_R, FACE_OVAL
+    from photo.checker import analyse_and_check
+
+    a, _ = analyse_and_check(path("compliant_a"))
+    k = 1 / a.decoded.scale
+    px = arr(image("compliant_a")).copy()
+    h, w = px.shape[:2]
+    oval = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(oval, [np.round(a.landmarks[list(FACE_OVAL), :2] * k).astype(np.int32)], 1)
+    ys = np.arange(h)[:, None]
+    brows = a.landmarks[[105, 334], 1].mean() * k
+    mouth = a.landmarks[[61, 291], 1].mean() * k
+    hair = (oval > 0) & ((ys < brows) | (ys > mouth))
+    if cheeks_too:
+        for idx in (CHEEK_R, CHEEK_L):
+            patch = np.zeros((h, w), np.uint8)
+            cv2.fillPoly(patch, [np.round(cv2.convexHull(a.landmarks[list(idx), :2].astype(np.float32)).reshape(-1, 2)
+                                          * k).astype(np.int32)], 1)
+            hair |= patch > 0
+    strands = np.random.default_rng(3).normal(0, 4, (h, w)).astype(np.float32)
+    strands = cv2.GaussianBlur(strands, (0, 0), sigmaX=0.6, sigmaY=3.0)  # vertical strands
+    px[hair] = np.clip(14 + strands[hair, None] * np.ones(3, np.float32), 0, 40)
+    return jpeg(img(px))
+
+
 def _blue() -> bytes:
     return jpeg(img(arr(image("compliant_a")) * np.array([0.7, 0.9, 1.4])))
 
@@ -385,6 +417,8 @@ VARIANTS = {
     "blur": _blur,
     "motion": _motion,
     "dark": _dark,
+    "fringe_and_beard": _fringe_and_beard,
+    "dark_cheeks": lambda: _fringe_and_beard(cheeks_too=True),
     "bright": lambda: jpeg(img(arr(image("compliant_a")) * 2.2 + 30)),
     "burnt_eyes": _burnt_eyes,
     "burnt_left_eye": lambda: _burnt_eyes(("left",)),

@@ -453,3 +453,25 @@ def test_skin_b_star_from_zero_is_natural_and_below_it_blue(profile):
     assert judged(1.0).passed and judged(2.0).passed
     low = judged(-1.0)
     assert not low.passed and low.key == "blue", (low.value, low.key)
+
+
+def test_black_hair_inside_the_face_oval_is_not_under_exposure():
+    """A black fringe over the forehead and a full beard are dark but not under-exposed skin:
+    the crushed share is read on the cheeks, which hair and beards leave bare (the skin mask
+    would have counted them: well over max_dark_share of it is black here)."""
+    from photo.checker import analyse_and_check
+    from photo.checks.lighting import DARK_LUMA
+    from tests.photo_helpers import VARIANTS
+
+    a, rep = analyse_and_check(VARIANTS["fringe_and_beard"]())
+    c = rep.check("lighting.exposure")
+    assert float((a.skin_grey <= DARK_LUMA).mean()) > 2 * c.limit["max_dark_share"]
+    assert c.passed and c.value["dark"] < 0.01, c.value
+
+
+def test_crushed_cheeks_are_under_exposure_though_highlights_remain():
+    """The crushed share still refuses a face whose cheeks are black, with the highlight test
+    passing on the rest of the skin (the share is not a check that cannot fail)."""
+    c = report("dark_cheeks").check("lighting.exposure")
+    assert c.value["highlight"] >= c.limit["min_highlight"]
+    assert not c.passed and c.key == "dark" and c.value["dark"] > c.limit["max_dark_share"], c.value

@@ -165,6 +165,24 @@ def test_clipped_skin_is_tinted_on_an_overexposed_face():
     assert np.median(np.abs(px[clipped] - want)) < 2  # (outlines and landmark dots aside)
 
 
+def test_crushed_cheeks_are_tinted_where_the_share_is_read():
+    from photo.checks.lighting import DARK_LUMA, dark_region
+
+    a, rep, px, found = _drawn("dark_cheeks")
+    c = _failed(rep, "lighting.exposure")
+    assert c.key == "dark"
+    (m,) = _of(found, "lighting.exposure")
+    (crushed, _), = m.fills
+    cheeks = dark_region(a)
+    assert np.array_equal(crushed, cheeks & (a.grey <= DARK_LUMA))
+    # the mark gives back the reported share: the cheeks, not the skin the fringe and beard darken
+    assert c.value["dark"] == pytest.approx(crushed.sum() / cheeks.sum(), abs=0.0001)
+    assert [mask for mask, _ in m.outlines] and np.array_equal(m.outlines[0][0], cheeks)
+    # tinted red on the review image (outlines and landmark dots aside)
+    want = a.rgb[crushed] * 0.5 + np.array(RED) * 0.5
+    assert np.median(np.abs(px[crushed] - want)) < 2
+
+
 def test_a_tilted_head_shows_its_eye_line_at_the_measured_angle():
     a, rep, px, found = _drawn("roll")
     c = _failed(rep, "pose.roll")
@@ -345,11 +363,13 @@ def test_marks_read_the_pixels_their_checks_read(key):
     """The regions the marks draw give back the values the checks reported (so a change to a
     check's sampling that forgets its mark fails here)."""
     from photo.checks.color import colour_region
-    from photo.checks.lighting import exposure_region, half_samples
+    from photo.checks.lighting import DARK_LUMA, dark_region, exposure_region, half_samples
 
     a, rep, _px, _found = _drawn(key)
     g = a.grey[exposure_region(a)]
     assert rep.check("lighting.exposure").value["mean"] == pytest.approx(float(g.mean()), abs=0.051)
+    assert rep.check("lighting.exposure").value["dark"] == pytest.approx(
+        float((a.grey[dark_region(a)] <= DARK_LUMA).mean()), abs=0.0001)
     ys, xs, side = half_samples(a)
     lum = a.grey[ys, xs]
     lo, hi = sorted((float(np.median(lum[side < 0])), float(np.median(lum[side > 0]))))

@@ -29,6 +29,29 @@ def exposure_region(a) -> np.ndarray:
     return m if np.count_nonzero(m) >= 50 else a.face_mask
 
 
+def dark_region(a) -> np.ndarray:
+    """The pixels whose crushed share (luma <= DARK_LUMA) ``lighting.exposure`` reads: the cheeks'
+    skin on the skin grid (``a.cheek_masks``), or :func:`exposure_region` when fewer than 50
+    cheek pixels are left. The skin mask is the face oval less eyes, brows and mouth, so a black
+    fringe, hair hanging over the face's sides and a dark beard are in it: dark, but not
+    under-exposed skin (on the collection's real photos they made 4 well-exposed faces, skin
+    highlights 174-219, "too dark"). The cheeks are the skin that hair and beards leave bare,
+    and an under-exposed face darkens them as much as the rest. Large sunglasses can still
+    reach the upper cheeks (2 real photos: eyes.visible names them, this check too)."""
+    g = a.skin_grid
+    cl, cr = a.cheek_masks
+    m = np.zeros_like(a.skin_mask)
+    m[g] = cl[g] | cr[g]
+    return m if np.count_nonzero(m) >= 50 else exposure_region(a)
+
+
+def dark_luma(a, skin: np.ndarray) -> np.ndarray:
+    """Luma of :func:`dark_region` (float32): the cheeks' on the skin grid (``a.cheek_grey``, the
+    same pixels), or ``skin`` (the exposure region's) when fewer than 50 cheek pixels are left."""
+    cheeks = a.cheek_grey
+    return cheeks if cheeks.size >= 50 else skin
+
+
 @check("lighting.exposure", limits={"min_highlight": "float", "max_mean": "float", "max_dark_share": "float",
                                     "max_bright_share": "float", "max_eye_white_clip": "float?",
                                     "max_eye_white_iris_glare": "float?"}, frontal=True)
@@ -36,7 +59,8 @@ def exposure(a, limits):
     """Face neither under- nor over-exposed: the skin's highlights (99th percentile of luma) at
     least min_highlight — a test that holds for dark and light skin alike, where a mean would
     call dark skin under-exposed; skin luma mean at most max_mean; at most max_dark_share of the
-    skin at luma <= 25 and max_bright_share at >= 247 (OFIQ under/over-exposure); and the
+    cheeks' skin at luma <= 25 (OFIQ's under-exposure share, read where no hair, beard or lens
+    lies: :func:`dark_region`) and max_bright_share of the skin at >= 247 (OFIQ over-exposure); and the
     whites of the eyes not burnt out: in each eye's region (``eyes.eye_stats``) at most
     max_eye_white_clip of the pixels at luma >= 250 inside the eye opening (``whites_glare``).
     Over-exposed dark skin can keep a skin tone that reads as well exposed, but its eye whites
@@ -51,7 +75,7 @@ def exposure(a, limits):
         g = a.grey_in_face(a.face_mask)
     mean = float(g.mean())
     high = float(np.percentile(g, 99))
-    dark = float((g <= DARK_LUMA).mean())
+    dark = float((dark_luma(a, g) <= DARK_LUMA).mean())
     bright = float((g >= BRIGHT_LUMA).mean())
     iris_limit = limits.get("max_eye_white_iris_glare")
     # an eye whose iris is clipped too is under a reflection (eyes.visible), unless the skin says
