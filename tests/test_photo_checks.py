@@ -475,3 +475,14 @@ def test_crushed_cheeks_are_under_exposure_though_highlights_remain():
     c = report("dark_cheeks").check("lighting.exposure")
     assert c.value["highlight"] >= c.limit["min_highlight"]
     assert not c.passed and c.key == "dark" and c.value["dark"] > c.limit["max_dark_share"], c.value
+
+
+def test_a_collar_of_the_walls_colour_is_not_a_shadow():
+    """A high collar in the wall's colour, shaded darker, from the mouth down (a grey hoodie on a
+    grey wall; canada 147m was refused for its hood): inside the person's silhouette below the
+    mouth nothing is the wall, so nothing there is a shadow; a shadow cast on the wall is still
+    caught (``cast_shadow`` in FAILS)."""
+    rep = report("wall_grey_collar")
+    c = rep.check("background.shadow")
+    assert c.passed, c.value
+    assert rep.check("background.uniformity").passed

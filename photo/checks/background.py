@@ -21,6 +21,8 @@ from photo.checks import check
 from photo.report import result
 
 HAIR_BAND = 0.15  # face widths around the head's silhouette (above the chin) left out of ``objects``
+#: the inner lip points: below their height, pixels inside the person's silhouette are never shadow
+MOUTH = (13, 14)
 #: a shadow keeps the wall's chromaticity: its ln(R/G) and ln(B/G) (sRGB values) within this of the
 #: backdrop model's (see :func:`same_chromaticity`). Generated cast shadows (the wall's RGB scaled)
 #: are unaffected at any value from 0.04; blond hair under a warm cast (R x 1.08, B x 0.85) read as
@@ -114,7 +116,9 @@ def shadow_pixels(a) -> tuple[np.ndarray, float] | None:
     """Backdrop-coloured, smooth, darker pixels beside and above the head: a shadow cast on the wall keeps the wall's colour and smoothness but not
     its brightness (45-88 % of the smooth backdrop model's lightness there; its a*b* within 6 of the model's and its
     chromaticity within SHADOW_CHROMATICITY, :func:`same_chromaticity`). Counted whether or not the person segmentation took the
-    shadow into the silhouette (it often does for a dark shadow touching the hair).
+    shadow into the silhouette (it often does for a dark shadow touching the hair), but inside the silhouette only above
+    the mouth: below it, the silhouette beside the face is the neck, clothing or hair (a grey hood on a grey wall read
+    as a shadow).
 
     Returns (the shadow pixels at half the background scale, the face width in those pixels),
     or None without a backdrop; :func:`shadow_area` measures it, the annotation draws it."""
@@ -141,8 +145,14 @@ def shadow_pixels(a) -> tuple[np.ndarray, float] | None:
     dark = lum / np.maximum(model_l, 1.0)
     da, db = lab_a - model_a, lab_b - model_b
     chroma2 = da * da + db * db  # squared a*b* distance from the backdrop model
+    # inside the person's silhouette only above the mouth: a shadow the segmentation took into the
+    # silhouette touches the head (the hair); below the mouth, what lies inside it beside the face
+    # is the neck, clothing or hanging hair, never the wall (a grey hood against a grey wall, a
+    # shaded neck), and a shadow on the wall beside the neck lies outside it
+    person = a.person_matte[::2, ::2][:h, :w] >= 0.5
+    low = (np.arange(h) > a.landmarks[list(MOUTH), 1].mean() * f)[:, None]
     cand = (ring & (dark > 0.45) & (dark < 0.88) & (chroma2 < 36.0)  # within Delta a*b* 6
-            & (tex < max(2.0, 2.5 * bg_tex)))
+            & (tex < max(2.0, 2.5 * bg_tex)) & ~(person & low))
     # of those, the ones that keep the wall's chromaticity: a Delta a*b* shrinks with lightness, so
     # dark hair of another hue passes the test above once a colour cast brings its a*b* near the
     # wall's; the ratios of the channels tell the two apart under any light (read at the few
