@@ -19,7 +19,11 @@ them:
 - ``noise``: sensor noise (Gaussian, sd 4 levels) saved at JPEG quality 85;
 - ``sharpened``: a phone's sharpening (unsharp mask, radius 2, 80 %);
 - ``vignette``: lens fall-off, 18 % darker in the corners;
-- ``side light``: light from one side across the whole frame (-6 % to +4 %).
+- ``side light``: light from one side across the whole frame (-6 % to +4 %);
+- ``dim room``: one stop under-exposed (half the light, in linear light), sensor noise (sd 3
+  levels), JPEG quality 85: a room a little too dark for the phone. A face one stop under is
+  still well exposed for most people; the same exposure must get the same verdict whatever the
+  skin (stop 25: the exposure check's skin highlights refuse the darkest skin first).
 
 No limit is set from these photos; the conditions are fixed here and seeded.
 """
@@ -53,8 +57,9 @@ def _jpeg_of(a: np.ndarray, q: int = 95) -> bytes:
     return jpeg(Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), "RGB"), q)
 
 
-def conditions(c, rng) -> dict[str, bytes]:
-    """The crop ``c`` (PIL RGB) under each condition, as JPEG bytes (in the order printed)."""
+def conditions(c, rng, rng_dim) -> dict[str, bytes]:
+    """The crop ``c`` (PIL RGB) under each condition, as JPEG bytes (in the order printed);
+    ``rng_dim`` draws the dim room's noise (its own stream: the earlier conditions keep their seeds)."""
     from PIL import ImageFilter
 
     a = _float(c)
@@ -70,7 +75,21 @@ def conditions(c, rng) -> dict[str, bytes]:
         "sharpened": jpeg(c.filter(ImageFilter.UnsharpMask(radius=2, percent=80, threshold=2))),
         "vignette": _jpeg_of(a * (1 - 0.18 * r2 / 2)[..., None]),
         "side light": _jpeg_of(a * (0.94 + 0.10 * xs / w)[..., None]),
+        "dim room": _jpeg_of(_linear_to_srgb(_srgb_to_linear(a) * 0.5) + rng_dim.normal(0, 3.0, a.shape).astype(np.float32),
+                             85),
     }
+
+
+def _srgb_to_linear(a: np.ndarray) -> np.ndarray:
+    """sRGB levels (0-255) to linear light (0-1), the IEC 61966-2-1 curve."""
+    x = a / 255.0
+    return np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4).astype(np.float32)
+
+
+def _linear_to_srgb(y: np.ndarray) -> np.ndarray:
+    """Linear light (0-1) to sRGB levels (0-255)."""
+    y = np.clip(y, 0.0, 1.0)
+    return (255 * np.where(y <= 0.0031308, 12.92 * y, 1.055 * y ** (1 / 2.4) - 0.055)).astype(np.float32)
 
 
 def main() -> int:
@@ -83,6 +102,7 @@ def main() -> int:
     t0 = time.perf_counter()
     faces = shared_faces()
     rng = np.random.default_rng(11)
+    rng_dim = np.random.default_rng(13)
     refused: dict[str, list[tuple[str, list[str]]]] = collections.defaultdict(list)
     names: list[str] = []
     people = 0
@@ -91,7 +111,7 @@ def main() -> int:
             continue
         people += 1
         full, _tem, box = frame_photo(faces, row)
-        made = conditions(crop(full, box), rng)
+        made = conditions(crop(full, box), rng, rng_dim)
         names = names or list(made)
         for name, data in made.items():
             rep = photo.check(data, args.profile)
