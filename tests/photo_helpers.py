@@ -353,6 +353,24 @@ def _wrap(sides: tuple[str, ...], colour=(170, 40, 40), inner: float = 1.02, fro
     return jpeg(im)
 
 
+def _hair_over_one_cheek() -> bytes:
+    """Black hair hanging over the image-left cheek (the landmark patch the checker reads), down
+    the face's side to the mouth, the other cheek bare: one cheek dark, the photo well exposed."""
+    import cv2
+
+    from photo.analysis import CHEEK_R
+    from photo.checker import analyse_and_check
+
+    a, _ = analyse_and_check(path("compliant_a"))
+    k = 1 / a.decoded.scale
+    px = arr(image("compliant_a")).copy()
+    patch = np.zeros(px.shape[:2], np.uint8)
+    hull = cv2.convexHull(a.landmarks[list(CHEEK_R), :2].astype(np.float32)).reshape(-1, 2) * k
+    cv2.fillPoly(patch, [np.round(hull).astype(np.int32)], 1)
+    px[patch > 0] = 16
+    return jpeg(img(px))
+
+
 def _fringe_and_beard(cheeks_too: bool = False) -> bytes:
     """Black hair inside the face oval, as many applicants have it: a fringe over the forehead
     down to the brows and a full beard over the jaw and chin from the mouth corners down, both
@@ -441,6 +459,7 @@ VARIANTS = {
     "dark": _dark,
     "fringe_and_beard": _fringe_and_beard,
     "dark_cheeks": lambda: _fringe_and_beard(cheeks_too=True),
+    "hair_over_one_cheek": _hair_over_one_cheek,
     "bright": lambda: jpeg(img(arr(image("compliant_a")) * 2.2 + 30)),
     "burnt_eyes": _burnt_eyes,
     "burnt_left_eye": lambda: _burnt_eyes(("left",)),

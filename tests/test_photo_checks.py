@@ -469,6 +469,13 @@ def test_black_hair_inside_the_face_oval_is_not_under_exposure():
     assert c.passed and c.value["dark"] < 0.01, c.value
 
 
+def test_one_dark_cheek_is_not_under_exposure():
+    """Hair over one cheek (or a hand, or a shadow across half the face, which lighting.uniformity
+    names) darkens one cheek; under-exposure darkens both, so the less crushed cheek is read."""
+    c = report("hair_over_one_cheek").check("lighting.exposure")
+    assert c.passed and c.value["dark"] < 0.01, c.value
+
+
 def test_crushed_cheeks_are_under_exposure_though_highlights_remain():
     """The crushed share still refuses a face whose cheeks are black, with the highlight test
     passing on the rest of the skin (the share is not a check that cannot fail)."""

@@ -17,6 +17,8 @@ from photo.report import result
 
 #: luma at or below which a skin pixel counts as crushed, at or above which as clipped (OFIQ)
 DARK_LUMA, BRIGHT_LUMA = 25, BURNT_LUMA
+#: pixels a cheek needs on the skin grid for its crushed share to count (see dark_share)
+MIN_CHEEK_PX = 25
 
 
 def exposure_region(a) -> np.ndarray:
@@ -30,26 +32,38 @@ def exposure_region(a) -> np.ndarray:
 
 
 def dark_region(a) -> np.ndarray:
-    """The pixels whose crushed share (luma <= DARK_LUMA) ``lighting.exposure`` reads: the cheeks'
-    skin on the skin grid (``a.cheek_masks``), or :func:`exposure_region` when fewer than 50
-    cheek pixels are left. The skin mask is the face oval less eyes, brows and mouth, so a black
-    fringe, hair hanging over the face's sides and a dark beard are in it: dark, but not
-    under-exposed skin (on the collection's real photos they made 4 well-exposed faces, skin
-    highlights 174-219, "too dark"). The cheeks are the skin that hair and beards leave bare,
-    and an under-exposed face darkens them as much as the rest. Large sunglasses can still
-    reach the upper cheeks (2 real photos: eyes.visible names them, this check too)."""
+    """The pixels whose crushed share (luma <= DARK_LUMA) ``lighting.exposure`` reads (full-size
+    bool mask, for the annotation): the skin of each cheek on the skin grid (``a.cheek_masks``)
+    that has at least MIN_CHEEK_PX of it, or :func:`exposure_region` when neither has."""
     g = a.skin_grid
-    cl, cr = a.cheek_masks
     m = np.zeros_like(a.skin_mask)
-    m[g] = cl[g] | cr[g]
-    return m if np.count_nonzero(m) >= 50 else exposure_region(a)
+    for cheek in a.cheek_masks:
+        if np.count_nonzero(cheek[g]) >= MIN_CHEEK_PX:
+            m[g] |= cheek[g]
+    return m if m.any() else exposure_region(a)
 
 
-def dark_luma(a, skin: np.ndarray) -> np.ndarray:
-    """Luma of :func:`dark_region` (float32): the cheeks' on the skin grid (``a.cheek_grey``, the
-    same pixels), or ``skin`` (the exposure region's) when fewer than 50 cheek pixels are left."""
-    cheeks = a.cheek_grey
-    return cheeks if cheeks.size >= 50 else skin
+def dark_share(a, skin: np.ndarray) -> float:
+    """The crushed share (luma <= DARK_LUMA) of the less crushed cheek: OFIQ's under-exposure
+    share, read where an under-exposed photo is dark and little else is.
+
+    The skin mask is the face oval less eyes, brows and mouth, so a black fringe, hair over the
+    face's sides and a dark beard are in it: dark, but not under-exposed skin (on the
+    collection's real photos they made 4 well-exposed faces, skin highlights 174-219, "too
+    dark"). The cheeks are the skin that fringes and beards leave bare; and under-exposure darkens
+    both cheeks, while hair hanging over one cheek, a hand or a shadow across half the face
+    (``lighting.uniformity``'s defect) darkens one, so the less crushed cheek is read. Each cheek
+    counts with at least MIN_CHEEK_PX pixels on the skin grid (a turned face shows one); with
+    neither, the share of ``skin`` (the exposure region's luma). Large sunglasses can still reach
+    both upper cheeks (2 real photos: ``eyes.visible`` names them, this check too)."""
+    g = a.skin_grid
+    grey = a.grey8[g]
+    shares = []
+    for cheek in a.cheek_masks:
+        px = grey[cheek[g]]
+        if px.size >= MIN_CHEEK_PX:
+            shares.append(float(np.count_nonzero(px <= DARK_LUMA) / px.size))
+    return min(shares) if shares else float((skin <= DARK_LUMA).mean())
 
 
 @check("lighting.exposure", limits={"min_highlight": "float", "max_mean": "float", "max_dark_share": "float",
@@ -59,9 +73,9 @@ def exposure(a, limits):
     """Face neither under- nor over-exposed: the skin's highlights (99th percentile of luma) at
     least min_highlight — a test that holds for dark and light skin alike, where a mean would
     call dark skin under-exposed; skin luma mean at most max_mean; at most max_dark_share of the
-    cheeks' skin at luma <= 25 (OFIQ's under-exposure share, read where no hair, beard or lens
-    lies: :func:`dark_region`) and max_bright_share of the skin at >= 247 (OFIQ over-exposure); and the
-    whites of the eyes not burnt out: in each eye's region (``eyes.eye_stats``) at most
+    less crushed cheek's skin at luma <= 25 (OFIQ's under-exposure share, read where no fringe
+    or beard lies: :func:`dark_share`) and max_bright_share of the skin at >= 247 (OFIQ
+    over-exposure); and the whites of the eyes not burnt out: in each eye's region (``eyes.eye_stats``) at most
     max_eye_white_clip of the pixels at luma >= 250 inside the eye opening (``whites_glare``).
     Over-exposed dark skin can keep a skin tone that reads as well exposed, but its eye whites
     clip; both eyes must be, so glare on one lens does not count, nor a reflection on the lenses
@@ -75,7 +89,7 @@ def exposure(a, limits):
         g = a.grey_in_face(a.face_mask)
     mean = float(g.mean())
     high = float(np.percentile(g, 99))
-    dark = float((dark_luma(a, g) <= DARK_LUMA).mean())
+    dark = dark_share(a, g)
     bright = float((g >= BRIGHT_LUMA).mean())
     iris_limit = limits.get("max_eye_white_iris_glare")
     # an eye whose iris is clipped too is under a reflection (eyes.visible), unless the skin says
