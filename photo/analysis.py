@@ -223,11 +223,19 @@ class FaceAnalysis:
         return self.grey8[g][self.skin_mask[g]].astype(np.float32)
 
     @cached_property
-    def cheek_grey(self) -> np.ndarray:
-        """Luma of both :attr:`cheek_masks`' pixels on :attr:`skin_grid` (float32, row-major)."""
+    def cheek_greys(self) -> tuple[np.ndarray, np.ndarray]:
+        """Luma of each of :attr:`cheek_masks`' pixels on :attr:`skin_grid` (image-left cheek,
+        image-right cheek; float32, row-major)."""
         g = self.skin_grid
+        grey = self.grey8[g]
         cl, cr = self.cheek_masks
-        return self.grey8[g][cl[g] | cr[g]].astype(np.float32)
+        return grey[cl[g]].astype(np.float32), grey[cr[g]].astype(np.float32)
+
+    @cached_property
+    def cheek_grey(self) -> np.ndarray:
+        """Luma of both cheeks' pixels on :attr:`skin_grid` (:attr:`cheek_greys`, the image-left
+        cheek's first: the two patches lie either side of the nose and never overlap)."""
+        return np.concatenate(self.cheek_greys)
 
     @cached_property
     def skin_lab(self) -> np.ndarray:

@@ -145,24 +145,24 @@ def shadow_pixels(a) -> tuple[np.ndarray, float] | None:
     dark = lum / np.maximum(model_l, 1.0)
     da, db = lab_a - model_a, lab_b - model_b
     chroma2 = da * da + db * db  # squared a*b* distance from the backdrop model
-    # inside the person's silhouette only above the mouth: a shadow the segmentation took into the
-    # silhouette touches the head (the hair); below the mouth, what lies inside it beside the face
-    # is the neck, clothing or hanging hair, never the wall (a grey hood against a grey wall, a
-    # shaded neck), and a shadow on the wall beside the neck lies outside it
-    person = a.person_matte[::2, ::2][:h, :w] >= 0.5
-    low = (np.arange(h) > a.landmarks[list(MOUTH), 1].mean() * f)[:, None]
     cand = (ring & (dark > 0.45) & (dark < 0.88) & (chroma2 < 36.0)  # within Delta a*b* 6
-            & (tex < max(2.0, 2.5 * bg_tex)) & ~(person & low))
-    # of those, the ones that keep the wall's chromaticity: a Delta a*b* shrinks with lightness, so
-    # dark hair of another hue passes the test above once a colour cast brings its a*b* near the
-    # wall's; the ratios of the channels tell the two apart under any light (read at the few
-    # candidates only)
+            & (tex < max(2.0, 2.5 * bg_tex)))
     idx = np.flatnonzero(cand)
     if len(idx):
         ys, xs = np.divmod(idx, w)
-        rgb = a.small[0][2 * ys, 2 * xs]  # = small[::2, ::2] at the candidates
+        # inside the person's silhouette only above the mouth: a shadow the segmentation took into
+        # the silhouette touches the head (the hair); below the mouth, what lies inside it beside
+        # the face is the neck, clothing or hanging hair, never the wall (a grey hood against a
+        # grey wall, a shaded neck), and a shadow on the wall beside the neck lies outside it.
+        # Then, of those left, the ones that keep the wall's chromaticity: a Delta a*b* shrinks
+        # with lightness, so dark hair of another hue passes the tests above once a colour cast
+        # brings its a*b* near the wall's; the ratios of the channels tell the two apart under
+        # any light. (Both read at the few candidates only: person_matte[::2, ::2] and
+        # small[::2, ::2] there.)
+        inside = (a.person_matte[2 * ys, 2 * xs] >= 0.5) & (ys > a.landmarks[list(MOUTH), 1].mean() * f)
+        rgb = a.small[0][2 * ys, 2 * xs]
         model = np.stack([model_l[ys, xs], model_a[ys, xs], model_b[ys, xs]], axis=1)
-        cand.flat[idx[~same_chromaticity(rgb, model, SHADOW_CHROMATICITY)]] = False
+        cand.flat[idx[inside | ~same_chromaticity(rgb, model, SHADOW_CHROMATICITY)]] = False
     return cand, fw
 
 

@@ -56,13 +56,7 @@ def dark_share(a, skin: np.ndarray) -> float:
     counts with at least MIN_CHEEK_PX pixels on the skin grid (a turned face shows one); with
     neither, the share of ``skin`` (the exposure region's luma). Large sunglasses can still reach
     both upper cheeks (2 real photos: ``eyes.visible`` names them, this check too)."""
-    g = a.skin_grid
-    grey = a.grey8[g]
-    shares = []
-    for cheek in a.cheek_masks:
-        px = grey[cheek[g]]
-        if px.size >= MIN_CHEEK_PX:
-            shares.append(float(np.count_nonzero(px <= DARK_LUMA) / px.size))
+    shares = [float(np.count_nonzero(px <= DARK_LUMA) / px.size) for px in a.cheek_greys if px.size >= MIN_CHEEK_PX]
     return min(shares) if shares else float((skin <= DARK_LUMA).mean())
 
 
