@@ -176,7 +176,7 @@ def _check_bytes(item: BatchInput, source: bytes | str, sha: str | None, options
         # without --annotate, the review image is drawn at thumbnail size only (a fraction of the cost)
         review = annotated if annotated is not None else draw(analysis, report, prof, max_px=THUMB_PX)
         for kind, picture in (("photo", analysis.rgb), ("annotated", review)):
-            thumb = thumbnail_jpeg(picture)
+            thumb = thumbnail_jpeg(picture, full_chroma=kind == "annotated")
             if thumb:
                 files[thumb_path(sha, kind)] = thumb
     if options.annotate and annotated is not None:
