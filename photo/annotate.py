@@ -47,6 +47,12 @@ def label_font(size: int):
         return ImageFont.truetype(str(path), size)
 
 
+@functools.cache
+def _advance(char: str, size: int) -> float:
+    """How far one character of the label font moves the pen, in px."""
+    return label_font(size).getlength(char)
+
+
 class _Pen:
     """``ImageDraw`` for an image drawn at ``scale`` working px: every method takes working-image
     coordinates, line widths and radii and scales them (widths at least 1 px). At scale 1 the
@@ -102,10 +108,12 @@ class _Pen:
         self.d.bitmap(self._xy(xy), bitmap, fill=fill)
 
     def textlength(self, text: str, font) -> float:
-        """In working px (the label layout is the full-size one at every scale); measured once."""
+        """In working px (the label layout is the full-size one at every scale); measured once.
+        Shrunk, the sum of the characters' advances (no kerning: the text is not drawn)."""
         key = (text, font)
         if key not in self._lengths:
-            self._lengths[key] = self.d.textlength(text, font=font)
+            self._lengths[key] = (self.d.textlength(text, font=font) if self.s == 1.0
+                                  else sum(_advance(c, font.size) for c in text))
         return self._lengths[key]
 
     def text(self, xy, text: str, fill, font) -> None:
