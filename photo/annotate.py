@@ -2,14 +2,14 @@
 
 ``annotate(source, profile=...) -> (PIL.Image, report)`` and ``draw(analysis, report, profile)``
 draw on the upright working image (at most 1000 px on the long side), or with ``max_px`` on
-that image shrunk (the batch report's thumbnail), every coordinate, width and radius scaled: the
-478 landmarks, the
-head's x/y/z axes from the nose tip (orange, green, blue), the ideal 35:45 crop (dashed
-green), crown and chin (yellow), and, for each failed check, the pixels, landmarks or lines
-it measured (:mod:`photo.marks`; the covering and background marks from their own modules)
-in red, the limits as dashed yellow lines, with a label in Japanese and English. A passing
-check draws nothing red. The image is a fresh RGB array: no EXIF, GPS or other metadata.
-Drawn only when asked (``--annotate``), never on the check's path.
+that image shrunk (the batch report's thumbnail), every coordinate, width and radius scaled:
+the 478 landmarks, the head's x/y/z axes from the nose tip (orange, green, blue), the ideal
+35:45 crop (dashed green), crown and chin (yellow), and, for each failed check, the pixels,
+landmarks or lines it measured (:mod:`photo.marks`; the covering and background marks from
+their own modules) in red, the limits as dashed yellow lines, with a label in Japanese and
+English. A passing check draws nothing red. The image is a fresh RGB array: no EXIF, GPS or
+other metadata. Drawn only when asked (``--annotate``, and small for a failed photo's batch
+report thumbnail), never on the check's path.
 """
 
 from __future__ import annotations
@@ -281,8 +281,8 @@ def draw(a, report, prof, max_px: int | None = None) -> Any:
     ``max_px``: draw on the working image shrunk to at most that many px on its long side
     (:func:`photo.resample.shrink_picture`), with every coordinate, line width, dot radius and
     label font scaled to it (widths at least 1 px; labels whose font would fall under
-    ``MIN_TEXT_PX`` become bars of their colour): a review thumbnail for a fraction of the
-    cost of the full-size image. Without it (or when the image is no larger), the full-size
+    ``MIN_TEXT_PX`` become half-intensity bars of their colour): a review thumbnail for a
+    fraction of the cost of the full-size image (1.5-2.5 ms against 5-8 ms for a 675 px one). Without it (or when the image is no larger), the full-size
     image."""
     from PIL import Image
 
