@@ -282,8 +282,8 @@ def draw(a, report, prof, max_px: int | None = None) -> Any:
     (:func:`photo.resample.shrink_picture`), with every coordinate, line width, dot radius and
     label font scaled to it (widths at least 1 px; labels whose font would fall under
     ``MIN_TEXT_PX`` become half-intensity bars of their colour): a review thumbnail for a
-    fraction of the cost of the full-size image (about 2 ms against 5 ms for a 675 px one). Without it (or when the image is no larger), the full-size
-    image."""
+    fraction of the cost of the full-size image (about 2 ms against 5 ms for a 675 px one).
+    Without it (or when the image is no larger), the full-size image."""
     from PIL import Image
 
     from photo.checks.pose import face_axes
