@@ -1,13 +1,15 @@
 """The review image: landmarks, head-pose axes, the ideal crop and, in red, what made each failed check fail.
 
 ``annotate(source, profile=...) -> (PIL.Image, report)`` and ``draw(analysis, report, profile)``
-draw on the upright working image (at most 1000 px on the long side): the 478 landmarks, the
-head's x/y/z axes from the nose tip (orange, green, blue), the ideal 35:45 crop (dashed
-green), crown and chin (yellow), and, for each failed check, the pixels, landmarks or lines
-it measured (:mod:`photo.marks`; the covering and background marks from their own modules)
-in red, the limits as dashed yellow lines, with a label in Japanese and English. A passing
-check draws nothing red. The image is a fresh RGB array: no EXIF, GPS or other metadata.
-Drawn only when asked (``--annotate``), never on the check's path.
+draw on the upright working image (at most 1000 px on the long side), or with ``max_px`` on
+that image shrunk (the batch report's thumbnail), every coordinate, width and radius scaled:
+the 478 landmarks, the head's x/y/z axes from the nose tip (orange, green, blue), the ideal
+35:45 crop (dashed green), crown and chin (yellow), and, for each failed check, the pixels,
+landmarks or lines it measured (:mod:`photo.marks`; the covering and background marks from
+their own modules) in red, the limits as dashed yellow lines, with a label in Japanese and
+English. A passing check draws nothing red. The image is a fresh RGB array: no EXIF, GPS or
+other metadata. Drawn only when asked (``--annotate``, and small for a failed photo's batch
+report thumbnail), never on the check's path.
 """
 
 from __future__ import annotations
@@ -19,9 +21,17 @@ from typing import Any
 import numpy as np
 
 from photo.check_titles import check_title
+from photo.resample import shrink_picture
 
 RED, GREEN, YELLOW, CYAN, WHITE = (230, 40, 40), (40, 200, 60), (250, 210, 0), (0, 200, 230), (255, 255, 255)
 ORANGE, BLUE = (255, 140, 0), (60, 120, 255)  # head axes: context, never red (red is a failed check's mark)
+
+#: Smallest label font (px) drawn as text on a shrunk annotation; a label whose font shrinks
+#: below it (a 160 px thumbnail: 2-3 px) gets a bar in its colour (half intensity) per line
+#: instead, the length of the line's text, in the same black box.
+MIN_TEXT_PX = 8
+#: Shortest dash (and gap) of a dashed line on a shrunk annotation, in its own px.
+MIN_DASH_PX = 3
 
 
 @functools.cache
@@ -37,10 +47,96 @@ def label_font(size: int):
         return ImageFont.truetype(str(path), size)
 
 
-class _Labels:
-    """Places label boxes (black, coloured text) so that they do not cover one another."""
+@functools.cache
+def _advance(char: str, size: int) -> float:
+    """How far one character of the label font moves the pen, in px."""
+    return label_font(size).getlength(char)
 
-    def __init__(self, draw, w: int, h: int):
+
+class _Pen:
+    """``ImageDraw`` for an image drawn at ``scale`` working px: every method takes working-image
+    coordinates, line widths and radii and scales them (widths at least 1 px). At scale 1 the
+    arguments pass through unchanged, so the full-size image is the unscaled drawing's."""
+
+    def __init__(self, img, scale: float = 1.0):
+        from PIL import ImageDraw
+
+        self.d, self.s = ImageDraw.Draw(img), scale
+        self.size = img.size
+        self._lengths: dict[tuple[str, Any], float] = {}
+        #: shortest dash in working px (MIN_DASH_PX once scaled; under every full-size dash)
+        self.min_dash = MIN_DASH_PX / scale
+
+    def _xy(self, xy):
+        if self.s == 1.0:
+            return xy
+        s = self.s
+        if len(xy) and isinstance(xy[0], int | float | np.number):  # flat: (x, y) or (x0, y0, x1, y1)
+            return [float(v) * s for v in xy]
+        return [(float(x) * s, float(y) * s) for x, y in xy]
+
+    def _w(self, width: int) -> int:
+        return width if self.s == 1.0 else max(1, round(width * self.s))
+
+    def line(self, xy, fill, width: int = 0) -> None:
+        self.d.line(self._xy(xy), fill=fill, width=self._w(width))
+
+    def rectangle(self, box, fill=None, outline=None, width: int = 1) -> None:
+        self.d.rectangle(self._xy(box), fill=fill, outline=outline, width=self._w(width))
+
+    def ellipse(self, box, fill=None, outline=None, width: int = 1) -> None:
+        b = self._xy(box)
+        if self.s != 1.0 and b[2] - b[0] < 2:  # under a pixel across: the pixel at its centre
+            self.d.point([((b[0] + b[2]) / 2, (b[1] + b[3]) / 2)], fill=fill or outline)
+            return
+        self.d.ellipse(b, fill=fill, outline=outline, width=self._w(width))
+
+    def dots(self, points, r: float, fill) -> None:
+        """A filled dot of radius ``r`` at each (x, y); one pixel each where ``r`` shrinks under a pixel."""
+        if self.s != 1.0 and 2 * r * self.s < 2:
+            self.d.point((np.asarray(points, float) * self.s).ravel().tolist(), fill=fill)
+            return
+        for x, y in points:
+            self.ellipse([x - r, y - r, x + r, y + r], fill=fill)
+
+    def bitmap(self, xy, bitmap, fill) -> None:
+        """``bitmap`` (mode L, working size) as a mask for ``fill``."""
+        if self.s != 1.0:
+            from PIL import Image
+
+            bitmap = bitmap.resize(self.size, Image.Resampling.NEAREST)
+        self.d.bitmap(self._xy(xy), bitmap, fill=fill)
+
+    def textlength(self, text: str, font) -> float:
+        """In working px (the label layout is the full-size one at every scale); measured once.
+        Shrunk, the sum of the characters' advances (no kerning: the text is not drawn)."""
+        key = (text, font)
+        if key not in self._lengths:
+            self._lengths[key] = (self.d.textlength(text, font=font) if self.s == 1.0
+                                  else sum(_advance(c, font.size) for c in text))
+        return self._lengths[key]
+
+    def text(self, xy, text: str, fill, font) -> None:
+        if self.s == 1.0:
+            self.d.text(xy, text, fill=fill, font=font)
+            return
+        size = font.size * self.s
+        x, y = self._xy(xy)
+        if size >= MIN_TEXT_PX:
+            self.d.text((x, y), text, fill=fill, font=label_font(round(size)))
+            return
+        # a bar where the text would be, at half intensity (text on black covers about half of
+        # its box; a full-colour bar would read as a measured line)
+        length = self.textlength(text, font) * self.s
+        top = y + 0.3 * size
+        self.d.rectangle([x, top, x + length, top + max(0.0, 0.5 * size - 1)], fill=tuple(c // 2 for c in fill))
+
+
+class _Labels:
+    """Places label boxes (black, coloured text) so that they do not cover one another
+    (working-image px: a shrunk image gets the full-size layout, scaled by its pen)."""
+
+    def __init__(self, draw: _Pen, w: int, h: int):
         self.d, self.w, self.h = draw, w, h
         self.font = label_font(max(11, round(max(w, h) / 72)))
         self.taken: list[tuple[float, float, float, float]] = []
@@ -65,6 +161,7 @@ class _Labels:
 
 
 def _dashed_rect(draw, box, colour, dash=8):
+    dash = max(dash, draw.min_dash)
     x0, y0, x1, y1 = box
     for a, b, horiz, c in ((x0, x1, True, y0), (x0, x1, True, y1), (y0, y1, False, x0), (y0, y1, False, x1)):
         t = a
@@ -120,6 +217,7 @@ def _covering_marks(d, a, key: str, prof) -> None:
 
 
 def _dashed_line(draw, pts, colour, dash=7, width=2):
+    dash = max(dash, draw.min_dash)
     for (x0, y0), (x1, y1) in itertools.pairwise(pts):
         n = max(1, int(np.hypot(x1 - x0, y1 - y0) // dash))
         for i in range(0, n, 2):
@@ -173,23 +271,37 @@ def _draw_mark(d, m) -> None:
         d.rectangle(box, outline=RED, width=3)
 
 
-def draw(a, report, prof) -> Any:
+def draw(a, report, prof, max_px: int | None = None) -> Any:
     """Draw the annotation for an analysed photo and its report.
 
     Context in cyan, yellow, orange, green and blue (landmarks, head axes, ideal crop, crown
     and chin); red only for what a failed check measured (:mod:`photo.marks`) with its label
-    in Japanese and English. A passing check draws nothing red. The image carries no metadata."""
-    from PIL import Image, ImageDraw
+    in Japanese and English. A passing check draws nothing red. The image carries no metadata.
+
+    ``max_px``: draw on the working image shrunk to at most that many px on its long side
+    (:func:`photo.resample.shrink_picture`), with every coordinate, line width, dot radius and
+    label font scaled to it (widths at least 1 px; labels whose font would fall under
+    ``MIN_TEXT_PX`` become half-intensity bars of their colour): a review thumbnail for a
+    fraction of the cost of the full-size image (about 2 ms against 5 ms for a 675 px one).
+    Without it (or when the image is no larger), the full-size image."""
+    from PIL import Image
 
     from photo.checks.pose import face_axes
     from photo.framing import plan_crop
     from photo.marks import BUILDERS, marks
 
-    img = Image.fromarray(a.rgb).convert("RGB")
+    scale = 1.0
+    if max_px is not None and max(a.w, a.h) > max_px:
+        small, scale = shrink_picture(a.rgb, max_px)
+        img = Image.fromarray(small)
+    else:
+        img = Image.fromarray(a.rgb)
+        if img.mode != "RGB":  # (an RGB array is copied by fromarray, never shared)
+            img = img.convert("RGB")
     failed = {c.id: c for c in report.failed}
     found = marks(a, report, prof)
     if not a.has_face:
-        d = ImageDraw.Draw(img)
+        d = _Pen(img, scale)
         labels = _Labels(d, a.w, a.h)
         for m in found:  # face.count with no face: nothing to box
             _draw_mark(d, m)
@@ -202,13 +314,12 @@ def draw(a, report, prof) -> Any:
     for m in found:
         for mask, _f in m.fills:
             img = _tint(img, mask)
-    d = ImageDraw.Draw(img)
+    d = _Pen(img, scale)
     labels = _Labels(d, a.w, a.h)
     small_f = a.small[1]
     lm = a.landmarks
     r = max(1, round(a.ied / 90))
-    for x, y, _ in lm[:468]:
-        d.ellipse([x - r, y - r, x + r, y + r], fill=CYAN)
+    d.dots(lm[:468, :2], r, CYAN)
     for i in (468, 473):
         x, y = lm[i, :2]
         d.ellipse([x - 2 * r, y - 2 * r, x + 2 * r, y + 2 * r], outline=YELLOW, width=1)

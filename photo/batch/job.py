@@ -92,13 +92,19 @@ def _check_job_file(out: Path, source: str, profile: str) -> None:
 
 
 def _write_files(out: Path, files: dict[str, bytes]) -> None:
+    """Each file atomically (a temporary name, then renamed); its folder is made when the first
+    write into it finds none (a mkdir before every file cost more than the write itself)."""
     for rel, data in files.items():
-        target = out / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as f:
+        folder, name = os.path.split(os.path.join(out, rel))
+        tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
+        try:
+            f = open(tmp, "wb")
+        except FileNotFoundError:
+            os.makedirs(folder, exist_ok=True)
+            f = open(tmp, "wb")
+        with f:
             f.write(data)
-        os.replace(tmp, target)
+        os.replace(tmp, os.path.join(folder, name))
 
 
 def _plan(items: list[BatchInput], store: ResultStore) -> tuple[list[BatchInput], list[tuple[str, str]], int]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from photo.batch.hashing import sha256_bytes, sha256_file
 from photo.batch.inputs import BatchInput
-from photo.batch.thumbs import thumb_path, thumbnail_jpeg
+from photo.batch.thumbs import THUMB_PX, thumb_path, thumbnail_jpeg
 from photo.models import reuse_freed_memory
 
 #: Files above this size are not read into memory: the checker refuses them from their header.
@@ -166,15 +166,17 @@ def _check_bytes(item: BatchInput, source: bytes | str, sha: str | None, options
     # pictures are made only from the checker's own decoded pixels: a file it refused (a
     # decompression bomb, a HEIC) is never decoded here
     annotated = None
-    if analysis is not None and (options.annotate or (options.thumbnails and not report.passed)):
+    if analysis is not None and options.annotate:
         from photo.annotate import draw
 
         annotated = draw(analysis, report, prof)
     if options.thumbnails and sha and analysis is not None and not report.passed:
-        from PIL import Image
+        from photo.annotate import draw
 
-        for kind, picture in (("photo", Image.fromarray(analysis.rgb)), ("annotated", annotated)):
-            thumb = thumbnail_jpeg(picture)
+        # without --annotate, the review image is drawn at thumbnail size only (a fraction of the cost)
+        review = annotated if annotated is not None else draw(analysis, report, prof, max_px=THUMB_PX)
+        for kind, picture in (("photo", analysis.rgb), ("annotated", review)):
+            thumb = thumbnail_jpeg(picture, full_chroma=kind == "annotated")
             if thumb:
                 files[thumb_path(sha, kind)] = thumb
     if options.annotate and annotated is not None:
