@@ -829,17 +829,25 @@ def printed_band_check(img: np.ndarray, pose, expected_px: list[float], face_rgb
     for the core's: a printed line is the same ink under the same light on every side, as wide as
     the face's scale across each side makes it, while a wall shows only where the pose lets it.
     The line of that colour is fitted as :func:`printed_line_check` fits the core's, on widths up
-    to ``[band_line] width_factor`` x the band's, and judged by ``[band_line]``."""
+    to ``[band_line] width_factor`` x the band's, and judged by ``[band_line]``; only the sides where the
+    line would be at most ``max_predicted_px`` are fitted (the others cannot count), none when fewer
+    than ``min_sides`` are."""
     cfg = limits()["band_line"]
     colour = np.asarray(main.rgb, np.float64) * face_ref / np.maximum(np.asarray(main.face_rgb, np.float64), 1.0)
     top = max(float(limits()["subpixel"]["max_width_px"]), float(cfg["width_factor"]) * main.width_px)
     fit = _core_wall_fitter(img, pose, face_rgb, blur_px, colour, face_ref, max_width_px=top)
     i_main = int(np.argmax(expected_px))
     wall, _, _, per_mm = fit(i_main, max(expected_px[i_main], 0.0))
+    # only the sides where the line would be at most max_predicted_px can count: the others are not fitted
+    a_main = printedline.capped_core_px(wall, float(cfg["max_gain"]))
+    cap = float(cfg["max_predicted_px"])
+    near = [i for i in _hidden_sides(expected_px, i_main)
+            if a_main * _side_profile(img, pose, i, max(expected_px[i], 0.0))[2] / max(per_mm, 1e-9) <= cap]
     hidden = []
-    for i in _hidden_sides(expected_px, i_main):
-        w, _, _, px_per_mm = fit(i, max(expected_px[i], 0.0))
-        hidden.append((i, w, px_per_mm))
+    if len(near) >= int(cfg["min_sides"]):
+        for i in near:
+            w, _, _, px_per_mm = fit(i, max(expected_px[i], 0.0))
+            hidden.append((i, w, px_per_mm))
     return printedline.judge(wall, per_mm, hidden, cfg)
 
 
