@@ -27,6 +27,12 @@ on the main side, times the ratio of the face's scales. A side *shows the printe
 The shading is capped at ``max_gain`` before the amounts are compared: on a side seen nearly
 edge-on a fit may explain a colour change with a sliver of 0.06 px at 30 times the core's
 strength, which is not a line of the core's colour.
+
+A layout with no core colour (today's card) gets the same test with the band's own colour for the
+core's (``evidence.printed_band_check``, ``[band_line]``): a print's outline or a copier's line
+round the card can read as a wall's thickness there too. Since a real card's other sides may then
+hold something of its band's colour (its shadow, a stripe of the background), that test counts only
+the sides where the line would be narrow (``max_predicted_px``) and asks ``min_sides`` of them.
 """
 
 from __future__ import annotations
