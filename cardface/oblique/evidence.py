@@ -760,16 +760,19 @@ def _balanced(rgb, gain: np.ndarray) -> tuple[int, ...]:
     return tuple(int(v) for v in np.clip(np.asarray(rgb) * gain, 0, 255).round())
 
 
-def _core_wall_fitter(img: np.ndarray, pose, face_rgb: list, blur_px: float, core_rgb, face_ref: np.ndarray):
+def _core_wall_fitter(img: np.ndarray, pose, face_rgb: list, blur_px: float, core_rgb, face_ref: np.ndarray,
+                      max_width_px: float | None = None):
     """``fit(side, expected_px)`` -> (the core-coloured wall fitted across that side
     (:func:`cardface.oblique.subpixel.fit_core_wall`, on the grid of ``evidence.toml [subpixel]``),
     the profiles, their offsets, the face's px per mm across the side). ``face_rgb`` is the face's
     colour beside each side (from the plain step fits), ``face_ref`` the layout's render of it:
-    the core under the face's light is the core times their ratio."""
+    the core under the face's light is the core times their ratio. ``max_width_px``: the widest
+    wall tried (default ``[subpixel] max_width_px``; wider grids step by 1/8 px all the same)."""
     cfg = limits()["subpixel"]
     chroma = chroma_blur_px()
     shifts = np.arange(-float(cfg["shift_px"]), float(cfg["shift_px"]) + 1e-9, 0.25)
-    widths = np.arange(0.125, float(cfg["max_width_px"]) + 1e-9, 0.125)
+    top = float(cfg["max_width_px"]) if max_width_px is None else float(max_width_px)
+    widths = np.arange(0.125, top + 1e-9, 0.125)
 
     def fit(i: int, expected_px: float) -> tuple[subpixel.CoreWall, np.ndarray, np.ndarray, float]:
         prof, s, px_per_mm = _side_profile(img, pose, i, expected_px)
@@ -816,6 +819,36 @@ def printed_line_check(img: np.ndarray, pose, expected_px: list[float], face_rgb
         w, _, _, px_per_mm = fit(i, max(expected_px[i], 0.0))
         hidden.append((i, w, px_per_mm))
     return printedline.judge(wall, per_mm, hidden, limits()["line"])
+
+
+def printed_band_check(img: np.ndarray, pose, expected_px: list[float], face_rgb: list, blur_px: float,
+                       main: EdgeSide, face_ref: np.ndarray) -> printedline.LineCheck:
+    """For a layout with no core colour: whether the band where the wall shows (``main``, seen)
+    is a line printed round a copy (an outline printed with the card's picture, a copier's dark
+    line round the card). The band's own colour, white-balanced by the face beside it, stands in
+    for the core's: a printed line is the same ink under the same light on every side, as wide as
+    the face's scale across each side makes it, while a wall shows only where the pose lets it.
+    The line of that colour is fitted as :func:`printed_line_check` fits the core's, on widths up
+    to ``[band_line] width_factor`` x the band's, and judged by ``[band_line]``; only the sides where the
+    line would be at most ``max_predicted_px`` are fitted (the others cannot count), none when fewer
+    than ``min_sides`` are."""
+    cfg = limits()["band_line"]
+    colour = np.asarray(main.rgb, np.float64) * face_ref / np.maximum(np.asarray(main.face_rgb, np.float64), 1.0)
+    top = max(float(limits()["subpixel"]["max_width_px"]), float(cfg["width_factor"]) * main.width_px)
+    fit = _core_wall_fitter(img, pose, face_rgb, blur_px, colour, face_ref, max_width_px=top)
+    i_main = int(np.argmax(expected_px))
+    wall, _, _, per_mm = fit(i_main, max(expected_px[i_main], 0.0))
+    # only the sides where the line would be at most max_predicted_px can count: the others are not fitted
+    a_main = printedline.capped_core_px(wall, float(cfg["max_gain"]))
+    cap = float(cfg["max_predicted_px"])
+    near = [i for i in _hidden_sides(expected_px, i_main)
+            if a_main * _side_profile(img, pose, i, max(expected_px[i], 0.0))[2] / max(per_mm, 1e-9) <= cap]
+    hidden = []
+    if len(near) >= int(cfg["min_sides"]):
+        for i in near:
+            w, _, _, px_per_mm = fit(i, max(expected_px[i], 0.0))
+            hidden.append((i, w, px_per_mm))
+    return printedline.judge(wall, per_mm, hidden, cfg)
 
 
 def _subpixel_card(rgb, pose, expected, sides, blur, core, face_ref, base) -> Evidence | None:
@@ -910,6 +943,15 @@ def _edge_verdict(rgb, pose, expected, main, thick, match, angle, core, face_ref
         if line.printed and s is not None:
             return Evidence("flat", (Reason.of("evidence.printed_line", (
                 f"{s.core_px:.2f} px of the core's colour on the {SIDES[s.side]}, where a line printed round the "
+                f"card would put {s.predicted_px:.2f} px and no wall can show")),), **base)
+    else:
+        # no core colour: a line printed round a copy (an outline, a copier's dark line) is told from
+        # a wall the same way, by its own colour on the sides where no wall can show
+        line = printed_band_check(rgb, pose, expected, [s.face_rgb for s in base["sides"]], blur, main, face_ref)
+        s = line.strongest
+        if line.printed and s is not None:
+            return Evidence("flat", (Reason.of("evidence.printed_band", (
+                f"{s.core_px:.2f} px of the edge's colour on the {SIDES[s.side]}, where a line printed round the "
                 f"card would put {s.predicted_px:.2f} px and no wall can show")),), **base)
     reasons = [Reason.of("evidence.slab", detail)]
     if core is None:

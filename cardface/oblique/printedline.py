@@ -27,6 +27,12 @@ on the main side, times the ratio of the face's scales. A side *shows the printe
 The shading is capped at ``max_gain`` before the amounts are compared: on a side seen nearly
 edge-on a fit may explain a colour change with a sliver of 0.06 px at 30 times the core's
 strength, which is not a line of the core's colour.
+
+A layout with no core colour (today's card) gets the same test with the band's own colour for the
+core's (``evidence.printed_band_check``, ``[band_line]``): a print's outline or a copier's line
+round the card can read as a wall's thickness there too. Since a real card's other sides may then
+hold something of its band's colour (its shadow, a stripe of the background), that test counts only
+the sides where the line would be narrow (``max_predicted_px``) and asks ``min_sides`` of them.
 """
 
 from __future__ import annotations
@@ -54,10 +60,11 @@ class LineCheck:
 
     main_core_px: float  # the core colour the main side holds (px, shading capped)
     sides: tuple[SideLine, ...]
+    min_sides: int = 1  # how many sides must show the line
 
     @property
     def printed(self) -> bool:
-        return any(s.shows_line for s in self.sides)
+        return sum(s.shows_line for s in self.sides) >= self.min_sides
 
     @property
     def strongest(self) -> SideLine | None:
@@ -78,8 +85,10 @@ def judge(main: CoreWall, main_px_per_mm: float, hidden: list[tuple[int, CoreWal
     ``main``: the core-coloured line fitted on the side where the wall shows, whose face has
     ``main_px_per_mm`` px per mm across it; ``hidden``: (side, fit, face px per mm) for each side
     where no wall can show; ``cfg``: ``evidence.toml [line]`` (share, min_px, min_fit_ratio,
-    max_gain)."""
+    max_gain; optional: ``max_predicted_px``, a side counts only where the prediction is at most
+    this, and ``min_sides``, how many sides must show the line, default 1)."""
     g = float(cfg["max_gain"])
+    cap = float(cfg.get("max_predicted_px", float("inf")))
     a_main = capped_core_px(main, g)
     out = []
     for side, wall, px_per_mm in hidden:
@@ -87,6 +96,6 @@ def judge(main: CoreWall, main_px_per_mm: float, hidden: list[tuple[int, CoreWal
         predicted = a_main * scale
         a = capped_core_px(wall, g)
         shows = (a >= float(cfg["min_px"]) and a >= float(cfg["share"]) * predicted
-                 and wall.fit_ratio >= float(cfg["min_fit_ratio"]))
+                 and wall.fit_ratio >= float(cfg["min_fit_ratio"]) and predicted <= cap)
         out.append(SideLine(side, scale, predicted, a, wall.fit_ratio, bool(shows)))
-    return LineCheck(a_main, tuple(out))
+    return LineCheck(a_main, tuple(out), int(cfg.get("min_sides", 1)))
