@@ -327,24 +327,30 @@ def _burnt_face_light_irises() -> bytes:
                               lambda ied, r: (0.8 * r, 0.8 * r))
 
 
-def _wrap(sides: tuple[str, ...], colour=(170, 40, 40), inner: float = 1.02, from_eyes: bool = False) -> bytes:
+def _wrap(sides: tuple[str, ...], colour=(170, 40, 40), inner: float = 1.02, from_eyes: bool = False,
+          outer: float = 1.5, from_mouth: bool = False) -> bytes:
     """A band of cloth against the face outline, from the top of the forehead (or the eyes, with
-    ``from_eyes``) down past the chin, on the given sides of the image (both: a hood or scarf
-    round the face; one: an arm or a collar on one side); the hair on top stays visible. The
-    band starts at ``inner`` x the face oval (below 1: over the face's own outline) and ends at 1.5 x."""
+    ``from_eyes``, or just below the mouth, with ``from_mouth``) down past the chin, on the given
+    sides of the image (both: a hood or scarf round the face; one: an arm or a collar on one side);
+    the hair on top stays visible. The band starts at ``inner`` x the face oval (below 1: over the
+    face's own outline) and ends at ``outer`` x. ``colour`` "wall": the backdrop's, x 0.75."""
     from photo.analysis import FACE_OVAL
     from photo.checker import analyse_and_check
 
     im = image("compliant_a").copy()
     a, _ = analyse_and_check(path("compliant_a"))
     k = 1 / a.decoded.scale
+    if colour == "wall":
+        colour = tuple(int(v) for v in np.asarray(im)[5:40, 5:40].reshape(-1, 3).mean(axis=0) * 0.75)
     oval = a.landmarks[list(FACE_OVAL), :2] * k
     c = oval.mean(axis=0)
     mask = Image.new("L", im.size, 0)
     d = ImageDraw.Draw(mask)
-    d.polygon([tuple(c + (p - c) * 1.45) for p in oval], fill=255)
+    d.polygon([tuple(c + (p - c) * outer) for p in oval], fill=255)
     d.polygon([tuple(c + (p - c) * inner) for p in oval], fill=0)
-    d.rectangle([0, 0, im.size[0], (a.eye_mid[1] if from_eyes else a.landmarks[10, 1]) * k], fill=0)
+    top = (a.landmarks[[13, 14], 1].mean() * k + 4 if from_mouth
+           else (a.eye_mid[1] if from_eyes else a.landmarks[10, 1]) * k)
+    d.rectangle([0, 0, im.size[0], top], fill=0)
     if "left" not in sides:
         d.rectangle([0, 0, c[0], im.size[1]], fill=0)
     if "right" not in sides:
@@ -401,28 +407,6 @@ def _fringe_and_beard(cheeks_too: bool = False) -> bytes:
     strands = cv2.GaussianBlur(strands, (0, 0), sigmaX=0.6, sigmaY=3.0)  # vertical strands
     px[hair] = np.clip(14 + strands[hair, None] * np.ones(3, np.float32), 0, 40)
     return jpeg(img(px))
-
-
-def _wall_grey_collar() -> bytes:
-    """A high collar of the wall's own colour, a little darker (x 0.75, smooth), against the face
-    outline from the mouth down past the chin on both sides, as a grey hoodie against a grey
-    wall: part of the person, shaded like a shadow on the wall would be."""
-    from photo.analysis import FACE_OVAL
-    from photo.checker import analyse_and_check
-
-    im = image("compliant_a").copy()
-    a, _ = analyse_and_check(path("compliant_a"))
-    k = 1 / a.decoded.scale
-    oval = a.landmarks[list(FACE_OVAL), :2] * k
-    c = oval.mean(axis=0)
-    mask = Image.new("L", im.size, 0)
-    d = ImageDraw.Draw(mask)
-    d.polygon([tuple(c + (p - c) * 1.45) for p in oval], fill=255)
-    d.polygon([tuple(c + (p - c) * 1.0) for p in oval], fill=0)
-    d.rectangle([0, 0, im.size[0], a.landmarks[[13, 14], 1].mean() * k + 4], fill=0)
-    wall = np.asarray(im)[5:40, 5:40].reshape(-1, 3).mean(axis=0) * 0.75
-    im.paste(Image.new("RGB", im.size, tuple(int(v) for v in wall)), (0, 0), mask.filter(ImageFilter.GaussianBlur(1)))
-    return jpeg(im)
 
 
 def _blue() -> bytes:
@@ -482,7 +466,10 @@ VARIANTS = {
     "loose_strands": _loose_strands,
     "bun": _bun,
     "blue": _blue,
-    "wall_grey_collar": _wall_grey_collar,
+    # a high collar of the wall's own colour, a little darker (x 0.75, smooth), against the face
+    # outline from the mouth down past the chin on both sides: a grey hoodie against a grey wall,
+    # part of the person, shaded like a shadow on the wall would be
+    "wall_grey_collar": lambda: _wrap(("left", "right"), "wall", inner=1.0, outer=1.45, from_mouth=True),
     "red_tint": lambda: jpeg(img(arr(image("compliant_a")) * np.array([1.25, 0.9, 0.9]))),
     "grey": lambda: jpeg(image("compliant_a").convert("L").convert("RGB")),
     "heavy_jpeg": lambda: jpeg(image("compliant_a"), q=5),

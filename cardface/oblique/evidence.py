@@ -935,24 +935,22 @@ def _edge_verdict(rgb, pose, expected, main, thick, match, angle, core, face_ref
         hue_c = hue_chroma(main.rgb)[1]
         bezel = sum(main.rgb) / 3 < float(lim["screen"]["bezel_max_level"]) and hue_c < float(lim["colour"]["neutral_chroma"])
         return Evidence("screen" if bezel else "flat", (Reason.of("evidence.thick_edge", detail),), **base)
+    faces = [s.face_rgb for s in base["sides"]]
     if core is not None:
         # a line of the core's colour printed round a copy passes for a 1-3 px wall where the wall
         # shows, but shows on the other sides too, as wide as the face's scale there makes it
-        line = printed_line_check(rgb, pose, expected, [s.face_rgb for s in base["sides"]], blur, core, face_ref)
-        s = line.strongest
-        if line.printed and s is not None:
-            return Evidence("flat", (Reason.of("evidence.printed_line", (
-                f"{s.core_px:.2f} px of the core's colour on the {SIDES[s.side]}, where a line printed round the "
-                f"card would put {s.predicted_px:.2f} px and no wall can show")),), **base)
+        line = printed_line_check(rgb, pose, expected, faces, blur, core, face_ref)
+        code, colour = "evidence.printed_line", "the core's colour"
     else:
         # no core colour: a line printed round a copy (an outline, a copier's dark line) is told from
         # a wall the same way, by its own colour on the sides where no wall can show
-        line = printed_band_check(rgb, pose, expected, [s.face_rgb for s in base["sides"]], blur, main, face_ref)
-        s = line.strongest
-        if line.printed and s is not None:
-            return Evidence("flat", (Reason.of("evidence.printed_band", (
-                f"{s.core_px:.2f} px of the edge's colour on the {SIDES[s.side]}, where a line printed round the "
-                f"card would put {s.predicted_px:.2f} px and no wall can show")),), **base)
+        line = printed_band_check(rgb, pose, expected, faces, blur, main, face_ref)
+        code, colour = "evidence.printed_band", "the edge's colour"
+    s = line.strongest
+    if line.printed and s is not None:
+        return Evidence("flat", (Reason.of(code, (
+            f"{s.core_px:.2f} px of {colour} on the {SIDES[s.side]}, where a line printed round the "
+            f"card would put {s.predicted_px:.2f} px and no wall can show")),), **base)
     reasons = [Reason.of("evidence.slab", detail)]
     if core is None:
         reasons.append(Reason.of("evidence.core_not_declared"))
