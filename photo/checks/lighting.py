@@ -31,16 +31,24 @@ def exposure_region(a) -> np.ndarray:
     return m if np.count_nonzero(m) >= 50 else a.face_mask
 
 
+def _counted_cheeks(a) -> list[int]:
+    """Which cheeks (0: image-left, 1: image-right) have at least MIN_CHEEK_PX pixels on the skin
+    grid (``a.cheek_greys``): the ones :func:`dark_share` reads and :func:`dark_region` draws."""
+    return [i for i, px in enumerate(a.cheek_greys) if px.size >= MIN_CHEEK_PX]
+
+
 def dark_region(a) -> np.ndarray:
     """The pixels whose crushed share (luma <= DARK_LUMA) ``lighting.exposure`` reads (full-size
-    bool mask, for the annotation): the skin of each cheek on the skin grid (``a.cheek_masks``)
-    that has at least MIN_CHEEK_PX of it, or :func:`exposure_region` when neither has."""
+    bool mask, for the annotation): the skin of each counted cheek on the skin grid
+    (:func:`_counted_cheeks`), or :func:`exposure_region` when neither counts."""
+    counted = _counted_cheeks(a)
+    if not counted:
+        return exposure_region(a)
     g = a.skin_grid
     m = np.zeros_like(a.skin_mask)
-    for cheek in a.cheek_masks:
-        if np.count_nonzero(cheek[g]) >= MIN_CHEEK_PX:
-            m[g] |= cheek[g]
-    return m if m.any() else exposure_region(a)
+    for i in counted:
+        m[g] |= a.cheek_masks[i][g]
+    return m
 
 
 def dark_share(a, skin: np.ndarray) -> float:
@@ -56,8 +64,10 @@ def dark_share(a, skin: np.ndarray) -> float:
     counts with at least MIN_CHEEK_PX pixels on the skin grid (a turned face shows one); with
     neither, the share of ``skin`` (the exposure region's luma). Large sunglasses can still reach
     both upper cheeks (2 real photos: ``eyes.visible`` names them, this check too)."""
-    shares = [float(np.count_nonzero(px <= DARK_LUMA) / px.size) for px in a.cheek_greys if px.size >= MIN_CHEEK_PX]
-    return min(shares) if shares else float((skin <= DARK_LUMA).mean())
+    counted = _counted_cheeks(a)
+    if not counted:
+        return float((skin <= DARK_LUMA).mean())
+    return min(float(np.count_nonzero(a.cheek_greys[i] <= DARK_LUMA) / a.cheek_greys[i].size) for i in counted)
 
 
 @check("lighting.exposure", limits={"min_highlight": "float", "max_mean": "float", "max_dark_share": "float",
