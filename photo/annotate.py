@@ -117,11 +117,9 @@ class _Pen:
         return self._lengths[key]
 
     def text(self, xy, text: str, fill, font) -> None:
-        if self.s == 1.0:
-            self.d.text(xy, text, fill=fill, font=font)
-            return
-        if self.legible(font):
-            self.d.text(self._xy(xy), text, fill=fill, font=label_font(round(font.size * self.s)))
+        """``text`` in ``font`` scaled with the drawing (the caller asks :meth:`legible` first:
+        :class:`_Labels` leaves out a label too small to read, box and all)."""
+        self.d.text(self._xy(xy), text, fill=fill, font=font if self.s == 1.0 else label_font(round(font.size * self.s)))
 
     def legible(self, font) -> bool:
         """Does text in ``font`` (working px) stay at least MIN_TEXT_PX high at this scale?"""

@@ -29,11 +29,8 @@ def thumbnail_jpeg(source: bytes | Image.Image | np.ndarray, px: int = THUMB_PX,
     """
     try:
         if isinstance(source, Image.Image) and source.mode in ("RGB", "L"):
-            if max(source.size) <= px:  # already thumbnail size (an annotation drawn small)
-                im = source
-            else:
-                im = Image.fromarray(shrink_picture(np.asarray(source), px)[0])
-        elif isinstance(source, np.ndarray):  # decoded pixels: uint8, h x w (x 3)
+            source = np.asarray(source)  # decoded pixels, as the working image
+        if isinstance(source, np.ndarray):  # uint8, h x w (x 3); one already this small is copied as it is
             im = Image.fromarray(shrink_picture(source, px)[0])
         else:
             if isinstance(source, Image.Image):
