@@ -341,11 +341,9 @@ def fit_step(profile: np.ndarray, s: np.ndarray, shifts: np.ndarray, sigmas: np.
     return float(rss[j]), float(SG[j]), np.r_[t1[j, 0], t2[j, 0]] @ inv, np.r_[b1[j], b2[j]] @ inv
 
 
-def _side_profile(img: np.ndarray, pose: Pose, side: int, expected_px: float) -> tuple[np.ndarray, np.ndarray, float]:
-    """The colour profiles (lines, samples, 3) across side ``side`` of the face (outward from its
-    edge), the offsets (px) and the face's px per mm across that side."""
-    import cv2
-
+def _side_normals(pose: Pose, side: int) -> tuple[np.ndarray, np.ndarray]:
+    """(the points across which :func:`_side_profile` samples side ``side`` of the face, on its
+    edge (px), the outward normal at each, one mm of the face long (px))."""
     cfg = limits()["profile"]
     cs = card_size()
     rect = np.array([[0, 0], [cs.width_mm, 0], [cs.width_mm, cs.height_mm], [0, cs.height_mm]], np.float64)
@@ -354,8 +352,22 @@ def _side_profile(img: np.ndarray, pose: Pose, side: int, expected_px: float) ->
     on_edge = a[None, :] + ts[:, None] * (b - a)[None, :]
     inward_mm = np.array([[0, 1], [-1, 0], [0, -1], [1, 0]], np.float64)[side]
     p0 = pose.project(on_edge)
-    p_in = pose.project(on_edge + inward_mm)
-    normal = p0 - p_in  # outward, one mm of face long
+    return p0, p0 - pose.project(on_edge + inward_mm)
+
+
+def _face_px_per_mm(pose: Pose, side: int) -> float:
+    """The face's px per mm across side ``side`` (as :func:`_side_profile` returns it), without
+    sampling the profile."""
+    return float(np.median(np.linalg.norm(_side_normals(pose, side)[1], axis=1)))
+
+
+def _side_profile(img: np.ndarray, pose: Pose, side: int, expected_px: float) -> tuple[np.ndarray, np.ndarray, float]:
+    """The colour profiles (lines, samples, 3) across side ``side`` of the face (outward from its
+    edge), the offsets (px) and the face's px per mm across that side."""
+    import cv2
+
+    cfg = limits()["profile"]
+    p0, normal = _side_normals(pose, side)
     px_per_mm_face = float(np.median(np.linalg.norm(normal, axis=1)))
     n = normal / np.linalg.norm(normal, axis=1, keepdims=True)
     s_in = max(3.0, float(cfg["inside_mm"]) * px_per_mm_face)
@@ -842,7 +854,7 @@ def printed_band_check(img: np.ndarray, pose, expected_px: list[float], face_rgb
     a_main = printedline.capped_core_px(wall, float(cfg["max_gain"]))
     cap = float(cfg["max_predicted_px"])
     near = [i for i in _hidden_sides(expected_px, i_main)
-            if a_main * _side_profile(img, pose, i, max(expected_px[i], 0.0))[2] / max(per_mm, 1e-9) <= cap]
+            if a_main * _face_px_per_mm(pose, i) / max(per_mm, 1e-9) <= cap]
     hidden = []
     if len(near) >= int(cfg["min_sides"]):
         for i in near:
