@@ -25,6 +25,13 @@ them:
   still well exposed for most people; the same exposure must get the same verdict whatever the
   skin (stop 25: the exposure check's skin highlights refuse the darkest skin first).
 
+Then the **exposure ladder**: each person's crop at 0, -0.5 ... -3 and -4 stops (linear light
+x 2^stops, noise sd 3, JPEG 85; the -1 row is the dim room with its own noise draw), and the
+people ``lighting.exposure`` refuses at each, for all and for the darkest, middle and lightest
+third of skin (by the skin highlights of the 0-stop photo). Fair means the same exposure gets
+the same verdict whatever the skin: the rows also show what the skin highlights alone
+(``min_highlight``) would refuse, and the median stop at which each third is first refused.
+
 No limit is set from these photos; the conditions are fixed here and seeded.
 """
 
@@ -80,6 +87,46 @@ def conditions(c, rng, rng_dim) -> dict[str, bytes]:
     }
 
 
+#: the exposure ladder's steps, in stops (linear light x 2^stops)
+LADDER_STOPS = (0.0, -0.5, -1.0, -1.5, -2.0, -2.5, -3.0, -4.0)
+
+
+def ladder(c, rng) -> dict[float, bytes]:
+    """The crop ``c`` (PIL RGB) at each of LADDER_STOPS, with sensor noise (sd 3, one draw per crop
+    from ``rng``) and JPEG quality 85, as JPEG bytes."""
+    lin = _srgb_to_linear(_float(c))
+    noise = rng.normal(0, 3.0, lin.shape).astype(np.float32)
+    return {s: _jpeg_of(_linear_to_srgb(lin * np.float32(2.0**s)) + noise, 85) for s in LADDER_STOPS}
+
+
+def print_ladder(rows: list[dict[float, dict]]) -> None:
+    """Per stop: people refused by ``lighting.exposure`` (as checked, and by the skin highlights
+    alone), for all and per third of skin tone; then each third's median first refused stop."""
+    order = sorted(range(len(rows)), key=lambda i: rows[i][0.0]["highlight"])
+    k = len(order)
+    thirds = {"darkest": order[: k // 3], "middle": order[k // 3: k - k // 3], "lightest": order[k - k // 3:]}
+    print(f"\nexposure ladder: linear light x 2^stops, noise sd 3, JPEG 85; people refused by lighting.exposure "
+          f"(in brackets: by the skin highlights alone, highlight < min_highlight); thirds of skin tone by the "
+          f"0-stop photo's skin highlights ({', '.join(f'{n} {len(ix)}' for n, ix in thirds.items())} people)")
+    print(f"  {'stops':>5}  {'all':>16}  " + "  ".join(f"{n + ' third':>16}" for n in thirds))
+
+    def cell(ix: list[int], stop: float) -> str:
+        checked = sum(not rows[i][stop]["passed"] for i in ix)
+        alone = sum(rows[i][stop]["highlight"] < rows[i][stop]["min_highlight"] for i in ix)
+        return f"{checked:>3}/{len(ix):<3} ({alone:>3})"
+
+    for stop in LADDER_STOPS:
+        print(f"  {stop:>5.1f}  {cell(list(range(k)), stop):>16}  " + "  ".join(f"{cell(ix, stop):>16}" for ix in thirds.values()))
+
+    def first(i: int, key) -> float:
+        return next((s for s in LADDER_STOPS if key(rows[i][s])), float("-inf"))
+
+    for label, key in (("as checked", lambda r: not r["passed"]),
+                       ("skin highlights alone", lambda r: r["highlight"] < r["min_highlight"])):
+        med = {n: float(np.median([first(i, key) for i in ix])) for n, ix in thirds.items()}
+        print(f"  first refused stop, median per third ({label}): " + ", ".join(f"{n} {v:+.1f}" for n, v in med.items()))
+
+
 def _srgb_to_linear(a: np.ndarray) -> np.ndarray:
     """sRGB levels (0-255) to linear light (0-1), the IEC 61966-2-1 curve."""
     x = a / 255.0
@@ -103,6 +150,8 @@ def main() -> int:
     faces = shared_faces()
     rng = np.random.default_rng(11)
     rng_dim = np.random.default_rng(13)
+    rng_ladder = np.random.default_rng(17)
+    steps: list[dict[float, dict]] = []
     refused: dict[str, list[tuple[str, list[str]]]] = collections.defaultdict(list)
     names: list[str] = []
     people = 0
@@ -111,7 +160,15 @@ def main() -> int:
             continue
         people += 1
         full, _tem, box = frame_photo(faces, row)
-        made = conditions(crop(full, box), rng, rng_dim)
+        c = crop(full, box)
+        made = conditions(c, rng, rng_dim)
+        steps.append({})
+        for stop, data in ladder(c, rng_ladder).items():
+            r = next((x for x in photo.check(data, args.profile).checks if x.id == "lighting.exposure"), None)
+            # no face found (the face is too dark to find) counts as refused
+            steps[-1][stop] = {"passed": r is not None and (r.passed or not r.evaluated),
+                               "highlight": (r.value or {}).get("highlight", float("nan")) if r else float("nan"),
+                               "min_highlight": (r.limit or {}).get("min_highlight", 0.0) if r else 0.0}
         names = names or list(made)
         for name, data in made.items():
             rep = photo.check(data, args.profile)
@@ -131,6 +188,7 @@ def main() -> int:
         wrong = [(f, ids) for f, ids in rows if not (natural_ok and ids == ["color.natural"])]
         for f, ids in wrong:
             print(f"      {f}: {', '.join(ids)}")
+    print_ladder(steps)
     print(f"\n{time.perf_counter() - t0:.0f} s")
     return 0
 

@@ -484,6 +484,20 @@ def test_crushed_cheeks_are_under_exposure_though_highlights_remain():
     assert not c.passed and c.key == "dark" and c.value["dark"] > c.limit["max_dark_share"], c.value
 
 
+def test_dark_skin_with_bright_eye_whites_is_not_under_exposure():
+    """Skin highlights under min_highlight with the whites of the eyes at a good exposure: dark
+    skin, not a dark photo (the same light refuses the darkest skin's highlights about a stop and a
+    half before the lightest's); with the whites as dark as the skin, it is under-exposure."""
+    kept = report("dim_skin_bright_whites").check("lighting.exposure")
+    assert kept.value["highlight"] < kept.limit["min_highlight"], kept.value
+    assert kept.value["eye_white"] >= kept.limit["min_eye_white"], kept.value
+    assert kept.passed and kept.key == "ok", kept.value
+    dim = report("dim").check("lighting.exposure")
+    assert dim.value["highlight"] < dim.limit["min_highlight"], dim.value
+    assert dim.value["eye_white"] < dim.limit["min_eye_white"], dim.value
+    assert not dim.passed and dim.key == "dark", dim.value
+
+
 def test_a_collar_of_the_walls_colour_is_not_a_shadow():
     """A high collar in the wall's colour, shaded darker, from the mouth down (a grey hoodie on a
     grey wall; canada 147m was refused for its hood): inside the person's silhouette below the

@@ -140,8 +140,10 @@ def eye_stats(a, eye: dict) -> dict:
     eye opening (the lids' contour), as a share of the whole region: burnt-out whites lie there;
     ``lens_glare``: the near-white share of the rest of the region (the lids and skin around the
     opening that a lens covers): skin there clips only when the whole face is burnt out, or under
-    a reflection on a lens. ``opening_light``: the 90th percentile of luma inside the eye opening
-    / cheek luma: an open eye shows its white there, a dark lens hides it. ``gap``: the eyelid gap
+    a reflection on a lens. ``opening_p90``: the 90th percentile of luma inside the eye opening
+    (the region's when the opening has under 10 pixels): the eye's white, a reference for the
+    exposure that does not depend on the skin; ``opening_light``: that / cheek luma: an open eye
+    shows its white there, a dark lens hides it. ``gap``: the eyelid gap
     (:func:`eyelid_gap`, as ``eyes.open`` reads it).
     """
     pts = eye_polygon(a, eye)
@@ -162,9 +164,9 @@ def eye_stats(a, eye: dict) -> dict:
     ref = max(ref, 1.0)
     if g.size < 10:
         return {"dark": 1.0, "contrast": 1.0, "glare": 0.0, "iris_glare": 0.0, "whites_glare": 0.0, "lens_glare": 0.0,
-                "opening_light": 1.0, "gap": eyelid_gap(a, eye)}
+                "opening_light": 1.0, "opening_p90": 0.0, "gap": eyelid_gap(a, eye)}
     p10, p50, p90 = np.percentile(g, [10, 50, 90])
-    opening_light = float(np.percentile(g[inside], 90) / ref) if np.count_nonzero(inside) >= 10 else float(p90 / ref)
+    opening_p90 = float(np.percentile(g[inside], 90)) if np.count_nonzero(inside) >= 10 else float(p90)
     white = g8 >= EYE_CLIP_LUMA
     n_white, n_inside = np.count_nonzero(white), np.count_nonzero(inside)
     n_white_inside = np.count_nonzero(white & inside)
@@ -172,7 +174,7 @@ def eye_stats(a, eye: dict) -> dict:
             "iris_glare": iris_glare(a, eye),
             "whites_glare": float(n_white_inside / g.size),
             "lens_glare": float((n_white - n_white_inside) / max(1, g.size - n_inside)),
-            "opening_light": opening_light, "gap": eyelid_gap(a, eye)}
+            "opening_light": opening_p90 / ref, "opening_p90": opening_p90, "gap": eyelid_gap(a, eye)}
 
 
 def iris_disc(a, eye: dict) -> tuple[np.ndarray, float]:

@@ -72,7 +72,7 @@ def dark_share(a, skin: np.ndarray) -> float:
 
 @check("lighting.exposure", limits={"min_highlight": "float", "max_mean": "float", "max_dark_share": "float",
                                     "max_bright_share": "float", "max_eye_white_clip": "float?",
-                                    "max_eye_white_iris_glare": "float?"}, frontal=True)
+                                    "max_eye_white_iris_glare": "float?", "min_eye_white": "float?"}, frontal=True)
 def exposure(a, limits):
     """Face neither under- nor over-exposed: the skin's highlights (99th percentile of luma) at
     least min_highlight — a test that holds for dark and light skin alike, where a mean would
@@ -85,7 +85,13 @@ def exposure(a, limits):
     clip; both eyes must be, so glare on one lens does not count, nor a reflection on the lenses
     beside the openings, nor (with max_eye_white_iris_glare) one over an iris: over-exposure
     burns the whites round a darker iris. A profile without max_eye_white_clip (one written before it
-    existed) does not judge the eye whites."""
+    existed) does not judge the eye whites.
+
+    With min_eye_white, skin highlights under min_highlight are under-exposure only if the eyes'
+    whites are dark too (the brighter eye's 90th percentile of luma inside its opening under
+    min_eye_white): the same light leaves the darkest skin's highlights under the limit about a
+    stop and a half before the lightest's (bench/photo_conditions.py's exposure ladder), while the
+    whites of the eyes do not follow the skin's tone. The crushed share still refuses alone."""
     from photo.checks.eyes import both_eye_stats
 
     g = a.skin_grey
@@ -98,9 +104,11 @@ def exposure(a, limits):
     iris_limit = limits.get("max_eye_white_iris_glare")
     # an eye whose iris is clipped too is under a reflection (eyes.visible), unless the skin says
     # the whole face is burnt out (the skin measures above)
-    eyes_clip = min(s["whites_glare"] if iris_limit is None or s["iris_glare"] <= iris_limit else 0.0
-                    for s in both_eye_stats(a))
-    if high < limits["min_highlight"] or dark > limits["max_dark_share"]:
+    stats = both_eye_stats(a)
+    eyes_clip = min(s["whites_glare"] if iris_limit is None or s["iris_glare"] <= iris_limit else 0.0 for s in stats)
+    white = max(s["opening_p90"] for s in stats)
+    low = high < limits["min_highlight"] and ("min_eye_white" not in limits or white < limits["min_eye_white"])
+    if low or dark > limits["max_dark_share"]:
         key = "dark"
     elif mean > limits["max_mean"] or bright > limits["max_bright_share"]:
         key = "bright"
@@ -110,9 +118,10 @@ def exposure(a, limits):
         key = "ok"
     return result(key == "ok",
                   {"mean": round(mean, 1), "highlight": round(high, 1), "dark": round(dark, 4), "bright": round(bright, 4),
-                   "eye_white_clip": round(eyes_clip, 4)},
+                   "eye_white_clip": round(eyes_clip, 4), "eye_white": round(white, 1)},
                   {k: limits[k] for k in ("min_highlight", "max_mean", "max_dark_share", "max_bright_share",
-                                          "max_eye_white_clip", "max_eye_white_iris_glare") if k in limits}, key)
+                                          "max_eye_white_clip", "max_eye_white_iris_glare", "min_eye_white")
+                   if k in limits}, key)
 
 
 def half_samples(a) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
