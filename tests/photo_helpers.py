@@ -245,11 +245,11 @@ def _burnt_eyes(sides: tuple[str, ...] = ("left", "right")) -> bytes:
     return jpeg(img(px))
 
 
-def _dim(whites_kept: bool) -> bytes:
-    """compliant_a three stops under (linear light x 2^-3: its light skin's highlights fall
+def _dim(whites: float | None = None, stops: float = -3.0) -> bytes:
+    """compliant_a ``stops`` under (linear light x 2^stops; at -3 its light skin's highlights fall
     under min_highlight, as the darkest skin's do one stop under), with the eye openings (the
-    lids' contour) left as they were when ``whites_kept``: the exposure the whites show is then
-    the studio's, and the dark skin is the skin's own tone."""
+    lids' contour) at their studio levels x ``whites`` when given: at 1.0 the exposure the whites
+    show is the studio's, and the dark skin is the skin's own tone."""
     import cv2
 
     from photo.checker import analyse_and_check
@@ -259,13 +259,13 @@ def _dim(whites_kept: bool) -> bytes:
     k = 1 / a.decoded.scale
     px = arr(image("compliant_a"))
     x = px / 255.0
-    lin = np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4) * 2.0 ** -3
+    lin = np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4) * 2.0 ** stops
     out = 255 * np.where(lin <= 0.0031308, 12.92 * lin, 1.055 * lin ** (1 / 2.4) - 0.055)
-    if whites_kept:
+    if whites is not None:
         m = np.zeros(px.shape[:2], np.uint8)
         for _side, eye, _ in EYES:
             cv2.fillPoly(m, [np.round(a.landmarks[list(eye["contour"]), :2] * k).astype(np.int32)], 1)
-        out[m.astype(bool)] = px[m.astype(bool)]
+        out[m.astype(bool)] = px[m.astype(bool)] * whites
     return jpeg(img(out))
 
 
@@ -465,8 +465,10 @@ VARIANTS = {
     "blur": _blur,
     "motion": _motion,
     "dark": _dark,
-    "dim": lambda: _dim(whites_kept=False),
-    "dim_skin_bright_whites": lambda: _dim(whites_kept=True),
+    "dim": _dim,
+    "dim_skin_bright_whites": lambda: _dim(whites=1.0),
+    # whites over min_eye_white but no brighter than the skin's highlights: a dim photo of light skin
+    "dim_whites_under_skin": lambda: _dim(whites=0.45, stops=-2.7),
     "fringe_and_beard": _fringe_and_beard,
     "dark_cheeks": lambda: _fringe_and_beard(cheeks_too=True),
     "hair_over_one_cheek": _hair_over_one_cheek,

@@ -485,9 +485,10 @@ def test_crushed_cheeks_are_under_exposure_though_highlights_remain():
 
 
 def test_dark_skin_with_bright_eye_whites_is_not_under_exposure():
-    """Skin highlights under min_highlight with the whites of the eyes at a good exposure: dark
-    skin, not a dark photo (the same light refuses the darkest skin's highlights about a stop and a
-    half before the lightest's); with the whites as dark as the skin, it is under-exposure."""
+    """Skin highlights under min_highlight with the whites of the eyes at a good exposure and far
+    brighter than the skin: dark skin, not a dark photo (the same light takes the darkest skin's
+    highlights under the limit a stop or more before the lightest's); with the whites as dark as
+    the skin, it is under-exposure."""
     kept = report("dim_skin_bright_whites").check("lighting.exposure")
     assert kept.value["highlight"] < kept.limit["min_highlight"], kept.value
     assert kept.value["eye_white"] >= kept.limit["min_eye_white"], kept.value
@@ -496,6 +497,15 @@ def test_dark_skin_with_bright_eye_whites_is_not_under_exposure():
     assert dim.value["highlight"] < dim.limit["min_highlight"], dim.value
     assert dim.value["eye_white"] < dim.limit["min_eye_white"], dim.value
     assert not dim.passed and dim.key == "dark", dim.value
+
+
+def test_eye_whites_darker_than_the_skin_do_not_excuse_dim_skin():
+    """Whites over min_eye_white but no brighter than the skin's highlights: light skin in a dim
+    photo (its highlights are as bright as its whites), refused as the highlights alone refuse it."""
+    c = report("dim_whites_under_skin").check("lighting.exposure")
+    assert c.value["highlight"] < c.limit["min_highlight"], c.value
+    assert c.limit["min_eye_white"] <= c.value["eye_white"] < c.value["highlight"], c.value
+    assert not c.passed and c.key == "dark", c.value
 
 
 def test_a_collar_of_the_walls_colour_is_not_a_shadow():

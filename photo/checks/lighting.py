@@ -87,11 +87,13 @@ def exposure(a, limits):
     burns the whites round a darker iris. A profile without max_eye_white_clip (one written before it
     existed) does not judge the eye whites.
 
-    With min_eye_white, skin highlights under min_highlight are under-exposure only if the eyes'
-    whites are dark too (the brighter eye's 90th percentile of luma inside its opening under
-    min_eye_white): the same light leaves the darkest skin's highlights under the limit about a
-    stop and a half before the lightest's (bench/photo_conditions.py's exposure ladder), while the
-    whites of the eyes do not follow the skin's tone. The crushed share still refuses alone."""
+    With min_eye_white, skin highlights under min_highlight are not under-exposure when the
+    eyes' whites show dark skin rather than a dark photo: the brighter eye's 90th percentile of
+    luma inside its opening at least min_eye_white and brighter than the skin's highlights. The
+    same light takes the darkest skin's highlights under the limit a stop or more before the
+    lightest's (bench/photo_conditions.py's exposure ladder); light skin's highlights are as
+    bright as the whites or brighter, so this never passes a dim photo of light skin that the
+    highlights refuse. The crushed share still refuses alone."""
     from photo.checks.eyes import both_eye_stats
 
     g = a.skin_grey
@@ -107,7 +109,8 @@ def exposure(a, limits):
     stats = both_eye_stats(a)
     eyes_clip = min(s["whites_glare"] if iris_limit is None or s["iris_glare"] <= iris_limit else 0.0 for s in stats)
     white = max(s["opening_p90"] for s in stats)
-    low = high < limits["min_highlight"] and ("min_eye_white" not in limits or white < limits["min_eye_white"])
+    dark_skin = "min_eye_white" in limits and white >= limits["min_eye_white"] and white > high
+    low = high < limits["min_highlight"] and not dark_skin
     if low or dark > limits["max_dark_share"]:
         key = "dark"
     elif mean > limits["max_mean"] or bright > limits["max_bright_share"]:
