@@ -12,6 +12,9 @@ Compliant photos (FRL neutral_front and canada) are framed at 35:45 with the hea
 on the plain studio backdrop (bench.faces; none of it uses the checker's models); a canada
 photo with no room for that framing but inside the rules as taken (head 32-36 mm, 2-6 mm above
 it, measured the same way) is compliant as it is. Each is sent as applicants send them: clean, re-compressed, resized, lighter, darker and turned 2-3 degrees.
+Smiling photos (FRL smiling_front, no landmarks of their own) are framed the same way from the
+neutral photo's .tem carried over by registering the two photos (bench.faces.carry_tem), so
+their only defect is the smile.
 Defects are generated from every Nth compliant crop (a defect counts as caught when the check
 that names it fails) beside the real defect photos (smiles, profiles, three-quarter views,
 sunglasses, headwear, closed eyes, backgrounds, framing).
@@ -47,6 +50,7 @@ from bench.faces import (
     TEM_EYE_L,
     TEM_EYE_R,
     background_matte,
+    carry_tem,
     compliant_box,
     crop,
     hair_top,
@@ -377,11 +381,15 @@ def frame_photo(faces: Path, row: dict):
             return full, read_tem(p.with_suffix(".tem")), (0, 0, full.width, full.height)
         return full, None, None
     tem_p = p.with_suffix(".tem")
-    if "smiling_front" in row["file"]:  # same person, same session: the neutral photo's .tem
-        tem_p = faces / "frl" / "neutral_front" / p.name.replace("_08", "_03").replace(".jpg", ".tem")
+    neutral = None
+    if "smiling_front" in row["file"]:  # same person, same sitting: the neutral photo's .tem, carried over
+        neutral = faces / "frl" / "neutral_front" / p.name.replace("_08", "_03")
+        tem_p = neutral.with_suffix(".tem")
     if not tem_p.exists():
         return full, None, None
     tem = read_tem(tem_p)
+    if neutral is not None:
+        tem, _ = carry_tem(tem, np.asarray(Image.open(neutral).convert("RGB")), np.asarray(full))
     crown = hair_top(np.asarray(full), tem)
     box = compliant_box(tem, full.size, crown) if crown is not None else None
     if box is not None:
