@@ -25,12 +25,15 @@ them:
   still well exposed for most people; the same exposure must get the same verdict whatever the
   skin (stop 25: the exposure check's skin highlights refuse the darkest skin first).
 
-Then the **exposure ladder**: each person's crop at 0, -0.5 ... -3 and -4 stops (linear light
-x 2^stops, noise sd 3, JPEG 85; the -1 row is the dim room with its own noise draw), and the
-people ``lighting.exposure`` refuses at each, for all and for the darkest, middle and lightest
-third of skin (by the skin highlights of the 0-stop photo). Fair means the same exposure gets
-the same verdict whatever the skin: the rows also show what the skin highlights alone
-(``min_highlight``) would refuse, and the median stop at which each third is first refused.
+Then the **exposure ladder**: each person's crop at +1, +0.5, 0, -0.5 ... -3 and -4 stops
+(linear light x 2^stops, noise sd 3, JPEG 85; the -1 row is like the dim room, with its own
+noise draw), and the people ``lighting.exposure`` refuses at each, for all and for the darkest,
+middle and lightest third of skin (by the skin highlights of the 0-stop photo). Under-exposure
+loses no detail of dark skin a stop under, so fair means the same exposure gets the same verdict
+whatever the skin: the rows also show what the skin highlights alone (``min_highlight``) would
+refuse, and the median stop at which each third is first refused going down. Over-exposure
+clips light skin first (lost detail, 白飛び, which the rules refuse), so the + rows are
+expected to refuse the lightest third first.
 
 No limit is set from these photos; the conditions are fixed here and seeded.
 """
@@ -88,7 +91,7 @@ def conditions(c, rng, rng_dim) -> dict[str, bytes]:
 
 
 #: the exposure ladder's steps, in stops (linear light x 2^stops)
-LADDER_STOPS = (0.0, -0.5, -1.0, -1.5, -2.0, -2.5, -3.0, -4.0)
+LADDER_STOPS = (1.0, 0.5, 0.0, -0.5, -1.0, -1.5, -2.0, -2.5, -3.0, -4.0)
 
 
 def ladder(c, rng) -> dict[float, bytes]:
@@ -119,12 +122,13 @@ def print_ladder(rows: list[dict[float, dict]]) -> None:
         print(f"  {stop:>5.1f}  {cell(list(range(k)), stop):>16}  " + "  ".join(f"{cell(ix, stop):>16}" for ix in thirds.values()))
 
     def first(i: int, key) -> float:
-        return next((s for s in LADDER_STOPS if key(rows[i][s])), float("-inf"))
+        return next((s for s in LADDER_STOPS if s <= 0 and key(rows[i][s])), float("-inf"))
 
     for label, key in (("as checked", lambda r: not r["passed"]),
                        ("skin highlights alone", lambda r: r["highlight"] < r["min_highlight"])):
         med = {n: float(np.median([first(i, key) for i in ix])) for n, ix in thirds.items()}
-        print(f"  first refused stop, median per third ({label}): " + ", ".join(f"{n} {v:+.1f}" for n, v in med.items()))
+        print(f"  first refused stop under, median per third ({label}): "
+              + ", ".join(f"{n} {v:+.1f}" for n, v in med.items()))
 
 
 def _srgb_to_linear(a: np.ndarray) -> np.ndarray:
