@@ -266,7 +266,7 @@ def _window(lightness: np.ndarray, texture: np.ndarray):
     zeros = np.zeros((h, w), np.float32)
     face = np.zeros((h, w), bool)
     face[100:, 20:180] = True
-    return HeadWindow(box=(0, 0, w, h), planes=(lightness.astype(np.float32), zeros.copy(), zeros.copy()),
+    return HeadWindow(box=(0, 0, w, h), rgb=None, lab=(lightness.astype(np.float32), zeros.copy(), zeros.copy()),
                       person=np.ones((h, w), bool), face=face, dist=zeros.copy(), landmarks=lm,
                       texture=texture.astype(np.float32), texture_ref=1.0,
                       skin_lab=np.array([60, 15, 20], np.float32), crown_y=0.0)
@@ -288,3 +288,64 @@ def test_hair_crushed_to_black_counts_neither_way_at_the_crown():
     cap = crown_covering(_window(np.full((200, 200), 12.0), np.full((200, 200), 0.5)), limits)
     assert cap is not None and cap[0] > limits["max_crown_share"]
     assert crown_covering(_window(np.zeros((200, 200)), np.zeros((200, 200))), limits) is None
+
+
+def _oval_window(seed: int):
+    """A synthetic head window made from the photo path's pieces: a random ellipse as the face oval,
+    random fractional landmark heights, every pixel the person's, random RGB pixels."""
+    import cv2
+
+    from photo.analysis import FACE_OVAL
+    from photo.checks.head import HeadWindow
+
+    rng = np.random.default_rng(seed)
+    h, w = int(rng.integers(180, 300)), int(rng.integers(180, 300))
+    face = np.zeros((h, w), np.uint8)
+    cx, cy = w / 2 + rng.uniform(-20, 20), h * 0.6 + rng.uniform(-20, 20)
+    cv2.ellipse(face, (int(cx), int(cy)), (80, int(rng.integers(90, 110))), float(rng.uniform(-10, 10)), 0, 360, 1, -1)
+    lm = np.zeros((478, 2))
+    lm[list(FACE_OVAL)] = (cx, cy)
+    lm[list(FACE_OVAL)[:2]] = [(cx - 80.3, cy), (cx + 79.6, cy)]
+    lm[10] = (cx, cy - 100 + rng.uniform(-1, 1))
+    lm[[468, 473]] = [(cx - 30, cy - 20 + rng.uniform(0, 1)), (cx + 30.4, cy - 20 + rng.uniform(0, 1))]
+    lm[[13, 14]] = [(cx, cy + 40.3 + rng.uniform(0, 1)), (cx, cy + 45 + rng.uniform(0, 1))]
+    lm[[105, 334]] = (cx, cy - 50.5 + rng.uniform(0, 1))
+    rgb = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+    return HeadWindow(box=(0, 0, w, h), rgb=rgb, person=np.ones((h, w), bool), face=face > 0, landmarks=lm,
+                      texture=rng.random((h, w), dtype=np.float32), texture_ref=0.5,
+                      skin_lab=np.array([60, 15, 20], np.float32), crown_y=float(rng.uniform(0, 20)))
+
+
+def test_the_covering_masks_drawn_in_their_rows_equal_their_whole_window_definitions():
+    """The crown zone, the forehead and the side bands are drawn in the rows (and columns) they
+    cover, the distance from the oval found on the band's rows only, and CIELAB converted at the
+    pixels read: each equals its plain definition over the whole window."""
+    import cv2
+
+    from photo.analysis import FaceAnalysis
+    from photo.checks.head import SIDE_BAND, WINDOW_FACE_PX, side_bands
+
+    for seed in range(6):
+        hw = _oval_window(seed)
+        ys, xs = hw.rows_cols()
+        lm = hw.landmarks
+        x0, x1 = hw.oval_x
+        zone = hw.person & (ys >= hw.crown_y) & (ys < lm[10, 1] - 0.04 * WINDOW_FACE_PX) & (
+            xs > x0 + 0.1 * WINDOW_FACE_PX) & (xs < x1 - 0.1 * WINDOW_FACE_PX)
+        assert np.array_equal(hw.crown_zone, zone) and zone.any()
+        brow = lm[[105, 334], 1].mean()
+        assert np.array_equal(hw.forehead, hw.face & (ys < brow - 0.04 * WINDOW_FACE_PX) & (ys > lm[10, 1]))
+        dist = cv2.distanceTransform(np.ascontiguousarray((~hw.face).astype(np.uint8)), cv2.DIST_L2, 3)
+        band = (dist > SIDE_BAND[0] * WINDOW_FACE_PX) & (dist <= SIDE_BAND[1] * WINDOW_FACE_PX) & (
+            ys > hw.eye_y) & (ys < lm[[13, 14], 1].mean())
+        cx = lm[[468, 473], 0].mean()
+        left, right = side_bands(hw)
+        assert np.array_equal(left, band & (xs < cx)) and np.array_equal(right, band & (xs >= cx)) and band.any()
+        near = dist <= SIDE_BAND[1] * WINDOW_FACE_PX
+        for r0, r1 in ((0, 40), (90, 130), (150, hw.face.shape[0])):  # rows the crop does or does not reach the edge from
+            part = hw.dist_rows(r0, r1)
+            assert np.array_equal(part[near[r0:r1]], dist[r0:r1][near[r0:r1]])
+            assert (part[~near[r0:r1]] > SIDE_BAND[1] * WINDOW_FACE_PX).all()
+        idx = np.flatnonzero(zone)
+        whole = FaceAnalysis.to_lab_planes(hw.rgb)
+        assert np.array_equal(hw.lab_at(idx), np.stack([p[zone] for p in whole], axis=1))

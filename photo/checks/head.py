@@ -72,24 +72,42 @@ SIDE_MIN_PERSON = 0.5
 
 @dataclass
 class HeadWindow:
-    """The head resampled to WINDOW_FACE_PX face width: pixels, masks and the per-pixel measures."""
+    """The head resampled to WINDOW_FACE_PX face width: pixels, masks and the per-pixel measures.
+
+    CIELAB is converted only at the pixels a measure reads (:meth:`lab_at`: the crown zone, the
+    cheeks, the forehead, the side bands' person pixels, about a fifth of the window); the
+    whole window's planes (:attr:`planes`) are converted when something asks for them (the
+    outline measure of ``allow_religious``, tests). Either way a pixel's value is the same: the
+    conversion is per pixel, through the same table."""
 
     box: tuple[int, int, int, int]  # the window in working px (x0, y0, x1, y1)
-    planes: tuple[np.ndarray, np.ndarray, np.ndarray]  # CIELAB L, a, b (float32), one contiguous plane each
+    rgb: np.ndarray | None  # the window's pixels (uint8 RGB, contiguous); None for a window given as CIELAB
     person: np.ndarray  # bool
     face: np.ndarray  # inside the face oval, bool
-    dist: np.ndarray  # px from the face oval (0 inside)
     landmarks: np.ndarray  # 478 x 2, window px
     texture: np.ndarray  # |Laplacian| / local brightness, smoothed
     texture_ref: float  # median texture of the cheeks' skin
     skin_lab: np.ndarray  # median L*, a*, b* of the cheeks
     crown_y: float  # top of the head, window px
+    dist: np.ndarray | None = None  # px from the face oval (0 inside); None: computed where read (dist_rows)
+    lab: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # CIELAB planes given (rgb None)
+
+    @cached_property
+    def planes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """CIELAB L, a, b (float32) of the whole window, one contiguous plane each."""
+        if self.lab is not None:
+            return self.lab
+        return FaceAnalysis.to_lab_planes(self.rgb)
 
     def skinlike(self, chroma: float, darker: float | None = None) -> np.ndarray:
         """Pixels of the cheeks' chromaticity (a*, b* within ``chroma``), at any lightness above
         SKIN_MIN_L or, with ``darker``, at most that many L units darker than the cheeks."""
         floor = SKIN_MIN_L if darker is None else self.skin_lab[0] - darker
         return (self.skin_chroma_dist2 < np.float32(chroma * chroma)) & (self.lightness > floor)
+
+    def skinlike_lab(self, lab: np.ndarray, chroma: float) -> np.ndarray:
+        """:meth:`skinlike` (without ``darker``) of the pixels whose CIELAB is ``lab`` (N x 3)."""
+        return (chroma_dist2(lab, self.skin_lab) < np.float32(chroma * chroma)) & (lab[:, 0] > SKIN_MIN_L)
 
     @cached_property
     def skin_chroma_dist2(self) -> np.ndarray:
@@ -109,9 +127,34 @@ class HeadWindow:
         return self.planes[0]
 
     def lab_at(self, idx: np.ndarray) -> np.ndarray:
-        """CIELAB (N x 3) of the pixels at flat indices ``idx`` (``np.flatnonzero(mask)`` gives
-        them row-major, as ``lab[mask]`` would)."""
-        return np.stack([np.take(p, idx) for p in self.planes], axis=1)
+        """CIELAB (N x 3, float32) of the pixels at flat indices ``idx`` (``np.flatnonzero(mask)``
+        gives them row-major, as ``lab[mask]`` would): converted there alone unless the whole
+        window's planes are at hand."""
+        if self.rgb is None or "planes" in self.__dict__:
+            return np.stack([np.take(p, idx) for p in self.planes], axis=1)
+        return lab_of(self.rgb, idx)
+
+    @cached_property
+    def crown_px(self) -> tuple[np.ndarray, np.ndarray]:
+        """(flat indices of :attr:`crown_zone`, their CIELAB): what the crown measure and the hair
+        colours of the side measure read."""
+        idx = np.flatnonzero(self.crown_zone)
+        return idx, self.lab_at(idx)
+
+    def dist_rows(self, r0: int, r1: int) -> np.ndarray:
+        """:attr:`dist` of rows r0:r1, exact up to SIDE_BAND[1] face widths from the oval (beyond
+        it at least that): the chamfer distance (OpenCV's 3 x 3 L2 mask, integer steps) is
+        found on the rows within reach of the oval only, a path to a pixel within that reach
+        never leaving the rows (see the unit test)."""
+        import cv2
+
+        if self.dist is not None:
+            return self.dist[r0:r1]
+        h = self.face.shape[0]
+        reach = int(np.ceil(SIDE_BAND[1] * WINDOW_FACE_PX / 0.95)) + 2  # a chamfer step of 1 px is 0.955
+        a0, a1 = max(0, r0 - reach), min(h, r1 + reach)
+        d = cv2.distanceTransform(np.ascontiguousarray(~self.face[a0:a1]).view(np.uint8), cv2.DIST_L2, 3)
+        return d[r0 - a0:r1 - a0]
 
     @cached_property
     def eye_y(self) -> float:
@@ -128,22 +171,57 @@ class HeadWindow:
     def forehead(self) -> np.ndarray:
         """The forehead: inside the face oval, from its top (landmark 10) down to 0.04 face
         widths above the brows (landmarks 105, 334)."""
-        ys, _ = self.rows_cols()
         brow_y = self.landmarks[[105, 334], 1].mean()
-        return self.face & (ys < brow_y - 0.04 * WINDOW_FACE_PX) & (ys > self.landmarks[10, 1])
+        return self.face & self.rows_between(self.landmarks[10, 1], brow_y - 0.04 * WINDOW_FACE_PX)
 
     @cached_property
     def crown_zone(self) -> np.ndarray:
         """Person pixels between the top of the head and just above the face oval's top (landmark
         10), over the oval's width less 0.1 face widths on each side."""
-        ys, xs = self.rows_cols()
         x0, x1 = self.oval_x
-        return self.person & (ys >= self.crown_y) & (ys < self.landmarks[10, 1] - 0.04 * WINDOW_FACE_PX) & (
-            xs > x0 + 0.1 * WINDOW_FACE_PX) & (xs < x1 - 0.1 * WINDOW_FACE_PX)
+        r0, r1 = _span(self.crown_y, self.landmarks[10, 1] - 0.04 * WINDOW_FACE_PX, self.person.shape[0], True)
+        c0, c1 = _span(x0 + 0.1 * WINDOW_FACE_PX, x1 - 0.1 * WINDOW_FACE_PX, self.person.shape[1])
+        zone = np.zeros(self.person.shape, bool)
+        zone[r0:r1, c0:c1] = self.person[r0:r1, c0:c1]
+        return zone
+
+    def rows_between(self, lo: float, hi: float) -> np.ndarray:
+        """Bool h x 1: the rows y with lo < y < hi."""
+        h = self.person.shape[0]
+        r0, r1 = _span(lo, hi, h)
+        out = np.zeros((h, 1), bool)
+        out[r0:r1] = True
+        return out
 
     def rows_cols(self) -> tuple[np.ndarray, np.ndarray]:
         h, w = self.person.shape
         return np.arange(h)[:, None], np.arange(w)[None, :]
+
+
+def _span(lo: float, hi: float, n: int, lo_inclusive: bool = False) -> tuple[int, int]:
+    """(first, end) of the integers y in 0..n-1 with lo < y < hi (lo <= y with ``lo_inclusive``),
+    as a slice's bounds: the same integers as comparing np.arange(n) with lo and hi."""
+    first = int(np.ceil(lo)) if lo_inclusive else int(np.floor(lo)) + 1
+    end = int(np.ceil(hi))
+    first = min(max(first, 0), n)
+    return first, max(first, min(end, n))
+
+
+def lab_of(rgb: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """CIELAB (N x 3, float32; :meth:`FaceAnalysis.to_lab`) of the pixels of ``rgb`` (h x w x 3) at flat indices ``idx``."""
+    if len(idx) == 0:
+        return np.zeros((0, 3), np.float32)
+    return FaceAnalysis.to_lab(np.take(rgb.reshape(-1, 3), idx, axis=0)[None])[0]
+
+
+def chroma_dist2(lab: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    """Squared a*b* distance (float32) of each CIELAB row of ``lab`` from ``ref`` (L, a, b)."""
+    da = lab[:, 1] - ref[1]
+    db = lab[:, 2] - ref[2]
+    da *= da
+    db *= db
+    da += db
+    return da
 
 
 def head_window(a) -> HeadWindow:
@@ -162,7 +240,7 @@ def head_window(a) -> HeadWindow:
     block = block_factor(s, wx1 - wx0, wy1 - wy0)
     wx1, wy1 = wx0 + (wx1 - wx0) // block * block, wy0 + (wy1 - wy0) // block * block
     size = (max(8, round((wx1 - wx0) * s)), max(8, round((wy1 - wy0) * s)))
-    rgb = shrink_area(a.rgb[wy0:wy1, wx0:wx1], size, block)
+    rgb = np.ascontiguousarray(shrink_area(a.rgb[wy0:wy1, wx0:wx1], size, block))
     f = a.small[1]
     sx, sy = (wx1 - wx0) / size[0], (wy1 - wy0) / size[1]  # working px per window px
     m = np.float32([[sx * f, 0, wx0 * f], [0, sy * f, wy0 * f]])  # window -> small (person mask) px
@@ -171,20 +249,21 @@ def head_window(a) -> HeadWindow:
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
     lap = np.abs(cv2.Laplacian(cv2.GaussianBlur(grey, (0, 0), 0.7), cv2.CV_32F))
     texture = cv2.GaussianBlur(lap / (cv2.GaussianBlur(grey, (0, 0), 3.0) + 8.0), (0, 0), 2.0)
-    planes = FaceAnalysis.to_lab_planes(rgb)
     face = polygon_mask(person.shape, lm[list(FACE_OVAL)])
-    dist = cv2.distanceTransform(np.ascontiguousarray((~face).astype(np.uint8)), cv2.DIST_L2, 3)
-    ys, xs = np.arange(size[1])[:, None], np.arange(size[0])[None, :]
     nose = lm[1]
-    cheeks = face & (ys > nose[1] - 0.1 * WINDOW_FACE_PX) & (ys < lm[13, 1]) & (
-        np.abs(xs - nose[0]) > 0.12 * WINDOW_FACE_PX)
+    # the cheeks: inside the oval, from just above the nose tip down to the mouth, away from the nose
+    r0, r1 = _span(nose[1] - 0.1 * WINDOW_FACE_PX, lm[13, 1], size[1])
+    xs = np.arange(size[0])[None, :]
+    cheeks = np.zeros(face.shape, bool)
+    cheeks[r0:r1] = face[r0:r1] & (np.abs(xs - nose[0]) > 0.12 * WINDOW_FACE_PX)
     if np.count_nonzero(cheeks) < 10:
         cheeks = face
     at = np.flatnonzero(cheeks)  # gathered by index: the same values as a boolean mask, faster
-    # the cheeks' median per channel (= np.median(lab[cheeks], axis=0))
-    skin_lab = np.array([np.median(np.take(p, at)) for p in planes], dtype=np.float32)
-    return HeadWindow(box=(wx0, wy0, wx1, wy1), planes=planes, person=person, face=face, dist=dist,
-                      landmarks=lm, texture=texture, texture_ref=float(np.median(np.take(texture, at))) + 1e-4,
+    # the cheeks' median per channel (= np.median(lab[cheeks], axis=0)), converted there alone
+    lab = lab_of(rgb, at)
+    skin_lab = np.array([np.median(lab[:, k]) for k in range(3)], dtype=np.float32)
+    return HeadWindow(box=(wx0, wy0, wx1, wy1), rgb=rgb, person=person, face=face, landmarks=lm,
+                      texture=texture, texture_ref=float(np.median(np.take(texture, at))) + 1e-4,
                       skin_lab=skin_lab, crown_y=max(0.0, (a.crown[1] - wy0) / sy))
 
 
@@ -193,22 +272,24 @@ def crown_covering(hw: HeadWindow, limits) -> tuple[float, np.ndarray] | None:
     black; None when the zone is not in the photo (the head runs off the top) or all clipped."""
     # clipped black carries neither texture nor colour: hair crushed to black and a black hat
     # look alike there, so those pixels count neither way
-    zone = hw.crown_zone & (hw.lightness >= CLIPPED_L)
-    idx = np.flatnonzero(zone)  # read at the zone's pixels only (the window is ten times larger)
+    zone_idx, zone_lab = hw.crown_px
+    lit = zone_lab[:, 0] >= CLIPPED_L
+    idx = zone_idx[lit]  # read at the zone's pixels only (the window is ten times larger)
     if len(idx) < 20:
         return None
+    lab = zone_lab[lit]
     smooth = np.take(hw.texture, idx) < limits["smooth_texture"] * hw.texture_ref
-    light = np.take(hw.lightness, idx)
+    light = lab[:, 0]
     c2 = np.float32(limits["skin_chroma"] ** 2)
-    skin = (np.take(hw.skin_chroma_dist2, idx) < c2) & (light > hw.skin_lab[0] - limits["scalp_darker"])
+    skin = (chroma_dist2(lab, hw.skin_lab) < c2) & (light > hw.skin_lab[0] - limits["scalp_darker"])
     forehead = forehead_lab(hw, limits["skin_chroma"])
     if forehead is not None:
         # skin continuing up from the forehead (a high forehead, a bald scalp) under light that
         # falls on it differently from the cheeks
-        da = np.take(hw.planes[1], idx) - forehead[1]
-        db = np.take(hw.planes[2], idx) - forehead[2]
+        da = lab[:, 1] - forehead[1]
+        db = lab[:, 2] - forehead[2]
         skin |= (da * da + db * db < c2) & (light > min(hw.skin_lab[0], forehead[0]) - limits["scalp_darker"])
-    covered = np.zeros(zone.shape, bool)
+    covered = np.zeros(hw.person.shape, bool)
     covered.flat[idx[smooth & ~skin]] = True
     return float(np.count_nonzero(covered) / len(idx)), covered
 
@@ -220,7 +301,8 @@ def forehead_lab(hw: HeadWindow, chroma: float) -> np.ndarray | None:
     idx = np.flatnonzero(hw.forehead)
     if len(idx) < 20:
         return None
-    lab = np.array([np.median(np.take(p, idx)) for p in hw.planes], dtype=np.float32)
+    px = hw.lab_at(idx)
+    lab = np.array([np.median(px[:, k]) for k in range(3)], dtype=np.float32)
     if float(((lab[1:] - hw.skin_lab[1:]) ** 2).sum()) >= chroma * chroma or lab[0] < hw.skin_lab[0] - FOREHEAD_DARKER:
         return None
     return lab
@@ -244,48 +326,60 @@ def _hairlike(px: np.ndarray, hair: np.ndarray) -> np.ndarray:
 
 def side_bands(hw: HeadWindow) -> tuple[np.ndarray, np.ndarray]:
     """(image-left, image-right) bands SIDE_BAND face widths outside the oval, eyes to mouth."""
-    ys, xs = hw.rows_cols()
     lm = hw.landmarks
     mouth_y = lm[[13, 14], 1].mean()
-    band = (hw.dist > SIDE_BAND[0] * WINDOW_FACE_PX) & (hw.dist <= SIDE_BAND[1] * WINDOW_FACE_PX) & (
-        ys > hw.eye_y) & (ys < mouth_y)
+    h, w = hw.person.shape
+    r0, r1 = _span(hw.eye_y, mouth_y, h)  # the rows between the eyes and the mouth
+    dist = hw.dist_rows(r0, r1)
+    band = np.zeros((h, w), bool)
+    band[r0:r1] = (dist > SIDE_BAND[0] * WINDOW_FACE_PX) & (dist <= SIDE_BAND[1] * WINDOW_FACE_PX)
     cx = lm[[468, 473], 0].mean()
-    return band & (xs < cx), band & (xs >= cx)
+    c = _span(-1.0, cx, w)[1]  # columns x < cx
+    left, right = band.copy(), band
+    left[:, c:] = False
+    right[:, :c] = False
+    return left, right
 
 
 def side_covering(hw: HeadWindow, limits) -> tuple[float, list[float], np.ndarray] | None:
     """(share of the smaller side, both sides, pixels): person pixels in the bands beside the
     face outline that are neither skin-coloured, nor near-black, nor textured like hair, nor
     one of the hair's colours (from the crown zone, or the temples when the crown is out of
-    the photo). None when there is no band or no hair colour to compare with."""
-    ys, xs = hw.rows_cols()
-    zone = hw.crown_zone
-    if np.count_nonzero(zone) < 20:
+    the photo). None when there is no band or no hair colour to compare with. Colours and
+    texture are read at the bands' person pixels only."""
+    zone_idx, hair = hw.crown_px
+    if len(zone_idx) < 20:
+        ys, xs = hw.rows_cols()
         x0, x1 = hw.oval_x
-        zone = hw.person & (hw.dist > SIDE_BAND[0] * WINDOW_FACE_PX) & (ys > hw.landmarks[10, 1]) & (
+        h = hw.person.shape[0]
+        zone = hw.person & (hw.dist_rows(0, h) > SIDE_BAND[0] * WINDOW_FACE_PX) & (ys > hw.landmarks[10, 1]) & (
             ys < hw.eye_y) & (
             ((xs > x0 - 0.25 * WINDOW_FACE_PX) & (xs < x0 + 0.1 * WINDOW_FACE_PX))
             | ((xs > x1 - 0.1 * WINDOW_FACE_PX) & (xs < x1 + 0.25 * WINDOW_FACE_PX)))
-    hair = hw.lab_at(np.flatnonzero(zone))
+        hair = hw.lab_at(np.flatnonzero(zone))
     hair = hair[~_near(hair, hw.skin_lab)]
     if len(hair) < 10:
         return None
     hair = hair[:: max(1, len(hair) // HAIR_SAMPLES)].astype(np.float32)
-    explained = (hw.skinlike(limits["skin_chroma"]) | (hw.lightness < BLACK_L)
-                 | (hw.texture > limits["hair_texture"] * hw.texture_ref))
     covered = np.zeros(hw.person.shape, bool)
     shares = []
     for band in side_bands(hw):
         n = np.count_nonzero(band)
         if n < 10:
             return None
-        body = band & hw.person
-        cand = body & ~explained
-        idx = np.flatnonzero(cand)
+        body = np.flatnonzero(band & hw.person)
+        lab = hw.lab_at(body)
+        # explained: skin-coloured, near-black or textured like hair
+        explained = (hw.skinlike_lab(lab, limits["skin_chroma"]) | (lab[:, 0] < BLACK_L)
+                     | (np.take(hw.texture, body) > limits["hair_texture"] * hw.texture_ref))
+        cand = ~explained
+        idx = body[cand]
+        n_foreign = 0
         if len(idx):
-            foreign = ~_hairlike(hw.lab_at(idx), hair)
+            foreign = ~_hairlike(lab[cand], hair)
             covered.flat[idx[foreign]] = True
-        shares.append(float(np.count_nonzero(covered & band) / max(np.count_nonzero(body), SIDE_MIN_PERSON * n)))
+            n_foreign = int(np.count_nonzero(foreign))
+        shares.append(float(n_foreign / max(len(body), SIDE_MIN_PERSON * n)))
     return min(shares), shares, covered
 
 
