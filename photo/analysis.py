@@ -267,7 +267,7 @@ class FaceAnalysis:
     def half_lab_planes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """:attr:`half_lab` as three contiguous planes (L, a, b; :meth:`to_lab_planes`): what the
         shadow measure reads channel by channel."""
-        return self.to_lab_planes(np.ascontiguousarray(self.small[0][::2, ::2]))
+        return self.to_lab_planes(every_2nd(self.small[0]))
 
     # ---------------------------------------------------------------- faces
     @cached_property
@@ -693,6 +693,19 @@ class FaceAnalysis:
             "yaw": round(p.yaw_deg, 1), "pitch": round(p.pitch_deg, 1), "roll": round(p.roll_deg, 1),
             "count": self.face_count,
         }
+
+
+def every_2nd(rgb: np.ndarray) -> np.ndarray:
+    """``rgb[::2, ::2]`` (h x w x channels) as a contiguous array, copied channel by channel
+    (numpy copies a strided view of 3-byte pixels several times slower: 0.18 -> 0.05 ms at 512 px)."""
+    rows = rgb[::2]
+    out = np.empty((rows.shape[0], (rgb.shape[1] + 1) // 2, *rgb.shape[2:]), rgb.dtype)
+    if rgb.ndim == 2:
+        out[...] = rows[:, ::2]
+        return out
+    for k in range(rgb.shape[2]):
+        out[..., k] = rows[:, ::2, k]
+    return out
 
 
 def attached(matte: np.ndarray, core: np.ndarray) -> np.ndarray:

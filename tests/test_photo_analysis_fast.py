@@ -239,3 +239,14 @@ def test_matte_unsure_reads_the_ring_round_the_cheap_silhouette_on_every_second_
     model = a.backdrop_refined
     dev = _row_norm(lab - backdrop_design(2 * xs, 2 * ys, model["shape"]) @ model["coef"])
     assert a.matte_unsure == pytest.approx(float((dev > 8.0).mean()), abs=0.01)
+
+
+def test_every_2nd_pixel_is_the_strided_view():
+    """half_lab_planes' grid is copied channel by channel: the same pixels as small[::2, ::2]."""
+    from photo.analysis import every_2nd
+
+    rng = np.random.default_rng(1)
+    for shape in ((512, 398, 3), (511, 397, 3), (7, 5, 3), (9, 4)):
+        a = rng.integers(0, 256, shape, dtype=np.uint8)
+        out = every_2nd(a)
+        assert out.flags["C_CONTIGUOUS"] and np.array_equal(out, a[::2, ::2])
