@@ -41,9 +41,10 @@ def natural(a, limits):
     if len(lab) < 30:
         lab = a.skin_lab
     av, bv = float(np.median(lab[:, 1])), float(np.median(lab[:, 2]))
-    sm = a.half_lab
-    if np.hypot(av, bv) < 2.5 and float(np.percentile(np.hypot(sm[..., 1], sm[..., 2]), 95)) < 4:
-        return None  # a greyscale photo: colour is image.color's business
+    if np.hypot(av, bv) < 2.5:  # colourless skin: is the whole photo greyscale? (the frame read only then)
+        _, sa, sb = a.half_lab_planes
+        if float(np.percentile(np.hypot(sa, sb), 95)) < 4:
+            return None  # a greyscale photo: colour is image.color's business
     ok = limits["a_min"] <= av <= limits["a_max"] and limits["b_min"] <= bv <= limits["b_max"]
     back_a = None
     if a.backdrop is not None:

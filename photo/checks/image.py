@@ -60,8 +60,8 @@ def colourfulness(a) -> float:
         ab = a.skin_lab[:, 1:]
         if len(ab) > 50:
             return float(np.median(np.hypot(ab[:, 0], ab[:, 1])))
-    ab = a.half_lab[..., 1:].reshape(-1, 2)
-    return float(np.percentile(np.hypot(ab[:, 0], ab[:, 1]), 90))
+    _, sa, sb = a.half_lab_planes  # = half_lab[..., 1], half_lab[..., 2]
+    return float(np.percentile(np.hypot(sa, sb), 90))
 
 
 @check("image.color", limits={"allowed_modes": "list[str]", "require_colour": "bool", "min_chroma": "float"},
