@@ -20,6 +20,7 @@ import numpy as np
 
 from photo import models
 from photo.intake import Decoded
+from photo.quantiles import column_medians
 
 # MediaPipe face-mesh indices (image left = the subject's right)
 EYE_R = {"outer": 33, "inner": 133, "upper": (160, 159, 158), "lower": (144, 145, 153), "iris": 468,
@@ -780,7 +781,7 @@ def fit_backdrop(blurred: np.ndarray, bg: np.ndarray) -> dict | None:
     design = backdrop_design(xs, ys, (h, w))
     # start from the pixels near the background's median colour (the wall is most of it), so a
     # lock of hair or an object in a corner, where a quadratic has leverage, cannot tilt the fit
-    weight = (np.linalg.norm(lab - np.median(lab, axis=0), axis=1) < 25.0).astype(np.float64)
+    weight = (np.linalg.norm(lab - column_medians(lab), axis=1) < 25.0).astype(np.float64)
     if weight.sum() < 12:
         weight[:] = 1.0
     coef = np.zeros((6, 3))

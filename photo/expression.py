@@ -115,6 +115,7 @@ def teeth_mask(crop: np.ndarray, m: np.ndarray, landmarks: np.ndarray) -> np.nda
     import cv2
 
     from photo.analysis import LIPS_INNER
+    from photo.quantiles import median
 
     pts = np.c_[landmarks[list(LIPS_INNER), :2], np.ones(len(LIPS_INNER))] @ m.T
     inner = np.zeros(crop.shape[:2], np.uint8)
@@ -127,7 +128,7 @@ def teeth_mask(crop: np.ndarray, m: np.ndarray, landmarks: np.ndarray) -> np.nda
     rows = slice(int(0.35 * s), int(0.7 * s))
     cheek[rows, int(0.2 * s):int(0.6 * s)] = True
     cheek[rows, -int(0.6 * s):-int(0.2 * s)] = True
-    skin_l, skin_c = float(np.median(lum[cheek])), float(np.median(chroma[cheek]))
+    skin_l, skin_c = float(median(lum[cheek], overwrite=True)), float(median(chroma[cheek], overwrite=True))
     return (lum > max(50.0, 0.8 * skin_l)) & (chroma < 0.6 * skin_c + 4) & (inner > 0)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from photo.checks import check
+from photo.quantiles import median
 from photo.report import result
 
 HAIR_BAND = 0.15  # face widths around the head's silhouette (above the chin) left out of ``objects``
@@ -135,7 +136,7 @@ def shadow_pixels(a) -> tuple[np.ndarray, float] | None:
     model_l, model_a, model_b = (p[: lum.shape[0], : lum.shape[1]] for p in planes)
     mean = cv2.blur(lum, (3, 3))
     tex = np.sqrt(np.maximum(cv2.blur(lum * lum, (3, 3)) - mean * mean, 0))
-    bg_tex = float(np.median(np.take(tex, np.flatnonzero(bg))))  # = tex[bg], gathered by index (faster)
+    bg_tex = float(median(np.take(tex, np.flatnonzero(bg)), overwrite=True))  # = median of tex[bg], gathered by index
     h, w = lum.shape
     face = cv2.resize(a.face_mask.view(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
     fw = max(4.0, (a.face_box[2] - a.face_box[0]) * f)

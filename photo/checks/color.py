@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from photo.checks import check
+from photo.quantiles import median
 from photo.report import result
 
 
@@ -40,7 +41,7 @@ def natural(a, limits):
     lab = a.cheek_lab
     if len(lab) < 30:
         lab = a.skin_lab
-    av, bv = float(np.median(lab[:, 1])), float(np.median(lab[:, 2]))
+    av, bv = float(median(lab[:, 1])), float(median(lab[:, 2]))
     if np.hypot(av, bv) < 2.5:  # colourless skin: is the whole photo greyscale? (the frame read only then)
         _, sa, sb = a.half_lab_planes
         if float(np.percentile(np.hypot(sa, sb), 95)) < 4:

@@ -14,6 +14,7 @@ import numpy as np
 
 from photo.analysis import BURNT_LUMA, EYE_L, EYE_R, polygon_mask
 from photo.checks import check
+from photo.quantiles import median, percentile, percentiles
 from photo.report import result
 
 
@@ -160,13 +161,13 @@ def eye_stats(a, eye: dict) -> dict:
     g8 = a.grey8[y0:y1, x0:x1][region]
     g = g8.astype(np.float32)
     cheek = a.cheek_grey
-    ref = float(np.median(cheek)) if cheek.size > 20 else float(np.median(a.skin_grey))
+    ref = float(median(cheek)) if cheek.size > 20 else float(median(a.skin_grey))
     ref = max(ref, 1.0)
     if g.size < 10:
         return {"dark": 1.0, "contrast": 1.0, "glare": 0.0, "iris_glare": 0.0, "whites_glare": 0.0, "lens_glare": 0.0,
                 "opening_light": 1.0, "opening_p90": 0.0, "gap": eyelid_gap(a, eye)}
-    p10, p50, p90 = np.percentile(g, [10, 50, 90])
-    opening_p90 = float(np.percentile(g[inside], 90)) if np.count_nonzero(inside) >= 10 else float(p90)
+    p10, p50, p90 = percentiles(g, [10, 50, 90])
+    opening_p90 = float(percentile(g[inside], 90, overwrite=True)) if np.count_nonzero(inside) >= 10 else float(p90)
     white = g8 >= EYE_CLIP_LUMA
     n_white, n_inside = np.count_nonzero(white), np.count_nonzero(inside)
     n_white_inside = np.count_nonzero(white & inside)

@@ -42,6 +42,7 @@ import numpy as np
 
 from photo.analysis import FACE_OVAL, FaceAnalysis, polygon_mask
 from photo.checks import check
+from photo.quantiles import column_medians, median
 from photo.report import result
 from photo.resample import block_factor, shrink_area
 
@@ -261,9 +262,9 @@ def head_window(a) -> HeadWindow:
     at = np.flatnonzero(cheeks)  # gathered by index: the same values as a boolean mask, faster
     # the cheeks' median per channel (= np.median(lab[cheeks], axis=0)), converted there alone
     lab = lab_of(rgb, at)
-    skin_lab = np.median(lab, axis=0).astype(np.float32)
+    skin_lab = column_medians(lab)
     return HeadWindow(box=(wx0, wy0, wx1, wy1), rgb=rgb, person=person, face=face, landmarks=lm,
-                      texture=texture, texture_ref=float(np.median(np.take(texture, at))) + 1e-4,
+                      texture=texture, texture_ref=float(median(np.take(texture, at), overwrite=True)) + 1e-4,
                       skin_lab=skin_lab, crown_y=max(0.0, (a.crown[1] - wy0) / sy))
 
 
@@ -302,7 +303,7 @@ def forehead_lab(hw: HeadWindow, chroma: float) -> np.ndarray | None:
     if len(idx) < 20:
         return None
     px = hw.lab_at(idx)
-    lab = np.median(px, axis=0).astype(np.float32)
+    lab = column_medians(px)
     if float(((lab[1:] - hw.skin_lab[1:]) ** 2).sum()) >= chroma * chroma or lab[0] < hw.skin_lab[0] - FOREHEAD_DARKER:
         return None
     return lab

@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from photo.checks import check
+from photo.quantiles import median
 from photo.report import result
 
 NORM_IED_PX = 64.0
@@ -59,7 +60,7 @@ def colourfulness(a) -> float:
     if a.has_face:
         ab = a.skin_lab[:, 1:]
         if len(ab) > 50:
-            return float(np.median(np.hypot(ab[:, 0], ab[:, 1])))
+            return float(median(np.hypot(ab[:, 0], ab[:, 1]), overwrite=True))
     _, sa, sb = a.half_lab_planes  # = half_lab[..., 1], half_lab[..., 2]
     return float(np.percentile(np.hypot(sa, sb), 90))
 
