@@ -559,17 +559,17 @@ class FaceAnalysis:
         above the eyes, the FRL .tem median) is used. The point returned lies on the face's
         up axis through the eyes, at the crown's row.
         """
-        import cv2
 
         mid, up, d = self.eye_mid, self.up, self.eye_chin
         skull = mid + up * d * 0.94
         f = self.small[1]
         mask = (self.person > 0.3).astype(np.uint8)
-        _, cc = cv2.connectedComponents(mask)
         ex, ey = min(int(mid[0] * f), mask.shape[1] - 1), min(int(mid[1] * f), mask.shape[0] - 1)
-        label = cc[max(ey, 0), max(ex, 0)]
         c0, c1 = max(0, int((mid[0] - 0.9 * self.ied) * f)), max(1, int((mid[0] + 0.9 * self.ied) * f) + 1)
-        band = (cc[:, c0:c1] == label) if label else mask[:, c0:c1] > 0  # the head, in the band only
+        # the head (the region holding the eyes), in the band only; the whole band's mask when
+        # the eyes' pixel is not the person's
+        head = region_at(mask, max(ex, 0), max(ey, 0))
+        band = head[:, c0:c1] if head is not None else mask[:, c0:c1] > 0
         lo = max(0, int((mid[1] - 1.74 * d) * f))
         hi = min(mask.shape[0], max(lo + 1, int(mid[1] * f)))
         if band.size == 0:
@@ -707,6 +707,19 @@ def every_2nd(rgb: np.ndarray) -> np.ndarray:
     for k in range(rgb.shape[2]):
         out[..., k] = rows[:, ::2, k]
     return out
+
+
+def region_at(mask: np.ndarray, x: int, y: int) -> np.ndarray | None:
+    """The 8-connected region of ``mask``'s non-zero pixels (uint8) holding pixel (x, y), as a
+    bool mask (a view), or None when that pixel is 0: flood-filled from it, the same pixels as
+    the region ``cv2.connectedComponents`` labels there, without labelling every region."""
+    import cv2
+
+    if not mask[y, x]:
+        return None
+    out = np.zeros((mask.shape[0] + 2, mask.shape[1] + 2), np.uint8)
+    cv2.floodFill(mask, out, (x, y), 0, 0, 0, 8 | cv2.FLOODFILL_MASK_ONLY | (1 << 8))
+    return out[1:-1, 1:-1].view(bool)
 
 
 def attached(matte: np.ndarray, core: np.ndarray) -> np.ndarray:

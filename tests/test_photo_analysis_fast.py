@@ -250,3 +250,22 @@ def test_every_2nd_pixel_is_the_strided_view():
         a = rng.integers(0, 256, shape, dtype=np.uint8)
         out = every_2nd(a)
         assert out.flags["C_CONTIGUOUS"] and np.array_equal(out, a[::2, ::2])
+
+
+def test_region_at_is_the_connected_component_there():
+    """crown's head region is flood-filled from the eyes: the same pixels as the 8-connected
+    component cv2.connectedComponents labels there (None on a pixel outside the mask)."""
+    import cv2
+
+    from photo.analysis import region_at
+
+    rng = np.random.default_rng(2)
+    for _ in range(20):
+        mask = (cv2.GaussianBlur(rng.random((60, 47), dtype=np.float32), (0, 0), 1.5) > 0.5).astype(np.uint8)
+        _, cc = cv2.connectedComponents(mask)
+        for y, x in rng.integers(0, (60, 47), (10, 2)):
+            got = region_at(mask, int(x), int(y))
+            if cc[y, x] == 0:
+                assert got is None
+            else:
+                assert got is not None and np.array_equal(got, cc == cc[y, x])
