@@ -498,7 +498,7 @@ class FaceAnalysis:
         (:func:`photo.matte.refine_person`): strands and curls at the silhouette's edge join the person."""
         from photo.matte import refine_person
 
-        return refine_person(self.small[0], self.person)
+        return refine_person(self.small[0], self.person, grey8=self.small_grey8)
 
     @cached_property
     def matte_unsure(self) -> float:
@@ -669,6 +669,14 @@ class FaceAnalysis:
             plane += cols[None, :]
             planes.append(plane)
         return planes
+
+    @cached_property
+    def small_grey8(self) -> np.ndarray:
+        """Luma of :attr:`small` (BT.601, rounded to whole levels by OpenCV) as uint8: the guide of
+        :attr:`person_refined`'s guided filter."""
+        import cv2
+
+        return cv2.cvtColor(np.ascontiguousarray(self.small[0]), cv2.COLOR_RGB2GRAY)
 
     @cached_property
     def small_grey(self) -> np.ndarray:

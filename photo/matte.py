@@ -56,14 +56,17 @@ def guided_filter(guide: np.ndarray, src: np.ndarray, radius_px: int, eps: float
     return mean_a  # mean_a * guide + mean_b
 
 
-def refine_person(rgb: np.ndarray, person: np.ndarray, radius_px: int = 8, eps: float = 1e-3) -> np.ndarray:
+def refine_person(rgb: np.ndarray, person: np.ndarray, radius_px: int = 8, eps: float = 1e-3,
+                  grey8: np.ndarray | None = None) -> np.ndarray:
     """Person probability (float32 0-1, the size of ``rgb``) refined at hair level by
     :func:`guided_filter` with the photo's luma as the guide; ``radius_px`` 8 at the 512 px
     working scale of the person mask (a strand a few px wide, in a window 17 px across), the
-    coefficients found at half that scale (about 1 ms on one core)."""
+    coefficients found at half that scale (about 1 ms on one core). ``grey8``: ``rgb``'s luma
+    (``cv2.COLOR_RGB2GRAY``, uint8) when the caller has it already."""
     import cv2
 
-    grey = np.multiply(cv2.cvtColor(np.ascontiguousarray(rgb, dtype=np.uint8), cv2.COLOR_RGB2GRAY),
-                       np.float32(1.0 / 255.0))  # float32 0-1, in one pass
+    if grey8 is None:
+        grey8 = cv2.cvtColor(np.ascontiguousarray(rgb, dtype=np.uint8), cv2.COLOR_RGB2GRAY)
+    grey = np.multiply(grey8, np.float32(1.0 / 255.0))  # float32 0-1, in one pass
     out = guided_filter(grey, np.asarray(person, np.float32), radius_px, eps, subsample=2)
     return np.clip(out, 0.0, 1.0, out=out)
