@@ -68,7 +68,10 @@ def test_lab_and_luma_conversions_match_the_per_channel_arithmetic():
     px = a.to_lab(rgb[:1, :7])  # a single row keeps its shape
     assert px.shape == (1, 7, 3)
     s = rgb.astype(np.float32)
-    np.testing.assert_allclose(a.small_grey, 0.299 * s[:, :, 0] + 0.587 * s[:, :, 1] + 0.114 * s[:, :, 2], atol=1e-3)
+    luma = 0.299 * s[:, :, 0] + 0.587 * s[:, :, 1] + 0.114 * s[:, :, 2]
+    assert a.small_grey.dtype == np.float32
+    np.testing.assert_array_equal(a.small_grey, np.round(a.small_grey))  # whole levels (OpenCV's rounding)
+    np.testing.assert_allclose(a.small_grey, luma, atol=0.5 + 1e-3)
 
 
 def test_backdrop_grid_is_the_fitted_quadratic():
