@@ -262,11 +262,17 @@ def _exposure(a, c, lim) -> list[Mark]:
     v = c.value
     anchor = (a.face_box[2] + 6, a.landmarks[1, 1])
     if c.key == "dark":
-        m = _mark(c, anchor, highlight=v["highlight"], min_highlight=lim["min_highlight"],
-                  dark=round(100 * v["dark"], 1))
+        whites = "min_eye_white" in lim and v["highlight"] < lim["min_highlight"]
+        extra = {"eye_white": v["eye_white"], "min_eye_white": lim["min_eye_white"]} if whites else {}
+        m = _mark(c, anchor, label="dark_whites" if whites else None, highlight=v["highlight"],
+                  min_highlight=lim["min_highlight"], dark=round(100 * v["dark"], 1), **extra)
         cheeks = dark_region(a)
         m.fills = [(cheeks & (a.grey <= DARK_LUMA), 1.0)]  # crushed
         m.outlines = [(cheeks, 1.0)]  # the cheeks measured (the share of crushed skin is read there)
+        if whites:  # the eye openings whose whites were read as the exposure's reference
+            from photo.checks.eyes import EYES
+
+            m.outlines += [(a.region(eye["contour"]), 1.0) for _side, eye, _ in EYES]
         return [m]
     if c.key == "eye_whites":
         from photo.checks.eyes import EYE_CLIP_LUMA, EYES, eye_region

@@ -185,6 +185,23 @@ def test_crushed_cheeks_are_tinted_where_the_share_is_read():
     assert np.median(np.abs(px[crushed] - want)) < 2
 
 
+def test_a_dim_face_shows_the_eye_whites_it_was_judged_by():
+    """Highlights under the limit: the eye openings whose whites were read are outlined beside the
+    cheeks, and the label gives the whites and their limit (a dim photo, not dark skin)."""
+    from photo.checks.eyes import EYES
+    from photo.checks.lighting import dark_region
+
+    a, rep, _px, found = _drawn("dim")
+    c = _failed(rep, "lighting.exposure")
+    assert c.key == "dark" and c.value["highlight"] < c.limit["min_highlight"]
+    (m,) = _of(found, "lighting.exposure")
+    outlined = [mask for mask, _ in m.outlines]
+    assert len(outlined) == 3 and np.array_equal(outlined[0], dark_region(a))
+    for (_side, eye, _), mask in zip(EYES, outlined[1:], strict=True):
+        assert np.array_equal(mask, a.region(eye["contour"]))
+    assert f"eye whites {c.value['eye_white']}" in m.en and "白目" in m.ja
+
+
 def test_a_tilted_head_shows_its_eye_line_at_the_measured_angle():
     a, rep, px, found = _drawn("roll")
     c = _failed(rep, "pose.roll")
