@@ -131,6 +131,45 @@ def print_ladder(rows: list[dict[float, dict]]) -> None:
               + ", ".join(f"{n} {v:+.1f}" for n, v in med.items()))
 
 
+def eye_white_limit(rows: list[dict[float, dict]]) -> float:
+    """``min_eye_white`` from these people's ladder: midway between the lowest eye white of the
+    people one stop under whose skin highlights fail (the whites must excuse them) and the highest
+    eye white of anyone three stops under (the whites must excuse no one there)."""
+    need = [r[-1.0]["eye_white"] for r in rows if r[-1.0]["highlight"] < r[-1.0]["min_highlight"]]
+    dark = max(r[-3.0]["eye_white"] for r in rows)
+    return (min(need) + dark) / 2 if need else dark + 1.0
+
+
+def _refused(step: dict, min_eye_white: float) -> bool:
+    """``lighting.exposure``'s verdict on a ladder step with ``min_eye_white`` in place of the
+    profile's (no face found counts as refused)."""
+    if step["key"] is None:
+        return True
+    if step["key"] in ("bright", "eye_whites"):
+        return True
+    high, white = step["highlight"], step["eye_white"]
+    excused = white >= min_eye_white and white > high
+    return step["dark"] > step["max_dark_share"] or (high < step["min_highlight"] and not excused)
+
+
+def print_eye_white_folds(rows: list[dict[float, dict]], persons: list[str]) -> None:
+    """``min_eye_white`` set per fold of people (bench.photo_accuracy's folds) from the other folds'
+    ladders (:func:`eye_white_limit`), and the held-out people judged with their fold's limit one
+    stop under (must pass) and three stops under (must be refused)."""
+    from bench.photo_accuracy import FOLDS, fold_of
+
+    folds = fold_of(persons)
+    limits = [eye_white_limit([r for r in rows if folds[r[0.0]["person"]] != k]) for k in range(FOLDS)]
+    held = [(r, limits[folds[r[0.0]["person"]]]) for r in rows]
+    one = sum(_refused(r[-1.0], t) for r, t in held)
+    three = sum(not _refused(r[-3.0], t) for r, t in held)
+    print(f"\nmin_eye_white per fold from the other folds' people (midway between the lowest eye white one stop "
+          f"under among highlights that fail and the highest three stops under): "
+          f"{' '.join(f'{t:.1f}' for t in limits)}; all people {eye_white_limit(rows):.1f}")
+    print(f"  held out with their fold's limit: one stop under refused {one}/{len(rows)}, "
+          f"three stops under passed {three}/{len(rows)}")
+
+
 def _srgb_to_linear(a: np.ndarray) -> np.ndarray:
     """sRGB levels (0-255) to linear light (0-1), the IEC 61966-2-1 curve."""
     x = a / 255.0
@@ -170,9 +209,11 @@ def main() -> int:
         for stop, data in ladder(c, rng_ladder).items():
             r = next((x for x in photo.check(data, args.profile).checks if x.id == "lighting.exposure"), None)
             # no face found (the face is too dark to find) counts as refused
-            steps[-1][stop] = {"passed": r is not None and (r.passed or not r.evaluated),
-                               "highlight": (r.value or {}).get("highlight", float("nan")) if r else float("nan"),
-                               "min_highlight": (r.limit or {}).get("min_highlight", 0.0) if r else 0.0}
+            v, lim = (r.value or {}, r.limit or {}) if r else ({}, {})
+            steps[-1][stop] = {"passed": r is not None and (r.passed or not r.evaluated), "key": r.key if r else None,
+                               "highlight": v.get("highlight", float("nan")), "eye_white": v.get("eye_white", 0.0),
+                               "dark": v.get("dark", 1.0), "min_highlight": lim.get("min_highlight", 0.0),
+                               "max_dark_share": lim.get("max_dark_share", 0.0), "person": row["person"]}
         names = names or list(made)
         for name, data in made.items():
             rep = photo.check(data, args.profile)
@@ -193,6 +234,7 @@ def main() -> int:
         for f, ids in wrong:
             print(f"      {f}: {', '.join(ids)}")
     print_ladder(steps)
+    print_eye_white_folds(steps, [r["person"] for r in read_labels()])
     print(f"\n{time.perf_counter() - t0:.0f} s")
     return 0
 
