@@ -51,7 +51,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.faces import crop, jpeg, shared_faces
 from bench.photo_accuracy import frame_photo, read_labels
-from bench.support import wilson
+from bench.support import linear_to_srgb, srgb_to_linear, wilson
 
 #: the conditions whose colour cast may rightly take skin out of color.natural's range
 STRONG_CASTS = ("warm strong", "cool strong")
@@ -85,7 +85,7 @@ def conditions(c, rng, rng_dim) -> dict[str, bytes]:
         "sharpened": jpeg(c.filter(ImageFilter.UnsharpMask(radius=2, percent=80, threshold=2))),
         "vignette": _jpeg_of(a * (1 - 0.18 * r2 / 2)[..., None]),
         "side light": _jpeg_of(a * (0.94 + 0.10 * xs / w)[..., None]),
-        "dim room": _jpeg_of(_linear_to_srgb(_srgb_to_linear(a) * 0.5) + rng_dim.normal(0, 3.0, a.shape).astype(np.float32),
+        "dim room": _jpeg_of(linear_to_srgb(srgb_to_linear(a) * 0.5) + rng_dim.normal(0, 3.0, a.shape).astype(np.float32),
                              85),
     }
 
@@ -97,9 +97,9 @@ LADDER_STOPS = (1.0, 0.5, 0.0, -0.5, -1.0, -1.5, -2.0, -2.5, -3.0, -4.0)
 def ladder(c, rng) -> dict[float, bytes]:
     """The crop ``c`` (PIL RGB) at each of LADDER_STOPS, with sensor noise (sd 3, one draw per crop
     from ``rng``) and JPEG quality 85, as JPEG bytes."""
-    lin = _srgb_to_linear(_float(c))
+    lin = srgb_to_linear(_float(c))
     noise = rng.normal(0, 3.0, lin.shape).astype(np.float32)
-    return {s: _jpeg_of(_linear_to_srgb(lin * np.float32(2.0**s)) + noise, 85) for s in LADDER_STOPS}
+    return {s: _jpeg_of(linear_to_srgb(lin * np.float32(2.0**s)) + noise, 85) for s in LADDER_STOPS}
 
 
 def print_ladder(rows: list[dict[float, dict]]) -> None:
@@ -168,18 +168,6 @@ def print_eye_white_folds(rows: list[dict[float, dict]], persons: list[str]) -> 
           f"{' '.join(f'{t:.1f}' for t in limits)}; all people {eye_white_limit(rows):.1f}")
     print(f"  held out with their fold's limit: one stop under refused {one}/{len(rows)}, "
           f"three stops under passed {three}/{len(rows)}")
-
-
-def _srgb_to_linear(a: np.ndarray) -> np.ndarray:
-    """sRGB levels (0-255) to linear light (0-1), the IEC 61966-2-1 curve."""
-    x = a / 255.0
-    return np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4).astype(np.float32)
-
-
-def _linear_to_srgb(y: np.ndarray) -> np.ndarray:
-    """Linear light (0-1) to sRGB levels (0-255)."""
-    y = np.clip(y, 0.0, 1.0)
-    return (255 * np.where(y <= 0.0031308, 12.92 * y, 1.055 * y ** (1 / 2.4) - 0.055)).astype(np.float32)
 
 
 def main() -> int:

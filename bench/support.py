@@ -3,7 +3,10 @@
 - :func:`run_with_limits`: a command in a subprocess with 2 GiB of address space at most and
   a time limit, with its peak memory (``bench/robustness.py`` and the robustness tests);
 - :func:`make_corpus_module`: ``scripts/make_corpus.py``, the generator of the damaged-input
-  corpus, as a module.
+  corpus, as a module;
+- :func:`srgb_to_linear`, :func:`linear_to_srgb`: the sRGB tone curve both ways (exposure in
+  linear light for the home conditions and the test photos; the reference the colour tests
+  check the intake against).
 """
 
 from __future__ import annotations
@@ -25,6 +28,23 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[1]
 #: The address-space limit of :func:`run_with_limits`.
 MEMORY_LIMIT_BYTES = 2 * 1024**3
+
+
+def srgb_to_linear(levels: np.ndarray) -> np.ndarray:
+    """sRGB levels (0-255, a float array) to linear light (0-1) by the IEC 61966-2-1 curve, in
+    the array's own precision."""
+    import numpy as np
+
+    x = levels / 255.0
+    return np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4)
+
+
+def linear_to_srgb(light: np.ndarray) -> np.ndarray:
+    """Linear light (clipped to 0-1) to sRGB levels (0-255), in the array's own precision."""
+    import numpy as np
+
+    y = np.clip(light, 0.0, 1.0)
+    return 255 * np.where(y <= 0.0031308, 12.92 * y, 1.055 * y ** (1 / 2.4) - 0.055)
 
 
 def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:

@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
+from bench.support import linear_to_srgb, srgb_to_linear
+
 FACES = Path(__file__).parent / "data" / "faces"
 
 
@@ -258,9 +260,7 @@ def _dim(whites: float | None = None, stops: float = -3.0) -> bytes:
     a, _ = analyse_and_check(path("compliant_a"))
     k = 1 / a.decoded.scale
     px = arr(image("compliant_a"))
-    x = px / 255.0
-    lin = np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4) * 2.0 ** stops
-    out = 255 * np.where(lin <= 0.0031308, 12.92 * lin, 1.055 * lin ** (1 / 2.4) - 0.055)
+    out = linear_to_srgb(srgb_to_linear(px) * 2.0 ** stops)
     if whites is not None:
         m = np.zeros(px.shape[:2], np.uint8)
         for _side, eye, _ in EYES:

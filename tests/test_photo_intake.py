@@ -16,6 +16,7 @@ import pytest
 from PIL import Image, ImageCms
 
 import photo
+from bench.support import linear_to_srgb, srgb_to_linear
 from photo import heif
 from photo.colour_profile import (
     D65,
@@ -34,13 +35,7 @@ P3_TO_SRGB = np.array([[1.2249, -0.2247, 0.0], [-0.0420, 1.0419, 0.0], [-0.0197,
 
 
 def _decode(v):
-    v = np.asarray(v, dtype=np.float64) / 255.0
-    return np.where(v <= 0.04045, v / 12.92, ((v + 0.055) / 1.055) ** 2.4)
-
-
-def _encode(v):
-    v = np.clip(v, 0.0, 1.0)
-    return np.where(v <= 0.0031308, v * 12.92, 1.055 * v ** (1 / 2.4) - 0.055) * 255.0
+    return srgb_to_linear(np.asarray(v, dtype=np.float64))
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +82,7 @@ def test_display_p3_conversion_matches_the_published_matrix():
     im = Image.fromarray(rgb)
     out, name = to_srgb(im, {"icc_profile": display_p3_profile()})
     assert name == "Display P3"
-    expected = _encode(_decode(rgb) @ P3_TO_SRGB.T)
+    expected = linear_to_srgb(_decode(rgb) @ P3_TO_SRGB.T)
     got = np.asarray(out, dtype=np.float64)
     assert np.abs(got - expected).max() <= 2.0 and np.abs(got - expected).mean() < 0.5
     assert _mean_diff(rgb, expected) > 5  # read as sRGB, the same codes would be other colours
