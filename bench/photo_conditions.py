@@ -142,14 +142,14 @@ def eye_white_limit(rows: list[dict[float, dict]]) -> float:
 
 def _refused(step: dict, min_eye_white: float) -> bool:
     """``lighting.exposure``'s verdict on a ladder step with ``min_eye_white`` in place of the
-    profile's (no face found counts as refused)."""
-    if step["key"] is None:
+    profile's (no face found counts as refused; an over-exposure stays refused)."""
+    from photo.checks.lighting import under_exposed
+
+    if step["key"] in (None, "bright", "eye_whites"):
         return True
-    if step["key"] in ("bright", "eye_whites"):
-        return True
-    high, white = step["highlight"], step["eye_white"]
-    excused = white >= min_eye_white and white > high
-    return step["dark"] > step["max_dark_share"] or (high < step["min_highlight"] and not excused)
+    limits = {"min_highlight": step["min_highlight"], "max_dark_share": step["max_dark_share"],
+              "min_eye_white": min_eye_white}
+    return under_exposed(step["highlight"], step["eye_white"], step["dark"], limits)
 
 
 def print_eye_white_folds(rows: list[dict[float, dict]], persons: list[str]) -> None:

@@ -70,6 +70,15 @@ def dark_share(a, skin: np.ndarray) -> float:
     return min(float(np.count_nonzero(a.cheek_greys[i] <= DARK_LUMA) / a.cheek_greys[i].size) for i in counted)
 
 
+def under_exposed(high: float, white: float, dark: float, limits) -> bool:
+    """``lighting.exposure``'s under-exposure verdict from its measures: the skin highlights
+    ``high`` under min_highlight, unless (with min_eye_white) the eyes' white ``white`` is at least
+    min_eye_white and brighter than them (dark skin, not a dark photo); or the crushed share
+    ``dark`` over max_dark_share."""
+    dark_skin = "min_eye_white" in limits and white >= limits["min_eye_white"] and white > high
+    return (high < limits["min_highlight"] and not dark_skin) or dark > limits["max_dark_share"]
+
+
 @check("lighting.exposure", limits={"min_highlight": "float", "max_mean": "float", "max_dark_share": "float",
                                     "max_bright_share": "float", "max_eye_white_clip": "float?",
                                     "max_eye_white_iris_glare": "float?", "min_eye_white": "float?"}, frontal=True)
@@ -109,9 +118,7 @@ def exposure(a, limits):
     stats = both_eye_stats(a)
     eyes_clip = min(s["whites_glare"] if iris_limit is None or s["iris_glare"] <= iris_limit else 0.0 for s in stats)
     white = max(s["opening_p90"] for s in stats)
-    dark_skin = "min_eye_white" in limits and white >= limits["min_eye_white"] and white > high
-    low = high < limits["min_highlight"] and not dark_skin
-    if low or dark > limits["max_dark_share"]:
+    if under_exposed(high, white, dark, limits):
         key = "dark"
     elif mean > limits["max_mean"] or bright > limits["max_bright_share"]:
         key = "bright"
