@@ -224,10 +224,9 @@ def shut_eye(im: Image.Image, g) -> Image.Image:
     return im.filter(ImageFilter.GaussianBlur(0.8))
 
 
-def _burnt_eyes(sides: tuple[str, ...] = ("left", "right")) -> bytes:
-    """compliant_a with the whites of the eyes on the given sides of the picture burnt out:
-    every pixel of the eye opening (the lids' contour) brighter than its median set to white,
-    as over-exposure clips the sclera; the skin, the lids included, is left as it is."""
+def eye_openings() -> dict[str, np.ndarray]:
+    """compliant_a's eye openings (the lids' contour, from the checker's landmarks) as full-size
+    bool masks, by side in the picture ("left", "right")."""
     import cv2
 
     from photo.checker import analyse_and_check
@@ -235,15 +234,24 @@ def _burnt_eyes(sides: tuple[str, ...] = ("left", "right")) -> bytes:
 
     a, _ = analyse_and_check(path("compliant_a"))
     k = 1 / a.decoded.scale
+    w, h = image("compliant_a").size
+    out = {}
+    for side, eye, _ in EYES:
+        m = np.zeros((h, w), np.uint8)
+        cv2.fillPoly(m, [np.round(a.landmarks[list(eye["contour"]), :2] * k).astype(np.int32)], 1)
+        out[side] = m.astype(bool)
+    return out
+
+
+def _burnt_eyes(sides: tuple[str, ...] = ("left", "right")) -> bytes:
+    """compliant_a with the whites of the eyes on the given sides of the picture burnt out:
+    every pixel of the eye opening (the lids' contour) brighter than its median set to white,
+    as over-exposure clips the sclera; the skin, the lids included, is left as it is."""
     px = arr(image("compliant_a")).copy()
     grey = px.mean(axis=2)
-    for side, eye, _ in EYES:
-        if side not in sides:
-            continue
-        m = np.zeros(grey.shape, np.uint8)
-        cv2.fillPoly(m, [np.round(a.landmarks[list(eye["contour"]), :2] * k).astype(np.int32)], 1)
-        region = m.astype(bool)
-        px[region & (grey > np.median(grey[region]))] = 255
+    for side, region in eye_openings().items():
+        if side in sides:
+            px[region & (grey > np.median(grey[region]))] = 255
     return jpeg(img(px))
 
 
@@ -252,20 +260,11 @@ def _dim(whites: float | None = None, stops: float = -3.0) -> bytes:
     under min_highlight, as the darkest skin's do one stop under), with the eye openings (the
     lids' contour) at their studio levels x ``whites`` when given: at 1.0 the exposure the whites
     show is the studio's, and the dark skin is the skin's own tone."""
-    import cv2
-
-    from photo.checker import analyse_and_check
-    from photo.checks.eyes import EYES
-
-    a, _ = analyse_and_check(path("compliant_a"))
-    k = 1 / a.decoded.scale
     px = arr(image("compliant_a"))
     out = linear_to_srgb(srgb_to_linear(px) * 2.0 ** stops)
     if whites is not None:
-        m = np.zeros(px.shape[:2], np.uint8)
-        for _side, eye, _ in EYES:
-            cv2.fillPoly(m, [np.round(a.landmarks[list(eye["contour"]), :2] * k).astype(np.int32)], 1)
-        out[m.astype(bool)] = px[m.astype(bool)] * whites
+        m = np.logical_or.reduce(list(eye_openings().values()))
+        out[m] = px[m] * whites
     return jpeg(img(out))
 
 
