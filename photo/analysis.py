@@ -269,6 +269,13 @@ class FaceAnalysis:
         shadow measure reads channel by channel."""
         return self.to_lab_planes(every_2nd(self.small[0]))
 
+    @cached_property
+    def half_chroma(self) -> np.ndarray:
+        """CIELAB chroma (hypot of a*, b*) of :attr:`half_lab_planes`: how colourful the whole frame
+        is, which ``color.natural`` (is the photo greyscale?) and ``image.color`` read."""
+        _, sa, sb = self.half_lab_planes
+        return np.hypot(sa, sb)
+
     # ---------------------------------------------------------------- faces
     @cached_property
     def faces(self) -> list[models.Face]:

@@ -43,8 +43,7 @@ def natural(a, limits):
         lab = a.skin_lab
     av, bv = float(median(lab[:, 1])), float(median(lab[:, 2]))
     if np.hypot(av, bv) < 2.5:  # colourless skin: is the whole photo greyscale? (the frame read only then)
-        _, sa, sb = a.half_lab_planes
-        if float(np.percentile(np.hypot(sa, sb), 95)) < 4:
+        if float(np.percentile(a.half_chroma, 95)) < 4:
             return None  # a greyscale photo: colour is image.color's business
     ok = limits["a_min"] <= av <= limits["a_max"] and limits["b_min"] <= bv <= limits["b_max"]
     back_a = None

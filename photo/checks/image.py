@@ -61,8 +61,7 @@ def colourfulness(a) -> float:
         ab = a.skin_lab[:, 1:]
         if len(ab) > 50:
             return float(median(np.hypot(ab[:, 0], ab[:, 1]), overwrite=True))
-    _, sa, sb = a.half_lab_planes  # = half_lab[..., 1], half_lab[..., 2]
-    return float(np.percentile(np.hypot(sa, sb), 90))
+    return float(np.percentile(a.half_chroma, 90))
 
 
 @check("image.color", limits={"allowed_modes": "list[str]", "require_colour": "bool", "min_chroma": "float"},
