@@ -24,6 +24,9 @@ them:
   levels), JPEG quality 85: a room a little too dark for the phone. A face one stop under is
   still well exposed for most people; the same exposure must get the same verdict whatever the
   skin (stop 25: the exposure check's skin highlights refuse the darkest skin first).
+- ``phone night``: the dim room as a phone leaves it: one stop under-exposed, sensor noise (sd 5
+  levels), then the phone's noise reduction (OpenCV's non-local means, strength 7: skin goes
+  smooth and loose strands against the wall become soft darker smudges), JPEG quality 85.
 
 Then the **exposure ladder**: each person's crop at +1, +0.5, 0, -0.5 ... -3 and -4 stops
 (linear light x 2^stops, noise sd 3, JPEG 85; the -1 row is like the dim room, with its own
@@ -67,9 +70,10 @@ def _jpeg_of(a: np.ndarray, q: int = 95) -> bytes:
     return jpeg(Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), "RGB"), q)
 
 
-def conditions(c, rng, rng_dim) -> dict[str, bytes]:
+def conditions(c, rng, rng_dim, rng_night) -> dict[str, bytes]:
     """The crop ``c`` (PIL RGB) under each condition, as JPEG bytes (in the order printed);
-    ``rng_dim`` draws the dim room's noise (its own stream: the earlier conditions keep their seeds)."""
+    ``rng_dim`` and ``rng_night`` draw the dim room's and the phone night's noise (their own
+    streams: the earlier conditions keep their seeds)."""
     from PIL import ImageFilter
 
     a = _float(c)
@@ -87,7 +91,18 @@ def conditions(c, rng, rng_dim) -> dict[str, bytes]:
         "side light": _jpeg_of(a * (0.94 + 0.10 * xs / w)[..., None]),
         "dim room": _jpeg_of(linear_to_srgb(srgb_to_linear(a) * 0.5) + rng_dim.normal(0, 3.0, a.shape).astype(np.float32),
                              85),
+        "phone night": _jpeg_of(phone_night(a, rng_night), 85),
     }
+
+
+def phone_night(a: np.ndarray, rng) -> np.ndarray:
+    """``a`` (float RGB) one stop under, with sensor noise (sd 5) and a phone's noise reduction
+    (non-local means, strength 7 for luma and colour, 7 px patches, 21 px search)."""
+    import cv2
+
+    noisy = linear_to_srgb(srgb_to_linear(a) * 0.5) + rng.normal(0, 5.0, a.shape).astype(np.float32)
+    u8 = np.clip(np.round(noisy), 0, 255).astype(np.uint8)
+    return cv2.fastNlMeansDenoisingColored(u8, None, 7, 7, 7, 21).astype(np.float32)
 
 
 #: the exposure ladder's steps, in stops (linear light x 2^stops)
@@ -182,6 +197,7 @@ def main() -> int:
     rng = np.random.default_rng(11)
     rng_dim = np.random.default_rng(13)
     rng_ladder = np.random.default_rng(17)
+    rng_night = np.random.default_rng(19)
     steps: list[dict[float, dict]] = []
     refused: dict[str, list[tuple[str, list[str]]]] = collections.defaultdict(list)
     names: list[str] = []
@@ -192,7 +208,7 @@ def main() -> int:
         people += 1
         full, _tem, box = frame_photo(faces, row)
         c = crop(full, box)
-        made = conditions(c, rng, rng_dim)
+        made = conditions(c, rng, rng_dim, rng_night)
         steps.append({})
         for stop, data in ladder(c, rng_ladder).items():
             r = next((x for x in photo.check(data, args.profile).checks if x.id == "lighting.exposure"), None)

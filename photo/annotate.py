@@ -187,11 +187,11 @@ def _background_marks(d, a, key: str, small_f: float) -> None:
         _outline(d, a.background, RED, small_f)
 
 
-def _shadow_marks(d, a, small_f: float) -> None:
+def _shadow_marks(d, a, small_f: float, prof) -> None:
     """The shadow pixels the check measured (half the background scale), not the person's outline."""
     from photo.checks.background import shadow_pixels
 
-    found = shadow_pixels(a)
+    found = shadow_pixels(a, prof.checks["background.shadow"]["min_shadow_patch"])
     if found is not None:
         _outline(d, found[0], RED, small_f / 2)
 
@@ -337,7 +337,7 @@ def draw(a, report, prof, max_px: int | None = None) -> Any:
     regions = {
         "head.covering": lambda: _covering_marks(d, a, failed["head.covering"].key, prof),
         "background.uniformity": lambda: _background_marks(d, a, failed["background.uniformity"].key, small_f),
-        "background.shadow": lambda: _shadow_marks(d, a, small_f),
+        "background.shadow": lambda: _shadow_marks(d, a, small_f, prof),
     }
     anchors = {
         "head.covering": (a.face_box[0], max(0, a.crown[1]) + 2), "background.uniformity": (4, 4),

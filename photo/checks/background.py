@@ -113,13 +113,15 @@ def uniformity(a, limits):
                   {"max_gradient": limits["max_gradient"], "max_objects": limits["max_objects"]}, key)
 
 
-def shadow_pixels(a) -> tuple[np.ndarray, float] | None:
+def shadow_pixels(a, min_patch: float = 0.0) -> tuple[np.ndarray, float] | None:
     """Backdrop-coloured, smooth, darker pixels beside and above the head: a shadow cast on the wall keeps the wall's colour and smoothness but not
     its brightness (45-88 % of the smooth backdrop model's lightness there; its a*b* within 6 of the model's and its
     chromaticity within SHADOW_CHROMATICITY, :func:`same_chromaticity`). Counted whether or not the person segmentation took the
     shadow into the silhouette (it often does for a dark shadow touching the hair), but inside the silhouette only above
     the mouth: below it, the silhouette beside the face is the neck, clothing or hair (a grey hood on a grey wall read
-    as a shadow).
+    as a shadow). A shadow is a region: only patches (8-connected) of at least ``min_patch`` face widths squared are
+    kept, so the specks a phone's noise reduction makes of loose strands against the wall, wall-coloured and darker,
+    are not counted, while a thin crescent cast along the head's outline, one long patch, still is.
 
     Returns (the shadow pixels at half the background scale, the face width in those pixels),
     or None without a backdrop; :func:`shadow_area` measures it, the annotation draws it."""
@@ -164,6 +166,11 @@ def shadow_pixels(a) -> tuple[np.ndarray, float] | None:
         rgb = a.small[0][2 * ys, 2 * xs]
         model = np.stack([model_l[ys, xs], model_a[ys, xs], model_b[ys, xs]], axis=1)
         cand.flat[idx[inside | ~same_chromaticity(rgb, model, SHADOW_CHROMATICITY)]] = False
+        if min_patch > 0 and cand.any():
+            _, labels, stats, _ = cv2.connectedComponentsWithStats(cand.view(np.uint8), connectivity=8)
+            big = stats[:, cv2.CC_STAT_AREA] >= min_patch * fw * fw
+            big[0] = False  # label 0: not a candidate
+            cand = big[labels]
     return cand, fw
 
 
@@ -183,22 +190,22 @@ def same_chromaticity(rgb: np.ndarray, model_lab: np.ndarray, limit: float) -> n
     return (d_rg < limit) & (d_bg < limit)
 
 
-def shadow_area(a) -> float | None:
+def shadow_area(a, min_patch: float = 0.0) -> float | None:
     """Area of :func:`shadow_pixels` in face widths squared; None without a backdrop."""
-    found = shadow_pixels(a)
+    found = shadow_pixels(a, min_patch)
     if found is None:
         return None
     cand, fw = found
     return float(np.count_nonzero(cand) / (fw * fw))
 
 
-@check("background.shadow", limits={"max_shadow_area": "float"})
+@check("background.shadow", limits={"max_shadow_area": "float", "min_shadow_patch": "float"})
 def shadow(a, limits):
     """No shadow cast on the background behind the head (J-LIS rejects a shadow on the
     background): at most max_shadow_area (in face widths squared) of wall-coloured (a*b* and
     chromaticity of the wall's), smooth pixels beside or above the head that are 12-55 % darker
-    than the smooth backdrop model there."""
-    area = shadow_area(a)
+    than the smooth backdrop model there, in patches of at least min_shadow_patch (face widths squared)."""
+    area = shadow_area(a, limits["min_shadow_patch"])
     if area is None:
         r = result(True, None, None, "no_background")
         r.evaluated = False
