@@ -89,10 +89,16 @@ def conditions(c, rng, rng_dim, rng_night) -> dict[str, bytes]:
         "sharpened": jpeg(c.filter(ImageFilter.UnsharpMask(radius=2, percent=80, threshold=2))),
         "vignette": _jpeg_of(a * (1 - 0.18 * r2 / 2)[..., None]),
         "side light": _jpeg_of(a * (0.94 + 0.10 * xs / w)[..., None]),
-        "dim room": _jpeg_of(linear_to_srgb(srgb_to_linear(a) * 0.5) + rng_dim.normal(0, 3.0, a.shape).astype(np.float32),
-                             85),
+        "dim room": _jpeg_of(stop_under(a, rng_dim, 3.0), 85),
         "phone night": _jpeg_of(phone_night(a, rng_night), 85),
     }
+
+
+def stop_under(a: np.ndarray, rng, noise_sd: float) -> np.ndarray:
+    """``a`` (float RGB) one stop under-exposed (half the light, in linear light) with sensor
+    noise of ``noise_sd`` levels drawn from ``rng``: the dim room, and the phone night before its
+    noise reduction."""
+    return linear_to_srgb(srgb_to_linear(a) * 0.5) + rng.normal(0, noise_sd, a.shape).astype(np.float32)
 
 
 def phone_night(a: np.ndarray, rng) -> np.ndarray:
@@ -100,8 +106,7 @@ def phone_night(a: np.ndarray, rng) -> np.ndarray:
     (non-local means, strength 7 for luma and colour, 7 px patches, 21 px search)."""
     import cv2
 
-    noisy = linear_to_srgb(srgb_to_linear(a) * 0.5) + rng.normal(0, 5.0, a.shape).astype(np.float32)
-    u8 = np.clip(np.round(noisy), 0, 255).astype(np.uint8)
+    u8 = np.clip(np.round(stop_under(a, rng, 5.0)), 0, 255).astype(np.uint8)
     return cv2.fastNlMeansDenoisingColored(u8, None, 7, 7, 7, 21).astype(np.float32)
 
 
