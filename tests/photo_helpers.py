@@ -78,6 +78,30 @@ def _motion() -> bytes:
     return jpeg(Image.fromarray(cv2.filter2D(np.asarray(image("compliant_a")), -1, k)))
 
 
+def _motion_at(deg: float, length: int = 9) -> bytes:
+    """compliant_a smeared along ``deg`` (image coordinates: 0 along rows, 90 down the columns)."""
+    import cv2
+
+    k = np.zeros((length, length), np.float32)
+    k[length // 2, :] = 1.0
+    c = (length - 1) / 2
+    k = cv2.warpAffine(k, cv2.getRotationMatrix2D((c, c), -deg, 1.0), (length, length))
+    return jpeg(Image.fromarray(cv2.filter2D(np.asarray(image("compliant_a")), -1, k / k.sum())))
+
+
+def _phone_night() -> bytes:
+    """compliant_a as a phone leaves a dim room: one stop under, sensor noise, then its noise
+    reduction (non-local means, strength 10), JPEG 85: the skin goes smooth, the face stays in focus."""
+    import cv2
+
+    a = arr(image("compliant_a")) / 255.0
+    lin = np.where(a <= 0.04045, a / 12.92, ((a + 0.055) / 1.055) ** 2.4) * 0.5
+    srgb = np.where(lin <= 0.0031308, lin * 12.92, 1.055 * lin ** (1 / 2.4) - 0.055) * 255
+    noisy = srgb + np.random.default_rng(5).normal(0, 5.0, srgb.shape)
+    u8 = np.clip(np.round(noisy), 0, 255).astype(np.uint8)
+    return jpeg(Image.fromarray(cv2.fastNlMeansDenoisingColored(u8, None, 10, 10, 7, 21)), 85)
+
+
 def _dark() -> bytes:
     return jpeg(img(arr(image("compliant_a")) * 0.28))
 
@@ -463,6 +487,8 @@ VARIANTS = {
     "roll": lambda: _rotated(15),
     "blur": _blur,
     "motion": _motion,
+    "motion_22deg": lambda: _motion_at(22.5, 15),
+    "phone_night": _phone_night,
     "dark": _dark,
     "dim": _dim,
     "dim_skin_bright_whites": lambda: _dim(whites=1.0),

@@ -86,6 +86,36 @@ def test_motion_blur_is_caught_and_named():
     assert c.details["blur_0deg"] > c.details["blur_90deg"]  # blurred along the horizontal
 
 
+def test_camera_shake_between_the_axes_is_caught_along_its_own_direction():
+    c = report("motion_22deg").check("image.sharpness")
+    assert not c.passed and c.key == "motion"
+    assert c.params["direction"] == "22.5"
+    assert c.details["blur_22.5deg"] > c.details["blur_112.5deg"] + 0.13
+
+
+def test_a_phones_noise_reduction_is_not_blur():
+    """Smoothed skin on a face in focus passes; the same measure over the skin's pixels took it for blur."""
+    night = report("phone_night").check("image.sharpness")
+    assert night.passed, night.value
+    assert night.value < report("blur").check("image.sharpness").value - 0.2
+
+
+def test_a_turned_face_is_measured_at_its_frontal_size():
+    """A three-quarter view's eyes are closer in the photo than the face is big: the sharpness
+    crop is scaled by the template's fit, so the turned face is not enlarged (and blurred) more."""
+    from photo.checker import analyse_and_check
+    from photo.checks.image import face_crop, face_crop_box, frontal_ied
+
+    a, rep = analyse_and_check(path("turned"), "mynumber-online")
+    assert abs(a.pose.yaw_deg) > 30
+    assert frontal_ied(a) > 1.25 * a.ied
+    xa, _, xb, _ = face_crop_box(a)
+    assert face_crop(a).shape[1] == round((xb - xa) * 64 / frontal_ied(a))
+    assert rep.check("image.sharpness").passed
+    front, _ = analyse_and_check(path("compliant_a"), "mynumber-online")
+    assert frontal_ied(front) == front.ied  # facing the camera: the eyes' own distance
+
+
 def test_over_exposure_is_caught():
     c = report("bright").check("lighting.exposure")
     assert not c.passed and c.key == "bright"
