@@ -37,7 +37,6 @@ from photo.quantiles import median
 from photo.report import result
 
 
-
 @lru_cache(maxsize=1)
 def settings() -> dict[str, float]:
     """How the blur is measured (``photo/data/sharpness.toml``)."""
