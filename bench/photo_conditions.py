@@ -27,6 +27,9 @@ them:
 - ``phone night``: the dim room as a phone leaves it: one stop under-exposed, sensor noise (sd 5
   levels), then the phone's noise reduction (OpenCV's non-local means, strength 7: skin goes
   smooth and loose strands against the wall become soft darker smudges), JPEG quality 85.
+- ``skin smoothing``: a phone's beauty mode (a bilateral filter, 9 px, colour sigma 40), JPEG 90;
+- ``messaging app``: forwarded by a messaging app, at most 800 px on the long side, JPEG 70;
+- ``selfie mirror``: a front camera's mirrored image (left and right swapped).
 
 Then the **exposure ladder**: each person's crop at +1, +0.5, 0, -0.5 ... -3 and -4 stops
 (linear light x 2^stops, noise sd 3, JPEG 85; the -1 row is like the dim room, with its own
@@ -74,7 +77,7 @@ def conditions(c, rng, rng_dim, rng_night) -> dict[str, bytes]:
     """The crop ``c`` (PIL RGB) under each condition, as JPEG bytes (in the order printed);
     ``rng_dim`` and ``rng_night`` draw the dim room's and the phone night's noise (their own
     streams: the earlier conditions keep their seeds)."""
-    from PIL import ImageFilter
+    from PIL import Image, ImageFilter
 
     a = _float(c)
     h, w = a.shape[:2]
@@ -91,6 +94,9 @@ def conditions(c, rng, rng_dim, rng_night) -> dict[str, bytes]:
         "side light": _jpeg_of(a * (0.94 + 0.10 * xs / w)[..., None]),
         "dim room": _jpeg_of(stop_under(a, rng_dim, 3.0), 85),
         "phone night": _jpeg_of(phone_night(a, rng_night), 85),
+        "skin smoothing": _jpeg_of(skin_smoothing(a), 90),
+        "messaging app": messaging_app(c),
+        "selfie mirror": jpeg(c.transpose(Image.Transpose.FLIP_LEFT_RIGHT)),
     }
 
 
@@ -108,6 +114,25 @@ def phone_night(a: np.ndarray, rng) -> np.ndarray:
 
     u8 = np.clip(np.round(stop_under(a, rng, 5.0)), 0, 255).astype(np.uint8)
     return cv2.fastNlMeansDenoisingColored(u8, None, 7, 7, 7, 21).astype(np.float32)
+
+
+def skin_smoothing(a: np.ndarray) -> np.ndarray:
+    """``a`` (float RGB) through a phone's beauty mode: an edge-preserving (bilateral) filter,
+    9 px, colour sigma 40, space sigma 5."""
+    import cv2
+
+    u8 = np.clip(np.round(a), 0, 255).astype(np.uint8)
+    return cv2.bilateralFilter(u8, 9, 40, 5).astype(np.float32)
+
+
+def messaging_app(c) -> bytes:
+    """The crop ``c`` (PIL RGB) as a messaging app forwards it: at most 800 px on the long side
+    (Lanczos), JPEG quality 70."""
+    from PIL import Image
+
+    k = 800 / max(c.size)
+    small = c.resize((round(c.width * k), round(c.height * k)), Image.Resampling.LANCZOS) if k < 1 else c
+    return jpeg(small, 70)
 
 
 #: the exposure ladder's steps, in stops (linear light x 2^stops)

@@ -94,7 +94,8 @@ def test_camera_shake_between_the_axes_is_caught_along_its_own_direction():
 
 
 def test_a_phones_noise_reduction_is_not_blur():
-    """Smoothed skin on a face in focus passes; the same measure over the skin's pixels took it for blur."""
+    """Smoothed skin on a face in focus passes, far from a defocused face (read over every pixel of
+    the face, as before stop 28, such photos were taken for blur)."""
     night = report("phone_night").check("image.sharpness")
     assert night.passed, night.value
     assert night.value < report("blur").check("image.sharpness").value - 0.2

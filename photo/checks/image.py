@@ -14,8 +14,9 @@ strongest neighbour differences (the top 10 %: eyelids, lashes, irises, nostrils
 face's outline) the share the re-blur removes is compared; a sharp edge loses much, a blurred
 one little. Skin texture is left out, so a phone's noise reduction, which smooths the skin of
 a face in focus, is not read as blur. The worst direction catches defocus (blur in all
-directions) and motion blur (blur along one); motion blur also counts a little more by how
-much the worst direction exceeds the best. The measure's settings are in
+directions) and motion blur (blur along one; named camera shake when the worst direction
+exceeds the best by more than ``motion_spread``). The face is scaled by the size it would show
+frontal, so a turned head is not enlarged more. The measure's settings are in
 ``photo/data/sharpness.toml``; the limit, ``max_blur``, is in each profile.
 
 Compression is measured on the pixels as the 8x8 JPEG block grid's discontinuity: mean
