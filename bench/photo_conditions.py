@@ -256,13 +256,14 @@ def main() -> int:
                 refused[name].append((row["file"], failed or [str((rep.error or {}).get("code"))]))
     print(f"profile {args.profile}; {people} compliant people (bench/data/face_labels.csv), one photo each per "
           f"condition; 95 % Wilson intervals")
+    width = max(len(n) for n in names)
     for name in names:
         natural_ok = name in STRONG_CASTS
         rows = refused.get(name, [])
         lo, hi = wilson(len(rows), people)
         by = collections.Counter(cid for _, ids in rows for cid in ids)
         note = "  (color.natural may rightly refuse a cast this strong)" if natural_ok else ""
-        print(f"  {name:<12} refused {len(rows):>3}/{people} = {100 * len(rows) / people:5.1f} % "
+        print(f"  {name:<{width}} refused {len(rows):>3}/{people} = {100 * len(rows) / people:5.1f} % "
               f"(CI {100 * lo:4.1f}-{100 * hi:4.1f})  {dict(by.most_common())}{note}")
         wrong = [(f, ids) for f, ids in rows if not (natural_ok and ids == ["color.natural"])]
         for f, ids in wrong:
