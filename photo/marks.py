@@ -313,12 +313,13 @@ def _uniformity(a, c, lim) -> list[Mark]:
 
 
 def _sharpness(a, c, lim) -> list[Mark]:
-    from photo.checks.image import face_crop_box
+    from photo.checks.image import edge_pixels, face_crop_box
 
     x0, y0, x1, y1 = face_crop_box(a)
     box = (float(x0), float(y0), float(x1), float(y1))
     m = _mark(c, (box[0], box[3] + 4), value=c.value, limit=lim["max_blur"], direction=c.params.get("direction"))
     m.boxes = [box]
+    m.fills = [(edge_pixels(a), 1.0)]  # the edges whose blur was read
     if c.key == "motion":  # the direction of the worst blur, through the face's centre
         ang = np.radians(float(c.params.get("direction", 0)))
         cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2

@@ -285,6 +285,26 @@ def test_sharpness_boxes_the_pixels_it_measured():
     assert red[fy - 1:fy + 2, x0 + 10:x1 - 10].any(axis=0).mean() < 0.2  # the old box was the face oval's
 
 
+def test_sharpness_tints_the_edges_it_read():
+    from photo.checks.image import face_crop_box
+
+    a, rep, px, found = _drawn("motion")
+    _failed(rep, "image.sharpness")
+    (m,) = _of(found, "image.sharpness")
+    (edges, f), = m.fills
+    assert f == 1.0 and edges.shape == (a.h, a.w)
+    x0, y0, x1, y1 = face_crop_box(a)
+    ys, xs = np.nonzero(edges)
+    assert x0 <= xs.min() and xs.max() < x1 and y0 <= ys.min() and ys.max() < y1
+    assert 0.05 < edges[y0:y1, x0:x1].mean() < 0.15  # the strongest 10 % of the face's pixels
+    # the eyes' outlines are among them
+    from photo.analysis import EYE_L
+
+    assert edges[_box(a.landmarks[list(EYE_L["contour"]), :2], 2)].mean() > 0.2
+    want = a.rgb[edges] * 0.5 + np.array(RED) * 0.5
+    assert np.median(np.abs(px[edges] - want)) < 2
+
+
 def test_each_face_found_is_boxed():
     _a, rep, px, found = _drawn("second_face")
     _failed(rep, "face.count")

@@ -176,6 +176,22 @@ def strong_edges(g: np.ndarray, share: float) -> np.ndarray:
     return (mag >= top).astype(np.float32).reshape(g.shape)
 
 
+def edge_pixels(a) -> np.ndarray:
+    """The pixels ``image.sharpness`` reads (bool, working px): the strongest edges of its face
+    crop, mapped back from the measuring scale."""
+    import cv2
+
+    xa, ya, xb, yb = face_crop_box(a)
+    crop = strong_edges(face_crop(a), settings()["edge_share"]).astype(np.uint8)
+    crop[:2] = 0  # the measure leaves out a 2 px border
+    crop[-2:] = 0
+    crop[:, :2] = 0
+    crop[:, -2:] = 0
+    out = np.zeros((a.h, a.w), bool)
+    out[ya:yb, xa:xb] = cv2.resize(crop, (xb - xa, yb - ya), interpolation=cv2.INTER_NEAREST) > 0
+    return out
+
+
 def directional_blur(g: np.ndarray) -> dict[float, float]:
     """Blur per direction (degrees in image coordinates -> 0 = sharp ... 1 = fully blurred):
     over the face's strongest edges (``edge_share`` of its pixels by gradient magnitude), the
