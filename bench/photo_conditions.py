@@ -107,13 +107,16 @@ def stop_under(a: np.ndarray, rng, noise_sd: float) -> np.ndarray:
     return linear_to_srgb(srgb_to_linear(a) * 0.5) + rng.normal(0, noise_sd, a.shape).astype(np.float32)
 
 
-def phone_night(a: np.ndarray, rng) -> np.ndarray:
-    """``a`` (float RGB) one stop under, with sensor noise (sd 5) and a phone's noise reduction
-    (non-local means, strength 7 for luma and colour, 7 px patches, 21 px search)."""
+def phone_night(a: np.ndarray, rng, strength: float = 7, stops: int = 1) -> np.ndarray:
+    """``a`` (float RGB) ``stops`` stops under, with sensor noise (sd 5, drawn at the last stop)
+    and a phone's noise reduction (non-local means, ``strength`` for luma and colour, 7 px
+    patches, 21 px search). The condition here is the default: one stop, strength 7."""
     import cv2
 
+    for _ in range(stops - 1):  # the stops before the last, without noise of their own
+        a = stop_under(a, rng, 0.0)
     u8 = np.clip(np.round(stop_under(a, rng, 5.0)), 0, 255).astype(np.uint8)
-    return cv2.fastNlMeansDenoisingColored(u8, None, 7, 7, 7, 21).astype(np.float32)
+    return cv2.fastNlMeansDenoisingColored(u8, None, strength, strength, 7, 21).astype(np.float32)
 
 
 def skin_smoothing(a: np.ndarray) -> np.ndarray:

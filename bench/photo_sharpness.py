@@ -36,7 +36,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.faces import crop, jpeg, shared_faces
 from bench.photo_accuracy import MAX_MISSED, _ied, d_blur, d_motion, fold_of, frame_photo, read_labels
-from bench.photo_conditions import _float, _jpeg_of, phone_night, stop_under
+from bench.photo_conditions import _float, _jpeg_of, phone_night, skin_smoothing
 from bench.support import wilson
 
 SHARP = ("clean", "phone night", "night strong NR", "night 2 stops", "skin smoothing")
@@ -44,26 +44,17 @@ BLURRED = ("defocus", "motion")
 REPORTED = ("mild defocus",)
 
 
-def _nlm(a: np.ndarray, rng, stops: int, strength: float) -> bytes:
-    import cv2
-
-    for _ in range(stops - 1):
-        a = stop_under(a, rng, 0.0)
-    u8 = np.clip(np.round(stop_under(a, rng, 5.0)), 0, 255).astype(np.uint8)
-    return _jpeg_of(cv2.fastNlMeansDenoisingColored(u8, None, strength, strength, 7, 21).astype(np.float32), 85)
-
-
 def variants(full, tem, box, rng) -> list[tuple[str, bytes]]:
     """(kind, JPEG bytes) of one person, in a fixed order of draws from ``rng``."""
-    import cv2
-    from PIL import Image, ImageFilter
+    from PIL import ImageFilter
 
     c = crop(full, box)
     a = _float(c)
     ied = _ied(tem, box)
     out = [("clean", jpeg(c)), ("phone night", _jpeg_of(phone_night(a, rng), 85)),
-           ("night strong NR", _nlm(a, rng, 1, 10)), ("night 2 stops", _nlm(a, rng, 2, 7)),
-           ("skin smoothing", jpeg(Image.fromarray(cv2.bilateralFilter(np.asarray(c), 9, 40, 5)), 90))]
+           ("night strong NR", _jpeg_of(phone_night(a, rng, strength=10), 85)),
+           ("night 2 stops", _jpeg_of(phone_night(a, rng, stops=2), 85)),
+           ("skin smoothing", _jpeg_of(skin_smoothing(a), 90))]
     out += [("defocus", d_blur(full, tem, box, rng)) for _ in range(2)]
     out += [("motion", d_motion(full, tem, box, rng)) for _ in range(4)]
     out.append(("mild defocus", jpeg(c.filter(ImageFilter.GaussianBlur(ied * 0.014)))))
