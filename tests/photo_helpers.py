@@ -94,9 +94,7 @@ def _phone_night() -> bytes:
     reduction (non-local means, strength 10), JPEG 85: the skin goes smooth, the face stays in focus."""
     import cv2
 
-    a = arr(image("compliant_a")) / 255.0
-    lin = np.where(a <= 0.04045, a / 12.92, ((a + 0.055) / 1.055) ** 2.4) * 0.5
-    srgb = np.where(lin <= 0.0031308, lin * 12.92, 1.055 * lin ** (1 / 2.4) - 0.055) * 255
+    srgb = linear_to_srgb(srgb_to_linear(arr(image("compliant_a"))) * 0.5)
     noisy = srgb + np.random.default_rng(5).normal(0, 5.0, srgb.shape)
     u8 = np.clip(np.round(noisy), 0, 255).astype(np.uint8)
     return jpeg(Image.fromarray(cv2.fastNlMeansDenoisingColored(u8, None, 10, 10, 7, 21)), 85)
