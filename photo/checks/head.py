@@ -109,19 +109,14 @@ class HeadWindow:
 
     def skinlike_lab(self, lab: np.ndarray, chroma: float) -> np.ndarray:
         """:meth:`skinlike` (without ``darker``) of the pixels whose CIELAB is ``lab`` (N x 3)."""
-        return (chroma_dist2(lab, self.skin_lab) < np.float32(chroma * chroma)) & (lab[:, 0] > SKIN_MIN_L)
+        return (chroma_dist2(lab[:, 1], lab[:, 2], self.skin_lab) < np.float32(chroma * chroma)) & (lab[:, 0] > SKIN_MIN_L)
 
     @cached_property
     def skin_chroma_dist2(self) -> np.ndarray:
         """Each pixel's squared a*b* distance from the cheeks' median (computed once for every
         skinlike call; compared with the squared limit, no square root)."""
         _, ap, bp = self.planes
-        da = ap - self.skin_lab[1]
-        db = bp - self.skin_lab[2]
-        da *= da
-        db *= db
-        da += db
-        return da
+        return chroma_dist2(ap, bp, self.skin_lab)
 
     @cached_property
     def lightness(self) -> np.ndarray:
@@ -216,10 +211,12 @@ def lab_of(rgb: np.ndarray, idx: np.ndarray) -> np.ndarray:
     return FaceAnalysis.to_lab(np.take(rgb.reshape(-1, 3), idx, axis=0)[None])[0]
 
 
-def chroma_dist2(lab: np.ndarray, ref: np.ndarray) -> np.ndarray:
-    """Squared a*b* distance (float32) of each CIELAB row of ``lab`` from ``ref`` (L, a, b)."""
-    da = lab[:, 1] - ref[1]
-    db = lab[:, 2] - ref[2]
+def chroma_dist2(a_star: np.ndarray, b_star: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    """Squared a*b* distance (float32) of each pixel, given its a* and b* (arrays of one shape:
+    a window's planes or the columns of N x 3 CIELAB rows), from ``ref`` (L, a, b); compared
+    with a squared limit, no square root."""
+    da = a_star - ref[1]
+    db = b_star - ref[2]
     da *= da
     db *= db
     da += db
@@ -283,14 +280,13 @@ def crown_covering(hw: HeadWindow, limits) -> tuple[float, np.ndarray] | None:
     smooth = np.take(hw.texture, idx) < limits["smooth_texture"] * hw.texture_ref
     light = lab[:, 0]
     c2 = np.float32(limits["skin_chroma"] ** 2)
-    skin = (chroma_dist2(lab, hw.skin_lab) < c2) & (light > hw.skin_lab[0] - limits["scalp_darker"])
+    skin = (chroma_dist2(lab[:, 1], lab[:, 2], hw.skin_lab) < c2) & (light > hw.skin_lab[0] - limits["scalp_darker"])
     forehead = forehead_lab(hw, limits["skin_chroma"])
     if forehead is not None:
         # skin continuing up from the forehead (a high forehead, a bald scalp) under light that
         # falls on it differently from the cheeks
-        da = lab[:, 1] - forehead[1]
-        db = lab[:, 2] - forehead[2]
-        skin |= (da * da + db * db < c2) & (light > min(hw.skin_lab[0], forehead[0]) - limits["scalp_darker"])
+        skin |= (chroma_dist2(lab[:, 1], lab[:, 2], forehead) < c2) & (
+            light > min(hw.skin_lab[0], forehead[0]) - limits["scalp_darker"])
     covered = np.zeros(hw.person.shape, bool)
     covered.flat[idx[smooth & ~skin]] = True
     return float(np.count_nonzero(covered) / len(idx)), covered
