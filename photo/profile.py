@@ -62,12 +62,26 @@ def _search_paths() -> list[Path]:
 
 def available() -> dict[str, Path]:
     """Profile name -> file, user folders first (they override built-ins of the same name)."""
-    found: dict[str, Path] = {}
+    stamps = []
     for p in _search_paths():
+        try:
+            stamps.append((str(p), p.stat().st_mtime_ns))
+        except OSError:
+            stamps.append((str(p), -1))
+    return dict(_listing(tuple(stamps)))
+
+
+@lru_cache(maxsize=8)
+def _listing(stamps: tuple[tuple[str, int], ...]) -> tuple[tuple[str, Path], ...]:
+    """(name, file) pairs of the search paths, listed once per state of the folders: a folder's
+    modification time changes when a file is added, removed or renamed in it."""
+    found: dict[str, Path] = {}
+    for s, _ in stamps:
+        p = Path(s)
         files = [p] if p.is_file() else sorted(p.glob("*.toml")) if p.is_dir() else []
         for f in files:
-            found.setdefault(f.stem, f)
-    return found
+            found.setdefault(f.stem, f.resolve())
+    return tuple(found.items())
 
 
 _TYPES = {
@@ -164,4 +178,4 @@ def get(profile: str | os.PathLike | Profile = DEFAULT) -> Profile:
     if s not in found:
         raise ProfileError(f"unknown profile '{s}' (available: {', '.join(sorted(found))})")
     f = found[s]
-    return _cached(str(f.resolve()), f.stat().st_mtime)
+    return _cached(str(f), f.stat().st_mtime)

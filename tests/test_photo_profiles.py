@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -59,6 +61,23 @@ def test_user_profile_folder_via_env(tmp_path, monkeypatch):
     rep = photo.check(path("compliant_a"), profile="strict-roll")
     assert [c.id for c in rep.checks] == ["face.count", "pose.roll"]
     assert rep.passed == (abs(rep.check("pose.roll").value) <= 2.0)
+
+
+def test_profile_folder_listing_follows_changes(tmp_path, monkeypatch):
+    """The folders' listing is kept between checks, but a file added, edited or removed is seen."""
+    monkeypatch.setenv(profile_mod.ENV, str(tmp_path))
+    assert "late" not in photo.profiles()
+    f = _write(tmp_path, GOOD.replace('"mine"', '"late"'), "late.toml")
+    os.utime(tmp_path, ns=(time.time_ns() + 10**9,) * 2)  # the folder's time, as a coarse clock might not move it
+    assert "late" in photo.profiles()
+    assert list(profile_mod.get("late").checks) == ["face.count", "pose.roll"]
+    f.write_text(GOOD.replace('"mine"', '"late"').replace('"face.count"', '"face.nope"'), "utf-8")
+    os.utime(f, ns=(time.time_ns() + 2 * 10**9,) * 2)
+    with pytest.raises(ProfileError):
+        profile_mod.get("late")
+    f.unlink()
+    os.utime(tmp_path, ns=(time.time_ns() + 3 * 10**9,) * 2)
+    assert "late" not in photo.profiles()
 
 
 @pytest.mark.parametrize("text,needle", [
