@@ -54,6 +54,11 @@ def _fmt(v: Any) -> Any:
 
 
 def _jsonable(v: Any) -> Any:
+    t = type(v)
+    if t is int or t is str or t is bool or v is None:  # most values: nothing to convert
+        return v
+    if t is float:
+        return None if math.isnan(v) or math.isinf(v) else round(v, 4)
     try:
         import numpy as np
 
