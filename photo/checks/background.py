@@ -29,6 +29,8 @@ MOUTH = (13, 14)
 #: are unaffected at any value from 0.04; blond hair under a warm cast (R x 1.08, B x 0.85) read as
 #: shadow up to 0.2 (2 of 121 compliant people refused at 0.2 and above, none at 0.04-0.15)
 SHADOW_CHROMATICITY = 0.12
+#: share of a shadow patch that must lie outside the person's silhouette, on the visible wall
+SHADOW_ON_WALL = 0.1
 #: (of 0-1 sRGB) added to each channel before the ratio, so the noise of dark pixels does not swing it
 CHROMATICITY_EPS = 0.02
 
@@ -166,11 +168,17 @@ def shadow_pixels(a, min_patch: float = 0.0) -> tuple[np.ndarray, float] | None:
         rgb = a.small[0][2 * ys, 2 * xs]
         model = np.stack([model_l[ys, xs], model_a[ys, xs], model_b[ys, xs]], axis=1)
         cand.flat[idx[inside | ~same_chromaticity(rgb, model, SHADOW_CHROMATICITY)]] = False
-        if min_patch > 0 and cand.any():
+        if cand.any():
             _, labels, stats, _ = cv2.connectedComponentsWithStats(cand.view(np.uint8), connectivity=8)
-            big = stats[:, cv2.CC_STAT_AREA] >= min_patch * fw * fw
-            big[0] = False  # label 0: not a candidate
-            cand = big[labels]
+            area = stats[:, cv2.CC_STAT_AREA]
+            keep = area >= min_patch * fw * fw
+            # a shadow lies on the wall: a patch wholly or mostly inside the silhouette is the
+            # person's own skin or hair in the wall's colour (a bald scalp against a pink wall,
+            # blond hair against a beige one), not a shadow the segmentation took in with the hair
+            outside = np.bincount(labels[cand & (a.person_matte[::2, ::2] < 0.5)], minlength=len(area))
+            keep &= outside >= SHADOW_ON_WALL * area
+            keep[0] = False  # label 0: not a candidate
+            cand = keep[labels]
     return cand, fw
 
 
