@@ -234,3 +234,32 @@ def test_thin_smudges_of_loose_strands_are_not_a_shadow():
     # the cast shadow, one patch many times that size, is measured whole
     cast = analyse(load(vignetted_cast_shadow()))
     assert shadow_area(cast, limit["min_shadow_patch"]) > 0.95 * shadow_area(cast, 0.0)
+
+
+def _wall_coloured_patch_in_the_hair() -> bytes:
+    """compliant_a with a smooth patch of the wall's grey, 30 % darker, in the hair above the
+    forehead: inside the person's silhouette, what a bald scalp against a pink wall or blond hair
+    against a beige one looks like to the shadow measure (the wall's colour, darker, smooth)."""
+    a = arr(image("compliant_a")).copy()
+    g = geometry()
+    fw = g.face_box[2] - g.face_box[0]
+    y0 = int(g.crown[1] + 0.06 * fw)
+    x0 = int(g.eye_mid[0] - 0.12 * fw)
+    a[y0:y0 + int(0.12 * fw), x0:x0 + int(0.24 * fw)] = a[5, 5].astype(np.float32) * 0.7
+    return jpeg(img(a))
+
+
+def test_the_walls_colour_inside_the_silhouette_is_the_person_not_a_shadow(monkeypatch):
+    """A shadow lies on the wall: a patch with no part outside the person's silhouette is skin or
+    hair in the wall's colour. Counted as before (any patch above the mouth), the same patch
+    would be over the limit."""
+    from photo import profile as profile_mod
+    from photo.analysis import analyse
+    from photo.checks import background
+    from photo.intake import load
+
+    lim = profile_mod.get("mynumber-online").checks["background.shadow"]
+    an = analyse(load(_wall_coloured_patch_in_the_hair()))
+    assert background.shadow_area(an, lim["min_shadow_patch"]) <= lim["max_shadow_area"]
+    monkeypatch.setattr(background, "SHADOW_ON_WALL", 0.0)
+    assert background.shadow_area(an, lim["min_shadow_patch"]) > lim["max_shadow_area"]  # the premise

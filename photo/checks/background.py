@@ -29,7 +29,10 @@ MOUTH = (13, 14)
 #: are unaffected at any value from 0.04; blond hair under a warm cast (R x 1.08, B x 0.85) read as
 #: shadow up to 0.2 (2 of 121 compliant people refused at 0.2 and above, none at 0.04-0.15)
 SHADOW_CHROMATICITY = 0.12
-#: share of a shadow patch that must lie outside the person's silhouette, on the visible wall
+#: share of a shadow patch that must lie outside the person's silhouette (person matte < 0.5), on
+#: the visible wall. Generated cast shadows: every large patch lies wholly outside (159 of 159
+#: refused at any value up to 0.5), but bench/photo_accuracy.py's 039 loses its shadow at 0.5; the
+#: skin and hair patches of compliant people in front of pink and beige walls lie wholly inside (0.0)
 SHADOW_ON_WALL = 0.1
 #: (of 0-1 sRGB) added to each channel before the ratio, so the noise of dark pixels does not swing it
 CHROMATICITY_EPS = 0.02
@@ -123,7 +126,9 @@ def shadow_pixels(a, min_patch: float = 0.0) -> tuple[np.ndarray, float] | None:
     the mouth: below it, the silhouette beside the face is the neck, clothing or hair (a grey hood on a grey wall read
     as a shadow). A shadow is a region: only patches (8-connected) of at least ``min_patch`` face widths squared are
     kept, so the specks a phone's noise reduction makes of loose strands against the wall, wall-coloured and darker,
-    are not counted, while a thin crescent cast along the head's outline, one long patch, still is.
+    are not counted, while a thin crescent cast along the head's outline, one long patch, still is. And a shadow lies
+    on the wall: a patch with less than SHADOW_ON_WALL of its pixels outside the silhouette is the person's own skin
+    or hair in the wall's colour (a scalp against a pink wall, blond hair against a beige one), not counted.
 
     Returns (the shadow pixels at half the background scale, the face width in those pixels),
     or None without a backdrop; :func:`shadow_area` measures it, the annotation draws it."""
