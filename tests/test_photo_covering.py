@@ -349,3 +349,32 @@ def test_the_covering_masks_drawn_in_their_rows_equal_their_whole_window_definit
         idx = np.flatnonzero(zone)
         whole = FaceAnalysis.to_lab_planes(hw.rgb)
         assert np.array_equal(hw.lab_at(idx), np.stack([p[zone] for p in whole], axis=1))
+
+
+def test_a_blend_of_skin_or_hair_with_the_wall_is_the_outline():
+    """On the silhouette's edge a pixel blends the person with the wall behind: against a photo
+    booth's blue, an ear's rim is neither skin nor hair in colour, but it lies on the line from
+    the skin's colour to the wall's. A navy hood's colour does not."""
+    from photo.checks.head import MIX_DE, _on_mix
+
+    skin = np.float32([65, 14, 16])
+    wall = np.float32([[72, -4, -28]] * 4)
+    px = np.float32([
+        0.6 * skin + 0.4 * wall[0],  # 40 % wall
+        0.2 * skin + 0.8 * wall[0] + [0, 0, 0.7 * MIX_DE],  # mostly wall, a little off the line
+        [30, 8, -30],  # navy cloth
+        [50, 0, 0],  # grey cloth, off the line by more than MIX_DE
+    ])
+    assert _on_mix(px, skin, wall).tolist() == [True, True, False, False]
+
+
+def test_a_photo_booth_blue_wall_passes():
+    """compliant_b in front of a photo booth's blue wall (repainted through MODNet's matte, as
+    bench/photo_conditions.py does): every check passes, the side measure included."""
+    import photo
+    from bench.photo_conditions import walls
+
+    out = walls(arr(image("compliant_b")))
+    for name in ("wall booth blue", "wall pale blue"):
+        rep = photo.check(out[name])
+        assert rep.passed, (name, [(c.id, c.value) for c in rep.checks if not c.passed])

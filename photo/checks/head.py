@@ -70,6 +70,10 @@ HAIR_SAMPLES = 200
 #: the side share is taken of the person's pixels in the band, but of no less than this share of
 #: the band: where the backdrop fills most of it (short hair), a few pixels make no large share
 SIDE_MIN_PERSON = 0.5
+#: a side pixel within this (Delta E) of a blend of skin or hair with the wall behind it is the outline, not a covering
+MIX_DE = 8.0
+#: window px inside the silhouette's outline where the person's colours blend with the wall's
+EDGE_PX = 2
 
 
 @dataclass
@@ -93,6 +97,9 @@ class HeadWindow:
     crown_y: float  # top of the head, window px
     dist: np.ndarray | None = None  # px from the face oval (0 inside); None: computed where read (dist_rows)
     lab: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # CIELAB planes given (rgb None)
+    # the backdrop model (FaceAnalysis.backdrop: coef, small-scale shape) and the window -> small
+    # px map (2 x 3); None without a backdrop
+    backdrop: tuple[np.ndarray, tuple[int, int], np.ndarray] | None = None
 
     @cached_property
     def planes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -131,6 +138,17 @@ class HeadWindow:
             return np.stack([np.take(p, idx) for p in self.planes], axis=1)
         return lab_of(self.rgb, idx)
 
+    def wall_lab_at(self, idx: np.ndarray) -> np.ndarray | None:
+        """The backdrop model's CIELAB (N x 3) at the window's flat indices ``idx``: the wall
+        behind those pixels as the background around the person shows it. None without a backdrop."""
+        from photo.analysis import backdrop_design
+
+        if self.backdrop is None:
+            return None
+        coef, shape, m = self.backdrop
+        ys, xs = np.divmod(idx, self.person.shape[1])
+        return (backdrop_design(m[0, 0] * xs + m[0, 2], m[1, 1] * ys + m[1, 2], shape) @ coef).astype(np.float32)
+
     @cached_property
     def crown_px(self) -> tuple[np.ndarray, np.ndarray]:
         """(flat indices of :attr:`crown_zone`, their CIELAB): what the crown measure and the hair
@@ -152,6 +170,15 @@ class HeadWindow:
         a0, a1 = max(0, r0 - reach), min(h, r1 + reach)
         d = cv2.distanceTransform(np.ascontiguousarray(~self.face[a0:a1]).view(np.uint8), cv2.DIST_L2, 3)
         return d[r0 - a0:r1 - a0]
+
+    @cached_property
+    def person_edge(self) -> np.ndarray:
+        """The person's pixels within EDGE_PX of the silhouette's outline (bool): where its colour
+        blends with the wall's."""
+        import cv2
+
+        k = 2 * EDGE_PX + 1
+        return self.person & ~(cv2.erode(self.person.view(np.uint8), np.ones((k, k), np.uint8)) > 0)
 
     @cached_property
     def eye_y(self) -> float:
@@ -261,9 +288,11 @@ def head_window(a) -> HeadWindow:
     # the cheeks' median per channel (= np.median(lab[cheeks], axis=0)), converted there alone
     lab = lab_of(rgb, at)
     skin_lab = column_medians(lab)
+    model = a.backdrop
     return HeadWindow(box=(wx0, wy0, wx1, wy1), rgb=rgb, person=person, face=face, landmarks=lm,
                       texture=texture, texture_ref=float(median(np.take(texture, at), overwrite=True)) + 1e-4,
-                      skin_lab=skin_lab, crown_y=max(0.0, (a.crown[1] - wy0) / sy))
+                      skin_lab=skin_lab, crown_y=max(0.0, (a.crown[1] - wy0) / sy),
+                      backdrop=None if model is None else (model["coef"], model["shape"], m))
 
 
 def crown_covering(hw: HeadWindow, limits) -> tuple[float, np.ndarray] | None:
@@ -309,6 +338,18 @@ def forehead_lab(hw: HeadWindow, chroma: float) -> np.ndarray | None:
 def _near(px: np.ndarray, ref: np.ndarray) -> np.ndarray:
     d = px - np.asarray(ref, np.float32)
     return np.einsum("ij,ij->i", d, d) < SAME_DE**2
+
+
+def _on_mix(px: np.ndarray, ref: np.ndarray, wall: np.ndarray) -> np.ndarray:
+    """For N CIELAB colours ``px`` and the wall's colour behind each (N x 3): does the colour lie
+    within MIX_DE of the line from ``ref`` (one colour) to its wall colour, between the two? A
+    pixel on the person's outline is a blend of the person and the wall (optics, resampling), and
+    against a coloured wall (a photo booth's blue) that blend is neither skin nor hair."""
+    ref = np.asarray(ref, np.float32)
+    d = wall - ref
+    t = np.clip(np.einsum("ij,ij->i", px - ref, d) / np.maximum(np.einsum("ij,ij->i", d, d), 1e-6), 0.0, 1.0)
+    off = px - ref - t[:, None] * d
+    return np.einsum("ij,ij->i", off, off) < MIX_DE**2
 
 
 def _hairlike(px: np.ndarray, hair: np.ndarray) -> np.ndarray:
@@ -359,6 +400,7 @@ def side_covering(hw: HeadWindow, limits) -> tuple[float, list[float], np.ndarra
     if len(hair) < 10:
         return None
     hair = hair[:: max(1, len(hair) // HAIR_SAMPLES)].astype(np.float32)
+    hair_mid = column_medians(hair)
     covered = np.zeros(hw.person.shape, bool)
     shares = []
     for band in side_bands(hw):
@@ -375,6 +417,13 @@ def side_covering(hw: HeadWindow, limits) -> tuple[float, list[float], np.ndarra
         n_foreign = 0
         if len(idx):
             foreign = ~_hairlike(lab[cand], hair)
+            # on the silhouette's edge, a blend of skin or hair with the wall behind is the outline
+            edge = np.zeros(len(idx), bool)
+            edge[foreign] = np.take(hw.person_edge, idx[foreign])
+            wall = hw.wall_lab_at(idx[edge]) if edge.any() else None
+            if wall is not None:
+                px = lab[cand][edge]
+                foreign[edge] = ~(_on_mix(px, hw.skin_lab, wall) | _on_mix(px, hair_mid, wall))
             covered.flat[idx[foreign]] = True
             n_foreign = int(np.count_nonzero(foreign))
         shares.append(float(n_foreign / max(len(body), SIDE_MIN_PERSON * n)))
