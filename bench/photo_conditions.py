@@ -29,7 +29,14 @@ them:
   smooth and loose strands against the wall become soft darker smudges), JPEG quality 85.
 - ``skin smoothing``: a phone's beauty mode (a bilateral filter, 9 px, colour sigma 40), JPEG 90;
 - ``messaging app``: forwarded by a messaging app, at most 800 px on the long side, JPEG 70;
-- ``selfie mirror``: a front camera's mirrored image (left and right swapped).
+- ``selfie mirror``: a front camera's mirrored image (left and right swapped);
+- ``wall ...``: the same studio shot in front of a plain wall of another colour: a photo
+  booth's blue (証明写真機 offer blue, white and grey), a paler blue, a home's beige and a pink
+  wall. The backdrop is repainted in linear light, so it keeps its own lighting (fall-off,
+  vignetting) and its noise, through MODNet's hair-level matte of the photo (the model the
+  checker itself calls only where its cheap person mask is unsure): loose strands keep the
+  share of the wall they show. (The studio-backdrop flood fill the generated defects use,
+  ``bench.faces.background_matte``, leaves a rim of the old grey round the hair.)
 
 Then the **exposure ladder**: each person's crop at +1, +0.5, 0, -0.5 ... -3 and -4 stops
 (linear light x 2^stops, noise sd 3, JPEG 85; the -1 row is like the dim room, with its own
@@ -61,6 +68,9 @@ from bench.support import linear_to_srgb, srgb_to_linear, wilson
 
 #: the conditions whose colour cast may rightly take skin out of color.natural's range
 STRONG_CASTS = ("warm strong", "cool strong")
+#: plain walls of other colours than the studio's (sRGB of the wall's mean)
+WALLS = {"wall booth blue": (140, 180, 220), "wall pale blue": (165, 195, 225), "wall beige": (222, 208, 182),
+         "wall pink": (235, 200, 205)}
 
 
 def _float(img) -> np.ndarray:
@@ -97,7 +107,27 @@ def conditions(c, rng, rng_dim, rng_night) -> dict[str, bytes]:
         "skin smoothing": _jpeg_of(skin_smoothing(a), 90),
         "messaging app": messaging_app(c),
         "selfie mirror": jpeg(c.transpose(Image.Transpose.FLIP_LEFT_RIGHT)),
+        **walls(a),
     }
+
+
+def walls(a: np.ndarray) -> dict[str, bytes]:
+    """``a`` (float RGB) in front of each of WALLS, as JPEG bytes (quality 95): the wall's share
+    of each pixel (1 - MODNet's person matte) repainted (:func:`recoloured_wall`)."""
+    from photo.models import portrait_matte
+
+    bg = 1.0 - portrait_matte(np.clip(np.round(a), 0, 255).astype(np.uint8))[..., None]
+    return {name: _jpeg_of(a * (1 - bg) + recoloured_wall(a, bg[..., 0] > 0.95, colour) * bg, 95)
+            for name, colour in WALLS.items()}
+
+
+def recoloured_wall(a: np.ndarray, wall: np.ndarray, colour: tuple[int, int, int]) -> np.ndarray:
+    """``a`` (float RGB) with every channel scaled in linear light so that the mean of the
+    ``wall`` pixels (bool) becomes ``colour`` (sRGB): the same wall painted another colour
+    under the same light (its fall-off and vignetting kept)."""
+    lin = srgb_to_linear(a)
+    gain = srgb_to_linear(np.float32(colour)[None, None])[0, 0] / np.maximum(lin[wall].mean(axis=0), 1e-4)
+    return linear_to_srgb(lin * gain)
 
 
 def stop_under(a: np.ndarray, rng, noise_sd: float) -> np.ndarray:
