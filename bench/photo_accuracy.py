@@ -525,17 +525,27 @@ def refit_smile(cases: list[dict], folds: dict[str, int]) -> None:
             for chk in c["report"]["checks"]:
                 if chk["id"] == "expression.neutral" and chk["value"] is not None:
                     chk["value"]["score_shipped"] = chk["value"]["score"]
-                    chk["value"]["score"] = round(smile_score(*c["smile"], mdl=mdl), 3)
+                    score = smile_score(*c["smile"], mdl=mdl)
+                    mirror = c.get("smile_mirror")
+                    if mirror is not None:
+                        # the check confirms a score over its limit on the mirror image
+                        # (photo.checks.expression.confirmed_score): refused at a limit L when
+                        # both the score and its mean with the mirror's exceed L, i.e. when
+                        # their smaller one does, whatever L the fold calibrates
+                        score = min(score, (score + smile_score(*mirror, mdl=mdl)) / 2)
+                    chk["value"]["score"] = round(score, 3)
 
 
-def smile_features(analysis):
+def smile_features(analysis, mirror: bool = False):
     """The smile model's raw inputs for one checked photo (None without a face), so each fold
-    can fit its own model."""
+    can fit its own model; with ``mirror``, those of its mirror image (None without a face
+    there), which the check reads to confirm a score over its limit. Both are taken for every
+    photo here, since each fold has its own limit."""
     if analysis is None or analysis.landmarks is None:
         return None
-    from photo.checks.expression import smile_inputs
+    from photo.checks.expression import mirror_smile_inputs, smile_inputs
 
-    return smile_inputs(analysis)  # computed by the check already: kept per analysis
+    return mirror_smile_inputs(analysis) if mirror else smile_inputs(analysis)  # kept per analysis
 
 
 def load_cases(path: str | Path, labels: list[dict] | None = None) -> list[dict]:
@@ -568,6 +578,7 @@ def collect(profile_name: str, every: int, labels: list[dict]) -> list[dict]:
                 "variant": variant,
                 "report": report.to_dict(),
                 "smile": smile_features(analysis),
+                "smile_mirror": smile_features(analysis, mirror=True),
             }
         )
 

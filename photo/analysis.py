@@ -132,6 +132,15 @@ def pose_from_matrix(matrix: np.ndarray) -> Pose:
     return Pose(yaw_deg=yaw, pitch_deg=pitch, roll_deg=roll)
 
 
+def canonical_of(landmarks: np.ndarray, fit: tuple[Pose, np.ndarray, float] | None = None) -> np.ndarray:
+    """A 478-point mesh's 468 face points in the frontal template's frame (:func:`fit_pose`'s
+    rotation and scale removed; ``fit`` when it is already known)."""
+    _, rot, scale = fit if fit is not None else fit_pose(landmarks)
+    tmpl, _ = template()
+    lm = landmarks[:468, :3]
+    return (lm - lm[_STABLE].mean(axis=0)) @ rot / scale + tmpl[_STABLE].mean(axis=0)
+
+
 def _least_squares(design: np.ndarray, values: np.ndarray) -> np.ndarray:
     """Least-squares coefficients by the normal equations (a few well-scaled columns: as exact
     as an SVD here, and several times faster); falls back to lstsq when they are singular."""
@@ -351,10 +360,8 @@ class FaceAnalysis:
     def canonical(self) -> np.ndarray:
         """The 468 mesh points mapped into the frontal template's frame (pose and scale removed,
         template units: RMS radius 1), so expressions compare directly with the neutral template."""
-        _, rot, scale = self.pose_fit
-        tmpl, _ = template()
-        lm = self.landmarks[:468, :3]
-        return (lm - lm[_STABLE].mean(axis=0)) @ rot / scale + tmpl[_STABLE].mean(axis=0)
+        assert self.landmarks is not None
+        return canonical_of(self.landmarks, self.pose_fit)
 
     def pt(self, i: int) -> np.ndarray:
         assert self.landmarks is not None

@@ -308,6 +308,34 @@ def test_smile_score_separates_the_test_photos():
     assert smiling.value["score"] > neutral.value["score"] + 1.0
 
 
+def test_a_smile_score_over_the_limit_is_confirmed_on_the_mirror_image():
+    """Over the limit, the score read is the smaller of the photo's and its mean with the mirror
+    image's: one reading of the mesh over the limit and the other far under it is not a smile."""
+    from photo.checks.expression import confirmed_score
+
+    assert confirmed_score(-0.2, -0.6, -0.31) == pytest.approx(-0.4)  # passes on the mean
+    assert confirmed_score(0.5, 0.4, -0.31) == pytest.approx(0.45)  # a smile reads high in both
+    assert confirmed_score(0.2, 0.9, -0.31) == pytest.approx(0.2)  # never above the photo's own
+    assert confirmed_score(-0.5, 0.9, -0.31) == -0.5  # under the limit: the photo's alone
+    assert confirmed_score(0.2, None, -0.31) == 0.2  # no face in the mirror image
+
+
+def test_the_check_reads_both_scores_when_the_photo_is_over_the_limit():
+    import dataclasses
+
+    import photo
+    from photo import profile as profile_mod
+
+    base = profile_mod.get("mynumber-online")
+    strict = dataclasses.replace(base, checks={**base.checks, "expression.neutral": {
+        **base.checks["expression.neutral"], "max_smile_score": -5.0}})  # every face is over it
+    c = photo.check(path("compliant_a"), strict).check("expression.neutral")
+    own, mirrored = c.details["score_photo"], c.details["score_mirror_image"]
+    assert mirrored is not None and abs(own - mirrored) < 0.5  # the same face read twice
+    assert c.value["score"] == pytest.approx(min(own, (own + mirrored) / 2), abs=2e-3)
+    assert "score_photo" not in (report("compliant_a").check("expression.neutral").details or {})  # under the limit: one reading
+
+
 def test_red_tint_on_skin_and_backdrop_is_a_colour_cast():
     """Skin a* alone stays inside the studio range; the backdrop turning red with it shows the cast."""
     c = report("red_tint").check("color.natural")
