@@ -416,13 +416,14 @@ def side_covering(hw: HeadWindow, limits) -> tuple[float, list[float], np.ndarra
         idx = body[cand]
         n_foreign = 0
         if len(idx):
-            foreign = ~_hairlike(lab[cand], hair)
+            cand_lab = lab[cand]
+            foreign = ~_hairlike(cand_lab, hair)
             # on the silhouette's edge, a blend of skin or hair with the wall behind is the outline
             edge = np.zeros(len(idx), bool)
             edge[foreign] = np.take(hw.person_edge, idx[foreign])
             wall = hw.wall_lab_at(idx[edge]) if edge.any() else None
             if wall is not None:
-                px = lab[cand][edge]
+                px = cand_lab[edge]
                 foreign[edge] = ~(_on_mix(px, hw.skin_lab, wall) | _on_mix(px, hair_mid, wall))
             covered.flat[idx[foreign]] = True
             n_foreign = int(np.count_nonzero(foreign))

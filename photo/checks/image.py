@@ -167,13 +167,19 @@ def _step_kernel(deg: float) -> np.ndarray:
 
 
 def strong_edges(g: np.ndarray, share: float) -> np.ndarray:
-    """1.0 where the gradient magnitude (Sobel) is among the ``share`` largest of the face, else 0."""
+    """The pixels the blur is read at (bool): those whose gradient magnitude (Sobel) is among the
+    ``share`` largest of the face, less a 2 px border."""
     import cv2
 
     mag = cv2.magnitude(cv2.Sobel(g, cv2.CV_32F, 1, 0), cv2.Sobel(g, cv2.CV_32F, 0, 1)).ravel()
     k = min(mag.size - 1, int((1.0 - share) * mag.size))
     top = np.partition(mag, k)[k]
-    return (mag >= top).astype(np.float32).reshape(g.shape)
+    m = (mag >= top).reshape(g.shape)
+    m[:2] = False
+    m[-2:] = False
+    m[:, :2] = False
+    m[:, -2:] = False
+    return m
 
 
 def edge_pixels(a) -> np.ndarray:
@@ -182,11 +188,7 @@ def edge_pixels(a) -> np.ndarray:
     import cv2
 
     xa, ya, xb, yb = face_crop_box(a)
-    crop = strong_edges(face_crop(a), settings()["edge_share"]).astype(np.uint8)
-    crop[:2] = 0  # the measure leaves out a 2 px border
-    crop[-2:] = 0
-    crop[:, :2] = 0
-    crop[:, -2:] = 0
+    crop = strong_edges(face_crop(a), settings()["edge_share"]).view(np.uint8)
     out = np.zeros((a.h, a.w), bool)
     out[ya:yb, xa:xb] = cv2.resize(crop, (xb - xa, yb - ya), interpolation=cv2.INTER_NEAREST) > 0
     return out
@@ -201,12 +203,7 @@ def directional_blur(g: np.ndarray) -> dict[float, float]:
 
     st = settings()
     taps, n_dir = int(st["taps"]), int(st["directions"])
-    m = strong_edges(g, st["edge_share"])
-    m[:2] = 0  # a 2 px border is left out
-    m[-2:] = 0
-    m[:, :2] = 0
-    m[:, -2:] = 0
-    at = np.flatnonzero(m)  # the steps are read at these pixels only
+    at = np.flatnonzero(strong_edges(g, st["edge_share"]))  # the steps are read at these pixels only
     out = {}
     for i in range(n_dir):
         deg = 180.0 * i / n_dir
