@@ -11,13 +11,16 @@ Compliant photos (FRL neutral_front and canada) are framed at 35:45 with the hea
 45 mm and 4 mm above it, from the sets' own hand-placed .tem landmarks and the hair top found
 on the plain studio backdrop (bench.faces; none of it uses the checker's models); a canada
 photo with no room for that framing but inside the rules as taken (head 32-36 mm, 2-6 mm above
-it, measured the same way) is compliant as it is. Each is sent as applicants send them: clean, re-compressed, resized, lighter, darker and turned 2-3 degrees.
+it, measured the same way) is compliant as it is. Each is sent as applicants send them: clean, re-compressed, resized, lighter, darker,
+turned 2-3 degrees, and in clear glasses (bench.glasses: drawn from the .tem eye centres, one of
+three frame styles per person; none of the collection's compliant people wears glasses).
 Smiling photos (FRL smiling_front, no landmarks of their own) are framed the same way from the
 neutral photo's .tem carried over by registering the two photos (bench.faces.carry_tem), so
 their only defect is the smile.
 Defects are generated from every Nth compliant crop (a defect counts as caught when the check
 that names it fails) beside the real defect photos (smiles, profiles, three-quarter views,
-sunglasses, headwear, closed eyes, backgrounds, framing).
+sunglasses, headwear, closed eyes, backgrounds, framing), and every framed smile again in clear
+glasses ("generated smile in glasses": glasses must not hide a smile).
 
 Judged by person: the people are split in 5 folds. On each fold, the smile model is refitted
 on the other four folds' people (photo.expression_fit: their compliant photos as neutral, their
@@ -58,6 +61,8 @@ from bench.faces import (
     read_tem,
     shared_faces,
 )
+from bench.glasses import STYLES as GLASSES
+from bench.glasses import clear_glasses
 from bench.support import wilson
 from photo.checker import analyse_and_check
 
@@ -337,6 +342,8 @@ DEFECTS = {
 }
 
 LABELS = Path(__file__).resolve().parent / "data" / "face_labels.csv"
+#: the kind of a labelled smile sent again in clear glasses (bench.glasses)
+GLASSES_SMILE = "generated smile in glasses"
 
 #: Limits calibrated by person: check id -> (limit key, how to read the value, floor, the defect
 #: kinds the check must catch). See calibrate().
@@ -397,8 +404,18 @@ def frame_photo(faces: Path, row: dict):
     return full, tem, box
 
 
-def compliant_variants(full, tem, box, rng) -> dict[str, bytes]:
-    """A compliant photo as applicants send it: clean, re-compressed, resized, lighter, darker, turned 2-3 degrees."""
+def in_glasses(full, tem, box, rng) -> bytes:
+    """The crop in clear glasses (bench.glasses) of a style drawn from ``rng``, which also draws
+    the lenses' reflection."""
+    eyes = [(float(tem[i][0] - box[0]), float(tem[i][1] - box[1])) for i in (TEM_EYE_L, TEM_EYE_R)]
+    style = list(GLASSES)[int(rng.integers(len(GLASSES)))]
+    return jpeg(clear_glasses(crop(full, box), eyes, style, rng))
+
+
+def compliant_variants(full, tem, box, rng, glasses_rng) -> dict[str, bytes]:
+    """A compliant photo as applicants send it: clean, re-compressed, resized, lighter, darker,
+    turned 2-3 degrees, in clear glasses (drawn from ``glasses_rng``, its own stream: adding the
+    variant moved no other draw)."""
     import cv2
 
     c = crop(full, box)
@@ -422,6 +439,7 @@ def compliant_variants(full, tem, box, rng) -> dict[str, bytes]:
         "lighter": jpeg(_img(_arr(c) * 1.15)),
         "darker": jpeg(_img(_arr(c) * 0.85)),
         "turned": jpeg(turned),
+        "glasses": in_glasses(full, tem, box, glasses_rng),
     }
 
 
@@ -583,20 +601,25 @@ def collect(profile_name: str, every: int, labels: list[dict]) -> list[dict]:
         )
 
     bases = []
-    for row in labels:
+    for i_row, row in enumerate(labels):
         full, tem, box = frame_photo(faces, row)
         if row["status"] == "compliant":
             if (
                 box is None
             ):  # the labels promise a frame: a label that no longer holds is an error, not an exclusion
                 raise SystemExit(f"label error: {row['file']} is labelled compliant but has no 35:45 crop")
-            for name, data in compliant_variants(full, tem, box, rng).items():
+            glasses_rng = np.random.default_rng([13, i_row])
+            for name, data in compliant_variants(full, tem, box, rng, glasses_rng).items():
                 run(row["file"], row["person"], data, {}, True, name)
             if row["frame"] == "crop":  # defects are generated from the 35:45 crops
                 bases.append((row, full, tem, box))
         else:
             data = jpeg(crop(full, box)) if box is not None else (faces / row["file"]).read_bytes()
             run(row["file"], row["person"], data, row["kinds"], False)
+            if "smile" in row["kinds"] and box is not None and tem is not None:  # the smile in clear glasses
+                run(f"smile_in_glasses:{row['file']}", row["person"],
+                    in_glasses(full, tem, box, np.random.default_rng([13, i_row])),
+                    {GLASSES_SMILE: row["kinds"]["smile"]}, False, "smile_in_glasses")
     for i, (row, full, tem, box) in enumerate(bases[::every]):
         for name, (gen, cid, prof) in DEFECTS.items():
             if name == "second_face":
@@ -672,13 +695,14 @@ def main() -> int:
             f"  {cid:<20} {key:<16} folds {per_fold}   all people {all_lim[cid]:.2f}   profile {prof.checks[cid][key]}"
         )
     print(
-        "\ncompliant photos (held-out folds; variants: clean, re-compressed, resized, lighter, darker, turned 2-3 deg)"
+        "\ncompliant photos (held-out folds; variants: clean, re-compressed, resized, lighter, darker, turned 2-3 deg, "
+        "clear glasses)"
     )
     print(f"  refused photos   {rate(sum(bool(c['failed']) for c in comp), len(comp))}   target <= 2 %")
     print(
         f"  refused people   {rate(len(refused_people), len(people))}   (a person counts if any variant is refused)"
     )
-    for v in ("clean", "recompressed", "resized", "lighter", "darker", "turned"):
+    for v in ("clean", "recompressed", "resized", "lighter", "darker", "turned", "glasses"):
         sub = [c for c in comp if c["variant"] == v]
         print(f"    {v:<13} {rate(sum(bool(c['failed']) for c in sub), len(sub))}")
     fr = Counter(cid for c in comp for cid in c["failed"])
@@ -690,13 +714,13 @@ def main() -> int:
 
     print("\ndefects (held-out folds): share caught by a check that names the defect")
     kinds = sorted({k for c in cases for k in c["kinds"]}, key=lambda k: (k.startswith("generated"), k))
-    n_bases = len({c["label"].split(":", 1)[1] for c in cases if any(k.startswith("generated") for k in c["kinds"])})
+    n_bases = len({c["label"].split(":", 1)[1] for c in cases if c["variant"] in DEFECTS})
     for kind in kinds:
         sub = [c for c in cases if kind in c["kinds"]]
         hit = [c for c in sub if any(cid in c["failed"] for cid in c["kinds"][kind])]
         want = " or ".join(sorted({x for c in sub for x in c["kinds"][kind]}))
         print(f"  {kind:<34} {rate(len(hit), len(sub))}  by {want}")
-        if kind.startswith("generated") and len(sub) < n_bases:
+        if kind.startswith("generated") and kind.split(" ", 1)[1] in DEFECTS and len(sub) < n_bases:
             print(f"      made from {len(sub)} of the {n_bases} base crops: the other {n_bases - len(sub)} leave no room"
                   " for it inside the photo (a generator limit, not photos left out: the bases are judged themselves)")
         for c in sub:

@@ -2,7 +2,7 @@
 
 The rows are the cases bench/photo_accuracy.py checks, so the shipped model sees photos the
 way the benchmark sends them: every labelled person's compliant photos as neutral (each in
-six variants, which weigh as one photo) and every photo labelled ``smile`` (the FRL
+seven variants, one in drawn clear glasses, which weigh as one photo) and every photo labelled ``smile`` (the FRL
 smiling_front photos in which a blind review sees a smile, laughs under more/) as smiling; the
 ``faint_smile`` photos (asked to smile, judged neutral or faint: bench/data/smile_review.tsv)
 teach it nothing. Every person is used here; the benchmark refits the same model
