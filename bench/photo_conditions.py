@@ -41,6 +41,10 @@ them:
   T-shirt: the person's pixels below the chin, unlike the skin, L* over 60, chroma under 15,
   at least 2 % of the photo), the wall repainted the top's colour, so that the clothes meet a
   wall of their own colour at the shoulders; counted over those people only;
+- ``glasses ...``: clear glasses (bench.glasses, drawn from the .tem eye centres) in each of
+  three frame styles: thin metal, black acetate with a 4 mm rim, brown tortoiseshell; the lenses
+  shrink what is behind them a little and carry a faint reflection (J-LIS and ICAO accept clear
+  glasses without glare; none of the collection's compliant people wears any);
 - ``portrait mode``: a phone's background blur, the wall blurred (Gaussian, 1.5 % of the width)
   without the person's colours (each wall pixel a weighted mean of wall pixels only, through
   the same matte), so no halo of hair or clothes is made round the person.
@@ -69,7 +73,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.faces import crop, jpeg, shared_faces
+from bench.faces import TEM_EYE_L, TEM_EYE_R, crop, jpeg, shared_faces
+from bench.glasses import STYLES as GLASSES
+from bench.glasses import clear_glasses
 from bench.photo_accuracy import frame_photo, read_labels
 from bench.support import linear_to_srgb, srgb_to_linear, wilson
 
@@ -90,10 +96,11 @@ def _jpeg_of(a: np.ndarray, q: int = 95) -> bytes:
     return jpeg(Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), "RGB"), q)
 
 
-def conditions(c, rng, rng_dim, rng_night) -> dict[str, bytes | None]:
+def conditions(c, rng, rng_dim, rng_night, eyes, rng_glasses) -> dict[str, bytes | None]:
     """The crop ``c`` (PIL RGB) under each condition, as JPEG bytes (in the order printed);
-    ``rng_dim`` and ``rng_night`` draw the dim room's and the phone night's noise (their own
-    streams: the earlier conditions keep their seeds)."""
+    ``rng_dim``, ``rng_night`` and ``rng_glasses`` draw the dim room's and the phone night's
+    noise and the lenses' reflections (their own streams: the earlier conditions keep their
+    seeds); ``eyes``: the crop's eye centres (image left, image right) for the glasses."""
     from PIL import Image, ImageFilter
 
     a = _float(c)
@@ -115,6 +122,7 @@ def conditions(c, rng, rng_dim, rng_night) -> dict[str, bytes | None]:
         "messaging app": messaging_app(c),
         "selfie mirror": jpeg(c.transpose(Image.Transpose.FLIP_LEFT_RIGHT)),
         **walls(a),
+        **{f"glasses {style}": jpeg(clear_glasses(c, eyes, style, rng_glasses)) for style in GLASSES},
     }
 
 
@@ -317,6 +325,7 @@ def main() -> int:
     rng_dim = np.random.default_rng(13)
     rng_ladder = np.random.default_rng(17)
     rng_night = np.random.default_rng(19)
+    rng_glasses = np.random.default_rng(23)
     steps: list[dict[float, dict]] = []
     refused: dict[str, list[tuple[str, list[str]]]] = collections.defaultdict(list)
     names: list[str] = []
@@ -326,9 +335,10 @@ def main() -> int:
         if row["status"] != "compliant":
             continue
         people += 1
-        full, _tem, box = frame_photo(faces, row)
+        full, tem, box = frame_photo(faces, row)
         c = crop(full, box)
-        made = conditions(c, rng, rng_dim, rng_night)
+        eyes = [(float(tem[i][0] - box[0]), float(tem[i][1] - box[1])) for i in (TEM_EYE_L, TEM_EYE_R)]
+        made = conditions(c, rng, rng_dim, rng_night, eyes, rng_glasses)
         steps.append({})
         for stop, data in ladder(c, rng_ladder).items():
             r = next((x for x in photo.check(data, args.profile).checks if x.id == "lighting.exposure"), None)
