@@ -57,6 +57,31 @@ def test_fix_api_crops_and_reencodes():
     assert not res.before.passed and res.before.fixable
 
 
+def test_a_planned_crop_keeps_each_measure_inside_its_range():
+    """The corrected copy is measured again and its measures move by tenths of a mm, so a crop
+    planned at a range's edge (frl 025's eye line, 0.006 mm inside) was refused after the cut."""
+    from PIL import Image
+
+    from photo import framing
+    from photo import profile as profile_mod
+    from photo.analysis import FaceAnalysis
+    from photo.intake import load
+
+    src = image("compliant_a")
+    canvas = Image.new("RGB", (900, 900), src.getpixel((3, 3)))
+    canvas.paste(src, (170, 180))
+    a = FaceAnalysis(load(jpeg(canvas)))
+    prof = profile_mod.get("mynumber-online")
+    _x0, y0, _x1, y1 = framing.plan_crop(a, prof)
+    mm = (y1 - y0) / prof.height_mm
+    measured = {"geometry.eye_height": ((y1 - a.eye_mid[1]) / mm, "min_mm", "max_mm"),
+                "geometry.head_size": (framing.head_px(a) / mm, "min_mm", "max_mm"),
+                "geometry.margins": ((a.crown[1] - y0) / mm, "min_top_mm", "max_top_mm")}
+    for cid, (v, lo, hi) in measured.items():
+        limits = prof.checks[cid]
+        assert limits[lo] + framing.INSIDE_MM - 1e-6 <= v <= limits[hi] - framing.INSIDE_MM + 1e-6, (cid, v)
+
+
 def test_fix_nothing_to_do_and_bad_input():
     assert photo.fix(path("compliant_a")).reason.startswith("nothing to fix")
     r = photo.fix(b"")
