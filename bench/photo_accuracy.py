@@ -19,7 +19,8 @@ neutral photo's .tem carried over by registering the two photos (bench.faces.car
 their only defect is the smile.
 Defects are generated from every Nth compliant crop (a defect counts as caught when the check
 that names it fails) beside the real defect photos (smiles, profiles, three-quarter views,
-sunglasses, headwear, closed eyes, backgrounds, framing), and every framed smile again in clear
+sunglasses, headwear, closed eyes, backgrounds, framing; face masks are drawn, bench.masks: the
+collection has none), and every framed smile again in clear
 glasses ("generated smile in glasses": glasses must not hide a smile).
 
 Judged by person: the people are split in 5 folds. On each fold, the smile model is refitted
@@ -63,6 +64,8 @@ from bench.faces import (
 )
 from bench.glasses import STYLES as GLASSES
 from bench.glasses import clear_glasses
+from bench.masks import COLOURS as MASK_COLOURS
+from bench.masks import face_mask
 from bench.support import wilson
 from photo.checker import analyse_and_check
 
@@ -284,6 +287,14 @@ def d_glasses_glare(full, tem, box, rng):
     return jpeg(_img(a))
 
 
+def d_face_mask(full, tem, box, rng):
+    """A pleated face mask (bench.masks) of a colour drawn from ``rng`` over the nose and mouth."""
+    eyes = [(float(tem[i][0] - box[0]), float(tem[i][1] - box[1])) for i in (TEM_EYE_L, TEM_EYE_R)]
+    chin = (float(tem[TEM_CHIN][0] - box[0]), float(tem[TEM_CHIN][1] - box[1]))
+    colour = list(MASK_COLOURS)[int(rng.integers(len(MASK_COLOURS)))]
+    return jpeg(face_mask(crop(full, box), eyes, chin, colour, rng))
+
+
 def d_grey(full, tem, box, rng):
     return jpeg(crop(full, box).convert("L").convert("RGB"))
 
@@ -333,6 +344,7 @@ DEFECTS = {
     "second_face": (d_second_face, "face.count", None),
     "dark_glasses": (d_dark_glasses, "eyes.visible", None),
     "glasses_glare": (d_glasses_glare, "eyes.visible", None),
+    "face_mask": (d_face_mask, "mouth.visible", None),
     "greyscale": (d_grey, "image.color", "mynumber-next"),
     "heavy_jpeg": (d_heavy_jpeg, "image.compression", None),
     "too_small_image": (d_too_small, "image.dimensions", None),
@@ -486,6 +498,7 @@ def calibrate(cases: list[dict], use) -> dict[str, float]:
 #: photo without one of these kinds is a wrong reason (printed at the end)
 WRONG_REASON_CHECKS = {
     "head.covering": ("headwear",),
+    "mouth.visible": (),  # no real photo shows a mask: every refusal of a real photo is a wrong reason
     "eyes.visible": ("sunglasses",),
     "eyes.open": ("closed_eyes",),
 }
@@ -627,6 +640,8 @@ def collect(profile_name: str, every: int, labels: list[dict]) -> list[dict]:
                 data = gen(full, tem, box, rng, other=(o[1], o[2], o[3]))
             elif name == "glasses_glare":  # a kind added later draws from its own stream
                 data = gen(full, tem, box, np.random.default_rng([11, i]))
+            elif name == "face_mask":  # so does this one
+                data = gen(full, tem, box, np.random.default_rng([17, i]))
             else:
                 data = gen(full, tem, box, rng)
             if data is not None:

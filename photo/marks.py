@@ -177,6 +177,15 @@ def _mouth(a, c, lim) -> list[Mark]:
     return [m]
 
 
+def _mouth_covered(a, c, lim) -> list[Mark]:
+    from photo.analysis import LIPS_OUTER
+
+    left = a.landmarks[LIPS_OUTER[0], :2]
+    m = _mark(c, (left[0] - 2.2 * a.ied, left[1] - 0.1 * a.ied), value=c.value, limit=lim["min_visibility"])
+    m.outlines = [(a.region(LIPS_OUTER), 1.0)]
+    return [m]
+
+
 def _expression(a, c, lim) -> list[Mark]:
     from photo.analysis import LIPS_OUTER
     from photo.checks.expression import neutral_corners, teeth_pixels
@@ -356,7 +365,7 @@ BUILDERS: dict[str, Callable[..., list[Mark]]] = {
     "face.count": _face_count,
     "pose.yaw": _pose, "pose.pitch": _pose, "pose.roll": _pose,
     "eyes.open": _eyes_open, "eyes.visible": _eyes_visible,
-    "mouth.closed": _mouth, "expression.neutral": _expression,
+    "mouth.closed": _mouth, "mouth.visible": _mouth_covered, "expression.neutral": _expression,
     "geometry.head_size": _geometry, "geometry.centered": _geometry, "geometry.eye_height": _geometry,
     "geometry.margins": _geometry,
     "lighting.exposure": _exposure, "lighting.uniformity": _uniformity,

@@ -129,6 +129,14 @@ def _dark_glasses() -> bytes:
     return jpeg(im)
 
 
+def _masked() -> bytes:
+    """compliant_a in a drawn black face mask over the nose and mouth (bench.masks)."""
+    from bench.masks import face_mask
+
+    g = geometry()
+    return jpeg(face_mask(image("compliant_a"), [g.eye_left, g.eye_right], g.chin, "black", np.random.default_rng(2)))
+
+
 def _closed_eyes() -> bytes:
     """Eyelids painted shut: skin-coloured ellipses over each eye opening with a lash line."""
     im = image("compliant_a").copy()
@@ -506,6 +514,7 @@ VARIANTS = {
     "half_shadow": _half_shadow,
     "second_face": _second_face,
     "dark_glasses": _dark_glasses,
+    "masked": _masked,
     "closed_eyes": _closed_eyes,
     "small_head": _small_head,
     "off_centre": _off_centre,

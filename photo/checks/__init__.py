@@ -27,6 +27,7 @@ class CheckSpec:
     subject: str
     doc: str
     frontal: bool = False  # reads a frontal face: not evaluated when the head is turned too far
+    bare_face: bool = False  # reads the mouth or the cheeks' skin: not evaluated when the mouth is covered
 
 
 @lru_cache(maxsize=1)
@@ -46,11 +47,14 @@ SUBJECTS = ("file", "image", "face", "pose", "eyes", "mouth", "expression", "hea
             "background", "color")
 
 
-def check(check_id: str, *, limits: dict[str, str], needs_face: bool = True, frontal: bool = False):
+def check(check_id: str, *, limits: dict[str, str], needs_face: bool = True, frontal: bool = False,
+          bare_face: bool = False):
     """Register a check function under ``check_id`` (written here only: the result is named
     with it). The id's subject (before the dot) is the module's name. ``frontal``: it reads a
     frontal face, and is not evaluated when the head is turned further than
-    :func:`max_frontal_yaw_deg`."""
+    :func:`max_frontal_yaw_deg`. ``bare_face``: it reads the mouth or takes the cheeks for skin,
+    and is not evaluated when ``mouth.visible`` (which runs before it) finds the mouth covered:
+    a mask's colour read as the skin's made hats, casts and smiles of masked faces."""
 
     def deco(func: Callable[..., CheckResult | None]):
         subject = func.__module__.rsplit(".", 1)[-1]
@@ -62,7 +66,7 @@ def check(check_id: str, *, limits: dict[str, str], needs_face: bool = True, fro
             raise ValueError(f"check {check_id!r} is registered twice")
         REGISTRY[check_id] = CheckSpec(
             id=check_id, func=func, limits=dict(limits), needs_face=needs_face,
-            subject=subject, doc=(func.__doc__ or "").strip(), frontal=frontal,
+            subject=subject, doc=(func.__doc__ or "").strip(), frontal=frontal, bare_face=bare_face,
         )
         return func
 
@@ -98,9 +102,14 @@ def order() -> tuple[str, ...]:
     return tuple(registry())
 
 
-def run(check_id: str, analysis: Any, limits: dict) -> CheckResult | None:
-    """Run one check; face-dependent checks report 'not evaluated' when no face was found."""
+def run(check_id: str, analysis: Any, limits: dict, *, mouth_covered: bool = False) -> CheckResult | None:
+    """Run one check; face-dependent checks report 'not evaluated' when no face was found, and
+    ``bare_face`` checks when ``mouth_covered`` (``mouth.visible`` failed for a covered mouth)."""
     spec = registry()[check_id]
+    if spec.bare_face and mouth_covered:
+        return _not_evaluated(check_id, "mouth_covered",
+                              "口元が隠れているため判定できません（マスクなどを外して撮り直してください）。",
+                              "Not checked: the mouth and cheeks are covered (take off the mask and retake the photo).")
     if spec.needs_face and not analysis.has_face:
         return _not_evaluated(check_id, "no_face",
                               "顔が見つからないため判定できません。顔全体がはっきり写った正面の写真を使ってください。",

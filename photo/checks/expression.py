@@ -112,7 +112,7 @@ def neutral_corners(a) -> tuple[np.ndarray, np.ndarray]:
     return a.landmarks[list(CORNERS), :2].copy(), ((t * scale) @ rot.T + offset)[:, :2]
 
 
-@check("expression.neutral", limits={"max_smile_score": "float", "max_teeth": "float"}, frontal=True)
+@check("expression.neutral", limits={"max_smile_score": "float", "max_teeth": "float"}, frontal=True, bare_face=True)
 def expression_neutral(a, limits):
     """No smile: the smile model's score <= max_smile_score (raised or stretched mouth corners,
     raised cheeks, creases) and no teeth showing (teeth area <= max_teeth).

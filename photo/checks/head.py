@@ -485,7 +485,7 @@ def covering_pixels(a, limits, key: str) -> np.ndarray | None:
 @check("head.covering", limits={"max_crown_share": "float", "max_side_share": "float", "smooth_texture": "float",
                                 "hair_texture": "float", "skin_chroma": "float", "scalp_darker": "float",
                                 "allow_religious": "bool?",
-                                "min_outline_skin": "float", "min_forehead_skin": "float"}, frontal=True)
+                                "min_outline_skin": "float", "min_forehead_skin": "float"}, frontal=True, bare_face=True)
 def covering(a, limits):
     """No hat or other head covering (J-LIS 無帽; ICAO 9303): at most max_crown_share of the
     zone above the forehead may be a smooth surface unlike skin (hats, caps, helmets) and at

@@ -172,7 +172,7 @@ def halves(a) -> tuple[float, float]:
     return float(np.median(left)), float(np.median(right))
 
 
-@check("lighting.uniformity", limits={"min_ratio": "float"}, frontal=True)
+@check("lighting.uniformity", limits={"min_ratio": "float"}, frontal=True, bare_face=True)
 def uniformity(a, limits):
     """Left and right halves of the face equally lit: darker median / brighter median >= min_ratio
     (ICAO 9303: no shadow across the face; OFIQ compares the two cheeks)."""

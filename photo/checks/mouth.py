@@ -36,7 +36,86 @@ def mirror_gap(a) -> float | None:
     return None if face is None else gap_of(face.points)
 
 
-@check("mouth.closed", limits={"max_ratio": "float"}, frontal=True)
+#: the mouth's region is resampled so the face is this many px wide (as head.covering's window)
+MOUTH_FACE_PX = 160.0
+#: the ring round the lips compared with them, window px wide
+RING_PX = 9
+#: the region round the lips read, in face widths past their outline
+MOUTH_PAD = 0.12
+#: skin darker than this (L*) has its visibility scaled up to this lightness: in a dim photo or
+#: on dark skin the lips' contrast and the line's depth shrink with the skin's lightness (two
+#: stops under, a compliant mouth read 2.2 unscaled against 3.8 at the right exposure). Lighter
+#: skin is not scaled down: over-exposure compresses the contrasts too (clipping), and a white
+#: mask is light
+SKIN_L_REF = 50.0
+#: ... and the skin's lightness is taken as at least this (a black mask's ring is near 0)
+MIN_SKIN_L = 10.0
+
+
+def mouth_visibility(a) -> dict[str, float] | None:
+    """How plainly the mouth shows (None when the lips are not in the photo): ``lip_contrast``,
+    the CIELAB distance between the lips' median colour and that of a ring of RING_PX round
+    them; ``mouth_line``, how much darker the line where the lips meet (through the corners and
+    the middle of the inner lips; its darkest fifth) is than that ring, in L*; ``skin_l``, the
+    ring's L*; ``visibility``, the geometric mean of the two cues x SKIN_L_REF / ``skin_l``
+    (``skin_l`` taken between MIN_SKIN_L and SKIN_L_REF), so that a dim photo or dark skin reads
+    as a well-lit one. A bare mouth has both (lips redder or darker than the skin, a shadow
+    where they meet); a mask, a scarf or a hand over the mouth has neither. Read on the lips'
+    region resampled to MOUTH_FACE_PX face width, so the ring and the line are the same share of
+    any face."""
+    import cv2
+
+    from photo.analysis import LIPS_INNER, LIPS_OUTER, FaceAnalysis, polygon_mask
+
+    x0, _, x1, _ = a.face_box
+    fw = max(1.0, x1 - x0)
+    lips = a.landmarks[list(LIPS_OUTER), :2]
+    pad = MOUTH_PAD * fw
+    bx0, by0 = int(max(0, lips[:, 0].min() - pad)), int(max(0, lips[:, 1].min() - pad))
+    bx1, by1 = int(min(a.w, lips[:, 0].max() + pad + 1)), int(min(a.h, lips[:, 1].max() + pad + 1))
+    if bx1 - bx0 < 4 or by1 - by0 < 4:
+        return None
+    s = MOUTH_FACE_PX / fw
+    size = (max(8, round((bx1 - bx0) * s)), max(8, round((by1 - by0) * s)))
+    rgb = cv2.resize(a.rgb[by0:by1, bx0:bx1], size, interpolation=cv2.INTER_AREA)
+    lm = (a.landmarks[:, :2] - [bx0, by0]) / [(bx1 - bx0) / size[0], (by1 - by0) / size[1]]
+    shape = (size[1], size[0])
+    outer = polygon_mask(shape, lm[list(LIPS_OUTER)])
+    lips_only = outer & ~polygon_mask(shape, lm[list(LIPS_INNER)])
+    ring = (cv2.dilate(outer.view(np.uint8), np.ones((RING_PX, RING_PX), np.uint8)) > 0) & ~outer
+    line = np.zeros(shape, np.uint8)
+    cv2.polylines(line, [np.round(lm[[61, 13, 291]]).astype(np.int32)], False, 1, 2)
+    if np.count_nonzero(lips_only) < 10 or np.count_nonzero(ring) < 10 or not line.any():
+        return None
+    lab = FaceAnalysis.to_lab(rgb)
+    lip_med, ring_med = np.median(lab[lips_only], axis=0), np.median(lab[ring], axis=0)
+    contrast = float(np.linalg.norm(lip_med - ring_med))
+    line_l = float(ring_med[0] - np.percentile(lab[..., 0][line > 0], 20))
+    ring_l = float(ring_med[0])
+    return {"lip_contrast": contrast, "mouth_line": line_l, "skin_l": ring_l,
+            "visibility": float(np.sqrt(max(contrast, 0.0) * max(line_l, 0.0))
+                                * SKIN_L_REF / min(max(ring_l, MIN_SKIN_L), SKIN_L_REF))}
+
+
+@check("mouth.visible", limits={"min_visibility": "float"}, frontal=True)
+def mouth_visible(a, limits):
+    """The mouth is not covered (a mask, a scarf, a hand): the lips stand out from the skin
+    round them and the line where they meet is darker (:func:`mouth_visibility`: the geometric
+    mean of the two at least min_visibility). J-LIS: the face must not be hidden; ICAO 9303:
+    the full face visible."""
+    m = mouth_visibility(a)
+    if m is None:
+        r = result(True, None, limits["min_visibility"], "no_mouth")
+        r.evaluated = False
+        return r
+    key = "ok" if m["visibility"] >= limits["min_visibility"] else "covered"
+    r = result(key == "ok", round(m["visibility"], 2), limits["min_visibility"], key)
+    r.details = {"lip_contrast": round(m["lip_contrast"], 2), "mouth_line": round(m["mouth_line"], 2),
+                 "skin_l": round(m["skin_l"], 1)}
+    return r
+
+
+@check("mouth.closed", limits={"max_ratio": "float"}, frontal=True, bare_face=True)
 def mouth_closed(a, limits):
     """Lips together: inner-lip gap / eye-to-chin distance <= max_ratio (OFIQ measure; ICAO 9303),
     in the photo or in its mirror image (see the module's note)."""
