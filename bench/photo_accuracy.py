@@ -19,8 +19,8 @@ neutral photo's .tem carried over by registering the two photos (bench.faces.car
 their only defect is the smile.
 Defects are generated from every Nth compliant crop (a defect counts as caught when the check
 that names it fails) beside the real defect photos (smiles, profiles, three-quarter views,
-sunglasses, headwear, closed eyes, backgrounds, framing; face masks are drawn, bench.masks: the
-collection has none), and every framed smile again in clear
+sunglasses, headwear, closed eyes, backgrounds, framing; face masks and fringes over the eyes are drawn,
+bench.masks and bench.fringe: the collection has none), and every framed smile again in clear
 glasses ("generated smile in glasses": glasses must not hide a smile).
 
 Judged by person: the people are split in 5 folds. On each fold, the smile model is refitted
@@ -62,6 +62,7 @@ from bench.faces import (
     read_tem,
     shared_faces,
 )
+from bench.fringe import fringe
 from bench.glasses import STYLES as GLASSES
 from bench.glasses import clear_glasses
 from bench.masks import COLOURS as MASK_COLOURS
@@ -295,6 +296,12 @@ def d_face_mask(full, tem, box, rng):
     return jpeg(face_mask(crop(full, box), eyes, chin, colour, rng))
 
 
+def d_fringe(full, tem, box, rng):
+    """A fringe (bench.fringe) reaching the pupils or a little below them (0-0.15 eye distances)."""
+    eyes = [(float(tem[i][0] - box[0]), float(tem[i][1] - box[1])) for i in (TEM_EYE_L, TEM_EYE_R)]
+    return jpeg(fringe(crop(full, box), eyes, float(rng.uniform(0.0, 0.15)), rng))
+
+
 def d_grey(full, tem, box, rng):
     return jpeg(crop(full, box).convert("L").convert("RGB"))
 
@@ -345,6 +352,7 @@ DEFECTS = {
     "dark_glasses": (d_dark_glasses, "eyes.visible", None),
     "glasses_glare": (d_glasses_glare, "eyes.visible", None),
     "face_mask": (d_face_mask, "mouth.visible", None),
+    "fringe_over_eyes": (d_fringe, "eyes.visible", None),
     "greyscale": (d_grey, "image.color", "mynumber-next"),
     "heavy_jpeg": (d_heavy_jpeg, "image.compression", None),
     "too_small_image": (d_too_small, "image.dimensions", None),
@@ -642,6 +650,8 @@ def collect(profile_name: str, every: int, labels: list[dict]) -> list[dict]:
                 data = gen(full, tem, box, np.random.default_rng([11, i]))
             elif name == "face_mask":  # so does this one
                 data = gen(full, tem, box, np.random.default_rng([17, i]))
+            elif name == "fringe_over_eyes":  # and this one
+                data = gen(full, tem, box, np.random.default_rng([19, i]))
             else:
                 data = gen(full, tem, box, rng)
             if data is not None:

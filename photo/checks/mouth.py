@@ -1,4 +1,11 @@
-"""Mouth closed.
+"""Mouth visible (not covered by a mask) and closed.
+
+``mouth.visible`` (J-LIS: the face not hidden; ICAO 9303: the full face visible) asks whether
+the mouth shows at all: the lips' colour against the skin round them and the dark line where
+they meet (:func:`mouth_visibility`). It runs first: when it finds the mouth covered, the checks
+registered with ``bare_face`` (this module's ``mouth.closed``, the expression, the head
+covering, the light's uniformity and the skin's colour) are not evaluated, since they read the
+mouth or take the cheeks for skin.
 
 ICAO 9303 / ISO/IEC 19794-5: mouth closed. OFIQ's mouth-closed measure: the inner-lip gap
 divided by the eye-midpoint-to-chin distance.
@@ -101,7 +108,7 @@ def mouth_visibility(a) -> dict[str, float] | None:
 def mouth_visible(a, limits):
     """The mouth is not covered (a mask, a scarf, a hand): the lips stand out from the skin
     round them and the line where they meet is darker (:func:`mouth_visibility`: the geometric
-    mean of the two at least min_visibility). J-LIS: the face must not be hidden; ICAO 9303:
+    mean of the two, scaled up for dark skin and dim photos, at least min_visibility). J-LIS: the face must not be hidden; ICAO 9303:
     the full face visible."""
     m = mouth_visibility(a)
     if m is None:
