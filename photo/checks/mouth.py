@@ -24,6 +24,7 @@ import numpy as np
 
 from photo.analysis import LIP_GAPS, eye_chin_of
 from photo.checks import check
+from photo.quantiles import column_medians, percentile
 from photo.report import result
 
 
@@ -95,9 +96,9 @@ def mouth_visibility(a) -> dict[str, float] | None:
     if np.count_nonzero(lips_only) < 10 or np.count_nonzero(ring) < 10 or not line.any():
         return None
     lab = FaceAnalysis.to_lab(rgb)
-    lip_med, ring_med = np.median(lab[lips_only], axis=0), np.median(lab[ring], axis=0)
+    lip_med, ring_med = column_medians(lab[lips_only]), column_medians(lab[ring])
     contrast = float(np.linalg.norm(lip_med - ring_med))
-    line_l = float(ring_med[0] - np.percentile(lab[..., 0][line > 0], 20))
+    line_l = float(ring_med[0] - percentile(lab[..., 0][line > 0], 20, overwrite=True))
     ring_l = float(ring_med[0])
     return {"lip_contrast": contrast, "mouth_line": line_l, "skin_l": ring_l,
             "visibility": float(np.sqrt(max(contrast, 0.0) * max(line_l, 0.0))
