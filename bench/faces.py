@@ -35,6 +35,11 @@ def read_tem(path: Path) -> np.ndarray:
 TEM_EYE_L, TEM_EYE_R, TEM_CROWN, TEM_CHIN = 0, 1, 151, 129
 
 
+def in_crop(tem: np.ndarray, box, *points: int) -> list[tuple[float, float]]:
+    """The .tem ``points`` (indices) in the pixels of the crop ``box`` (x0, y0, ...)."""
+    return [(float(tem[i][0] - box[0]), float(tem[i][1] - box[1])) for i in points]
+
+
 #: matched features a registration needs to be trusted (see :func:`carry_tem`)
 MIN_INLIERS = 100
 

@@ -58,6 +58,7 @@ from bench.faces import (
     compliant_box,
     crop,
     hair_top,
+    in_crop,
     jpeg,
     read_tem,
     shared_faces,
@@ -290,15 +291,15 @@ def d_glasses_glare(full, tem, box, rng):
 
 def d_face_mask(full, tem, box, rng):
     """A pleated face mask (bench.masks) of a colour drawn from ``rng`` over the nose and mouth."""
-    eyes = [(float(tem[i][0] - box[0]), float(tem[i][1] - box[1])) for i in (TEM_EYE_L, TEM_EYE_R)]
-    chin = (float(tem[TEM_CHIN][0] - box[0]), float(tem[TEM_CHIN][1] - box[1]))
+    eyes = in_crop(tem, box, TEM_EYE_L, TEM_EYE_R)
+    (chin,) = in_crop(tem, box, TEM_CHIN)
     colour = list(MASK_COLOURS)[int(rng.integers(len(MASK_COLOURS)))]
     return jpeg(face_mask(crop(full, box), eyes, chin, colour, rng))
 
 
 def d_fringe(full, tem, box, rng):
     """A fringe (bench.fringe) reaching the pupils or a little below them (0-0.15 eye distances)."""
-    eyes = [(float(tem[i][0] - box[0]), float(tem[i][1] - box[1])) for i in (TEM_EYE_L, TEM_EYE_R)]
+    eyes = in_crop(tem, box, TEM_EYE_L, TEM_EYE_R)
     return jpeg(fringe(crop(full, box), eyes, float(rng.uniform(0.0, 0.15)), rng))
 
 
@@ -427,7 +428,7 @@ def frame_photo(faces: Path, row: dict):
 def in_glasses(full, tem, box, rng) -> bytes:
     """The crop in clear glasses (bench.glasses) of a style drawn from ``rng``, which also draws
     the lenses' reflection."""
-    eyes = [(float(tem[i][0] - box[0]), float(tem[i][1] - box[1])) for i in (TEM_EYE_L, TEM_EYE_R)]
+    eyes = in_crop(tem, box, TEM_EYE_L, TEM_EYE_R)
     style = list(GLASSES)[int(rng.integers(len(GLASSES)))]
     return jpeg(clear_glasses(crop(full, box), eyes, style, rng))
 

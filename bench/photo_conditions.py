@@ -73,7 +73,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.faces import TEM_EYE_L, TEM_EYE_R, crop, jpeg, shared_faces
+from bench.faces import TEM_EYE_L, TEM_EYE_R, crop, in_crop, jpeg, shared_faces
 from bench.glasses import STYLES as GLASSES
 from bench.glasses import clear_glasses
 from bench.photo_accuracy import frame_photo, read_labels
@@ -337,7 +337,7 @@ def main() -> int:
         people += 1
         full, tem, box = frame_photo(faces, row)
         c = crop(full, box)
-        eyes = [(float(tem[i][0] - box[0]), float(tem[i][1] - box[1])) for i in (TEM_EYE_L, TEM_EYE_R)]
+        eyes = in_crop(tem, box, TEM_EYE_L, TEM_EYE_R)
         made = conditions(c, rng, rng_dim, rng_night, eyes, rng_glasses)
         steps.append({})
         for stop, data in ladder(c, rng_ladder).items():
