@@ -111,3 +111,13 @@ def test_a_covered_mouth_leaves_the_checks_that_read_the_mouth_or_cheeks_unjudge
         assert not c.evaluated and c.key == "mouth_covered" and "mask" in c.message_en, cid
     assert rep.check("lighting.exposure").evaluated and rep.check("eyes.visible").evaluated
     assert {c.id for c in rep.failed if c.evaluated} == {"mouth.visible"}
+
+
+def test_mouth_visible_runs_before_every_check_it_gates():
+    """run_checks learns that the mouth is covered from mouth.visible's result, so every
+    bare_face check must come after it in the report order (which every profile follows)."""
+    from photo.checks import order, registry
+
+    ids = order()
+    gated = [cid for cid, spec in registry().items() if spec.bare_face]
+    assert gated and all(ids.index(cid) > ids.index("mouth.visible") for cid in gated)
