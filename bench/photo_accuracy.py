@@ -363,6 +363,9 @@ DEFECTS = {
 }
 
 LABELS = Path(__file__).resolve().parent / "data" / "face_labels.csv"
+#: kinds added after the others, each drawing from its own seeded stream (per base crop), so that
+#: adding one moved no other kind's draws
+OWN_STREAM = {"glasses_glare": 11, "face_mask": 17, "fringe_over_eyes": 19}
 #: the kind of a labelled smile sent again in clear glasses (bench.glasses)
 GLASSES_SMILE = "generated smile in glasses"
 
@@ -555,6 +558,7 @@ def fit_smile(cases: list[dict]) -> tuple[dict, list[dict]]:
 def refit_smile(cases: list[dict], folds: dict[str, int]) -> None:
     """Score every case's expression with a smile model fitted on the other folds' people
     (:func:`fit_smile`), so the smile figures are on people the model never saw."""
+    from photo.checks.expression import mirror_confirmed
     from photo.expression import smile_score
 
     for k in range(FOLDS):
@@ -568,11 +572,10 @@ def refit_smile(cases: list[dict], folds: dict[str, int]) -> None:
                     score = smile_score(*c["smile"], mdl=mdl)
                     mirror = c.get("smile_mirror")
                     if mirror is not None:
-                        # the check confirms a score over its limit on the mirror image
-                        # (photo.checks.expression.confirmed_score): refused at a limit L when
-                        # both the score and its mean with the mirror's exceed L, i.e. when
-                        # their smaller one does, whatever L the fold calibrates
-                        score = min(score, (score + smile_score(*mirror, mdl=mdl)) / 2)
+                        # the check confirms a score over its limit on the mirror image: refused
+                        # at a limit L when the two readings' smaller one exceeds L, whatever L
+                        # the fold calibrates
+                        score = mirror_confirmed(score, smile_score(*mirror, mdl=mdl))
                     chk["value"]["score"] = round(score, 3)
 
 
@@ -647,12 +650,8 @@ def collect(profile_name: str, every: int, labels: list[dict]) -> list[dict]:
             if name == "second_face":
                 o = bases[::every][(i + 1) % len(bases[::every])]
                 data = gen(full, tem, box, rng, other=(o[1], o[2], o[3]))
-            elif name == "glasses_glare":  # a kind added later draws from its own stream
-                data = gen(full, tem, box, np.random.default_rng([11, i]))
-            elif name == "face_mask":  # so does this one
-                data = gen(full, tem, box, np.random.default_rng([17, i]))
-            elif name == "fringe_over_eyes":  # and this one
-                data = gen(full, tem, box, np.random.default_rng([19, i]))
+            elif name in OWN_STREAM:
+                data = gen(full, tem, box, np.random.default_rng([OWN_STREAM[name], i]))
             else:
                 data = gen(full, tem, box, rng)
             if data is not None:

@@ -60,15 +60,23 @@ def mirror_smile_inputs(a):
     return got[0]
 
 
+def mirror_confirmed(score: float, mirror: float) -> float:
+    """The smaller of the photo's smile score and its mean with the mirror image's: over a limit
+    only when both readings are, in the mean (bench/photo_accuracy.py applies it at every
+    fold's limit)."""
+    return min(score, (score + mirror) / 2)
+
+
 def confirmed_score(score: float, mirror: float | None, limit: float) -> float:
     """The smile score a verdict reads: the photo's, or, when it is over ``limit``, the smaller of
-    it and its mean with the mirror image's (``mirror``; None: the photo's alone). The score moves
-    with the mesh by a few hundredths from one encoding of a photo to another (frl 003 under
-    noise, 008 against a blue wall, 009 turned, by 0.03-0.1): a smile over the limit in one
-    reading and far under it in the other is not a smile, while a real smile reads high in both."""
+    it and its mean with the mirror image's (:func:`mirror_confirmed`; ``mirror`` None: the
+    photo's alone). The score moves with the mesh by a few hundredths from one encoding of a
+    photo to another (frl 003 under noise, 008 against a blue wall, 009 turned, by 0.03-0.1): a
+    smile over the limit in one reading and far under it in the other is not a smile, while a
+    real smile reads high in both."""
     if score <= limit or mirror is None:
         return score
-    return min(score, (score + mirror) / 2)
+    return mirror_confirmed(score, mirror)
 
 
 def mirror_teeth(a) -> float | None:
