@@ -149,7 +149,6 @@ def light_top(u8: np.ndarray, person: np.ndarray) -> tuple[int, int, int] | None
     person's pixels (matte > 0.5) below the chin (the Face Landmarker's, on this crop) whose
     CIELAB is more than 20 from the cheeks' median, with L* over 60 and chroma under 15, at
     least 2 % of the photo."""
-    import cv2
     from PIL import Image
 
     from photo.analysis import FaceAnalysis
@@ -159,9 +158,7 @@ def light_top(u8: np.ndarray, person: np.ndarray) -> tuple[int, int, int] | None
     if not an.has_face:
         return None
     k = 1 / an.decoded.scale
-    lab = cv2.cvtColor(u8, cv2.COLOR_RGB2Lab).astype(np.float32)
-    lab[..., 0] *= 100 / 255
-    lab[..., 1:] -= 128
+    lab = FaceAnalysis.to_lab(u8)
     skin = np.median(an.cheek_lab, axis=0)
     fw = (an.face_box[2] - an.face_box[0]) * k
     below = (np.arange(u8.shape[0]) > an.chin[1] * k + 0.1 * fw)[:, None]
