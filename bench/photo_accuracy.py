@@ -68,6 +68,7 @@ from bench.glasses import STYLES as GLASSES
 from bench.glasses import clear_glasses
 from bench.masks import COLOURS as MASK_COLOURS
 from bench.masks import face_mask
+from bench.red_eye import red_eye
 from bench.support import wilson
 from photo.checker import analyse_and_check
 
@@ -303,6 +304,11 @@ def d_fringe(full, tem, box, rng):
     return jpeg(fringe(crop(full, box), eyes, float(rng.uniform(0.0, 0.15)), rng))
 
 
+def d_red_eye(full, tem, box, rng):
+    """Flash red-eye (bench.red_eye) in both pupils or one, at the .tem pupil centres."""
+    return jpeg(red_eye(crop(full, box), in_crop(tem, box, TEM_EYE_L, TEM_EYE_R), rng))
+
+
 def d_grey(full, tem, box, rng):
     return jpeg(crop(full, box).convert("L").convert("RGB"))
 
@@ -354,6 +360,7 @@ DEFECTS = {
     "glasses_glare": (d_glasses_glare, "eyes.visible", None),
     "face_mask": (d_face_mask, "mouth.visible", None),
     "fringe_over_eyes": (d_fringe, "eyes.visible", None),
+    "red_eye": (d_red_eye, "eyes.red_eye", None),
     "greyscale": (d_grey, "image.color", "mynumber-next"),
     "heavy_jpeg": (d_heavy_jpeg, "image.compression", None),
     "too_small_image": (d_too_small, "image.dimensions", None),
@@ -365,7 +372,7 @@ DEFECTS = {
 LABELS = Path(__file__).resolve().parent / "data" / "face_labels.csv"
 #: kinds added after the others, each drawing from its own seeded stream (per base crop), so that
 #: adding one moved no other kind's draws
-OWN_STREAM = {"glasses_glare": 11, "face_mask": 17, "fringe_over_eyes": 19}
+OWN_STREAM = {"glasses_glare": 11, "face_mask": 17, "fringe_over_eyes": 19, "red_eye": 29}
 #: the kind of a labelled smile sent again in clear glasses (bench.glasses)
 GLASSES_SMILE = "generated smile in glasses"
 
@@ -377,6 +384,7 @@ CALIBRATED = {
     "pose.roll": ("max_abs_deg", lambda v: abs(v), 8.0, ("tilted", "turned", "generated roll")),
     "eyes.open": ("max_blink", lambda v: v["blink"], 0.0, ("closed_eyes",)),
     "expression.neutral": ("max_smile_score", lambda v: v["score"], -10.0, ("smile",)),
+    "eyes.red_eye": ("max_redness", lambda v: v, 0.0, ("generated red_eye",)),
 }
 #: A limit may let through at most this share of the training defects of its kinds (see calibrate()).
 MAX_MISSED = 0.03
@@ -511,6 +519,7 @@ def calibrate(cases: list[dict], use) -> dict[str, float]:
 WRONG_REASON_CHECKS = {
     "head.covering": ("headwear",),
     "mouth.visible": (),  # no real photo shows a mask: every refusal of a real photo is a wrong reason
+    "eyes.red_eye": (),  # nor red-eye
     "eyes.visible": ("sunglasses",),
     "eyes.open": ("closed_eyes",),
 }

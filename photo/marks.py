@@ -166,6 +166,23 @@ def _eyes_visible(a, c, lim) -> list[Mark]:
     return out
 
 
+def _red_eye(a, c, lim) -> list[Mark]:
+    from photo.checks.eyes import EYES
+    from photo.pupils import pupil_region
+
+    eyes = dict((s, e) for s, e, _ in EYES)
+    details = c.details or {}
+    out = []
+    for side in details.get("red", []):  # the eyes the check found red, with what it measured
+        m = _mark(c, _eye_anchor(a, side, 2), side=side, value=details[f"image_{side}_eye"]["redness"],
+                  limit=lim["max_redness"])
+        pupil, ring = pupil_region((a.h, a.w), a.landmarks, eyes[side])
+        m.fills = [(pupil, 1.0)]
+        m.outlines = [(pupil | ring, 1.0)]
+        out.append(m)
+    return out
+
+
 def _mouth(a, c, lim) -> list[Mark]:
     from photo.analysis import LIP_GAPS, LIPS_INNER, LIPS_OUTER
 
@@ -364,7 +381,7 @@ def _colour(a, c, lim) -> list[Mark]:
 BUILDERS: dict[str, Callable[..., list[Mark]]] = {
     "face.count": _face_count,
     "pose.yaw": _pose, "pose.pitch": _pose, "pose.roll": _pose,
-    "eyes.open": _eyes_open, "eyes.visible": _eyes_visible,
+    "eyes.open": _eyes_open, "eyes.visible": _eyes_visible, "eyes.red_eye": _red_eye,
     "mouth.closed": _mouth, "mouth.visible": _mouth_covered, "expression.neutral": _expression,
     "geometry.head_size": _geometry, "geometry.centered": _geometry, "geometry.eye_height": _geometry,
     "geometry.margins": _geometry,

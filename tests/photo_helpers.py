@@ -137,6 +137,15 @@ def _masked() -> bytes:
     return jpeg(face_mask(image("compliant_a"), [g.eye_left, g.eye_right], g.chin, "black", np.random.default_rng(2)))
 
 
+def _red_eye() -> bytes:
+    """compliant_a with flash red-eye drawn in both pupils (bench.red_eye; its draw for seed 0
+    lights both eyes)."""
+    from bench.red_eye import red_eye
+
+    g = geometry()
+    return jpeg(red_eye(image("compliant_a"), [g.eye_left, g.eye_right], np.random.default_rng(0)))
+
+
 def _closed_eyes() -> bytes:
     """Eyelids painted shut: skin-coloured ellipses over each eye opening with a lash line."""
     im = image("compliant_a").copy()
@@ -515,6 +524,7 @@ VARIANTS = {
     "second_face": _second_face,
     "dark_glasses": _dark_glasses,
     "masked": _masked,
+    "red_eye": _red_eye,
     "closed_eyes": _closed_eyes,
     "small_head": _small_head,
     "off_centre": _off_centre,

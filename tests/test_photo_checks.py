@@ -22,6 +22,7 @@ FAILS = {
     "eyes.visible": ("dark_glasses", "mynumber-online"),
     "mouth.closed": ("smiling", "mynumber-online"),
     "mouth.visible": ("masked", "mynumber-online"),
+    "eyes.red_eye": ("red_eye", "mynumber-online"),
     "expression.neutral": ("smiling", "mynumber-online"),
     "head.covering": ("helmet", "mynumber-online"),
     "geometry.head_size": ("small_head", "mynumber-online"),

@@ -31,7 +31,7 @@ def test_pass_exit_0_and_json_schema(capsys):
     d = json.loads(lines[0])
     assert KEYS <= set(d) and d["passed"] is True and d["error"] is None and d["profile"] == "mynumber-online"
     assert d["file"] == str(path("compliant_a"))
-    assert len(d["checks"]) == 25
+    assert len(d["checks"]) == 26
     for c in d["checks"]:
         assert CHECK_KEYS <= set(c) and isinstance(c["passed"], bool)
 

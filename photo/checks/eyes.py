@@ -12,6 +12,7 @@ from weakref import WeakKeyDictionary
 
 import numpy as np
 
+from photo import pupils
 from photo.analysis import BURNT_LUMA, EYE_L, EYE_R, polygon_mask
 from photo.checks import check
 from photo.quantiles import median, percentile, percentiles
@@ -179,11 +180,8 @@ def eye_stats(a, eye: dict) -> dict:
 
 
 def iris_disc(a, eye: dict) -> tuple[np.ndarray, float]:
-    """(centre, radius) of the iris in working px: landmark ``eye["iris"]`` (468 or 473) and the
-    mean distance of the four iris points after it."""
-    i = eye["iris"]
-    pts = a.landmarks[i:i + 5, :2]
-    return pts[0], float(np.linalg.norm(pts[1:] - pts[0], axis=1).mean())
+    """(centre, radius) of the iris in working px (:func:`photo.pupils.iris_disc` on ``a``'s landmarks)."""
+    return pupils.iris_disc(a.landmarks, eye)
 
 
 def iris_glare(a, eye: dict) -> float:
@@ -324,4 +322,32 @@ def eyes_visible(a, limits):
                  "skin_burnt_share": round(skin_burnt, 4),
                  "reflection_on_one_iris": one_iris, "reflection_on_lens": lens,
                  "contrast_judged": [side for side, _x in judged]}
+    return r
+
+
+def red_eye_stats(a) -> dict[str, dict | None]:
+    """:func:`photo.pupils.pupil_redness` of each eye, by its side in the picture (None: too
+    little of the pupil shows to read it)."""
+    return {side: pupils.pupil_redness(a.rgb, a.landmarks, eye) for side, eye, _ in EYES}
+
+
+@check("eyes.red_eye", limits={"max_redness": "float"}, frontal=True)
+def eyes_red_eye(a, limits):
+    """No flash red-eye: in each eye, the pupil's median redness minus that of the iris round it,
+    with the colours balanced by the eye's own white (``photo/pupils.py``), at most max_redness.
+    An eye showing too little of its pupil is not read; with neither read (eyes shut, which
+    ``eyes.open`` names) the check is not evaluated. ICAO 9303, ISO/IEC 19794-5: no red-eye."""
+    stats = red_eye_stats(a)
+    read = {side: x for side, x in stats.items() if x is not None}
+    if not read:
+        r = result(True, None, limits["max_redness"], "no_pupil")
+        r.evaluated = False
+        return r
+    red = [side for side, x in read.items() if x["redness"] > limits["max_redness"]]
+    r = result(not red, round(max(x["redness"] for x in read.values()), 3), limits["max_redness"],
+               "red" if red else "ok")
+    r.details = {f"image_{side}_eye": None if x is None else {k: round(v, 3) if isinstance(v, float) else
+                                                              [round(g, 3) for g in v] for k, v in x.items()}
+                 for side, x in stats.items()}
+    r.details["red"] = red
     return r
