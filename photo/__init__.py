@@ -13,6 +13,7 @@ imported on first use, and the models load once per process.
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
 from photo.errors import InputError, PhotoError, ProfileError
@@ -29,16 +30,19 @@ __all__ = [
 ]
 
 
-def check(source: Any, profile: Any = "mynumber-online", *, file: str | None = None) -> PhotoReport:
+def check(source: Any, profile: Any = "mynumber-online", *, file: str | None = None,
+          on: datetime.date | None = None) -> PhotoReport:
     """Check one photo against a profile; never raises for bad input (the report carries ``error``).
 
     ``source``: a path, bytes, a PIL image or an RGB uint8 numpy array. ``profile``: a
     profile name, a path to a profile TOML file or a :class:`photo.profile.Profile`
-    (an unknown or invalid profile raises :class:`ProfileError`).
+    (an unknown or invalid profile raises :class:`ProfileError`). ``on``: the day the photo
+    is judged on, the application's date (default today): ``file.taken`` counts the photo's
+    age, by the date its camera wrote into the file, to it.
     """
     from photo.checker import check as _check
 
-    return _check(source, profile, file=file)
+    return _check(source, profile, file=file, on=on)
 
 
 def chip_portrait(source: Any, **kw: Any) -> ChipPortrait:

@@ -12,6 +12,7 @@ original image (after EXIF orientation).
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -171,8 +172,11 @@ def polygon_mask(shape: tuple[int, int], pts: np.ndarray, origin: tuple[int, int
 class FaceAnalysis:
     """One photo, analysed once. Checks read these properties; none of them mutates anything."""
 
-    def __init__(self, decoded: Decoded):
+    def __init__(self, decoded: Decoded, checked_on: datetime.date | None = None):
         self.decoded = decoded
+        #: the day the photo is judged on (the application's date): ``file.taken`` counts the
+        #: photo's age to it; today unless given
+        self.checked_on = checked_on or datetime.date.today()
         self.rgb = decoded.rgb
         self.h, self.w = self.rgb.shape[:2]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 import os
 import time
@@ -40,10 +41,12 @@ def run_checks(analysis, prof) -> PhotoReport:
 
 
 def analyse_and_check(source: Any, profile: Any = profile_mod.DEFAULT, *, file: str | None = None,
-                      keep_bytes: bool = False):
+                      keep_bytes: bool = False, on: datetime.date | None = None):
     """(FaceAnalysis or None, PhotoReport): for callers that also annotate, fix or frame from the
     same analysis. ``keep_bytes`` keeps the file's bytes in ``analysis.decoded.raw`` (for
-    ``photo.fix`` and the card portrait, which cut full-resolution pixels from them)."""
+    ``photo.fix`` and the card portrait, which cut full-resolution pixels from them). ``on``:
+    the day the photo is judged on (the application's date; today when None), which
+    ``file.taken`` counts the photo's age to."""
     prof = profile_mod.get(profile)  # ProfileError for an unknown/invalid profile
     name = source_name(source, file)
     t = time.perf_counter()
@@ -55,7 +58,7 @@ def analyse_and_check(source: Any, profile: Any = profile_mod.DEFAULT, *, file: 
     except InputError as err:
         log.debug("photo not checked (%s): %s", prof.name, err.code)
         return None, PhotoReport(file=name, profile=prof.name, error=err.to_dict(), seconds=time.perf_counter() - t)
-    analysis = FaceAnalysis(decoded)
+    analysis = FaceAnalysis(decoded, checked_on=on)
     rep = run_checks(analysis, prof)
     rep.file = name
     rep.seconds = time.perf_counter() - t
@@ -65,5 +68,6 @@ def analyse_and_check(source: Any, profile: Any = profile_mod.DEFAULT, *, file: 
     return analysis, rep
 
 
-def check(source: Any, profile: Any = profile_mod.DEFAULT, *, file: str | None = None) -> PhotoReport:
-    return analyse_and_check(source, profile, file=file)[1]
+def check(source: Any, profile: Any = profile_mod.DEFAULT, *, file: str | None = None,
+          on: datetime.date | None = None) -> PhotoReport:
+    return analyse_and_check(source, profile, file=file, on=on)[1]

@@ -19,6 +19,7 @@ Nothing is ever written next to the input.
 
 from __future__ import annotations
 
+import datetime
 import io
 import os
 import warnings
@@ -60,6 +61,7 @@ _EXIF_ORIENTATION = 0x0112
 _EXIF_GPS_IFD = 0x8825
 _EXIF_SERIALS = (0xA431, 0xC62F, 0xA435)  # BodySerialNumber, CameraSerialNumber, LensSerialNumber
 _EXIF_IFD = 0x8769
+_EXIF_TAKEN = (0x9003, 0x9004)  # DateTimeOriginal, DateTimeDigitized (not DateTime: editors rewrite it)
 _TRANSPOSE = {
     2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
     5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
@@ -93,6 +95,7 @@ class Decoded:
     filename: str | None = None
     raw: bytes | None = field(default=None, repr=False)  # original bytes (for fix), when given
     colour_profile: str | None = None  # the profile the colours were converted from to sRGB (None: none)
+    taken: datetime.date | None = None  # the day taken by the camera's clock (EXIF DateTimeOriginal), if written
 
     @property
     def is_cmyk(self) -> bool:
@@ -107,6 +110,7 @@ class Decoded:
             "format": self.format, "byte_size": self.byte_size, "width": self.width, "height": self.height,
             "mode": self.mode, "icc": self.has_icc, "exif_orientation": self.exif_orientation,
             "gps": self.has_gps, "jpeg_quality": self.jpeg_quality,
+            "taken": None if self.taken is None else self.taken.isoformat(),
         }
 
 
@@ -269,6 +273,24 @@ def _exif(pil: Image.Image) -> Image.Exif:
         return Image.Exif()
 
 
+def exif_date(sub) -> datetime.date | None:
+    """The day the photo was taken by the camera's clock: EXIF DateTimeOriginal (else
+    DateTimeDigitized) of the EXIF sub-IFD ``sub``, ``YYYY:MM:DD HH:MM:SS``; None when absent,
+    blank or not a date."""
+    for tag in _EXIF_TAKEN:
+        v = sub.get(tag) if hasattr(sub, "get") else None
+        if isinstance(v, bytes):
+            v = v.decode("ascii", "replace")
+        if not isinstance(v, str):
+            continue
+        v = v.strip().strip("\x00")
+        try:
+            return datetime.datetime.strptime(v[:10].replace("-", ":"), "%Y:%m:%d").date()
+        except ValueError:
+            continue
+    return None
+
+
 def _orientation(exif: Image.Exif) -> int:
     orientation = int(exif.get(_EXIF_ORIENTATION, 1) or 1)
     return orientation if orientation in range(1, 9) else 1
@@ -362,7 +384,8 @@ def load(source: Any, *, work_px: int = WORK_PX, max_pixels: int = MAX_PIXELS,
         sub = exif.get_ifd(_EXIF_IFD)
         has_serials = any(k in sub for k in _EXIF_SERIALS)
     except Exception:
-        has_serials = False
+        sub, has_serials = {}, False
+    taken = exif_date(sub)
     try:
         img, scale = _reduce(pil, work_px, scale)
         img, colour_profile = to_srgb(img, pil.info)  # measures see sRGB (Display P3 phone photos ...)
@@ -376,7 +399,7 @@ def load(source: Any, *, work_px: int = WORK_PX, max_pixels: int = MAX_PIXELS,
         byte_size=len(data) if data is not None else None, mode=mode,
         has_icc=bool(pil.info.get("icc_profile")), exif_orientation=orientation, has_gps=has_gps,
         has_serials=has_serials, jpeg_quality=quality, block_px=block, filename=filename,
-        raw=data if keep_bytes else None, colour_profile=colour_profile,
+        raw=data if keep_bytes else None, colour_profile=colour_profile, taken=taken,
     )
 
 

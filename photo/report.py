@@ -8,8 +8,9 @@ JSON (``PhotoReport.to_dict()``, one object per line from ``mynacard photo check
      "error": null | {"code", "message"},
      "fixable": bool, "face": null | {...}, "fixed": null | {...}}
 
-``passed`` is true only when every check ran and passed. A check that could not be
-evaluated (no face found) has ``"passed": false, "evaluated": false``.
+``passed`` is true only when every check passed. A check that could not be evaluated has
+``"evaluated": false``, with ``"passed": false`` when that holds the photo back (no face
+found) and ``true`` when it does not (no date taken in the file, no pupil to read).
 """
 
 from __future__ import annotations

@@ -146,6 +146,27 @@ def _red_eye() -> bytes:
     return jpeg(red_eye(image("compliant_a"), [g.eye_left, g.eye_right], np.random.default_rng(0)))
 
 
+def _dated(taken: str) -> bytes:
+    """compliant_a with the camera's date ``taken`` (EXIF DateTimeOriginal, YYYY:MM:DD HH:MM:SS)."""
+    ex = Image.Exif()
+    ex.get_ifd(0x8769)[0x9003] = taken
+    buf = io.BytesIO()
+    image("compliant_a").save(buf, "JPEG", quality=95, exif=ex)
+    return buf.getvalue()
+
+
+def _old_photo() -> bytes:
+    """compliant_a dated years back: taken long before any day it is judged on."""
+    return _dated("2020:01:02 10:00:00")
+
+
+def _recent_photo() -> bytes:
+    """compliant_a dated a month before today."""
+    import datetime
+
+    return _dated((datetime.date.today() - datetime.timedelta(days=30)).strftime("%Y:%m:%d 10:00:00"))
+
+
 def _closed_eyes() -> bytes:
     """Eyelids painted shut: skin-coloured ellipses over each eye opening with a lash line."""
     im = image("compliant_a").copy()
@@ -525,6 +546,8 @@ VARIANTS = {
     "dark_glasses": _dark_glasses,
     "masked": _masked,
     "red_eye": _red_eye,
+    "old_photo": _old_photo,
+    "recent_photo": _recent_photo,
     "closed_eyes": _closed_eyes,
     "small_head": _small_head,
     "off_centre": _off_centre,

@@ -136,9 +136,9 @@ def test_png_pdf_and_sheet_of_one_face_build_one_scene(tmp_path, monkeypatch):
         built.append(side)
         return real_build(holder, side, *args, **kw)
 
-    def counting_init(self, decoded):
+    def counting_init(self, decoded, checked_on=None):
         analysed.append(1)
-        real_init(self, decoded)
+        real_init(self, decoded, checked_on)
 
     monkeypatch.setattr(cardface.scene, "build_scene", counting_build)
     monkeypatch.setattr(photo.analysis.FaceAnalysis, "__init__", counting_init)

@@ -31,7 +31,7 @@ def test_pass_exit_0_and_json_schema(capsys):
     d = json.loads(lines[0])
     assert KEYS <= set(d) and d["passed"] is True and d["error"] is None and d["profile"] == "mynumber-online"
     assert d["file"] == str(path("compliant_a"))
-    assert len(d["checks"]) == 26
+    assert len(d["checks"]) == 27
     for c in d["checks"]:
         assert CHECK_KEYS <= set(c) and isinstance(c["passed"], bool)
 
@@ -116,9 +116,9 @@ def test_fix_analyses_the_photo_once(capsys, tmp_path, monkeypatch):
     loaded: list[object] = []
     real_init, real_load = photo.analysis.FaceAnalysis.__init__, photo.intake.load
 
-    def counting_init(self, decoded):
+    def counting_init(self, decoded, checked_on=None):
         analysed.append(hashlib.sha256(decoded.rgb.tobytes()).hexdigest())
-        real_init(self, decoded)
+        real_init(self, decoded, checked_on)
 
     def counting_load(source, **kw):
         loaded.append(source)

@@ -255,7 +255,7 @@ def test_cpu_work_does_not_block_other_requests(monkeypatch):
 
     started = threading.Event()
 
-    def slow_check(data, profile, filename):
+    def slow_check(data, profile, filename, on=None):
         started.set()
         time.sleep(1.0)  # CPU-bound work would hold the thread the same way
         return {"file": filename, "passed": True, "profile": profile, "checks": [], "error": None}

@@ -8,6 +8,7 @@ separate module that adds itself to ``photo_app`` (imported after this one by
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 from enum import StrEnum
@@ -28,6 +29,20 @@ class Lang(StrEnum):
     ja = "ja"
 
 
+def day_option(value: str | None) -> datetime.date | None:
+    """``--on YYYY-MM-DD``: the day photos are judged on (the application's date); None: today."""
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date: give it as YYYY-MM-DD") from None
+
+
+ON_HELP = ("The day the photos are judged on, YYYY-MM-DD (the application's date; default today): "
+           "file.taken counts each photo's age, by the date its camera wrote into the file, to it.")
+
+
 def _unique(path: Path, used: set[Path]) -> Path:
     out, i = path, 2
     while out in used:
@@ -43,11 +58,13 @@ def _table(rep, lang: str, fixing: bool = False) -> str:
         lines.append(f"  error {rep.error['code']}: {rep.error['message']}")
         return "\n".join(lines)
     for c in rep.checks:
-        mark = "ok  " if c.passed else ("--  " if not c.evaluated else "FAIL")
+        # a check that could not judge the photo is "--" with why, never "ok", even where it does
+        # not hold the photo back (no date taken in the file, no mouth in the picture)
+        mark = "--  " if not c.evaluated else ("ok  " if c.passed else "FAIL")
         value = json.dumps(c.to_dict()["value"], ensure_ascii=False)
         if len(value) > 44:
             value = value[:41] + "..."
-        msg = "" if c.passed else (c.message if lang == "ja" else c.message_en)
+        msg = "" if c.passed and c.evaluated else (c.message if lang == "ja" else c.message_en)
         fix = " [fixable]" if c.fixable else ""
         lines.append(f"  {mark} {c.id:<22} {value:<44} {msg}{fix}".rstrip())
     if rep.fixable and not fixing:
@@ -64,6 +81,7 @@ def check(
     annotate: Path | None = typer.Option(None, "--annotate", help="Write an annotated PNG per photo into DIR."),
     fix: Path | None = typer.Option(None, "--fix", help="Write a corrected JPEG into DIR when only fixable checks fail."),
     lang: Lang = typer.Option(Lang.en, "--lang", help="Message language of the table: en or ja."),
+    on: str | None = typer.Option(None, "--on", help=ON_HELP),
 ) -> None:
     """Check each photo against a profile; exit 0 if all pass, 1 if any fails, 2 if any cannot be checked."""
     from mynacard.outputs import ensure_dir, write_atomic
@@ -72,6 +90,7 @@ def check(
     from photo.models import reuse_freed_memory
 
     prof = profile_mod.get(profile)  # ProfileError -> one line, exit 2
+    day = day_option(on)
     if len(files) > 1:
         reuse_freed_memory()  # the same big arrays are allocated for every photo
     for folder in (annotate, fix):  # an unusable output folder: one line, exit 2, before any work
@@ -81,7 +100,7 @@ def check(
     used_f: set[Path] = set()
     status = 0
     for f in files:
-        analysis, rep = analyse_and_check(f, prof, keep_bytes=fix is not None)
+        analysis, rep = analyse_and_check(f, prof, keep_bytes=fix is not None, on=day)
         extra: dict = {}
         if annotate is not None and analysis is not None:
             from photo.annotate import draw

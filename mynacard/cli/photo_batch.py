@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from mynacard.cli.photo import photo_app
+from mynacard.cli.photo import ON_HELP, day_option, photo_app
 
 
 @photo_app.command("batch")
@@ -38,6 +38,7 @@ def batch(
     encoding: str | None = typer.Option(None, "--encoding",
                                         help="Text encoding of a CSV manifest (default: detect UTF-8, with or "
                                         "without a BOM, or CP932)."),
+    on: str | None = typer.Option(None, "--on", help=ON_HELP + " A resumed batch keeps the day it began with."),
 ) -> None:
     """Check every photo of a folder or manifest; results stream to OUT/results.jsonl.
 
@@ -56,7 +57,7 @@ def batch(
         typer.echo("note: --workers is ignored with --scheduler (the cluster's workers do the work)", err=True)
     config = BatchConfig(source=input, out=out, profile=profile, workers=workers, fix=fix, annotate=annotate,
                          chip=chip, scheduler=scheduler, progress=progress, csv_bom=bom, report_lang=lang,
-                         manifest_encoding=encoding)
+                         manifest_encoding=encoding, on=day_option(on))
     try:
         result = run_batch(config, echo=lambda msg: typer.echo(msg, err=True))
     except KeyboardInterrupt:  # a second Ctrl-C: the photos in flight were abandoned

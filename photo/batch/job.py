@@ -13,6 +13,7 @@ KeyboardInterrupt); what was written stays, and a rerun resumes.
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import os
@@ -52,6 +53,7 @@ class BatchConfig:
     csv_bom: bool = True  # summary.csv starts with a UTF-8 BOM so that Excel reads it as UTF-8
     report_lang: str = "ja"  # report.html opens in Japanese ("ja") or English ("en")
     manifest_encoding: str | None = None  # None: UTF-8 (BOM or not) or CP932, detected
+    on: datetime.date | None = None  # the day photos are judged on (file.taken); None: the day the batch began
 
 
 @dataclass
@@ -73,8 +75,10 @@ class BatchResult:
         return self.checked / self.seconds if self.seconds > 0 else 0.0
 
 
-def _check_job_file(out: Path, source: str, profile: str) -> None:
-    """OUT belongs to one INPUT and one profile: refuse to mix results of different jobs."""
+def _check_job_file(out: Path, source: str, profile: str, on: datetime.date | None = None) -> datetime.date:
+    """OUT belongs to one INPUT, one profile and one day the photos are judged on: refuse to mix
+    results of different jobs. Returns that day: ``on``, else the one the batch began with (a
+    batch resumed the next day judges the photos' age as its first run did), else today."""
     path = out / JOB_FILE
     if path.exists():
         try:
@@ -84,11 +88,20 @@ def _check_job_file(out: Path, source: str, profile: str) -> None:
         if job.get("input") not in (None, source) or job.get("profile") not in (None, profile):
             raise BatchError(f"{out} holds the results of another batch (input {job.get('input')}, profile "
                              f"{job.get('profile')}); choose another -o folder", code="batch.output_mismatch")
-        return
+        try:
+            began = datetime.date.fromisoformat(job["on"]) if isinstance(job.get("on"), str) else None
+        except ValueError:
+            began = None
+        if on is not None and began is not None and on != began:
+            raise BatchError(f"{out} holds the results of a batch judged on {began} (--on {on} given); rerun "
+                             "without --on, or choose another -o folder", code="batch.output_mismatch")
+        return on or began or datetime.date.today()
+    day = on or datetime.date.today()
     tmp = path.with_name(JOB_FILE + ".tmp")
-    tmp.write_text(json.dumps({"input": source, "profile": profile}, ensure_ascii=False, indent=1) + "\n",
-                   encoding="utf-8")
+    tmp.write_text(json.dumps({"input": source, "profile": profile, "on": day.isoformat()}, ensure_ascii=False,
+                              indent=1) + "\n", encoding="utf-8")
     os.replace(tmp, path)
+    return day
 
 
 def _write_files(out: Path, files: dict[str, bytes]) -> None:
@@ -159,9 +172,10 @@ def run_batch(config: BatchConfig, *, runner=None, echo: Callable[[str], None] |
     out = Path(config.out).expanduser().resolve()
     inputs = collect(config.source, exclude=out, encoding=config.manifest_encoding)
     result = BatchResult(inputs=len(inputs.items), notes=list(inputs.notes), out=out)
-    options = Options(profile=config.profile, fix=config.fix, annotate=config.annotate, chip=config.chip)
     with ResultStore(out, fsync_interval_s=config.fsync_interval_s) as store:
-        _check_job_file(out, inputs.source, config.profile)
+        day = _check_job_file(out, inputs.source, config.profile, config.on)
+        options = Options(profile=config.profile, fix=config.fix, annotate=config.annotate, chip=config.chip,
+                          on=day.isoformat())
         if store.info.torn_bytes:
             result.notes.append(f"repaired results.jsonl: cut a torn last line of {store.info.torn_bytes} bytes")
         todo, retire, result.skipped = _plan(inputs.items, store)

@@ -14,6 +14,7 @@ check become an error line, and the batch goes on.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import os
 import signal
 import sys
@@ -37,6 +38,7 @@ class Options:
     annotate: bool = False
     thumbnails: bool = True
     chip: bool = False  # chip portraits (photo/batch/chip.py)
+    on: str | None = None  # the day photos are judged on, YYYY-MM-DD (file.taken); None: today
 
 
 @dataclass
@@ -159,7 +161,8 @@ def _check_bytes(item: BatchInput, source: bytes | str, sha: str | None, options
     from photo.checker import analyse_and_check
 
     prof = profile_mod.get(options.profile)  # cached per process
-    analysis, report = analyse_and_check(source, prof, file=item.path, keep_bytes=options.fix)
+    on = datetime.date.fromisoformat(options.on) if options.on else None
+    analysis, report = analyse_and_check(source, prof, file=item.path, keep_bytes=options.fix, on=on)
     record = {"file": item.path, "application_id": item.application_id, "sha256": sha}
     record.update((k, v) for k, v in report.to_dict().items() if k != "file")
     files: dict[str, bytes] = {}

@@ -1,10 +1,13 @@
-"""The file itself: format and byte size.
+"""The file itself: format, byte size and the date it was taken.
 
 Source: J-LIS online application requirements as reported by secondary sources (JPEG,
-20 KB-7 MB).
+20 KB-7 MB); J-LIS and MOFA: taken within six months.
 """
 
 from __future__ import annotations
+
+import calendar
+import datetime
 
 from photo.checks import check
 from photo.report import result
@@ -31,4 +34,33 @@ def file_size(a, limits):
     key = "ok" if lo <= n <= hi else ("too_small" if n < lo else "too_large")
     r = result(key == "ok", n, [lo, hi], key, kb=round(n / 1000), lo_kb=round(lo / 1000),
                hi_mb=round(hi / 1e6, 1))
+    return r
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """``day`` plus ``months`` calendar months (the 31st of a shorter month becomes its last day)."""
+    m = day.month - 1 + months
+    year, month = day.year + m // 12, m % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@check("file.taken", limits={"max_age_months": "int"}, needs_face=False)
+def file_taken(a, limits):
+    """Taken within max_age_months before the day the photo is judged on (the application's date,
+    today by default), by the date the camera wrote into the file (EXIF DateTimeOriginal). J-LIS
+    and MOFA: taken within six months. Not evaluated without that date (messaging apps strip it,
+    and ``photo.fix`` drops all metadata), nor for a date after the day judged on (the camera's
+    clock is wrong). The date is the camera's word: a clock never set can make a new photo old."""
+    if a.decoded.format is None:
+        return None  # pixels handed over in memory: there is no file to read a date from
+    months, taken, on = limits["max_age_months"], a.decoded.taken, a.checked_on
+    if taken is None or taken > on:
+        r = result(True, None if taken is None else taken.isoformat(), months,
+                   "no_date" if taken is None else "future", taken=str(taken), on=on.isoformat())
+        r.evaluated = False
+        return r
+    ok = add_months(taken, months) >= on
+    r = result(ok, taken.isoformat(), months, "ok" if ok else "old", taken=taken.isoformat(), on=on.isoformat(),
+               months=months)
+    r.details = {"checked_on": on.isoformat()}
     return r

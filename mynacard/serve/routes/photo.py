@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import PurePath
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -14,17 +15,17 @@ from photo.errors import PhotoError
 router = APIRouter(tags=["photo"])
 
 
-def check_photo(data: bytes, profile: str, filename: str | None) -> dict:
+def check_photo(data: bytes, profile: str, filename: str | None, on: datetime.date | None = None) -> dict:
     """``photo.check`` on the uploaded bytes; an input that cannot be checked raises its error."""
     import photo
 
-    report = photo.check(data, profile=profile, file=filename)
+    report = photo.check(data, profile=profile, file=filename, on=on)
     if report.error:
         raise PhotoError(report.error["message"], code=report.error["code"])
     return report.to_dict()
 
 
-def annotate_photo(data: bytes, profile: str, filename: str | None) -> dict:
+def annotate_photo(data: bytes, profile: str, filename: str | None, on: datetime.date | None = None) -> dict:
     """:func:`check_photo` plus the review image (PNG, no metadata, base64 in ``annotated``),
     drawn from the check's own analysis."""
     import base64
@@ -35,7 +36,7 @@ def annotate_photo(data: bytes, profile: str, filename: str | None) -> dict:
     from photo.checker import analyse_and_check
 
     prof = profile_mod.get(profile)
-    analysis, report = analyse_and_check(data, prof, file=filename)
+    analysis, report = analyse_and_check(data, prof, file=filename, on=on)
     if report.error or analysis is None:
         raise PhotoError(report.error["message"], code=report.error["code"])
     buf = io.BytesIO()
@@ -62,6 +63,9 @@ async def post_photo_check(
                                description="Profile name (default: the server's, mynumber-online)."),
     annotate: bool = Form(False, description="Also return the review image (PNG, base64, in `annotated`): "
                           "what made each failed check fail, marked in red."),
+    on: datetime.date | None = Form(None, description="The day the photo is judged on, YYYY-MM-DD (the "
+                                    "application's date; default: the server's today): `file.taken` counts "
+                                    "the photo's age, by the date its camera wrote into the file, to it."),
 ) -> dict:
     """Check one photo requirement by requirement, as ``mynacard photo check --json`` does.
 
@@ -74,4 +78,4 @@ async def post_photo_check(
     data = await read_upload(file, state.settings.max_upload_bytes)
     name = PurePath(file.filename).name if file.filename else None
     run = annotate_photo if annotate else check_photo  # the review image only when asked
-    return await compute.of(request.app).models(run, data, profile or state.settings.profile, name)
+    return await compute.of(request.app).models(run, data, profile or state.settings.profile, name, on)

@@ -182,10 +182,12 @@ async function checkPhoto() {
   const report = await response.json();
   const item = (c) => el("li", { class: c.passed ? "pass" : "fail", "data-check": c.id },
     `${c.passed ? "✓" : "✗"} ${c.id}: ${c.message}`, el("span", { class: "en" }, c.message_en));
+  // A check that could not judge the photo is listed as not checked, never as passed, even
+  // where it does not hold the photo back (no date taken in the file).
   const failed = report.checks.filter((c) => !c.passed && c.evaluated !== false);
-  const unchecked = report.checks.filter((c) => !c.passed && c.evaluated === false);
-  const passed = report.checks.filter((c) => c.passed);
-  const bad = failed.length + unchecked.length;
+  const unchecked = report.checks.filter((c) => c.evaluated === false);
+  const passed = report.checks.filter((c) => c.passed && c.evaluated !== false);
+  const bad = failed.length + unchecked.filter((c) => !c.passed).length;
   const parts = [report.passed
     ? el("p", { class: "verdict pass", "data-verdict": "pass" }, "適合 Meets the rules")
     : el("p", { class: "verdict fail", "data-verdict": "fail" }, `不適合 ${bad} 項目 Does not meet ${bad} rule(s)`)];
@@ -193,8 +195,9 @@ async function checkPhoto() {
   if (failed.length) parts.push(el("ul", { class: "failed" }, ...failed.map(item)));
   if (unchecked.length) {
     parts.push(el("details", { class: "unchecked" },
-      el("summary", {}, `判定できなかった項目 ${unchecked.length} Not checked: ${unchecked[0].message_en}`),
-      el("ul", {}, ...unchecked.map((c) => el("li", { class: "fail", "data-check": c.id }, c.id)))));
+      el("summary", {}, `判定できなかった項目 ${unchecked.length} Not checked`),
+      el("ul", {}, ...unchecked.map((c) => el("li", { class: c.passed ? "unchecked" : "fail", "data-check": c.id },
+        `${c.id}: ${c.message}`, el("span", { class: "en" }, c.message_en))))));
   }
   if (passed.length) {
     parts.push(el("details", { class: "passed" }, el("summary", {}, `適合した項目 ${passed.length} Passed`),
