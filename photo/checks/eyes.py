@@ -333,8 +333,9 @@ def red_eye_stats(a) -> dict[str, dict | None]:
 
 @check("eyes.red_eye", limits={"max_redness": "float"}, frontal=True)
 def eyes_red_eye(a, limits):
-    """No flash red-eye: in each eye, the pupil's median redness minus that of the iris round it,
-    with the colours balanced by the eye's own white (``photo/pupils.py``), at most max_redness.
+    """No flash red-eye: in each eye, the redness of the pupil's reddest quarter minus the iris's
+    round it, with the colours balanced by the eye's own white (``photo/pupils.py``), at most
+    max_redness.
     An eye showing too little of its pupil is not read; with neither read (eyes shut, which
     ``eyes.open`` names) the check is not evaluated. ICAO 9303, ISO/IEC 19794-5: no red-eye."""
     stats = red_eye_stats(a)
