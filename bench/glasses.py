@@ -13,6 +13,9 @@ draw them, from the hand-placed eye centres (.tem, no checker model involved):
   (+10 to +18 levels, a broad diagonal band, far from clipping) lies on it.
 
 Styles (:data:`STYLES`): thin metal, black acetate (a 4 mm rim), brown tortoiseshell.
+
+``drop`` lowers the lenses: at 0.2-0.3 eye distances below the pupils (glasses worn low down the
+nose, or big frames) the top rim crosses the eyes, the defect J-LIS calls a frame over the eyes.
 """
 
 from __future__ import annotations
@@ -28,9 +31,10 @@ STYLES = {
 }
 
 
-def clear_glasses(img: Image.Image, eyes: list[tuple[float, float]], style: str, rng) -> Image.Image:
+def clear_glasses(img: Image.Image, eyes: list[tuple[float, float]], style: str, rng, drop: float = 0.04) -> Image.Image:
     """``img`` (RGB) with clear glasses of ``style`` (:data:`STYLES`) in front of ``eyes`` (the
-    image-left and image-right eye centres, px); ``rng`` draws the reflection's strength."""
+    image-left and image-right eye centres, px), each lens centred ``drop`` eye distances below
+    its pupil; ``rng`` draws the reflection's strength."""
     import cv2
 
     a = np.asarray(img.convert("RGB")).astype(np.float32)
@@ -45,7 +49,7 @@ def clear_glasses(img: Image.Image, eyes: list[tuple[float, float]], style: str,
     ld = ImageDraw.Draw(lens)
     boxes = []
     for x, y in ((lx, ly), (rx, ry)):
-        cx, cy = x, y + 0.04 * ied
+        cx, cy = x, y + drop * ied
         box = (cx - half_w * ied, cy - half_h * ied, cx + half_w * ied, cy + half_h * ied)
         boxes.append((cx, cy, box))
         fd.rounded_rectangle(box, radius=0.12 * ied, outline=255, width=rim)

@@ -304,6 +304,14 @@ def d_fringe(full, tem, box, rng):
     return jpeg(fringe(crop(full, box), eyes, float(rng.uniform(0.0, 0.15)), rng))
 
 
+def d_frame_over_eyes(full, tem, box, rng):
+    """Clear glasses (bench.glasses, a style drawn from ``rng``) worn low: the lenses 0.2-0.3 eye
+    distances below the pupils, so the top rim crosses the eyes (J-LIS: a frame over the eyes)."""
+    style = list(GLASSES)[int(rng.integers(len(GLASSES)))]
+    eyes = in_crop(tem, box, TEM_EYE_L, TEM_EYE_R)
+    return jpeg(clear_glasses(crop(full, box), eyes, style, rng, drop=float(rng.uniform(0.2, 0.3))))
+
+
 def d_red_eye(full, tem, box, rng):
     """Flash red-eye (bench.red_eye) in both pupils or one, at the .tem pupil centres."""
     return jpeg(red_eye(crop(full, box), in_crop(tem, box, TEM_EYE_L, TEM_EYE_R), rng))
@@ -361,6 +369,7 @@ DEFECTS = {
     "face_mask": (d_face_mask, "mouth.visible", None),
     "fringe_over_eyes": (d_fringe, "eyes.visible", None),
     "red_eye": (d_red_eye, "eyes.red_eye", None),
+    "frame_over_eyes": (d_frame_over_eyes, "eyes.visible", None),
     "greyscale": (d_grey, "image.color", "mynumber-next"),
     "heavy_jpeg": (d_heavy_jpeg, "image.compression", None),
     "too_small_image": (d_too_small, "image.dimensions", None),
@@ -372,7 +381,8 @@ DEFECTS = {
 LABELS = Path(__file__).resolve().parent / "data" / "face_labels.csv"
 #: kinds added after the others, each drawing from its own seeded stream (per base crop), so that
 #: adding one moved no other kind's draws
-OWN_STREAM = {"glasses_glare": 11, "face_mask": 17, "fringe_over_eyes": 19, "red_eye": 29}
+OWN_STREAM = {"glasses_glare": 11, "face_mask": 17, "fringe_over_eyes": 19, "red_eye": 29,
+              "frame_over_eyes": 37}
 #: the kind of a labelled smile sent again in clear glasses (bench.glasses)
 GLASSES_SMILE = "generated smile in glasses"
 

@@ -140,6 +140,7 @@ def _eyes_visible(a, c, lim) -> list[Mark]:
         iris_reflection_side,
         visible_stats,
     )
+    from photo.frame_line import SKIN_IED
 
     eyes = dict((s, e) for s, e, _ in EYES)
     stat, lim_key, _ = VISIBLE_KEYS[c.key]
@@ -160,6 +161,12 @@ def _eyes_visible(a, c, lim) -> list[Mark]:
             m = _mark(c, _eye_anchor(a, side, 1), side=side, value=round(stats[side][stat], 3),
                       limit=lim[lim_key])
         m.outlines = [(region, 1.0)]
+        row = stats[side].get("frame_row")
+        if c.key == "frame" and row is not None:  # the line measured, across the eye and the skin past its corners
+            e = eyes[side]
+            xs = sorted((float(a.landmarks[e["outer"], 0]), float(a.landmarks[e["inner"], 0])))
+            reach = SKIN_IED * a.ied
+            m.lines = [[(xs[0] - reach, row), (xs[1] + reach, row)]]
         if c.key == "glare":  # the near-white pixels that counted
             m.fills = [(region & (a.grey >= EYE_CLIP_LUMA), 1.0)]
         out.append(m)

@@ -47,3 +47,39 @@ def test_a_smile_in_glasses_is_still_refused():
     rep = photo.check(_in_glasses("smiling_a", "acetate"), "mynumber-online")
     failed = {c.id for c in rep.checks if not c.passed}
     assert failed & {"expression.neutral", "mouth.closed"}, failed
+
+
+def _frame_over_eyes(name: str, style: str, drop: float = 0.25) -> bytes:
+    from bench.glasses import clear_glasses
+
+    g = geometry(name)
+    return jpeg(clear_glasses(image(name), [g.eye_left, g.eye_right], style, np.random.default_rng(1), drop=drop))
+
+
+def test_a_thick_frame_across_the_eyes_is_refused():
+    """J-LIS: no frame over the eyes. Black acetate glasses worn low, their top rim across both
+    eyes, fail eyes.visible for the frame, with the line marked across the eye and the skin."""
+    from photo import profile
+    from photo.checker import analyse_and_check
+    from photo.marks import marks
+
+    prof = profile.get("mynumber-online")
+    a, rep = analyse_and_check(_frame_over_eyes("compliant_a", "acetate"), prof)
+    c = rep.check("eyes.visible")
+    assert not c.passed and c.key == "frame"
+    assert "フレーム" in c.message and "frame" in c.message_en
+    lines = [x["frame_line"] for x in c.details.values() if isinstance(x, dict) and "frame_line" in x]
+    assert max(lines) > c.limit["max_frame_line"]
+    found = [m for m in marks(a, rep, prof) if m.id == "eyes.visible"]
+    assert found and all(m.lines and abs(m.lines[0][0][1] - m.lines[0][1][1]) < 1e-6 for m in found)  # level
+
+
+@pytest.mark.parametrize("style", ["metal", "acetate", "tortoise"])
+def test_glasses_as_worn_draw_no_frame_line(style):
+    """The same glasses worn as they should be (the rim clear of the eyes) read far under the limit."""
+    import photo
+
+    c = photo.check(_in_glasses("compliant_a", style), "mynumber-online").check("eyes.visible")
+    assert c.passed
+    lines = [x["frame_line"] for x in c.details.values() if isinstance(x, dict) and "frame_line" in x]
+    assert len(lines) == 2 and max(lines) < c.limit["max_frame_line"] / 2

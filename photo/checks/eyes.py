@@ -15,6 +15,7 @@ import numpy as np
 from photo import pupils
 from photo.analysis import BURNT_LUMA, EYE_L, EYE_R, polygon_mask
 from photo.checks import check
+from photo.frame_line import frame_line
 from photo.quantiles import median, percentile, percentiles
 from photo.report import result
 
@@ -87,7 +88,7 @@ def eye_region(a, eye: dict) -> np.ndarray:
 
 #: eye_stats value and the limit it is held to, per eyes.visible key: (stat, limit key, fails when above)
 VISIBLE_KEYS = {"dark": ("dark", "min_dark_ratio", False), "glare": ("glare", "max_glare", True),
-                "hidden": ("contrast", "min_contrast", False)}
+                "frame": ("frame_line", "max_frame_line", True), "hidden": ("contrast", "min_contrast", False)}
 
 
 def visible_stats(c) -> dict[str, dict]:
@@ -146,7 +147,9 @@ def eye_stats(a, eye: dict) -> dict:
     (the region's when the opening has under 10 pixels): the eye's white, a reference for the
     exposure that does not depend on the skin; ``opening_light``: that / cheek luma: an open eye
     shows its white there, a dark lens hides it. ``gap``: the eyelid gap
-    (:func:`eyelid_gap`, as ``eyes.open`` reads it).
+    (:func:`eyelid_gap`, as ``eyes.open`` reads it). ``frame_line``, ``frame_row``: a glasses
+    rim across the eye (:func:`photo.frame_line.frame_line`: how much darker a row through the
+    eye and the skin past both its corners is than the rows above and below, and that row).
     """
     pts = eye_polygon(a, eye)
     # drawn in the polygon's box only (the same pixels, in the same order, as on the whole image)
@@ -164,9 +167,11 @@ def eye_stats(a, eye: dict) -> dict:
     cheek = a.cheek_grey
     ref = float(median(cheek)) if cheek.size > 20 else float(median(a.skin_grey))
     ref = max(ref, 1.0)
+    line, line_row = frame_line(a.grey, a.landmarks, eye, a.ied)
     if g.size < 10:
         return {"dark": 1.0, "contrast": 1.0, "glare": 0.0, "iris_glare": 0.0, "whites_glare": 0.0, "lens_glare": 0.0,
-                "opening_light": 1.0, "opening_p90": 0.0, "gap": eyelid_gap(a, eye)}
+                "opening_light": 1.0, "opening_p90": 0.0, "gap": eyelid_gap(a, eye), "frame_line": line,
+                "frame_row": line_row}
     p10, p50, p90 = percentiles(g, [10, 50, 90])
     opening_p90 = float(percentile(g[inside], 90, overwrite=True)) if np.count_nonzero(inside) >= 10 else float(p90)
     white = g8 >= EYE_CLIP_LUMA
@@ -176,7 +181,8 @@ def eye_stats(a, eye: dict) -> dict:
             "iris_glare": iris_glare(a, eye),
             "whites_glare": float(n_white_inside / g.size),
             "lens_glare": float((n_white - n_white_inside) / max(1, g.size - n_inside)),
-            "opening_light": opening_p90 / ref, "opening_p90": opening_p90, "gap": eyelid_gap(a, eye)}
+            "opening_light": opening_p90 / ref, "opening_p90": opening_p90, "gap": eyelid_gap(a, eye),
+            "frame_line": line, "frame_row": line_row}
 
 
 def iris_disc(a, eye: dict) -> tuple[np.ndarray, float]:
@@ -278,7 +284,8 @@ def reflection_on_one_iris(stats: list[dict], limits) -> bool:
 @check("eyes.visible", limits={"min_dark_ratio": "float", "min_contrast": "float", "max_glare": "float",
                                "max_iris_glare": "float?", "min_burnt_whites": "float?", "burnt_skin_share": "float?", "max_one_iris_glare": "float?",
                                "other_iris_ratio": "float?", "max_lens_glare": "float?",
-                               "max_dark_lens_opening": "float?", "min_open_gap": "float?"}, frontal=True)
+                               "max_dark_lens_opening": "float?", "min_open_gap": "float?",
+                               "max_frame_line": "float?"}, frontal=True)
 def eyes_visible(a, limits):
     """Eyes not hidden: eye-region luma / cheek luma >= min_dark_ratio (dark lenses; with
     max_dark_lens_opening, only when the eye opening's brightest tenth is that dark too), luma spread
@@ -291,7 +298,9 @@ def eyes_visible(a, limits):
     247) are over-exposure, not a reflection: the eyes are visible and ``lighting.exposure``
     names it. Near-white on the lids and skin round an eye opening (more than max_lens_glare of
     them, ``lens_glare``) is a reflection on a lens unless the skin itself is burnt out: a small
-    reflection off the iris is glare too. ICAO 9303, J-LIS."""
+    reflection off the iris is glare too. A line across an eye, darker than the rows above and
+    below it and running on past both corners onto the skin, stronger than max_frame_line, is a
+    glasses rim over the eye (``photo/frame_line.py``). ICAO 9303, J-LIS."""
     s = both_eye_stats(a)
     dark = min(x["dark"] for x in s)
     contrast = min(x["contrast"] for x in s)
@@ -306,6 +315,8 @@ def eyes_visible(a, limits):
         key = "dark"
     elif (glare > limits["max_glare"] and not burnt) or one_iris or lens:
         key = "glare"
+    elif "max_frame_line" in limits and max(x["frame_line"] for x in s) > limits["max_frame_line"]:
+        key = "frame"
     elif any(x["contrast"] < limits["min_contrast"] for _side, x in judged):
         key = "hidden"
     else:
@@ -313,7 +324,7 @@ def eyes_visible(a, limits):
     limit = {"min_dark_ratio": limits["min_dark_ratio"], "min_contrast": limits["min_contrast"],
              "max_glare": limits["max_glare"]}
     for k in ("max_iris_glare", "min_burnt_whites", "burnt_skin_share", "max_one_iris_glare", "other_iris_ratio",
-              "max_lens_glare", "max_dark_lens_opening", "min_open_gap"):
+              "max_lens_glare", "max_dark_lens_opening", "min_open_gap", "max_frame_line"):
         if k in limits:
             limit[k] = limits[k]
     r = result(key == "ok", {"dark": round(dark, 3), "contrast": round(contrast, 3), "glare": round(glare, 3)},

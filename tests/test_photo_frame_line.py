@@ -1,0 +1,55 @@
+"""photo/frame_line.py on drawn eyes: a dark line through the eye and on past both corners is a
+rim; a lash line inside the opening, or eyeliner winged past one corner, is not."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from photo.analysis import EYE_R
+from photo.frame_line import frame_line
+
+IED = 200.0
+
+
+def _eye(lines: list[tuple[float, float, int]]):
+    """(luma, landmarks): skin at 180 with an eye opening (EYE_R, corners at x 60 and 120, y 100,
+    half-height 10, white 220 inside) and dark rows ``(x0, x1, y)`` of 3 px at luma 40."""
+    g = np.full((200, 200), 180.0, np.float32)
+    lm = np.zeros((478, 3), np.float32)
+    contour = EYE_R["contour"]
+    for k, i in enumerate(contour):
+        t = 2 * np.pi * k / len(contour)
+        lm[i, :2] = (90 - 30 * np.cos(t), 100 + 10 * np.sin(t))
+    lm[EYE_R["outer"], :2] = (60, 100)  # contour's first point: the outer corner, on the image's left
+    lm[EYE_R["inner"], :2] = (120, 100)
+    ys, xs = np.mgrid[0:200, 0:200]
+    g[((xs - 90) / 30) ** 2 + ((ys - 100) / 10) ** 2 <= 1] = 220.0
+    for x0, x1, y in lines:
+        g[y - 1:y + 2, int(x0):int(x1)] = 40.0
+    return g, lm
+
+
+def test_a_rim_across_the_eye_and_the_skin_past_both_corners_is_a_line():
+    strength, row = frame_line(*_eye([(20, 170, 102)]), EYE_R, IED)
+    assert strength > 0.5 and row is not None and abs(row - 102) <= 1
+
+
+def test_no_line_reads_nothing():
+    strength, _row = frame_line(*_eye([]), EYE_R, IED)
+    assert strength <= 0.0
+
+
+def test_a_lash_line_inside_the_opening_is_not_a_rim():
+    strength, _row = frame_line(*_eye([(62, 118, 96)]), EYE_R, IED)
+    assert strength <= 0.0
+
+
+def test_eyeliner_winged_past_one_corner_is_not_a_rim():
+    strength, _row = frame_line(*_eye([(40, 118, 96)]), EYE_R, IED)
+    assert strength <= 0.0
+
+
+def test_stretches_out_of_the_picture_read_nothing():
+    g, lm = _eye([(20, 170, 102)])
+    lm[:, 0] -= 70  # the eye at the picture's left edge: the skin past its outer corner is cut off
+    assert frame_line(g, lm, EYE_R, IED) == (0.0, None)
