@@ -23,6 +23,11 @@ from cardface.geometry import MM_PER_INCH
 from cardface.layout import PhotoSpec
 
 
+#: checks the card does not refuse a photo for: the photo's age counts from the application
+#: (``photo check --on``), not from the day the card is printed, weeks or months later
+NOT_THE_CARDS = ("file.taken",)
+
+
 def frame_of(spec: PhotoSpec):
     """The photo box as a :class:`photo.framing.Frame` (its shape and where the head goes)."""
     from photo.framing import Frame
@@ -62,7 +67,7 @@ def crop(path: Path, spec: PhotoSpec, *, preview: bool, allow_failing: bool):
     if report.error or analysis is None:
         raise PhotoRefused(f"the holder's photo cannot be used: {(report.error or {}).get('message', '')}",
                            code="card.photo_unreadable")
-    unfixable = [c for c in report.failed if not c.fixable]
+    unfixable = [c for c in report.failed if not c.fixable and c.id not in NOT_THE_CARDS]
     if unfixable and not (preview and allow_failing):
         raise refusal(report, unfixable)
     if not analysis.has_face:

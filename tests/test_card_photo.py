@@ -95,6 +95,23 @@ def test_a_failing_photo_is_refused_with_the_reasons(tilted_photo):
         build_scene(tilted_photo, "front", "next", preview=False, allow_failing_photo=True)
 
 
+def test_the_card_does_not_judge_the_photos_age(tmp_path):
+    """A photo dated long ago by its camera is the application's business (file.taken, judged on
+    the application's date): the card, printed later, crops it like any other."""
+    from PIL import Image
+
+    p = tmp_path / "dated.jpg"
+    ex = Image.Exif()
+    ex.get_ifd(0x8769)[0x9003] = "2020:01:02 10:00:00"
+    with Image.open(FACE) as im:
+        im.convert("RGB").save(p, quality=95, exif=ex)
+    import photo
+
+    assert not photo.check(p, "mynumber-next").check("file.taken").passed
+    scene = build_scene(holder(1, photo=str(p)), "front", "next", preview=False)
+    assert any(isinstance(e, ImageElement) for e in scene.elements)
+
+
 def test_a_photo_without_a_face_is_refused_even_in_previews(tmp_path):
     from PIL import Image
 
