@@ -4,7 +4,8 @@ frame over the eyes, and very thick frames).
 Clear glasses are allowed when their frames stay clear of the eyes; glasses worn low, or big
 frames, put the rim's top bar across the eye. A rim is a line: darker than the rows a little
 above and below it, and it runs on, straight, past both corners of the eye onto the skin, which
-no eyelid, lash line or crease does on both sides. Per eye, on the luma (``a.grey``):
+no eyelid, lash line or crease does on both sides. Per eye, on the luma (``a.grey8``, only the
+stretches read converted):
 
 - three stretches of each row through the eye's height (from the top of the lids' contour to
   its bottom, and :data:`NEIGHBOUR_IED` past each): the skin beyond the outer corner and beyond
@@ -27,6 +28,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from photo.quantiles import row_medians
+
 #: how far past each corner of the eye the skin stretches reach (eye distances)
 SKIN_IED = 0.12
 #: the rows a line is compared with lie this far above and below it (eye distances; at least 2 px)
@@ -38,7 +41,7 @@ def _row_medians(g: np.ndarray, x0: float, x1: float, y0: int, y1: int) -> np.nd
     c0, c1 = round(float(x0)), round(float(x1))
     if c0 < 0 or c1 > g.shape[1] or c1 - c0 < 2 or y0 < 0 or y1 > g.shape[0]:
         return None
-    return np.median(g[y0:y1, c0:c1], axis=1)
+    return row_medians(g[y0:y1, c0:c1].astype(np.float32))
 
 
 def frame_line(grey: np.ndarray, landmarks: np.ndarray, eye: dict, ied: float) -> tuple[float, float | None]:

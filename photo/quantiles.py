@@ -77,3 +77,14 @@ def column_medians(values: np.ndarray) -> np.ndarray:
     times slower)."""
     cols = np.ascontiguousarray(values.T)
     return np.array([median(c, overwrite=True) for c in cols], dtype=values.dtype)
+
+
+def row_medians(values: np.ndarray) -> np.ndarray:
+    """``np.median(values, axis=1)`` of a 2-D float array without NaNs (the same values: the
+    middle element, or the mean of the two middle ones), from one partition of the rows
+    (a third of numpy's time on the short rows of an eye's neighbourhood)."""
+    w = values.shape[1]
+    if w % 2:
+        return np.partition(values, w // 2, axis=1)[:, w // 2]
+    p = np.partition(values, [w // 2 - 1, w // 2], axis=1)
+    return (p[:, w // 2 - 1] + p[:, w // 2]) / values.dtype.type(2)

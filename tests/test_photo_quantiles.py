@@ -54,3 +54,15 @@ def test_column_medians_are_numpys():
         for x in (rng.normal(0, 30, (n, 3)).astype(np.float32), rng.integers(0, 9, (n, 3)).astype(np.float32),
                   rng.random((n, 2))):
             assert _same(column_medians(x), np.median(x, axis=0))
+
+
+def test_row_medians_are_numpys():
+    from photo.quantiles import row_medians
+
+    rng = np.random.default_rng(5)
+    for w in (1, 2, 3, 10, 11, 24, 25):
+        for x in (rng.normal(0, 30, (40, w)).astype(np.float32), rng.integers(0, 9, (40, w)).astype(np.float32),
+                  rng.random((7, w))):
+            keep = x.copy()
+            assert _same(row_medians(x), np.median(x, axis=1)), (w, x.dtype)
+            assert np.array_equal(x, keep)

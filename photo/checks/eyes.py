@@ -167,7 +167,7 @@ def eye_stats(a, eye: dict) -> dict:
     cheek = a.cheek_grey
     ref = float(median(cheek)) if cheek.size > 20 else float(median(a.skin_grey))
     ref = max(ref, 1.0)
-    line, line_row = frame_line(a.grey, a.landmarks, eye, a.ied)
+    line, line_row = frame_line(a.grey8, a.landmarks, eye, a.ied)
     if g.size < 10:
         return {"dark": 1.0, "contrast": 1.0, "glare": 0.0, "iris_glare": 0.0, "whites_glare": 0.0, "lens_glare": 0.0,
                 "opening_light": 1.0, "opening_p90": 0.0, "gap": eyelid_gap(a, eye), "frame_line": line,
