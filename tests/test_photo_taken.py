@@ -147,6 +147,13 @@ def test_a_batch_keeps_the_day_it_began_with(tmp_path):
     other = tmp_path / "new"
     other.mkdir()
     assert _check_job_file(other, "in", PROFILE, ON) == ON
+    # a batch begun before the day was recorded keeps the day it is first resumed on
+    legacy = tmp_path / "legacy"
+    legacy.mkdir()
+    (legacy / JOB_FILE).write_text(json.dumps({"input": "in", "profile": PROFILE}))
+    assert _check_job_file(legacy, "in", PROFILE, ON) == ON
+    assert json.loads((legacy / JOB_FILE).read_text()) == {"input": "in", "profile": PROFILE, "on": ON.isoformat()}
+    assert _check_job_file(legacy, "in", PROFILE, None) == ON
 
 
 def test_the_service_judges_on_the_day_sent():

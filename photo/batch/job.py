@@ -95,7 +95,9 @@ def _check_job_file(out: Path, source: str, profile: str, on: datetime.date | No
         if on is not None and began is not None and on != began:
             raise BatchError(f"{out} holds the results of a batch judged on {began} (--on {on} given); rerun "
                              "without --on, or choose another -o folder", code="batch.output_mismatch")
-        return on or began or datetime.date.today()
+        if began is not None:
+            return began
+        # a batch begun before the day was recorded: the day it is resumed on is kept from now on
     day = on or datetime.date.today()
     tmp = path.with_name(JOB_FILE + ".tmp")
     tmp.write_text(json.dumps({"input": source, "profile": profile, "on": day.isoformat()}, ensure_ascii=False,
