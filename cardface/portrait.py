@@ -22,7 +22,6 @@ from cardface.errors import FieldProblem, PhotoRefused
 from cardface.geometry import MM_PER_INCH
 from cardface.layout import PhotoSpec
 
-
 #: checks the card does not refuse a photo for: the photo's age counts from the application
 #: (``photo check --on``), not from the day the card is printed, weeks or months later
 NOT_THE_CARDS = ("file.taken",)
