@@ -128,6 +128,15 @@ def result(passed: bool, value: Any, limit: Any, key: str = "", **params: Any) -
                        params=params)
 
 
+def unjudged(value: Any, limit: Any, key: str, **params: Any) -> CheckResult:
+    """A check that could not judge this photo and does not hold it back (``passed`` true,
+    ``evaluated`` false): no backdrop beside the head, no mouth or pupil in the picture, no
+    date taken in the file. The key's message says why."""
+    r = result(True, value, limit, key, **params)
+    r.evaluated = False
+    return r
+
+
 @dataclass
 class PhotoReport:
     """The verdict on one photo: every check of the profile, or an error for input that cannot be checked."""

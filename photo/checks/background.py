@@ -19,7 +19,7 @@ import numpy as np
 
 from photo.checks import check
 from photo.quantiles import median
-from photo.report import result
+from photo.report import result, unjudged
 
 HAIR_BAND = 0.15  # face widths around the head's silhouette (above the chin) left out of ``objects``
 #: the inner lip points: below their height, pixels inside the person's silhouette are never shadow
@@ -105,9 +105,7 @@ def uniformity(a, limits):
     furniture, doors, a clock on the wall). J-LIS, ICAO 9303."""
     m = background_measures(a)
     if m is None:
-        r = result(True, None, None, "no_background")
-        r.evaluated = False
-        return r
+        return unjudged(None, None, "no_background")
     if m["gradient"] > limits["max_gradient"]:
         key = "texture"
     elif m["objects"] > limits["max_objects"]:
@@ -220,7 +218,5 @@ def shadow(a, limits):
     than the smooth backdrop model there, in patches of at least min_shadow_patch (face widths squared)."""
     area = shadow_area(a, limits["min_shadow_patch"])
     if area is None:
-        r = result(True, None, None, "no_background")
-        r.evaluated = False
-        return r
+        return unjudged(None, None, "no_background")
     return result(area <= limits["max_shadow_area"], round(area, 4), limits["max_shadow_area"])

@@ -17,7 +17,7 @@ from photo.analysis import BURNT_LUMA, EYE_L, EYE_R, polygon_mask
 from photo.checks import check
 from photo.frame_line import frame_line
 from photo.quantiles import median, percentile, percentiles
-from photo.report import result
+from photo.report import result, unjudged
 
 
 def eyelid_gap(a, eye: dict) -> float:
@@ -352,9 +352,7 @@ def eyes_red_eye(a, limits):
     stats = red_eye_stats(a)
     read = {side: x for side, x in stats.items() if x is not None}
     if not read:
-        r = result(True, None, limits["max_redness"], "no_pupil")
-        r.evaluated = False
-        return r
+        return unjudged(None, limits["max_redness"], "no_pupil")
     red = [side for side, x in read.items() if x["redness"] > limits["max_redness"]]
     r = result(not red, round(max(x["redness"] for x in read.values()), 3), limits["max_redness"],
                "red" if red else "ok")

@@ -10,7 +10,7 @@ import calendar
 import datetime
 
 from photo.checks import check
-from photo.report import result
+from photo.report import result, unjudged
 
 
 @check("file.format", limits={"allowed": "list[str]"}, needs_face=False)
@@ -55,10 +55,9 @@ def file_taken(a, limits):
         return None  # pixels handed over in memory: there is no file to read a date from
     months, taken, on = limits["max_age_months"], a.decoded.taken, a.checked_on
     if taken is None or taken > on:
-        r = result(True, None if taken is None else taken.isoformat(), months,
-                   "no_date" if taken is None else "future", taken=str(taken), on=on.isoformat())
-        r.evaluated = False
-        return r
+        if taken is None:
+            return unjudged(None, months, "no_date")
+        return unjudged(taken.isoformat(), months, "future", taken=taken.isoformat(), on=on.isoformat())
     ok = add_months(taken, months) >= on
     r = result(ok, taken.isoformat(), months, "ok" if ok else "old", taken=taken.isoformat(), on=on.isoformat(),
                months=months)

@@ -25,7 +25,7 @@ import numpy as np
 from photo.analysis import LIP_GAPS, eye_chin_of
 from photo.checks import check
 from photo.quantiles import column_medians, percentile
-from photo.report import result
+from photo.report import result, unjudged
 
 
 def gap_of(lm: np.ndarray) -> float:
@@ -113,9 +113,7 @@ def mouth_visible(a, limits):
     the full face visible."""
     m = mouth_visibility(a)
     if m is None:
-        r = result(True, None, limits["min_visibility"], "no_mouth")
-        r.evaluated = False
-        return r
+        return unjudged(None, limits["min_visibility"], "no_mouth")
     key = "ok" if m["visibility"] >= limits["min_visibility"] else "covered"
     r = result(key == "ok", round(m["visibility"], 2), limits["min_visibility"], key)
     r.details = {"lip_contrast": round(m["lip_contrast"], 2), "mouth_line": round(m["mouth_line"], 2),
