@@ -105,18 +105,18 @@ def _pose(a, c, lim) -> list[Mark]:
 
 # ----------------------------------------------------------------------- eyes and mouth
 def _eye_anchor(a, side: str, row: int) -> Point:
-    from photo.checks.eyes import EYES
+    from photo.checks.eyes import EYE_AT
 
-    eye = dict((s, e) for s, e, _ in EYES)[side]
+    eye = EYE_AT[side]
     pts = a.landmarks[list(eye["contour"]), :2]
     x = pts[:, 0].min() - (2.2 * a.ied if side == "left" else -0.1 * a.ied)
     return float(x), float(pts[:, 1].min() - 0.9 * a.ied + row * 0.3 * a.ied)
 
 
 def _eyes_open(a, c, lim) -> list[Mark]:
-    from photo.checks.eyes import EYES, closed_eyes, openness
+    from photo.checks.eyes import EYE_AT as eyes
+    from photo.checks.eyes import closed_eyes, openness
 
-    eyes = dict((s, e) for s, e, _ in EYES)
     m_all = openness(a)
     out = []
     for side in closed_eyes(a, lim, m_all):
@@ -131,9 +131,9 @@ def _eyes_open(a, c, lim) -> list[Mark]:
 
 
 def _eyes_visible(a, c, lim) -> list[Mark]:
+    from photo.checks.eyes import EYE_AT as eyes
     from photo.checks.eyes import (
         EYE_CLIP_LUMA,
-        EYES,
         VISIBLE_KEYS,
         eye_region,
         hidden_eyes,
@@ -142,7 +142,6 @@ def _eyes_visible(a, c, lim) -> list[Mark]:
     )
     from photo.frame_line import SKIN_IED
 
-    eyes = dict((s, e) for s, e, _ in EYES)
     stat, lim_key, _ = VISIBLE_KEYS[c.key]
     stats = visible_stats(c)  # what the check measured, not measured again
     iris = iris_reflection_side(stats, lim) if c.key == "glare" else None
@@ -174,10 +173,9 @@ def _eyes_visible(a, c, lim) -> list[Mark]:
 
 
 def _red_eye(a, c, lim) -> list[Mark]:
-    from photo.checks.eyes import EYES
+    from photo.checks.eyes import EYE_AT as eyes
     from photo.pupils import pupil_region
 
-    eyes = dict((s, e) for s, e, _ in EYES)
     details = c.details or {}
     out = []
     for side in details.get("red", []):  # the eyes the check found red, with what it measured

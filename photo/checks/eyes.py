@@ -30,6 +30,8 @@ def eyelid_gap(a, eye: dict) -> float:
 #: (side in the picture, landmark indices, blendshape name): the eye at the image's left is the
 #: subject's right eye, so its blink score is ``eyeBlinkRight``
 EYES = (("left", EYE_R, "eyeBlinkRight"), ("right", EYE_L, "eyeBlinkLeft"))
+#: the eye (landmark indices) by its side in the picture
+EYE_AT = {side: eye for side, eye, _ in EYES}
 #: luma at or above which an eye-region pixel counts as glare or burnt-out white
 EYE_CLIP_LUMA = 250
 _STATS: WeakKeyDictionary = WeakKeyDictionary()  # analysis -> both_eye_stats(analysis)
