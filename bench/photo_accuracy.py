@@ -305,11 +305,9 @@ def d_fringe(full, tem, box, rng):
 
 
 def d_frame_over_eyes(full, tem, box, rng):
-    """Clear glasses (bench.glasses, a style drawn from ``rng``) worn low: the lenses 0.2-0.3 eye
-    distances below the pupils, so the top rim crosses the eyes (J-LIS: a frame over the eyes)."""
-    style = list(GLASSES)[int(rng.integers(len(GLASSES)))]
-    eyes = in_crop(tem, box, TEM_EYE_L, TEM_EYE_R)
-    return jpeg(clear_glasses(crop(full, box), eyes, style, rng, drop=float(rng.uniform(0.2, 0.3))))
+    """Clear glasses (:func:`in_glasses`) worn low: the lenses 0.2-0.3 eye distances below the
+    pupils, so the top rim crosses the eyes (J-LIS: a frame over the eyes)."""
+    return in_glasses(full, tem, box, rng, drop=(0.2, 0.3))
 
 
 def d_red_eye(full, tem, box, rng):
@@ -446,12 +444,14 @@ def frame_photo(faces: Path, row: dict):
     return full, tem, box
 
 
-def in_glasses(full, tem, box, rng) -> bytes:
+def in_glasses(full, tem, box, rng, drop: tuple[float, float] | None = None) -> bytes:
     """The crop in clear glasses (bench.glasses) of a style drawn from ``rng``, which also draws
-    the lenses' reflection."""
+    the lenses' reflection; ``drop``: the range the lenses' drop below the pupils is drawn from
+    (None: worn as they should be)."""
     eyes = in_crop(tem, box, TEM_EYE_L, TEM_EYE_R)
     style = list(GLASSES)[int(rng.integers(len(GLASSES)))]
-    return jpeg(clear_glasses(crop(full, box), eyes, style, rng))
+    kw = {} if drop is None else {"drop": float(rng.uniform(*drop))}
+    return jpeg(clear_glasses(crop(full, box), eyes, style, rng, **kw))
 
 
 def compliant_variants(full, tem, box, rng, glasses_rng) -> dict[str, bytes]:
