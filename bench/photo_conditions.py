@@ -64,7 +64,6 @@ No limit is set from these photos; the conditions are fixed here and seeded.
 
 from __future__ import annotations
 
-import argparse
 import collections
 import sys
 import time
@@ -77,7 +76,7 @@ from bench.faces import TEM_EYE_L, TEM_EYE_R, crop, in_crop, jpeg, shared_faces
 from bench.glasses import STYLES as GLASSES
 from bench.glasses import clear_glasses
 from bench.photo_accuracy import frame_photo, read_labels
-from bench.support import linear_to_srgb, srgb_to_linear, wilson
+from bench.support import linear_to_srgb, profile_bench_args, srgb_to_linear, wilson
 
 #: the conditions whose colour cast may rightly take skin out of color.natural's range
 STRONG_CASTS = ("warm strong", "cool strong")
@@ -310,12 +309,9 @@ def print_eye_white_folds(rows: list[dict[float, dict]], persons: list[str]) -> 
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--profile", default="mynumber-online")
-    args = ap.parse_args()
+    args = profile_bench_args(__doc__)
     import photo
 
-    photo.warm_up()
     t0 = time.perf_counter()
     faces = shared_faces()
     rng = np.random.default_rng(11)

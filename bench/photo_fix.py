@@ -22,7 +22,6 @@ file, measured alternately in the same run.
 
 from __future__ import annotations
 
-import argparse
 import collections
 import io
 import sys
@@ -35,7 +34,7 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.faces import shared_faces
 from bench.photo_accuracy import read_labels
-from bench.support import wilson
+from bench.support import profile_bench_args, wilson
 
 #: EXIF tag of the orientation, and the value that says "turn 90 degrees clockwise to show"
 ORIENTATION_TAG, TURNED_CW = 0x0112, 6
@@ -54,12 +53,9 @@ def forms(data: bytes) -> dict[str, bytes]:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--profile", default="mynumber-online")
-    args = ap.parse_args()
+    args = profile_bench_args(__doc__)
     import photo
 
-    photo.warm_up()
     t0 = time.perf_counter()
     faces = shared_faces()
     outcome: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)

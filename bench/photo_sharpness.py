@@ -25,7 +25,6 @@ with 95 % Wilson intervals. The "all people" limit is the one the profiles carry
 
 from __future__ import annotations
 
-import argparse
 import collections
 import sys
 import time
@@ -37,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.faces import crop, jpeg, shared_faces
 from bench.photo_accuracy import MAX_MISSED, _ied, d_blur, d_motion, fold_of, frame_photo, read_labels
 from bench.photo_conditions import _float, _jpeg_of, phone_night, skin_smoothing
-from bench.support import wilson
+from bench.support import profile_bench_args, wilson
 
 SHARP = ("clean", "phone night", "night strong NR", "night 2 stops", "skin smoothing")
 BLURRED = ("defocus", "motion")
@@ -83,13 +82,9 @@ def limit_from(rows: list[dict]) -> float:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--profile", default="mynumber-online")
-    args = ap.parse_args()
-    import photo
+    args = profile_bench_args(__doc__)
     from photo import profile as profile_mod
 
-    photo.warm_up()
     t0 = time.perf_counter()
     limits = profile_mod.get(args.profile).checks["image.sharpness"]
     faces = shared_faces()

@@ -4,6 +4,8 @@
   a time limit, with its peak memory (``bench/robustness.py`` and the robustness tests);
 - :func:`make_corpus_module`: ``scripts/make_corpus.py``, the generator of the damaged-input
   corpus, as a module;
+- :func:`profile_bench_args`: the start the benchmarks that check the shared faces under one
+  profile share (``--profile``, the models loaded before the clock starts);
 - :func:`srgb_to_linear`, :func:`linear_to_srgb`: the sRGB tone curve both ways (exposure in
   linear light for the home conditions and the test photos; the reference the colour tests
   check the intake against).
@@ -45,6 +47,21 @@ def linear_to_srgb(light: np.ndarray) -> np.ndarray:
 
     y = np.clip(light, 0.0, 1.0)
     return 255 * np.where(y <= 0.0031308, 12.92 * y, 1.055 * y ** (1 / 2.4) - 0.055)
+
+
+def profile_bench_args(description: str | None):
+    """Parse a benchmark's command line, ``--profile`` (default mynumber-online) and nothing else,
+    with ``description`` (its module docstring) as the help, then load every model, so that no
+    timing the benchmark takes includes loading them. Returns the parsed arguments."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--profile", default="mynumber-online")
+    args = ap.parse_args()
+    import photo
+
+    photo.warm_up()
+    return args
 
 
 def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
