@@ -141,6 +141,7 @@ def _eyes_visible(a, c, lim) -> list[Mark]:
         visible_stats,
     )
     from photo.frame_line import SKIN_IED
+    from photo.hair_strands import band_box
 
     stat, lim_key, _ = VISIBLE_KEYS[c.key]
     stats = visible_stats(c)  # what the check measured, not measured again
@@ -166,6 +167,9 @@ def _eyes_visible(a, c, lim) -> list[Mark]:
             xs = sorted((float(a.landmarks[e["outer"], 0]), float(a.landmarks[e["inner"], 0])))
             reach = SKIN_IED * a.ied
             m.lines = [[(xs[0] - reach, row), (xs[1] + reach, row)]]
+        if c.key == "hair":  # the upper-lid band whose strands were read
+            x0, y0, x1, y1 = band_box(a.landmarks, eyes[side], a.ied)
+            m.lines = [[(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]]
         if c.key == "glare":  # the near-white pixels that counted
             m.fills = [(region & (a.grey >= EYE_CLIP_LUMA), 1.0)]
         out.append(m)

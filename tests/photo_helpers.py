@@ -146,6 +146,15 @@ def _red_eye() -> bytes:
     return jpeg(red_eye(image("compliant_a"), [g.eye_left, g.eye_right], np.random.default_rng(0)))
 
 
+def _fringe(depth: float = 0.0) -> bytes:
+    """compliant_a with a drawn fringe from above the brows down to ``depth`` eye distances below
+    the eye centres (bench.fringe; 0 reaches the pupils, -0.3 stops on the brows)."""
+    from bench.fringe import fringe
+
+    g = geometry()
+    return jpeg(fringe(image("compliant_a"), [g.eye_left, g.eye_right], depth, np.random.default_rng(3)))
+
+
 def _dated(taken: str) -> bytes:
     """compliant_a with the camera's date ``taken`` (EXIF DateTimeOriginal, YYYY:MM:DD HH:MM:SS)."""
     ex = Image.Exif()
@@ -546,6 +555,8 @@ VARIANTS = {
     "dark_glasses": _dark_glasses,
     "masked": _masked,
     "red_eye": _red_eye,
+    "fringe": _fringe,
+    "fringe_on_brows": lambda: _fringe(-0.3),
     "old_photo": _old_photo,
     "recent_photo": _recent_photo,
     "closed_eyes": _closed_eyes,

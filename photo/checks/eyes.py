@@ -16,6 +16,7 @@ from photo import pupils
 from photo.analysis import BURNT_LUMA, EYE_L, EYE_R, polygon_mask
 from photo.checks import check
 from photo.frame_line import frame_line
+from photo.hair_strands import strand_ratio
 from photo.quantiles import median, percentile, percentiles
 from photo.report import result, unjudged
 
@@ -90,7 +91,8 @@ def eye_region(a, eye: dict) -> np.ndarray:
 
 #: eye_stats value and the limit it is held to, per eyes.visible key: (stat, limit key, fails when above)
 VISIBLE_KEYS = {"dark": ("dark", "min_dark_ratio", False), "glare": ("glare", "max_glare", True),
-                "frame": ("frame_line", "max_frame_line", True), "hidden": ("contrast", "min_contrast", False)}
+                "frame": ("frame_line", "max_frame_line", True), "hair": ("hair_strands", "max_hair_strands", True),
+                "hidden": ("contrast", "min_contrast", False)}
 
 
 def visible_stats(c) -> dict[str, dict]:
@@ -105,6 +107,8 @@ def hidden_eyes(stats: dict[str, dict], limits, key: str, burnt: bool = False,
     ``whites_burnt`` (the whites' glare is then the exposure's, not these eyes'); ``lens``: its
     ``reflection_on_lens`` sides."""
     stat, lim, above = VISIBLE_KEYS[key]
+    if key == "hair":  # judged on the eye with fewer strands: both sides, or none
+        return [side for side, _eye, _ in EYES] if hair_over_eyes(list(stats.values()), limits) else []
     out = []
     for side, _eye, _ in EYES:
         v = stats[side][stat]
@@ -152,6 +156,8 @@ def eye_stats(a, eye: dict) -> dict:
     (:func:`eyelid_gap`, as ``eyes.open`` reads it). ``frame_line``, ``frame_row``: a glasses
     rim across the eye (:func:`photo.frame_line.frame_line`: how much darker a row through the
     eye and the skin past both its corners is than the rows above and below, and that row).
+    ``hair_strands``: hair hanging over the eye (:func:`photo.hair_strands.strand_ratio`: the
+    upper lid's horizontal over vertical gradient; 0.0 when its band leaves the picture).
     """
     pts = eye_polygon(a, eye)
     # drawn in the polygon's box only (the same pixels, in the same order, as on the whole image)
@@ -170,10 +176,11 @@ def eye_stats(a, eye: dict) -> dict:
     ref = float(median(cheek)) if cheek.size > 20 else float(median(a.skin_grey))
     ref = max(ref, 1.0)
     line, line_row = frame_line(a.grey8, a.landmarks, eye, a.ied)
+    strands = strand_ratio(a.grey8, a.landmarks, eye, a.ied) or 0.0
     if g.size < 10:
         return {"dark": 1.0, "contrast": 1.0, "glare": 0.0, "iris_glare": 0.0, "whites_glare": 0.0, "lens_glare": 0.0,
                 "opening_light": 1.0, "opening_p90": 0.0, "gap": eyelid_gap(a, eye), "frame_line": line,
-                "frame_row": line_row}
+                "frame_row": line_row, "hair_strands": strands}
     p10, p50, p90 = percentiles(g, [10, 50, 90])
     opening_p90 = float(percentile(g[inside], 90, overwrite=True)) if np.count_nonzero(inside) >= 10 else float(p90)
     white = g8 >= EYE_CLIP_LUMA
@@ -184,7 +191,7 @@ def eye_stats(a, eye: dict) -> dict:
             "whites_glare": float(n_white_inside / g.size),
             "lens_glare": float((n_white - n_white_inside) / max(1, g.size - n_inside)),
             "opening_light": opening_p90 / ref, "opening_p90": opening_p90, "gap": eyelid_gap(a, eye),
-            "frame_line": line, "frame_row": line_row}
+            "frame_line": line, "frame_row": line_row, "hair_strands": strands}
 
 
 def iris_disc(a, eye: dict) -> tuple[np.ndarray, float]:
@@ -270,6 +277,15 @@ def both_eye_stats(a) -> list[dict]:
     return got
 
 
+def hair_over_eyes(stats: list[dict], limits) -> bool:
+    """Hair hangs over both eyes: the upper lid of each (``hair_strands``) crossed by more
+    vertical edges than ``max_hair_strands`` times its horizontal ones. Judged on the eye with
+    fewer strands: a fringe over the eyes covers both, while one eye's value alone is raised by
+    a head turned or pitched (the far lid foreshortened) and by thick lashes. Not judged by a
+    profile without the limit."""
+    return "max_hair_strands" in limits and min(x["hair_strands"] for x in stats) > limits["max_hair_strands"]
+
+
 def reflection_on_one_iris(stats: list[dict], limits) -> bool:
     """A reflection on one lens: one iris disc more than ``max_one_iris_glare`` near-white while
     the other is under ``other_iris_ratio`` of that. Over-exposure clips both irises alike and a
@@ -287,7 +303,7 @@ def reflection_on_one_iris(stats: list[dict], limits) -> bool:
                                "max_iris_glare": "float?", "min_burnt_whites": "float?", "burnt_skin_share": "float?", "max_one_iris_glare": "float?",
                                "other_iris_ratio": "float?", "max_lens_glare": "float?",
                                "max_dark_lens_opening": "float?", "min_open_gap": "float?",
-                               "max_frame_line": "float?"}, frontal=True)
+                               "max_frame_line": "float?", "max_hair_strands": "float?"}, frontal=True)
 def eyes_visible(a, limits):
     """Eyes not hidden: eye-region luma / cheek luma >= min_dark_ratio (dark lenses; with
     max_dark_lens_opening, only when the eye opening's brightest tenth is that dark too), luma spread
@@ -302,7 +318,9 @@ def eyes_visible(a, limits):
     them, ``lens_glare``) is a reflection on a lens unless the skin itself is burnt out: a small
     reflection off the iris is glare too. A line across an eye, darker than the rows above and
     below it and running on past both corners onto the skin, stronger than max_frame_line, is a
-    glasses rim over the eye (``photo/frame_line.py``). ICAO 9303, J-LIS."""
+    glasses rim over the eye (``photo/frame_line.py``). Both upper lids crossed by more vertical
+    edges than max_hair_strands times their horizontal ones is hair hanging over the eyes, a
+    fringe reaching them (``photo/hair_strands.py``). ICAO 9303, J-LIS."""
     s = both_eye_stats(a)
     dark = min(x["dark"] for x in s)
     contrast = min(x["contrast"] for x in s)
@@ -319,6 +337,8 @@ def eyes_visible(a, limits):
         key = "glare"
     elif "max_frame_line" in limits and max(x["frame_line"] for x in s) > limits["max_frame_line"]:
         key = "frame"
+    elif hair_over_eyes(s, limits):
+        key = "hair"
     elif any(x["contrast"] < limits["min_contrast"] for _side, x in judged):
         key = "hidden"
     else:
@@ -326,7 +346,7 @@ def eyes_visible(a, limits):
     limit = {"min_dark_ratio": limits["min_dark_ratio"], "min_contrast": limits["min_contrast"],
              "max_glare": limits["max_glare"]}
     for k in ("max_iris_glare", "min_burnt_whites", "burnt_skin_share", "max_one_iris_glare", "other_iris_ratio",
-              "max_lens_glare", "max_dark_lens_opening", "min_open_gap", "max_frame_line"):
+              "max_lens_glare", "max_dark_lens_opening", "min_open_gap", "max_frame_line", "max_hair_strands"):
         if k in limits:
             limit[k] = limits[k]
     r = result(key == "ok", {"dark": round(dark, 3), "contrast": round(contrast, 3), "glare": round(glare, 3)},

@@ -1,0 +1,64 @@
+"""Hair hanging over an eye: a fringe (bangs) that reaches the eyes (J-LIS refuses 前髪が目に
+かかっている; ICAO 9303: no hair across the eyes).
+
+A fringe is strands hanging down: across the upper eyelid they make the luma change from
+column to column much more than from row to row. A bare lid is the other way round: its
+crease, the lid margin, the lash line and the brow's lower edge all run across the eye, so
+the luma changes most from row to row. Per eye, on the luma (``a.grey8``):
+
+- the band of the upper lid, from :data:`BAND_IED` [1] to :data:`BAND_IED` [0] eye distances
+  above the top of the upper lid's landmarks, over the middle of the eye (less
+  :data:`MARGIN_W` of its width at each end), scaled so that the eye distance is
+  :data:`IED_PX` pixels (strands 1-2 px wide, whatever the photo's size);
+- the value is the mean absolute horizontal gradient (3x3 Sobel) over the mean absolute
+  vertical one: above 1, the band is crossed by more vertical edges than horizontal ones.
+
+A fringe that stops on the brows, which J-LIS accepts, leaves the band bare. Lashes thickened
+with mascara stand up from the lid margin into the band's lower edge: they raise the value,
+but stay under what hanging strands read (measured in ``bench/photo_accuracy.py``, see the
+profile's ``max_hair_strands``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: the band read: from this far above the top of the upper lid (eye distances) to this far
+BAND_IED = (0.15, 0.03)
+#: share of the eye's width left out at each end of the band (the corners' skin folds)
+MARGIN_W = 0.15
+#: the eye distance, in px, the band is scaled to before its gradients are read
+IED_PX = 128.0
+
+
+def band_box(landmarks: np.ndarray, eye: dict, ied: float) -> tuple[float, float, float, float]:
+    """(x0, y0, x1, y1), working px: the upper-lid band :func:`strand_ratio` reads (see the module)."""
+    contour = landmarks[list(eye["contour"]), :2]
+    top = float(landmarks[list(eye["upper"]), 1].min())
+    xo, xi = float(contour[:, 0].min()), float(contour[:, 0].max())
+    w = xi - xo
+    return xo + MARGIN_W * w, top - BAND_IED[0] * ied, xi - MARGIN_W * w, top - BAND_IED[1] * ied
+
+
+def strand_ratio(grey: np.ndarray, landmarks: np.ndarray, eye: dict, ied: float) -> float | None:
+    """Mean |horizontal gradient| / mean |vertical gradient| over the upper-lid band of one eye
+    (:func:`band_box`, see the module); None when the band leaves the picture or has no
+    gradient to read."""
+    import cv2
+
+    s = IED_PX / max(ied, 1e-6)
+    pad = 2.0 / s  # a 2 px margin at the read scale for the Sobel kernel and the resampling
+    x0, y0, x1, y1 = band_box(landmarks, eye, ied)
+    c0, c1 = int(np.floor(x0 - pad)), int(np.ceil(x1 + pad)) + 1
+    r0, r1 = int(np.floor(y0 - pad)), int(np.ceil(y1 + pad)) + 1
+    if c0 < 0 or r0 < 0 or c1 > grey.shape[1] or r1 > grey.shape[0] or c1 - c0 < 4 or r1 - r0 < 4:
+        return None
+    band = grey[r0:r1, c0:c1].astype(np.float32)
+    size = (max(6, round((c1 - c0) * s)), max(6, round((r1 - r0) * s)))
+    band = cv2.resize(band, size, interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR)
+    gx = np.abs(cv2.Sobel(band, cv2.CV_32F, 1, 0, ksize=3))[2:-2, 2:-2]
+    gy = np.abs(cv2.Sobel(band, cv2.CV_32F, 0, 1, ksize=3))[2:-2, 2:-2]
+    sy = float(gy.sum())
+    if sy <= 0.0:
+        return None
+    return float(gx.sum()) / sy

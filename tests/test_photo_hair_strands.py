@@ -1,0 +1,107 @@
+"""eyes.visible, key ``hair``: a fringe hanging over the eyes fails; bare lids, a fringe that
+stops on the brows and the test faces pass.
+
+The measure (photo/hair_strands.py) is the upper lid's mean |horizontal gradient| over its mean
+|vertical gradient|. It is tested on a drawn eye (known rows and strands) and on the test faces
+with a fringe drawn from their eye centres (bench/fringe.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from photo.analysis import EYE_R
+from photo.checker import analyse_and_check
+from photo.hair_strands import BAND_IED, band_box, strand_ratio
+from tests import photo_helpers as ph
+
+PROFILE = "mynumber-online"
+IED = 200.0
+
+
+def _eye(strands_to: float | None = None):
+    """(luma, landmarks): skin at 170 with an eye opening (EYE_R, corners at x 60 and 120, y 100,
+    half-height 10, white 220 inside), a lid crease 12 px above it and a brow 40 px above it
+    (dark rows), and, with ``strands_to``, dark vertical strands 2 px wide every 5 px from the
+    picture's top down to that row."""
+    g = np.full((200, 200), 170.0, np.float32)
+    lm = np.zeros((478, 3), np.float32)
+    contour = EYE_R["contour"]
+    for k, i in enumerate(contour):
+        t = 2 * np.pi * k / len(contour)
+        lm[i, :2] = (90 - 30 * np.cos(t), 100 + 10 * np.sin(t))
+    for i, x in zip(EYE_R["upper"], (80, 90, 100), strict=True):
+        lm[i, :2] = (x, 90)
+    ys, xs = np.mgrid[0:200, 0:200]
+    g[((xs - 90) / 30) ** 2 + ((ys - 100) / 10) ** 2 <= 1] = 220.0
+    g[77:79, 55:125] = 120.0  # the lid crease
+    g[48:54, 50:130] = 60.0  # the brow
+    if strands_to is not None:
+        for x in range(40, 140, 5):
+            g[0:int(strands_to), x:x + 2] = 50.0
+    return g.astype(np.uint8), lm
+
+
+def test_the_band_lies_on_the_upper_lid():
+    x0, y0, x1, y1 = band_box(_eye()[1], EYE_R, IED)
+    assert (y0, y1) == pytest.approx((90 - BAND_IED[0] * IED, 90 - BAND_IED[1] * IED))
+    assert 60 < x0 < x1 < 120
+
+
+def test_a_bare_lid_reads_its_rows():
+    assert strand_ratio(*_eye(), EYE_R, IED) < 0.5  # the crease runs across the eye
+
+
+def test_strands_down_to_the_eye_read_over_one():
+    assert strand_ratio(*_eye(strands_to=100), EYE_R, IED) > 2.0
+
+
+def test_strands_that_stop_on_the_brow_are_not_read():
+    assert strand_ratio(*_eye(strands_to=52), EYE_R, IED) < 0.5
+
+
+def test_a_band_out_of_the_picture_reads_nothing():
+    g, lm = _eye()
+    lm[:, 1] -= 70  # the eye near the top edge: its lid band is cut off
+    assert strand_ratio(g, lm, EYE_R, IED) is None
+    assert strand_ratio(np.full((200, 200), 128, np.uint8), _eye()[1], EYE_R, IED) is None  # flat: no gradient
+
+
+@pytest.mark.parametrize("key", ["compliant_a", "compliant_b"])
+def test_compliant_faces_read_well_under_the_limit(key):
+    _a, rep = analyse_and_check(ph.jpeg(ph.image(key)), PROFILE)
+    c = rep.check("eyes.visible")
+    assert c.passed and c.limit["max_hair_strands"] == 1.0
+    for side in ("image_left_eye", "image_right_eye"):
+        assert 0.0 < c.details[side]["hair_strands"] < 0.7 * c.limit["max_hair_strands"]
+
+
+def test_a_fringe_over_the_eyes_fails_with_both_eyes_marked():
+    from photo import profile
+    from photo.marks import marks
+
+    prof = profile.get(PROFILE)
+    a, rep = analyse_and_check(ph.VARIANTS["fringe"](), prof)
+    c = rep.check("eyes.visible")
+    assert not c.passed and c.evaluated and c.key == "hair"
+    assert "前髪" in c.message and "fringe" in c.message_en
+    assert min(c.details[s]["hair_strands"] for s in ("image_left_eye", "image_right_eye")) > c.limit["max_hair_strands"]
+    found = [m for m in marks(a, rep, prof) if m.id == "eyes.visible"]
+    assert len(found) == 2 and all(m.key == "hair" for m in found)  # both eyes
+    assert all(len(m.lines) == 1 and len(m.lines[0]) == 5 for m in found)  # the lid band read, outlined
+
+
+def test_a_fringe_that_stops_on_the_brows_is_not_hair_over_the_eyes():
+    _a, rep = analyse_and_check(ph.VARIANTS["fringe_on_brows"](), PROFILE)
+    c = rep.check("eyes.visible")
+    assert c.key != "hair"
+    assert min(c.details[s]["hair_strands"] for s in ("image_left_eye", "image_right_eye")) < c.limit["max_hair_strands"]
+
+
+def test_a_profile_without_the_limit_does_not_judge_hair():
+    from photo.checks import eyes
+
+    a, _rep = analyse_and_check(ph.VARIANTS["fringe"](), PROFILE)
+    stats = eyes.both_eye_stats(a)
+    assert not eyes.hair_over_eyes(stats, {})
+    assert eyes.hair_over_eyes(stats, {"max_hair_strands": 1.0})
