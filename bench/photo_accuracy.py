@@ -530,7 +530,7 @@ WRONG_REASON_CHECKS = {
     "head.covering": ("headwear",),
     "mouth.visible": (),  # no real photo shows a mask: every refusal of a real photo is a wrong reason
     "eyes.red_eye": (),  # nor red-eye
-    "eyes.visible": ("sunglasses",),
+    "eyes.visible": ("sunglasses", "hair_over_eye"),
     "eyes.open": ("closed_eyes",),
 }
 
