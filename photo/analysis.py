@@ -23,11 +23,14 @@ from photo import models
 from photo.intake import Decoded
 from photo.quantiles import column_medians
 
-# MediaPipe face-mesh indices (image left = the subject's right)
+# MediaPipe face-mesh indices (image left = the subject's right); "brow_lower": the lower edge of
+# the brow above the eye
 EYE_R = {"outer": 33, "inner": 133, "upper": (160, 159, 158), "lower": (144, 145, 153), "iris": 468,
-         "contour": (33, 246, 161, 160, 159, 158, 157, 173, 133, 155, 154, 153, 145, 144, 163, 7)}
+         "contour": (33, 246, 161, 160, 159, 158, 157, 173, 133, 155, 154, 153, 145, 144, 163, 7),
+         "brow_lower": (46, 53, 52, 65, 55)}
 EYE_L = {"outer": 263, "inner": 362, "upper": (387, 386, 385), "lower": (373, 374, 380), "iris": 473,
-         "contour": (263, 466, 388, 387, 386, 385, 384, 398, 362, 382, 381, 380, 374, 373, 390, 249)}
+         "contour": (263, 466, 388, 387, 386, 385, 384, 398, 362, 382, 381, 380, 374, 373, 390, 249),
+         "brow_lower": (276, 283, 282, 295, 285)}
 #: skin luma at or above which a pixel is burnt out (OFIQ's over-exposure level): lighting.exposure's
 #: bright share and eyes.visible's burnt-skin test read the same level
 BURNT_LUMA = 247

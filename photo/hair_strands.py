@@ -6,14 +6,17 @@ column to column much more than from row to row. A bare lid is the other way rou
 crease, the lid margin, the lash line and the brow's lower edge all run across the eye, so
 the luma changes most from row to row. Per eye, on the luma (``a.grey8``):
 
-- the band of the upper lid, from :data:`BAND_IED` [1] to :data:`BAND_IED` [0] eye distances
-  above the top of the upper lid's landmarks, over the middle of the eye (less
+- the band of the upper lid: from :data:`LID_GAP_IED` eye distances above the top of the upper
+  lid's landmarks up to :data:`BROW_SHARE` of the way to the lower edge of the brow (the gap
+  taken as at least :data:`MIN_GAP_IED` eye distances), over the middle of the eye (less
   :data:`MARGIN_W` of its width at each end), scaled so that the eye distance is
   :data:`IED_PX` pixels (strands 1-2 px wide, whatever the photo's size);
 - the value is the mean absolute horizontal gradient (3x3 Sobel) over the mean absolute
   vertical one: above 1, the band is crossed by more vertical edges than horizontal ones.
 
-A fringe that stops on the brows, which J-LIS accepts, leaves the band bare. Lashes thickened
+A fringe that stops on the brows, which J-LIS accepts, leaves the band bare: the band ends
+below the brow, where it is for each person (the brow's lower edge lies 0.17-0.30 eye distances
+above the iris centre, 5th to 95th percentile of the compliant people). Lashes thickened
 with mascara stand up from the lid margin into the band's lower edge: they raise the value,
 but stay under what hanging strands read (measured in ``bench/photo_accuracy.py``, see the
 profile's ``max_hair_strands``).
@@ -23,8 +26,12 @@ from __future__ import annotations
 
 import numpy as np
 
-#: the band read: from this far above the top of the upper lid (eye distances) to this far
-BAND_IED = (0.15, 0.03)
+#: the band read starts this far above the top of the upper lid (eye distances)...
+LID_GAP_IED = 0.02
+#: ... and ends this share of the way from there to the lower edge of the brow
+BROW_SHARE = 0.7
+#: the lid-to-brow gap is taken as at least this (eye distances: a brow the mesh puts on the lid)
+MIN_GAP_IED = 0.06
 #: share of the eye's width left out at each end of the band (the corners' skin folds)
 MARGIN_W = 0.15
 #: the eye distance, in px, the band is scaled to before its gradients are read
@@ -35,9 +42,11 @@ def band_box(landmarks: np.ndarray, eye: dict, ied: float) -> tuple[float, float
     """(x0, y0, x1, y1), working px: the upper-lid band :func:`strand_ratio` reads (see the module)."""
     contour = landmarks[list(eye["contour"]), :2]
     top = float(landmarks[list(eye["upper"]), 1].min())
+    brow = float(landmarks[list(eye["brow_lower"]), 1].mean())
+    gap = max(top - brow, MIN_GAP_IED * ied)
     xo, xi = float(contour[:, 0].min()), float(contour[:, 0].max())
     w = xi - xo
-    return xo + MARGIN_W * w, top - BAND_IED[0] * ied, xi - MARGIN_W * w, top - BAND_IED[1] * ied
+    return xo + MARGIN_W * w, top - BROW_SHARE * gap, xi - MARGIN_W * w, top - LID_GAP_IED * ied
 
 
 def strand_ratio(grey: np.ndarray, landmarks: np.ndarray, eye: dict, ied: float) -> float | None:

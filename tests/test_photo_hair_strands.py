@@ -12,7 +12,7 @@ import pytest
 
 from photo.analysis import EYE_R
 from photo.checker import analyse_and_check
-from photo.hair_strands import BAND_IED, band_box, strand_ratio
+from photo.hair_strands import BROW_SHARE, LID_GAP_IED, MIN_GAP_IED, band_box, strand_ratio
 from tests import photo_helpers as ph
 
 PROFILE = "mynumber-online"
@@ -22,7 +22,7 @@ IED = 200.0
 def _eye(strands_to: float | None = None):
     """(luma, landmarks): skin at 170 with an eye opening (EYE_R, corners at x 60 and 120, y 100,
     half-height 10, white 220 inside), a lid crease 12 px above it and a brow 40 px above it
-    (dark rows), and, with ``strands_to``, dark vertical strands 2 px wide every 5 px from the
+    (dark rows, the brow's lower edge at row 54), and, with ``strands_to``, dark vertical strands 2 px wide every 5 px from the
     picture's top down to that row."""
     g = np.full((200, 200), 170.0, np.float32)
     lm = np.zeros((478, 3), np.float32)
@@ -32,6 +32,8 @@ def _eye(strands_to: float | None = None):
         lm[i, :2] = (90 - 30 * np.cos(t), 100 + 10 * np.sin(t))
     for i, x in zip(EYE_R["upper"], (80, 90, 100), strict=True):
         lm[i, :2] = (x, 90)
+    for k, i in enumerate(EYE_R["brow_lower"]):
+        lm[i, :2] = (60 + 15 * k, 54)  # the brow's lower edge
     ys, xs = np.mgrid[0:200, 0:200]
     g[((xs - 90) / 30) ** 2 + ((ys - 100) / 10) ** 2 <= 1] = 220.0
     g[77:79, 55:125] = 120.0  # the lid crease
@@ -42,10 +44,13 @@ def _eye(strands_to: float | None = None):
     return g.astype(np.uint8), lm
 
 
-def test_the_band_lies_on_the_upper_lid():
-    x0, y0, x1, y1 = band_box(_eye()[1], EYE_R, IED)
-    assert (y0, y1) == pytest.approx((90 - BAND_IED[0] * IED, 90 - BAND_IED[1] * IED))
+def test_the_band_lies_on_the_upper_lid_below_the_brow():
+    _g, lm = _eye()
+    x0, y0, x1, y1 = band_box(lm, EYE_R, IED)
+    assert (y0, y1) == pytest.approx((90 - BROW_SHARE * 36, 90 - LID_GAP_IED * IED))
     assert 60 < x0 < x1 < 120
+    lm[list(EYE_R["brow_lower"]), 1] = 88  # a brow the mesh put on the lid: the band keeps a least height
+    assert band_box(lm, EYE_R, IED)[1] == pytest.approx(90 - BROW_SHARE * MIN_GAP_IED * IED)
 
 
 def test_a_bare_lid_reads_its_rows():
