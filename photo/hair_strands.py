@@ -15,11 +15,11 @@ the luma changes most from row to row. Per eye, on the luma (``a.grey8``):
   vertical one: above 1, the band is crossed by more vertical edges than horizontal ones.
 
 A fringe that stops on the brows, which J-LIS accepts, leaves the band bare: the band ends
-below the brow, where it is for each person (the brow's lower edge lies 0.17-0.30 eye distances
-above the iris centre, 5th to 95th percentile of the compliant people). Lashes thickened
-with mascara stand up from the lid margin into the band's lower edge: they raise the value,
-but stay under what hanging strands read (measured in ``bench/photo_accuracy.py``, see the
-profile's ``max_hair_strands``).
+below the brow, wherever the mesh puts it for that person, not at a fixed height (a fixed band
+refused fringes ending just under low brows). Lashes thickened with mascara stand up from the
+lid margin into the band's lower edge: they raise the value, but stay under what hanging strands
+read (``bench/photo_fringe.py`` prints both, and every real photo's value; see the profile's
+``max_hair_strands``).
 """
 
 from __future__ import annotations
