@@ -10,38 +10,50 @@ stretches read converted):
 - three stretches of each row through the eye's height (from the top of the lids' contour to
   its bottom, and :data:`NEIGHBOUR_IED` past each): the skin beyond the outer corner and beyond
   the inner corner (from 0.02 to :data:`SKIN_IED` eye distances past each), and the opening
-  between the corners (less a tenth of its width at each end);
+  between the corners (less a tenth of its width at each end, and less the columns within
+  :data:`IRIS_SKIP` iris radii of the iris centre: a rim is darker than the eye's white, while a
+  dark iris filling most of the opening's width would make the rows' medians its own);
 - for each stretch and row, how much darker its median is than the darker of the medians
   :data:`NEIGHBOUR_IED` eye distances above and below, relative to that (0 when it is not);
 - the line's strength at a row is the weakest of the three stretches, and the eye's is the
   strongest row.
 
-Measured (bench: the 121 compliant people, in bench.glasses' three styles as worn and with the
-lenses lowered so that their top rim crosses the eyes, 0.20-0.30 eye distances; every other
-real photo of the collection not turned away): compliant and glasses as worn <= 0.061, other
-real photos <= 0.079; a black acetate rim across the eyes 0.36 at the 5th percentile (median
-0.61), a tortoiseshell one median 0.13 (a brown rim over a brown iris is hardly darker than the
-eye's own rows), a thin metal one median 0.01: thin rims are not found.
+Measured by ``bench/photo_over_eyes.py`` (the 121 compliant people, in bench.glasses' three
+styles as worn and with the lenses lowered so that their top rim crosses the eyes, 0.20-0.30
+eye distances; every other real photo of the collection judged): compliant variants at most
+0.07, glasses as worn 0.06, other real photos 0.20 (aviator sunglasses, refused for their dark
+lenses first); a black acetate rim across the eyes 0.38 at the 5th percentile (median 0.69), a
+tortoiseshell one median 0.27 (0.13 while the opening's stretch kept the iris), a thin metal
+one median 0.01: thin rims are not found.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from photo.pupils import iris_disc
 from photo.quantiles import row_medians
 
 #: how far past each corner of the eye the skin stretches reach (eye distances)
 SKIN_IED = 0.12
 #: the rows a line is compared with lie this far above and below it (eye distances; at least 2 px)
 NEIGHBOUR_IED = 0.03
+#: the opening's stretch leaves out the columns within this many iris radii of the iris centre
+IRIS_SKIP = 1.1
 
 
-def _row_medians(g: np.ndarray, x0: float, x1: float, y0: int, y1: int) -> np.ndarray | None:
-    """The median luma of each row y0..y1-1 over columns x0..x1 (None when out of the picture)."""
+def _row_medians(g: np.ndarray, x0: float, x1: float, y0: int, y1: int,
+                 skip: tuple[float, float] | None = None) -> np.ndarray | None:
+    """The median luma of each row y0..y1-1 over columns x0..x1, less the columns ``skip``
+    (x from, x to) spans (None when out of the picture or with fewer than 2 columns left)."""
     c0, c1 = round(float(x0)), round(float(x1))
     if c0 < 0 or c1 > g.shape[1] or c1 - c0 < 2 or y0 < 0 or y1 > g.shape[0]:
         return None
-    return row_medians(g[y0:y1, c0:c1].astype(np.float32))
+    if skip is None:
+        return row_medians(g[y0:y1, c0:c1].astype(np.float32))
+    s0, s1 = min(max(round(float(skip[0])), c0), c1), min(max(round(float(skip[1])) + 1, c0), c1)
+    block = np.hstack((g[y0:y1, c0:s0], g[y0:y1, s1:c1]))
+    return row_medians(block.astype(np.float32)) if block.shape[1] >= 2 else None
 
 
 def frame_line(grey: np.ndarray, landmarks: np.ndarray, eye: dict, ied: float) -> tuple[float, float | None]:
@@ -55,14 +67,17 @@ def frame_line(grey: np.ndarray, landmarks: np.ndarray, eye: dict, ied: float) -
     sign = 1.0 if inner[0] > outer[0] else -1.0  # the inner corner's side
     width = abs(inner[0] - outer[0])
     lo, hi = 0.02 * ied, SKIN_IED * ied
+    (cx, _cy), r = iris_disc(landmarks, eye)
     stretches = [
-        sorted((outer[0] - sign * hi, outer[0] - sign * lo)),  # skin beyond the outer corner
-        sorted((inner[0] + sign * lo, inner[0] + sign * hi)),  # skin beyond the inner corner
-        (min(outer[0], inner[0]) + 0.1 * width, max(outer[0], inner[0]) - 0.1 * width),  # the opening
+        (*sorted((outer[0] - sign * hi, outer[0] - sign * lo)), None),  # skin beyond the outer corner
+        (*sorted((inner[0] + sign * lo, inner[0] + sign * hi)), None),  # skin beyond the inner corner
+        # the opening, less the iris's columns: a rim is darker than the white, not than a dark iris
+        (min(outer[0], inner[0]) + 0.1 * width, max(outer[0], inner[0]) - 0.1 * width,
+         (cx - IRIS_SKIP * r, cx + IRIS_SKIP * r)),
     ]
     darker = []
-    for x0, x1 in stretches:
-        m = _row_medians(grey, x0, x1, y0, y1)
+    for x0, x1, skip in stretches:
+        m = _row_medians(grey, x0, x1, y0, y1, skip)
         if m is None or len(m) <= 2 * d:
             return 0.0, None
         centre, up, down = m[d:-d], m[:-2 * d], m[2 * d:]

@@ -53,3 +53,17 @@ def test_stretches_out_of_the_picture_read_nothing():
     g, lm = _eye([(20, 170, 102)])
     lm[:, 0] -= 70  # the eye at the picture's left edge: the skin past its outer corner is cut off
     assert frame_line(g, lm, EYE_R, IED) == (0.0, None)
+
+
+def test_a_brown_rim_across_a_wide_dark_iris_is_read_on_the_white():
+    """A dark iris filling most of the opening's width makes the rows' medians the iris's, and a
+    brown rim is no darker than it: the opening's stretch reads the white beside the iris."""
+    g, lm = _eye([])
+    ys, xs = np.mgrid[0:200, 0:200]
+    g[(((xs - 90) / 30) ** 2 + ((ys - 100) / 10) ** 2 <= 1) & (np.abs(xs - 90) <= 16)] = 60.0  # the iris, 32 px wide
+    lm[EYE_R["iris"], :2] = (90, 100)
+    for k, (dx, dy) in enumerate(((16, 0), (0, -16), (-16, 0), (0, 16))):
+        lm[EYE_R["iris"] + 1 + k, :2] = (90 + dx, 100 + dy)
+    g[101:104, 20:170] = 110.0  # a brown rim across the eye and the skin
+    strength, row = frame_line(g, lm, EYE_R, IED)
+    assert strength > 0.3 and row is not None and abs(row - 102) <= 1
