@@ -18,7 +18,7 @@ A fringe that stops on the brows, which J-LIS accepts, leaves the band bare: the
 below the brow, wherever the mesh puts it for that person, not at a fixed height (a fixed band
 refused fringes ending just under low brows). Lashes thickened with mascara stand up from the
 lid margin into the band's lower edge: they raise the value, but stay under what hanging strands
-read (``bench/photo_fringe.py`` prints both, and every real photo's value; see the profile's
+read (``bench/photo_over_eyes.py`` prints both, and every real photo's value; see the profile's
 ``max_hair_strands``).
 """
 
