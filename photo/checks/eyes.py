@@ -280,9 +280,9 @@ def both_eye_stats(a) -> list[dict]:
 def hair_over_eyes(stats: list[dict], limits) -> bool:
     """Hair hangs over both eyes: the upper lid of each (``hair_strands``) crossed by more
     vertical edges than ``max_hair_strands`` times its horizontal ones. Judged on the eye with
-    fewer strands: a fringe over the eyes covers both, while one eye's value alone is raised by
-    a head turned or pitched (the far lid foreshortened) and by thick lashes. Not judged by a
-    profile without the limit."""
+    fewer strands: a fringe over the eyes covers both, while one eye's value alone is raised
+    when the head is turned (the far lid foreshortened). Hair across one eye only is not
+    caught. Not judged by a profile without the limit."""
     return "max_hair_strands" in limits and min(x["hair_strands"] for x in stats) > limits["max_hair_strands"]
 
 
