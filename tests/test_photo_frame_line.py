@@ -7,23 +7,15 @@ import numpy as np
 
 from photo.analysis import EYE_R
 from photo.frame_line import frame_line
+from tests.drawn_eye import drawn_eye
 
 IED = 200.0
 
 
 def _eye(lines: list[tuple[float, float, int]]):
-    """(luma, landmarks): skin at 180 with an eye opening (EYE_R, corners at x 60 and 120, y 100,
-    half-height 10, white 220 inside) and dark rows ``(x0, x1, y)`` of 3 px at luma 40."""
-    g = np.full((200, 200), 180.0, np.float32)
-    lm = np.zeros((478, 3), np.float32)
-    contour = EYE_R["contour"]
-    for k, i in enumerate(contour):
-        t = 2 * np.pi * k / len(contour)
-        lm[i, :2] = (90 - 30 * np.cos(t), 100 + 10 * np.sin(t))
-    lm[EYE_R["outer"], :2] = (60, 100)  # contour's first point: the outer corner, on the image's left
-    lm[EYE_R["inner"], :2] = (120, 100)
-    ys, xs = np.mgrid[0:200, 0:200]
-    g[((xs - 90) / 30) ** 2 + ((ys - 100) / 10) ** 2 <= 1] = 220.0
+    """(luma, landmarks): the drawn eye (tests.drawn_eye) on skin at 180, with dark rows
+    ``(x0, x1, y)`` of 3 px at luma 40."""
+    g, lm = drawn_eye(180.0)
     for x0, x1, y in lines:
         g[y - 1:y + 2, int(x0):int(x1)] = 40.0
     return g, lm

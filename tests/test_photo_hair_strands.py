@@ -14,28 +14,22 @@ from photo.analysis import EYE_R
 from photo.checker import analyse_and_check
 from photo.hair_strands import BROW_SHARE, LID_GAP_IED, MIN_GAP_IED, band_box, strand_ratio
 from tests import photo_helpers as ph
+from tests.drawn_eye import drawn_eye
 
 PROFILE = "mynumber-online"
 IED = 200.0
 
 
 def _eye(strands_to: float | None = None):
-    """(luma, landmarks): skin at 170 with an eye opening (EYE_R, corners at x 60 and 120, y 100,
-    half-height 10, white 220 inside), a lid crease 12 px above it and a brow 40 px above it
-    (dark rows, the brow's lower edge at row 54), and, with ``strands_to``, dark vertical strands 2 px wide every 5 px from the
+    """(luma, landmarks): the drawn eye (tests.drawn_eye) on skin at 170, the top of its upper lid
+    at row 90, a lid crease 12 px above it and a brow 40 px above it (dark rows, the brow's lower
+    edge at row 54), and, with ``strands_to``, dark vertical strands 2 px wide every 5 px from the
     picture's top down to that row."""
-    g = np.full((200, 200), 170.0, np.float32)
-    lm = np.zeros((478, 3), np.float32)
-    contour = EYE_R["contour"]
-    for k, i in enumerate(contour):
-        t = 2 * np.pi * k / len(contour)
-        lm[i, :2] = (90 - 30 * np.cos(t), 100 + 10 * np.sin(t))
+    g, lm = drawn_eye(170.0)
     for i, x in zip(EYE_R["upper"], (80, 90, 100), strict=True):
         lm[i, :2] = (x, 90)
     for k, i in enumerate(EYE_R["brow_lower"]):
         lm[i, :2] = (60 + 15 * k, 54)  # the brow's lower edge
-    ys, xs = np.mgrid[0:200, 0:200]
-    g[((xs - 90) / 30) ** 2 + ((ys - 100) / 10) ** 2 <= 1] = 220.0
     g[77:79, 55:125] = 120.0  # the lid crease
     g[48:54, 50:130] = 60.0  # the brow
     if strands_to is not None:
