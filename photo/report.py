@@ -3,12 +3,14 @@
 JSON (``PhotoReport.to_dict()``, one object per line from ``mynacard photo check --json``)::
 
     {"file": str|null, "passed": bool, "profile": str,
-     "checks": [{"id", "passed", "value", "limit", "message", "message_en",
+     "checks": [{"id", "passed", "value", "limit", "message", "message_en", "key",
                  "evaluated", "fixable", "details"}],
      "error": null | {"code", "message"},
      "fixable": bool, "face": null | {...}, "fixed": null | {...}}
 
-``passed`` is true only when every check passed. A check that could not be evaluated has
+``key`` names the verdict's reason, a stable code for programs (the message catalogue's key,
+``photo/data/messages.toml``): ``ok``, ``fail``, or the cause, such as ``dark``, ``glare``,
+``frame`` or ``hair`` for ``eyes.visible``. ``passed`` is true only when every check passed. A check that could not be evaluated has
 ``"evaluated": false``, with ``"passed": false`` when that holds the photo back (no face
 found) and ``true`` when it does not (no date taken in the file, no pupil to read).
 """
@@ -115,7 +117,7 @@ class CheckResult:
         return {
             "id": self.id, "passed": bool(self.passed), "value": _jsonable(self.value),
             "limit": _jsonable(self.limit), "message": self.message, "message_en": self.message_en,
-            "evaluated": self.evaluated, "fixable": self.fixable, "details": _jsonable(self.details),
+            "key": self.key, "evaluated": self.evaluated, "fixable": self.fixable, "details": _jsonable(self.details),
         }
 
 

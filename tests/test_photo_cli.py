@@ -10,7 +10,7 @@ from mynacard.cli import main
 from tests.photo_helpers import image, jpeg, path
 
 KEYS = {"file", "passed", "profile", "checks", "error"}
-CHECK_KEYS = {"id", "passed", "value", "limit", "message", "message_en"}
+CHECK_KEYS = {"id", "passed", "value", "limit", "message", "message_en", "key"}
 
 
 def run(capsys, *args):

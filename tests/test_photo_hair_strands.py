@@ -84,6 +84,7 @@ def test_a_fringe_over_the_eyes_fails_with_both_eyes_marked():
     c = rep.check("eyes.visible")
     assert not c.passed and c.evaluated and c.key == "hair"
     assert "前髪" in c.message and "fringe" in c.message_en
+    assert next(x for x in rep.to_dict()["checks"] if x["id"] == "eyes.visible")["key"] == "hair"  # the code, in the JSON
     assert min(c.details[s]["hair_strands"] for s in ("image_left_eye", "image_right_eye")) > c.limit["max_hair_strands"]
     found = [m for m in marks(a, rep, prof) if m.id == "eyes.visible"]
     assert len(found) == 2 and all(m.key == "hair" for m in found)  # both eyes

@@ -134,6 +134,7 @@ def test_photo_check_returns_the_cli_report(client):
     assert by_id["face.count"]["passed"] is False  # a grey card has no face
     assert by_id["file.format"]["passed"] is True
     assert all(c["message"] and c["message_en"] for c in report["checks"])
+    assert by_id["face.count"]["key"] == "none" and by_id["file.format"]["key"] == "ok"  # the reason, as a code
 
 
 def test_photo_check_of_a_face_photo(client):

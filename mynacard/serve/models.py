@@ -42,7 +42,8 @@ class ErrorBody(BaseModel):
 
 
 class CheckOut(BaseModel):
-    """One requirement's verdict; ``message`` is Japanese, ``message_en`` English."""
+    """One requirement's verdict; ``message`` is Japanese, ``message_en`` English; ``key`` the
+    reason as a stable code (the message's key: ``ok``, ``fail`` or a cause)."""
 
     id: str = Field(examples=["pose.yaw"])
     passed: bool
@@ -50,6 +51,7 @@ class CheckOut(BaseModel):
     limit: Any = None
     message: str
     message_en: str
+    key: str = Field("", examples=["ok", "hair"])
     evaluated: bool = True
     fixable: bool = False
     details: dict[str, Any] = Field(default_factory=dict)
