@@ -39,6 +39,21 @@ def test_summary_has_one_sorted_row_per_photo_with_failed_ids(tmp_path):
     assert [(r["result"], r["failed_checks"], r["error_code"]) for r in table] == [
         ("pass", "", ""), ("fail", "pose.roll", ""), ("fail", "pose.roll background.uniformity", ""),
         ("error", "", "input.unreadable")]
+    assert list(table[0])[-1] == "reasons"  # added last: the other columns keep their places
+    # the reasons' codes where the result lines carry them (these were written without)
+    assert [r["reasons"] for r in table] == ["", "pose.roll", "pose.roll background.uniformity", ""]
+
+
+def test_summary_reasons_name_the_cause_of_each_failure(tmp_path):
+    record = {"file": "/in/fringe.jpg", "application_id": "A-9", "sha256": "d" * 64, "passed": False,
+              "profile": "mynumber-online", "error": None,
+              "checks": [{"id": "eyes.visible", "passed": False, "key": "hair"},
+                         {"id": "pose.roll", "passed": False, "key": "fail"},
+                         {"id": "face.count", "passed": True, "key": "ok"}]}
+    write_summary([record], tmp_path / "summary.csv")
+    (row,) = csv.DictReader(open(tmp_path / "summary.csv", encoding="utf-8-sig"))
+    assert row["failed_checks"] == "eyes.visible pose.roll"
+    assert row["reasons"] == "eyes.visible:hair pose.roll:fail"
 
 
 def test_report_is_self_contained_with_totals_chart_reasons_and_small_thumbnails(tmp_path):

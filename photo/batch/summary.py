@@ -1,9 +1,13 @@
-"""``OUT/summary.csv``: one row per photo, with the ids of its failed checks.
+"""``OUT/summary.csv``: one row per photo, with the ids of its failed checks and their reasons.
 
-Columns: ``application_id, file, result, failed_checks, error_code, sha256`` where
-``result`` is ``pass``, ``fail`` or ``error`` (the photo could not be checked) and
-``failed_checks`` lists check ids separated by spaces. Rows are sorted by application id
-then file, so two runs over the same inputs give the same file.
+Columns: ``application_id, file, result, failed_checks, error_code, sha256, reasons`` where
+``result`` is ``pass``, ``fail`` or ``error`` (the photo could not be checked),
+``failed_checks`` lists check ids separated by spaces, and ``reasons`` the same checks as
+``id:key`` (the reason's code, as the JSON report's ``key``: ``eyes.visible:hair`` is a fringe
+over the eyes, ``eyes.visible:dark`` sunglasses; a result line written before reports carried
+the key gives the id alone). ``reasons`` comes last, so a program reading the columns by
+position finds the others where they were. Rows are sorted by application id then file, so two
+runs over the same inputs give the same file.
 
 Cells that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``, ``@``,
 a tab or a carriage return — an application id from a manifest, a file name) are written
@@ -26,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-COLUMNS = ("application_id", "file", "result", "failed_checks", "error_code", "sha256")
+COLUMNS = ("application_id", "file", "result", "failed_checks", "error_code", "sha256", "reasons")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -43,15 +47,18 @@ class Row:
     failed_checks: tuple[str, ...]
     error_code: str
     sha256: str
+    reasons: tuple[str, ...] = ()
 
 
 def row_of(record: dict) -> Row:
     """The summary of one result line."""
     error = record.get("error") or None
-    failed = tuple(c["id"] for c in record.get("checks") or [] if not c.get("passed"))
+    failed_results = [c for c in record.get("checks") or [] if not c.get("passed")]
+    failed = tuple(c["id"] for c in failed_results)
+    reasons = tuple(f"{c['id']}:{c['key']}" if c.get("key") else c["id"] for c in failed_results)
     result = "error" if error else "pass" if record.get("passed") else "fail"
     return Row(record.get("application_id") or "", record["file"], result, failed,
-               (error or {}).get("code", ""), record.get("sha256") or "")
+               (error or {}).get("code", ""), record.get("sha256") or "", reasons)
 
 
 def write_summary(records: Iterable[dict], path: str | Path, *, bom: bool = True) -> list[Row]:
@@ -64,6 +71,6 @@ def write_summary(records: Iterable[dict], path: str | Path, *, bom: bool = True
         w.writerow(COLUMNS)
         for r in rows:
             w.writerow((_cell(r.application_id), _cell(r.file), r.result, " ".join(r.failed_checks),
-                        r.error_code, r.sha256))
+                        r.error_code, r.sha256, " ".join(r.reasons)))
     os.replace(tmp, path)
     return rows
