@@ -18,6 +18,8 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
+from photo.months import add_months  # the one definition, shared with file.taken
+
 ERAS: tuple[tuple[str, str, date], ...] = (
     # name, romanized initial, first day
     ("令和", "R", date(2019, 5, 1)),
@@ -87,13 +89,6 @@ def nth_birthday_after(born: date, after: date, n: int) -> date:
     """The ``n``-th birthday strictly after ``after``."""
     first_year = after.year if birthday_in(born, after.year) > after else after.year + 1
     return birthday_in(born, first_year + n - 1)
-
-
-def add_months(d: date, months: int) -> date:
-    """``d`` plus calendar months, the day clamped to the month's end (1/31 + 1 -> 2/28)."""
-    m = d.month - 1 + months
-    y, m = d.year + m // 12, m % 12 + 1
-    return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
 
 
 def years_valid(born: date, issued: date) -> int:

@@ -342,7 +342,8 @@ def _white_over_irises(im, sides: tuple[str, ...], half_axes) -> bytes:
     each eye on the given sides of the picture; ``half_axes(ied, iris_radius)`` gives its half
     width and height in compliant_a's working px (the analysis the landmarks come from)."""
     from photo.checker import analyse_and_check
-    from photo.checks.eyes import EYES, iris_disc
+    from photo.checks.eyes import EYES
+    from photo.pupils import iris_disc
 
     a, _ = analyse_and_check(path("compliant_a"))
     k = 1 / a.decoded.scale
@@ -350,7 +351,7 @@ def _white_over_irises(im, sides: tuple[str, ...], half_axes) -> bytes:
     for side, eye, _ in EYES:
         if side not in sides:
             continue
-        (cx, cy), r = iris_disc(a, eye)
+        (cx, cy), r = iris_disc(a.landmarks, eye)
         rx, ry = half_axes(a.ied, r)
         d.ellipse([(cx - rx) * k, (cy - ry) * k, (cx + rx) * k, (cy + ry) * k], fill=(255, 255, 255))
     return jpeg(im)
@@ -374,14 +375,15 @@ def _lens_reflection_beside_eyes() -> bytes:
     iris): the lids under the lenses clip (under a tenth of each eye region), the whites and the
     skin elsewhere do not."""
     from photo.checker import analyse_and_check
-    from photo.checks.eyes import EYES, iris_disc
+    from photo.checks.eyes import EYES
+    from photo.pupils import iris_disc
 
     a, _ = analyse_and_check(path("compliant_a"))
     k = 1 / a.decoded.scale
     im = image("compliant_a").copy()
     d = ImageDraw.Draw(im)
     for _side, eye, _ in EYES:
-        (cx, cy), _r = iris_disc(a, eye)
+        (cx, cy), _r = iris_disc(a.landmarks, eye)
         cy -= 0.11 * a.ied
         rx, ry = 0.08 * a.ied, 0.035 * a.ied
         d.ellipse([(cx - rx) * k, (cy - ry) * k, (cx + rx) * k, (cy + ry) * k], fill=(255, 255, 255))

@@ -18,8 +18,8 @@ import photo
 from mynacard.cli import app
 from photo.batch.errors import BatchError
 from photo.batch.job import JOB_FILE, _check_job_file
-from photo.checks.file import add_months
 from photo.intake import exif_date
+from photo.months import add_months
 from tests import photo_helpers as ph
 
 PROFILE = "mynumber-online"

@@ -194,14 +194,9 @@ def eye_stats(a, eye: dict) -> dict:
             "frame_line": line, "frame_row": line_row, "hair_strands": strands}
 
 
-def iris_disc(a, eye: dict) -> tuple[np.ndarray, float]:
-    """(centre, radius) of the iris in working px (:func:`photo.pupils.iris_disc` on ``a``'s landmarks)."""
-    return pupils.iris_disc(a.landmarks, eye)
-
-
 def iris_glare(a, eye: dict) -> float:
-    """Share of the iris disc (:func:`iris_disc`) at near-white (>= EYE_CLIP_LUMA)."""
-    (cx, cy), r = iris_disc(a, eye)
+    """Share of the iris disc (:func:`photo.pupils.iris_disc`) at near-white (>= EYE_CLIP_LUMA)."""
+    (cx, cy), r = pupils.iris_disc(a.landmarks, eye)
     x0, y0 = max(0, int(cx - r)), max(0, int(cy - r))
     x1, y1 = min(a.w, int(cx + r) + 2), min(a.h, int(cy + r) + 2)
     if x1 <= x0 or y1 <= y0 or r < 1:

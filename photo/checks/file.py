@@ -6,10 +6,8 @@ Source: J-LIS online application requirements as reported by secondary sources (
 
 from __future__ import annotations
 
-import calendar
-import datetime
-
 from photo.checks import check
+from photo.months import add_months
 from photo.report import result, unjudged
 
 
@@ -37,13 +35,6 @@ def file_size(a, limits):
     return r
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """``day`` plus ``months`` calendar months (the 31st of a shorter month becomes its last day)."""
-    m = day.month - 1 + months
-    year, month = day.year + m // 12, m % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 @check("file.taken", limits={"max_age_months": "int"}, needs_face=False)
 def file_taken(a, limits):
     """Taken within max_age_months before the day the photo is judged on (the application's date,
@@ -54,9 +45,9 @@ def file_taken(a, limits):
     if a.decoded.format is None:
         return None  # pixels handed over in memory: there is no file to read a date from
     months, taken, on = limits["max_age_months"], a.decoded.taken, a.checked_on
-    if taken is None or taken > on:
-        if taken is None:
-            return unjudged(None, months, "no_date")
+    if taken is None:
+        return unjudged(None, months, "no_date")
+    if taken > on:
         return unjudged(taken.isoformat(), months, "future", taken=taken.isoformat(), on=on.isoformat())
     ok = add_months(taken, months) >= on
     r = result(ok, taken.isoformat(), months, "ok" if ok else "old", taken=taken.isoformat(), on=on.isoformat(),
