@@ -31,6 +31,11 @@ STYLES = {
 }
 
 
+#: the range of ``drop`` (eye distances below the pupils) at which the top rim crosses the eyes:
+#: the benchmarks' frame over the eyes (bench/photo_accuracy.py, bench/photo_over_eyes.py)
+DROP_ACROSS_EYES = (0.2, 0.3)
+
+
 def clear_glasses(img: Image.Image, eyes: list[tuple[float, float]], style: str, rng, drop: float = 0.04) -> Image.Image:
     """``img`` (RGB) with clear glasses of ``style`` (:data:`STYLES`) in front of ``eyes`` (the
     image-left and image-right eye centres, px), each lens centred ``drop`` eye distances below

@@ -64,8 +64,8 @@ from bench.faces import (
     shared_faces,
 )
 from bench.fringe import fringe
+from bench.glasses import DROP_ACROSS_EYES, clear_glasses
 from bench.glasses import STYLES as GLASSES
-from bench.glasses import clear_glasses
 from bench.masks import COLOURS as MASK_COLOURS
 from bench.masks import face_mask
 from bench.red_eye import red_eye
@@ -307,7 +307,7 @@ def d_fringe(full, tem, box, rng):
 def d_frame_over_eyes(full, tem, box, rng):
     """Clear glasses (:func:`in_glasses`) worn low: the lenses 0.2-0.3 eye distances below the
     pupils, so the top rim crosses the eyes (J-LIS: a frame over the eyes)."""
-    return in_glasses(full, tem, box, rng, drop=(0.2, 0.3))
+    return in_glasses(full, tem, box, rng, drop=DROP_ACROSS_EYES)
 
 
 def d_red_eye(full, tem, box, rng):

@@ -41,7 +41,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.faces import TEM_EYE_L, TEM_EYE_R, crop, in_crop, jpeg, shared_faces
 from bench.fringe import fringe
-from bench.glasses import STYLES, clear_glasses
+from bench.glasses import DROP_ACROSS_EYES, STYLES, clear_glasses
 from bench.photo_accuracy import MAX_MISSED, compliant_variants, fold_of, frame_photo, read_labels
 from bench.support import profile_bench_args, wilson
 
@@ -110,7 +110,7 @@ def main() -> int:
         for style in STYLES:
             sent.append((f"glasses worn {style}", jpeg(clear_glasses(c, eyes, style, rng))))
             sent.append((f"glasses low {style}",
-                         jpeg(clear_glasses(c, eyes, style, rng, drop=float(rng.uniform(0.2, 0.3))))))
+                         jpeg(clear_glasses(c, eyes, style, rng, drop=float(rng.uniform(*DROP_ACROSS_EYES))))))
         for group, data in sent:
             key, _judged, hair, frame = judge(photo, data, args.profile)
             rows.append((group, row["person"], key, hair, frame))
