@@ -155,25 +155,27 @@ def _fringe(depth: float = 0.0) -> bytes:
     return jpeg(fringe(image("compliant_a"), [g.eye_left, g.eye_right], depth, np.random.default_rng(3)))
 
 
-def _dated(taken: str) -> bytes:
-    """compliant_a with the camera's date ``taken`` (EXIF DateTimeOriginal, YYYY:MM:DD HH:MM:SS)."""
+def dated(taken: str | None, *, tag: int = 0x9003, fmt: str = "JPEG") -> bytes:
+    """compliant_a saved with the camera's date ``taken`` (YYYY:MM:DD HH:MM:SS) in the EXIF
+    sub-IFD under ``tag`` (DateTimeOriginal by default; None: no date)."""
     ex = Image.Exif()
-    ex.get_ifd(0x8769)[0x9003] = taken
+    if taken is not None:
+        ex.get_ifd(0x8769)[tag] = taken
     buf = io.BytesIO()
-    image("compliant_a").save(buf, "JPEG", quality=95, exif=ex)
+    image("compliant_a").save(buf, fmt, quality=95, exif=ex)
     return buf.getvalue()
 
 
 def _old_photo() -> bytes:
     """compliant_a dated years back: taken long before any day it is judged on."""
-    return _dated("2020:01:02 10:00:00")
+    return dated("2020:01:02 10:00:00")
 
 
 def _recent_photo() -> bytes:
     """compliant_a dated a month before today."""
     import datetime
 
-    return _dated((datetime.date.today() - datetime.timedelta(days=30)).strftime("%Y:%m:%d 10:00:00"))
+    return dated((datetime.date.today() - datetime.timedelta(days=30)).strftime("%Y:%m:%d 10:00:00"))
 
 
 def _closed_eyes() -> bytes:

@@ -98,14 +98,11 @@ def test_a_failing_photo_is_refused_with_the_reasons(tilted_photo):
 def test_the_card_does_not_judge_the_photos_age(tmp_path):
     """A photo dated long ago by its camera is the application's business (file.taken, judged on
     the application's date): the card, printed later, crops it like any other."""
-    from PIL import Image
+    import photo
+    from tests.photo_helpers import VARIANTS
 
     p = tmp_path / "dated.jpg"
-    ex = Image.Exif()
-    ex.get_ifd(0x8769)[0x9003] = "2020:01:02 10:00:00"
-    with Image.open(FACE) as im:
-        im.convert("RGB").save(p, quality=95, exif=ex)
-    import photo
+    p.write_bytes(VARIANTS["old_photo"]())  # compliant_a (the card tests' face), dated 2020
 
     assert not photo.check(p, "mynumber-next").check("file.taken").passed
     scene = build_scene(holder(1, photo=str(p)), "front", "next", preview=False)

@@ -26,14 +26,7 @@ PROFILE = "mynumber-online"
 ON = datetime.date(2026, 12, 7)
 
 
-def dated(taken: str | None, *, tag: int = 0x9003, fmt: str = "JPEG") -> bytes:
-    """compliant_a saved with ``taken`` in the EXIF sub-IFD under ``tag`` (None: no date)."""
-    ex = Image.Exif()
-    if taken is not None:
-        ex.get_ifd(0x8769)[tag] = taken
-    buf = io.BytesIO()
-    ph.image("compliant_a").save(buf, fmt, quality=95, exif=ex)
-    return buf.getvalue()
+dated = ph.dated
 
 
 def taken_check(data, on=ON):
