@@ -7,6 +7,7 @@ import csv
 import io
 import re
 
+import pytest
 from PIL import Image
 
 from photo.batch.report import write_report
@@ -84,6 +85,31 @@ def test_report_is_self_contained_with_totals_chart_reasons_and_small_thumbnails
     assert "A-1" not in page.split("<tbody>")[1]  # the passed photo is not in the table
 
 
+def _keyed(file, *failed):
+    """A result line whose failed checks carry their reason's key (``(id, key)`` pairs)."""
+    return {"file": file, "application_id": file[-5], "sha256": None, "passed": False, "profile": "mynumber-online",
+            "error": None, "checks": [{"id": cid, "passed": False, "key": key, "message": cid, "message_en": cid}
+                                      for cid, key in failed]}
+
+
+def test_report_filters_by_reason_under_each_check(tmp_path):
+    records = [_keyed("/in/1.jpg", ("eyes.visible", "hair")), _keyed("/in/2.jpg", ("eyes.visible", "dark")),
+               _keyed("/in/3.jpg", ("eyes.visible", "hair"), ("pose.roll", "fail")), RECORDS[2]]
+    page = write_report(records, tmp_path, lang="en").read_text(encoding="utf-8")
+    options = re.findall(r'<option value="([^"]+)" data-ja="([^"]+)" data-en="([^"]+)">', page)
+    # each check (largest first, as the chart), then the reasons it failed for, largest first;
+    # a result line without keys (RECORDS[2]) is filtered by its check ids only
+    assert [o[0] for o in options] == ["eyes.visible", "eyes.visible:hair", "eyes.visible:dark", "pose.roll",
+                                       "pose.roll:fail", "background.uniformity"]
+    hair = options[1]
+    assert hair[1] == "└ 前髪が目にかかる (2)" and hair[2] == "└ hair over the eyes (2)"
+    assert '<option value="eyes.visible:dark" data-ja="└ サングラス・色付きレンズ (1)" ' in page
+    # a row carries its checks and its reasons, so either filter finds it; the reason's code in small type
+    assert 'data-checks="eyes.visible pose.roll eyes.visible:hair pose.roll:fail"' in page
+    assert '<small class="id">eyes.visible:hair</small>' in page
+    assert 'data-checks="pose.roll background.uniformity"' in page
+
+
 def test_report_caps_the_table_and_says_so(tmp_path):
     many = [dict(RECORDS[0], file=f"/in/{n:03d}.jpg", application_id=None) for n in (7, 3, 11, 0, 5, 9, 1, 2,
                                                                                       10, 4, 8, 6)]
@@ -109,3 +135,34 @@ def test_summary_cells_cannot_become_spreadsheet_formulas(tmp_path):
     assert by_file["/p/a.jpg"]["application_id"] == "'=HYPERLINK(\"http://x\")"
     assert "'-b.jpg" in by_file and by_file["'-b.jpg"]["application_id"] == "A-1"
     assert by_file["'-b.jpg"]["failed_checks"] == "pose.yaw"
+
+
+@pytest.mark.browser
+def test_the_reason_filter_shows_the_photos_failed_for_that_reason_in_a_browser(tmp_path):
+    from tests.test_serve_browser import ARGS, CHROMIUM
+
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: run scripts/system-deps.sh test (make test does)")
+    from playwright.sync_api import sync_playwright
+
+    records = [_keyed("/in/1.jpg", ("eyes.visible", "hair")), _keyed("/in/2.jpg", ("eyes.visible", "dark")),
+               _keyed("/in/3.jpg", ("eyes.visible", "hair"), ("pose.roll", "fail"))]
+    path = write_report(records, tmp_path, lang="en")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        try:
+            page = b.new_page()
+            page.goto(path.as_uri())
+
+            def shown(value):
+                page.select_option("#filter", value)
+                return page.inner_text("#count").strip(), sorted(
+                    r.inner_text() for r in page.query_selector_all("#failed tbody tr td.file") if r.is_visible())
+
+            assert shown("eyes.visible") == ("3 shown", ["1.jpg", "2.jpg", "3.jpg"])
+            assert shown("eyes.visible:hair") == ("2 shown", ["1.jpg", "3.jpg"])
+            assert shown("eyes.visible:dark") == ("1 shown", ["2.jpg"])
+            assert shown("pose.roll:fail") == ("1 shown", ["3.jpg"])
+            assert shown("") == ("3 shown", ["1.jpg", "2.jpg", "3.jpg"])
+        finally:
+            b.close()

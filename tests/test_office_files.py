@@ -191,6 +191,24 @@ def test_every_check_in_the_message_catalogue_has_a_title_in_both_languages():
     assert check_title("no.such_check") == "no.such_check"
 
 
+def test_every_failure_key_in_the_message_catalogue_has_a_reason_title_in_both_languages():
+    from importlib import resources
+
+    from photo.check_titles import reason_title, reason_titles
+
+    with resources.files("photo").joinpath("data/messages.toml").open("rb") as f:
+        keys = {(cid, k) for cid, msgs in tomllib.load(f).items() for k in msgs if k != "ok"}
+    titled = {(cid, k) for cid, t in reason_titles().items() for k in t}
+    assert keys == titled, f"missing: {sorted(keys - titled)}, stale: {sorted(titled - keys)}"
+    for cid, t in reason_titles().items():
+        for k, words in t.items():
+            assert words["ja"] and words["en"] and words["ja"] != words["en"], (cid, k)
+            assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", words["ja"]), (cid, k)
+    assert reason_title("eyes.visible", "frame") == "フレームが目にかかる"
+    assert reason_title("eyes.visible", "frame", "en") == "frame across the eyes"
+    assert reason_title("eyes.visible", "no_such_key") == "no_such_key"
+
+
 def test_report_names_checks_in_words_with_the_id_in_small_type(tmp_path):
     page = write_report(RECORDS, tmp_path).read_text(encoding="utf-8")
     assert '<html lang="ja">' in page and '<body class="lang-ja">' in page

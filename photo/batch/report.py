@@ -3,8 +3,9 @@
 Totals and the pass rate; failures per check as a bar chart (inline SVG); a table of the
 photos that failed or could not be checked, with a thumbnail of the photo and of its
 annotated image (small JPEGs made by the workers, base64-inlined: never the full photo),
-the reasons, a filter by check (the select box, or a click on a bar) and
-columns sortable by a click on their header. Plain HTML, CSS and JavaScript, all inline.
+the reasons, a filter by check or by reason (the select box: each check, then the reasons it
+failed for, such as 前髪が目にかかる under 目の見え方; or a click on a bar) and columns sortable
+by a click on their header. Plain HTML, CSS and JavaScript, all inline.
 
 Labels are Japanese words (checks by their titles, with the check id in small type) and a
 button switches every label and reason to English; both languages are in the page, so it
@@ -26,7 +27,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from photo.batch.thumbs import thumb_path
-from photo.check_titles import check_title
+from photo.check_titles import check_title, reason_title
 
 MAX_ROWS = 2000
 #: A thumbnail larger than this is not inlined (the workers make ~5 KB ones).
@@ -58,11 +59,21 @@ _UNKNOWN_ERROR = ("確認できませんでした", "Could not be checked")
 
 
 def _label(item: str, lang: str) -> str:
-    """The words for a chart bar or filter option: a check id or ``error:<code>``."""
+    """The words for a chart bar or filter option: a check id, ``id:key`` (a reason it failed for)
+    or ``error:<code>``."""
     if item.startswith("error:"):
         ja, en = ERROR_REASONS.get(item[6:], _UNKNOWN_ERROR)
         return (("確認不能: " + ja) if lang == "ja" else ("Not checked: " + en))
+    if ":" in item:
+        check_id, key = item.split(":", 1)
+        return "└ " + reason_title(check_id, key, lang)
     return check_title(item, lang)
+
+
+def _item(c: dict) -> str:
+    """A failed check as the table and filter name it: ``id:key``, or the id alone for a result
+    line written before results carried their key."""
+    return f"{c['id']}:{c['key']}" if c.get("key") else c["id"]
 
 
 def _both(ja: str, en: str) -> str:
@@ -95,9 +106,9 @@ def _slim(r: dict) -> _Row:
         ja, en = ERROR_REASONS.get(code, _UNKNOWN_ERROR)
         reasons = [(ja, en, code)]
     else:
-        ids = [c["id"] for c in failed_checks]
+        ids = [c["id"] for c in failed_checks] + [_item(c) for c in failed_checks if c.get("key")]
         reasons = [(c.get("message") or c.get("message_en") or "", c.get("message_en") or c.get("message") or "",
-                    c["id"]) for c in failed_checks]
+                    _item(c)) for c in failed_checks]
     return _Row({"application_id": r.get("application_id") or "", "file": r["file"], "sha256": r.get("sha256"),
                  "ids": ids, "reasons": reasons})
 
@@ -158,6 +169,23 @@ def _bar_chart(counts: list[tuple[str, int]], total: int) -> str:
     return "".join(parts)
 
 
+def _filter_items(chart_counts: list[tuple[str, int]], per_reason: Counter[str]) -> list[tuple[str, int]]:
+    """The filter's options in order: each check (as the chart, largest first), then the reasons
+    it failed for (largest first), then the error codes."""
+    out = []
+    for item, n in chart_counts:
+        out.append((item, n))
+        out += sorted(((r, k) for r, k in per_reason.items() if r.split(":", 1)[0] == item),
+                      key=lambda rk: (-rk[1], rk[0]))
+    return out
+
+
+def _option(item: str, n: int, lang: str) -> str:
+    ja, en = html.escape(_label(item, "ja")), html.escape(_label(item, "en"))
+    shown = ja if lang == "ja" else en
+    return f'<option value="{html.escape(item)}" data-ja="{ja} ({n})" data-en="{en} ({n})">{shown} ({n})</option>'
+
+
 def write_report(records: Iterable[dict], out_dir: str | Path, *, path: str | Path | None = None,
                  title: str | None = None, max_rows: int = MAX_ROWS, lang: str = "ja") -> Path:
     """Write report.html (atomically) from result lines; thumbnails are read from ``out_dir``.
@@ -172,6 +200,7 @@ def write_report(records: Iterable[dict], out_dir: str | Path, *, path: str | Pa
     path = Path(path) if path else out_dir / "report.html"
     total = passed = failed = errors = 0
     per_check: Counter[str] = Counter()
+    per_reason: Counter[str] = Counter()  # id:key
     per_error: Counter[str] = Counter()
     profiles: Counter[str] = Counter()
     heap: list[tuple] = []  # the max_rows first rows by (application id, file), as a max-heap
@@ -194,6 +223,8 @@ def write_report(records: Iterable[dict], out_dir: str | Path, *, path: str | Pa
             for c in r.get("checks") or []:
                 if not c.get("passed"):
                     per_check[c["id"]] += 1
+                    if c.get("key"):
+                        per_reason[_item(c)] += 1
         nbad += 1
         row = _slim(r)
         if len(heap) < max_rows:
@@ -222,10 +253,7 @@ def write_report(records: Iterable[dict], out_dir: str | Path, *, path: str | Pa
             f'<td data-sort="{len(ids):04d}">{len(ids)}</td>'
             f'<td><ul>{"".join(_reason(*x) for x in reasons)}</ul></td></tr>')
 
-    options = "".join(
-        f'<option value="{html.escape(cid)}" data-ja="{html.escape(_label(cid, "ja"))} ({n})" '
-        f'data-en="{html.escape(_label(cid, "en"))} ({n})">{html.escape(_label(cid, lang))} ({n})</option>'
-        for cid, n in chart_counts)
+    options = "".join(_option(item, n, lang) for item, n in _filter_items(chart_counts, per_reason))
     more = ('<p class="note">' + _both(f"不合格・確認不能 {nbad} 件のうち先頭 {len(shown)} 件を表示しています。"
                                        "全件は summary.csv にあります。",
                                        f"Showing the first {len(shown)} of {nbad} photos that failed or could not "
@@ -282,7 +310,7 @@ ul{{margin:0;padding-left:1.1rem}} .none,.note{{color:#777}}
 {chip}
 <h2><span class="ja">不合格・確認不能の写真</span><span class="en">Photos that failed or could not be checked</span> ({nbad})</h2>
 <p class="note">{root}</p>
-<label><span class="ja">項目で絞り込み</span><span class="en">Filter by check</span>: <select id="filter"><option value="" data-ja="すべて" data-en="All">{all}</option>{options}</select></label>
+<label><span class="ja">項目・理由で絞り込み</span><span class="en">Filter by check or reason</span>: <select id="filter"><option value="" data-ja="すべて" data-en="All">{all}</option>{options}</select></label>
 <span id="count"></span>
 {more}
 <table id="failed"><thead><tr>
