@@ -5,7 +5,8 @@ accepted. The collection has no such photo, so the benchmarks draw one from the 
 centres (.tem, no checker model involved): about three strands per eye distance, from 0.9-1.3
 eye distances above the eyes down to ``depth`` eye distances below their centres (0 ends at the
 pupils), each a slightly curved line of 1.2 % of the eye distance, of the hair's brown-black
-(its shade drawn per photo), opaque 60-100 %, softened by a 0.6 px blur.
+(its shade drawn per photo), opaque 60-100 %, softened by a 0.6 px blur. Swept over one eye
+(``side``), half as many strands start on that side of the eyes' midpoint only.
 
 The drawing is crude: one colour whatever the person's hair, and strands at the fringe's ends
 can fall past the head's outline. Drawn to stop on the brows (which J-LIS accepts) it refused 2
@@ -22,9 +23,12 @@ from PIL import Image, ImageDraw, ImageFilter
 HAIR = (40, 30, 25)
 
 
-def fringe(img: Image.Image, eyes: list[tuple[float, float]], depth: float, rng) -> Image.Image:
+def fringe(img: Image.Image, eyes: list[tuple[float, float]], depth: float, rng,
+           side: str | None = None) -> Image.Image:
     """``img`` (RGB) with a fringe over the brows reaching ``depth`` eye distances below the eye
-    centres ``eyes`` (image-left, image-right, px); ``rng`` draws the strands."""
+    centres ``eyes`` (image-left, image-right, px); ``rng`` draws the strands. ``side`` "left"
+    or "right" (in the picture): a fringe swept over that eye only, its strands starting on that
+    side of the eyes' midpoint (half as many); None: across both eyes."""
     a = np.asarray(img.convert("RGB")).astype(np.float32)
     h, w = a.shape[:2]
     (lx, ly), (rx, ry) = eyes
@@ -33,8 +37,10 @@ def fringe(img: Image.Image, eyes: list[tuple[float, float]], depth: float, rng)
     strands = Image.new("L", (w, h), 0)
     d = ImageDraw.Draw(strands)
     width = max(1, round(0.012 * ied))
-    for _ in range(int(3 * ied)):
-        x0, y0 = rng.uniform(lx - 0.7 * ied, rx + 0.7 * ied), eye_y - rng.uniform(0.9, 1.3) * ied
+    lo, hi = {None: (lx - 0.7 * ied, rx + 0.7 * ied), "left": (lx - 0.7 * ied, (lx + rx) / 2),
+              "right": ((lx + rx) / 2, rx + 0.7 * ied)}[side]
+    for _ in range(int((3 if side is None else 1.5) * ied)):
+        x0, y0 = rng.uniform(lo, hi), eye_y - rng.uniform(0.9, 1.3) * ied
         x1, y1 = x0 + rng.normal(0, 0.08 * ied), eye_y + depth * ied + rng.normal(0, 0.04 * ied)
         xm, ym = (x0 + x1) / 2 + rng.normal(0, 0.05 * ied), (y0 + y1) / 2
         d.line([(x0, y0), (xm, ym), (x1, y1)], fill=int(rng.uniform(160, 255)), width=width)

@@ -304,6 +304,14 @@ def d_fringe(full, tem, box, rng):
     return jpeg(fringe(crop(full, box), eyes, float(rng.uniform(0.0, 0.15)), rng))
 
 
+def d_fringe_one_eye(full, tem, box, rng):
+    """A fringe swept over one eye (bench.fringe, ``side``; the side drawn), reaching its pupil or a
+    little below it (0-0.15 eye distances): hair over an eye, as much as over both."""
+    eyes = in_crop(tem, box, TEM_EYE_L, TEM_EYE_R)
+    side = ("left", "right")[int(rng.integers(2))]
+    return jpeg(fringe(crop(full, box), eyes, float(rng.uniform(0.0, 0.15)), rng, side=side))
+
+
 def d_frame_over_eyes(full, tem, box, rng):
     """Clear glasses (:func:`in_glasses`) worn low: the lenses 0.2-0.3 eye distances below the
     pupils, so the top rim crosses the eyes (J-LIS: a frame over the eyes)."""
@@ -366,6 +374,7 @@ DEFECTS = {
     "glasses_glare": (d_glasses_glare, "eyes.visible", None),
     "face_mask": (d_face_mask, "mouth.visible", None),
     "fringe_over_eyes": (d_fringe, "eyes.visible", None),
+    "fringe_over_one_eye": (d_fringe_one_eye, "eyes.visible", None),
     "red_eye": (d_red_eye, "eyes.red_eye", None),
     "frame_over_eyes": (d_frame_over_eyes, "eyes.visible", None),
     "greyscale": (d_grey, "image.color", "mynumber-next"),
@@ -380,7 +389,7 @@ LABELS = Path(__file__).resolve().parent / "data" / "face_labels.csv"
 #: kinds added after the others, each drawing from its own seeded stream (per base crop), so that
 #: adding one moved no other kind's draws
 OWN_STREAM = {"glasses_glare": 11, "face_mask": 17, "fringe_over_eyes": 19, "red_eye": 29,
-              "frame_over_eyes": 37}
+              "frame_over_eyes": 37, "fringe_over_one_eye": 47}
 #: the kind of a labelled smile sent again in clear glasses (bench.glasses)
 GLASSES_SMILE = "generated smile in glasses"
 

@@ -13,6 +13,9 @@ them. Every compliant person of ``bench/data/face_labels.csv`` (121; their crops
   :data:`DEPTHS` eye distances below the eye centres: stopping on the brows (-0.35, -0.25; to
   pass), on the upper lid (-0.15; reported only: the rules do not say), and reaching the pupils
   or a little below (0, 0.075, 0.15; to be refused for hair);
+- with a fringe swept over one eye (``bench.fringe``'s ``side``: the image-left eye for every
+  other person, the image-right for the rest; its own stream) to the brows (-0.25; to pass) and
+  to the pupil or a little below (0, 0.075; to be refused for hair);
 - in each of ``bench/glasses.py``'s three styles, worn as they should be (to pass) and worn low,
   the lenses 0.2-0.3 eye distances below the pupils so that the top rim crosses the eyes (to be
   refused for the frame; the accuracy benchmark's ``frame_over_eyes``, one style per base);
@@ -22,7 +25,7 @@ sends them) must not be refused for hair or a frame unless their label names it.
 
 Printed per group: the photos ``eyes.visible`` refuses for hair, for a frame and for anything,
 and the values the check reads: ``hair``, the upper lid's horizontal over vertical gradient of
-the eye with fewer strands (``photo/hair_strands.py``); ``frame``, the stronger eye's frame line
+the eye with more strands (``photo/hair_strands.py``); ``frame``, the stronger eye's frame line
 (``photo/frame_line.py``). Both limits are set by hand; the folds line shows where
 ``bench/photo_accuracy.py``'s rule for calibrated limits (midway between the training people's
 largest compliant value and the 3rd percentile of their fringes reaching the pupils) would put
@@ -47,21 +50,27 @@ from bench.support import profile_bench_args, wilson
 
 #: how far below the eye centres each fringe reaches (eye distances), and what the rules say of it
 DEPTHS = {-0.35: "pass", -0.25: "pass", -0.15: "reported", 0.0: "refuse", 0.075: "refuse", 0.15: "refuse"}
-#: the seeds of the fringes' and the glasses' streams (one per person: ``default_rng([SEED, row index])``)
-SEED, GLASSES_SEED = 41, 43
+#: hair limits the sweep line prints the photos over
+SWEEP = (0.9, 1.0, 1.1, 1.2, 1.3)
+#: fringes swept over one eye: how far below the eye centres (eye distances), and what the rules say
+ONE_EYE_DEPTHS = {-0.25: "pass", 0.0: "refuse", 0.075: "refuse"}
+#: the seeds of the fringes', the glasses' and the one-eye fringes' streams (one per person:
+#: ``default_rng([SEED, row index])``)
+SEED, GLASSES_SEED, ONE_EYE_SEED = 41, 43, 53
 #: what each group must do: group -> (the key it must be refused for, or None: must pass)
 WHAT = {"compliant": None, **{f"fringe to {d:+.3f}": {"pass": None, "refuse": "hair", "reported": "?"}[w]
                               for d, w in DEPTHS.items()},
+        **{f"one eye to {d:+.3f}": {"pass": None, "refuse": "hair"}[w] for d, w in ONE_EYE_DEPTHS.items()},
         **{f"glasses worn {s}": None for s in STYLES}, **{f"glasses low {s}": "frame" for s in STYLES}}
 
 
 def values(c) -> tuple[float | None, float | None]:
-    """(hair, frame) as ``eyes.visible`` (result ``c``) read them: the smaller eye's
+    """(hair, frame) as ``eyes.visible`` (result ``c``) read them: the larger eye's
     ``hair_strands`` and the larger eye's ``frame_line``."""
     eyes = [x for x in (c.details or {}).values() if isinstance(x, dict) and "hair_strands" in x]
     if len(eyes) != 2:
         return None, None
-    return min(x["hair_strands"] for x in eyes), max(x["frame_line"] for x in eyes)
+    return max(x["hair_strands"] for x in eyes), max(x["frame_line"] for x in eyes)
 
 
 def rate(k: int, n: int) -> str:
@@ -106,6 +115,9 @@ def main() -> int:
         c, eyes = crop(full, box), in_crop(tem, box, TEM_EYE_L, TEM_EYE_R)
         rng = np.random.default_rng([SEED, i])
         sent += [(f"fringe to {d:+.3f}", jpeg(fringe(c, eyes, d, rng))) for d in DEPTHS]
+        rng = np.random.default_rng([ONE_EYE_SEED, i])
+        side = ("left", "right")[i % 2]
+        sent += [(f"one eye to {d:+.3f}", jpeg(fringe(c, eyes, d, rng, side=side))) for d in ONE_EYE_DEPTHS]
         rng = np.random.default_rng([GLASSES_SEED, i])
         for style in STYLES:
             sent.append((f"glasses worn {style}", jpeg(clear_glasses(c, eyes, style, rng))))
@@ -117,7 +129,8 @@ def main() -> int:
     lim = profile.get(args.profile).checks["eyes.visible"]
     print(f"profile {args.profile}; max_hair_strands {lim.get('max_hair_strands')}, max_frame_line "
           f"{lim.get('max_frame_line')}; 121 compliant people: 7 variants each, a fringe at each of {len(DEPTHS)} "
-          f"depths, glasses of {len(STYLES)} styles worn and worn low; 95 % Wilson intervals")
+          f"depths and over one eye at {len(ONE_EYE_DEPTHS)}, glasses of {len(STYLES)} styles worn and worn low; "
+          "95 % Wilson intervals")
     for g, must in WHAT.items():
         sel = [r for r in rows if r[0] == g]
         what = {None: "must pass", "?": "reported", "hair": "refuse: hair", "frame": "refuse: frame"}[must]
@@ -134,7 +147,18 @@ def main() -> int:
               f"{len(wrong)} {wrong}; {quantiles([r[col] for r in vals])} ({top[0]}); labelled {label}: "
               + (", ".join(f"{r[0]} {'caught' if r[1] == key else 'missed'}" for r in named) or "none"))
     reach = {g for g, m in WHAT.items() if m == "hair"}
-    brows = {f"fringe to {d:+.3f}" for d, w in DEPTHS.items() if w == "pass"}
+    brows = {g for g, m in WHAT.items() if m is None and (g.startswith("fringe") or g.startswith("one eye"))}
+    print("  hair: photos whose value is over each limit (the limit's choice; a photo refused first for dark "
+          "lenses, glare or a frame is counted here too):")
+    unlabelled = [r for r in real if r[2] is not None and not any(k.startswith("hair") for k in r[4])]
+    def over(groups, lim_h):
+        sel = [r for r in rows if r[0] in groups and r[3] is not None]
+        return f"{sum(r[3] > lim_h for r in sel)}/{len(sel)}"
+
+    for lim_h in SWEEP:
+        names = [r[0] for r in unlabelled if r[2] > lim_h]
+        print(f"    {lim_h:.2f}: compliant {over({'compliant'}, lim_h)}, fringes to the brows {over(brows, lim_h)}, "
+              f"reaching the eyes {over(reach, lim_h)}; other real photos without hair in their label {len(names)} {names}")
     folds = fold_of([r["person"] for r in read_labels()])  # bench/photo_accuracy.py's folds
     lims, held = [], collections.Counter()
     for k in range(max(folds.values()) + 1):

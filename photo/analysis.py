@@ -95,6 +95,14 @@ def template() -> tuple[np.ndarray, np.ndarray]:
     return _TEMPLATE
 
 
+def template_ied() -> float:
+    """Distance between the eye centres (mean of each eye's corners) of the frontal template."""
+    t, _ = template()
+    r = (t[EYE_R["outer"]] + t[EYE_R["inner"]]) / 2
+    left = (t[EYE_L["outer"]] + t[EYE_L["inner"]]) / 2
+    return float(np.linalg.norm((r - left)[:2]))
+
+
 @dataclass(frozen=True)
 class Pose:
     """Head pose in degrees, from the 3D mesh fitted to the frontal template.
@@ -395,6 +403,16 @@ class FaceAnalysis:
     def ied(self) -> float:
         """Inter-eye distance in working px."""
         return float(np.linalg.norm(self.eye_l - self.eye_r))
+
+    @cached_property
+    def frontal_ied(self) -> float:
+        """The inter-eye distance (working px) the face would show facing the camera: the eyes'
+        distance in the photo, or the frontal template's scaled by its fit to the face mesh where
+        that is larger. The eyes' distance shrinks as the head turns (a profile's to a third): a
+        turned face enlarged by as much more read as blurred (``image.sharpness``), and its lids
+        as taller than they are (``eyes.visible``'s hair strands). On frontal faces the fit reads
+        0.9-1.03 of the eyes' distance."""
+        return max(self.ied, self.pose_fit[2] * template_ied())
 
     @cached_property
     def chin(self) -> np.ndarray:

@@ -146,13 +146,14 @@ def _red_eye() -> bytes:
     return jpeg(red_eye(image("compliant_a"), [g.eye_left, g.eye_right], np.random.default_rng(0)))
 
 
-def _fringe(depth: float = 0.0) -> bytes:
+def _fringe(depth: float = 0.0, side: str | None = None) -> bytes:
     """compliant_a with a drawn fringe from above the brows down to ``depth`` eye distances below
-    the eye centres (bench.fringe; 0 reaches the pupils, -0.3 stops on the brows)."""
+    the eye centres (bench.fringe; 0 reaches the pupils, -0.3 stops on the brows); ``side``
+    "left" or "right": swept over that eye (in the picture) only."""
     from bench.fringe import fringe
 
     g = geometry()
-    return jpeg(fringe(image("compliant_a"), [g.eye_left, g.eye_right], depth, np.random.default_rng(3)))
+    return jpeg(fringe(image("compliant_a"), [g.eye_left, g.eye_right], depth, np.random.default_rng(3), side=side))
 
 
 def dated(taken: str | None, *, tag: int = 0x9003, fmt: str = "JPEG") -> bytes:
@@ -561,6 +562,7 @@ VARIANTS = {
     "red_eye": _red_eye,
     "fringe": _fringe,
     "fringe_on_brows": lambda: _fringe(-0.3),
+    "fringe_left_eye": lambda: _fringe(0.05, "left"),
     "old_photo": _old_photo,
     "recent_photo": _recent_photo,
     "closed_eyes": _closed_eyes,

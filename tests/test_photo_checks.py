@@ -112,16 +112,16 @@ def test_a_turned_face_is_measured_at_its_frontal_size():
     """A three-quarter view's eyes are closer in the photo than the face is big: the sharpness
     crop is scaled by the template's fit, so the turned face is not enlarged (and blurred) more."""
     from photo.checker import analyse_and_check
-    from photo.checks.image import face_crop, face_crop_box, frontal_ied
+    from photo.checks.image import face_crop, face_crop_box
 
     a, rep = analyse_and_check(path("turned"), "mynumber-online")
     assert abs(a.pose.yaw_deg) > 30
-    assert frontal_ied(a) > 1.25 * a.ied
+    assert a.frontal_ied > 1.25 * a.ied
     xa, _, xb, _ = face_crop_box(a)
-    assert face_crop(a).shape[1] == round((xb - xa) * 64 / frontal_ied(a))
+    assert face_crop(a).shape[1] == round((xb - xa) * 64 / a.frontal_ied)
     assert rep.check("image.sharpness").passed
     front, _ = analyse_and_check(path("compliant_a"), "mynumber-online")
-    assert frontal_ied(front) == front.ied  # facing the camera: the eyes' own distance
+    assert front.frontal_ied == front.ied  # facing the camera: the eyes' own distance
 
 
 def test_over_exposure_is_caught():

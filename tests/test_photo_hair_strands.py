@@ -1,5 +1,5 @@
-"""eyes.visible, key ``hair``: a fringe hanging over the eyes fails; bare lids, a fringe that
-stops on the brows and the test faces pass.
+"""eyes.visible, key ``hair``: a fringe hanging over the eyes, or swept over one of them, fails;
+bare lids, a fringe that stops on the brows and the test faces pass.
 
 The measure (photo/hair_strands.py) is the upper lid's mean |horizontal gradient| over its mean
 |vertical gradient|. It is tested on a drawn eye (known rows and strands) and on the test faces
@@ -70,7 +70,7 @@ def test_a_band_out_of_the_picture_reads_nothing():
 def test_compliant_faces_read_well_under_the_limit(key):
     _a, rep = analyse_and_check(ph.jpeg(ph.image(key)), PROFILE)
     c = rep.check("eyes.visible")
-    assert c.passed and c.limit["max_hair_strands"] == 1.0
+    assert c.passed and c.limit["max_hair_strands"] == 1.2
     for side in ("image_left_eye", "image_right_eye"):
         assert 0.0 < c.details[side]["hair_strands"] < 0.7 * c.limit["max_hair_strands"]
 
@@ -95,7 +95,38 @@ def test_a_fringe_that_stops_on_the_brows_is_not_hair_over_the_eyes():
     _a, rep = analyse_and_check(ph.VARIANTS["fringe_on_brows"](), PROFILE)
     c = rep.check("eyes.visible")
     assert c.key != "hair"
-    assert min(c.details[s]["hair_strands"] for s in ("image_left_eye", "image_right_eye")) < c.limit["max_hair_strands"]
+    assert max(c.details[s]["hair_strands"] for s in ("image_left_eye", "image_right_eye")) < c.limit["max_hair_strands"]
+
+
+def test_a_fringe_over_one_eye_fails_with_that_eye_marked():
+    from photo import profile
+    from photo.marks import marks
+
+    prof = profile.get(PROFILE)
+    a, rep = analyse_and_check(ph.VARIANTS["fringe_left_eye"](), prof)
+    c = rep.check("eyes.visible")
+    assert not c.passed and c.key == "hair"
+    assert c.details["image_left_eye"]["hair_strands"] > c.limit["max_hair_strands"]
+    assert c.details["image_right_eye"]["hair_strands"] < 0.7 * c.limit["max_hair_strands"]  # the bare one
+    found = [m for m in marks(a, rep, prof) if m.id == "eyes.visible"]
+    assert len(found) == 1 and found[0].key == "hair"  # the eye under the fringe, the image-left one
+    assert abs(found[0].anchor[0] - a.eye_r[0]) < abs(found[0].anchor[0] - a.eye_l[0])
+
+
+def test_the_lid_is_read_at_its_frontal_width():
+    """A turned head's far eye is narrower in the photo: its band is stretched back across to a
+    frontal eye's width (and scaled down its height by the frontal eye distance), so its crease
+    still runs across. The drawn bare lid squeezed to 60 % of its width, as the far eye of a
+    head turned about 50 degrees, reads as it does unsqueezed."""
+    import cv2
+
+    g, lm = _eye()
+    squeezed = cv2.resize(g, (round(g.shape[1] * 0.6), g.shape[0]), interpolation=cv2.INTER_AREA)
+    lm_s = lm.copy()
+    lm_s[:, 0] = (lm[:, 0] + 0.5) * 0.6 - 0.5
+    bare = strand_ratio(g, lm, EYE_R, IED)
+    assert bare < 0.5
+    assert strand_ratio(squeezed, lm_s, EYE_R, 0.6 * IED, IED) == pytest.approx(bare, abs=0.1)
 
 
 def test_a_profile_without_the_limit_does_not_judge_hair():

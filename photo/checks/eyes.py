@@ -107,8 +107,6 @@ def hidden_eyes(stats: dict[str, dict], limits, key: str, burnt: bool = False,
     ``whites_burnt`` (the whites' glare is then the exposure's, not these eyes'); ``lens``: its
     ``reflection_on_lens`` sides."""
     stat, lim, above = VISIBLE_KEYS[key]
-    if key == "hair":  # judged on the eye with fewer strands: both sides, or none
-        return [side for side, _eye, _ in EYES] if hair_over_eyes(list(stats.values()), limits) else []
     out = []
     for side, _eye, _ in EYES:
         v = stats[side][stat]
@@ -176,7 +174,7 @@ def eye_stats(a, eye: dict) -> dict:
     ref = float(median(cheek)) if cheek.size > 20 else float(median(a.skin_grey))
     ref = max(ref, 1.0)
     line, line_row = frame_line(a.grey8, a.landmarks, eye, a.ied)
-    strands = strand_ratio(a.grey8, a.landmarks, eye, a.ied) or 0.0
+    strands = strand_ratio(a.grey8, a.landmarks, eye, a.ied, a.frontal_ied) or 0.0
     if g.size < 10:
         return {"dark": 1.0, "contrast": 1.0, "glare": 0.0, "iris_glare": 0.0, "whites_glare": 0.0, "lens_glare": 0.0,
                 "opening_light": 1.0, "opening_p90": 0.0, "gap": eyelid_gap(a, eye), "frame_line": line,
@@ -273,12 +271,11 @@ def both_eye_stats(a) -> list[dict]:
 
 
 def hair_over_eyes(stats: list[dict], limits) -> bool:
-    """Hair hangs over both eyes: the upper lid of each (``hair_strands``) crossed by more
-    vertical edges than ``max_hair_strands`` times its horizontal ones. Judged on the eye with
-    fewer strands: a fringe over the eyes covers both, while one eye's value alone is raised
-    when the head is turned (the far lid foreshortened). Hair across one eye only is not
-    caught. Not judged by a profile without the limit."""
-    return "max_hair_strands" in limits and min(x["hair_strands"] for x in stats) > limits["max_hair_strands"]
+    """Hair hangs over an eye: its upper lid (``hair_strands``, read at a frontal face's
+    proportions, so a turned head's far lid is not squeezed) crossed by more vertical edges than
+    ``max_hair_strands`` times its horizontal ones. Either eye: a fringe swept over one eye
+    hides it as much as one over both. Not judged by a profile without the limit."""
+    return "max_hair_strands" in limits and max(x["hair_strands"] for x in stats) > limits["max_hair_strands"]
 
 
 def reflection_on_one_iris(stats: list[dict], limits) -> bool:
@@ -313,9 +310,9 @@ def eyes_visible(a, limits):
     them, ``lens_glare``) is a reflection on a lens unless the skin itself is burnt out: a small
     reflection off the iris is glare too. A line across an eye, darker than the rows above and
     below it and running on past both corners onto the skin, stronger than max_frame_line, is a
-    glasses rim over the eye (``photo/frame_line.py``). Both upper lids crossed by more vertical
-    edges than max_hair_strands times their horizontal ones is hair hanging over the eyes, a
-    fringe reaching them (``photo/hair_strands.py``). ICAO 9303, J-LIS."""
+    glasses rim over the eye (``photo/frame_line.py``). An upper lid crossed by more vertical
+    edges than max_hair_strands times its horizontal ones is hair hanging over the eye, a
+    fringe reaching it (``photo/hair_strands.py``). ICAO 9303, J-LIS."""
     s = both_eye_stats(a)
     dark = min(x["dark"] for x in s)
     contrast = min(x["contrast"] for x in s)

@@ -105,26 +105,6 @@ def face_crop_box(a) -> tuple[int, int, int, int]:
     return max(0, int(x0 - pad)), max(0, int(y0 - pad)), min(a.w, int(x1 + pad)), min(a.h, int(y1 + pad))
 
 
-@lru_cache(maxsize=1)
-def _template_ied() -> float:
-    """Distance between the eye centres (mean of each eye's corners) of the frontal template."""
-    from photo.analysis import EYE_L, EYE_R, template
-
-    t, _ = template()
-    r = (t[EYE_R["outer"]] + t[EYE_R["inner"]]) / 2
-    left = (t[EYE_L["outer"]] + t[EYE_L["inner"]]) / 2
-    return float(np.linalg.norm((r - left)[:2]))
-
-
-def frontal_ied(a) -> float:
-    """The inter-eye distance (working px) the face would show facing the camera: the eyes'
-    distance in the photo, or the frontal template's scaled by its fit to the face mesh where
-    that is larger. The eyes' distance shrinks as the head turns (a profile's to a third), and a
-    turned face enlarged by as much more read as blurred; on frontal faces the fit reads 0.9-1.03
-    of the eyes' distance."""
-    return max(a.ied, a.pose_fit[2] * _template_ied())
-
-
 def face_crop(a) -> np.ndarray:
     """The face (oval box + 10 %) as luma, resampled so the frontal inter-eye distance is
     ``norm_ied_px``."""
@@ -132,7 +112,7 @@ def face_crop(a) -> np.ndarray:
 
     xa, ya, xb, yb = face_crop_box(a)
     crop = a.grey8[ya:yb, xa:xb].astype(np.float32)
-    f = settings()["norm_ied_px"] / max(frontal_ied(a), 1.0)
+    f = settings()["norm_ied_px"] / max(a.frontal_ied, 1.0)
     interp = cv2.INTER_AREA if f < 1 else cv2.INTER_LINEAR
     return cv2.resize(crop, (max(8, round(crop.shape[1] * f)), max(8, round(crop.shape[0] * f))), interpolation=interp)
 
