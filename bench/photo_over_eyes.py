@@ -16,6 +16,7 @@ them. Every compliant person of ``bench/data/face_labels.csv`` (121; their crops
 - with a fringe swept over one eye (``bench.fringe``'s ``side``: the image-left eye for every
   other person, the image-right for the rest; its own stream) to the brows (-0.25; to pass) and
   to the pupil or a little below (0, 0.075; to be refused for hair);
+- with a fringe of light (dark-blonde) hair to the pupils (to be refused for hair; its own stream);
 - in each of ``bench/glasses.py``'s three styles, worn as they should be (to pass) and worn low,
   the lenses 0.2-0.3 eye distances below the pupils so that the top rim crosses the eyes (to be
   refused for the frame; the accuracy benchmark's ``frame_over_eyes``, one style per base);
@@ -43,7 +44,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.faces import TEM_EYE_L, TEM_EYE_R, crop, in_crop, jpeg, shared_faces
-from bench.fringe import fringe
+from bench.fringe import LIGHT_HAIR, fringe
 from bench.glasses import DROP_ACROSS_EYES, STYLES, clear_glasses
 from bench.photo_accuracy import MAX_MISSED, compliant_variants, fold_of, frame_photo, read_labels
 from bench.support import profile_bench_args, wilson
@@ -56,11 +57,12 @@ SWEEP = (0.9, 1.0, 1.1, 1.2, 1.3)
 ONE_EYE_DEPTHS = {-0.25: "pass", 0.0: "refuse", 0.075: "refuse"}
 #: the seeds of the fringes', the glasses' and the one-eye fringes' streams (one per person:
 #: ``default_rng([SEED, row index])``)
-SEED, GLASSES_SEED, ONE_EYE_SEED = 41, 43, 53
+SEED, GLASSES_SEED, ONE_EYE_SEED, LIGHT_SEED = 41, 43, 53, 59
 #: what each group must do: group -> (the key it must be refused for, or None: must pass)
 WHAT = {"compliant": None, **{f"fringe to {d:+.3f}": {"pass": None, "refuse": "hair", "reported": "?"}[w]
                               for d, w in DEPTHS.items()},
         **{f"one eye to {d:+.3f}": {"pass": None, "refuse": "hair"}[w] for d, w in ONE_EYE_DEPTHS.items()},
+        "light hair to +0.000": "hair",
         **{f"glasses worn {s}": None for s in STYLES}, **{f"glasses low {s}": "frame" for s in STYLES}}
 
 
@@ -118,6 +120,8 @@ def main() -> int:
         rng = np.random.default_rng([ONE_EYE_SEED, i])
         side = ("left", "right")[i % 2]
         sent += [(f"one eye to {d:+.3f}", jpeg(fringe(c, eyes, d, rng, side=side))) for d in ONE_EYE_DEPTHS]
+        sent.append(("light hair to +0.000",
+                     jpeg(fringe(c, eyes, 0.0, np.random.default_rng([LIGHT_SEED, i]), colour=LIGHT_HAIR))))
         rng = np.random.default_rng([GLASSES_SEED, i])
         for style in STYLES:
             sent.append((f"glasses worn {style}", jpeg(clear_glasses(c, eyes, style, rng))))
