@@ -146,14 +146,15 @@ def _red_eye() -> bytes:
     return jpeg(red_eye(image("compliant_a"), [g.eye_left, g.eye_right], np.random.default_rng(0)))
 
 
-def _fringe(depth: float = 0.0, side: str | None = None) -> bytes:
+def _fringe(depth: float = 0.0, side: str | None = None, light: bool = False) -> bytes:
     """compliant_a with a drawn fringe from above the brows down to ``depth`` eye distances below
     the eye centres (bench.fringe; 0 reaches the pupils, -0.3 stops on the brows); ``side``
-    "left" or "right": swept over that eye (in the picture) only."""
-    from bench.fringe import fringe
+    "left" or "right": swept over that eye (in the picture) only; ``light``: dark-blonde hair."""
+    from bench.fringe import HAIR, LIGHT_HAIR, fringe
 
     g = geometry()
-    return jpeg(fringe(image("compliant_a"), [g.eye_left, g.eye_right], depth, np.random.default_rng(3), side=side))
+    return jpeg(fringe(image("compliant_a"), [g.eye_left, g.eye_right], depth, np.random.default_rng(3), side=side,
+                       colour=LIGHT_HAIR if light else HAIR))
 
 
 def dated(taken: str | None, *, tag: int = 0x9003, fmt: str = "JPEG") -> bytes:
@@ -563,6 +564,7 @@ VARIANTS = {
     "fringe": _fringe,
     "fringe_on_brows": lambda: _fringe(-0.3),
     "fringe_left_eye": lambda: _fringe(0.05, "left"),
+    "fringe_light": lambda: _fringe(0.0, light=True),
     "old_photo": _old_photo,
     "recent_photo": _recent_photo,
     "closed_eyes": _closed_eyes,

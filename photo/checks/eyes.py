@@ -174,7 +174,7 @@ def eye_stats(a, eye: dict) -> dict:
     ref = float(median(cheek)) if cheek.size > 20 else float(median(a.skin_grey))
     ref = max(ref, 1.0)
     line, line_row = frame_line(a.grey8, a.landmarks, eye, a.ied)
-    strands = strand_ratio(a.grey8, a.landmarks, eye, a.ied, a.frontal_ied) or 0.0
+    strands = strand_ratio(a.rgb, a.landmarks, eye, a.ied, a.frontal_ied) or 0.0
     if g.size < 10:
         return {"dark": 1.0, "contrast": 1.0, "glare": 0.0, "iris_glare": 0.0, "whites_glare": 0.0, "lens_glare": 0.0,
                 "opening_light": 1.0, "opening_p90": 0.0, "gap": eyelid_gap(a, eye), "frame_line": line,
