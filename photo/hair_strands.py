@@ -20,9 +20,9 @@ the colour changes most from row to row. Per eye, on the colour picture (``a.rgb
 - the value is the band's horizontal colour gradient over its vertical one: at each pixel the
   length of the CIELAB gradient (3x3 Sobel of L*, a* and b*, as a colour difference), summed
   over the band, across over down. Above 1, the band is crossed by more vertical edges than
-  horizontal ones. Colour, not luma: light (blonde) strands on light skin, and dark strands
-  on dark skin, differ from the lid more in hue and chroma than in lightness (read on the luma,
-  86 % of drawn dark-blonde fringes to the pupils were caught at stop 33; on the colour, all).
+  horizontal ones. Colour, not luma: light (blonde) strands on light skin differ from the lid
+  more in hue and chroma than in lightness (read on the luma, 104 of 121 drawn dark-blonde
+  fringes to the pupils were caught at stop 33; on the colour, 121).
 
 The check reads the eye with more strands: hair over one eye (a side-swept fringe) is hair
 over the eyes.
