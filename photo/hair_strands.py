@@ -88,8 +88,18 @@ def strand_ratio(rgb: np.ndarray, landmarks: np.ndarray, eye: dict, ied: float,
     size = (max(6, round((c1 - c0) * sx)), max(6, round((r1 - r0) * sy)))
     band = cv2.resize(band, size, interpolation=cv2.INTER_AREA if max(sx, sy) < 1 else cv2.INTER_LINEAR)
     lab = cv2.cvtColor(band, cv2.COLOR_RGB2Lab)
-    across = float(np.linalg.norm(cv2.Sobel(lab, cv2.CV_32F, 1, 0, ksize=3)[2:-2, 2:-2], axis=2).sum())
-    down = float(np.linalg.norm(cv2.Sobel(lab, cv2.CV_32F, 0, 1, ksize=3)[2:-2, 2:-2], axis=2).sum())
+    across, down = (_gradient_length(cv2.Sobel(lab, cv2.CV_32F, dx, 1 - dx, ksize=3)[2:-2, 2:-2]) for dx in (1, 0))
     if down <= 0.0:
         return None
     return across / down
+
+
+def _gradient_length(g: np.ndarray) -> float:
+    """The summed per-pixel length of ``g`` (h x w x 3 float32 gradients of L*, a*, b*): the square
+    root of each pixel's sum of squares (OpenCV: half the time of ``np.linalg.norm`` on a band)."""
+    import cv2
+
+    return float(cv2.sqrt(cv2.transform(g * g, _ONES)).sum())
+
+
+_ONES = np.ones((1, 3), np.float32)
