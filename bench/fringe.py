@@ -5,10 +5,11 @@ accepted. The collection has no such photo, so the benchmarks draw one from the 
 centres (.tem, no checker model involved): about three strands per eye distance, from 0.9-1.3
 eye distances above the eyes down to ``depth`` eye distances below their centres (0 ends at the
 pupils), each a slightly curved line of 1.2 % of the eye distance, of the hair's brown-black
-(its shade drawn per photo; or a light, dark-blonde one), opaque 60-100 %, softened by a 0.6 px blur. Swept over one eye
-(``side``), half as many strands start on that side of the eyes' midpoint only.
+(its shade drawn per photo; or a light, dark-blonde one), opaque 60-100 %, softened by a 0.6 px
+blur. Swept over one eye (``side``), half as many strands start on that side of the eyes'
+midpoint only.
 
-The drawing is crude: one colour whatever the person's hair, and strands at the fringe's ends
+The drawing is crude: one of two colours whatever the person's hair, and strands at the fringe's ends
 can fall past the head's outline. Drawn to stop on the brows (which J-LIS accepts) it refused 2
 of 121 compliant people in a trial, for the drawing (a band over dark hair read as a covering),
 so it serves as a defect only.

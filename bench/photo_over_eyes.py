@@ -25,12 +25,13 @@ and the collection's other real photos (its labelled defects, as ``bench/photo_a
 sends them) must not be refused for hair or a frame unless their label names it.
 
 Printed per group: the photos ``eyes.visible`` refuses for hair, for a frame and for anything,
-and the values the check reads: ``hair``, the upper lid's horizontal over vertical gradient of
-the eye with more strands (``photo/hair_strands.py``); ``frame``, the stronger eye's frame line
-(``photo/frame_line.py``). Both limits are set by hand; the folds line shows where
-``bench/photo_accuracy.py``'s rule for calibrated limits (midway between the training people's
-largest compliant value and the 3rd percentile of their fringes reaching the pupils) would put
-the hair limit on each fold of people, and what those limits do to the held-out people.
+and the values the check reads: ``hair``, the upper lid's horizontal over vertical colour
+gradient of the eye with more strands (``photo/hair_strands.py``); ``frame``, the stronger eye's
+frame line (``photo/frame_line.py``). Both limits are set by hand (the sweep lines show what
+other hair limits would refuse); the folds line shows where ``bench/photo_accuracy.py``'s rule
+for calibrated limits (midway between the training people's largest compliant value and the 3rd
+percentile of their fringes reaching the pupils) would put the hair limit on each fold of
+people, and what those limits do to the held-out people.
 """
 
 from __future__ import annotations
@@ -55,8 +56,8 @@ DEPTHS = {-0.35: "pass", -0.25: "pass", -0.15: "reported", 0.0: "refuse", 0.075:
 SWEEP = (0.9, 1.0, 1.1, 1.2, 1.3)
 #: fringes swept over one eye: how far below the eye centres (eye distances), and what the rules say
 ONE_EYE_DEPTHS = {-0.25: "pass", 0.0: "refuse", 0.075: "refuse"}
-#: the seeds of the fringes', the glasses' and the one-eye fringes' streams (one per person:
-#: ``default_rng([SEED, row index])``)
+#: the seeds of the fringes', the glasses', the one-eye fringes' and the light fringes' streams (one
+#: per person: ``default_rng([SEED, row index])``)
 SEED, GLASSES_SEED, ONE_EYE_SEED, LIGHT_SEED = 41, 43, 53, 59
 #: what each group must do: group -> (the key it must be refused for, or None: must pass)
 WHAT = {"compliant": None, **{f"fringe to {d:+.3f}": {"pass": None, "refuse": "hair", "reported": "?"}[w]
@@ -155,6 +156,7 @@ def main() -> int:
     print("  hair: photos whose value is over each limit (the limit's choice; a photo refused first for dark "
           "lenses, glare or a frame is counted here too):")
     unlabelled = [r for r in real if r[2] is not None and not any(k.startswith("hair") for k in r[4])]
+
     def over(groups, lim_h):
         sel = [r for r in rows if r[0] in groups and r[3] is not None]
         return f"{sum(r[3] > lim_h for r in sel)}/{len(sel)}"
