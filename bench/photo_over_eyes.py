@@ -27,7 +27,7 @@ sends them) must not be refused for hair or a frame unless their label names it.
 Printed per group: the photos ``eyes.visible`` refuses for hair, for a frame and for anything,
 and the values the check reads: ``hair``, the upper lid's horizontal over vertical colour
 gradient of the eye with more strands (``photo/hair_strands.py``); ``frame``, the stronger eye's
-frame line (``photo/frame_line.py``). Both limits are set by hand (the sweep lines show what
+frame line, and ``colour``, its rim by colour (``photo/frame_line.py``). Both limits are set by hand (the sweep lines show what
 other hair limits would refuse); the folds line shows where ``bench/photo_accuracy.py``'s rule
 for calibrated limits (midway between the training people's largest compliant value and the 3rd
 percentile of their fringes reaching the pupils) would put the hair limit on each fold of
@@ -67,13 +67,14 @@ WHAT = {"compliant": None, **{f"fringe to {d:+.3f}": {"pass": None, "refuse": "h
         **{f"glasses worn {s}": None for s in STYLES}, **{f"glasses low {s}": "frame" for s in STYLES}}
 
 
-def values(c) -> tuple[float | None, float | None]:
-    """(hair, frame) as ``eyes.visible`` (result ``c``) read them: the larger eye's
-    ``hair_strands`` and the larger eye's ``frame_line``."""
+def values(c) -> tuple[float | None, float | None, float | None]:
+    """(hair, frame, colour) as ``eyes.visible`` (result ``c``) read them: the larger eye's
+    ``hair_strands``, ``frame_line`` and ``frame_chroma``."""
     eyes = [x for x in (c.details or {}).values() if isinstance(x, dict) and "hair_strands" in x]
     if len(eyes) != 2:
-        return None, None
-    return max(x["hair_strands"] for x in eyes), max(x["frame_line"] for x in eyes)
+        return None, None, None
+    return (max(x["hair_strands"] for x in eyes), max(x["frame_line"] for x in eyes),
+            max(x["frame_chroma"] for x in eyes))
 
 
 def rate(k: int, n: int) -> str:
@@ -81,11 +82,12 @@ def rate(k: int, n: int) -> str:
     return f"{k:>3}/{n:<3} = {100 * k / max(n, 1):5.1f} % (CI {100 * lo:4.1f}-{100 * hi:5.1f})"
 
 
-def judge(photo, data: bytes, profile: str) -> tuple[str | None, bool, float | None, float | None]:
-    """(the key ``eyes.visible`` refuses ``data`` for or None, whether it judged it, hair, frame)."""
+def judge(photo, data: bytes, profile: str) -> tuple[str | None, bool, float | None, float | None, float | None]:
+    """(the key ``eyes.visible`` refuses ``data`` for or None, whether it judged it, hair, frame,
+    colour)."""
     ev = next((x for x in photo.check(data, profile).checks if x.id == "eyes.visible"), None)
     if ev is None or not ev.evaluated:
-        return None, False, None, None
+        return None, False, None, None, None
     return (None if ev.passed else ev.key), True, *values(ev)
 
 
@@ -104,14 +106,14 @@ def main() -> int:
     t0 = time.perf_counter()
     faces = shared_faces()
     rows = []  # (group, person, key refused for, hair, frame)
-    real = []  # (file, key refused for, hair, frame, kinds) of the other real photos judged
+    real = []  # (file, key refused for, hair, frame, kinds, colour) of the other real photos judged
     for i, row in enumerate(read_labels()):
         full, tem, box = frame_photo(faces, row)
         if row["status"] != "compliant":
             data = jpeg(crop(full, box)) if box is not None else (faces / row["file"]).read_bytes()
-            key, judged, hair, frame = judge(photo, data, args.profile)
+            key, judged, hair, frame, colour = judge(photo, data, args.profile)
             if judged:  # a face found, not turned away
-                real.append((Path(row["file"]).name, key, hair, frame, row["kinds"]))
+                real.append((Path(row["file"]).name, key, hair, frame, row["kinds"], colour))
             continue
         sent = [("compliant", d) for d in compliant_variants(full, tem, box, np.random.default_rng(i),
                                                              np.random.default_rng([13, i])).values()]
@@ -129,8 +131,8 @@ def main() -> int:
             sent.append((f"glasses low {style}",
                          jpeg(clear_glasses(c, eyes, style, rng, drop=float(rng.uniform(*DROP_ACROSS_EYES))))))
         for group, data in sent:
-            key, _judged, hair, frame = judge(photo, data, args.profile)
-            rows.append((group, row["person"], key, hair, frame))
+            key, _judged, hair, frame, colour = judge(photo, data, args.profile)
+            rows.append((group, row["person"], key, hair, frame, colour))
     lim = profile.get(args.profile).checks["eyes.visible"]
     print(f"profile {args.profile}; max_hair_strands {lim.get('max_hair_strands')}, max_frame_line "
           f"{lim.get('max_frame_line')}; 121 compliant people: 7 variants each, a fringe at each of {len(DEPTHS)} "
@@ -142,13 +144,15 @@ def main() -> int:
         print(f"  {g:22s} ({what:13s}) refused for hair {rate(sum(r[2] == 'hair' for r in sel), len(sel))}, "
               f"for a frame {sum(r[2] == 'frame' for r in sel):>3}, at all {sum(r[2] is not None for r in sel):>3}; "
               f"hair {quantiles([r[3] for r in sel if r[3] is not None])}; "
-              f"frame {quantiles([r[4] for r in sel if r[4] is not None])}")
-    for key, col, label in (("hair", 2, "hair"), ("frame", 3, "frame")):
+              f"frame {quantiles([r[4] for r in sel if r[4] is not None])}; "
+              f"colour {quantiles([r[5] for r in sel if r[5] is not None])}")
+    for name, key, col, label in (("hair", "hair", 2, "hair"), ("frame", "frame", 3, "frame"),
+                                  ("colour", "frame", 5, "frame")):
         named = [r for r in real if any(k.startswith(label) for k in r[4])]
         wrong = [r[0] for r in real if r[1] == key and r not in named]
         vals = [r for r in real if r[col] is not None]
         top = max(vals, key=lambda r: r[col])
-        print(f"  other real photos, {key:5s} (judged: {len(vals)}) refused for {key} without a label naming it: "
+        print(f"  other real photos, {name:6s} (judged: {len(vals)}) refused for {key} without a label naming it: "
               f"{len(wrong)} {wrong}; {quantiles([r[col] for r in vals])} ({top[0]}); labelled {label}: "
               + (", ".join(f"{r[0]} {'caught' if r[1] == key else 'missed'}" for r in named) or "none"))
     reach = {g for g, m in WHAT.items() if m == "hair"}

@@ -56,21 +56,31 @@ def _row_medians(g: np.ndarray, x0: float, x1: float, y0: int, y1: int,
     return row_medians(block.astype(np.float32)) if block.shape[1] >= 2 else None
 
 
-def frame_line(grey: np.ndarray, landmarks: np.ndarray, eye: dict, ied: float) -> tuple[float, float | None]:
-    """(strength, the row it is strongest at) of a line crossing one eye and the skin beside it
-    (see the module); (0.0, None) when the stretches leave the picture."""
+def _rows_and_skin(landmarks: np.ndarray, eye: dict, ied: float):
+    """(d, y0, y1, outer skin (x0, x1), inner skin (x0, x1)): the rows both measures read (the
+    eye's height and 2 d past it, d the neighbour distance in px) and the skin stretches beyond
+    the outer and the inner corner (from 0.02 to :data:`SKIN_IED` eye distances past each)."""
     outer, inner = landmarks[eye["outer"], :2], landmarks[eye["inner"], :2]
     contour = landmarks[list(eye["contour"]), :2]
     d = max(2, round(float(NEIGHBOUR_IED * ied)))
     y0 = int(np.floor(contour[:, 1].min())) - 2 * d
     y1 = int(np.ceil(contour[:, 1].max())) + 2 * d + 1
     sign = 1.0 if inner[0] > outer[0] else -1.0  # the inner corner's side
-    width = abs(inner[0] - outer[0])
     lo, hi = 0.02 * ied, SKIN_IED * ied
+    return (d, y0, y1, tuple(sorted((outer[0] - sign * hi, outer[0] - sign * lo))),
+            tuple(sorted((inner[0] + sign * lo, inner[0] + sign * hi))))
+
+
+def frame_line(grey: np.ndarray, landmarks: np.ndarray, eye: dict, ied: float) -> tuple[float, float | None]:
+    """(strength, the row it is strongest at) of a line crossing one eye and the skin beside it
+    (see the module); (0.0, None) when the stretches leave the picture."""
+    outer, inner = landmarks[eye["outer"], :2], landmarks[eye["inner"], :2]
+    d, y0, y1, skin_outer, skin_inner = _rows_and_skin(landmarks, eye, ied)
+    width = abs(inner[0] - outer[0])
     (cx, _cy), r = iris_disc(landmarks, eye)
     stretches = [
-        (*sorted((outer[0] - sign * hi, outer[0] - sign * lo)), None),  # skin beyond the outer corner
-        (*sorted((inner[0] + sign * lo, inner[0] + sign * hi)), None),  # skin beyond the inner corner
+        (*skin_outer, None),  # skin beyond the outer corner
+        (*skin_inner, None),  # skin beyond the inner corner
         # the opening, less the iris's columns: a rim is darker than the white, not than a dark iris
         (min(outer[0], inner[0]) + 0.1 * width, max(outer[0], inner[0]) - 0.1 * width,
          (cx - IRIS_SKIP * r, cx + IRIS_SKIP * r)),
@@ -84,5 +94,38 @@ def frame_line(grey: np.ndarray, landmarks: np.ndarray, eye: dict, ied: float) -
         ref = np.minimum(up, down)
         darker.append((ref - centre) / np.maximum(ref, 1.0))
     strength = np.min(np.stack(darker), axis=0)
+    k = int(np.argmax(strength))
+    return float(strength[k]), float(y0 + d + k)
+
+
+def frame_chroma(rgb: np.ndarray, landmarks: np.ndarray, eye: dict, ied: float) -> tuple[float, float | None]:
+    """(strength, the row it is strongest at) of a line of another colour than the skin running
+    through the rows of one eye on the skin past both its corners: a thin metal rim, grey or
+    gold, hardly darker than the skin but of another hue and chroma (:func:`frame_line` reads
+    darkness and misses it). Per skin stretch and row: the CIELAB a*b* distance of the row's
+    median colour from the mean of the rows :data:`NEIGHBOUR_IED` above and below, less the a*b*
+    distance between those two (a line differs from both sides alike; the edge of a shadow or a
+    crease's fold is a step, not a line). A row's strength is the weaker stretch's, the eye's the
+    strongest row (a*b* units, Delta E). Lid creases, crow's feet and shadows keep the skin's hue.
+    (0.0, None) when the stretches leave the picture."""
+    from photo.analysis import FaceAnalysis
+
+    d, y0, y1, *skin = _rows_and_skin(landmarks, eye, ied)
+    x_lo, x_hi = max(0, int(min(skin[0][0], skin[1][0])) - 2), min(rgb.shape[1], int(max(skin[0][1], skin[1][1])) + 2)
+    if y0 < 0 or y1 > rgb.shape[0] or y1 - y0 <= 2 * d or x_hi - x_lo < 4:
+        return 0.0, None
+    lab = FaceAnalysis.to_lab(np.ascontiguousarray(rgb[y0:y1, x_lo:x_hi]))
+    lines = []
+    for x0, x1 in skin:
+        c0, c1 = round(float(x0)) - x_lo, round(float(x1)) - x_lo
+        if c0 < 0 or c1 > lab.shape[1] or c1 - c0 < 2:
+            return 0.0, None
+        m = np.median(lab[:, c0:c1], axis=1)  # each row's median L*, a*, b*
+        centre, up, down = m[d:-d], m[:-2 * d], m[2 * d:]
+        ref = (up + down) / 2
+        apart = np.hypot(centre[:, 1] - ref[:, 1], centre[:, 2] - ref[:, 2])
+        step = np.hypot(up[:, 1] - down[:, 1], up[:, 2] - down[:, 2])
+        lines.append(np.maximum(0.0, apart - step))
+    strength = np.minimum(lines[0], lines[1])
     k = int(np.argmax(strength))
     return float(strength[k]), float(y0 + d + k)

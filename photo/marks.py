@@ -157,11 +157,15 @@ def _eyes_visible(a, c, lim) -> list[Mark]:
         elif side in lens and not stats[side][stat] > lim[lim_key]:  # a reflection on the lens round it
             m = _mark(c, _eye_anchor(a, side, 1), side=side, label="glare_lens",
                       value=round(stats[side]["lens_glare"], 3), limit=lim["max_lens_glare"])
+        elif c.key == "frame" and not stats[side][stat] > lim[lim_key]:  # a rim found by its colour
+            m = _mark(c, _eye_anchor(a, side, 1), side=side, label="frame_colour",
+                      value=round(stats[side]["frame_chroma"], 2), limit=lim["max_frame_chroma"])
         else:
             m = _mark(c, _eye_anchor(a, side, 1), side=side, value=round(stats[side][stat], 3),
                       limit=lim[lim_key])
         m.outlines = [(region, 1.0)]
-        row = stats[side].get("frame_row")
+        by_line = stats[side].get("frame_line", 0.0) > lim.get("max_frame_line", float("inf"))
+        row = stats[side].get("frame_row" if by_line else "frame_chroma_row")
         if c.key == "frame" and row is not None:  # the line measured, across the eye and the skin past its corners
             e = eyes[side]
             xs = sorted((float(a.landmarks[e["outer"], 0]), float(a.landmarks[e["inner"], 0])))

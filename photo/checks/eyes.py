@@ -15,7 +15,7 @@ import numpy as np
 from photo import pupils
 from photo.analysis import BURNT_LUMA, EYE_L, EYE_R, polygon_mask
 from photo.checks import check
-from photo.frame_line import frame_line
+from photo.frame_line import frame_chroma, frame_line
 from photo.hair_strands import strand_ratio
 from photo.quantiles import median, percentile, percentiles
 from photo.report import result, unjudged
@@ -110,7 +110,9 @@ def hidden_eyes(stats: dict[str, dict], limits, key: str, burnt: bool = False,
     out = []
     for side, _eye, _ in EYES:
         v = stats[side][stat]
-        if (v > limits[lim]) if above else (v < limits[lim]):
+        if key == "frame" and rim_by_colour(stats[side], limits):
+            out.append(side)
+        elif (v > limits[lim]) if above else (v < limits[lim]):
             if key == "dark" and not behind_dark_lens(stats[side], limits):
                 continue
             if key == "hidden" and not lids_apart(stats[side], limits):
@@ -154,8 +156,10 @@ def eye_stats(a, eye: dict) -> dict:
     (:func:`eyelid_gap`, as ``eyes.open`` reads it). ``frame_line``, ``frame_row``: a glasses
     rim across the eye (:func:`photo.frame_line.frame_line`: how much darker a row through the
     eye and the skin past both its corners is than the rows above and below, and that row).
-    ``hair_strands``: hair hanging over the eye (:func:`photo.hair_strands.strand_ratio`: the
-    upper lid's horizontal over vertical gradient; 0.0 when its band leaves the picture).
+    ``frame_chroma``, ``frame_chroma_row``: a rim by its colour (:func:`photo.frame_line.frame_chroma`:
+    how far a row's colour on the skin past both corners is from the rows above and below, and
+    that row). ``hair_strands``: hair hanging over the eye (:func:`photo.hair_strands.strand_ratio`:
+    the upper lid's horizontal over vertical colour gradient; 0.0 when its band leaves the picture).
     """
     pts = eye_polygon(a, eye)
     # drawn in the polygon's box only (the same pixels, in the same order, as on the whole image)
@@ -174,11 +178,12 @@ def eye_stats(a, eye: dict) -> dict:
     ref = float(median(cheek)) if cheek.size > 20 else float(median(a.skin_grey))
     ref = max(ref, 1.0)
     line, line_row = frame_line(a.grey8, a.landmarks, eye, a.ied)
+    chroma, chroma_row = frame_chroma(a.rgb, a.landmarks, eye, a.ied)
     strands = strand_ratio(a.rgb, a.landmarks, eye, a.ied, a.frontal_ied) or 0.0
     if g.size < 10:
         return {"dark": 1.0, "contrast": 1.0, "glare": 0.0, "iris_glare": 0.0, "whites_glare": 0.0, "lens_glare": 0.0,
                 "opening_light": 1.0, "opening_p90": 0.0, "gap": eyelid_gap(a, eye), "frame_line": line,
-                "frame_row": line_row, "hair_strands": strands}
+                "frame_row": line_row, "frame_chroma": chroma, "frame_chroma_row": chroma_row, "hair_strands": strands}
     p10, p50, p90 = percentiles(g, [10, 50, 90])
     opening_p90 = float(percentile(g[inside], 90, overwrite=True)) if np.count_nonzero(inside) >= 10 else float(p90)
     white = g8 >= EYE_CLIP_LUMA
@@ -189,7 +194,8 @@ def eye_stats(a, eye: dict) -> dict:
             "whites_glare": float(n_white_inside / g.size),
             "lens_glare": float((n_white - n_white_inside) / max(1, g.size - n_inside)),
             "opening_light": opening_p90 / ref, "opening_p90": opening_p90, "gap": eyelid_gap(a, eye),
-            "frame_line": line, "frame_row": line_row, "hair_strands": strands}
+            "frame_line": line, "frame_row": line_row, "frame_chroma": chroma, "frame_chroma_row": chroma_row,
+            "hair_strands": strands}
 
 
 def iris_glare(a, eye: dict) -> float:
@@ -270,6 +276,13 @@ def both_eye_stats(a) -> list[dict]:
     return got
 
 
+def rim_by_colour(x: dict, limits) -> bool:
+    """A glasses rim across the eye found by its colour (``frame_chroma`` over ``max_frame_chroma``):
+    a thin metal rim that :func:`photo.frame_line.frame_line`'s darkness misses. Not judged by a
+    profile without the limit."""
+    return "max_frame_chroma" in limits and x["frame_chroma"] > limits["max_frame_chroma"]
+
+
 def hair_over_eyes(stats: list[dict], limits) -> bool:
     """Hair hangs over an eye: its upper lid (``hair_strands``, read at a frontal face's
     proportions, so a turned head's far lid is not squeezed) crossed by more vertical edges than
@@ -295,7 +308,8 @@ def reflection_on_one_iris(stats: list[dict], limits) -> bool:
                                "max_iris_glare": "float?", "min_burnt_whites": "float?", "burnt_skin_share": "float?", "max_one_iris_glare": "float?",
                                "other_iris_ratio": "float?", "max_lens_glare": "float?",
                                "max_dark_lens_opening": "float?", "min_open_gap": "float?",
-                               "max_frame_line": "float?", "max_hair_strands": "float?"}, frontal=True)
+                               "max_frame_line": "float?", "max_frame_chroma": "float?", "max_hair_strands": "float?"},
+       frontal=True)
 def eyes_visible(a, limits):
     """Eyes not hidden: eye-region luma / cheek luma >= min_dark_ratio (dark lenses; with
     max_dark_lens_opening, only when the eye opening's brightest tenth is that dark too), luma spread
@@ -309,8 +323,10 @@ def eyes_visible(a, limits):
     names it. Near-white on the lids and skin round an eye opening (more than max_lens_glare of
     them, ``lens_glare``) is a reflection on a lens unless the skin itself is burnt out: a small
     reflection off the iris is glare too. A line across an eye, darker than the rows above and
-    below it and running on past both corners onto the skin, stronger than max_frame_line, is a
-    glasses rim over the eye (``photo/frame_line.py``). An upper lid crossed by more vertical
+    below it and running on past both corners onto the skin, stronger than max_frame_line, or a
+    line of another colour than the skin through the eye's rows on the skin past both its corners,
+    stronger than max_frame_chroma (a thin metal rim), is a glasses rim over the eye
+    (``photo/frame_line.py``). An upper lid crossed by more vertical
     edges than max_hair_strands times its horizontal ones is hair hanging over the eye, a
     fringe reaching it (``photo/hair_strands.py``). ICAO 9303, J-LIS."""
     s = both_eye_stats(a)
@@ -327,7 +343,8 @@ def eyes_visible(a, limits):
         key = "dark"
     elif (glare > limits["max_glare"] and not burnt) or one_iris or lens:
         key = "glare"
-    elif "max_frame_line" in limits and max(x["frame_line"] for x in s) > limits["max_frame_line"]:
+    elif ("max_frame_line" in limits and max(x["frame_line"] for x in s) > limits["max_frame_line"]) or any(
+            rim_by_colour(x, limits) for x in s):
         key = "frame"
     elif hair_over_eyes(s, limits):
         key = "hair"
@@ -338,7 +355,8 @@ def eyes_visible(a, limits):
     limit = {"min_dark_ratio": limits["min_dark_ratio"], "min_contrast": limits["min_contrast"],
              "max_glare": limits["max_glare"]}
     for k in ("max_iris_glare", "min_burnt_whites", "burnt_skin_share", "max_one_iris_glare", "other_iris_ratio",
-              "max_lens_glare", "max_dark_lens_opening", "min_open_gap", "max_frame_line", "max_hair_strands"):
+              "max_lens_glare", "max_dark_lens_opening", "min_open_gap", "max_frame_line", "max_frame_chroma",
+              "max_hair_strands"):
         if k in limits:
             limit[k] = limits[k]
     r = result(key == "ok", {"dark": round(dark, 3), "contrast": round(contrast, 3), "glare": round(glare, 3)},
