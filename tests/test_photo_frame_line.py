@@ -59,3 +59,42 @@ def test_a_brown_rim_across_a_wide_dark_iris_is_read_on_the_white():
     g[101:104, 20:170] = 110.0  # a brown rim across the eye and the skin
     strength, row = frame_line(g, lm, EYE_R, IED)
     assert strength > 0.3 and row is not None and abs(row - 102) <= 1
+
+
+SKIN = (205, 150, 125)
+
+
+def _colour_eye(rows: list[tuple[int, int, tuple[int, int, int]]]):
+    """(sRGB 200 x 200, landmarks): the drawn eye (tests.drawn_eye) on skin of ``SKIN``, the
+    opening white, with rows ``(y0, y1, colour)`` painted across the whole picture."""
+    g, lm = drawn_eye(0.0)
+    rgb = np.empty((200, 200, 3), np.uint8)
+    rgb[:] = SKIN
+    rgb[g > 0] = (225, 225, 220)
+    for y0, y1, colour in rows:
+        rgb[y0:y1] = colour
+    return rgb, lm
+
+
+def test_a_grey_metal_rim_on_the_skin_past_both_corners_is_found_by_its_colour():
+    """A thin metal rim of the drawings' grey (150, 140, 120) is hardly darker than the skin's
+    shadow side, but of another hue and chroma: a line of colour on both sides of the eye."""
+    from photo.frame_line import frame_chroma
+
+    rgb, lm = _colour_eye([(101, 103, (150, 140, 120))])
+    strength, row = frame_chroma(rgb, lm, EYE_R, IED)
+    assert strength > 2.5 and row is not None and abs(row - 101.5) <= 1.5
+    assert frame_line(rgb[..., 1].astype(np.float32), lm, EYE_R, IED)[0] < 0.15  # its darkness alone: not found
+
+
+def test_skin_a_shadow_and_a_crease_of_the_skins_colour_are_not_a_colour_line():
+    from photo.frame_line import frame_chroma
+
+    assert frame_chroma(*_colour_eye([]), EYE_R, IED)[0] == 0.0
+    # a shadow below row 102: a step, not a line (the rows above and below differ from each other)
+    shadow = tuple(round(c * 0.8) for c in SKIN)
+    assert frame_chroma(*_colour_eye([(102, 200, shadow)]), EYE_R, IED)[0] < 1.0
+    # a grey line past the outer corner only (eyeliner winged out): it does not run past both corners
+    rgb, lm = _colour_eye([])
+    rgb[101:103, :60] = (150, 140, 120)
+    assert frame_chroma(rgb, lm, EYE_R, IED)[0] == 0.0

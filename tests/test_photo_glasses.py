@@ -74,6 +74,25 @@ def test_a_thick_frame_across_the_eyes_is_refused():
     assert found and all(m.lines and abs(m.lines[0][0][1] - m.lines[0][1][1]) < 1e-6 for m in found)  # level
 
 
+def test_a_thin_metal_frame_across_the_eyes_is_refused_by_its_colour():
+    """A thin grey metal rim across the eyes is hardly darker than the skin (the frame line does
+    not find it) but of another colour: eyes.visible fails for the frame, marked with the colour
+    line's label and row."""
+    from photo import profile
+    from photo.checker import analyse_and_check
+    from photo.marks import marks
+
+    prof = profile.get("mynumber-online")
+    a, rep = analyse_and_check(_frame_over_eyes("compliant_a", "metal"), prof)
+    c = rep.check("eyes.visible")
+    assert not c.passed and c.key == "frame"
+    eyes = [x for x in c.details.values() if isinstance(x, dict) and "frame_chroma" in x]
+    assert max(x["frame_chroma"] for x in eyes) > c.limit["max_frame_chroma"]
+    found = [m for m in marks(a, rep, prof) if m.id == "eyes.visible"]
+    assert found and all(m.lines for m in found)
+    assert any("色" in m.ja and "colour" in m.en for m in found)
+
+
 @pytest.mark.parametrize("style", ["metal", "acetate", "tortoise"])
 def test_glasses_as_worn_draw_no_frame_line(style):
     """The same glasses worn as they should be (the rim clear of the eyes) read far under the limit."""
@@ -83,3 +102,5 @@ def test_glasses_as_worn_draw_no_frame_line(style):
     assert c.passed
     lines = [x["frame_line"] for x in c.details.values() if isinstance(x, dict) and "frame_line" in x]
     assert len(lines) == 2 and max(lines) < c.limit["max_frame_line"] / 2
+    colours = [x["frame_chroma"] for x in c.details.values() if isinstance(x, dict) and "frame_chroma" in x]
+    assert len(colours) == 2 and max(colours) < c.limit["max_frame_chroma"]
