@@ -27,8 +27,9 @@ sends them) must not be refused for hair or a frame unless their label names it.
 Printed per group: the photos ``eyes.visible`` refuses for hair, for a frame and for anything,
 and the values the check reads: ``hair``, the upper lid's horizontal over vertical colour
 gradient of the eye with more strands (``photo/hair_strands.py``); ``frame``, the stronger eye's
-frame line, and ``colour``, its rim by colour (``photo/frame_line.py``). Both limits are set by hand (the sweep lines show what
-other hair limits would refuse); the folds line shows where ``bench/photo_accuracy.py``'s rule
+frame line (darkness), and ``colour``, the stronger eye's line by colour (``photo/frame_line.py``
+``frame_chroma``). The limits are set by hand (the sweep lines show what other hair limits would
+refuse); the folds line shows where ``bench/photo_accuracy.py``'s rule
 for calibrated limits (midway between the training people's largest compliant value and the 3rd
 percentile of their fringes reaching the pupils) would put the hair limit on each fold of
 people, and what those limits do to the held-out people.
