@@ -120,11 +120,11 @@ def frame_chroma(rgb: np.ndarray, landmarks: np.ndarray, eye: dict, ied: float) 
         c0, c1 = round(float(x0)) - x_lo, round(float(x1)) - x_lo
         if c0 < 0 or c1 > lab.shape[1] or c1 - c0 < 2:
             return 0.0, None
-        m = np.median(lab[:, c0:c1], axis=1)  # each row's median L*, a*, b*
+        m = np.stack([row_medians(lab[:, c0:c1, ch]) for ch in (1, 2)], axis=1)  # each row's median a*, b*
         centre, up, down = m[d:-d], m[:-2 * d], m[2 * d:]
         ref = (up + down) / 2
-        apart = np.hypot(centre[:, 1] - ref[:, 1], centre[:, 2] - ref[:, 2])
-        step = np.hypot(up[:, 1] - down[:, 1], up[:, 2] - down[:, 2])
+        apart = np.hypot(centre[:, 0] - ref[:, 0], centre[:, 1] - ref[:, 1])
+        step = np.hypot(up[:, 0] - down[:, 0], up[:, 1] - down[:, 1])
         lines.append(np.maximum(0.0, apart - step))
     strength = np.minimum(lines[0], lines[1])
     k = int(np.argmax(strength))
