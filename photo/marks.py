@@ -157,7 +157,7 @@ def _eyes_visible(a, c, lim) -> list[Mark]:
         elif side in lens and not stats[side][stat] > lim[lim_key]:  # a reflection on the lens round it
             m = _mark(c, _eye_anchor(a, side, 1), side=side, label="glare_lens",
                       value=round(stats[side]["lens_glare"], 3), limit=lim["max_lens_glare"])
-        elif c.key == "frame" and not stats[side][stat] > lim[lim_key]:  # a rim found by its colour
+        elif c.key == "frame" and not stats[side][stat] > lim.get(lim_key, float("inf")):  # a rim found by its colour
             m = _mark(c, _eye_anchor(a, side, 1), side=side, label="frame_colour",
                       value=round(stats[side]["frame_chroma"], 2), limit=lim["max_frame_chroma"])
         else:

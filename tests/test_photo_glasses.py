@@ -93,6 +93,17 @@ def test_a_thin_metal_frame_across_the_eyes_is_refused_by_its_colour():
     assert any("色" in m.ja and "colour" in m.en for m in found)
 
 
+def test_a_profile_with_only_the_colour_limit_marks_the_rim_it_finds():
+    """A profile may judge the frame by colour alone (no max_frame_line): the eye is still marked."""
+    from photo.checker import analyse_and_check
+    from photo.checks.eyes import hidden_eyes, visible_stats
+
+    _a, rep = analyse_and_check(_frame_over_eyes("compliant_a", "metal"), "mynumber-online")
+    c = rep.check("eyes.visible")
+    limits = {k: v for k, v in c.limit.items() if k != "max_frame_line"}
+    assert hidden_eyes(visible_stats(c), limits, "frame")
+
+
 @pytest.mark.parametrize("style", ["metal", "acetate", "tortoise"])
 def test_glasses_as_worn_draw_no_frame_line(style):
     """The same glasses worn as they should be (the rim clear of the eyes) read far under the limit."""

@@ -112,7 +112,7 @@ def hidden_eyes(stats: dict[str, dict], limits, key: str, burnt: bool = False,
         v = stats[side][stat]
         if key == "frame" and rim_by_colour(stats[side], limits):
             out.append(side)
-        elif (v > limits[lim]) if above else (v < limits[lim]):
+        elif lim in limits and ((v > limits[lim]) if above else (v < limits[lim])):  # optional limits: frame, hair
             if key == "dark" and not behind_dark_lens(stats[side], limits):
                 continue
             if key == "hidden" and not lids_apart(stats[side], limits):
