@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
+from photo.batch.summary import reason_code
 from photo.batch.thumbs import thumb_path
 from photo.check_titles import check_title, reason_title
 
@@ -70,12 +71,6 @@ def _label(item: str, lang: str) -> str:
     return check_title(item, lang)
 
 
-def _item(c: dict) -> str:
-    """A failed check as the table and filter name it: ``id:key``, or the id alone for a result
-    line written before results carried their key."""
-    return f"{c['id']}:{c['key']}" if c.get("key") else c["id"]
-
-
 def _both(ja: str, en: str) -> str:
     """Escaped text in both languages; the page shows one (the toggle switches)."""
     return f'<span class="ja">{html.escape(ja)}</span><span class="en">{html.escape(en)}</span>'
@@ -106,9 +101,9 @@ def _slim(r: dict) -> _Row:
         ja, en = ERROR_REASONS.get(code, _UNKNOWN_ERROR)
         reasons = [(ja, en, code)]
     else:
-        ids = [c["id"] for c in failed_checks] + [_item(c) for c in failed_checks if c.get("key")]
+        ids = [c["id"] for c in failed_checks] + [reason_code(c) for c in failed_checks if c.get("key")]
         reasons = [(c.get("message") or c.get("message_en") or "", c.get("message_en") or c.get("message") or "",
-                    _item(c)) for c in failed_checks]
+                    reason_code(c)) for c in failed_checks]
     return _Row({"application_id": r.get("application_id") or "", "file": r["file"], "sha256": r.get("sha256"),
                  "ids": ids, "reasons": reasons})
 
@@ -224,7 +219,7 @@ def write_report(records: Iterable[dict], out_dir: str | Path, *, path: str | Pa
                 if not c.get("passed"):
                     per_check[c["id"]] += 1
                     if c.get("key"):
-                        per_reason[_item(c)] += 1
+                        per_reason[reason_code(c)] += 1
         nbad += 1
         row = _slim(r)
         if len(heap) < max_rows:

@@ -50,12 +50,19 @@ class Row:
     reasons: tuple[str, ...] = ()
 
 
+def reason_code(check: dict) -> str:
+    """A failed check of a result line as ``id:key`` (its reason's code), or the id alone for a
+    line written before results carried their key: summary.csv's ``reasons`` and report.html's
+    filter name reasons so."""
+    return f"{check['id']}:{check['key']}" if check.get("key") else check["id"]
+
+
 def row_of(record: dict) -> Row:
     """The summary of one result line."""
     error = record.get("error") or None
     failed_results = [c for c in record.get("checks") or [] if not c.get("passed")]
     failed = tuple(c["id"] for c in failed_results)
-    reasons = tuple(f"{c['id']}:{c['key']}" if c.get("key") else c["id"] for c in failed_results)
+    reasons = tuple(reason_code(c) for c in failed_results)
     result = "error" if error else "pass" if record.get("passed") else "fail"
     return Row(record.get("application_id") or "", record["file"], result, failed,
                (error or {}).get("code", ""), record.get("sha256") or "", reasons)
