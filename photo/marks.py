@@ -138,6 +138,7 @@ def _eyes_visible(a, c, lim) -> list[Mark]:
         eye_region,
         hidden_eyes,
         iris_reflection_side,
+        rim_by_line,
         visible_stats,
     )
     from photo.frame_line import SKIN_IED
@@ -151,20 +152,20 @@ def _eyes_visible(a, c, lim) -> list[Mark]:
     lens = details.get("reflection_on_lens") or []
     for side in hidden_eyes(stats, lim, c.key, burnt=bool(details.get("whites_burnt", False)), lens=lens):
         region = eye_region(a, eyes[side])
+        by_line = c.key == "frame" and rim_by_line(stats[side], lim)  # else a rim found by its colour
         if side == iris and not stats[side][stat] > lim[lim_key]:  # hidden by a reflection on its iris
             m = _mark(c, _eye_anchor(a, side, 1), side=side, label="glare_iris",
                       value=round(stats[side]["iris_glare"], 3), limit=lim["max_one_iris_glare"])
         elif side in lens and not stats[side][stat] > lim[lim_key]:  # a reflection on the lens round it
             m = _mark(c, _eye_anchor(a, side, 1), side=side, label="glare_lens",
                       value=round(stats[side]["lens_glare"], 3), limit=lim["max_lens_glare"])
-        elif c.key == "frame" and not stats[side][stat] > lim.get(lim_key, float("inf")):  # a rim found by its colour
+        elif c.key == "frame" and not by_line:
             m = _mark(c, _eye_anchor(a, side, 1), side=side, label="frame_colour",
                       value=round(stats[side]["frame_chroma"], 2), limit=lim["max_frame_chroma"])
         else:
             m = _mark(c, _eye_anchor(a, side, 1), side=side, value=round(stats[side][stat], 3),
                       limit=lim[lim_key])
         m.outlines = [(region, 1.0)]
-        by_line = stats[side].get("frame_line", 0.0) > lim.get("max_frame_line", float("inf"))
         row = stats[side].get("frame_row" if by_line else "frame_chroma_row")
         if c.key == "frame" and row is not None:  # the line measured, across the eye and the skin past its corners
             e = eyes[side]

@@ -110,9 +110,10 @@ def hidden_eyes(stats: dict[str, dict], limits, key: str, burnt: bool = False,
     out = []
     for side, _eye, _ in EYES:
         v = stats[side][stat]
-        if key == "frame" and rim_by_colour(stats[side], limits):
-            out.append(side)
-        elif lim in limits and ((v > limits[lim]) if above else (v < limits[lim])):  # optional limits: frame, hair
+        if key == "frame":  # by its darkness or by its colour, whichever the profile judges
+            if rim_across(stats[side], limits):
+                out.append(side)
+        elif (v > limits[lim]) if above else (v < limits[lim]):
             if key == "dark" and not behind_dark_lens(stats[side], limits):
                 continue
             if key == "hidden" and not lids_apart(stats[side], limits):
@@ -179,11 +180,13 @@ def eye_stats(a, eye: dict) -> dict:
     ref = max(ref, 1.0)
     line, line_row = frame_line(a.grey8, a.landmarks, eye, a.ied)
     chroma, chroma_row = frame_chroma(a.rgb, a.landmarks, eye, a.ied)
-    strands = strand_ratio(a.rgb, a.landmarks, eye, a.ied, a.frontal_ied) or 0.0
+    # read on the lids and the skin round the opening: the same whether the region has pixels or not
+    around = {"gap": eyelid_gap(a, eye), "frame_line": line, "frame_row": line_row, "frame_chroma": chroma,
+              "frame_chroma_row": chroma_row,
+              "hair_strands": strand_ratio(a.rgb, a.landmarks, eye, a.ied, a.frontal_ied) or 0.0}
     if g.size < 10:
         return {"dark": 1.0, "contrast": 1.0, "glare": 0.0, "iris_glare": 0.0, "whites_glare": 0.0, "lens_glare": 0.0,
-                "opening_light": 1.0, "opening_p90": 0.0, "gap": eyelid_gap(a, eye), "frame_line": line,
-                "frame_row": line_row, "frame_chroma": chroma, "frame_chroma_row": chroma_row, "hair_strands": strands}
+                "opening_light": 1.0, "opening_p90": 0.0, **around}
     p10, p50, p90 = percentiles(g, [10, 50, 90])
     opening_p90 = float(percentile(g[inside], 90, overwrite=True)) if np.count_nonzero(inside) >= 10 else float(p90)
     white = g8 >= EYE_CLIP_LUMA
@@ -193,9 +196,7 @@ def eye_stats(a, eye: dict) -> dict:
             "iris_glare": iris_glare(a, eye),
             "whites_glare": float(n_white_inside / g.size),
             "lens_glare": float((n_white - n_white_inside) / max(1, g.size - n_inside)),
-            "opening_light": opening_p90 / ref, "opening_p90": opening_p90, "gap": eyelid_gap(a, eye),
-            "frame_line": line, "frame_row": line_row, "frame_chroma": chroma, "frame_chroma_row": chroma_row,
-            "hair_strands": strands}
+            "opening_light": opening_p90 / ref, "opening_p90": opening_p90, **around}
 
 
 def iris_glare(a, eye: dict) -> float:
@@ -276,11 +277,22 @@ def both_eye_stats(a) -> list[dict]:
     return got
 
 
+def rim_by_line(x: dict, limits) -> bool:
+    """A glasses rim across the eye found by its darkness (``frame_line`` over ``max_frame_line``).
+    Not judged by a profile without the limit."""
+    return "max_frame_line" in limits and x["frame_line"] > limits["max_frame_line"]
+
+
 def rim_by_colour(x: dict, limits) -> bool:
     """A glasses rim across the eye found by its colour (``frame_chroma`` over ``max_frame_chroma``):
     a thin metal rim that :func:`photo.frame_line.frame_line`'s darkness misses. Not judged by a
     profile without the limit."""
     return "max_frame_chroma" in limits and x["frame_chroma"] > limits["max_frame_chroma"]
+
+
+def rim_across(x: dict, limits) -> bool:
+    """A glasses rim across the eye (eye_stats ``x``), by its darkness or by its colour."""
+    return rim_by_line(x, limits) or rim_by_colour(x, limits)
 
 
 def hair_over_eyes(stats: list[dict], limits) -> bool:
@@ -343,8 +355,7 @@ def eyes_visible(a, limits):
         key = "dark"
     elif (glare > limits["max_glare"] and not burnt) or one_iris or lens:
         key = "glare"
-    elif ("max_frame_line" in limits and max(x["frame_line"] for x in s) > limits["max_frame_line"]) or any(
-            rim_by_colour(x, limits) for x in s):
+    elif any(rim_across(x, limits) for x in s):
         key = "frame"
     elif hair_over_eyes(s, limits):
         key = "hair"
