@@ -69,7 +69,7 @@ from bench.glasses import STYLES as GLASSES
 from bench.masks import COLOURS as MASK_COLOURS
 from bench.masks import face_mask
 from bench.red_eye import red_eye
-from bench.support import wilson
+from bench.support import rate
 from photo.checker import analyse_and_check
 
 
@@ -419,11 +419,6 @@ def read_labels() -> list[dict]:
             kind, checks = part.split(":")
             r["kinds"][kind] = tuple(checks.split("|"))
     return rows
-
-
-def rate(k: int, n: int) -> str:
-    lo, hi = wilson(k, n)
-    return f"{k:>4}/{n:<4} = {100 * k / max(n, 1):5.1f} % (95 % CI {100 * lo:4.1f}-{100 * hi:5.1f})"
 
 
 def frame_photo(faces: Path, row: dict):

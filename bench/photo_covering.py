@@ -24,7 +24,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.faces import crop, jpeg, shared_faces
-from bench.photo_accuracy import FOLDS, compliant_variants, fold_of, frame_photo, rate, read_labels
+from bench.photo_accuracy import FOLDS, compliant_variants, fold_of, frame_photo, read_labels
+from bench.support import rate
 
 
 def main() -> int:

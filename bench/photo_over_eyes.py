@@ -49,7 +49,8 @@ from bench.faces import TEM_EYE_L, TEM_EYE_R, crop, in_crop, jpeg, shared_faces
 from bench.fringe import LIGHT_HAIR, fringe
 from bench.glasses import DROP_ACROSS_EYES, STYLES, clear_glasses
 from bench.photo_accuracy import MAX_MISSED, compliant_variants, fold_of, frame_photo, read_labels
-from bench.support import profile_bench_args, wilson
+from bench.support import profile_bench_args
+from bench.support import rate as support_rate
 
 #: how far below the eye centres each fringe reaches (eye distances), and what the rules say of it
 DEPTHS = {-0.35: "pass", -0.25: "pass", -0.15: "reported", 0.0: "refuse", 0.075: "refuse", 0.15: "refuse"}
@@ -79,8 +80,7 @@ def values(c) -> tuple[float | None, float | None, float | None]:
 
 
 def rate(k: int, n: int) -> str:
-    lo, hi = wilson(k, n)
-    return f"{k:>3}/{n:<3} = {100 * k / max(n, 1):5.1f} % (CI {100 * lo:4.1f}-{100 * hi:5.1f})"
+    return support_rate(k, n, width=3, ci="CI")
 
 
 def judge(photo, data: bytes, profile: str) -> tuple[str | None, bool, float | None, float | None, float | None]:

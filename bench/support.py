@@ -78,6 +78,13 @@ def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
     return (max(0.0, c - h), min(1.0, c + h))
 
 
+def rate(k: int, n: int, *, width: int = 4, ci: str = "95 % CI") -> str:
+    """``k/n = share % (ci lo-hi)``, the counts right- and left-aligned in ``width`` columns, with the
+    Wilson interval (:func:`wilson`): how the accuracy benchmarks print a rate."""
+    lo, hi = wilson(k, n)
+    return f"{k:>{width}}/{n:<{width}} = {100 * k / max(n, 1):5.1f} % ({ci} {100 * lo:4.1f}-{100 * hi:5.1f})"
+
+
 def make_corpus_module():
     """``scripts/make_corpus.py`` (``build(folder)`` writes the corpus and returns its manifest)."""
     return importlib.import_module("scripts.make_corpus")
