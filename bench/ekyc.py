@@ -143,12 +143,14 @@ def simulated_scene(layout: str, reps: int, seed0: int, n: int, change: dict | N
     def pose(t):
         return (sign * t if axis == "yaw" else 0.0), (sign * t if axis == "pitch" else 0.0)
 
-    img, used = _shoot(face, *pose(tilt), roll, kw)
+    yaw, pitch = pose(tilt)
+    img, used = _shoot(face, yaw, pitch, roll, kw)
     if change:
         kw = dict(used, fill=used["fill"] * change["closer"],
                   glare=used["glare"] * change["glare_factor"],
                   blur=min(used["blur"], change["max_blur_px"]) if change["max_blur_px"] is not None else used["blur"])
-        img, _ = _shoot(face, *pose(min(tilt + change["tilt_deg"], 80)), roll, kw, min_fill=used["fill"])
+        yaw, pitch = pose(min(tilt + change["tilt_deg"], 80))
+        img, _ = _shoot(face, yaw, pitch, roll, kw, min_fill=used["fill"])
     return kind, tilt, axis, bg, seed, img
 
 

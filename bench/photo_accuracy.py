@@ -42,6 +42,7 @@ import pickle
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -355,8 +356,8 @@ def d_colour_cast(full, tem, box, rng):
     return jpeg(_img(a * casts[int(rng.integers(3))]))
 
 
-# name -> (generator, the check that must fail, profile)
-DEFECTS = {
+#: kind -> (generator (full, tem, box, rng[, other=...]) -> JPEG bytes or None, the check that names it, its profile or None)
+DEFECTS: dict[str, tuple[Callable[..., bytes | None], str, str | None]] = {
     "roll": (d_roll, "pose.roll", None),
     "blur": (d_blur, "image.sharpness", None),
     "motion_blur": (d_motion, "image.sharpness", None),
