@@ -21,6 +21,7 @@ import numpy as np
 
 from photo import models
 from photo.intake import Decoded
+from photo.measures import settings
 from photo.quantiles import column_medians
 
 # MediaPipe face-mesh indices (image left = the subject's right); "brow_lower": the lower edge of
@@ -31,9 +32,9 @@ EYE_R = {"outer": 33, "inner": 133, "upper": (160, 159, 158), "lower": (144, 145
 EYE_L = {"outer": 263, "inner": 362, "upper": (387, 386, 385), "lower": (373, 374, 380), "iris": 473,
          "contour": (263, 466, 388, 387, 386, 385, 384, 398, 362, 382, 381, 380, 374, 373, 390, 249),
          "brow_lower": (276, 283, 282, 295, 285)}
-#: skin luma at or above which a pixel is burnt out (OFIQ's over-exposure level): lighting.exposure's
-#: bright share and eyes.visible's burnt-skin test read the same level
-BURNT_LUMA = 247
+#: how this module measures: photo/data/measures.toml [analysis], each value explained there
+_M = settings("analysis")
+BURNT_LUMA: int = _M["burnt_luma"]
 LIPS_INNER = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95)
 LIPS_OUTER = (61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146)
 LIP_GAPS = ((82, 87), (13, 14), (312, 317))
@@ -48,17 +49,14 @@ CHIN, FOREHEAD, NOSE_TIP = 152, 10, 1
 # Points that move little with expression (no lips, no eyelids, no jaw tip): used for the pose fit.
 _MOVING = set(LIPS_INNER) | set(LIPS_OUTER) | set(EYE_R["contour"]) | set(EYE_L["contour"])
 
-MATTE_RING = 0.25  # face widths outside the cheap silhouette that matte_unsure reads
-MATTE_UNSURE = 0.04  # matte_unsure above which MODNet mattes the person (compliant photos: p98 0.06, ponytail 0.28)
-#: background pixels the backdrop fit samples (at least; fewer than twice as many): 18 coefficients
-#: of a smooth model need no more (3000 instead of 6000: 0.8 ms less, verdicts unchanged on
-#: bench/photo_verdicts.py)
-BACKDROP_SAMPLES = 3000
-ROBUST_ROUNDS = 3  # reweighted least-squares rounds of the backdrop fit before the two trimmed ones
+MATTE_RING: float = _M["matte_ring"]
+MATTE_UNSURE: float = _M["matte_unsure"]
+BACKDROP_SAMPLES: int = _M["backdrop_samples"]
+ROBUST_ROUNDS: int = _M["robust_rounds"]
 #: person probabilities at or below this are 0 (see FaceAnalysis.person: subnormal floats are slow)
 PERSON_FLOOR = 1e-30
-SEG_PX = 512  # long side of the image the person mask and background measures use
-SKIN_GRID_IED = 64.0  # eye distance (working px) per grid step of the skin statistics (see skin_grid)
+SEG_PX: int = _M["seg_px"]
+SKIN_GRID_IED: float = _M["skin_grid_ied"]
 _LAB8_TO_LAB = np.array([[100.0 / 255.0, 0, 0, 0], [0, 1, 0, -128.0], [0, 0, 1, -128.0]], np.float32)
 
 

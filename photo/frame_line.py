@@ -31,15 +31,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from photo.measures import settings
 from photo.pupils import iris_disc
 from photo.quantiles import row_medians
 
-#: how far past each corner of the eye the skin stretches reach (eye distances)
-SKIN_IED = 0.12
-#: the rows a line is compared with lie this far above and below it (eye distances; at least 2 px)
-NEIGHBOUR_IED = 0.03
-#: the opening's stretch leaves out the columns within this many iris radii of the iris centre
-IRIS_SKIP = 1.1
+#: how this module measures: photo/data/measures.toml [frame_line], each value explained there
+_M = settings("frame_line")
+SKIN_IED: float = _M["skin_ied"]
+NEIGHBOUR_IED: float = _M["neighbour_ied"]
+IRIS_SKIP: float = _M["iris_skip"]
 
 
 def _row_medians(g: np.ndarray, x0: float, x1: float, y0: int, y1: int,

@@ -39,20 +39,16 @@ from __future__ import annotations
 
 import numpy as np
 
-#: the band read starts this far above the top of the upper lid (eye distances)...
-LID_GAP_IED = 0.02
-#: ... and ends this share of the way from there to the lower edge of the brow
-BROW_SHARE = 0.7
-#: the lid-to-brow gap is taken as at least this (eye distances: a brow the mesh puts on the lid)
-MIN_GAP_IED = 0.06
-#: share of the eye's width left out at each end of the band (the corners' skin folds)
-MARGIN_W = 0.15
-#: the frontal eye distance, in px, the band is scaled to down its height before its gradients are read
-IED_PX = 128.0
-#: an eye's width (corner to corner) as a share of the eye distance, facing the camera: the
-#: median of the 121 compliant people's 847 photos of ``bench/photo_over_eyes.py`` (5th-95th
-#: percentile 0.41-0.46); the band is scaled across so that its eye is this wide
-EYE_W_IED = 0.437
+from photo.measures import settings
+
+#: how this module measures: photo/data/measures.toml [hair_strands], each value explained there
+_M = settings("hair_strands")
+LID_GAP_IED: float = _M["lid_gap_ied"]
+BROW_SHARE: float = _M["brow_share"]
+MIN_GAP_IED: float = _M["min_gap_ied"]
+MARGIN_W: float = _M["margin_w"]
+IED_PX: float = _M["ied_px"]
+EYE_W_IED: float = _M["eye_w_ied"]
 
 
 def band_box(landmarks: np.ndarray, eye: dict, ied: float) -> tuple[float, float, float, float]:

@@ -28,24 +28,18 @@ from __future__ import annotations
 import numpy as np
 
 from photo.analysis import polygon_mask
+from photo.measures import settings
 from photo.quantiles import column_medians, median, percentile
 
-#: the pupil read: the disc within this many iris radii of the iris centre (bench/red_eye.py
-#: draws a flash-lit, dilated pupil 0.38-0.65 radii across) ...
-PUPIL_R = 0.45
-#: ... and the percentile of its redness taken (its reddest quarter)
-PUPIL_PERCENTILE = 75
-#: the iris round it: between these radii
-RING = (0.6, 0.9)
-#: the eye's white: opening pixels beyond this many iris radii
-SCLERA_R = 1.1
-#: fewest pixels a region needs to be read (an eye nearly shut shows no pupil) ...
-MIN_PX = 5
-#: ... and the pupil disc's share that must show in the opening (a sliver under a lid is not read)
-MIN_PUPIL_SHOWN = 0.25
-#: the white balance's per-channel gains are kept within these (a sclera sample that is mostly
-#: lid or lashes must not recolour the pupil)
-GAIN_RANGE = (0.5, 2.0)
+#: how this module measures: photo/data/measures.toml [pupils], each value explained there
+_M = settings("pupils")
+PUPIL_R: float = _M["pupil_r"]
+PUPIL_PERCENTILE: int = _M["pupil_percentile"]
+RING: tuple[float, float] = _M["ring"]
+SCLERA_R: float = _M["sclera_r"]
+MIN_PX: int = _M["min_px"]
+MIN_PUPIL_SHOWN: float = _M["min_pupil_shown"]
+GAIN_RANGE: tuple[float, float] = _M["gain_range"]
 
 
 def iris_disc(landmarks: np.ndarray, eye: dict) -> tuple[np.ndarray, float]:

@@ -18,24 +18,18 @@ from __future__ import annotations
 import numpy as np
 
 from photo.checks import check
+from photo.measures import settings
 from photo.quantiles import median
 from photo.report import result, unjudged
 
-HAIR_BAND = 0.15  # face widths around the head's silhouette (above the chin) left out of ``objects``
+#: how this module measures: photo/data/measures.toml [background], each value explained there
+_M = settings("background")
+HAIR_BAND: float = _M["hair_band"]
 #: the inner lip points: below their height, pixels inside the person's silhouette are never shadow
 MOUTH = (13, 14)
-#: a shadow keeps the wall's chromaticity: its ln(R/G) and ln(B/G) (sRGB values) within this of the
-#: backdrop model's (see :func:`same_chromaticity`). Generated cast shadows (the wall's RGB scaled)
-#: are unaffected at any value from 0.04; blond hair under a warm cast (R x 1.08, B x 0.85) read as
-#: shadow up to 0.2 (2 of 121 compliant people refused at 0.2 and above, none at 0.04-0.15)
-SHADOW_CHROMATICITY = 0.12
-#: share of a shadow patch that must lie outside the person's silhouette (person matte < 0.5), on
-#: the visible wall. Generated cast shadows: every large patch lies wholly outside (159 of 159
-#: refused at any value up to 0.5), but bench/photo_accuracy.py's 039 loses its shadow at 0.5; the
-#: skin and hair patches of compliant people in front of pink and beige walls lie wholly inside (0.0)
-SHADOW_ON_WALL = 0.1
-#: (of 0-1 sRGB) added to each channel before the ratio, so the noise of dark pixels does not swing it
-CHROMATICITY_EPS = 0.02
+SHADOW_CHROMATICITY: float = _M["shadow_chromaticity"]
+SHADOW_ON_WALL: float = _M["shadow_on_wall"]
+CHROMATICITY_EPS: float = _M["chromaticity_eps"]
 
 
 def off_backdrop(a) -> tuple[np.ndarray, np.ndarray] | None:

@@ -17,6 +17,7 @@ from photo.analysis import BURNT_LUMA, EYE_L, EYE_R, polygon_mask
 from photo.checks import check
 from photo.frame_line import frame_chroma, frame_line
 from photo.hair_strands import strand_ratio
+from photo.measures import settings
 from photo.quantiles import median, percentile, percentiles
 from photo.report import result, unjudged
 
@@ -33,8 +34,9 @@ def eyelid_gap(a, eye: dict) -> float:
 EYES = (("left", EYE_R, "eyeBlinkRight"), ("right", EYE_L, "eyeBlinkLeft"))
 #: the eye (landmark indices) by its side in the picture
 EYE_AT = {side: eye for side, eye, _ in EYES}
-#: luma at or above which an eye-region pixel counts as glare or burnt-out white
-EYE_CLIP_LUMA = 250
+#: how this module measures: photo/data/measures.toml [eyes], each value explained there
+_M = settings("eyes")
+EYE_CLIP_LUMA: int = _M["eye_clip_luma"]
 _STATS: WeakKeyDictionary = WeakKeyDictionary()  # analysis -> both_eye_stats(analysis)
 
 

@@ -43,37 +43,26 @@ import numpy as np
 
 from photo.analysis import FACE_OVAL, FaceAnalysis, polygon_mask
 from photo.checks import check
+from photo.measures import settings
 from photo.quantiles import column_medians, median
 from photo.report import result
 from photo.resample import block_factor, shrink_area
 
-#: the head window is resampled so the face oval is this many pixels wide
-WINDOW_FACE_PX = 160.0
-#: CIELAB Delta E within which a colour is one of the hair's (see _hairlike)
-SAME_DE = 18.0
-#: lightness below which a pixel counts as black hair or deep shadow (no colour to compare)
-BLACK_L = 22.0
-#: lightness under which a pixel is clipped black (sRGB levels 0-3): the crown measure skips it
-CLIPPED_L = 1.0
-#: skin chromaticity needs at least this lightness (below it a* and b* carry no colour)
-SKIN_MIN_L = 20.0
-#: the forehead is a second skin reference for the crown only when at most this much darker (L*) than the cheeks
-FOREHEAD_DARKER = 5.0
-#: the side band beside the face outline, in face widths from the outline (inner gap, outer edge)
-SIDE_BAND = (0.04, 0.15)
-#: the rim inside the face outline read for ``allow_religious``, in face widths
-RIM = 0.06
-#: a colour is one of the hair's when at least this share of the crown zone's non-skin pixels is within SAME_DE of it
-HAIR_SUPPORT = 0.05
-#: at most this many crown-zone pixels are compared with each side pixel (evenly subsampled)
-HAIR_SAMPLES = 200
-#: the side share is taken of the person's pixels in the band, but of no less than this share of
-#: the band: where the backdrop fills most of it (short hair), a few pixels make no large share
-SIDE_MIN_PERSON = 0.5
-#: a side pixel within this (Delta E) of a blend of skin or hair with the wall behind it is the outline, not a covering
-MIX_DE = 8.0
-#: window px inside the silhouette's outline where the person's colours blend with the wall's
-EDGE_PX = 2
+#: how this module measures: photo/data/measures.toml [covering], each value explained there
+_M = settings("covering")
+WINDOW_FACE_PX: float = _M["window_face_px"]
+SAME_DE: float = _M["same_de"]
+BLACK_L: float = _M["black_l"]
+CLIPPED_L: float = _M["clipped_l"]
+SKIN_MIN_L: float = _M["skin_min_l"]
+FOREHEAD_DARKER: float = _M["forehead_darker"]
+SIDE_BAND: tuple[float, float] = _M["side_band"]
+RIM: float = _M["rim"]
+HAIR_SUPPORT: float = _M["hair_support"]
+HAIR_SAMPLES: int = _M["hair_samples"]
+SIDE_MIN_PERSON: float = _M["side_min_person"]
+MIX_DE: float = _M["mix_de"]
+EDGE_PX: int = _M["edge_px"]
 
 
 @dataclass

@@ -13,12 +13,15 @@ import numpy as np
 
 from photo.analysis import BURNT_LUMA
 from photo.checks import check
+from photo.measures import settings
 from photo.report import result
 
+#: how this module measures: photo/data/measures.toml [lighting], each value explained there
+_M = settings("lighting")
 #: luma at or below which a skin pixel counts as crushed, at or above which as clipped (OFIQ)
-DARK_LUMA, BRIGHT_LUMA = 25, BURNT_LUMA
-#: pixels a cheek needs on the skin grid for its crushed share to count (see dark_share)
-MIN_CHEEK_PX = 25
+DARK_LUMA: int = _M["dark_luma"]
+BRIGHT_LUMA = BURNT_LUMA
+MIN_CHEEK_PX: int = _M["min_cheek_px"]
 
 
 def exposure_region(a) -> np.ndarray:

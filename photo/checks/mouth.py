@@ -24,6 +24,7 @@ import numpy as np
 
 from photo.analysis import LIP_GAPS, eye_chin_of
 from photo.checks import check
+from photo.measures import settings
 from photo.quantiles import column_medians, percentile
 from photo.report import result, unjudged
 
@@ -44,20 +45,13 @@ def mirror_gap(a) -> float | None:
     return None if face is None else gap_of(face.points)
 
 
-#: the mouth's region is resampled so the face is this many px wide (as head.covering's window)
-MOUTH_FACE_PX = 160.0
-#: the ring round the lips compared with them, window px wide
-RING_PX = 9
-#: the region round the lips read, in face widths past their outline
-MOUTH_PAD = 0.12
-#: skin darker than this (L*) has its visibility scaled up to this lightness: in a dim photo or
-#: on dark skin the lips' contrast and the line's depth shrink with the skin's lightness (two
-#: stops under, a compliant mouth read 2.2 unscaled against 3.8 at the right exposure). Lighter
-#: skin is not scaled down: over-exposure compresses the contrasts too (clipping), and a white
-#: mask is light
-SKIN_L_REF = 50.0
-#: ... and the skin's lightness is taken as at least this (a black mask's ring is near 0)
-MIN_SKIN_L = 10.0
+#: how this module measures: photo/data/measures.toml [mouth], each value explained there
+_M = settings("mouth")
+MOUTH_FACE_PX: float = _M["mouth_face_px"]
+RING_PX: int = _M["ring_px"]
+MOUTH_PAD: float = _M["mouth_pad"]
+SKIN_L_REF: float = _M["skin_l_ref"]
+MIN_SKIN_L: float = _M["min_skin_l"]
 
 
 def mouth_visibility(a) -> dict[str, float] | None:
