@@ -333,7 +333,7 @@ def in_split(seed: int, split: str) -> bool:
 
 
 def report(name: str, layout: str, res: list, split: str) -> None:
-    from cardface.oblique.evidence import min_expected_px
+    from cardface.oblique.evidence_limits import min_expected_px
     from cardface.oblique.templates import edge_rgb
 
     sel = [r for r in res if in_split(r["seed"], split)]

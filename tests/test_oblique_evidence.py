@@ -9,7 +9,9 @@ import numpy as np
 import pytest
 
 from cardface.oblique import simulate
-from cardface.oblique.evidence import camera_pose, evidence, fit_band, limits, min_expected_px
+from cardface.oblique.bandfit import fit_band
+from cardface.oblique.evidence import camera_pose, evidence
+from cardface.oblique.evidence_limits import limits, min_expected_px
 from cardface.oblique.templates import edge_rgb
 from tests.oblique_support import face
 
@@ -152,7 +154,7 @@ def test_a_blurred_photo_is_asked_to_hold_still():
 def test_glare_that_hides_the_edge_is_asked_to_go():
     import cv2
 
-    from cardface.oblique.evidence import SIDES
+    from cardface.oblique.wall import SIDES
 
     img, q = shot()
     ev = evidence(img, quad=q)
@@ -227,7 +229,8 @@ def test_the_band_fit_recovers_a_known_width():
 def test_the_band_fit_is_sub_pixel_at_the_photos_own_blur():
     import cv2
 
-    from cardface.oblique.evidence import fit_step, sigma_grid
+    from cardface.oblique.bandfit import fit_step
+    from cardface.oblique.evidence_limits import sigma_grid
 
     ss = 16
     x = np.arange(-12, 24, 1 / ss)
@@ -340,7 +343,7 @@ def test_a_wall_of_about_one_pixel_that_proves_nothing_is_a_retake_never_flat():
 
 
 def test_a_band_wider_than_the_wall_is_judged_by_its_amount_of_colour():
-    from cardface.oblique.evidence import colour_match
+    from cardface.oblique.wall import colour_match
 
     core = edge_rgb("next")
     pale = tuple(round(0.2 * c + 0.8 * 140) for c in core)  # a fifth of the core, the rest grey
@@ -377,7 +380,7 @@ def test_to_dict_holds_no_card_text_and_every_field():
 
 
 def test_without_a_core_colour_the_wall_must_be_thicker():
-    from cardface.oblique.evidence import thickness_range_mm
+    from cardface.oblique.evidence_limits import thickness_range_mm
 
     lo, hi = thickness_range_mm(True)
     lo_plain, hi_plain = thickness_range_mm(False)

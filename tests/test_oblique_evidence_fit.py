@@ -7,14 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cardface.oblique.evidence import (
-    _band_basis,
-    _band_models,
-    _fit_models,
-    _ring_medians,
-    _spectrum_rings,
-    fit_band,
-)
+from cardface.oblique.bandfit import _fit_models, band_basis, band_models, fit_band
+from cardface.oblique.surface import _ring_medians, _spectrum_rings
 
 
 def _profiles(rng, lines=6, n=40):
@@ -30,8 +24,8 @@ def test_band_models_equal_each_model_fitted_on_its_own():
     s, Y = _profiles(rng)
     S0, W, SG = (a.ravel() for a in np.meshgrid(np.arange(-1, 1.01, 0.5), np.arange(0.5, 5, 0.5), [0.6, 1.1],
                                                 indexing="ij"))
-    rss, coef = _band_models(Y, s, S0, W, SG)
-    phi_f, phi_m, phi_b = _band_basis(s, S0, W, SG)
+    rss, coef = band_models(Y, s, S0, W, SG)
+    phi_f, phi_m, phi_b = band_basis(s, S0, W, SG)
     L, n, _ = Y.shape
     for m in rng.choice(len(S0), 12, replace=False):
         # unknowns: face and band colours shared by the lines, one background colour per line
@@ -83,12 +77,12 @@ def test_a_wide_search_on_a_coarse_grid_finds_the_band_the_full_grid_finds():
 def test_line_residuals_rank_lines_by_the_model_that_was_fitted(chroma_px):
     """The per-line residuals add up to the fitted band model's own residual (in YCbCr, with the
     colour's wider blur, when the fit was), so the trimmed refit drops the lines that fit worst."""
-    from cardface.oblique.evidence import _line_residuals
+    from cardface.oblique.bandfit import line_residuals
 
     rng = np.random.default_rng(4)
     s, Y = _profiles(rng)
     Y[:, :, 2] += np.where(s < 0, 0, 40)[None, :]  # some colour across the edge
     fit = fit_band(Y, s, np.arange(0.5, 6, 0.5), np.arange(-2, 2.01, 0.5), np.array([0.8]), chroma_px=chroma_px)
-    r = _line_residuals(Y, s, fit, chroma_px)
+    r = line_residuals(Y, s, fit, chroma_px)
     assert r.shape == (len(Y),)
     assert r.sum() == pytest.approx(fit.rss_band, rel=1e-3)

@@ -5,7 +5,8 @@ colour standing in for the core's. Scenes are simulated at test time."""
 from __future__ import annotations
 
 from cardface.oblique import locate, printedline, simulate
-from cardface.oblique.evidence import camera_pose, evidence, layout_colours, limits, printed_band_check
+from cardface.oblique.evidence import camera_pose, evidence, layout_colours, printed_band_check
+from cardface.oblique.evidence_limits import limits
 from cardface.oblique.subpixel import CoreWall
 from tests.oblique_support import face
 

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from cardface.oblique import printedline, simulate
-from cardface.oblique.evidence import camera_pose, evidence, layout_colours, limits, printed_line_check
+from cardface.oblique.evidence import camera_pose, evidence, layout_colours, printed_line_check
+from cardface.oblique.evidence_limits import limits
 from cardface.oblique.subpixel import CoreWall
 from cardface.oblique.templates import edge_rgb
 from tests.oblique_support import face

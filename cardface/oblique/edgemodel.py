@@ -1,4 +1,4 @@
-"""The edge model shared by the band fit (:mod:`cardface.oblique.evidence`) and the sub-pixel wall
+"""The edge model shared by the band fit (:mod:`cardface.oblique.bandfit`) and the sub-pixel wall
 fit (:mod:`cardface.oblique.subpixel`): a step blurred by a Gaussian (the normal CDF), and JPEG's
 YCbCr, in which the profiles are fitted as a JPEG holds them."""
 
