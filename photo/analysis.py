@@ -20,9 +20,10 @@ from importlib import resources
 import numpy as np
 
 from photo import models
+from photo.backdrop import backdrop_design, fit_backdrop, row_norm
 from photo.intake import Decoded
+from photo.lab import to_lab, to_lab_planes
 from photo.measures import settings
-from photo.quantiles import column_medians
 
 # MediaPipe face-mesh indices (image left = the subject's right); "brow_lower": the lower edge of
 # the brow above the eye
@@ -51,29 +52,10 @@ _MOVING = set(LIPS_INNER) | set(LIPS_OUTER) | set(EYE_R["contour"]) | set(EYE_L[
 
 MATTE_RING: float = _M["matte_ring"]
 MATTE_UNSURE: float = _M["matte_unsure"]
-BACKDROP_SAMPLES: int = _M["backdrop_samples"]
-ROBUST_ROUNDS: int = _M["robust_rounds"]
 #: person probabilities at or below this are 0 (see FaceAnalysis.person: subnormal floats are slow)
 PERSON_FLOOR = 1e-30
 SEG_PX: int = _M["seg_px"]
 SKIN_GRID_IED: float = _M["skin_grid_ied"]
-_LAB8_TO_LAB = np.array([[100.0 / 255.0, 0, 0, 0], [0, 1, 0, -128.0], [0, 0, 1, -128.0]], np.float32)
-
-
-_LAB8_TABLE: np.ndarray | None = None
-
-
-def _lab8_table() -> np.ndarray:
-    """1 x 256 x 3 float32: the CIELAB value of each 8-bit Lab code per channel, made by the same
-    affine map (:data:`_LAB8_TO_LAB`, OpenCV's transform) once, so the table gives the very values
-    that mapping every pixel gave."""
-    global _LAB8_TABLE
-    if _LAB8_TABLE is None:
-        import cv2
-
-        codes = np.repeat(np.arange(256, dtype=np.float32)[None, :, None], 3, axis=2)
-        _LAB8_TABLE = cv2.transform(codes, _LAB8_TO_LAB).reshape(1, 256, 3)
-    return _LAB8_TABLE
 
 
 def _template():
@@ -151,16 +133,6 @@ def canonical_of(landmarks: np.ndarray, fit: tuple[Pose, np.ndarray, float] | No
     return (lm - lm[_STABLE].mean(axis=0)) @ rot / scale + tmpl[_STABLE].mean(axis=0)
 
 
-def _least_squares(design: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Least-squares coefficients by the normal equations (a few well-scaled columns: as exact
-    as an SVD here, and several times faster); falls back to lstsq when they are singular."""
-    x = design.astype(np.float64, copy=False)
-    try:
-        return np.linalg.solve(x.T @ x, x.T @ values.astype(np.float64, copy=False))
-    except np.linalg.LinAlgError:
-        return np.linalg.lstsq(x, values, rcond=None)[0]
-
-
 def eye_chin_of(landmarks: np.ndarray) -> float:
     """Distance from the iris centres' midpoint to the chin of a 478-point mesh (working px)."""
     eye_mid = (landmarks[EYE_R["iris"], :2] + landmarks[EYE_L["iris"], :2]) / 2
@@ -203,25 +175,9 @@ class FaceAnalysis:
         :attr:`grey8` and convert only the pixels they use)."""
         return self.grey8.astype(np.float32)
 
-    @staticmethod
-    def to_lab(rgb: np.ndarray) -> np.ndarray:
-        """CIELAB (L 0-100, a, b) as float32 from sRGB uint8 (8-bit conversion: fast, ~0.4 unit steps)."""
-        import cv2
-
-        # the 8-bit Lab codes (L * 255/100, a + 128, b + 128) to floats through a 256-entry table
-        # per channel, in one pass (half the time of converting to float and mapping each pixel)
-        return cv2.LUT(cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab), _lab8_table())
-
-    @staticmethod
-    def to_lab_planes(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """:meth:`to_lab` as three contiguous float32 planes (L, a, b): the 8-bit codes are split
-        (one byte a pixel) and each mapped through its channel's table (the same values)."""
-        import cv2
-
-        table = _lab8_table()
-        lc, ac, bc = cv2.split(cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab))
-        return (cv2.LUT(lc, np.ascontiguousarray(table[:, :, 0])), cv2.LUT(ac, np.ascontiguousarray(table[:, :, 1])),
-                cv2.LUT(bc, np.ascontiguousarray(table[:, :, 2])))
+    #: sRGB to CIELAB (photo/lab.py): the checks call it on the analysis
+    to_lab = staticmethod(to_lab)
+    to_lab_planes = staticmethod(to_lab_planes)
 
     def grey_in_face(self, mask: np.ndarray) -> np.ndarray:
         """``grey[mask]`` for a mask that lies inside :attr:`face_window` (same values, same order)."""
@@ -561,7 +517,7 @@ class FaceAnalysis:
         hy, hx = np.divmod(idx, ring.shape[1])
         ys, xs = 2 * hy, 2 * hx
         lab = self.to_lab(np.take(self.small_sharp.reshape(-1, 3), idx, axis=0)[None])[0]  # = small_sharp[hy, hx]
-        dev = _row_norm(lab - backdrop_design(xs, ys, model["shape"]) @ model["coef"])
+        dev = row_norm(lab - backdrop_design(xs, ys, model["shape"]) @ model["coef"])
         return float((dev > 8.0).mean())
 
     @cached_property
@@ -785,74 +741,6 @@ def background_of(person: np.ndarray) -> np.ndarray:
     bg = (person < 0.2).astype(np.uint8)
     k = max(3, int(min(bg.shape) * 0.02) | 1)
     return cv2.erode(bg, np.ones((k, k), np.uint8)) > 0
-
-
-def _row_norm(v: np.ndarray) -> np.ndarray:
-    """Euclidean length of each row of an N x 3 array (np.linalg.norm(v, axis=1), in one pass)."""
-    return np.sqrt(np.einsum("ij,ij->i", v, v))
-
-
-def backdrop_design(xs, ys, shape) -> np.ndarray:
-    """The quadratic's terms ``[1, u, v, u^2, v^2, uv]`` (u, v = x/w - 0.5, y/h - 0.5) at pixels xs, ys."""
-    h, w = shape
-    u, v = np.asarray(xs) / w - 0.5, np.asarray(ys) / h - 0.5
-    out = np.empty((*u.shape, 6), np.float64)  # filled in place: the same values as stacking, 3x faster
-    out[..., 0] = 1.0
-    out[..., 1] = u
-    out[..., 2] = v
-    np.multiply(u, u, out=out[..., 3])
-    np.multiply(v, v, out=out[..., 4])
-    np.multiply(u, v, out=out[..., 5])
-    return out
-
-
-def fit_backdrop(blurred: np.ndarray, bg: np.ndarray) -> dict | None:
-    """A smooth model of the backdrop's own lighting at the small scale: a quadratic in x, y per
-    CIELAB channel (a light fall-off, a gradient, vignetting), fitted to an even sample of the
-    background (BACKDROP_SAMPLES to twice that many pixels, or all of them when fewer) of
-    ``blurred`` (RGB: the size of ``bg``, or smaller and then read bilinearly at ``bg``'s
-    positions) within Delta E 25 of their median colour by least absolute
-    deviations (ROBUST_ROUNDS reweighted rounds, so hair or an object the matte left in the
-    background does not drag it), then twice by
-    least squares without the pixels more than Delta E 8 off. ``coef`` (6 x 3) maps
-    :func:`backdrop_design` to L, a, b; ``dev`` is each sampled pixel's Delta E from the fit.
-    None when there is too little background (< 2 % of the frame)."""
-    if np.count_nonzero(bg) < 0.02 * bg.size:
-        return None
-    h, w = bg.shape
-    idx = np.flatnonzero(bg)  # row-major, as np.nonzero, and several times faster
-    idx = idx[:: max(1, idx.size // BACKDROP_SAMPLES)]
-    ys, xs = np.divmod(idx, w)
-    # the samples as one row of pixels (1 x N)
-    if blurred.shape[:2] == (h, w):
-        px = np.ascontiguousarray(blurred[ys, xs][None])
-    else:  # a smaller blurred image: bilinear at the same places (as an INTER_LINEAR upscale would give)
-        import cv2
-
-        bh, bw = blurred.shape[:2]
-        mx = ((xs + 0.5) * (bw / w) - 0.5).astype(np.float32)[None]
-        my = ((ys + 0.5) * (bh / h) - 0.5).astype(np.float32)[None]
-        px = cv2.remap(blurred, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    lab = FaceAnalysis.to_lab(px)[0]
-    design = backdrop_design(xs, ys, (h, w))
-    # start from the pixels near the background's median colour (the wall is most of it), so a
-    # lock of hair or an object in a corner, where a quadratic has leverage, cannot tilt the fit
-    weight = (np.linalg.norm(lab - column_medians(lab), axis=1) < 25.0).astype(np.float64)
-    if weight.sum() < 12:
-        weight[:] = 1.0
-    coef = np.zeros((6, 3))
-    lab = lab.astype(np.float64)
-    for _ in range(ROBUST_ROUNDS):  # least absolute deviations (reweighted least squares)
-        coef = _least_squares(design * weight[:, None], lab * weight[:, None])
-        weight = (weight > 0) / np.sqrt(np.maximum(_row_norm(lab - design @ coef), 1.0))
-    dev = _row_norm(lab - design @ coef)
-    for _ in range(2):
-        keep = np.flatnonzero(dev < 8.0)  # gathered by index: the same rows as a boolean mask, faster
-        if keep.size < 12:
-            break
-        coef = _least_squares(np.take(design, keep, axis=0), np.take(lab, keep, axis=0))
-        dev = _row_norm(lab - design @ coef)
-    return {"coef": coef, "dev": dev, "shape": (h, w)}
 
 
 def analyse(decoded: Decoded) -> FaceAnalysis:

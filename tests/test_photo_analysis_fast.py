@@ -75,7 +75,7 @@ def test_lab_and_luma_conversions_match_the_per_channel_arithmetic():
 
 
 def test_backdrop_grid_is_the_fitted_quadratic():
-    from photo.analysis import backdrop_design
+    from photo.backdrop import backdrop_design
 
     a = _analysis()
     b = a.backdrop
@@ -100,7 +100,7 @@ def test_backdrop_fit_reads_a_half_size_blurred_image_at_the_same_places():
     fit reads it bilinearly at the full-size pixels and finds the model the full-size image gives."""
     import cv2
 
-    from photo.analysis import fit_backdrop
+    from photo.backdrop import fit_backdrop
 
     h, w = 240, 180
     ys, xs = np.mgrid[0:h, 0:w]
@@ -118,7 +118,7 @@ def test_backdrop_fit_reads_a_half_size_blurred_image_at_the_same_places():
 
 
 def test_backdrop_fit_is_least_squares():
-    from photo.analysis import _least_squares
+    from photo.backdrop import _least_squares
 
     rng = np.random.default_rng(0)
     x = np.column_stack([np.ones(500), rng.uniform(-0.5, 0.5, (500, 5))])
@@ -175,7 +175,8 @@ def test_lab_table_gives_the_per_pixel_affine_map_exactly():
     """to_lab reads the 8-bit Lab codes through a table made by the same affine map (every code)."""
     import cv2
 
-    from photo.analysis import _LAB8_TO_LAB, FaceAnalysis
+    from photo.analysis import FaceAnalysis
+    from photo.lab import _LAB8_TO_LAB
 
     rgb = np.random.default_rng(1).integers(0, 256, (64, 96, 3), dtype=np.uint8)
     lab8 = cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab)
@@ -230,7 +231,8 @@ def test_small_sharp_is_the_small_image_blurred_with_sigma_one_at_even_pixels():
 def test_matte_unsure_reads_the_ring_round_the_cheap_silhouette_on_every_second_pixel():
     import cv2
 
-    from photo.analysis import MATTE_RING, FaceAnalysis, _row_norm, backdrop_design
+    from photo.analysis import MATTE_RING, FaceAnalysis
+    from photo.backdrop import backdrop_design, row_norm
 
     a = _analysis("hood")
     m = a.person_refined
@@ -240,7 +242,7 @@ def test_matte_unsure_reads_the_ring_round_the_cheap_silhouette_on_every_second_
     ys, xs = np.nonzero(ring)
     lab = FaceAnalysis.to_lab(a.small_sharp[ys, xs][None])[0]
     model = a.backdrop_refined
-    dev = _row_norm(lab - backdrop_design(2 * xs, 2 * ys, model["shape"]) @ model["coef"])
+    dev = row_norm(lab - backdrop_design(2 * xs, 2 * ys, model["shape"]) @ model["coef"])
     assert a.matte_unsure == pytest.approx(float((dev > 8.0).mean()), abs=0.01)
 
 

@@ -70,7 +70,7 @@ def test_guided_filter_gives_a_strand_to_the_person():
 
 def test_backdrop_fit_follows_the_wall_not_the_hair_left_in_it():
     """Hair the matte misses (a dark lock) must not drag the model of the wall's light fall-off."""
-    from photo.analysis import backdrop_design, fit_backdrop
+    from photo.backdrop import backdrop_design, fit_backdrop
 
     h, w = 200, 160
     ys, xs = np.mgrid[0:h, 0:w]

@@ -10,6 +10,7 @@ from photo import measures
 #: section -> the module that reads it (each section's first comment names it too)
 READER = {
     "analysis": "photo.analysis",
+    "backdrop": "photo.backdrop",
     "background": "photo.checks.background",
     "covering": "photo.checks.head",
     "eyes": "photo.checks.eyes",

@@ -130,7 +130,7 @@ class HeadWindow:
     def wall_lab_at(self, idx: np.ndarray) -> np.ndarray | None:
         """The backdrop model's CIELAB (N x 3) at the window's flat indices ``idx``: the wall
         behind those pixels as the background around the person shows it. None without a backdrop."""
-        from photo.analysis import backdrop_design
+        from photo.backdrop import backdrop_design
 
         if self.backdrop is None:
             return None
