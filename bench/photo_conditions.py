@@ -45,6 +45,10 @@ them:
   three frame styles: thin metal, black acetate with a 4 mm rim, brown tortoiseshell; the lenses
   shrink what is behind them a little and carry a faint reflection (J-LIS and ICAO accept clear
   glasses without glare; none of the collection's compliant people wears any);
+- ``hair ...``: the same studio shot with the hair dyed (``bench/hair_dye.py``): purple, blue,
+  pink, green (the hue and chroma replaced, the hair's lightness and so its strands kept) and
+  bleached (lifted to L* 65 in linear light, highlights rolled off, tinted yellow), through
+  MODNet's matte of the photo: hair of any colour is not a covering (``head.covering``);
 - ``portrait mode``: a phone's background blur, the wall blurred (Gaussian, 1.5 % of the width)
   without the person's colours (each wall pixel a weighted mean of wall pixels only, through
   the same matte), so no halo of hair or clothes is made round the person.
@@ -75,6 +79,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.faces import TEM_EYE_L, TEM_EYE_R, crop, in_crop, jpeg, shared_faces
 from bench.glasses import STYLES as GLASSES
 from bench.glasses import clear_glasses
+from bench.hair_dye import DYES, dyed, hair_alpha
 from bench.photo_accuracy import frame_photo, read_labels
 from bench.support import linear_to_srgb, profile_bench_args, srgb_to_linear, wilson
 
@@ -102,7 +107,10 @@ def conditions(c, rng, rng_dim, rng_night, eyes, rng_glasses) -> dict[str, bytes
     seeds); ``eyes``: the crop's eye centres (image left, image right) for the glasses."""
     from PIL import Image, ImageFilter
 
+    from photo.models import portrait_matte
+
     a = _float(c)
+    matte = portrait_matte(np.clip(np.round(a), 0, 255).astype(np.uint8))
     h, w = a.shape[:2]
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
     r2 = ((xs - w / 2) / (w / 2)) ** 2 + ((ys - h / 2) / (h / 2)) ** 2
@@ -120,20 +128,27 @@ def conditions(c, rng, rng_dim, rng_night, eyes, rng_glasses) -> dict[str, bytes
         "skin smoothing": _jpeg_of(skin_smoothing(a), 90),
         "messaging app": messaging_app(c),
         "selfie mirror": jpeg(c.transpose(Image.Transpose.FLIP_LEFT_RIGHT)),
-        **walls(a),
+        **walls(a, matte),
         **{f"glasses {style}": jpeg(clear_glasses(c, eyes, style, rng_glasses)) for style in GLASSES},
+        **hair_dyes(a, matte),
     }
 
 
-def walls(a: np.ndarray) -> dict[str, bytes | None]:
+def hair_dyes(a: np.ndarray, matte: np.ndarray) -> dict[str, bytes | None]:
+    """``a`` (float RGB) with the hair dyed each of ``bench.hair_dye.DYES`` (``matte``: MODNet's
+    person matte of it), as JPEG bytes (quality 95); None when no face is found to place it."""
+    u8 = np.clip(np.round(a), 0, 255).astype(np.uint8)
+    alpha = hair_alpha(u8, matte)
+    return {f"hair {name}": None if alpha is None else _jpeg_of(dyed(u8, alpha, name), 95) for name in DYES}
+
+
+def walls(a: np.ndarray, matte: np.ndarray) -> dict[str, bytes | None]:
     """``a`` (float RGB) in front of each of WALLS, a wall the colour of a light top (None when
     the top is not light: :func:`light_top`) and in portrait mode, as JPEG bytes (quality 95):
-    the wall's share of each pixel (1 - MODNet's person matte) repainted
+    the wall's share of each pixel (1 - ``matte``, MODNet's person matte) repainted
     (:func:`recoloured_wall`) or blurred (:func:`portrait_blur`)."""
-    from photo.models import portrait_matte
-
     u8 = np.clip(np.round(a), 0, 255).astype(np.uint8)
-    bg = 1.0 - portrait_matte(u8)[..., None]
+    bg = 1.0 - matte[..., None]
     wall = bg[..., 0] > 0.95
     out: dict[str, bytes | None] = {name: _jpeg_of(a * (1 - bg) + recoloured_wall(a, wall, colour) * bg, 95)
                                     for name, colour in WALLS.items()}

@@ -373,8 +373,31 @@ def test_a_photo_booth_blue_wall_passes():
     bench/photo_conditions.py does): every check passes, the side measure included."""
     import photo
     from bench.photo_conditions import walls
+    from photo.models import portrait_matte
 
-    out = walls(arr(image("compliant_b")))
+    a = arr(image("compliant_b"))
+    out = walls(a, portrait_matte(np.clip(np.round(a), 0, 255).astype(np.uint8)))
     for name in ("wall booth blue", "wall pale blue"):
         rep = photo.check(out[name])
         assert rep.passed, (name, [(c.id, c.value) for c in rep.checks if not c.passed])
+
+
+@pytest.mark.parametrize("dye", ["purple", "blue", "pink", "green"])
+def test_dyed_hair_is_not_a_covering(dye):
+    """Hair of any colour is not a covering: compliant_b's hair dyed as bench/photo_conditions.py
+    dyes it (bench/hair_dye.py: the hue and chroma replaced through MODNet's matte, the lightness
+    and so the strands kept) passes head.covering, and the dye did reach the hair."""
+    from bench.hair_dye import dyed, hair_alpha
+    from photo.analysis import FaceAnalysis
+    from photo.models import portrait_matte
+
+    u8 = np.asarray(image("compliant_b").convert("RGB"))
+    alpha = hair_alpha(u8, portrait_matte(u8))
+    assert alpha is not None and np.count_nonzero(alpha > 0.5) > 0.03 * alpha.size
+    out = dyed(u8, alpha, dye)
+    hair = alpha > 0.9
+    before, after = FaceAnalysis.to_lab(u8)[hair], FaceAnalysis.to_lab(np.asarray(img(out)))[hair]
+    assert np.median(np.abs(after[:, 0] - before[:, 0])) <= 2.0  # the strands' lightness kept
+    assert np.median(np.hypot(*(after[:, 1:] - before[:, 1:]).T)) >= 8.0  # and their colour changed
+    c = _check(jpeg(img(out)))
+    assert c.passed and c.evaluated, (dye, c.value, c.details)
