@@ -541,7 +541,8 @@ class FaceAnalysis:
     def crown(self) -> np.ndarray:
         """Top of the head, hair included (頭頂, 髪を含む), working px.
 
-        The highest row where the head — the part of the person mask (probability > 0.3)
+        The highest row where the head — the part of the person mask (probability > 0.3; the
+        hair-level matte, :attr:`person_matte`, where the cheap mask is unsure)
         connected to the eyes — fills at least 15 % of a band 1.8 eye distances wide over
         the face: a round skull or hairstyle reaches that share within about 1 mm of its top,
         while single strands or a lone tuft do not. Searched from the eyes up to 1.74
@@ -555,7 +556,10 @@ class FaceAnalysis:
         mid, up, d = self.eye_mid, self.up, self.eye_chin
         skull = mid + up * d * 0.94
         f = self.small[1]
-        mask = (self.person > 0.3).astype(np.uint8)
+        # where the cheap mask is unsure at hair level (frizz, curls, loose strands against the
+        # wall: matte_unsure over MATTE_UNSURE), the hair-level matte finds the head's top
+        prob = self.person_matte if self.matte_unsure > MATTE_UNSURE else self.person
+        mask = (prob > 0.3).astype(np.uint8)
         ex, ey = min(int(mid[0] * f), mask.shape[1] - 1), min(int(mid[1] * f), mask.shape[0] - 1)
         c0, c1 = max(0, int((mid[0] - 0.9 * self.ied) * f)), max(1, int((mid[0] + 0.9 * self.ied) * f) + 1)
         # the head (the region holding the eyes), in the band only; the whole band's mask when
