@@ -46,9 +46,9 @@ them:
   shrink what is behind them a little and carry a faint reflection (J-LIS and ICAO accept clear
   glasses without glare; none of the collection's compliant people wears any);
 - ``hair ...``: the same studio shot with the hair dyed (``bench/hair_dye.py``): purple, blue,
-  pink, green (the hue and chroma replaced, the hair's lightness and so its strands kept) and
-  bleached (lifted to L* 65 in linear light, highlights rolled off, tinted yellow), through
-  MODNet's matte of the photo: hair of any colour is not a covering (``head.covering``);
+  pink, green (the hue and chroma replaced, the hair's lightness and so its strands kept),
+  through MODNet's matte of the photo: hair of any colour is not a covering (``head.covering``;
+  bleached hair is not drawn, see ``bench/hair_dye.py``);
 - ``portrait mode``: a phone's background blur, the wall blurred (Gaussian, 1.5 % of the width)
   without the person's colours (each wall pixel a weighted mean of wall pixels only, through
   the same matte), so no halo of hair or clothes is made round the person.
