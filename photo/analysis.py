@@ -521,6 +521,13 @@ class FaceAnalysis:
         return float((dev > 8.0).mean())
 
     @cached_property
+    def matte_by_modnet(self) -> bool:
+        """Whether the hair-level matte is MODNet's: the cheap matte is unsure of the person's
+        outline (:attr:`matte_unsure` over MATTE_UNSURE). :attr:`person_matte` and :attr:`crown`
+        both read it."""
+        return self.matte_unsure > MATTE_UNSURE
+
+    @cached_property
     def person_matte(self) -> np.ndarray:
         """The person at hair level (float32 0-1, small scale), what the background checks read.
 
@@ -533,7 +540,7 @@ class FaceAnalysis:
         wall that the matting takes for part of the portrait is not the person). Chosen by
         measurement (bench/photo_accuracy.py): on FRL/canada compliant photos the gate opens for
         about 3 % of them."""
-        if self.matte_unsure > MATTE_UNSURE:
+        if self.matte_by_modnet:
             return attached(models.portrait_matte(np.ascontiguousarray(self.small[0])), self.person_refined > 0.5)
         return self.person_refined
 
@@ -557,8 +564,8 @@ class FaceAnalysis:
         skull = mid + up * d * 0.94
         f = self.small[1]
         # where the cheap mask is unsure at hair level (frizz, curls, loose strands against the
-        # wall: matte_unsure over MATTE_UNSURE), the hair-level matte finds the head's top
-        prob = self.person_matte if self.matte_unsure > MATTE_UNSURE else self.person
+        # wall), the hair-level matte finds the head's top
+        prob = self.person_matte if self.matte_by_modnet else self.person
         mask = (prob > 0.3).astype(np.uint8)
         ex, ey = min(int(mid[0] * f), mask.shape[1] - 1), min(int(mid[1] * f), mask.shape[0] - 1)
         c0, c1 = max(0, int((mid[0] - 0.9 * self.ied) * f)), max(1, int((mid[0] + 0.9 * self.ied) * f) + 1)
