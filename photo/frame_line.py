@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from photo.lab import to_lab
 from photo.measures import settings
 from photo.pupils import iris_disc
 from photo.quantiles import row_medians
@@ -108,13 +109,11 @@ def frame_chroma(rgb: np.ndarray, landmarks: np.ndarray, eye: dict, ied: float) 
     crease's fold is a step, not a line). A row's strength is the weaker stretch's, the eye's the
     strongest row (a*b* units, Delta E). Lid creases, crow's feet and shadows keep the skin's hue.
     (0.0, None) when the stretches leave the picture."""
-    from photo.analysis import FaceAnalysis
-
     d, y0, y1, *skin = _rows_and_skin(landmarks, eye, ied)
     x_lo, x_hi = max(0, int(min(skin[0][0], skin[1][0])) - 2), min(rgb.shape[1], int(max(skin[0][1], skin[1][1])) + 2)
     if y0 < 0 or y1 > rgb.shape[0] or y1 - y0 <= 2 * d or x_hi - x_lo < 4:
         return 0.0, None
-    lab = FaceAnalysis.to_lab(np.ascontiguousarray(rgb[y0:y1, x_lo:x_hi]))
+    lab = to_lab(np.ascontiguousarray(rgb[y0:y1, x_lo:x_hi]))
     lines = []
     for x0, x1 in skin:
         c0, c1 = round(float(x0)) - x_lo, round(float(x1)) - x_lo
