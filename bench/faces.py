@@ -174,6 +174,16 @@ def jpeg(img: Image.Image, q: int = 95) -> bytes:
     return b.getvalue()
 
 
+def analysis_of(u8: np.ndarray):
+    """The checker's analysis (``photo.analysis.FaceAnalysis``) of a crop (RGB uint8) saved as
+    JPEG 95, as the benches send it: landmarks to draw on it with (they are in the analysis'
+    working px: divide by ``decoded.scale`` for the crop's)."""
+    from photo.analysis import FaceAnalysis
+    from photo.intake import load
+
+    return FaceAnalysis(load(jpeg(Image.fromarray(u8), 95)))
+
+
 def background_matte(rgb: np.ndarray) -> np.ndarray:
     """Background (1) vs person (0), float at full size with a soft 1-px edge, independent of
     the checker's segmentation model: the flood-filled backdrop (:func:`backdrop_mask`), minus

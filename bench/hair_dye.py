@@ -31,18 +31,15 @@ import numpy as np
 DYES = {"purple": (300.0, 35.0), "blue": (250.0, 35.0), "pink": (350.0, 40.0), "green": (150.0, 30.0)}
 
 
-def hair_alpha(u8: np.ndarray, matte: np.ndarray) -> np.ndarray | None:
+def hair_alpha(u8: np.ndarray, matte: np.ndarray, an) -> np.ndarray | None:
     """The hair's share of each pixel of ``u8`` (RGB uint8; ``matte``: the person's share, the
-    same size), 0 elsewhere; None when no face is found."""
+    same size; ``an``: its analysis, :func:`bench.faces.analysis_of`), 0 elsewhere; None when no
+    face is found."""
     import cv2
-    from PIL import Image
 
-    from bench.faces import jpeg
-    from photo.analysis import FACE_OVAL, FaceAnalysis, polygon_mask
-    from photo.intake import load
+    from photo.analysis import FACE_OVAL, polygon_mask
     from photo.lab import to_lab
 
-    an = FaceAnalysis(load(jpeg(Image.fromarray(u8), 95)))
     if not an.has_face:
         return None
     h, w = u8.shape[:2]

@@ -76,7 +76,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.faces import TEM_EYE_L, TEM_EYE_R, crop, in_crop, jpeg, shared_faces
+from bench.faces import TEM_EYE_L, TEM_EYE_R, analysis_of, crop, in_crop, jpeg, shared_faces
 from bench.glasses import STYLES as GLASSES
 from bench.glasses import clear_glasses
 from bench.hair_dye import DYES, dyed, hair_alpha
@@ -110,7 +110,9 @@ def conditions(c, rng, rng_dim, rng_night, eyes, rng_glasses) -> dict[str, bytes
     from photo.models import portrait_matte
 
     a = _float(c)
-    matte = portrait_matte(np.clip(np.round(a), 0, 255).astype(np.uint8))
+    u8 = np.clip(np.round(a), 0, 255).astype(np.uint8)
+    matte = portrait_matte(u8)
+    an = analysis_of(u8)  # the crop's landmarks, for the light top and the hair
     h, w = a.shape[:2]
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
     r2 = ((xs - w / 2) / (w / 2)) ** 2 + ((ys - h / 2) / (h / 2)) ** 2
@@ -128,47 +130,45 @@ def conditions(c, rng, rng_dim, rng_night, eyes, rng_glasses) -> dict[str, bytes
         "skin smoothing": _jpeg_of(skin_smoothing(a), 90),
         "messaging app": messaging_app(c),
         "selfie mirror": jpeg(c.transpose(Image.Transpose.FLIP_LEFT_RIGHT)),
-        **walls(a, matte),
+        **walls(a, matte, an),
         **{f"glasses {style}": jpeg(clear_glasses(c, eyes, style, rng_glasses)) for style in GLASSES},
-        **hair_dyes(a, matte),
+        **hair_dyes(a, matte, an),
     }
 
 
-def hair_dyes(a: np.ndarray, matte: np.ndarray) -> dict[str, bytes | None]:
+def hair_dyes(a: np.ndarray, matte: np.ndarray, an) -> dict[str, bytes | None]:
     """``a`` (float RGB) with the hair dyed each of ``bench.hair_dye.DYES`` (``matte``: MODNet's
-    person matte of it), as JPEG bytes (quality 95); None when no face is found to place it."""
+    person matte of it; ``an``: its analysis, :func:`bench.faces.analysis_of`), as JPEG bytes
+    (quality 95); None when no face is found to place it."""
     u8 = np.clip(np.round(a), 0, 255).astype(np.uint8)
-    alpha = hair_alpha(u8, matte)
+    alpha = hair_alpha(u8, matte, an)
     return {f"hair {name}": None if alpha is None else _jpeg_of(dyed(u8, alpha, name), 95) for name in DYES}
 
 
-def walls(a: np.ndarray, matte: np.ndarray) -> dict[str, bytes | None]:
+def walls(a: np.ndarray, matte: np.ndarray, an) -> dict[str, bytes | None]:
     """``a`` (float RGB) in front of each of WALLS, a wall the colour of a light top (None when
     the top is not light: :func:`light_top`) and in portrait mode, as JPEG bytes (quality 95):
     the wall's share of each pixel (1 - ``matte``, MODNet's person matte) repainted
-    (:func:`recoloured_wall`) or blurred (:func:`portrait_blur`)."""
+    (:func:`recoloured_wall`) or blurred (:func:`portrait_blur`); ``an``: the analysis of ``a``
+    (:func:`bench.faces.analysis_of`)."""
     u8 = np.clip(np.round(a), 0, 255).astype(np.uint8)
     bg = 1.0 - matte[..., None]
     wall = bg[..., 0] > 0.95
     out: dict[str, bytes | None] = {name: _jpeg_of(a * (1 - bg) + recoloured_wall(a, wall, colour) * bg, 95)
                                     for name, colour in WALLS.items()}
-    top = light_top(u8, 1.0 - bg[..., 0])
+    top = light_top(u8, 1.0 - bg[..., 0], an)
     out["wall like the top"] = None if top is None else _jpeg_of(a * (1 - bg) + recoloured_wall(a, wall, top) * bg, 95)
     out["portrait mode"] = _jpeg_of(a * (1 - bg) + portrait_blur(a, bg) * bg, 95)
     return out
 
 
-def light_top(u8: np.ndarray, person: np.ndarray) -> tuple[int, int, int] | None:
+def light_top(u8: np.ndarray, person: np.ndarray, an) -> tuple[int, int, int] | None:
     """The median sRGB of the person's top when it is light and colourless, else None: the
-    person's pixels (matte > 0.5) below the chin (the Face Landmarker's, on this crop) whose
-    CIELAB is more than 20 from the cheeks' median, with L* over 60 and chroma under 15, at
-    least 2 % of the photo."""
-    from PIL import Image
-
+    person's pixels (matte > 0.5) below the chin (the Face Landmarker's on this crop: ``an``,
+    :func:`bench.faces.analysis_of`) whose CIELAB is more than 20 from the cheeks' median, with
+    L* over 60 and chroma under 15, at least 2 % of the photo."""
     from photo.analysis import FaceAnalysis
-    from photo.intake import load
 
-    an = FaceAnalysis(load(jpeg(Image.fromarray(u8), 95)))
     if not an.has_face:
         return None
     k = 1 / an.decoded.scale

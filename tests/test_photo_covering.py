@@ -372,11 +372,13 @@ def test_a_photo_booth_blue_wall_passes():
     """compliant_b in front of a photo booth's blue wall (repainted through MODNet's matte, as
     bench/photo_conditions.py does): every check passes, the side measure included."""
     import photo
+    from bench.faces import analysis_of
     from bench.photo_conditions import walls
     from photo.models import portrait_matte
 
     a = arr(image("compliant_b"))
-    out = walls(a, portrait_matte(np.clip(np.round(a), 0, 255).astype(np.uint8)))
+    u8 = np.clip(np.round(a), 0, 255).astype(np.uint8)
+    out = walls(a, portrait_matte(u8), analysis_of(u8))
     for name in ("wall booth blue", "wall pale blue"):
         rep = photo.check(out[name])
         assert rep.passed, (name, [(c.id, c.value) for c in rep.checks if not c.passed])
@@ -387,12 +389,13 @@ def test_dyed_hair_is_not_a_covering(dye):
     """Hair of any colour is not a covering: compliant_b's hair dyed as bench/photo_conditions.py
     dyes it (bench/hair_dye.py: the hue and chroma replaced through MODNet's matte, the lightness
     and so the strands kept) passes head.covering, and the dye did reach the hair."""
+    from bench.faces import analysis_of
     from bench.hair_dye import dyed, hair_alpha
     from photo.analysis import FaceAnalysis
     from photo.models import portrait_matte
 
     u8 = np.asarray(image("compliant_b").convert("RGB"))
-    alpha = hair_alpha(u8, portrait_matte(u8))
+    alpha = hair_alpha(u8, portrait_matte(u8), analysis_of(u8))
     assert alpha is not None and np.count_nonzero(alpha > 0.5) > 0.03 * alpha.size
     out = dyed(u8, alpha, dye)
     hair = alpha > 0.9
