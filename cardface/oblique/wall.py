@@ -43,16 +43,21 @@ class EdgeSide:
                 "sigma_px": round(self.sigma_px, 2), "wall_rgb": None if self.wall_rgb is None else list(self.wall_rgb)}
 
 
+def side_points(side: int, ts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(points at fractions ``ts`` along side ``side`` of the face (top, right, bottom, left;
+    card mm), the inward unit step (mm) from that side)."""
+    cs = card_size()
+    rect = np.array([[0, 0], [cs.width_mm, 0], [cs.width_mm, cs.height_mm], [0, cs.height_mm]], np.float64)
+    a, b = rect[side], rect[(side + 1) % 4]
+    inward_mm = np.array([[0, 1], [-1, 0], [0, -1], [1, 0]], np.float64)[side]
+    return a[None, :] + ts[:, None] * (b - a)[None, :], inward_mm
+
+
 def side_normals(pose: Pose, side: int) -> tuple[np.ndarray, np.ndarray]:
     """(the points across which :func:`side_profile` samples side ``side`` of the face, on its
     edge (px), the outward normal at each, one mm of the face long (px))."""
     cfg = limits()["profile"]
-    cs = card_size()
-    rect = np.array([[0, 0], [cs.width_mm, 0], [cs.width_mm, cs.height_mm], [0, cs.height_mm]], np.float64)
-    a, b = rect[side], rect[(side + 1) % 4]
-    ts = np.linspace(*cfg["span"], int(cfg["lines"]))
-    on_edge = a[None, :] + ts[:, None] * (b - a)[None, :]
-    inward_mm = np.array([[0, 1], [-1, 0], [0, -1], [1, 0]], np.float64)[side]
+    on_edge, inward_mm = side_points(side, np.linspace(*cfg["span"], int(cfg["lines"])))
     p0 = pose.project(on_edge)
     return p0, p0 - pose.project(on_edge + inward_mm)
 
@@ -111,10 +116,7 @@ def expected_wall_px(pose: Pose, side: int) -> float:
     """How wide a 0.76 mm wall would look outside side ``side`` of the face at ``pose`` (px;
     negative where the wall faces away from the camera)."""
     cs = card_size()
-    rect = np.array([[0, 0], [cs.width_mm, 0], [cs.width_mm, cs.height_mm], [0, cs.height_mm]], np.float64)
-    a, b = rect[side], rect[(side + 1) % 4]
-    mids = a[None, :] + np.linspace(0.3, 0.7, 5)[:, None] * (b - a)[None, :]
-    inward_mm = np.array([[0, 1], [-1, 0], [0, -1], [1, 0]], np.float64)[side]
+    mids, inward_mm = side_points(side, np.linspace(0.3, 0.7, 5))
     p0, p1 = pose.project(mids, 0.0), pose.project(mids, cs.thickness_mm)
     n = p0 - pose.project(mids + inward_mm)
     n /= np.linalg.norm(n, axis=1, keepdims=True)
