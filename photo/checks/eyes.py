@@ -111,11 +111,12 @@ def hidden_eyes(stats: dict[str, dict], limits, key: str, burnt: bool = False,
     stat, lim, above = VISIBLE_KEYS[key]
     out = []
     for side, _eye, _ in EYES:
-        v = stats[side][stat]
         if key == "frame":  # by its darkness or by its colour, whichever the profile judges
             if rim_across(stats[side], limits):
                 out.append(side)
-        elif (v > limits[lim]) if above else (v < limits[lim]):
+            continue
+        v = stats[side][stat]
+        if (v > limits[lim]) if above else (v < limits[lim]):
             if key == "dark" and not behind_dark_lens(stats[side], limits):
                 continue
             if key == "hidden" and not lids_apart(stats[side], limits):
