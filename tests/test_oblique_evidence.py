@@ -251,6 +251,35 @@ def test_the_band_fit_is_sub_pixel_at_the_photos_own_blur():
         assert fit.width == pytest.approx(width, abs=0.15)
 
 
+def test_the_band_fit_finds_a_dark_wall_on_a_dark_surface_wherever_the_face_edge_falls():
+    """A white face, a navy wall and a dark surface: the face's edge is so sharp that on the grid's
+    shifts (0.5 px) a narrow band placed well beat the true one placed between two grid shifts
+    (bands of 2.2-4 px were read as 1-1.5 px, a real card as paper). Each width now gets its own
+    best shift before the refinement."""
+    import cv2
+
+    from cardface.oblique.bandfit import fit_step
+    from cardface.oblique.evidence_limits import sigma_grid
+
+    ss = 16
+    x = np.arange(-12, 24, 1 / ss)
+    s = np.arange(-6, 12, 0.5)
+    pix = np.arange(-11, 23)
+    face, band, surface = np.array([245.0, 247, 250]), np.array([25.0, 45, 74]), np.array([38.0, 38, 43])
+
+    def photo(width, offset):
+        v = np.where(x[:, None] < offset, face, np.where(x[:, None] < offset + width, band, surface))
+        v = cv2.GaussianBlur(np.ascontiguousarray(v[None], np.float32), (0, 0), sigmaX=0.5 * ss, sigmaY=0.01)[0]
+        px = np.array([v[(x >= c - 0.5) & (x < c + 0.5)].mean(0) for c in pix])
+        return np.stack([np.interp(s, pix, px[:, k]) for k in range(3)], 1)
+
+    for width, offset in ((3.3, 0.75), (3.0, 0.7), (2.6, 0.8), (4.0, 0.75), (2.2, 0.25)):
+        sigma = fit_step(photo(0.0, offset), s, np.arange(-3, 3.01, 0.25), sigma_grid())[1]
+        fit = fit_band(photo(width, offset), s, np.arange(0.5, 7.01, 0.5), np.arange(-3, 3.01, 0.5), np.array([sigma]))
+        assert fit.width == pytest.approx(width, abs=0.1)
+        assert fit.s0 == pytest.approx(offset, abs=0.1)
+
+
 def test_a_tilted_card_too_far_for_its_edge_to_show_is_asked_to_tilt_further_or_come_closer():
     ev = judge(tilt=20, fill=0.45)
     assert ev.tilt_deg > limits()["view"]["min_tilt_deg"]
