@@ -137,27 +137,24 @@ def fit_band(profile: np.ndarray, s: np.ndarray, widths: np.ndarray, shifts: np.
             S0, W, SG, rss, coef, i = S1, W1, SG1, rss1, coef1, j
     best = (float(S0[i]), float(W[i]), float(SG[i]), float(rss[i]), coef[i])
     if refine_px > 0 and len(widths) > 1:
-        starts = [best]
-        if len(shifts) > 1:
-            # every width's own best shift first (see _best_shift_per_width); the refinement round
-            # each start, the better kept (the grid's winner may still refine to the lower residual)
-            step = float(shifts[1] - shifts[0]) * stride  # the first grid's shift step
-            other = _best_shift_per_width(Y, s, S0, W, SG, rss, step, chroma_px)
-            if other is not None and other[3] < best[3]:
-                starts.append(other)
         dw = float(widths[1] - widths[0])
         fine = np.arange(-dw, dw + 1e-9, refine_px)
-        refined = []
-        for start in starts:
+
+        def refined(start):
             S1, W1 = (a.ravel() for a in np.meshgrid(start[0] + fine, np.maximum(start[1] + fine, refine_px),
                                                       indexing="ij"))
             rss1, coef1 = ycc_models(Y, s, S1, W1, np.full(len(S1), start[2]), chroma_px)
             j = int(np.argmin(rss1))
-            refined.append(start if rss1[j] >= start[3] else (float(S1[j]), float(W1[j]), start[2], float(rss1[j]),
-                                                              coef1[j]))
-        best = refined[0]
-        if len(refined) > 1 and refined[1][3] < SWITCH_GAIN * best[3]:
-            best = refined[1]
+            return start if rss1[j] >= start[3] else (float(S1[j]), float(W1[j]), start[2], float(rss1[j]), coef1[j])
+
+        best = refined(best)
+        if len(shifts) > 1:
+            # every width's own best shift (see _best_shift_per_width): a start that already leaves
+            # under SWITCH_GAIN of the refined winner's residual is refined too and replaces it
+            step = float(shifts[1] - shifts[0]) * stride  # the first grid's shift step
+            other = _best_shift_per_width(Y, s, S0, W, SG, rss, step, chroma_px)
+            if other is not None and other[3] < SWITCH_GAIN * best[3]:
+                best = refined(other)
     rss_step, sigma_step, _, _ = fit_step(Y, s, shifts, sigmas, chroma_px, ycc=True)
     c = best[4] @ np.linalg.inv(_YCC).T if chroma_px > 0 else best[4]
     return BandFit(best[0], best[1], best[2], max(rss_step, 1e-9), max(best[3], 1e-9), sigma_step, c[0], c[1], c[2])
@@ -165,12 +162,15 @@ def fit_band(profile: np.ndarray, s: np.ndarray, widths: np.ndarray, shifts: np.
 
 #: how finely each width's best grid shift is searched again (px), within half a grid step of it
 SHIFT_REFINE_PX = 0.125
-#: the start that refinement reaches from a width's own best shift replaces the grid winner's only
-#: when it leaves at most this share of the winner's residual: blur and pixels are modelled, not
+#: a width's own best shift replaces the grid winner's refined model only when it leaves under this
+#: share of that model's residual: blur and pixels are modelled, not
 #: exact, so two solutions a few per cent apart are alike (a 1.6 px band drawn with a 0.5 px blur
 #: fits 1.44 px at 1 % less residual than 1.6 px), while a band of the wrong width next to a
 #: dark surface leaves nearly twice the residual of the right one (41,900 against 22,700)
 SWITCH_GAIN = 0.9
+#: the widths searched again: those whose best grid residual is within this factor of the best
+#: (the true width's misplaced edge cost it under twice the winner's residual in every case seen)
+SEARCH_WITHIN = 3.0
 
 
 def _best_shift_per_width(Y, s, S0, W, SG, rss, shift_step: float, chroma_px: float):
@@ -188,6 +188,7 @@ def _best_shift_per_width(Y, s, S0, W, SG, rss, shift_step: float, chroma_px: fl
         if float(w) not in best or rss[k] < rss[best[float(w)]]:
             best[float(w)] = k
     ks = np.fromiter(best.values(), int)
+    ks = ks[rss[ks] <= SEARCH_WITHIN * float(rss.min())]  # widths far worse on the grid stay out
     fine = np.arange(-shift_step / 2, shift_step / 2 + 1e-9, SHIFT_REFINE_PX)
     S1 = (S0[ks][:, None] + fine[None, :]).ravel()
     W1 = np.repeat(W[ks], len(fine))
