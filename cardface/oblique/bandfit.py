@@ -113,7 +113,8 @@ def fit_band(profile: np.ndarray, s: np.ndarray, widths: np.ndarray, shifts: np.
     offsets ``s`` (px, outward): ``profile`` is (n, 3), or (lines, n, 3) across the side, the
     face and the band shared by every line and the background free per line. Every (shift,
     width, sigma) of the grids is tried, then the best shift and width are refined to
-    ``refine_px`` around it (sub-pixel: a band of 1.5-3 px is measured to a tenth of a pixel,
+    ``refine_px`` around it (and round the best of each width's own best shift, when that fits
+    clearly better: :func:`_best_shift_per_width`) (sub-pixel: a band of 1.5-3 px is measured to a tenth of a pixel,
     not to the grid's step). ``chroma_px`` > 0 fits the profiles as a JPEG holds them (its colour
     at half resolution, blurred that much more than its brightness: see :func:`ycc_models`);
     ``sigma`` is then the brightness's blur. ``stride`` > 1 tries every ``stride``-th shift and
@@ -163,13 +164,13 @@ def fit_band(profile: np.ndarray, s: np.ndarray, widths: np.ndarray, shifts: np.
 #: how finely each width's best grid shift is searched again (px), within half a grid step of it
 SHIFT_REFINE_PX = 0.125
 #: a width's own best shift replaces the grid winner's refined model only when it leaves under this
-#: share of that model's residual: blur and pixels are modelled, not
-#: exact, so two solutions a few per cent apart are alike (a 1.6 px band drawn with a 0.5 px blur
+#: share of that model's residual: blur and pixels are modelled, not exact, so two solutions a few
+#: per cent apart are alike (a 1.6 px band drawn with a 0.5 px blur
 #: fits 1.44 px at 1 % less residual than 1.6 px), while a band of the wrong width next to a
 #: dark surface leaves nearly twice the residual of the right one (41,900 against 22,700)
 SWITCH_GAIN = 0.9
 #: the widths searched again: those whose best grid residual is within this factor of the best
-#: (the true width's misplaced edge cost it under twice the winner's residual in every case seen)
+#: (the dark-surface wall's true width, its edge misplaced by the grid, left 1.4 x the winner's)
 SEARCH_WITHIN = 3.0
 
 
@@ -183,11 +184,8 @@ def _best_shift_per_width(Y, s, S0, W, SG, rss, shift_step: float, chroma_px: fl
     the grid's shifts alone a 1 px band placed well could win over the true 3-4 px band whose best
     shift falls between two grid shifts (a 3.2 px wall read as 1 px, so a real card as paper), and
     the refinement searches only round a start. So each width gets its own best shift first."""
-    best: dict[float, int] = {}
-    for k, w in enumerate(W):
-        if float(w) not in best or rss[k] < rss[best[float(w)]]:
-            best[float(w)] = k
-    ks = np.fromiter(best.values(), int)
+    order = np.lexsort((rss, W))  # by width, then residual (stable: the first of equal residuals)
+    ks = order[np.r_[True, W[order][1:] != W[order][:-1]]]  # each width's best grid model
     ks = ks[rss[ks] <= SEARCH_WITHIN * float(rss.min())]  # widths far worse on the grid stay out
     fine = np.arange(-shift_step / 2, shift_step / 2 + 1e-9, SHIFT_REFINE_PX)
     S1 = (S0[ks][:, None] + fine[None, :]).ravel()
