@@ -31,21 +31,19 @@ import numpy as np
 DYES = {"purple": (300.0, 35.0), "blue": (250.0, 35.0), "pink": (350.0, 40.0), "green": (150.0, 30.0)}
 
 
-def hair_alpha(u8: np.ndarray, matte: np.ndarray, an) -> np.ndarray | None:
-    """The hair's share of each pixel of ``u8`` (RGB uint8; ``matte``: the person's share, the
-    same size; ``an``: its analysis, :func:`bench.faces.analysis_of`), 0 elsewhere; None when no
-    face is found."""
+def hair_alpha(lab: np.ndarray, matte: np.ndarray, an) -> np.ndarray | None:
+    """The hair's share of each pixel of a crop (``lab``: its CIELAB, ``photo.lab.to_lab``;
+    ``matte``: the person's share, the same size; ``an``: its analysis,
+    :func:`bench.faces.analysis_of`), 0 elsewhere; None when no face is found."""
     import cv2
 
     from photo.analysis import FACE_OVAL, polygon_mask
-    from photo.lab import to_lab
 
     if not an.has_face:
         return None
-    h, w = u8.shape[:2]
+    h, w = lab.shape[:2]
     lm = an.landmarks[:, :2] / an.decoded.scale  # the crop's pixels
     face = cv2.dilate(polygon_mask((h, w), lm[list(FACE_OVAL)]).astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
-    lab = to_lab(u8)
     skin = np.median(an.skin_lab, axis=0)
     skin_like = (np.hypot(lab[..., 1] - skin[1], lab[..., 2] - skin[2]) < 12) & (lab[..., 0] > skin[0] - 40)
     ys, xs = np.arange(h)[:, None], np.arange(w)[None, :]
@@ -58,15 +56,13 @@ def hair_alpha(u8: np.ndarray, matte: np.ndarray, an) -> np.ndarray | None:
     return np.where(region, np.clip(matte, 0.0, 1.0), 0.0).astype(np.float32)
 
 
-def dyed(u8: np.ndarray, alpha: np.ndarray, dye: str) -> np.ndarray:
-    """``u8`` (RGB uint8) with its hair (``alpha``, from :func:`hair_alpha`) dyed ``dye``
-    (:data:`DYES`), as float RGB 0-255."""
+def dyed(lab: np.ndarray, alpha: np.ndarray, dye: str) -> np.ndarray:
+    """A crop (``lab``: its CIELAB, float32, left as it is) with its hair (``alpha``, from
+    :func:`hair_alpha`) dyed ``dye`` (:data:`DYES`), as float RGB 0-255."""
     import cv2
 
-    from photo.lab import to_lab
-
     hue, chroma = DYES[dye]
-    lab = to_lab(u8).astype(np.float32)
+    lab = lab.astype(np.float32)  # a copy: the caller's stays undyed
     c = chroma * np.clip(lab[..., 0] / 40.0, 0.25, 1.0)
     t = np.radians(hue)
     lab[..., 1] = lab[..., 1] * (1 - alpha) + c * np.cos(t) * alpha

@@ -72,6 +72,7 @@ import collections
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -107,12 +108,8 @@ def conditions(c, rng, rng_dim, rng_night, eyes, rng_glasses) -> dict[str, bytes
     seeds); ``eyes``: the crop's eye centres (image left, image right) for the glasses."""
     from PIL import Image, ImageFilter
 
-    from photo.models import portrait_matte
-
     a = _float(c)
-    u8 = np.clip(np.round(a), 0, 255).astype(np.uint8)
-    matte = portrait_matte(u8)
-    an = analysis_of(u8)  # the crop's landmarks, for the light top and the hair
+    shot = shot_of(a)
     h, w = a.shape[:2]
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
     r2 = ((xs - w / 2) / (w / 2)) ** 2 + ((ys - h / 2) / (h / 2)) ** 2
@@ -130,49 +127,65 @@ def conditions(c, rng, rng_dim, rng_night, eyes, rng_glasses) -> dict[str, bytes
         "skin smoothing": _jpeg_of(skin_smoothing(a), 90),
         "messaging app": messaging_app(c),
         "selfie mirror": jpeg(c.transpose(Image.Transpose.FLIP_LEFT_RIGHT)),
-        **walls(a, matte, an),
+        **walls(shot),
         **{f"glasses {style}": jpeg(clear_glasses(c, eyes, style, rng_glasses)) for style in GLASSES},
-        **hair_dyes(a, matte, an),
+        **hair_dyes(shot),
     }
 
 
-def hair_dyes(a: np.ndarray, matte: np.ndarray, an) -> dict[str, bytes | None]:
-    """``a`` (float RGB) with the hair dyed each of ``bench.hair_dye.DYES`` (``matte``: MODNet's
-    person matte of it; ``an``: its analysis, :func:`bench.faces.analysis_of`), as JPEG bytes
-    (quality 95); None when no face is found to place it."""
-    u8 = np.clip(np.round(a), 0, 255).astype(np.uint8)
-    alpha = hair_alpha(u8, matte, an)
-    return {f"hair {name}": None if alpha is None else _jpeg_of(dyed(u8, alpha, name), 95) for name in DYES}
+class Shot(NamedTuple):
+    """A crop as the drawn walls, top and dyes read it, each made once: ``a`` float RGB, ``u8``
+    its 8-bit pixels, ``lab`` their CIELAB (``photo.lab.to_lab``), ``matte`` MODNet's person
+    matte of it, ``an`` its analysis (:func:`bench.faces.analysis_of`)."""
+
+    a: np.ndarray
+    u8: np.ndarray
+    lab: np.ndarray
+    matte: np.ndarray
+    an: object
 
 
-def walls(a: np.ndarray, matte: np.ndarray, an) -> dict[str, bytes | None]:
-    """``a`` (float RGB) in front of each of WALLS, a wall the colour of a light top (None when
-    the top is not light: :func:`light_top`) and in portrait mode, as JPEG bytes (quality 95):
-    the wall's share of each pixel (1 - ``matte``, MODNet's person matte) repainted
-    (:func:`recoloured_wall`) or blurred (:func:`portrait_blur`); ``an``: the analysis of ``a``
-    (:func:`bench.faces.analysis_of`)."""
+def shot_of(a: np.ndarray) -> Shot:
+    """:class:`Shot` of ``a`` (float RGB 0-255)."""
+    from photo.lab import to_lab
+    from photo.models import portrait_matte
+
     u8 = np.clip(np.round(a), 0, 255).astype(np.uint8)
-    bg = 1.0 - matte[..., None]
+    return Shot(a, u8, to_lab(u8), portrait_matte(u8), analysis_of(u8))
+
+
+def hair_dyes(shot: Shot) -> dict[str, bytes | None]:
+    """The shot with the hair dyed each of ``bench.hair_dye.DYES`` (through MODNet's matte), as
+    JPEG bytes (quality 95); None when no face is found to place it."""
+    alpha = hair_alpha(shot.lab, shot.matte, shot.an)
+    return {f"hair {name}": None if alpha is None else _jpeg_of(dyed(shot.lab, alpha, name), 95) for name in DYES}
+
+
+def walls(shot: Shot) -> dict[str, bytes | None]:
+    """The shot in front of each of WALLS, a wall the colour of a light top (None when the top
+    is not light: :func:`light_top`) and in portrait mode, as JPEG bytes (quality 95): the wall's
+    share of each pixel (1 - MODNet's person matte) repainted (:func:`recoloured_wall`) or
+    blurred (:func:`portrait_blur`)."""
+    a = shot.a
+    bg = 1.0 - shot.matte[..., None]
     wall = bg[..., 0] > 0.95
     out: dict[str, bytes | None] = {name: _jpeg_of(a * (1 - bg) + recoloured_wall(a, wall, colour) * bg, 95)
                                     for name, colour in WALLS.items()}
-    top = light_top(u8, 1.0 - bg[..., 0], an)
+    top = light_top(shot, 1.0 - bg[..., 0])
     out["wall like the top"] = None if top is None else _jpeg_of(a * (1 - bg) + recoloured_wall(a, wall, top) * bg, 95)
     out["portrait mode"] = _jpeg_of(a * (1 - bg) + portrait_blur(a, bg) * bg, 95)
     return out
 
 
-def light_top(u8: np.ndarray, person: np.ndarray, an) -> tuple[int, int, int] | None:
+def light_top(shot: Shot, person: np.ndarray) -> tuple[int, int, int] | None:
     """The median sRGB of the person's top when it is light and colourless, else None: the
-    person's pixels (matte > 0.5) below the chin (the Face Landmarker's on this crop: ``an``,
-    :func:`bench.faces.analysis_of`) whose CIELAB is more than 20 from the cheeks' median, with
-    L* over 60 and chroma under 15, at least 2 % of the photo."""
-    from photo.analysis import FaceAnalysis
-
+    person's pixels (``person`` > 0.5) below the chin (the Face Landmarker's on this crop) whose
+    CIELAB is more than 20 from the cheeks' median, with L* over 60 and chroma under 15, at least
+    2 % of the photo."""
+    u8, lab, an = shot.u8, shot.lab, shot.an
     if not an.has_face:
         return None
     k = 1 / an.decoded.scale
-    lab = FaceAnalysis.to_lab(u8)
     skin = np.median(an.cheek_lab, axis=0)
     fw = (an.face_box[2] - an.face_box[0]) * k
     below = (np.arange(u8.shape[0]) > an.chin[1] * k + 0.1 * fw)[:, None]

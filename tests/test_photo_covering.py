@@ -372,13 +372,9 @@ def test_a_photo_booth_blue_wall_passes():
     """compliant_b in front of a photo booth's blue wall (repainted through MODNet's matte, as
     bench/photo_conditions.py does): every check passes, the side measure included."""
     import photo
-    from bench.faces import analysis_of
-    from bench.photo_conditions import walls
-    from photo.models import portrait_matte
+    from bench.photo_conditions import shot_of, walls
 
-    a = arr(image("compliant_b"))
-    u8 = np.clip(np.round(a), 0, 255).astype(np.uint8)
-    out = walls(a, portrait_matte(u8), analysis_of(u8))
+    out = walls(shot_of(arr(image("compliant_b"))))
     for name in ("wall booth blue", "wall pale blue"):
         rep = photo.check(out[name])
         assert rep.passed, (name, [(c.id, c.value) for c in rep.checks if not c.passed])
@@ -395,9 +391,10 @@ def test_dyed_hair_is_not_a_covering(dye):
     from photo.models import portrait_matte
 
     u8 = np.asarray(image("compliant_b").convert("RGB"))
-    alpha = hair_alpha(u8, portrait_matte(u8), analysis_of(u8))
+    lab = FaceAnalysis.to_lab(u8)
+    alpha = hair_alpha(lab, portrait_matte(u8), analysis_of(u8))
     assert alpha is not None and np.count_nonzero(alpha > 0.5) > 0.03 * alpha.size
-    out = dyed(u8, alpha, dye)
+    out = dyed(lab, alpha, dye)
     hair = alpha > 0.9
     before, after = FaceAnalysis.to_lab(u8)[hair], FaceAnalysis.to_lab(np.asarray(img(out)))[hair]
     assert np.median(np.abs(after[:, 0] - before[:, 0])) <= 2.0  # the strands' lightness kept
