@@ -154,7 +154,7 @@ def fit_band(profile: np.ndarray, s: np.ndarray, widths: np.ndarray, shifts: np.
             # under SWITCH_GAIN of the refined winner's residual is refined too and replaces it
             step = float(shifts[1] - shifts[0]) * stride  # the first grid's shift step
             other = _best_shift_per_width(Y, s, S0, W, SG, rss, step, chroma_px)
-            if other is not None and other[3] < SWITCH_GAIN * best[3]:
+            if other[3] < SWITCH_GAIN * best[3]:
                 best = refined(other)
     rss_step, sigma_step, _, _ = fit_step(Y, s, shifts, sigmas, chroma_px, ycc=True)
     c = best[4] @ np.linalg.inv(_YCC).T if chroma_px > 0 else best[4]
@@ -174,10 +174,10 @@ SWITCH_GAIN = 0.9
 SEARCH_WITHIN = 3.0
 
 
-def _best_shift_per_width(Y, s, S0, W, SG, rss, shift_step: float, chroma_px: float):
+def _best_shift_per_width(Y, s, S0, W, SG, rss, shift_step: float, chroma_px: float) -> tuple:
     """The best model of the grid (shift, width and sigma arrays and their residuals) once every
     width's best shift is searched again in steps of SHIFT_REFINE_PX within half a grid step of
-    it: (shift, width, sigma, residual, colours), or None.
+    it: (shift, width, sigma, residual, colours).
 
     Where a white face meets a dark surface, the residual changes so steeply with where the face's
     edge is placed that a quarter-pixel off the edge costs more than a band of the wrong width: on
@@ -191,9 +191,7 @@ def _best_shift_per_width(Y, s, S0, W, SG, rss, shift_step: float, chroma_px: fl
     S1 = (S0[ks][:, None] + fine[None, :]).ravel()
     W1 = np.repeat(W[ks], len(fine))
     SG1 = np.repeat(SG[ks], len(fine))
-    rss1, coef1 = ycc_models(Y, s, S1, W1, SG1, chroma_px)
-    if not len(rss1):
-        return None
+    rss1, coef1 = ycc_models(Y, s, S1, W1, SG1, chroma_px)  # never empty: the grid's best width is searched
     j = int(np.argmin(rss1))
     return float(S1[j]), float(W1[j]), float(SG1[j]), float(rss1[j]), coef1[j]
 
