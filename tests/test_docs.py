@@ -310,3 +310,20 @@ def test_documented_oblique_corners_are_what_the_locator_finds(tmp_path, monkeyp
         assert found[key] == shown[key], key
     for corner, xy in shown["corners"].items():
         assert max(abs(a - b) for a, b in zip(found["corners"][corner], xy, strict=True)) < 2.0, (corner, found["corners"][corner])
+
+
+def test_the_japanese_photo_guide_names_every_check_of_the_default_profile_by_its_title():
+    """Officials read docs/ja/photo.md: its table of checks lists every check of the default
+    profile, once, under the title the batch report and the review image use
+    (photo/data/check_titles.toml), and no check that does not exist."""
+    from photo import profile
+    from photo.check_titles import check_titles
+
+    ids = list(profile.get("mynumber-online").checks)
+    text = (ROOT / "docs" / "ja" / "photo.md").read_text(encoding="utf-8")
+    text = text.split("## 判定する項目", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `([a-z_]+\.[a-z_]+)` \| ([^|]+) \|", text, re.M)
+    assert [cid for cid, _ in rows] == ids
+    titles = check_titles()
+    assert all(title.strip() == titles[cid]["ja"] for cid, title in rows)
+    assert f"次の {len(ids)} 項目" in text
