@@ -15,8 +15,11 @@ PIP_NOISE := is ignored: it is neither a file nor a directory
 
 .PHONY: demo test lint typecheck docs bench clean system-deps system-deps-test
 
+# .venv is made again when it has no working pip (a venv left half-made by a Python without
+# ensurepip); Debian/Ubuntu's pythonX.Y-venv is installed first when the interpreter lacks it
 $(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip --version >/dev/null 2>&1 || \
+	    { scripts/system-deps.sh venv $(PYTHON) && $(PYTHON) -m venv --clear $(VENV); }
 	$(BIN)/python -m pip install -q --upgrade pip 2>&1 | { grep -v "$(PIP_NOISE)" || true; }
 	PYTHONWARNINGS="ignore:Editable installation" \
 	    $(BIN)/python -m pip install -q -e '.[serve,cluster,test,docs]' 2>&1 | { grep -v "$(PIP_NOISE)" || true; }
