@@ -16,8 +16,13 @@ case "${1:-runtime}" in
       echo "mynacard: no Python interpreter '$py': install Python 3.11 or newer (or make ... PYTHON=/path/to/python3)" >&2
       exit 1
     fi
-    "$py" -c 'import ensurepip, venv' 2>/dev/null && exit 0
     ver=$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+    if ! "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+      echo "mynacard needs Python 3.11 or newer; $py is $ver. Install a newer one (on Debian/Ubuntu:" \
+        "apt-get install python3.11 python3.11-venv, or python3.12 ...) and run make with PYTHON=python3.11" >&2
+      exit 1
+    fi
+    "$py" -c 'import ensurepip, venv' 2>/dev/null && exit 0
     want=("python${ver}-venv") ;;
   *) echo "usage: scripts/system-deps.sh runtime|test|venv PYTHON" >&2; exit 2 ;;
 esac

@@ -32,6 +32,19 @@ def test_a_missing_interpreter_is_named_with_what_to_do():
     assert "no Python interpreter 'no-such-python3'" in r.stderr and "PYTHON=" in r.stderr
 
 
+def test_a_python_older_than_3_11_is_refused_with_what_to_install():
+    # the first older Python found on this machine (pyenv's on the development machines)
+    found = [Path(c) for c in ("/usr/bin/python3.10", "/usr/bin/python3.9", *sorted(
+        str(p) for p in Path.home().glob(".pyenv/versions/3.[0-9]*/bin/python")
+        if p.parent.parent.name.split(".")[1] in ("8", "9", "10"))) if Path(c).exists()]
+    if not found:
+        pytest.skip("no Python older than 3.11 on this machine")
+    old = found[0]
+    r = _run("venv", str(old))
+    assert r.returncode == 1
+    assert "needs Python 3.11 or newer" in r.stderr and "PYTHON=" in r.stderr
+
+
 def test_an_unknown_mode_is_a_usage_error():
     r = _run("everything")
     assert r.returncode == 2 and "usage:" in r.stderr
