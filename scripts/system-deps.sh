@@ -7,7 +7,10 @@
 #                                    apart from python3: `python3 -m venv` fails there until it is in)
 # Runs apt-get directly as root, through sudo otherwise. Nothing else on the machine is changed.
 set -euo pipefail
-case "${1:-runtime}" in
+mode=${1:-runtime}
+# venv mode: can the interpreter make a virtual environment with pip?
+can_make_venv() { "$py" -c 'import ensurepip, venv' 2>/dev/null; }
+case "$mode" in
   runtime) want=(fonts-ipamj-mincho) ;;
   test) want=(fonts-ipamj-mincho chromium poppler-utils) ;;
   venv)
@@ -22,15 +25,15 @@ case "${1:-runtime}" in
         "apt-get install python3.11 python3.11-venv, or python3.12 ...) and run make with PYTHON=python3.11" >&2
       exit 1
     fi
-    "$py" -c 'import ensurepip, venv' 2>/dev/null && exit 0
+    can_make_venv && exit 0
     want=("python${ver}-venv") ;;
   *) echo "usage: scripts/system-deps.sh runtime|test|venv PYTHON" >&2; exit 2 ;;
 esac
 # venv: after the package, the interpreter must be able to make the environment (a Python built
 # without ensurepip, outside Debian's packages, gets a clear message instead of venv's)
 venv_ready() {
-  [[ "${1:-runtime}" != venv ]] && return 0
-  "$py" -c 'import ensurepip, venv' 2>/dev/null && return 0
+  [[ "$mode" != venv ]] && return 0
+  can_make_venv && return 0
   echo "mynacard: $py cannot create a virtual environment with pip (no ensurepip);" \
     "use another Python 3.11+ (make ... PYTHON=/path/to/python3)" >&2
   return 1
@@ -39,7 +42,7 @@ missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if ((${#missing[@]} == 0)); then venv_ready "${1:-runtime}"; exit; fi
+if ((${#missing[@]} == 0)); then venv_ready; exit; fi
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "mynacard: this is not a Debian/Ubuntu system; install ${missing[*]} with your package manager" >&2
   exit 1
@@ -53,4 +56,4 @@ if ! "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" 
   "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >>/tmp/mynacard-apt.log 2>&1 || {
     echo "mynacard: apt-get failed; see /tmp/mynacard-apt.log" >&2; exit 1; }
 fi
-venv_ready "${1:-runtime}"
+venv_ready
