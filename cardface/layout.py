@@ -96,6 +96,9 @@ class TextStyle(_Boxed):
     wrap: bool = False
     line_spacing: float = Field(1.2, ge=1.0, le=3.0)
     max_lines: int | None = Field(None, ge=1)
+    # a one-line text that does not fit at the minimum size may be condensed (長体) down to this
+    # horizontal scale, its height kept (cardface.textfit); 1: never condensed
+    min_scale_x: float = Field(1.0, ge=0.5, le=1.0)
 
     @field_validator("size", mode="before")
     @classmethod

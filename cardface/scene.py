@@ -76,6 +76,7 @@ class TextRun:
     color: Color
     item: str  # the layout id (never the text) - for tests and error messages
     static: bool = False
+    scale_x: float = 1.0  # horizontal scale of the glyphs: below 1, condensed (長体) to fit (cardface.textfit)
 
     def draw_on(self, r: Renderer) -> None:
         r.text(self)
@@ -206,7 +207,7 @@ def _text_runs(text: str, style: TextStyle, layout: Layout, fonts: FontSet, *, s
     chain = fonts.chain(style.font, layout.fonts.fallback)
     fitted: Fitted = fit(text, chain=chain, field=style.id, width_mm=style.box.w, height_mm=style.box.h,
                          size_range=style.size, wrap=style.wrap, line_spacing=style.line_spacing,
-                         max_lines=style.max_lines)
+                         max_lines=style.max_lines, min_scale_x=style.min_scale_x)
     return place(fitted, style, chain[0], static=static)
 
 
@@ -220,13 +221,14 @@ def place(fitted: Fitted, style: TextStyle, primary: FontFace, *, static: bool) 
     # the em box of each line sits on the line; the baseline is at the font's ascent share
     asc = primary.ascent / (primary.ascent + primary.descent)
     runs = []
+    k = fitted.scale_x  # condensed text: every advance narrower by k, the height kept
     for i, line in enumerate(fitted.lines):
         baseline = top + i * s_mm * style.line_spacing + asc * s_mm
-        w = line.width_em * s_mm
+        w = line.width_em * s_mm * k
         x0 = {"left": box.x, "center": box.x + (box.w - w) / 2, "right": box.x1 - w}[style.align]
         for p in line.pieces:
-            runs.append(TextRun(p.text, p.face, fitted.size_pt, x0 + p.offset_em * s_mm, baseline,
-                                p.width_em * s_mm, style.color, style.id, static))
+            runs.append(TextRun(p.text, p.face, fitted.size_pt, x0 + p.offset_em * s_mm * k, baseline,
+                                p.width_em * s_mm * k, style.color, style.id, static, scale_x=k))
     return runs
 
 

@@ -8,7 +8,11 @@
 3. If even the minimum size does not fit and the field may wrap, lines are broken (Japanese
    line-breaking rules: no 、。ー small kana at a line start, no opening bracket at a line end,
    Latin words and numbers kept whole, spaces preferred) at the largest size whose lines fit.
-4. Otherwise :class:`~cardface.errors.FitError` names the field. Text is never clipped.
+4. A one-line field whose layout allows it (``min_scale_x`` below 1) is set at the minimum size
+   and condensed (長体: glyphs narrowed, their height kept) just enough to fit, down to
+   ``min_scale_x`` (snapped down to ``SCALE_STEP``): a serial number of wide letters keeps the
+   card's minimum text height instead of shrinking below it.
+5. Otherwise :class:`~cardface.errors.FitError` names the field. Text is never clipped.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from cardface.fonts import INSTALL_HINT, FontFace, clusters, describe
 from cardface.geometry import MM_PER_PT
 
 SIZE_STEP = 0.25  # pt
+SCALE_STEP = 0.01  # horizontal scale of condensed text
 SPACES = frozenset(" \u3000")
 NO_START = frozenset("、。，．,.)）」』】〕〉》〙〗｝]}!?！？ー‐ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ"
                      "々〻ゝゞヽヾ・：；:;%％")
@@ -62,6 +67,7 @@ class Fitted:
     size_pt: float
     lines: tuple[Line, ...]
     wrapped: bool
+    scale_x: float = 1.0  # horizontal scale of the glyphs (below 1: condensed, see the module)
 
     @property
     def size_mm(self) -> float:
@@ -216,8 +222,9 @@ def _snap(size: float) -> float:
 
 def fit(text: str, *, chain: list[FontFace], field: str, width_mm: float, height_mm: float,
         size_range: tuple[float, float], wrap: bool, line_spacing: float = 1.2,
-        max_lines: int | None = None) -> Fitted:
-    """Set ``text`` (paragraphs separated by newlines) into a box; see the module docstring."""
+        max_lines: int | None = None, min_scale_x: float = 1.0) -> Fitted:
+    """Set ``text`` (paragraphs separated by newlines) into a box; see the module docstring.
+    ``min_scale_x``: how far a one-line setting may be condensed (1: not at all)."""
     lo, hi = size_range
     paragraphs = [assign_fonts(p, chain, field) for p in text.split("\n")]
     paragraphs = [_trim(p) for p in paragraphs]
@@ -230,6 +237,10 @@ def fit(text: str, *, chain: list[FontFace], field: str, width_mm: float, height
     size = _snap(min(hi, by_height, by_width))
     if size >= lo - 1e-9 and (max_lines is None or n <= max_lines):
         return Fitted(max(size, lo), tuple(make_line(p) for p in paragraphs), False)
+    if not wrap and min_scale_x < 1.0 and (max_lines is None or n <= max_lines) and by_height >= lo - 1e-9:
+        scale = math.floor(width_mm / (widest * lo * MM_PER_PT) / SCALE_STEP + 1e-9) * SCALE_STEP
+        if scale >= min_scale_x - 1e-9:
+            return Fitted(lo, tuple(make_line(p) for p in paragraphs), False, scale_x=scale)
     if wrap:
         steps = round((hi - lo) / SIZE_STEP)
         for k in range(steps + 1):
@@ -241,7 +252,7 @@ def fit(text: str, *, chain: list[FontFace], field: str, width_mm: float, height
                     continue
                 if block_height_mm(s_mm, len(lines), line_spacing) <= height_mm + 1e-9:
                     return Fitted(s, tuple(make_line(u) for u in lines), True)
-    how = "wrapped" if wrap else "on one line"
+    how = "wrapped" if wrap else "on one line" + (f" condensed to {min_scale_x:.0%}" if min_scale_x < 1.0 else "")
     raise FitError(f"{field}: the text does not fit its box ({width_mm:g} x {height_mm:g} mm) even at "
                    f"{lo:g} pt {how}", code="text.overflow",
                    problems=[FieldProblem(field=field, code="text.overflow",

@@ -146,6 +146,33 @@ def test_png_and_pdf_draw_the_same_scene(tmp_path):
         assert diffs[(0, 0)] < 12.0, side  # antialiased edges of small text differ
 
 
+@needs_poppler
+def test_condensed_text_is_drawn_narrowed_alike_in_png_and_pdf(tmp_path):
+    """A serial of wide letters, condensed to fit its box: both backends draw it narrowed to the
+    width the scene fitted (its ink ends inside the box), at the same place."""
+    from cardface.layout import load_layout
+
+    h = holder(1, photo=None).model_copy(update={"card_serial": "WWWWMMMMWWWWMMMM", "security_code": "8888"})
+    box = next(f for f in load_layout("current").front.fields if f.id == "card_serial").box
+    dpi = 600
+    k = dpi / 25.4
+    png = np.asarray(png_image(cardface.render(h, "front", "current", "png", dpi=dpi, show_number=True)).convert("L"))
+    (tmp_path / "card.pdf").write_bytes(cardface.render(h, "front", "current", "pdf", show_number=True))
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", "-singlefile", str(tmp_path / "card.pdf"),
+                    str(tmp_path / "card")], check=True)
+    ras = np.asarray(png_image((tmp_path / "card.png").read_bytes()).convert("L"))
+    rows = slice(round(box.y * k), round(box.y1 * k))
+    spans = []
+    for img in (png, ras):
+        band = img[rows, : round((box.x1 + 1.5) * k)]  # the donation box starts at 30.6 mm.astype(float)
+        ink = np.flatnonzero((band < band.max() - 100).any(axis=0))
+        spans.append((ink.min() / k, ink.max() / k))
+    for x0, x1 in spans:
+        assert box.x - 0.2 <= x0 and x1 <= box.x1, spans  # mm: inside the box
+        assert x1 - x0 > 0.9 * box.w  # narrowed to the box, not shrunk further
+    assert abs(spans[0][0] - spans[1][0]) < 0.15 and abs(spans[0][1] - spans[1][1]) < 0.15, spans
+
+
 def test_render_rejects_bad_options():
     with pytest.raises(CardfaceError) as e:
         cardface.render(holder(1), "front", "next", "svg")

@@ -72,6 +72,21 @@ def test_current_front_prints_serial_and_masks_the_security_code_in_previews():
     assert build_scene(bare, "front", "current").text_of("card_serial") == ""
 
 
+def test_a_serial_of_wide_letters_is_condensed_into_its_box_at_the_minimum_size():
+    """The current card's serial box holds 16 letters and 4 digits at 5 pt, but not 16 W or M:
+    those are condensed (長体) within the box, never set below 5 pt nor refused."""
+    h = holder(1).model_copy(update={"card_serial": "WWWWMMMMWWWWMMMM", "security_code": "8888"})
+    lay = load_layout("current")
+    box = next(f for f in lay.front.fields if f.id == "card_serial").box
+    runs = [r for r in build_scene(h, "front", "current", show_number=True).runs() if r.item == "card_serial"]
+    assert "".join(r.text for r in runs) == "WWWWMMMMWWWWMMMM 8888"
+    assert all(r.size_pt == 5 and 0.75 <= r.scale_x < 1 for r in runs)
+    assert min(r.x_mm for r in runs) >= box.x - 1e-6 and max(r.x_mm + r.width_mm for r in runs) <= box.x1 + 1e-6
+    # a serial that fits is set as before
+    plain = [r for r in build_scene(holder(1), "front", "current").runs() if r.item == "card_serial"]
+    assert all(r.scale_x == 1.0 for r in plain)
+
+
 def test_qr_code_holds_the_number_when_shown():
     cv2 = pytest.importorskip("cv2")
     import numpy as np

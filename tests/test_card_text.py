@@ -109,6 +109,24 @@ def test_long_text_shrinks_then_wraps_then_fails():
         fit(text, chain=gothic_chain(), field="address", width_mm=45, height_mm=7, size_range=(5.5, 8.5), wrap=False)
 
 
+def test_a_one_line_field_may_be_condensed_to_its_minimum_scale_never_below_its_minimum_size():
+    text = "WWWWWWWWWWWWWWWW 8888"  # the widest 16-letter serial and a code
+    kw = {"chain": gothic_chain(), "field": "card_serial", "width_mm": 24.2, "height_mm": 2.6,
+          "size_range": (5, 6), "wrap": False}
+    with pytest.raises(FitError):  # not condensed: too wide even at 5 pt
+        fit(text, **kw)
+    f = fit(text, **kw, min_scale_x=0.75)
+    assert f.size_pt == 5 and not f.wrapped and len(f.lines) == 1
+    assert 0.75 <= f.scale_x < 0.8  # just enough: 24.2 mm / 31.1 mm
+    assert f.lines[0].width_em * f.size_mm * f.scale_x <= 24.2 + 1e-6
+    assert f.lines[0].width_em * f.size_mm * (f.scale_x + 0.01) > 24.2  # no narrower than it must be
+    # text that fits at the minimum size is never condensed
+    assert fit("ABC 1234", **kw, min_scale_x=0.75).scale_x == 1.0
+    with pytest.raises(FitError) as e:  # past the minimum scale: still an overflow, saying so
+        fit(text, **kw, min_scale_x=0.9)
+    assert e.value.code == "text.overflow" and "condensed to 90%" in str(e.value)
+
+
 def test_line_breaking_rules():
     chain = gothic_chain()
     units = assign_fonts("あいうえお、かきくけこ。さしすせそ「たちつ」てと", chain, "t")

@@ -152,6 +152,8 @@ class PdfRenderer:
         font = pdf_font(r.font)
         t = self.c.beginText()
         t.setFont(font.fontName, r.size_pt)
+        if r.scale_x != 1.0:
+            t.setHorizScale(r.scale_x * 100)  # condensed (長体): the Tz operator, glyph heights kept
         t.setTextRenderMode(mode)
         t.setTextOrigin(self.X(r.x_mm), self.Y(r.baseline_mm))
         t.textOut(font.encode(r.text))

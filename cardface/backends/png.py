@@ -126,7 +126,10 @@ class PngRenderer:
         self.img.paste(big, (x0, y0), big)
 
     def text(self, r: TextRun) -> None:
-        _text(self.draw, r, self.dpi)
+        if r.scale_x < 1.0:
+            _condensed_text(self.draw, r, self.dpi)
+        else:
+            _text(self.draw, r, self.dpi)
 
     def sample_mark(self, e: SampleMark) -> None:
         layer = _mark_layer(e, self.dpi)
@@ -144,6 +147,24 @@ def _text(draw: ImageDraw.ImageDraw, r: TextRun, dpi: float, offset=(0.0, 0.0), 
     kw = {"features": FEATURES} if HAS_RAQM else {}
     draw.text((r.x_mm * k + offset[0], r.baseline_mm * k + offset[1]), r.text, font=font, fill=color,
               anchor="ls", stroke_width=stroke_px, stroke_fill=color, **kw)
+
+
+def _condensed_text(draw: ImageDraw.ImageDraw, r: TextRun, dpi: float) -> None:
+    """Condensed text (:attr:`TextRun.scale_x` below 1): set unscaled on a coverage layer, the layer
+    narrowed to ``scale_x`` of its width (pixel area), then drawn in the run's colour; the baseline's
+    start stays at (x_mm, baseline_mm)."""
+    if not HAS_RAQM and any(is_selector(ord(c)) for c in r.text):
+        raise CardfaceError("drawing variation sequences needs Pillow with raqm (libraqm)", code="render.no_raqm")
+    k = dpi / MM_PER_INCH
+    font = _font(str(r.font.path), r.size_pt / 72.0 * dpi)
+    kw = {"features": FEATURES} if HAS_RAQM else {}
+    x0, y0, x1, y1 = font.getbbox(r.text, anchor="ls", **kw)  # px, relative to the baseline's start
+    pad = 2
+    layer = Image.new("L", (x1 - x0 + 2 * pad, y1 - y0 + 2 * pad), 0)
+    ImageDraw.Draw(layer).text((pad - x0, pad - y0), r.text, font=font, fill=255, anchor="ls", **kw)
+    narrow = layer.resize((max(1, round(layer.width * r.scale_x)), layer.height), Image.Resampling.BOX)
+    at = (round(r.x_mm * k + (x0 - pad) * r.scale_x), round(r.baseline_mm * k + y0 - pad))
+    draw.bitmap(at, narrow, fill=r.color)
 
 
 @lru_cache(maxsize=4)
