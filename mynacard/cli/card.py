@@ -13,7 +13,7 @@ import typer
 
 from mynacard.cli import app
 
-card_app = typer.Typer(help="Card faces: render previews and print proofs (PNG, PDF), check layouts.",
+card_app = typer.Typer(help="Card faces: render previews and print proofs (PNG, PDF), check layouts; photos of cards: simulate oblique shots, find and rectify the card, judge real card or copy, mask the number.",
                        no_args_is_help=True)
 app.add_typer(card_app, name="card")
 

@@ -101,8 +101,9 @@ def serve(
                                           "$MYNACARD_LOG_FORMAT, else text). Lines of a request carry its "
                                           "X-Request-ID."),
 ) -> None:
-    """Serve the HTTP API (/v1/photo/check, /v1/card/render, /v1/romaji, /healthz, /openapi.json),
-    its interactive documentation at /docs and the card-design preview page at /.
+    """Serve the HTTP API (/v1/photo/check, /v1/photo/chip, /v1/card/render, /v1/ekyc/evidence,
+    /v1/romaji, /healthz, /openapi.json), its interactive documentation at /docs, the card-design
+    preview page at / and the card capture page at /capture.
 
     Bound to 127.0.0.1 by default: put it behind a reverse proxy with TLS (see docs/service.md)
     rather than exposing it directly.
