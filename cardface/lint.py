@@ -11,6 +11,9 @@ Each finding has a stable code:
 - ``layout.chip_position``     the declared contacts miss the ISO/IEC 7816-2 contact positions
 - ``layout.quiet_zone``        text, the photo, the QR code or another shape inside a mark's quiet zone
 - ``layout.label_overflow``    a label's fixed text does not fit its box
+- ``layout.field_overflow``    the widest value a fixed-format field can print (serial number,
+  security code, My Number, sex, dates: :mod:`cardface.capacity`) does not fit its box at its
+  minimum size, condensed no further than its ``min_scale_x``
 - ``layout.glyph`` / ``layout.font``  a label character no font draws / a font role not configured
 """
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from cardface.capacity import widest_texts
 from cardface.errors import FitError, FontError, GlyphError
 from cardface.fonts import FontSet, default_fonts
 from cardface.geometry import Rect
@@ -130,7 +134,27 @@ def lint_layout(layout: str | Layout, fonts: FontSet | None = None) -> list[Find
                 add(label.id, "layout.font", err.message)
         for f in spec.fields:
             try:
-                fonts.chain(f.font, lay.fonts.fallback)
+                chain = fonts.chain(f.font, lay.fonts.fallback)
             except FontError as err:
                 add(f.id, "layout.font", err.message)
+                continue
+            _field_capacity(f, lay, chain, add)
     return out
+
+
+def _field_capacity(f, lay: Layout, chain, add) -> None:
+    """``layout.field_overflow`` when the widest text a fixed-format field can print does not fit."""
+    try:
+        texts = widest_texts(f.text, lay, chain)
+    except GlyphError as err:
+        add(f.id, "layout.glyph", err.message)
+        return
+    for text in texts or []:
+        try:
+            fit(text, chain=chain, field=f.id, width_mm=f.box.w, height_mm=f.box.h, size_range=f.size, wrap=f.wrap,
+                line_spacing=f.line_spacing, max_lines=f.max_lines, min_scale_x=f.min_scale_x)
+        except FitError:
+            how = f", condensed to {f.min_scale_x:.0%}" if f.min_scale_x < 1.0 else ""
+            add(f.id, "layout.field_overflow", f"its widest value {text!r} does not fit its box {f.box} at "
+                                               f"{f.min_size:g} pt{how}")
+            return

@@ -108,6 +108,48 @@ def test_lint_overlaps_and_small_text():
     assert "layout.text_too_small" in lint_of(data)
 
 
+def test_lint_fits_the_widest_value_of_each_fixed_format_field():
+    """A field of bounded format (serial, code, number, sex, dates) must hold its widest value at its
+    minimum size: the serial box without its condensing, or a number box too narrow, is a finding."""
+    data = raw("current")
+    del find(data, "front", "fields", "card_serial")["min_scale_x"]
+    found = lint_layout(parse_layout(data, "edited"))
+    hit = [f for f in found if f.code == "layout.field_overflow"]
+    assert [(f.side, f.item) for f in hit] == [("front", "card_serial")]
+    assert "WWWWWWWWWWWWWWWW" in hit[0].message and "5 pt" in hit[0].message
+    for name, side, item, box in (("next", "back", "my_number", [4.0, 10.0, 20.0, 5.0]),
+                                  ("next", "front", "birth_date", [31.0, 27.0, 14.0, 3.0]),
+                                  ("current", "front", "expiry", [55.5, 18.5, 18.0, 2.5])):
+        data = raw(name)
+        find(data, side, "fields", item)["box"] = box
+        assert "layout.field_overflow" in lint_of(data), (name, item)
+    # fields with no widest value (a name, an address) are fitted when a card is rendered, not here
+    data = raw("next")
+    find(data, "front", "fields", "address")["size"] = [5, 5]
+    find(data, "front", "fields", "address")["wrap"] = False
+    assert "layout.field_overflow" not in lint_of(data)
+
+
+def test_widest_values_are_the_widest_the_formats_allow():
+    import datetime
+
+    from cardface import dates, mynumber
+    from cardface.capacity import widest_texts, width_em
+    from cardface.fonts import default_fonts
+
+    lay = load_layout("next")
+    chain = default_fonts().chain("gothic")
+    assert widest_texts("{name}", lay, chain) is None and widest_texts("{expiry} {issuer}", lay, chain) is None
+    (serial,) = widest_texts("{card_serial}", lay, chain)
+    assert len(serial) == 16 and set(serial) == {"W"}  # W is the widest of A-Z and 0-9 in IPAex Gothic
+    assert widest_texts("{my_number}", lay, chain)[1] == mynumber.mask("0" * 12, char=lay.mask.char)
+    for key, fmt in (("expiry", dates.format_western), ("birth_date_era", dates.format_era),
+                     ("birth_date_en", lambda d: dates.format_western(d, "en"))):
+        (widest,) = widest_texts("{" + key + "}", lay, chain)
+        every_year = (datetime.date(y, m, d) for y in range(1869, 2101, 7) for m in (1, 5, 11, 12) for d in (8, 28))
+        assert width_em(widest, chain) >= max(width_em(fmt(x), chain) for x in every_year) - 1e-9, key
+
+
 def test_lint_chip_contacts():
     data = raw("current")
     find(data, "back", "fields", "name")["box"] = [12.0, 20.0, 50.0, 3.8]  # over the contacts
