@@ -54,6 +54,15 @@ def _read_umask() -> int:
 _UMASK = _read_umask()
 
 
+def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    """True when ``a`` and ``b`` name one file (the same inode when both exist, else the same
+    resolved path): an output that would be written over an input."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return Path(a).resolve() == Path(b).resolve()
+
+
 def ensure_dir(path: str | os.PathLike) -> Path:
     """Create ``path`` (and its parents) when missing; :class:`OutputError` when it cannot be a folder."""
     path = Path(path)

@@ -578,6 +578,21 @@ def test_cli_writes_the_three_files_and_json(run_cli, tmp_path):
     assert not (tmp_path / "smiling_a.jpg").exists()
 
 
+def test_cli_never_writes_over_its_input_photo(run_cli, tmp_path):
+    """-o the photo's own folder: the portrait takes the next free name, the photo is kept."""
+    src = tmp_path / "compliant_a.jpg"
+    src.write_bytes(path("compliant_a").read_bytes())
+    before = src.read_bytes()
+    r = run_cli("photo", "chip", str(src), "-o", str(tmp_path), "--json")
+    assert r.exit_code == 0, r.output
+    assert src.read_bytes() == before
+    made = json.loads(r.stdout)["paths"]
+    assert made == {k: str(tmp_path / f"compliant_a-2{x}") for k, x in (("image", ".jpg"), ("record", ".fac"),
+                                                                        ("dg2", ".dg2"))}
+    assert iso19794.parse((tmp_path / "compliant_a-2.fac").read_bytes()).images[0].image == \
+        (tmp_path / "compliant_a-2.jpg").read_bytes()
+
+
 def test_cli_jp2_table_line_and_chart(run_cli, tmp_path):
     r = run_cli("photo", "chip", str(path("compliant_b")), "-o", str(tmp_path), "--codec", "jp2", "--chart")
     assert r.exit_code == 0, r.output

@@ -65,6 +65,15 @@ def test_mask_writes_only_when_masked(tmp_path):
     assert not out2.exists()
 
 
+def test_mask_refuses_to_write_over_its_input(tmp_path):
+    shot = tmp_path / "back.jpg"
+    assert invoke_cli("card", "simulate", "-o", str(shot), "--side", "back", "--size", "1000x750").exit_code == 0
+    before = shot.read_bytes()
+    r = invoke_cli("card", "mask", str(shot), "-o", str(tmp_path / "." / "back.jpg"))
+    assert r.exit_code == 2 and "output.is_input" in r.stderr and r.stderr.strip().count("\n") == 0
+    assert shot.read_bytes() == before
+
+
 def test_unreadable_photo_is_one_line_exit_2(tmp_path):
     bad = tmp_path / "bad.jpg"
     bad.write_bytes(b"\xff\xd8 broken")

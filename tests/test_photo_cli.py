@@ -99,6 +99,26 @@ def test_fix_writes_a_passing_jpeg_for_a_fixable_photo(capsys, tmp_path):
     assert code2 == 0, [c["id"] for c in json.loads(out2)["checks"] if not c["passed"]]
 
 
+def test_fix_and_annotate_into_the_photos_own_folder_keep_the_photos(capsys, tmp_path):
+    """--fix / --annotate DIR holding the inputs: a corrected copy or a review image whose name is
+    an input's takes the next free name (NAME-2.ext), and every input is kept as it was."""
+    src = image("compliant_a")
+    canvas = Image.new("RGB", (900, 900), src.getpixel((3, 3)))
+    canvas.paste(src, (170, 180))
+    a, b = tmp_path / "a.png", tmp_path / "b.jpg"  # b's corrected copy and a's review image would take their names
+    canvas.save(a)
+    canvas.save(b, quality=95)
+    before = {f: f.read_bytes() for f in (a, b)}
+    code, out, _ = run(capsys, "photo", "check", str(a), str(b), "--fix", str(tmp_path), "--annotate", str(tmp_path),
+                       "--json")
+    assert code == 1
+    da, db = (json.loads(x) for x in out.strip().splitlines())
+    assert da["fixed"]["path"] == str(tmp_path / "a.jpg") and db["fixed"]["path"] == str(tmp_path / "b-2.jpg")
+    assert da["annotated"] == str(tmp_path / "a-2.png") and db["annotated"] == str(tmp_path / "b.png")
+    assert all(f.read_bytes() == data for f, data in before.items())
+    assert Image.open(tmp_path / "b-2.jpg").format == "JPEG" and Image.open(tmp_path / "a-2.png").format == "PNG"
+
+
 def test_fix_analyses_the_photo_once(capsys, tmp_path, monkeypatch):
     """--fix reuses the check's decoding and analysis: the input is loaded and analysed once, the
     corrected copy once (to say whether it passes), nothing twice."""

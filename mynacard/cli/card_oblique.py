@@ -31,15 +31,17 @@ def _write_json(path: Path, data: dict) -> None:
     write_atomic(path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
-def _check_output_file(path: Path) -> None:
-    """Refuse a folder given as an output photo, or a name that is not .jpg/.png, before any work
-    is done (one line, exit 2)."""
-    from mynacard.outputs import OutputError
+def _check_output_file(path: Path, source: Path | None = None) -> None:
+    """Refuse a folder given as an output photo, a name that is not .jpg/.png, or the input photo
+    itself (writing over it would lose the original), before any work is done (one line, exit 2)."""
+    from mynacard.outputs import OutputError, same_file
 
     if path.is_dir():
         raise OutputError(f"{path}: a folder is in the way of the output file")
     if path.suffix.lower() not in (".jpg", ".jpeg", ".png"):
         raise OutputError(f"{path.name}: name the output photo .jpg or .png", code="output.format")
+    if source is not None and same_file(path, source):
+        raise OutputError(f"{path}: is the input photo; write the output to another name", code="output.is_input")
 
 
 @card_app.command("simulate")
@@ -76,7 +78,7 @@ def simulate_cmd(
         w, h = (int(v) for v in size.lower().split("x"))
     except ValueError:
         raise typer.BadParameter("--size: use WxH, e.g. 1600x1200") from None
-    _check_output_file(out)
+    _check_output_file(out, card)
     if card is not None and card.is_dir():
         raise CaptureError(f"{card} is a folder, not a card image", code="capture.no_file")
     if card is not None and not card.is_file():
@@ -141,7 +143,7 @@ def mask_cmd(
     """
     from cardface.oblique import mask_report
 
-    _check_output_file(out)
+    _check_output_file(out, photo)
     r = mask_report(photo, layout)
     if as_json:
         typer.echo(json.dumps({"photo": photo.name, **r.to_dict()}, indent=1, ensure_ascii=False))

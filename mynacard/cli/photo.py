@@ -43,13 +43,21 @@ ON_HELP = ("The day the photos are judged on, YYYY-MM-DD (the application's date
            "file.taken counts each photo's age, by the date its camera wrote into the file, to it.")
 
 
-def _unique(path: Path, used: set[Path]) -> Path:
+def _unique(path: Path, used: set[Path], siblings: tuple[str, ...] = ()) -> Path:
+    """``path``, or ``NAME-2.ext``, ``NAME-3.ext`` ... when it (or its ``siblings``, the same name
+    with those suffixes, written beside it) is in ``used``: the resolved paths of this run's outputs
+    so far and of its inputs, so that no output replaces another or an input photo."""
     out, i = path, 2
-    while out in used:
+    while any(p.resolve() in used for p in (out, *(out.with_suffix(s) for s in siblings))):
         out = path.with_name(f"{path.stem}-{i}{path.suffix}")
         i += 1
-    used.add(out)
+    used.update(p.resolve() for p in (out, *(out.with_suffix(s) for s in siblings)))
     return out
+
+
+def inputs_taken(files: list[Path]) -> set[Path]:
+    """The resolved paths of a run's input files, for :func:`_unique`: never written over."""
+    return {f.resolve() for f in files}
 
 
 def _table(rep, lang: str, fixing: bool = False) -> str:
@@ -96,8 +104,8 @@ def check(
     for folder in (annotate, fix):  # an unusable output folder: one line, exit 2, before any work
         if folder is not None:
             ensure_dir(folder)
-    used_a: set[Path] = set()
-    used_f: set[Path] = set()
+    used_a = inputs_taken(files)
+    used_f = inputs_taken(files)
     status = 0
     for f in files:
         analysis, rep = analyse_and_check(f, prof, keep_bytes=fix is not None, on=day)

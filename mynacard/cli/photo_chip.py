@@ -15,7 +15,7 @@ from pathlib import Path
 
 import typer
 
-from mynacard.cli.photo import _unique, photo_app
+from mynacard.cli.photo import _unique, inputs_taken, photo_app
 
 
 class Codec(StrEnum):
@@ -61,7 +61,7 @@ def chip(
     ensure_dir(out)
     cfg = settings()
     codec_name = "jpeg2000" if codec is Codec.jp2 else "jpeg"
-    used: set[Path] = set()
+    used = inputs_taken(files)
     rows: list[dict] = []
     status = 0
     for f in files:
@@ -85,7 +85,7 @@ def chip(
             else:
                 typer.echo(f"{name}: error {err.code}: {err.message}")
             continue
-        base = _unique(out / f"{f.stem}{p.suffix}", used)
+        base = _unique(out / f"{f.stem}{p.suffix}", used, siblings=(".fac", ".dg2"))
         paths = {"image": base, "record": base.with_suffix(".fac"), "dg2": base.with_suffix(".dg2")}
         write_atomic(paths["image"], p.image)
         write_atomic(paths["record"], p.record)
