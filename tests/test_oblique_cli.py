@@ -65,6 +65,13 @@ def test_mask_writes_only_when_masked(tmp_path):
     assert not out2.exists()
 
 
+def test_simulate_refuses_settings_out_of_their_ranges(tmp_path):
+    for opt, value in (("--glare", "5"), ("--blur", "-1"), ("--noise", "-1")):
+        r = invoke_cli("card", "simulate", "-o", str(tmp_path / "s.jpg"), opt, value)
+        assert r.exit_code == 2 and "cli.usage" in r.stderr and opt in r.stderr, (opt, r.output)
+    assert not (tmp_path / "s.jpg").exists()
+
+
 def test_mask_refuses_to_write_over_its_input(tmp_path):
     shot = tmp_path / "back.jpg"
     assert invoke_cli("card", "simulate", "-o", str(shot), "--side", "back", "--size", "1000x750").exit_code == 0

@@ -61,6 +61,10 @@ def test_unreadable_exit_2_even_with_failures(capsys, tmp_path):
     rows = [json.loads(x) for x in out.strip().splitlines()]
     assert rows[1]["error"]["code"] == "input.not_image" and rows[1]["checks"] == []
     assert KEYS <= set(rows[1])
+    # the table says it was not checked (it failed no check), with the code
+    code, out, _ = run(capsys, "photo", "check", str(bad))
+    assert code == 2 and out.splitlines()[0] == f"{bad}: NOT CHECKED  (profile mynumber-online)"
+    assert "error input.not_image:" in out and "FAIL" not in out
 
 
 def test_bad_profile_is_one_line_exit_2(capsys):

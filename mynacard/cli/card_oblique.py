@@ -55,9 +55,9 @@ def simulate_cmd(
     roll: float = typer.Option(0.0, "--roll", help="In-plane rotation, degrees."),
     background: str = typer.Option("wood", "--background", "-b", help="plain, card, wood, paper or clutter."),
     lighting: str = typer.Option("gradient", "--lighting", help="even, gradient, dim, warm or cool."),
-    glare: float = typer.Option(0.3, "--glare", help="Laminate glare strength 0..1."),
-    blur: float = typer.Option(1.0, "--blur", help="Defocus radius in px."),
-    noise: float = typer.Option(2.0, "--noise", help="Sensor noise in 8-bit levels."),
+    glare: float = typer.Option(0.3, "--glare", min=0.0, max=1.0, help="Laminate glare strength 0..1."),
+    blur: float = typer.Option(1.0, "--blur", min=0.0, max=50.0, help="Defocus radius in px."),
+    noise: float = typer.Option(2.0, "--noise", min=0.0, max=100.0, help="Sensor noise in 8-bit levels."),
     size: str = typer.Option("1600x1200", "--size", help="Photo size WxH in px."),
     seed: int = typer.Option(0, "--seed", help="Random seed (background, glare position, noise)."),
 ) -> None:

@@ -38,5 +38,5 @@ def check(
             typer.echo(json.dumps({"index": i, "number": shown, "valid": ok, "code": code, "message": why},
                                   ensure_ascii=False))
         else:
-            typer.echo(f"{i:>3}  {shown:<16}  {'ok' if ok else 'INVALID'}  {'' if ok else why}".rstrip())
+            typer.echo(f"{i:>3}  {shown:<16}  {'ok' if ok else 'INVALID'}  {'' if ok else f'{code}: {why}'}".rstrip())
     raise typer.Exit(0 if all_ok else 1)

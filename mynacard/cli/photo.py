@@ -61,7 +61,8 @@ def inputs_taken(files: list[Path]) -> set[Path]:
 
 
 def _table(rep, lang: str, fixing: bool = False) -> str:
-    lines = [f"{rep.file or '-'}: {'PASS' if rep.passed else 'FAIL'}  (profile {rep.profile})"]
+    verdict = "NOT CHECKED" if rep.error else ("PASS" if rep.passed else "FAIL")  # an unreadable file fails nothing
+    lines = [f"{rep.file or '-'}: {verdict}  (profile {rep.profile})"]
     if rep.error:
         lines.append(f"  error {rep.error['code']}: {rep.error['message']}")
         return "\n".join(lines)
