@@ -52,6 +52,7 @@ _REQUIRED_TEXT = frozenset({"surname", "given_name", "address", "issuer"})
 # key may be a value (a CSV without its header row) and is not: errors never show values.
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 _FIELD_LIKE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_EXTRA_COLUMN = re.compile(r"^\(column \d+, past the header\)$")  # parse_csv's key for a cell past the header
 MAX_FILE_BYTES = 50 * 1024 * 1024
 REMARKS_SEPARATOR = "|"  # in CSV cells
 
@@ -70,6 +71,7 @@ _MESSAGES_JA = {
     "date_range": "日付の前後関係が正しくありません",
     "sex": "male、female または空欄で指定してください",
     "unknown_field": "未知の項目です",
+    "extra_column": "見出し行より多い列に値があります（カンマを含む値は引用符で囲んでください）",
     "kana": "カナ以外の文字が含まれています",
     "mynumber": "個人番号が正しくありません",
     "romaji": "ローマ字の形式が正しくありません",
@@ -404,6 +406,9 @@ def _from_pydantic(err: ValidationError, record: int | None) -> list[FieldProble
             continue
         if kind == "missing":
             code, text = "missing", "required field is missing"
+        elif kind == "extra_forbidden" and _EXTRA_COLUMN.match(field):  # a CSV row longer than its header
+            code, text = "extra_column", ("a row has more values than the header names (quote a value that holds "
+                                          "a comma)")
         elif kind == "extra_forbidden":
             code, text = "unknown_field", f"unknown field (known: {', '.join(FIELDS)})"
             if not _FIELD_LIKE.match(field):  # a key that may be personal data is not repeated
@@ -518,7 +523,7 @@ def parse_csv(text: str, name: str = "input") -> list[dict]:
     for row in rows[1:]:
         rec: dict[str, Any] = {}
         for i, cell in enumerate(row):
-            key = header[i] if i < len(header) else f"(column {i + 1})"
+            key = header[i] if i < len(header) else f"(column {i + 1}, past the header)"
             if not cell.strip():
                 continue
             rec[key] = cell.split(REMARKS_SEPARATOR) if key == "remarks" else cell

@@ -164,6 +164,23 @@ def test_errors_in_a_file_name_the_record(tmp_path):
     assert {(p.record, p.field) for p in e.value.problems} == {(2, "my_number"), (3, "sex")}
 
 
+def test_a_csv_row_longer_than_its_header_names_the_extra_columns(tmp_path):
+    """A comma inside an unquoted address splits it: the cells past the header are named by
+    column, with what to do, not as unknown fields (and never by their text)."""
+    f = tmp_path / "h.csv"
+    head = list(GOOD)
+    row = [GOOD[k] for k in head]
+    row[head.index("address")] = "東京都千代田区霞が関一丁目9番99号,見本ビル"  # unquoted: one cell too many
+    f.write_text(",".join(head) + "\n" + ",".join(row) + "\n", encoding="utf-8")
+    with pytest.raises(HolderError) as e:
+        load_holders(f)
+    extra = [p for p in e.value.problems if p.code == "holder.extra_column"]
+    assert [p.field for p in extra] == [f"(column {len(head) + 1}, past the header)"]
+    assert "quote" in extra[0].message and extra[0].message_ja
+    assert not any(p.code == "holder.unknown_field" for p in e.value.problems)
+    assert all("見本ビル" not in p.message and "見本ビル" not in p.field for p in e.value.problems)
+
+
 def test_repr_hides_personal_data():
     h = Holder.from_dict(GOOD)
     text = repr(h) + str(h)
