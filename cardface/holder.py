@@ -367,7 +367,8 @@ def _validate(data: Any, *, base_dir: Path | None, guess_readings: bool,
         if holder.photo is not None and base_dir is not None and not holder.photo.is_absolute():
             holder.photo = (base_dir / holder.photo).resolve()
         if holder.photo is not None and base_dir is not None and not holder.photo.is_file():
-            problems.append(_problem("photo", "photo", "photo file not found", record))
+            what = "is a folder, not a photo file" if holder.photo.is_dir() else "photo file not found"
+            problems.append(_problem("photo", "photo", what, record))
         try:
             rom = holder.romanized
         except CardfaceError as err:

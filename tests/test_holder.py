@@ -132,7 +132,11 @@ def test_photo_is_resolved_relative_to_the_data_file(tmp_path):
     f.write_text(json.dumps([{**GOOD, "photo": "photos/missing.jpg"}]), encoding="utf-8")
     with pytest.raises(HolderError) as e:
         load_holders(f)
-    assert e.value.problems[0].field == "photo"
+    assert e.value.problems[0].field == "photo" and e.value.problems[0].message == "photo file not found"
+    f.write_text(json.dumps([{**GOOD, "photo": "photos"}]), encoding="utf-8")  # a folder: said so
+    with pytest.raises(HolderError) as e:
+        load_holders(f)
+    assert e.value.problems[0].field == "photo" and e.value.problems[0].message == "is a folder, not a photo file"
 
 
 def test_file_errors_have_codes(tmp_path):
