@@ -82,11 +82,11 @@ def test_missing_input_and_wrong_file_type(tmp_path):
 
 def test_output_file_names_never_collide():
     from photo.batch.inputs import BatchInput
-    from photo.batch.worker import _output_name
+    from photo.batch.outdir import output_name
 
-    names = {_output_name("fixed", BatchInput(f"/in/{n}", app, n), ".jpg")
+    names = {output_name("fixed", BatchInput(f"/in/{n}", app, n), ".jpg")
              for n in ("a.jpg", "a.png", "a.JPG", "b/a.jpg") for app in (None, "A-1", "../x")}
     assert len(names) == 12
-    assert _output_name("fixed", BatchInput("/in/a.jpg", None, "a.jpg"), ".jpg") == "fixed/a.jpg"
-    assert _output_name("annotated", BatchInput("/in/a.png", "A-1", "a.png"), ".png") == "annotated/A-1/a.png"
-    assert _output_name("fixed", BatchInput("/in/a.png", "../x", "a.png"), ".jpg") == "fixed/_x/a.png.jpg"
+    assert output_name("fixed", BatchInput("/in/a.jpg", None, "a.jpg"), ".jpg") == "fixed/a.jpg"
+    assert output_name("annotated", BatchInput("/in/a.png", "A-1", "a.png"), ".png") == "annotated/A-1/a.png"
+    assert output_name("fixed", BatchInput("/in/a.png", "../x", "a.png"), ".jpg") == "fixed/_x/a.png.jpg"

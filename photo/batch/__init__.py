@@ -3,8 +3,8 @@
 
 Every photo is checked by :func:`photo.check` (the batch adds scheduling and I/O, never its
 own copy of a check). Modules: ``inputs`` (what to check), ``store`` (append-only results,
-resume), ``worker`` (the unit of work), ``run_local`` / ``run_dask`` (where it runs),
-``job`` (start to finish), ``summary`` and ``report`` (what a reviewer reads).
+resume), ``worker`` (the unit of work), ``outdir`` (the per-photo files' names and writing),
+``run_local`` / ``run_dask`` (where it runs), ``job`` (start to finish), ``summary`` and ``report`` (what a reviewer reads).
 
     from photo.batch import BatchConfig, run_batch
     result = run_batch(BatchConfig("photos/", "out/"))

@@ -28,10 +28,11 @@ from pathlib import Path
 from photo.batch.errors import BatchError
 from photo.batch.hashing import sha256_file
 from photo.batch.inputs import BatchInput, collect
+from photo.batch.outdir import FileWriteError, write_files
 from photo.batch.progress import BatchProgress
 from photo.batch.store import ResultStore, read_records
 from photo.batch.summary import write_summary
-from photo.batch.worker import Options, Outcome
+from photo.batch.worker import Options, Outcome, error_record
 
 log = logging.getLogger(__name__)
 
@@ -104,22 +105,6 @@ def _check_job_file(out: Path, source: str, profile: str, on: datetime.date | No
                               indent=1) + "\n", encoding="utf-8")
     os.replace(tmp, path)
     return day
-
-
-def _write_files(out: Path, files: dict[str, bytes]) -> None:
-    """Each file atomically (a temporary name, then renamed); its folder is made when the first
-    write into it finds none (a mkdir before every file cost more than the write itself)."""
-    for rel, data in files.items():
-        folder, name = os.path.split(os.path.join(out, rel))
-        tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
-        try:
-            f = open(tmp, "wb")
-        except FileNotFoundError:
-            os.makedirs(folder, exist_ok=True)
-            f = open(tmp, "wb")
-        with f:
-            f.write(data)
-        os.replace(tmp, os.path.join(folder, name))
 
 
 def _plan(items: list[BatchInput], store: ResultStore) -> tuple[list[BatchInput], list[tuple[str, str]], int]:
@@ -221,12 +206,20 @@ def _default_runner(config: BatchConfig, todo: int):
 
 
 def _store_outcome(out: Path, store: ResultStore, outcome: Outcome) -> None:
+    """The photo's files, then its line. A file that cannot be written because of the photo's own
+    names makes the line an error (``batch.output_file``, retried by the next run) and the batch
+    goes on; any other failure to write OUT stops the batch."""
+    record = outcome.record
     if outcome.files:
         try:
-            _write_files(out, outcome.files)
-        except OSError as err:
-            raise BatchError(f"{out}: cannot write output files ({err.strerror})", code="batch.output") from None
-    store.append(outcome.record)
+            write_files(out, outcome.files)
+        except FileWriteError as err:
+            if not err.of_this_photo:
+                raise BatchError(f"{out}: cannot write output files ({err.reason})", code="batch.output") from None
+            item = BatchInput(path=record["file"], application_id=record.get("application_id"))
+            record = error_record(item, record.get("profile") or "", "batch.output_file",
+                                  f"cannot write {err.rel} in the output folder ({err.reason})", record.get("sha256"))
+    store.append(record)
 
 
 def finish(out: Path, result: BatchResult, *, csv_bom: bool = True, report_lang: str = "ja") -> None:

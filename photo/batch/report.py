@@ -51,6 +51,8 @@ ERROR_REASONS = {
     "input.file_too_large": ("ファイルが大きすぎます", "The file is too large"),
     "batch.worker_crashed": ("確認中に処理が異常終了しました（再実行で再確認します）",
                              "The check crashed (a rerun checks the photo again)"),
+    "batch.output_file": ("結果のファイルを出力フォルダに書き込めません（再実行で再確認します）",
+                          "Its output file cannot be written to the output folder (a rerun checks the photo again)"),
     "check.internal_error": ("確認処理の内部エラーです（再実行で再確認します）",
                              "Internal error in a check (a rerun checks the photo again)"),
 }

@@ -34,9 +34,9 @@ RESULTS = "results.jsonl"
 LOCK = ".lock"
 
 
-#: Error codes that say nothing about the photo (a worker died, a bug in a check): such an
-#: input is never "done", so the next run checks it again.
-RETRY_CODES = frozenset({"batch.worker_crashed", "check.internal_error"})
+#: Error codes that say nothing about the photo (a worker died, a bug in a check, an output
+#: file OUT would not take): such an input is never "done", so the next run checks it again.
+RETRY_CODES = frozenset({"batch.worker_crashed", "check.internal_error", "batch.output_file"})
 
 
 def _done_sha(record: dict) -> str | None:

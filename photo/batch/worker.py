@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from photo.batch.hashing import sha256_bytes, sha256_file
 from photo.batch.inputs import BatchInput
+from photo.batch.outdir import output_name
 from photo.batch.thumbs import THUMB_PX, thumb_path, thumbnail_jpeg
 from photo.models import reuse_freed_memory
 
@@ -183,7 +184,7 @@ def _check_bytes(item: BatchInput, source: bytes | str, sha: str | None, options
             if thumb:
                 files[thumb_path(sha, kind)] = thumb
     if options.annotate and annotated is not None:
-        rel = _output_name("annotated", item, ".png")
+        rel = output_name("annotated", item, ".png")
         files[rel] = _png(annotated)
         record["annotated"] = rel
     if options.fix and report.error is None and not report.passed:
@@ -193,7 +194,7 @@ def _check_bytes(item: BatchInput, source: bytes | str, sha: str | None, options
             res = fix_photo(source, prof, analysis=analysis, report=report)  # no second analysis
             record["fixed"] = res.to_dict()
             if res.fixed and res.data:
-                rel = _output_name("fixed", item, ".jpg")
+                rel = output_name("fixed", item, ".jpg")
                 files[rel] = res.data
                 record["fixed"] = {"path": rel, **record["fixed"]}
         else:  # what photo.fix would answer
@@ -204,7 +205,7 @@ def _check_bytes(item: BatchInput, source: bytes | str, sha: str | None, options
         from photo.batch.chip import chip_outputs
 
         record["chip"], chip_files = chip_outputs(analysis, report, prof,
-                                                  lambda folder, suffix: _output_name(folder, item, suffix))
+                                                  lambda folder, suffix: output_name(folder, item, suffix))
         files.update(chip_files)
     return Outcome(item.key, record, files)
 
@@ -216,18 +217,3 @@ def _png(image) -> bytes:
     buf = io.BytesIO()
     image.save(buf, "PNG", compress_level=1)
     return buf.getvalue()
-
-
-def _output_name(folder: str, item: BatchInput, suffix: str) -> str:
-    """``fixed/<application_id>/<input's relative path>``: the input's own name, with ``suffix``
-    added when its extension differs (``a.jpg`` -> ``a.jpg``, ``a.png`` -> ``a.png.jpg``), so
-    two inputs never write the same file."""
-    name = item.name or os.path.basename(item.path)
-    if not name.lower().endswith(suffix):
-        name += suffix
-    parts = [folder, *([_safe(item.application_id)] if item.application_id else []), name]
-    return "/".join(parts)
-
-
-def _safe(text: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in text).strip(".") or "_"
