@@ -1,8 +1,8 @@
 """``mynacard photo batch INPUT -o OUT``: check a folder or a CSV manifest of photos.
 
 Exit status: 0 when every photo passes, 1 when any fails, 2 when any could not be checked
-(or the batch could not start: bad manifest, OUT used by another batch, unreachable
-scheduler), 130 when stopped by Ctrl-C (every finished result is kept; rerun to resume).
+(or the batch could not start: bad manifest, OUT used by another batch or not writable,
+unreachable scheduler), 130 when stopped by Ctrl-C (every finished result is kept; rerun to resume).
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import signal
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -30,7 +31,7 @@ from photo.batch.hashing import sha256_file
 from photo.batch.inputs import BatchInput, collect
 from photo.batch.outdir import FileWriteError, write_files
 from photo.batch.progress import BatchProgress
-from photo.batch.store import ResultStore, read_records
+from photo.batch.store import LOCK, RESULTS, ResultStore, read_records
 from photo.batch.summary import write_summary
 from photo.batch.worker import Options, Outcome, error_record
 
@@ -101,10 +102,54 @@ def _check_job_file(out: Path, source: str, profile: str, on: datetime.date | No
         # a batch begun before the day was recorded: the day it is resumed on is kept from now on
     day = on or datetime.date.today()
     tmp = path.with_name(JOB_FILE + ".tmp")
-    tmp.write_text(json.dumps({"input": source, "profile": profile, "on": day.isoformat()}, ensure_ascii=False,
-                              indent=1) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps({"input": source, "profile": profile, "on": day.isoformat()}, ensure_ascii=False,
+                                  indent=1) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as err:
+        raise BatchError(f"{path}: cannot write the file ({_reason(err)})", code="batch.output") from None
     return day
+
+
+#: The files of OUT itself (each replaced whole, or appended to: results.jsonl).
+OUT_FILES = (RESULTS, "summary.csv", "report.html", JOB_FILE, LOCK)
+
+
+def _check_writable(out: Path, folders: tuple[str, ...]) -> None:
+    """Refuse an existing OUT this process cannot write before anything is done or written: a
+    folder in the way of one of its files, OUT or one of its existing ``folders`` (thumbs/,
+    annotated/...) where no file can be made, a results.jsonl that cannot be appended to.
+    (A new OUT is made by the store, which refuses one that cannot be made.)"""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise BatchError(f"{out}: exists and is not a folder; choose another -o folder", code="batch.output")
+    for name in OUT_FILES:
+        if (out / name).is_dir():
+            raise BatchError(f"{out / name}: a folder is in the way of the batch's file; remove it or choose "
+                             "another -o folder", code="batch.output")
+    for folder in (out, *(out / f for f in folders)):
+        if folder != out and not folder.exists():
+            continue
+        if not folder.is_dir():
+            raise BatchError(f"{folder}: a file is in the way of the batch's folder; remove it or choose "
+                             "another -o folder", code="batch.output")
+        try:
+            fd, probe = tempfile.mkstemp(dir=folder, prefix=".mynacard-", suffix=".part")
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as err:
+            raise BatchError(f"{folder}: cannot write there ({_reason(err)})", code="batch.output") from None
+    if (out / RESULTS).exists():
+        try:
+            os.close(os.open(out / RESULTS, os.O_WRONLY | os.O_APPEND))
+        except OSError as err:
+            raise BatchError(f"{out / RESULTS}: cannot append to the results ({_reason(err)})",
+                             code="batch.output") from None
+
+
+def _reason(err: OSError) -> str:
+    return err.strerror or type(err).__name__
 
 
 def _plan(items: list[BatchInput], store: ResultStore) -> tuple[list[BatchInput], list[tuple[str, str]], int]:
@@ -159,6 +204,8 @@ def run_batch(config: BatchConfig, *, runner=None, echo: Callable[[str], None] |
     out = Path(config.out).expanduser().resolve()
     inputs = collect(config.source, exclude=out, encoding=config.manifest_encoding)
     result = BatchResult(inputs=len(inputs.items), notes=list(inputs.notes), out=out)
+    _check_writable(out, ("thumbs", *(name for name, on in (("annotated", config.annotate), ("fixed", config.fix),
+                                                            ("chip", config.chip)) if on)))
     with ResultStore(out, fsync_interval_s=config.fsync_interval_s) as store:
         day = _check_job_file(out, inputs.source, config.profile, config.on)
         options = Options(profile=config.profile, fix=config.fix, annotate=config.annotate, chip=config.chip,
@@ -226,8 +273,12 @@ def finish(out: Path, result: BatchResult, *, csv_bom: bool = True, report_lang:
     """Write summary.csv and report.html from every line of results.jsonl; count outcomes."""
     from photo.batch.report import write_report
 
-    rows = write_summary(read_records(out), out / "summary.csv", bom=csv_bom)
-    result.passed = sum(r.result == "pass" for r in rows)
-    result.failed = sum(r.result == "fail" for r in rows)
-    result.errors = sum(r.result == "error" for r in rows)
-    write_report(read_records(out), out, lang=report_lang)
+    try:
+        rows = write_summary(read_records(out), out / "summary.csv", bom=csv_bom)
+        result.passed = sum(r.result == "pass" for r in rows)
+        result.failed = sum(r.result == "fail" for r in rows)
+        result.errors = sum(r.result == "error" for r in rows)
+        write_report(read_records(out), out, lang=report_lang)
+    except OSError as err:
+        raise BatchError(f"{out}: cannot write summary.csv and report.html ({_reason(err)}); every result is kept "
+                         "in results.jsonl, and a rerun writes them", code="batch.output") from None

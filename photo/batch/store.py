@@ -82,12 +82,17 @@ class ResultStore:
         self.close()
 
     def open(self) -> OpenInfo:
-        """Lock OUT, repair a torn last line, read the index, open for appending."""
+        """Lock OUT, repair a torn last line, read the index, open for appending. An OUT that
+        cannot be written or read is a :class:`BatchError` (``batch.output``)."""
         try:
             self.out.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise BatchError(f"{self.out}: cannot create the output folder ({_reason(err)})",
+                             code="batch.output") from None
+        try:
             self._lock_fd = os.open(self.out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as err:
-            raise BatchError(f"{self.out}: cannot create the output folder ({err.strerror})",
+            raise BatchError(f"{self.out / LOCK}: cannot open the output folder's lock file ({_reason(err)})",
                              code="batch.output") from None
         try:
             fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -96,9 +101,14 @@ class ResultStore:
             self._lock_fd = None
             raise BatchError(f"{self.out}: another batch is writing to this folder", code="batch.output_busy") from None
         self.info = OpenInfo()
-        self.info.torn_bytes = repair_torn_tail(self.path)
-        self._read_index()
-        self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            # opened first: a results.jsonl that cannot be appended to is refused before it is changed
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            self.info.torn_bytes = repair_torn_tail(self.path)
+            self._read_index()
+        except OSError as err:
+            self.close()
+            raise BatchError(f"{self.path}: cannot open the results ({_reason(err)})", code="batch.output") from None
         _fsync_dir(self.out)
         self._last_sync = time.monotonic()
         return self.info
@@ -144,19 +154,25 @@ class ResultStore:
             if record is not None:
                 last_line[record_key(record)] = n
         removed = 0
-        with open(tmp, "wb") as out:
-            for n, (raw, record) in enumerate(self._lines()):
-                if record is None or last_line[record_key(record)] != n or record_key(record) in drop:
-                    removed += 1
-                    continue
-                out.write(raw)
-            out.flush()
-            os.fsync(out.fileno())
+        try:
+            with open(tmp, "wb") as out:
+                for n, (raw, record) in enumerate(self._lines()):
+                    if record is None or last_line[record_key(record)] != n or record_key(record) in drop:
+                        removed += 1
+                        continue
+                    out.write(raw)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, self.path)
+            _fsync_dir(self.out)
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        except OSError as err:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise BatchError(f"{self.path}: cannot rewrite the results ({_reason(err)})", code="batch.output") from None
         assert self._fd is not None
-        os.close(self._fd)
-        os.replace(tmp, self.path)
-        _fsync_dir(self.out)
-        self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        os.close(self._fd)  # the replaced file's
+        self._fd = fd
         for k in drop:
             del self.index[k]
         self._dirty = False
@@ -178,7 +194,7 @@ class ResultStore:
                     n = os.write(self._fd, view)
                     view = view[n:]
             except OSError as err:
-                raise BatchError(f"{self.path}: cannot write results ({err.strerror})", code="batch.output") from None
+                raise BatchError(f"{self.path}: cannot write results ({_reason(err)})", code="batch.output") from None
         self.index[key] = _done_sha(record)
         self._unsynced = True
         if time.monotonic() - self._last_sync >= self.fsync_interval_s:
@@ -186,18 +202,24 @@ class ResultStore:
 
     def sync(self) -> None:
         if self._fd is not None and self._unsynced:
-            os.fsync(self._fd)
+            try:
+                os.fsync(self._fd)
+            except OSError as err:
+                raise BatchError(f"{self.path}: cannot write results ({_reason(err)})", code="batch.output") from None
             self._unsynced = False
         self._last_sync = time.monotonic()
 
     def close(self) -> None:
-        if self._fd is not None:
-            self.sync()
-            os.close(self._fd)
-            self._fd = None
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)  # releases the flock
-            self._lock_fd = None
+        try:
+            if self._fd is not None:
+                self.sync()
+        finally:
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
+            if self._lock_fd is not None:
+                os.close(self._lock_fd)  # releases the flock
+                self._lock_fd = None
 
     def records(self) -> Iterator[dict]:
         """Every good record, in file order."""
@@ -246,6 +268,10 @@ def repair_torn_tail(path: Path) -> int:
         f.flush()
         os.fsync(f.fileno())
     return size - keep
+
+
+def _reason(err: OSError) -> str:
+    return err.strerror or type(err).__name__
 
 
 def _parse(raw: bytes) -> dict | None:
