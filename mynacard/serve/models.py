@@ -160,7 +160,8 @@ class HolderForm(BaseModel):
 
     holder: str = Field(description="The holder object (see HolderIn) as JSON text.")
     photo: bytes | None = Field(default=None, json_schema_extra={"format": "binary"},
-                                description="The holder's photo (JPEG or PNG), at most the upload limit.")
+                                description="The holder's photo (JPEG or PNG), at most the upload limit; an "
+                                "empty file is refused (415 `input.empty`).")
 
 
 # -- health ---------------------------------------------------------------------------------

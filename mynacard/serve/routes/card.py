@@ -22,6 +22,7 @@ from mynacard.serve import compute
 from mynacard.serve.errors import ServiceError
 from mynacard.serve.limits import read_upload
 from mynacard.serve.models import ErrorBody, HolderForm, HolderIn
+from photo.errors import EmptyInput
 
 router = APIRouter(tags=["card"])
 
@@ -92,14 +93,33 @@ async def _read_body(request: Request, max_upload: int, max_field: int) -> tuple
                                    problems=[{"field": "holder", "code": "request.invalid",
                                               "message": "missing", "message_ja": "holder がありません",
                                               "record": None}])
-            photo = form.get("photo")
-            data = None
-            if isinstance(photo, UploadFile):
-                data = await read_upload(photo, max_upload) or None
-            return _parse_holder(holder), data
+            return _parse_holder(holder), await _photo_part(form.get("photo"), max_upload)
     raise ServiceError("request.unsupported_media_type",
                        "send the holder as application/json, or as multipart/form-data with the parts "
                        "`holder` (JSON) and `photo` (file)")
+
+
+async def _photo_part(part: UploadFile | str | None, max_upload: int) -> bytes | None:
+    """The bytes of the form's ``photo`` part; None when the form has none.
+
+    A file that was attached but is empty is refused as ``/v1/photo/check`` refuses it (415
+    ``input.empty``), not dropped: the caller would get a card without the photo they sent.
+    A part with neither a file name nor bytes is what a browser sends for a file input left
+    empty (the HTML form encoding): no photo. Text where the file belongs is 422."""
+    if part is None or part == "":
+        return None
+    if not isinstance(part, UploadFile):
+        raise ServiceError("request.invalid", "the form's `photo` part is text: send the photo as a file "
+                           "(curl: -F photo=@face.jpg)",
+                           problems=[{"field": "photo", "code": "request.invalid", "message": "not a file",
+                                      "message_ja": "photo がファイルではありません", "record": None}])
+    data = await read_upload(part, max_upload)
+    if data:
+        return data
+    if not part.filename:
+        return None
+    raise EmptyInput("the photo is empty (0 bytes): attach the photo again, or leave the `photo` part out "
+                     "for a card without one")
 
 
 def _parse_holder(raw: str | bytes) -> object:
@@ -130,7 +150,8 @@ def _parse_holder(raw: str | bytes) -> object:
         403: {"model": ErrorBody, "description": "`production` or `show_number` asked of a server that does "
               "not allow them (`serve.production_disabled`)."},
         413: {"model": ErrorBody, "description": "The photo or the body is over the limit."},
-        415: {"model": ErrorBody, "description": "Neither JSON nor a multipart form, or the photo is not an image."},
+        415: {"model": ErrorBody, "description": "Neither JSON nor a multipart form, or the photo is not an "
+              "image or is empty (`input.empty`)."},
         422: {"model": ErrorBody, "description": "Invalid holder (`holder.invalid`, every bad field listed), "
               "a character no font has (`glyph.missing`), text that does not fit (`text.overflow`), "
               "a refused photo (`card.photo_refused`)."},
