@@ -70,3 +70,54 @@ def test_cli_on_the_cluster_gives_the_local_results_and_workers_load_models_once
                         "--scheduler", cluster.scheduler_address)
         assert again.exit_code == 2
         assert client.run(model_ids) == loaded
+
+
+@pytest.mark.parametrize("address", ["bogus", "http://127.0.0.1:8786", "tcp://127.0.0.1", "tcp://127.0.0.1:0",
+                                     "tcp://127.0.0.1:99999", "tls://127.0.0.1:8786", ""])
+def test_a_malformed_scheduler_address_is_a_usage_error_before_anything_is_written(tmp_path, run_cli, address):
+    """The tester's report: Dask retried such an address for 20 s, then a traceback and exit 3,
+    with batch.json left in OUT."""
+    res = run_cli("photo", "batch", "samples/photos", "-o", str(tmp_path / "out"), "--scheduler", address)
+    lines = res.stderr.strip().splitlines()
+    assert res.exit_code == 2, res.output
+    assert len(lines) == 1 and lines[0].startswith("mynacard: cli.usage: ") and "--scheduler" in lines[0], res.stderr
+    assert "Traceback" not in res.output and not (tmp_path / "out").exists()
+
+
+def test_scheduler_address_forms():
+    from photo.batch.run_dask import check_address
+
+    assert check_address("tcp://10.0.0.1:8786") == "tcp://10.0.0.1:8786"
+    assert check_address("10.0.0.1:8786") == "tcp://10.0.0.1:8786"  # Dask's default scheme
+    assert check_address("tcp://[::1]:8786") == "tcp://[::1]:8786"
+    assert check_address("tcp://sched-1.example.org:8786") == "tcp://sched-1.example.org:8786"
+    for bad in ("bogus", "tcp://a b:1", "tcp://h:1/path", "tcp://:8786", "tcp://h:x"):
+        with pytest.raises(ValueError, match="tcp://HOST:PORT"):
+            check_address(bad)
+    with pytest.raises(BatchError) as err:
+        DaskRunner("http://h:8786", fn=size_task)  # from Python as well
+    assert err.value.code == "batch.scheduler_invalid"
+
+
+@pytest.mark.slow
+def test_a_scheduler_that_does_not_answer_is_one_line_exit_2(tmp_path, run_cli):
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    res = run_cli("photo", "batch", "samples/photos", "-o", str(tmp_path / "out"), "--no-progress",
+                  "--scheduler", f"tcp://127.0.0.1:{port}")
+    assert res.exit_code == 2, res.output
+    assert res.stderr.strip().splitlines() == [f"mynacard: batch.scheduler_unreachable: cannot reach the Dask "
+                                               f"scheduler at tcp://127.0.0.1:{port} (OSError)"]
+
+
+def test_a_scheduler_without_workers_is_a_batch_error():
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=0, processes=False, protocol="tcp://", dashboard_address=None) as empty:
+        runner = DaskRunner(empty.scheduler_address, fn=size_task, load_models=False, connect_timeout_s=0.5)
+        with pytest.raises(BatchError) as err:
+            next(runner.run([], Options(), threading.Event()))
+    assert err.value.code == "batch.no_workers" and "has no workers" in str(err.value)

@@ -51,6 +51,13 @@ def batch(
 
     if lang not in ("ja", "en"):
         raise typer.BadParameter(f"--lang: use ja or en, not {lang!r}")
+    if scheduler is not None:  # its form before anything is written (Dask would retry a bad one, then crash)
+        from photo.batch.run_dask import check_address
+
+        try:
+            check_address(scheduler)
+        except ValueError as err:
+            raise typer.BadParameter(f"--scheduler {err}") from None
     profile_mod.get(profile)  # an unknown or invalid profile: one line, exit 2, before any work
     verify_models()  # a missing or altered model file: one line before any worker starts
     if scheduler and workers:

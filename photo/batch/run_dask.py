@@ -12,9 +12,12 @@ every worker (shared storage). Results come back to this process, which alone wr
 
 from __future__ import annotations
 
+import ipaddress
+import re
 import threading
 import time
 from collections.abc import Iterable, Iterator
+from urllib.parse import urlsplit
 
 from photo.batch.errors import BatchError
 from photo.batch.inputs import BatchInput
@@ -22,6 +25,39 @@ from photo.batch.run_local import TaskFn
 from photo.batch.worker import Options, Outcome, check_input, error_record
 
 PLUGIN_NAME = "mynacard-photo-models"
+
+_HOST = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?")
+
+
+def check_address(address: str) -> str:
+    """``address`` as Dask takes it (``tcp://HOST:PORT``; ``HOST:PORT`` means tcp), or
+    ValueError saying what is wrong with its form. Dask itself retries a malformed address
+    until its timeout and then fails with a traceback, so the form is checked first."""
+    text = address.strip()
+    full = text if "://" in text else "tcp://" + text
+    try:
+        parts = urlsplit(full)
+        port = parts.port
+    except ValueError:
+        raise ValueError(f"{address!r}: expected tcp://HOST:PORT with a port from 1 to 65535") from None
+    if parts.scheme != "tcp":
+        raise ValueError(f"{address!r}: expected tcp://HOST:PORT (a Dask scheduler's address), "
+                         f"not {parts.scheme}://")
+    host = parts.hostname or ""
+    if ":" in host:  # [IPv6]
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            host = ""
+    elif not _HOST.fullmatch(host):
+        host = ""
+    if not host or parts.username or parts.password or parts.path or parts.query or parts.fragment:
+        raise ValueError(f"{address!r}: expected tcp://HOST:PORT (a Dask scheduler's address)")
+    if port is None:
+        raise ValueError(f"{address!r}: expected tcp://HOST:PORT; the port is missing (Dask's default is 8786)")
+    if port == 0:
+        raise ValueError(f"{address!r}: expected tcp://HOST:PORT with a port from 1 to 65535")
+    return f"tcp://{parts.netloc}"
 
 
 def _plugin_class():
@@ -47,6 +83,10 @@ class DaskRunner:
                  window: int | None = None, connect_timeout_s: float = 10.0, stop_grace_s: float = 10.0):
         import importlib.util
 
+        try:
+            scheduler = check_address(scheduler)
+        except ValueError as err:
+            raise BatchError(f"--scheduler {err}", code="batch.scheduler_invalid") from None
         if importlib.util.find_spec("distributed") is None:  # the core install has no Dask
             raise BatchError("--scheduler needs Dask: install mynacard with the cluster extra "
                              "(pip install -e '.[cluster]' in the clone)", code="batch.not_installed")
@@ -77,7 +117,12 @@ class DaskRunner:
                 client.register_plugin(_plugin_class()(), name=PLUGIN_NAME)
             threads = sum(client.nthreads().values())
             if threads == 0:
-                client.wait_for_workers(1, timeout=self.connect_timeout_s * 3)
+                try:
+                    client.wait_for_workers(1, timeout=self.connect_timeout_s * 3)
+                except TimeoutError:
+                    raise BatchError(f"the Dask scheduler at {self.scheduler} has no workers (waited "
+                                     f"{self.connect_timeout_s * 3:.0f} s); start some with dask worker "
+                                     f"{self.scheduler}", code="batch.no_workers") from None
                 threads = sum(client.nthreads().values())
             self.description = f"Dask scheduler {self.scheduler} ({len(client.nthreads())} workers, {threads} threads)"
             window = self.window or 2 * threads + 2
