@@ -1,5 +1,6 @@
 """What the service makes of a request's parts: an empty photo attached to a card render is an
-error, not a card without the photo."""
+error, not a card without the photo; a form part sent twice, or one the endpoint does not
+know, is an error (as an unknown field of a JSON body is), not silently chosen or passed over."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mynacard.serve.app import create_app
+from mynacard.serve.routes import card, chip, ekyc, photo
 from mynacard.serve.settings import Settings
-from tests.serve_support import sample_holder
+from tests.serve_support import FACE, sample_holder
 
 RENDER = "/v1/card/render?side=front&layout=next"
 
@@ -50,3 +52,58 @@ def test_text_where_the_photo_file_belongs_is_422(client):
     r = client.post(RENDER, files={"holder": _holder_part(), "photo": (None, "face.jpg")})
     assert r.status_code == 422 and r.json()["error"]["code"] == "request.invalid"
     assert [p["field"] for p in r.json()["error"]["problems"]] == ["photo"]
+
+
+# -- form parts: each once, no others --------------------------------------------------------------
+
+JPEG = ("face.jpg", FACE.read_bytes(), "image/jpeg")
+FORMS = {"/v1/photo/check": photo.PARTS, "/v1/photo/chip": chip.PARTS, "/v1/ekyc/evidence": ekyc.PARTS,
+         "/v1/card/render": card.PARTS}
+
+
+def _problems(r) -> list[tuple[str, str]]:
+    assert r.status_code == 422 and r.json()["error"]["code"] == "request.invalid", (r.status_code, r.text[:300])
+    return [(p["field"], p["code"]) for p in r.json()["error"]["problems"]]
+
+
+def test_a_second_file_part_is_refused_not_chosen(client):
+    """Two ``file`` parts to /v1/photo/check: the second one was checked, the first ignored."""
+    r = client.post("/v1/photo/check", files=[("file", JPEG), ("file", ("other.jpg", b"", "image/jpeg"))])
+    assert _problems(r) == [("body.file", "request.duplicate_part")]
+    r = client.post("/v1/photo/check", data={"profile": ["icao", "mynumber-online"]}, files={"file": JPEG})
+    assert _problems(r) == [("body.profile", "request.duplicate_part")]
+    for path in ("/v1/photo/chip", "/v1/ekyc/evidence"):
+        assert _problems(client.post(path, files=[("file", JPEG), ("file", JPEG)])) == \
+            [("body.file", "request.duplicate_part")]
+    r = client.post(RENDER, files=[("holder", _holder_part()), ("photo", JPEG), ("photo", JPEG)])
+    assert _problems(r) == [("body.photo", "request.duplicate_part")]
+
+
+def test_unknown_form_fields_are_refused_as_unknown_json_fields_are(client):
+    """``profle=icao`` was passed over: the photo was checked against the default profile."""
+    as_json = client.post("/v1/romaji", json={"kana": "オオノ タロウ", "reading": "x"})
+    assert _problems(as_json) == [("body.reading", "request.invalid")]
+    r = client.post("/v1/photo/check", data={"profle": "icao"}, files={"file": JPEG})
+    assert _problems(r) == [("body.profle", "request.invalid")]
+    assert "known: file, profile, annotate, on" in r.json()["error"]["problems"][0]["message"]
+    assert _problems(client.post("/v1/photo/chip", data={"quality": "90"}, files={"file": JPEG})) == \
+        [("body.quality", "request.invalid")]
+    assert _problems(client.post("/v1/ekyc/evidence", data={"side": "back"}, files={"file": JPEG})) == \
+        [("body.side", "request.invalid")]
+    r = client.post(RENDER, files={"holder": _holder_part(), "show_number": (None, "true")})
+    assert _problems(r) == [("body.show_number", "request.invalid")]
+
+
+def test_a_field_name_that_may_be_personal_data_is_not_repeated(client):
+    r = client.post("/v1/photo/check", data={"770914534160": "x", "大野 太郎": "y"}, files={"file": JPEG})
+    assert _problems(r) == [("body.(unknown field)", "request.invalid")] * 2
+    assert "770914534160" not in r.text and "大野" not in r.text
+
+
+def test_the_known_parts_are_the_documented_form(client):
+    schema = client.get("/openapi.json").json()
+    refs = schema["components"]["schemas"]
+    for path, parts in FORMS.items():
+        body = schema["paths"][path]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+        props = refs[body["$ref"].rsplit("/", 1)[-1]]["properties"]
+        assert set(parts) == set(props), path

@@ -20,6 +20,7 @@ from starlette.datastructures import UploadFile
 from cardface.errors import FieldProblem, HolderError, InputFileError
 from mynacard.serve import compute
 from mynacard.serve.errors import ServiceError
+from mynacard.serve.forms import check_parts
 from mynacard.serve.limits import read_upload
 from mynacard.serve.models import ErrorBody, HolderForm, HolderIn
 from photo.errors import EmptyInput
@@ -27,6 +28,9 @@ from photo.errors import EmptyInput
 router = APIRouter(tags=["card"])
 
 MEDIA_TYPES = {"png": "image/png", "pdf": "application/pdf"}
+
+#: The form's parts; any other, or one of these twice, is 422 (:mod:`mynacard.serve.forms`).
+PARTS = ("holder", "photo")
 
 _BODY = {
     "required": True,
@@ -85,6 +89,7 @@ async def _read_body(request: Request, max_upload: int, max_field: int) -> tuple
         return _parse_holder(await request.body()), None
     if ctype in ("multipart/form-data", "application/x-www-form-urlencoded"):
         async with request.form(max_files=2, max_fields=8, max_part_size=max_field) as form:
+            check_parts((name for name, _ in form.multi_items()), PARTS)
             holder = form.get("holder")
             if isinstance(holder, UploadFile):  # sent as a file part: accept its content
                 holder = await read_upload(holder, max_field)
@@ -154,7 +159,8 @@ def _parse_holder(raw: str | bytes) -> object:
               "image or is empty (`input.empty`)."},
         422: {"model": ErrorBody, "description": "Invalid holder (`holder.invalid`, every bad field listed), "
               "a character no font has (`glyph.missing`), text that does not fit (`text.overflow`), "
-              "a refused photo (`card.photo_refused`)."},
+              "a refused photo (`card.photo_refused`), a form with an unknown part or a part sent twice "
+              "(`request.invalid`)."},
         503: {"model": ErrorBody, "description": "Too many renders waiting (`serve.busy`); retry."},
     })
 async def post_card_render(

@@ -17,10 +17,14 @@ from pydantic import BaseModel, Field
 
 from mynacard.serve import compute
 from mynacard.serve.errors import ServiceError
+from mynacard.serve.forms import form_parts
 from mynacard.serve.limits import media_type, read_upload
 from mynacard.serve.models import PROFILE_PATTERN, ErrorBody
 
 router = APIRouter(tags=["photo"])
+
+#: The form's parts; any other, or one of these twice, is 422 (:mod:`mynacard.serve.forms`).
+PARTS = ("file", "budget_bytes", "codec", "kind", "profile")
 
 
 class ChipOut(BaseModel):
@@ -64,12 +68,13 @@ def make_chip(data: bytes, filename: str | None, budget: int | None, codec: str,
 
 @router.post(
     "/v1/photo/chip", response_model=ChipOut, summary="The chip portrait of an application photo",
-    dependencies=[media_type("multipart/form-data", "application/x-www-form-urlencoded")],
+    dependencies=[media_type("multipart/form-data", "application/x-www-form-urlencoded"), form_parts(*PARTS)],
     responses={
         413: {"model": ErrorBody, "description": "The upload is over the limit."},
         415: {"model": ErrorBody, "description": "Not an image, or a format that is not read."},
         422: {"model": ErrorBody, "description": "Refused (`chip.refused`: one problem per failed subject check), "
-              "no face (`chip.no_face`), a budget too small (`chip.budget_too_small`), a bad option."},
+              "no face (`chip.no_face`), a budget too small (`chip.budget_too_small`), a bad option, an unknown "
+              "field or a part sent twice (`request.invalid`)."},
         503: {"model": ErrorBody, "description": "Too many requests waiting (`serve.busy`); retry."},
     })
 async def post_photo_chip(

@@ -12,10 +12,14 @@ from typing import Literal
 from fastapi import APIRouter, File, Form, Request, UploadFile
 
 from mynacard.serve import compute
+from mynacard.serve.forms import form_parts
 from mynacard.serve.limits import media_type, read_upload
 from mynacard.serve.models import ErrorBody
 
 router = APIRouter(tags=["ekyc"])
+
+#: The form's parts; any other, or one of these twice, is 422 (:mod:`mynacard.serve.forms`).
+PARTS = ("file", "layout")
 
 
 def judge(data: bytes, layout: str | None) -> dict:
@@ -27,12 +31,13 @@ def judge(data: bytes, layout: str | None) -> dict:
 
 @router.post(
     "/v1/ekyc/evidence", summary="Judge whether a photo shows a real card",
-    dependencies=[media_type("multipart/form-data")],
+    dependencies=[media_type("multipart/form-data"), form_parts(*PARTS)],
     responses={
         413: {"model": ErrorBody, "description": "The upload or the picture is over the limit (`capture.too_large`)."},
         415: {"model": ErrorBody, "description": "Not a readable image (`capture.unreadable`), or not "
               "multipart/form-data (`request.unsupported_media_type`)."},
-        422: {"model": ErrorBody, "description": "A malformed request (`request.invalid`)."},
+        422: {"model": ErrorBody, "description": "A malformed request (`request.invalid`: an unknown field, "
+              "a part sent twice...)."},
         503: {"model": ErrorBody, "description": "Too many requests waiting (`serve.busy`); retry."},
     })
 async def post_ekyc_evidence(

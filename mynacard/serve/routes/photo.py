@@ -8,11 +8,15 @@ from pathlib import PurePath
 from fastapi import APIRouter, File, Form, Request, UploadFile
 
 from mynacard.serve import compute
+from mynacard.serve.forms import form_parts
 from mynacard.serve.limits import media_type, read_upload
 from mynacard.serve.models import PROFILE_PATTERN, ErrorBody, PhotoReportOut
 from photo.errors import PhotoError
 
 router = APIRouter(tags=["photo"])
+
+#: The form's parts; any other, or one of these twice, is 422 (:mod:`mynacard.serve.forms`).
+PARTS = ("file", "profile", "annotate", "on")
 
 
 def check_photo(data: bytes, profile: str, filename: str | None, on: datetime.date | None = None) -> dict:
@@ -46,14 +50,15 @@ def annotate_photo(data: bytes, profile: str, filename: str | None, on: datetime
 
 @router.post(
     "/v1/photo/check", response_model=PhotoReportOut, summary="Check an application photo",
-    dependencies=[media_type("multipart/form-data", "application/x-www-form-urlencoded")],
+    dependencies=[media_type("multipart/form-data", "application/x-www-form-urlencoded"), form_parts(*PARTS)],
     responses={
         413: {"model": ErrorBody, "description": "The upload is over the limit (`input.file_too_large`, "
               "`request.too_large`)."},
         415: {"model": ErrorBody, "description": "Not an image, or a format that is not checked "
               "(`input.not_image`, `input.unsupported_format`, `input.heic`, `input.animated`), or a body "
               "that is not multipart/form-data (`request.unsupported_media_type`)."},
-        422: {"model": ErrorBody, "description": "A damaged image, an unknown profile, or a malformed request."},
+        422: {"model": ErrorBody, "description": "A damaged image, an unknown profile, or a malformed request "
+              "(`request.invalid`: a field out of range, an unknown field, a part sent twice)."},
         503: {"model": ErrorBody, "description": "Too many checks waiting (`serve.busy`); retry."},
     })
 async def post_photo_check(
