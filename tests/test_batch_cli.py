@@ -236,10 +236,25 @@ def test_thumbnails_are_never_made_from_a_refused_file(tmp_path):
     assert outcome.record["sha256"] == hashlib.sha256(bomb.read_bytes()).hexdigest()
 
 
-def test_an_empty_folder_is_reported_not_silently_passed(tmp_path, run_cli):
+def test_an_empty_folder_or_manifest_is_a_one_line_error_not_a_batch_that_passed(tmp_path, run_cli):
+    """Nothing to check is a mistake in INPUT (a wrong folder, an export without rows): it was
+    exit 0 with a warning; now batch.empty, exit 2, and OUT is not made."""
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "notes.txt").write_text("not a photo", encoding="utf-8")
-    res = run_cli("photo", "batch", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--no-progress")
-    assert res.exit_code == 0, res.output
-    assert "0 photo(s)" in res.stdout
-    assert "warning: no photos in" in res.stderr and ".jpg" in res.stderr
+    (tmp_path / "m.csv").write_text("application_id,path\n\n", encoding="utf-8")
+    for source, says in ((tmp_path / "in", "no photos in the folder (searched for"),
+                         (tmp_path / "m.csv", "the manifest lists no photos")):
+        res = run_cli("photo", "batch", str(source), "-o", str(tmp_path / "out"), "--no-progress")
+        lines = res.stderr.strip().splitlines()
+        assert res.exit_code == 2, res.output
+        assert len(lines) == 1 and lines[0].startswith("mynacard: batch.empty: ") and says in lines[0], res.stderr
+        assert res.stdout == "" and not (tmp_path / "out").exists()
+
+
+def test_encoding_with_a_folder_is_a_usage_error_not_ignored(tmp_path, run_cli):
+    make_inputs(tmp_path / "in", 1)
+    res = run_cli("photo", "batch", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--encoding", "cp932")
+    lines = res.stderr.strip().splitlines()
+    assert res.exit_code == 2, res.output
+    assert len(lines) == 1 and lines[0].startswith("mynacard: cli.usage: ") and "--encoding" in lines[0]
+    assert not (tmp_path / "out").exists()

@@ -1,8 +1,8 @@
 """``mynacard photo batch INPUT -o OUT``: check a folder or a CSV manifest of photos.
 
 Exit status: 0 when every photo passes, 1 when any fails, 2 when any could not be checked
-(or the batch could not start: bad manifest, OUT used by another batch or not writable,
-unreachable scheduler), 130 when stopped by Ctrl-C (every finished result is kept; rerun to resume).
+(or the batch could not start: no photos in INPUT, bad manifest, OUT used by another batch or
+not writable, unreachable scheduler), 130 when stopped by Ctrl-C (every finished result is kept; rerun to resume).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def batch(
     lang: str = typer.Option("ja", "--lang", help="Language report.html opens in: ja or en (a button switches)."),
     encoding: str | None = typer.Option(None, "--encoding",
                                         help="Text encoding of a CSV manifest (default: detect UTF-8, with or "
-                                        "without a BOM, or CP932)."),
+                                        "without a BOM, or CP932); not for a folder."),
     on: str | None = typer.Option(None, "--on", help=ON_HELP + " A resumed batch keeps the day it began with."),
 ) -> None:
     """Check every photo of a folder or manifest; results stream to OUT/results.jsonl.
@@ -51,6 +51,8 @@ def batch(
 
     if lang not in ("ja", "en"):
         raise typer.BadParameter(f"--lang: use ja or en, not {lang!r}")
+    if encoding is not None and input.is_dir():  # not ignored in silence
+        raise typer.BadParameter("--encoding is the text encoding of a CSV manifest; INPUT is a folder")
     if scheduler is not None:  # its form before anything is written (Dask would retry a bad one, then crash)
         from photo.batch.run_dask import check_address
 
@@ -73,11 +75,6 @@ def batch(
                    err=True)
         raise typer.Exit(130) from None
     total = result.passed + result.failed + result.errors
-    if result.inputs == 0:
-        from photo.batch.inputs import IMAGE_EXTENSIONS
-
-        typer.echo(f"mynacard: warning: no photos in {input} (a folder is searched for "
-                   f"{' '.join(sorted(IMAGE_EXTENSIONS))}; a CSV manifest needs application_id,path rows)", err=True)
     rate = 100.0 * result.passed / total if total else 0.0
     typer.echo(f"{total} photo(s): {result.passed} passed, {result.failed} failed, "
                f"{result.errors} could not be checked (pass rate {rate:.1f}%)")

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from photo.batch.errors import BatchError
 from photo.batch.hashing import sha256_file
-from photo.batch.inputs import BatchInput, collect
+from photo.batch.inputs import IMAGE_EXTENSIONS, BatchInput, collect
 from photo.batch.outdir import FileWriteError, write_files
 from photo.batch.progress import BatchProgress
 from photo.batch.store import LOCK, RESULTS, ResultStore, read_records
@@ -199,10 +199,18 @@ class _Stopper:
 
 
 def run_batch(config: BatchConfig, *, runner=None, echo: Callable[[str], None] | None = None) -> BatchResult:
-    """Run (or resume) a batch. ``runner`` defaults to local processes, or Dask with ``scheduler``."""
+    """Run (or resume) a batch. ``runner`` defaults to local processes, or Dask with ``scheduler``.
+
+    Raises :class:`BatchError` when the batch cannot start (``batch.empty``: INPUT names no
+    photo; a bad manifest; an OUT that cannot be written ...) or OUT cannot be written later."""
     say = echo or (lambda msg: None)
     out = Path(config.out).expanduser().resolve()
     inputs = collect(config.source, exclude=out, encoding=config.manifest_encoding)
+    if not inputs.items:  # nothing to check is a mistake in INPUT, not a batch that passed
+        where = (f"{inputs.source}: no photos in the folder (searched for {' '.join(sorted(IMAGE_EXTENSIONS))})"
+                 if inputs.kind == "folder" else f"{inputs.source}: the manifest lists no photos (no application_id,"
+                 "path row below its header)")
+        raise BatchError(where, code="batch.empty")
     result = BatchResult(inputs=len(inputs.items), notes=list(inputs.notes), out=out)
     _check_writable(out, ("thumbs", *(name for name, on in (("annotated", config.annotate), ("fixed", config.fix),
                                                             ("chip", config.chip)) if on)))
