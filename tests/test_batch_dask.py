@@ -116,7 +116,7 @@ def test_a_scheduler_that_does_not_answer_is_one_line_exit_2(tmp_path, run_cli):
 def test_a_scheduler_without_workers_is_a_batch_error():
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=0, processes=False, protocol="tcp://", dashboard_address=None) as empty:
+    with LocalCluster(n_workers=0, processes=False, protocol="tcp://", dashboard_address=":0") as empty:
         runner = DaskRunner(empty.scheduler_address, fn=size_task, load_models=False, connect_timeout_s=0.5)
         with pytest.raises(BatchError) as err:
             next(runner.run([], Options(), threading.Event()))
