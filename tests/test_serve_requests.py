@@ -107,3 +107,22 @@ def test_the_known_parts_are_the_documented_form(client):
         body = schema["paths"][path]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
         props = refs[body["$ref"].rsplit("/", 1)[-1]]["properties"]
         assert set(parts) == set(props), path
+
+
+# -- a body that does not parse --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body", [b"{", b'{"kana": ', b"\xff\xfe{", b'{"kana": "\xff\xfe"}', b"[" * 100_000],
+                         ids=["open-brace", "cut", "not-utf8", "not-utf8-in-a-string", "nested"])
+def test_a_json_body_that_does_not_parse_is_400_malformed_whatever_the_reason(client, body):
+    """``{`` was 422 ``request.invalid`` (FastAPI's json_invalid), bad UTF-8 400 ``request.malformed``."""
+    r = client.post("/v1/romaji", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 400, r.text[:300]
+    err = r.json()["error"]
+    assert err["code"] == "request.malformed" and err["message"].startswith("the body is not valid JSON")
+
+
+def test_json_that_parses_but_is_not_the_schema_is_still_422(client):
+    for body in (b"[]", b'{"kana": 1}', b""):
+        r = client.post("/v1/romaji", content=body, headers={"content-type": "application/json"})
+        assert r.status_code == 422 and r.json()["error"]["code"] == "request.invalid", (body, r.text)

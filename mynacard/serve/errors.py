@@ -77,9 +77,27 @@ async def _project_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc)
 
 
+def _is_json(request: Request) -> bool:
+    ctype = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return ctype == "application/json" or ctype.endswith("+json")
+
+
+def malformed_json(detail: str = "") -> ServiceError:
+    """400 ``request.malformed`` for a JSON body that does not parse, whatever the reason (bad
+    syntax, not UTF-8, nested too deeply): a broken body, as a broken multipart form is."""
+    return ServiceError("request.malformed", f"the body is not valid JSON{detail}: send UTF-8 JSON text")
+
+
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = exc.errors()
+    broken = next((e for e in errors if e.get("type") == "json_invalid"), None)
+    if broken is not None:  # FastAPI calls a syntax error a validation error; it is a broken body
+        loc = broken.get("loc", ())
+        reason = str((broken.get("ctx") or {}).get("error", "")) or "JSON decode error"
+        where = f" at character {loc[-1]}" if len(loc) > 1 and isinstance(loc[-1], int) else ""
+        return error_response(malformed_json(f" ({reason}{where})"))
     problems = []
-    for e in exc.errors():
+    for e in errors:
         field = ".".join(str(p) for p in e.get("loc", ())) or "(request)"
         problems.append({"field": field, "code": "request.invalid", "message": str(e.get("msg", "invalid")),
                          "message_ja": "リクエストの形式が正しくありません", "record": None})
@@ -89,6 +107,8 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     code = getattr(exc, "code", None) or _CODE_BY_STARLETTE_STATUS.get(exc.status_code)
+    if code == "request.malformed" and _is_json(request):  # FastAPI's "error parsing the body"
+        return error_response(malformed_json())
     err = ServiceError(code or "request.error", str(exc.detail), headers=exc.headers,
                        status=None if code else exc.status_code)
     return error_response(err)

@@ -35,7 +35,9 @@ def romanize(kana: str, passport: str | None, kanji: str | None) -> dict:
 
 @router.post("/v1/romaji", response_model=RomajiOut, summary="Passport Hepburn of a name and its status",
              dependencies=[media_type("application/json")],
-             responses={415: {"model": ErrorBody, "description": "A body that is not application/json "
+             responses={400: {"model": ErrorBody, "description": "A body that is not valid JSON "
+                              "(`request.malformed`)."},
+                        415: {"model": ErrorBody, "description": "A body that is not application/json "
                               "(`request.unsupported_media_type`)."},
                         422: {"model": ErrorBody, "description": "Not kana, or not two parts (`romaji.*`)."}})
 async def post_romaji(body: RomajiRequest, request: Request) -> dict:
