@@ -36,6 +36,24 @@ def test_output_folder_inside_the_input_is_not_searched(tmp_path):
     assert [i.name for i in collect(root, exclude=root / "out").items] == ["a.jpg"]
 
 
+def test_an_earlier_batchs_output_inside_the_input_is_not_searched(tmp_path):
+    """OUT of an earlier run (another name than this run's) holds thumbnails and corrected copies,
+    not applicants' photos: a folder with a batch's job file and results is skipped."""
+    from photo.batch.inputs import OUTPUT_MARKERS
+    from photo.batch.job import JOB_FILE
+    from photo.batch.store import RESULTS
+
+    assert OUTPUT_MARKERS == (JOB_FILE, RESULTS)
+    root = tmp_path / "in"
+    _touch(root / "a.jpg")
+    _touch(root / "run1" / "thumbs" / "ab" / "x.jpg")
+    (root / "run1" / JOB_FILE).write_text("{}", encoding="utf-8")
+    (root / "run1" / RESULTS).write_text("", encoding="utf-8")
+    _touch(root / "photos" / "b.jpg")
+    (root / "photos" / JOB_FILE).write_text("{}", encoding="utf-8")  # one marker alone: an ordinary folder
+    assert [i.name for i in collect(root, exclude=root / "run2").items] == ["a.jpg", "photos/b.jpg"]
+
+
 def test_manifest_rows_relative_paths_and_duplicates(tmp_path):
     _touch(tmp_path / "p" / "1.jpg")
     other = _touch(tmp_path / "elsewhere" / "2.jpg")

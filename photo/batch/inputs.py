@@ -1,8 +1,9 @@
 """What a batch checks: every image file under a folder, or the rows of a CSV manifest.
 
 A folder is searched recursively for files whose extension names an image format (hidden
-files and folders, and the batch's own output folder, are skipped); the order is sorted,
-so two runs see the same list. A manifest is a CSV file with a header row naming the
+files and folders, the batch's own output folder and any other batch's output folder, known
+by its ``batch.json`` and ``results.jsonl``, are skipped: their thumbnails and corrected
+copies are not applicants' photos); the order is sorted, so two runs see the same list. A manifest is a CSV file with a header row naming the
 columns ``application_id`` and ``path`` (any order, other columns ignored; UTF-8 with or
 without BOM, or CP932 as Excel saves it in Japanese, or the encoding named); relative paths
 are relative to the manifest's folder.
@@ -77,12 +78,22 @@ def collect(source: str | Path, *, exclude: str | Path | None = None, encoding: 
     raise BatchError(f"{source}: no such folder or manifest", code="batch.input_missing")
 
 
+#: the files that mark a folder as a batch's output (photo.batch.job's job file and photo.batch.store's results)
+OUTPUT_MARKERS = ("batch.json", "results.jsonl")
+
+
+def is_batch_output(folder: Path) -> bool:
+    """True when ``folder`` holds a batch's output (its job file and results): never searched for photos."""
+    return all((folder / m).is_file() for m in OUTPUT_MARKERS)
+
+
 def _from_folder(root: Path, exclude: Path | None) -> Inputs:
     found: list[BatchInput] = []
     for dirpath, dirnames, filenames in os.walk(root, onerror=None):
         here = Path(dirpath)
         dirnames[:] = sorted(d for d in dirnames
-                             if not d.startswith(".") and (exclude is None or (here / d).resolve() != exclude))
+                             if not d.startswith(".") and (exclude is None or (here / d).resolve() != exclude)
+                             and not is_batch_output(here / d))
         for name in filenames:
             if name.startswith(".") or Path(name).suffix.lower() not in IMAGE_EXTENSIONS:
                 continue
