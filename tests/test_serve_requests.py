@@ -126,3 +126,20 @@ def test_json_that_parses_but_is_not_the_schema_is_still_422(client):
     for body in (b"[]", b'{"kana": 1}', b""):
         r = client.post("/v1/romaji", content=body, headers={"content-type": "application/json"})
         assert r.status_code == 422 and r.json()["error"]["code"] == "request.invalid", (body, r.text)
+
+
+# -- /v1/photo/chip ----------------------------------------------------------------------------------
+
+
+def test_the_chip_endpoint_takes_jp2_as_the_cli_does(client):
+    """``codec=jp2`` (the CLI's ``--codec jp2``) was 422 on the endpoint: it is ``jpeg2000``."""
+    from tests.photo_helpers import path
+
+    photo_part = ("a.jpg", path("compliant_a").read_bytes(), "image/jpeg")
+    answers = [client.post("/v1/photo/chip", files={"file": photo_part}, data={"budget_bytes": "4000", "codec": c})
+               for c in ("jp2", "jpeg2000")]
+    assert [r.status_code for r in answers] == [200, 200], answers[0].text[:300]
+    jp2, jpeg2000 = (r.json() for r in answers)
+    assert jp2["codec"] == "jpeg2000" and jp2["image"] == jpeg2000["image"]
+    r = client.post("/v1/photo/chip", files={"file": photo_part}, data={"codec": "webp"})
+    assert _problems(r) == [("body.codec", "request.invalid")]

@@ -82,7 +82,8 @@ async def post_photo_chip(
     file: UploadFile = File(..., description="An accepted application photo."),
     budget_bytes: int | None = Form(None, ge=500, le=200_000,
                                     description="Largest encoded image [default 7000 token, 12000 full]."),
-    codec: Literal["jpeg", "jpeg2000"] = Form("jpeg"),
+    codec: Literal["jpeg", "jpeg2000", "jp2"] = Form("jpeg", description="`jpeg` (baseline) or `jpeg2000`; "
+                                                   "`jp2` is `jpeg2000`, as the CLI's `--codec jp2`."),
     kind: Literal["token", "full"] = Form("token"),
     profile: str | None = Form(None, pattern=PROFILE_PATTERN,
                                description="Profile whose subject checks must pass (default mynumber-next)."),
@@ -91,6 +92,7 @@ async def post_photo_chip(
     state = request.app.state
     data = await read_upload(file, state.settings.max_upload_bytes)
     name = PurePath(file.filename).name if file.filename else None
+    codec = "jpeg2000" if codec == "jp2" else codec  # the answer names the codec one way
     out = await compute.of(request.app).models(make_chip, data, name, budget_bytes, codec, kind,
                                                profile or "mynumber-next")
     if "refused" in out:
