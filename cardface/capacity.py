@@ -58,7 +58,9 @@ def _dates(style: str, chain: list[FontFace]) -> str:
 def widest_values(layout: Layout, chain: list[FontFace]) -> dict[str, Callable[[], list[str]]]:
     """Placeholder -> the widest values it can print with ``chain`` (shown and, for the number and
     the security code, masked as in previews); only the placeholders of bounded format."""
-    digit = lambda: _widest(list(string.digits), chain)  # noqa: E731
+    def digit() -> str:
+        return _widest(list(string.digits), chain)
+
     return {
         "card_serial": lambda: [_widest(list(string.ascii_uppercase + string.digits), chain) * 16],
         "security_code": lambda: [digit() * 4, layout.mask.code_char * 4],
