@@ -152,3 +152,37 @@ def test_the_command_caps_malloc_arenas_before_numpy_or_a_model_loads():
             "assert photo.models.few_malloc_arenas()\n")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
+
+
+FORKED_POOL = """
+import multiprocessing as mp
+import sys
+from concurrent.futures import ProcessPoolExecutor
+
+import photo
+
+PHOTO = sys.argv[1]
+
+
+def job(_):
+    return [c.value for c in photo.check(PHOTO).checks]
+
+
+if __name__ == "__main__":
+    photo.warm_up()  # the parent holds loaded models when it forks, as a pre-forking server does
+    want = job(0)
+    with ProcessPoolExecutor(2, mp_context=mp.get_context("fork")) as ex:
+        got = list(ex.map(job, range(4), timeout=120))
+    print("same" if all(g == want for g in got) else "different")
+"""
+
+
+def test_a_child_forked_after_the_models_loaded_loads_its_own_and_checks_alike(tmp_path):
+    """MediaPipe's tasks run on threads a forked child does not have: a call there waited forever.
+    The child now sets the parent's tasks aside and loads its own (photo.models)."""
+    script = tmp_path / "forked.py"
+    script.write_text(FORKED_POOL, encoding="utf-8")
+    r = subprocess.run([sys.executable, str(script), str(path("compliant_a"))], capture_output=True, text=True,
+                       timeout=240, cwd=Path(__file__).resolve().parents[1])
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.strip() == "same"

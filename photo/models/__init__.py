@@ -260,6 +260,31 @@ def close() -> None:
 
 atexit.register(close)
 
+#: tasks a fork inherited from its parent: kept referenced, never used or closed (see _forget_after_fork)
+_inherited: list[object] = []
+
+
+def _forget_after_fork() -> None:
+    """In a child made by ``fork`` (a pre-forking server, ``multiprocessing``'s fork start method)
+    after the parent loaded the models: the parent's MediaPipe tasks run on threads the child
+    does not have, so a call waits forever, and closing or finalising them aborts the child. The
+    child sets them aside with a reference it never drops (so no finaliser runs, even at exit) and
+    loads its own on first use. The lock is new as well: a parent thread may have held it at the fork."""
+    global _lock
+    import ctypes
+
+    for m in _models.values():
+        if hasattr(m, "close"):  # a MediaPipe task: never finalised in the child (its native threads are gone)
+            ctypes.pythonapi.Py_IncRef(ctypes.py_object(m))  # one reference the child never drops
+            _inherited.append(m)
+    _models.clear()
+    _started.clear()
+    _lock = threading.RLock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_after_fork)
+
 
 def _run(name: str, rgb):
     import numpy as np
