@@ -127,6 +127,8 @@ def _options(codec: str, kind: str, budget_bytes: int | None, width_px: int | No
     w = int(width_px or cfg[kind]["width_px"])
     if w < cfg[kind]["min_width_px"]:
         raise ChipError(f"a {kind} portrait is at least {cfg[kind]['min_width_px']} px wide", code="chip.invalid_option")
+    if w > cfg[kind]["max_width_px"]:  # its frame is built before the face's size is compared with it
+        raise ChipError(f"a {kind} portrait is at most {cfg[kind]['max_width_px']} px wide", code="chip.invalid_option")
     return c, budget, w
 
 

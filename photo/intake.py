@@ -172,6 +172,9 @@ def _read_source(source: Any, max_file_bytes: int) -> tuple[bytes | None, str | 
             raise InputError(f"cannot read {path.name}: permission denied", code="input.unreadable") from None
         except IsADirectoryError:
             raise InputError(f"not a file: {path.name}", code="input.unreadable") from None
+        except (OSError, ValueError) as err:  # a NUL in the path, a name too long, a loop of links, a file as a folder
+            why = err.strerror if isinstance(err, OSError) and err.strerror else "not a usable file path"
+            raise InputError(f"cannot read {path.name[:80]}: {why}", code="input.unreadable") from None
         return data, path.name, None
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)

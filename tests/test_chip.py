@@ -410,7 +410,8 @@ def test_budget_too_small(prepared):
 @pytest.mark.parametrize(("kw", "code"), [({"codec": "webp"}, "chip.invalid_option"),
                                           ({"kind": "basic"}, "chip.invalid_option"),
                                           ({"budget_bytes": 100}, "chip.invalid_option"),
-                                          ({"width_px": 200}, "chip.invalid_option")])
+                                          ({"width_px": 200}, "chip.invalid_option"),
+                                          ({"width_px": 100000}, "chip.invalid_option")])  # not a 23 GB frame
 def test_bad_options(analysed, kw, code):
     with pytest.raises(ChipError) as e:
         chip_portrait(analysed, **kw)

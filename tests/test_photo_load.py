@@ -66,6 +66,12 @@ def test_text_file_named_jpg(tmp_path):
 def test_missing_file_and_folder(tmp_path):
     assert photo.check(tmp_path / "nope.jpg").error["code"] == "input.unreadable"
     assert photo.check(tmp_path).error["code"] == "input.unreadable"
+    # paths the operating system refuses: a NUL, a name too long, a file used as a folder, a loop of links
+    (tmp_path / "file.jpg").write_bytes(b"x")
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    for bad in (f"{tmp_path}/a\x00b.jpg", tmp_path / ("x" * 5000 + ".jpg"), tmp_path / "file.jpg" / "x.jpg",
+                tmp_path / "loop"):
+        assert photo.check(bad).error["code"] == "input.unreadable", bad
 
 
 def test_bomb_refused_before_decoding(monkeypatch):
