@@ -368,7 +368,9 @@ def load(source: Any, *, work_px: int = WORK_PX, max_pixels: int = MAX_PIXELS,
     quality = jpeg_quality_from_tables(getattr(pil, "quantization", None)) if fmt in ("JPEG", "MPO") else None
     scale = 1.0
     block: int | None = 8 if fmt in ("JPEG", "MPO") else None
-    if fmt in ("JPEG", "MPO") and max(w0, h0) > 1.2 * work_px:
+    # draft decoding for the file's bytes only: on a caller's own PIL image it would shrink the
+    # caller's object (its next check would see a small picture)
+    if data is not None and fmt in ("JPEG", "MPO") and max(w0, h0) > 1.2 * work_px:
         f = 0.6 * work_px / max(w0, h0)  # DCT scaling picks the smallest scale >= this size
         got = pil.draft(None, (max(1, int(w0 * f)), max(1, int(h0 * f))))
         if got is not None:

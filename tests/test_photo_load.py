@@ -153,3 +153,19 @@ def test_gps_metadata_is_detected():
     exif[0x8825] = gps
     d = photo.load(jpeg(image("compliant_a"), exif=exif.tobytes()))
     assert d.has_gps
+
+
+def test_a_callers_pil_image_is_left_as_it_was(tmp_path):
+    """Draft decoding shrank the caller's own PIL image: its second check saw a small picture."""
+    from PIL import Image
+
+    from tests.photo_helpers import image
+
+    p = tmp_path / "big.jpg"
+    image("compliant_a").resize((3500, 4500)).save(p, quality=90)
+    im = Image.open(p)
+    first = photo.check(im)
+    assert im.size == (3500, 4500)
+    second = photo.check(im)
+    assert [c.value for c in second.checks] == [c.value for c in first.checks]
+    assert first.to_dict()["checks"][[c.id for c in first.checks].index("image.dimensions")]["value"] == [3500, 4500]
