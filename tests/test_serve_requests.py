@@ -10,7 +10,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mynacard.serve.app import create_app
-from mynacard.serve.routes import card, chip, ekyc, photo
 from mynacard.serve.settings import Settings
 from tests.serve_support import FACE, sample_holder
 
@@ -57,8 +56,9 @@ def test_text_where_the_photo_file_belongs_is_422(client):
 # -- form parts: each once, no others --------------------------------------------------------------
 
 JPEG = ("face.jpg", FACE.read_bytes(), "image/jpeg")
-FORMS = {"/v1/photo/check": photo.PARTS, "/v1/photo/chip": chip.PARTS, "/v1/ekyc/evidence": ekyc.PARTS,
-         "/v1/card/render": card.PARTS}
+#: each form and parts that it takes, to which an unknown one is added
+FORMS = {"/v1/photo/check": {"file": JPEG}, "/v1/photo/chip": {"file": JPEG}, "/v1/ekyc/evidence": {"file": JPEG},
+         "/v1/card/render": {"holder": None}}
 
 
 def _problems(r) -> list[tuple[str, str]]:
@@ -101,12 +101,17 @@ def test_a_field_name_that_may_be_personal_data_is_not_repeated(client):
 
 
 def test_the_known_parts_are_the_documented_form(client):
+    """The parts a form takes (named in the unknown-field message) are those its OpenAPI schema documents."""
     schema = client.get("/openapi.json").json()
     refs = schema["components"]["schemas"]
     for path, parts in FORMS.items():
         body = schema["paths"][path]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
         props = refs[body["$ref"].rsplit("/", 1)[-1]]["properties"]
-        assert set(parts) == set(props), path
+        files = {k: (_holder_part() if v is None else v) for k, v in parts.items()} | {"zz_unknown": (None, "x")}
+        r = client.post(RENDER if path == "/v1/card/render" else path, files=files)
+        assert _problems(r) == [("body.zz_unknown", "request.invalid")], path
+        known = r.json()["error"]["problems"][0]["message"].split("(known: ", 1)[1].rstrip(")").split(", ")
+        assert set(known) == set(props), path
 
 
 # -- a body that does not parse --------------------------------------------------------------------

@@ -40,10 +40,12 @@ def check_parts(names: Iterable[str], known: Collection[str]) -> None:
         raise ServiceError("request.invalid", f"invalid form: {fields}", problems=problems)
 
 
-def form_parts(*known: str):
-    """A route dependency: :func:`check_parts` on the request's form (the one FastAPI parsed)."""
+def form_parts():
+    """A route dependency: :func:`check_parts` on the request's form (the one FastAPI parsed),
+    the known parts being the route's own ``Form`` and ``File`` parameters, in their order."""
 
     async def check(request: Request) -> None:
+        known = [p.alias for p in request.scope["route"].dependant.body_params]
         form = await request.form()
         check_parts((name for name, _ in form.multi_items()), known)
 

@@ -23,9 +23,6 @@ from mynacard.serve.models import PROFILE_PATTERN, ErrorBody
 
 router = APIRouter(tags=["photo"])
 
-#: The form's parts; any other, or one of these twice, is 422 (:mod:`mynacard.serve.forms`).
-PARTS = ("file", "budget_bytes", "codec", "kind", "profile")
-
 
 class ChipOut(BaseModel):
     """The chip portrait: files in base64 and what the coding cost."""
@@ -68,7 +65,7 @@ def make_chip(data: bytes, filename: str | None, budget: int | None, codec: str,
 
 @router.post(
     "/v1/photo/chip", response_model=ChipOut, summary="The chip portrait of an application photo",
-    dependencies=[media_type("multipart/form-data", "application/x-www-form-urlencoded"), form_parts(*PARTS)],
+    dependencies=[media_type("multipart/form-data", "application/x-www-form-urlencoded"), form_parts()],
     responses={
         413: {"model": ErrorBody, "description": "The upload is over the limit."},
         415: {"model": ErrorBody, "description": "Not an image, or a format that is not read."},

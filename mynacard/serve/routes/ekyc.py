@@ -18,9 +18,6 @@ from mynacard.serve.models import ErrorBody
 
 router = APIRouter(tags=["ekyc"])
 
-#: The form's parts; any other, or one of these twice, is 422 (:mod:`mynacard.serve.forms`).
-PARTS = ("file", "layout")
-
 
 def judge(data: bytes, layout: str | None) -> dict:
     """``evidence`` on the uploaded bytes (runs in a worker thread)."""
@@ -31,7 +28,7 @@ def judge(data: bytes, layout: str | None) -> dict:
 
 @router.post(
     "/v1/ekyc/evidence", summary="Judge whether a photo shows a real card",
-    dependencies=[media_type("multipart/form-data"), form_parts(*PARTS)],
+    dependencies=[media_type("multipart/form-data"), form_parts()],
     responses={
         413: {"model": ErrorBody, "description": "The upload or the picture is over the limit (`capture.too_large`)."},
         415: {"model": ErrorBody, "description": "Not a readable image (`capture.unreadable`), or not "

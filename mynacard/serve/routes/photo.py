@@ -15,9 +15,6 @@ from photo.errors import PhotoError
 
 router = APIRouter(tags=["photo"])
 
-#: The form's parts; any other, or one of these twice, is 422 (:mod:`mynacard.serve.forms`).
-PARTS = ("file", "profile", "annotate", "on")
-
 
 def check_photo(data: bytes, profile: str, filename: str | None, on: datetime.date | None = None) -> dict:
     """``photo.check`` on the uploaded bytes; an input that cannot be checked raises its error."""
@@ -50,7 +47,7 @@ def annotate_photo(data: bytes, profile: str, filename: str | None, on: datetime
 
 @router.post(
     "/v1/photo/check", response_model=PhotoReportOut, summary="Check an application photo",
-    dependencies=[media_type("multipart/form-data", "application/x-www-form-urlencoded"), form_parts(*PARTS)],
+    dependencies=[media_type("multipart/form-data", "application/x-www-form-urlencoded"), form_parts()],
     responses={
         413: {"model": ErrorBody, "description": "The upload is over the limit (`input.file_too_large`, "
               "`request.too_large`)."},
