@@ -13,3 +13,8 @@ class BatchError(PhotoError):
     """A batch that cannot start (or continue) as asked."""
 
     code = "batch.error"
+
+
+def os_reason(err: OSError) -> str:
+    """What an OSError says went wrong, for a message (its strerror, else its type's name)."""
+    return err.strerror or type(err).__name__

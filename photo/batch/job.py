@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from photo.batch.errors import BatchError
+from photo.batch.errors import BatchError, os_reason
 from photo.batch.hashing import sha256_file
 from photo.batch.inputs import IMAGE_EXTENSIONS, BatchInput, collect
 from photo.batch.outdir import FileWriteError, write_files
@@ -107,7 +107,7 @@ def _check_job_file(out: Path, source: str, profile: str, on: datetime.date | No
                                   indent=1) + "\n", encoding="utf-8")
         os.replace(tmp, path)
     except OSError as err:
-        raise BatchError(f"{path}: cannot write the file ({_reason(err)})", code="batch.output") from None
+        raise BatchError(f"{path}: cannot write the file ({os_reason(err)})", code="batch.output") from None
     return day
 
 
@@ -139,17 +139,13 @@ def _check_writable(out: Path, folders: tuple[str, ...]) -> None:
             os.close(fd)
             os.unlink(probe)
         except OSError as err:
-            raise BatchError(f"{folder}: cannot write there ({_reason(err)})", code="batch.output") from None
+            raise BatchError(f"{folder}: cannot write there ({os_reason(err)})", code="batch.output") from None
     if (out / RESULTS).exists():
         try:
             os.close(os.open(out / RESULTS, os.O_WRONLY | os.O_APPEND))
         except OSError as err:
-            raise BatchError(f"{out / RESULTS}: cannot append to the results ({_reason(err)})",
+            raise BatchError(f"{out / RESULTS}: cannot append to the results ({os_reason(err)})",
                              code="batch.output") from None
-
-
-def _reason(err: OSError) -> str:
-    return err.strerror or type(err).__name__
 
 
 def _plan(items: list[BatchInput], store: ResultStore) -> tuple[list[BatchInput], list[tuple[str, str]], int]:
@@ -288,5 +284,5 @@ def finish(out: Path, result: BatchResult, *, csv_bom: bool = True, report_lang:
         result.errors = sum(r.result == "error" for r in rows)
         write_report(read_records(out), out, lang=report_lang)
     except OSError as err:
-        raise BatchError(f"{out}: cannot write summary.csv and report.html ({_reason(err)}); every result is kept "
+        raise BatchError(f"{out}: cannot write summary.csv and report.html ({os_reason(err)}); every result is kept "
                          "in results.jsonl, and a rerun writes them", code="batch.output") from None

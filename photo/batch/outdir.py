@@ -21,6 +21,7 @@ import errno
 import hashlib
 import os
 
+from photo.batch.errors import os_reason
 from photo.batch.inputs import BatchInput
 
 #: Bytes in one file or folder name (NAME_MAX of Linux file systems).
@@ -93,7 +94,7 @@ class FileWriteError(Exception):
 
     @property
     def reason(self) -> str:
-        return self.err.strerror or type(self.err).__name__
+        return os_reason(self.err)
 
     @property
     def of_this_photo(self) -> bool:

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from photo.batch.errors import BatchError
+from photo.batch.errors import BatchError, os_reason
 
 RESULTS = "results.jsonl"
 LOCK = ".lock"
@@ -87,12 +87,12 @@ class ResultStore:
         try:
             self.out.mkdir(parents=True, exist_ok=True)
         except OSError as err:
-            raise BatchError(f"{self.out}: cannot create the output folder ({_reason(err)})",
+            raise BatchError(f"{self.out}: cannot create the output folder ({os_reason(err)})",
                              code="batch.output") from None
         try:
             self._lock_fd = os.open(self.out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as err:
-            raise BatchError(f"{self.out / LOCK}: cannot open the output folder's lock file ({_reason(err)})",
+            raise BatchError(f"{self.out / LOCK}: cannot open the output folder's lock file ({os_reason(err)})",
                              code="batch.output") from None
         try:
             fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -108,7 +108,7 @@ class ResultStore:
             self._read_index()
         except OSError as err:
             self.close()
-            raise BatchError(f"{self.path}: cannot open the results ({_reason(err)})", code="batch.output") from None
+            raise BatchError(f"{self.path}: cannot open the results ({os_reason(err)})", code="batch.output") from None
         _fsync_dir(self.out)
         self._last_sync = time.monotonic()
         return self.info
@@ -169,7 +169,7 @@ class ResultStore:
         except OSError as err:
             with contextlib.suppress(OSError):
                 tmp.unlink()
-            raise BatchError(f"{self.path}: cannot rewrite the results ({_reason(err)})", code="batch.output") from None
+            raise BatchError(f"{self.path}: cannot rewrite the results ({os_reason(err)})", code="batch.output") from None
         assert self._fd is not None
         os.close(self._fd)  # the replaced file's
         self._fd = fd
@@ -194,7 +194,7 @@ class ResultStore:
                     n = os.write(self._fd, view)
                     view = view[n:]
             except OSError as err:
-                raise BatchError(f"{self.path}: cannot write results ({_reason(err)})", code="batch.output") from None
+                raise BatchError(f"{self.path}: cannot write results ({os_reason(err)})", code="batch.output") from None
         self.index[key] = _done_sha(record)
         self._unsynced = True
         if time.monotonic() - self._last_sync >= self.fsync_interval_s:
@@ -205,7 +205,7 @@ class ResultStore:
             try:
                 os.fsync(self._fd)
             except OSError as err:
-                raise BatchError(f"{self.path}: cannot write results ({_reason(err)})", code="batch.output") from None
+                raise BatchError(f"{self.path}: cannot write results ({os_reason(err)})", code="batch.output") from None
             self._unsynced = False
         self._last_sync = time.monotonic()
 
@@ -268,10 +268,6 @@ def repair_torn_tail(path: Path) -> int:
         f.flush()
         os.fsync(f.fileno())
     return size - keep
-
-
-def _reason(err: OSError) -> str:
-    return err.strerror or type(err).__name__
 
 
 def _parse(raw: bytes) -> dict | None:

@@ -20,6 +20,7 @@ import signal
 import sys
 from dataclasses import dataclass, field
 
+from photo.batch.errors import os_reason
 from photo.batch.hashing import sha256_bytes, sha256_file
 from photo.batch.inputs import BatchInput
 from photo.batch.outdir import output_name
@@ -147,9 +148,8 @@ def check_input(item: BatchInput, options: Options) -> Outcome:
                 data = f.read()
             sha = sha256_bytes(data)
     except OSError as err:
-        reason = err.strerror or type(err).__name__
         return Outcome(item.key, error_record(item, options.profile, "input.unreadable",
-                                              f"cannot read the file ({reason})"))
+                                              f"cannot read the file ({os_reason(err)})"))
     try:
         return _check_bytes(item, data if data is not None else item.path, sha, options)
     except Exception as err:  # a bug in a check must not stop a batch of thousands
