@@ -137,14 +137,19 @@ class PngRenderer:
         self.img.paste(layer, (round(cx - layer.width / 2), round(cy - layer.height / 2)), layer)
 
 
-def _text(draw: ImageDraw.ImageDraw, r: TextRun, dpi: float, offset=(0.0, 0.0), *, opaque: bool = False,
-          stroke_px: int = 0) -> None:
+def _run_font(r: TextRun, dpi: float) -> tuple[ImageFont.FreeTypeFont, dict]:
+    """The run's font at ``dpi`` and the layout options every text call passes (no kerning or
+    ligatures with raqm); ``render.no_raqm`` for variation sequences Pillow cannot draw without it."""
     if not HAS_RAQM and any(is_selector(ord(c)) for c in r.text):
         raise CardfaceError("drawing variation sequences needs Pillow with raqm (libraqm)", code="render.no_raqm")
+    return _font(str(r.font.path), r.size_pt / 72.0 * dpi), ({"features": FEATURES} if HAS_RAQM else {})
+
+
+def _text(draw: ImageDraw.ImageDraw, r: TextRun, dpi: float, offset=(0.0, 0.0), *, opaque: bool = False,
+          stroke_px: int = 0) -> None:
     k = dpi / MM_PER_INCH
-    font = _font(str(r.font.path), r.size_pt / 72.0 * dpi)
+    font, kw = _run_font(r, dpi)
     color = (*r.color[:3], 255) if opaque else r.color
-    kw = {"features": FEATURES} if HAS_RAQM else {}
     draw.text((r.x_mm * k + offset[0], r.baseline_mm * k + offset[1]), r.text, font=font, fill=color,
               anchor="ls", stroke_width=stroke_px, stroke_fill=color, **kw)
 
@@ -153,11 +158,8 @@ def _condensed_text(draw: ImageDraw.ImageDraw, r: TextRun, dpi: float) -> None:
     """Condensed text (:attr:`TextRun.scale_x` below 1): set unscaled on a coverage layer, the layer
     narrowed to ``scale_x`` of its width (pixel area), then drawn in the run's colour; the baseline's
     start stays at (x_mm, baseline_mm)."""
-    if not HAS_RAQM and any(is_selector(ord(c)) for c in r.text):
-        raise CardfaceError("drawing variation sequences needs Pillow with raqm (libraqm)", code="render.no_raqm")
     k = dpi / MM_PER_INCH
-    font = _font(str(r.font.path), r.size_pt / 72.0 * dpi)
-    kw = {"features": FEATURES} if HAS_RAQM else {}
+    font, kw = _run_font(r, dpi)
     x0, y0, x1, y1 = font.getbbox(r.text, anchor="ls", **kw)  # px, relative to the baseline's start
     pad = 2
     layer = Image.new("L", (x1 - x0 + 2 * pad, y1 - y0 + 2 * pad), 0)
