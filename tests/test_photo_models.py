@@ -140,6 +140,41 @@ def test_interpreter_exit_after_a_check_prints_nothing():
     assert p.stderr == ""
 
 
+_TALK_WHILE_LOADING = """
+import sys, threading, time
+import photo
+def talk():
+    for i in range(15):
+        print("line", i, "from another thread", file=sys.stderr, flush=True)
+        time.sleep(0.02)
+t = threading.Thread(target=talk)
+t.start()
+photo.warm_up()
+t.join()
+"""
+
+
+def test_stderr_of_other_threads_during_the_first_model_load_is_kept_and_the_chatter_dropped():
+    # fd 2 is held back while MediaPipe loads (its W0000/INFO lines): another thread's lines
+    # written meanwhile reach stderr all the same, after the load
+    env = {k: v for k, v in os.environ.items() if k != "MYNACARD_DEBUG"}
+    p = subprocess.run([sys.executable, "-c", _TALK_WHILE_LOADING], capture_output=True, text=True, cwd=ROOT,
+                       env=env, timeout=120)
+    assert p.returncode == 0, p.stderr
+    lines = p.stderr.splitlines()
+    assert sorted(lines) == sorted(f"line {i} from another thread" for i in range(15))
+
+
+def test_the_chatter_filter_drops_native_start_up_lines_only():
+    chatter = [b"W0000 00:00:1796705578.266872    5366 face_landmarker_graph.cc:181] Sets acceleration\n",
+               b"I0000 12:01:02.000001 42 gl_context.cc:357] GL version\n",
+               b"INFO: Created TensorFlow Lite XNNPACK delegate for CPU.\n",
+               b"WARNING: Logging before InitGoogle() is written to STDERR\n"]
+    kept = [b"E0000 00:00:1.5 1 graph.cc:1] a real error\n", b"WARNING:root:a Python warning\n", b"plain text\n"]
+    assert all(models._CHATTER.match(line) for line in chatter)
+    assert not any(models._CHATTER.match(line) for line in kept)
+
+
 def test_the_command_caps_malloc_arenas_before_numpy_or_a_model_loads():
     """``mynacard`` calls photo.models.few_malloc_arenas first thing; that works only while numpy,
     OpenCV and the model runtimes are not yet loaded (their threads make the arenas), so

@@ -27,7 +27,9 @@ import contextlib
 import functools
 import hashlib
 import os
+import re
 import sys
+import tempfile
 import threading
 import time
 import tomllib
@@ -160,13 +162,32 @@ def verify_all() -> None:
         model_bytes(name)
 
 
+#: the native start-up chatter :func:`_quiet_native_stderr` drops: glog's INFO and WARNING lines
+#: ("W0000 00:00:1796705578.266872    5366 file.cc:181] ...": time of day or seconds since the epoch), TFLite's "INFO: ..." and absl's note
+#: before its logging starts; anything else written to fd 2 meanwhile is passed on
+_CHATTER = re.compile(rb"^(?:[IW]\d{4} \d\d:\d\d:\d+\.\d+ +\d+ [^\]]*\] |INFO: |WARNING: Logging before InitGoogle\(\))")
+
+
+def _pass_on(held: int, out: int) -> None:
+    """Copy what was written to ``held`` (a file at its end) to ``out``, less the native chatter."""
+    os.lseek(held, 0, os.SEEK_SET)
+    chunks = []
+    while chunk := os.read(held, 1 << 16):
+        chunks.append(chunk)
+    kept = b"".join(line for line in b"".join(chunks).splitlines(keepends=True) if not _CHATTER.match(line))
+    while kept:
+        kept = kept[os.write(out, kept):]
+
+
 @contextlib.contextmanager
 def _quiet_native_stderr():
-    """Silence the C++ start-up chatter of TFLite/absl (fd 2) while a task is built and first run.
+    """Hold back the C++ start-up chatter of TFLite/absl (fd 2) while a task is built and first run.
 
     mediapipe's native code writes INFO/W0000 lines straight to file descriptor 2, which
-    Python's logging cannot filter; they would land in every CLI run's output. Set
-    MYNACARD_DEBUG=1 to keep them.
+    Python's logging cannot filter; they would land in every CLI run's output. Meanwhile fd 2
+    goes to a temporary file; when the task is ready, everything in it but those lines (another
+    thread's warning, a log line) is written to the real stderr, late but not lost. Set
+    MYNACARD_DEBUG=1 to keep the chatter.
     """
     if os.environ.get("MYNACARD_DEBUG"):
         yield
@@ -177,14 +198,22 @@ def _quiet_native_stderr():
     except (OSError, ValueError):
         yield
         return
-    devnull = os.open(os.devnull, os.O_WRONLY)
     try:
-        os.dup2(devnull, 2)
+        held = tempfile.TemporaryFile()
+    except OSError:  # no writable temporary folder: drop the chatter and whatever comes with it
+        held = open(os.devnull, "wb")  # closed below, as the temporary file
+    try:
+        os.dup2(held.fileno(), 2)
         yield
     finally:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.flush()
         os.dup2(saved, 2)
+        with contextlib.suppress(OSError):
+            if held.name != os.devnull:
+                _pass_on(held.fileno(), saved)
         os.close(saved)
-        os.close(devnull)
+        held.close()
 
 
 @functools.cache
