@@ -47,6 +47,14 @@ def analyse_and_check(source: Any, profile: Any = profile_mod.DEFAULT, *, file: 
     ``photo.fix`` and the card portrait, which cut full-resolution pixels from them). ``on``:
     the day the photo is judged on (the application's date; today when None), which
     ``file.taken`` counts the photo's age to."""
+    from photo import models
+
+    with models.in_use():
+        return _analyse_and_check(source, profile, file=file, keep_bytes=keep_bytes, on=on)
+
+
+def _analyse_and_check(source: Any, profile: Any, *, file: str | None, keep_bytes: bool,
+                       on: datetime.date | None):
     prof = profile_mod.get(profile)  # ProfileError for an unknown/invalid profile
     name = source_name(source, file)
     t = time.perf_counter()

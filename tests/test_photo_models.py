@@ -165,6 +165,51 @@ def test_stderr_of_other_threads_during_the_first_model_load_is_kept_and_the_cha
     assert sorted(lines) == sorted(f"line {i} from another thread" for i in range(15))
 
 
+_CHECK_AT_EXIT = """
+import atexit
+def late():
+    import photo
+    from photo.models import ModelError
+    try:
+        photo.check(PHOTO)
+    except ModelError as e:
+        print("refused", e.code)
+atexit.register(late)
+import photo
+photo.warm_up()
+"""
+
+_DAEMONS_AT_EXIT = """
+import threading, time
+import photo
+photo.warm_up()
+def loop():
+    while True:
+        photo.check(PHOTO)
+for _ in range(2):
+    threading.Thread(target=loop, daemon=True).start()
+time.sleep(0.4)
+print("main done")
+"""
+
+
+def test_a_check_while_the_interpreter_exits_is_refused_with_a_code():
+    code = _CHECK_AT_EXIT.replace("PHOTO", repr(str(path("compliant_a"))))
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert p.returncode == 0 and p.stdout.strip() == "refused model.exiting", p.stdout + p.stderr
+
+
+def test_daemon_threads_still_checking_at_exit_do_not_abort_the_process():
+    # they used to be inside native code while the process tore it down: "terminate called
+    # without an active exception", exit 134, in about one run in three
+    code = _DAEMONS_AT_EXIT.replace("PHOTO", repr(str(path("compliant_a"))))
+    for _ in range(4):
+        p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+        assert p.returncode == 0 and "terminate called" not in p.stderr, p.stderr[-2000:]
+        errors = [line for line in p.stderr.splitlines() if line and not line[0].isspace() and "Error" in line]
+        assert all(line.startswith("photo.models.ModelError") for line in errors), errors
+
+
 def test_the_chatter_filter_drops_native_start_up_lines_only():
     chatter = [b"W0000 00:00:1796705578.266872    5366 face_landmarker_graph.cc:181] Sets acceleration\n",
                b"I0000 12:01:02.000001 42 gl_context.cc:357] GL version\n",

@@ -287,7 +287,51 @@ def close() -> None:
         _started.clear()
 
 
-atexit.register(close)
+#: set when the interpreter exits: from then on a model call raises ModelError ``model.exiting``
+#: instead of loading the tasks again (nothing would close them: their finalisers print tracebacks
+#: and their native threads abort the process)
+_exiting = False
+
+
+#: checks (and fixes, portraits) in progress (:func:`in_use`), which the exit waits for
+_active = 0
+_idle = threading.Condition()
+#: how long the exit waits for the photos in progress on other threads (daemon threads) to finish
+EXIT_WAIT_S = 10.0
+
+
+@contextlib.contextmanager
+def in_use():
+    """Wraps a check, fix or portrait: one photo in progress. When the interpreter exits it
+    waits (up to :data:`EXIT_WAIT_S`) for those to end before closing the models, and refuses
+    new ones with ModelError ``model.exiting``: a daemon thread still checking at exit would
+    otherwise be inside OpenCV or MediaPipe native code while the process tears them down
+    ("terminate called without an active exception", exit 134)."""
+    global _active
+    with _idle:
+        if _exiting:
+            raise ModelError(_EXITING, code="model.exiting")
+        _active += 1
+    try:
+        yield
+    finally:
+        with _idle:
+            _active -= 1
+            _idle.notify_all()
+
+
+def _close_at_exit() -> None:
+    global _exiting
+    with _idle:
+        _exiting = True
+        _idle.wait_for(lambda: _active == 0, timeout=EXIT_WAIT_S)
+    close()
+
+
+atexit.register(_close_at_exit)
+
+_EXITING = ("the face models cannot run while the Python interpreter exits (a check from an atexit "
+            "handler or a daemon thread still running at exit); check before the program ends")
 
 #: tasks a fork inherited from its parent: kept referenced, never used or closed (see _forget_after_fork)
 _inherited: list[object] = []
@@ -298,8 +342,9 @@ def _forget_after_fork() -> None:
     after the parent loaded the models: the parent's MediaPipe tasks run on threads the child
     does not have, so a call waits forever, and closing or finalising them aborts the child. The
     child sets them aside with a reference it never drops (so no finaliser runs, even at exit) and
-    loads its own on first use. The lock is new as well: a parent thread may have held it at the fork."""
-    global _lock
+    loads its own on first use. The lock is new as well: a parent thread may have held it at the
+    fork; and the count of photos in progress (:func:`in_use`) starts again from none."""
+    global _lock, _idle, _active
     import ctypes
 
     for m in _models.values():
@@ -309,6 +354,8 @@ def _forget_after_fork() -> None:
     _models.clear()
     _started.clear()
     _lock = threading.RLock()
+    _idle = threading.Condition()  # the photos in progress were the parent's threads'
+    _active = 0
 
 
 if hasattr(os, "register_at_fork"):
@@ -321,12 +368,22 @@ def _run(name: str, rgb):
     mp, _, _ = _mp()
     image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb, dtype=np.uint8))
     with _lock:
+        if _exiting:
+            raise ModelError(_EXITING, code="model.exiting")
         model = _get(name)
         call = model.detect if name == "face_landmarker" else model.segment
-        if name in _started:
-            return call(image)
-        with _quiet_native_stderr():  # the first run prints the delegate/feedback lines
-            result = call(image)
+        try:
+            if name in _started:
+                return call(image)
+            with _quiet_native_stderr():  # the first run prints the delegate/feedback lines
+                result = call(image)
+        except RuntimeError as e:
+            # MediaPipe runs its C calls through a concurrent.futures executor, which refuses work
+            # ("cannot schedule new futures after [interpreter] shutdown") once the interpreter has
+            # begun to exit: its threads are joined before any atexit handler runs
+            if "cannot schedule new futures" in str(e):
+                raise ModelError(_EXITING, code="model.exiting") from None
+            raise
         _started.add(name)
         return result
 
