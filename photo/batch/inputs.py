@@ -39,11 +39,15 @@ MANIFEST_COLUMNS = ("application_id", "path")
 class BatchInput:
     """One photo to check: ``path`` is absolute; ``name`` is the path used for output files
     (relative to the input folder or the manifest's folder; the whole path for a manifest
-    row outside that folder), so two inputs never share an output file."""
+    row outside that folder). Two inputs whose output files would still share a name get
+    distinct ones from :func:`photo.batch.outdir.distinct_names` before the batch runs."""
 
     path: str
     application_id: str | None = None
     name: str = ""
+    #: the folder of the application id's files under fixed/, annotated/, chip/ when the id's own
+    #: safe name is another id's too (set by :func:`photo.batch.outdir.distinct_names`); "": that name
+    folder: str = ""
 
     @property
     def key(self) -> tuple[str, str]:

@@ -29,7 +29,7 @@ from pathlib import Path
 from photo.batch.errors import BatchError, os_reason
 from photo.batch.hashing import sha256_file
 from photo.batch.inputs import IMAGE_EXTENSIONS, BatchInput, collect
-from photo.batch.outdir import FileWriteError, write_files
+from photo.batch.outdir import FileWriteError, distinct_names, write_files
 from photo.batch.progress import BatchProgress
 from photo.batch.store import LOCK, RESULTS, ResultStore, read_records
 from photo.batch.summary import write_summary
@@ -208,6 +208,10 @@ def run_batch(config: BatchConfig, *, runner=None, echo: Callable[[str], None] |
                  "path row below its header)")
         raise BatchError(where, code="batch.empty")
     result = BatchResult(inputs=len(inputs.items), notes=list(inputs.notes), out=out)
+    inputs.items, renamed = distinct_names(inputs.items)
+    if renamed and (config.fix or config.annotate or config.chip):
+        result.notes.append(f"{renamed} photo(s) would have shared an output file with another; their files in "
+                            "fixed/, annotated/ and chip/ get ~ and 12 hex digits of a hash (the same on every run)")
     _check_writable(out, ("thumbs", *(name for name, on in (("annotated", config.annotate), ("fixed", config.fix),
                                                             ("chip", config.chip)) if on)))
     with ResultStore(out, fsync_interval_s=config.fsync_interval_s) as store:

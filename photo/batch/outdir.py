@@ -8,6 +8,16 @@ component keeps its start and its extension and gets ``~`` and 12 hex digits of 
 of the whole component (:func:`fit_name`): it fits, two long names stay distinct, and a
 resumed batch writes to the same file. Names that fit are never changed.
 
+Distinct: before a batch runs, :func:`distinct_names` looks at every input's names together.
+Application ids that become one folder name (``a/b`` and ``a_b``: characters a file name cannot
+hold become ``_``; ``A-1`` and ``a-1`` on a file system blind to case) each get their own folder,
+``a_b~<12 hex digits of the id's SHA-256>``; two inputs whose files would still share a name
+(``a.png`` gives ``a.png.jpg``, the name of another input; names alike but for case or Unicode
+form; a file where another input's folder goes) each get ``~`` and 12 hex digits of the SHA-256
+of their identity (application id, path) before the extension: ``a~3f2a9c1b0e7d.png.jpg``.
+The names depend on the list of inputs only, never on the order of work: a resumed batch
+writes to the same files. Inputs without a clash keep their plain names.
+
 Writing (:func:`write_files`): each file to a temporary name of fixed length beside it, then
 renamed over it. A failure that comes from one photo's names (a name the file system
 refuses, a folder in the way of a file...) is :attr:`FileWriteError.of_this_photo`: the batch
@@ -19,7 +29,11 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import itertools
 import os
+import re
+import unicodedata
+from dataclasses import replace
 
 from photo.batch.errors import os_reason
 from photo.batch.inputs import BatchInput
@@ -71,17 +85,107 @@ def fit_name(name: str, limit: int = NAME_MAX_BYTES) -> str:
 def output_name(folder: str, item: BatchInput, suffix: str) -> str:
     """``fixed/<application_id>/<input's relative path>``, relative to OUT: the input's own name,
     with ``suffix`` added when its extension differs (``a.jpg`` -> ``a.jpg``, ``a.png`` ->
-    ``a.png.jpg``), so two inputs never write the same file; every component fitted to the
-    file system's limit (:func:`fit_name`)."""
+    ``a.png.jpg``); every component fitted to the file system's limit (:func:`fit_name`). The
+    items of a batch pass through :func:`distinct_names` first, so that two never share a file."""
+    return "/".join([folder, *(fit_name(p) for p in _parts(item, suffix))])
+
+
+def _parts(item: BatchInput, suffix: str) -> list[str]:
     name = item.name or os.path.basename(item.path)
     if not name.lower().endswith(suffix):
         name += suffix
-    parts = [*([_safe(item.application_id)] if item.application_id else []), *name.split("/")]
-    return "/".join([folder, *(fit_name(p) for p in parts)])
+    folder = (item.folder or _safe(item.application_id)) if item.application_id else None
+    return [*([folder] if folder else []), *name.split("/")]
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9_-]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?")  # already safe: returned as it is
 
 
 def _safe(text: str) -> str:
+    if _PLAIN.fullmatch(text):
+        return text
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in text).strip(".") or "_"
+
+
+#: The suffixes of the batch's per-photo files: fixed/ .jpg, annotated/ .png, chip/ .jpg or .jp2
+#: (its .fac and .dg2 are named as its image, so they clash exactly when the images do).
+OUTPUT_SUFFIXES = (".jpg", ".png", ".jp2")
+
+
+def _fold(text: str) -> str:
+    """A name as a file system blind to case or to Unicode form (APFS, NTFS) compares it."""
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def _digest(*fields: str) -> str:
+    joined = "\0".join(fields).encode("utf-8", "surrogateescape")  # a path may hold undecodable bytes
+    return hashlib.sha256(joined).hexdigest()[:_HASH_HEX]
+
+
+def distinct_names(items: list[BatchInput]) -> tuple[list[BatchInput], int]:
+    """``items`` with names that no two share, and how many inputs got a changed name.
+
+    Application ids whose folder names are one (:func:`_safe`, case and Unicode form aside)
+    each get the folder ``<safe id>~<12 hex digits of the id's SHA-256>``. Then, as long as two
+    inputs' output files under any of :data:`OUTPUT_SUFFIXES` are one name, or a file is where
+    another input's folder goes, each of them gets ``~`` and 12 hex digits of the SHA-256 of its
+    key (application id, path) before its name's extension. The result depends on the set of
+    inputs only (not on their order), so a resumed batch names every file as before."""
+    items = list(items)
+    changed: set[int] = set()
+    ids_of: dict[str, set[str]] = {}
+    for item in items:
+        if item.application_id:
+            ids_of.setdefault(_fold(fit_name(_safe(item.application_id))), set()).add(item.application_id)
+    shared = {i for ids in ids_of.values() if len(ids) > 1 for i in ids}
+    for n, item in enumerate(items):
+        if item.application_id and item.application_id in shared:
+            items[n] = replace(item, folder=f"{_safe(item.application_id)}~{_digest(item.application_id)}")
+            changed.add(n)
+    for salt in itertools.count():  # a second round only for a name that holds a tag already
+        clashing = _clashes(items)
+        if not clashing:
+            break
+        for n in clashing:
+            items[n] = replace(items[n], name=_tagged(items[n], salt))
+        changed |= clashing
+    return items, len(changed)
+
+
+def _clashes(items: list[BatchInput]) -> set[int]:
+    """The indexes of inputs whose output files would share a name with another's, or be a
+    file where another's folder goes."""
+    clashing: set[int] = set()
+    owners: list[dict[str, int]] = [{} for _ in OUTPUT_SUFFIXES]
+    folders: set[str] = set()
+    for n, item in enumerate(items):
+        *parts, last = _parts(item, "")  # the folders do not depend on the suffix
+        dirs = [_fold(_fit(p)) for p in parts]
+        folders.update("/".join(dirs[:i]) for i in range(1, len(dirs) + 1))
+        head = "".join(d + "/" for d in dirs)
+        for suffix, owner in zip(OUTPUT_SUFFIXES, owners, strict=True):
+            name = last if last.lower().endswith(suffix) else last + suffix
+            first = owner.setdefault(head + _fold(_fit(name)), n)
+            if first != n:
+                clashing.update((first, n))
+    for owner in owners:
+        clashing.update(n for rel, n in owner.items() if rel in folders)
+    return clashing
+
+
+def _fit(name: str) -> str:
+    return name if len(name) * 4 <= NAME_MAX_BYTES else fit_name(name)  # 4: the most bytes of one character
+
+
+def _tagged(item: BatchInput, salt: int) -> str:
+    """The input's name with ``~`` and 12 hex digits of its key's SHA-256 before the extension."""
+    name = item.name or os.path.basename(item.path)
+    head, _, last = name.rpartition("/")
+    stem, ext = os.path.splitext(last)
+    if _nbytes(ext) > _MAX_EXT_BYTES:
+        stem, ext = last, ""
+    tag = _digest(item.application_id or "", item.path, *([str(salt)] if salt else []))
+    return (head + "/" if head else "") + f"{stem}~{tag}{ext}"
 
 
 class FileWriteError(Exception):
