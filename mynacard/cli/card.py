@@ -50,9 +50,11 @@ def render_cmd(
 
     Files: OUT/<layout>-<record>-<side>.<png|pdf> (record numbers from 001) and, with
     --sheet, OUT/<layout>-sheet.pdf. Each file is written whole (temporary file + rename);
-    a holder with a face that cannot be rendered gets no file at all. Exit 0 when every
-    face rendered, 1 when some failed (each failure listed with its record, field and
-    code), 2 when the input is unusable.
+    a holder with a face that cannot be rendered gets no file at all, and the files an earlier
+    run left under that holder's names (and a failed sheet's) are removed, so no card in OUT
+    looks like this run's when it is not; other files of the layout that this run did not
+    write are listed in a note. Exit 0 when every face rendered, 1 when some failed (each
+    failure listed with its record, field and code), 2 when the input is unusable.
     """
     from cardface.backends.pdf import check_bleed
     from cardface.backends.png import check_dpi
@@ -75,6 +77,8 @@ def render_cmd(
     ensure_dir(out)
     preview = not production
     written, failed = 0, 0
+    mine: set[str] = set()  # the names of the files this run wrote
+    removed: list[str] = []  # an earlier run's files under the names of faces that failed
     # each face's scene is built once and drawn for every format and for the proof sheet
     want_sheet = sheet or sheet_only
     proof, sheet_error = None, None
@@ -110,18 +114,64 @@ def render_cmd(
         if not sheet_only and len(faces) == len(sides) * len(formats):
             for name, data in faces.items():
                 write_atomic(out / name, data)
+                mine.add(name)
                 written += 1
+        elif not sheet_only:
+            failed += _remove_stale(out, [f"{lay.name}-{i:03d}-{s}.{f}" for s in sides for f in formats],
+                                    f"record {i}", removed)
     if want_sheet and sheet_error is not None:
         failed += 1
         _report_failure(None, ",".join(sides), "sheet", sheet_error)
+        failed += _remove_stale(out, [f"{lay.name}-sheet.pdf"], "sheet", removed)
     elif proof is not None:
         write_atomic(out / f"{lay.name}-sheet.pdf", proof.finish())
+        mine.add(f"{lay.name}-sheet.pdf")
         written += 1
     mode = "production" if production else ("preview, 見本 SAMPLE mark" + ("" if show_number else ", number masked"))
     typer.echo(f"{written} file(s) for {len(people)} holder(s) in {out} (layout {lay.name}, {mode})"
-               + (f"; {failed} failed" if failed else ""))
+               + (f"; {failed} failed" if failed else "")
+               + (f"; removed {len(removed)} file(s) of an earlier run under the names of what failed" if removed else ""))
+    others = _earlier_files(out, lay.name, mine)
+    if others:
+        shown = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
+        typer.echo(f"note: {out} also holds {len(others)} card file(s) of layout {lay.name} that this run did "
+                   f"not write ({shown}): an earlier run's, not this run's cards", err=True)
     if failed:
         raise typer.Exit(1)
+
+
+def _remove_stale(out: Path, names: list[str], where: str, removed: list[str]) -> int:
+    """Remove the files an earlier run left under ``names`` (this run has none for them), adding
+    them to ``removed``; a file that cannot be removed is a failure line (returns how many)."""
+    failures, gone = 0, []
+    for name in names:
+        path = out / name
+        if not (path.is_file() or path.is_symlink()):
+            continue
+        try:
+            path.unlink()
+        except OSError as err:
+            failures += 1
+            typer.echo(f"{where}: output.stale: cannot remove {path}, an earlier run's file "
+                       f"({err.strerror or type(err).__name__}): it is not this run's card", err=True)
+            continue
+        gone.append(name)
+    if gone:
+        typer.echo(f"{where}: removed an earlier run's {', '.join(gone)}: this run has none", err=True)
+        removed += gone
+    return failures
+
+
+def _earlier_files(out: Path, layout: str, mine: set[str]) -> list[str]:
+    """The card files of ``layout`` in ``out`` (faces and sheet, by their names) not in ``mine``, sorted."""
+    import re
+
+    pattern = re.compile(re.escape(layout) + r"-(\d{3,}-(front|back)\.(png|pdf)|sheet\.pdf)")
+    try:
+        names = [p.name for p in out.iterdir()]
+    except OSError:
+        return []
+    return sorted(n for n in names if pattern.fullmatch(n) and n not in mine)
 
 
 def _report_failure(record: int | None, side: str, fmt: str, err) -> None:
