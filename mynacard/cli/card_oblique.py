@@ -15,6 +15,9 @@ from mynacard.cli.card import card_app
 
 BACKGROUNDS = ("plain", "card", "wood", "paper", "clutter")
 
+#: the code of ``card oblique``'s verdict line when the photo shows no card (exit 1)
+NO_CARD = "capture.no_card"
+
 
 def _write_image(path: Path, rgb) -> None:
     from cardface.oblique.imageio import encode
@@ -102,7 +105,8 @@ def oblique_cmd(
     """Find the card in PHOTO; write the card seen square on and its corners.
 
     Files: OUT/<photo>-card.png and OUT/<photo>-corners.json. Exit 0 when a card was found,
-    1 when none was (nothing written), 2 when the photo cannot be read.
+    1 when none was (the line ``PHOTO: capture.no_card: ...``; nothing written, and those two
+    files of an earlier run removed, said in a line), 2 when the photo cannot be read.
     """
     from cardface.oblique import locate, rectify
     from cardface.oblique.imageio import load_rgb
@@ -112,12 +116,13 @@ def oblique_cmd(
         raise OutputError(f"{out}: exists and is not a folder")
     rgb = load_rgb(photo)
     quad = locate(rgb)
-    if quad is None:
-        typer.echo(f"{photo.name}: no card found", err=True)
-        raise typer.Exit(1)
-    ensure_dir(out)
     card_path = out / f"{photo.stem}-card.png"
     json_path = out / f"{photo.stem}-corners.json"
+    if quad is None:
+        typer.echo(f"{photo.name}: {NO_CARD}: no card found in the photo (nothing written)", err=True)
+        _remove_earlier(photo.name, (card_path, json_path))
+        raise typer.Exit(1)
+    ensure_dir(out)
     _write_image(card_path, rectify(rgb, quad, dpi=dpi))
     data = {"photo": photo.name, "size": [rgb.shape[1], rgb.shape[0]], **quad.to_dict(), "rectified": card_path.name,
             "dpi": dpi}
@@ -126,6 +131,23 @@ def oblique_cmd(
                f" ({quad.method}); wrote {card_path} and {json_path}")
     for w in quad.warnings:
         typer.echo(f"{photo.name}: warning: {w}", err=True)
+
+
+def _remove_earlier(name: str, paths: tuple[Path, ...]) -> None:
+    """Remove the files an earlier run wrote under ``paths`` (this run found no card), saying so."""
+    from mynacard.outputs import OutputError
+
+    gone = []
+    for path in paths:
+        if path.is_file() or path.is_symlink():
+            try:
+                path.unlink()
+            except OSError as err:
+                raise OutputError(f"{path}: cannot remove this earlier run's file ({err.strerror or type(err).__name__});"
+                                  " it is not this photo's card") from None
+            gone.append(str(path))
+    if gone:
+        typer.echo(f"{name}: removed an earlier run's {' and '.join(gone)}: this run found no card", err=True)
 
 
 @card_app.command("mask")
