@@ -43,21 +43,13 @@ ON_HELP = ("The day the photos are judged on, YYYY-MM-DD (the application's date
            "file.taken counts each photo's age, by the date its camera wrote into the file, to it.")
 
 
-def _unique(path: Path, used: set[Path], siblings: tuple[str, ...] = ()) -> Path:
-    """``path``, or ``NAME-2.ext``, ``NAME-3.ext`` ... when it (or its ``siblings``, the same name
-    with those suffixes, written beside it) is in ``used``: the resolved paths of this run's outputs
-    so far and of its inputs, so that no output replaces another or an input photo."""
-    out, i = path, 2
-    while any(p.resolve() in used for p in (out, *(out.with_suffix(s) for s in siblings))):
-        out = path.with_name(f"{path.stem}-{i}{path.suffix}")
-        i += 1
-    used.update(p.resolve() for p in (out, *(out.with_suffix(s) for s in siblings)))
-    return out
+OVERWRITE_HELP = ("Replace a file of the same name already in the output folder (default: keep it and write "
+                  "NAME-2.ext). Input photos and this run's other outputs are never replaced.")
 
 
-def inputs_taken(files: list[Path]) -> set[Path]:
-    """The resolved paths of a run's input files, for :func:`_unique`: never written over."""
-    return {f.resolve() for f in files}
+def renamed_note(wanted: Path, used: Path) -> str:
+    """`` (NAME is taken: not replaced)`` when an output took the next free name, else ""."""
+    return f" ({wanted.name} is taken: not replaced)" if used != wanted else ""
 
 
 def _table(rep, lang: str, fixing: bool = False) -> str:
@@ -91,9 +83,15 @@ def check(
     fix: Path | None = typer.Option(None, "--fix", help="Write a corrected JPEG into DIR when only fixable checks fail."),
     lang: Lang = typer.Option(Lang.en, "--lang", help="Message language of the table: en or ja."),
     on: str | None = typer.Option(None, "--on", help=ON_HELP),
+    overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
 ) -> None:
-    """Check each photo against a profile; exit 0 if all pass, 1 if any fails, 2 if any cannot be checked."""
-    from mynacard.outputs import ensure_dir, write_atomic
+    """Check each photo against a profile; exit 0 if all pass, 1 if any fails, 2 if any cannot be checked.
+
+    --fix and --annotate name their files after the photo (NAME.jpg, NAME.png); a name taken by
+    a file already in DIR, an input photo or another output of the run becomes NAME-2.jpg ...
+    (said in the output line), unless --overwrite.
+    """
+    from mynacard.outputs import OutputNames, ensure_dir
     from photo import profile as profile_mod
     from photo.checker import analyse_and_check
     from photo.models import reuse_freed_memory
@@ -105,28 +103,32 @@ def check(
     for folder in (annotate, fix):  # an unusable output folder: one line, exit 2, before any work
         if folder is not None:
             ensure_dir(folder)
-    used_a = inputs_taken(files)
-    used_f = inputs_taken(files)
+    names = OutputNames(files, overwrite=overwrite)  # one for both folders: they may be one
     status = 0
     for f in files:
         analysis, rep = analyse_and_check(f, prof, keep_bytes=fix is not None, on=day)
         extra: dict = {}
+        notes = {"annotated": "", "fixed": ""}
         if annotate is not None and analysis is not None:
             from photo.annotate import draw
 
-            out = _unique(annotate / f"{f.stem}.png", used_a)
+            wanted = annotate / f"{f.stem}.png"
+            out = names.claim(wanted)
             buf = io.BytesIO()
             draw(analysis, rep, prof).save(buf, "PNG")
-            write_atomic(out, buf.getvalue())
+            names.write(out, buf.getvalue())
             extra["annotated"] = str(out)
+            notes["annotated"] = renamed_note(wanted, out)
         if fix is not None and rep.error is None and not rep.passed:
             from photo.correction import fix as do_fix
 
             res = do_fix(f, prof, analysis=analysis, report=rep)  # the check's own analysis
             if res.fixed and res.data:
-                out = _unique(fix / f"{f.stem}.jpg", used_f)
-                write_atomic(out, res.data)
+                wanted = fix / f"{f.stem}.jpg"
+                out = names.claim(wanted)
+                names.write(out, res.data)
                 rep.fixed = {"path": str(out), **res.to_dict()}
+                notes["fixed"] = renamed_note(wanted, out)
             else:
                 rep.fixed = res.to_dict()
         if as_json:
@@ -137,11 +139,11 @@ def check(
             typer.echo(_table(rep, lang.value, fixing=fix is not None))
             if rep.fixed:
                 if rep.fixed.get("fixed"):
-                    typer.echo(f"  fixed -> {rep.fixed['path']}: " + "; ".join(rep.fixed["actions"]))
+                    typer.echo(f"  fixed -> {rep.fixed['path']}{notes['fixed']}: " + "; ".join(rep.fixed["actions"]))
                 else:
                     typer.echo(f"  not fixed: {rep.fixed['reason']}")
             if "annotated" in extra:
-                typer.echo(f"  annotated -> {extra['annotated']}")
+                typer.echo(f"  annotated -> {extra['annotated']}{notes['annotated']}")
         if rep.error is not None:
             status = 2
         elif not rep.passed and status == 0:

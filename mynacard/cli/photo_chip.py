@@ -2,7 +2,8 @@
 
 Writes ``NAME.jpg`` (or ``NAME.jp2``), ``NAME.fac`` (the ISO/IEC 19794-5 record) and
 ``NAME.dg2`` (ICAO data group 2) per photo, and with ``--chart`` the rate-quality chart of
-all the photos as ``chip-rates.png``. Exit status: 0 when every photo got its portrait, 1
+all the photos as ``chip-rates.png``; a name taken by a file already in the folder, an input
+photo or another output of the run becomes ``NAME-2.jpg`` ... unless ``--overwrite``. Exit status: 0 when every photo got its portrait, 1
 when any was refused (a subject check failed: the reasons are printed), 2 when any could not
 be read or encoded (e.g. a budget too small).
 """
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import typer
 
-from mynacard.cli.photo import _unique, inputs_taken, photo_app
+from mynacard.cli.photo import OVERWRITE_HELP, photo_app, renamed_note
 
 
 class Codec(StrEnum):
@@ -50,9 +51,10 @@ def chip(
     as_json: bool = typer.Option(False, "--json", help="One JSON object per photo per line."),
     chart: bool = typer.Option(False, "--chart", help="Also write OUT/chip-rates.png: bytes against quality "
                                                       "at the budgets of photo/data/chip.toml, over all photos."),
+    overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
 ) -> None:
     """Make the chip portrait of each photo; exit 0 if all were made, 1 if any was refused, 2 on errors."""
-    from mynacard.outputs import ensure_dir, write_atomic
+    from mynacard.outputs import OutputNames, ensure_dir
     from photo import profile as profile_mod
     from photo.chip import ChipError, ChipRefused, encode_prepared, prepare, rate_quality, settings
     from photo.errors import PhotoError
@@ -61,7 +63,7 @@ def chip(
     ensure_dir(out)
     cfg = settings()
     codec_name = "jpeg2000" if codec is Codec.jp2 else "jpeg"
-    used = inputs_taken(files)
+    names = OutputNames(files, overwrite=overwrite)
     rows: list[dict] = []
     status = 0
     for f in files:
@@ -85,11 +87,12 @@ def chip(
             else:
                 typer.echo(f"{name}: error {err.code}: {err.message}")
             continue
-        base = _unique(out / f"{f.stem}{p.suffix}", used, siblings=(".fac", ".dg2"))
+        wanted = out / f"{f.stem}{p.suffix}"
+        base = names.claim(wanted, siblings=(".fac", ".dg2"))
         paths = {"image": base, "record": base.with_suffix(".fac"), "dg2": base.with_suffix(".dg2")}
-        write_atomic(paths["image"], p.image)
-        write_atomic(paths["record"], p.record)
-        write_atomic(paths["dg2"], p.dg2)
+        names.write(paths["image"], p.image)
+        names.write(paths["record"], p.record)
+        names.write(paths["dg2"], p.dg2)
         if chart:
             rows += [{**r, "file": name} for r in rate_quality(prep, codec=codec_name)]
         if as_json:
@@ -98,11 +101,12 @@ def chip(
             d["paths"] = {k: str(v) for k, v in paths.items()}
             typer.echo(json.dumps(d, ensure_ascii=False))
         else:
-            typer.echo(_line(name, p) + f" -> {paths['image']}")
+            typer.echo(_line(name, p) + f" -> {paths['image']}" + renamed_note(wanted, base))
     if chart:
         from photo.chip_chart import chart_png
 
-        target = out / "chip-rates.png"
-        write_atomic(target, chart_png(rows, cfg["quality"], title=f"chip portrait, {kind.value}, {codec_name}"))
-        typer.echo(f"rate-quality chart -> {target}", err=as_json)
+        wanted = out / "chip-rates.png"
+        target = names.claim(wanted)
+        names.write(target, chart_png(rows, cfg["quality"], title=f"chip portrait, {kind.value}, {codec_name}"))
+        typer.echo(f"rate-quality chart -> {target}" + renamed_note(wanted, target), err=as_json)
     raise typer.Exit(status)
