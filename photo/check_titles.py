@@ -34,5 +34,11 @@ def reason_titles() -> dict[str, dict[str, dict[str, str]]]:
 
 
 def reason_title(check_id: str, key: str, lang: str = "ja") -> str:
-    """The few words for ``check_id`` failing with ``key`` in ``lang``; the key itself when it has none."""
-    return reason_titles().get(check_id, {}).get(key, {}).get(lang) or key
+    """The few words for ``check_id`` failing with ``key`` in ``lang`` (or not judged for it:
+    ``photo/data/not_checked.toml``); the key itself when it has none."""
+    words = reason_titles().get(check_id, {}).get(key, {}).get(lang)
+    if words:
+        return words
+    from photo.checks import not_checked_texts
+
+    return not_checked_texts().get(key, {}).get("title", {}).get(lang) or key

@@ -452,7 +452,8 @@ def test_a_face_turned_into_profile_is_not_judged_by_the_frontal_checks():
     for c in rep.checks:
         if c.id in frontal:
             assert not c.evaluated and not c.passed and c.key == "turned_away", c.id
-            assert f"{round(limit + 10)}°" in c.message_en and "正面" in c.message
+            deg = round(limit + 10)
+            assert f"about {deg} degrees" in c.message_en and f"約 {deg}°" in c.message and "正面" in c.message
         elif c.id != "file.taken":  # the test file carries no date taken: not evaluated, whatever the pose
             assert c.evaluated, c.id
     assert not rep.check("pose.yaw").passed and not rep.passed
@@ -583,3 +584,38 @@ def test_a_collar_of_the_walls_colour_is_not_a_shadow():
     c = rep.check("background.shadow")
     assert c.passed, c.value
     assert rep.check("background.uniformity").passed
+
+
+def test_a_photo_on_its_side_is_told_to_rotate_not_that_the_head_is_tilted_or_huge(tmp_path):
+    from PIL import Image
+
+    import photo
+    from photo.check_titles import reason_title
+
+    p = tmp_path / "side.jpg"
+    Image.open(path("compliant_a")).convert("RGB").rotate(90, expand=True).save(p, quality=92)
+    rep = photo.check(p)
+    by = {c.id: c for c in rep.checks}
+    assert not by["pose.roll"].passed and by["pose.roll"].key == "sideways"
+    assert "rotate it upright" in by["pose.roll"].message_en and "回転" in by["pose.roll"].message
+    for cid in ("geometry.head_size", "geometry.margins", "eyes.open", "head.covering"):
+        c = by[cid]
+        assert not c.evaluated and c.key == "sideways" and c.value is None, cid
+        assert c.message.startswith("写真が横向き") and c.message_en.startswith("Not checked: the photo is on its side")
+    assert reason_title("geometry.margins", "sideways", "en") == "not checked: photo on its side"
+    assert reason_title("pose.roll", "sideways") == "写真が横向きか逆さま"
+    # upright, the same photo is judged as usual
+    assert photo.check(path("compliant_a")).passed
+
+
+def test_every_not_checked_reason_has_its_message_and_title_in_both_languages():
+    import re
+
+    from photo.checks import not_checked_texts
+
+    texts = not_checked_texts()
+    assert set(texts) == {"no_face", "mouth_covered", "turned_away", "sideways"}
+    for key, t in texts.items():
+        for part in (t, t["title"]):
+            assert part["ja"] and part["en"] and part["ja"] != part["en"], key
+            assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", part["ja"]), key

@@ -27,15 +27,33 @@ class CheckSpec:
     subject: str
     doc: str
     frontal: bool = False  # reads a frontal face: not evaluated when the head is turned too far
+    upright: bool = False  # measures the head against the frame: not evaluated when the photo is on its side
     bare_face: bool = False  # reads the mouth or the cheeks' skin: not evaluated when the mouth is covered
 
 
 @lru_cache(maxsize=1)
+def _frontal() -> dict:
+    with resources.files("photo").joinpath("data/frontal.toml").open("rb") as f:
+        return tomllib.load(f)
+
+
 def max_frontal_yaw_deg() -> float:
     """How far the head may be turned for the ``frontal`` checks to be evaluated
     (``photo/data/frontal.toml``)."""
-    with resources.files("photo").joinpath("data/frontal.toml").open("rb") as f:
-        return float(tomllib.load(f)["max_abs_yaw_deg"])
+    return float(_frontal()["max_abs_yaw_deg"])
+
+
+def sideways_roll_deg() -> float:
+    """The roll past which the photo is on its side or upside down (``photo/data/frontal.toml``):
+    ``upright`` checks are then not evaluated."""
+    return float(_frontal()["sideways_roll_deg"])
+
+
+@lru_cache(maxsize=1)
+def not_checked_texts() -> dict[str, dict]:
+    """Why a check was not judged (``photo/data/not_checked.toml``): key -> {ja, en, title}."""
+    with resources.files("photo").joinpath("data/not_checked.toml").open("rb") as f:
+        return tomllib.load(f)
 
 
 REGISTRY: dict[str, CheckSpec] = {}
@@ -48,13 +66,16 @@ SUBJECTS = ("file", "image", "face", "pose", "eyes", "mouth", "expression", "hea
 
 
 def check(check_id: str, *, limits: dict[str, str], needs_face: bool = True, frontal: bool = False,
-          bare_face: bool = False):
+          bare_face: bool = False, upright: bool = False):
     """Register a check function under ``check_id`` (written here only: the result is named
     with it). The id's subject (before the dot) is the module's name. ``frontal``: it reads a
     frontal face, and is not evaluated when the head is turned further than
     :func:`max_frontal_yaw_deg`. ``bare_face``: it reads the mouth or takes the cheeks for skin,
     and is not evaluated when ``mouth.visible`` (which runs before it) finds the mouth covered:
-    a mask's colour read as the skin's made hats, casts and smiles of masked faces."""
+    a mask's colour read as the skin's made hats, casts and smiles of masked faces. ``upright``:
+    it measures the head against the photo's frame, and is not evaluated when the face is rolled
+    past :func:`sideways_roll_deg` (a photo on its side: a head size read across the frame means
+    nothing); nor are the ``frontal`` checks, which read rows and columns of an upright face."""
 
     def deco(func: Callable[..., CheckResult | None]):
         subject = func.__module__.rsplit(".", 1)[-1]
@@ -67,6 +88,7 @@ def check(check_id: str, *, limits: dict[str, str], needs_face: bool = True, fro
         REGISTRY[check_id] = CheckSpec(
             id=check_id, func=func, limits=dict(limits), needs_face=needs_face,
             subject=subject, doc=(func.__doc__ or "").strip(), frontal=frontal, bare_face=bare_face,
+            upright=upright,
         )
         return func
 
@@ -107,26 +129,23 @@ def run(check_id: str, analysis: Any, limits: dict, *, mouth_covered: bool = Fal
     ``bare_face`` checks when ``mouth_covered`` (``mouth.visible`` failed for a covered mouth)."""
     spec = registry()[check_id]
     if spec.bare_face and mouth_covered:
-        return _not_evaluated(check_id, "mouth_covered",
-                              "口元が隠れているため判定できません（マスクなどを外して撮り直してください）。",
-                              "Not checked: the mouth and cheeks are covered (take off the mask and retake the photo).")
+        return _not_evaluated(check_id, "mouth_covered")
     if spec.needs_face and not analysis.has_face:
-        return _not_evaluated(check_id, "no_face",
-                              "顔が見つからないため判定できません。顔全体がはっきり写った正面の写真を使ってください。",
-                              "Not checked: no face was found. Use a photo that shows your whole face from the front.")
+        return _not_evaluated(check_id, "no_face")
     if spec.frontal and analysis.has_face and abs(analysis.pose.yaw_deg) > max_frontal_yaw_deg():
-        yaw = round(abs(analysis.pose.yaw_deg))
-        return _not_evaluated(check_id, "turned_away",
-                              f"顔が横を向きすぎている（{yaw}°）ため判定できません。カメラに顔の正面を向けて撮ってください。",
-                              f"Not checked: the face is turned too far from the camera ({yaw}°) to judge this. "
-                              "Take the photo facing the camera.")
+        return _not_evaluated(check_id, "turned_away", deg=round(abs(analysis.pose.yaw_deg)))
+    if (spec.upright or spec.frontal) and analysis.has_face and abs(analysis.pose.roll_deg) > sideways_roll_deg():
+        return _not_evaluated(check_id, "sideways")
     r = spec.func(analysis, limits)
     return None if r is None else r.named(spec.id)
 
 
-def _not_evaluated(check_id: str, key: str, message: str, message_en: str) -> CheckResult:
+def _not_evaluated(check_id: str, key: str, **params: Any) -> CheckResult:
     """A check that could not be judged on this photo (``evaluated`` false), with why in Japanese
-    and English."""
+    and English (``photo/data/not_checked.toml``'s ``key``, ``params`` filled in)."""
+    from photo.report import fill
+
+    text = not_checked_texts()[key]
     r = CheckResult(id=check_id, passed=False, value=None, limit=None, key=key, evaluated=False)
-    r.message, r.message_en = message, message_en
+    r.message, r.message_en = fill(text["ja"], params), fill(text["en"], params)
     return r

@@ -22,7 +22,7 @@ def mm_per_px(a, limits) -> float:
 _PRINT = {"print_height_mm": "float"}
 
 
-@check("geometry.head_size", limits={**_PRINT, "min_mm": "float", "max_mm": "float"})
+@check("geometry.head_size", limits={**_PRINT, "min_mm": "float", "max_mm": "float"}, upright=True)
 def head_size(a, limits):
     """Crown-to-chin height on the print within [min_mm, max_mm] (J-LIS 32-36 mm; ICAO 70-80 %)."""
     k = mm_per_px(a, limits)
@@ -33,7 +33,7 @@ def head_size(a, limits):
     return r
 
 
-@check("geometry.centered", limits={**_PRINT, "max_offset_mm": "float"})
+@check("geometry.centered", limits={**_PRINT, "max_offset_mm": "float"}, upright=True)
 def centered(a, limits):
     """The face's vertical axis within max_offset_mm of the photo's centre line (ICAO 9303: centred)."""
     k = mm_per_px(a, limits)
@@ -44,7 +44,7 @@ def centered(a, limits):
     return r
 
 
-@check("geometry.eye_height", limits={**_PRINT, "min_mm": "float", "max_mm": "float", "crowded_top_mm": "float?"})
+@check("geometry.eye_height", limits={**_PRINT, "min_mm": "float", "max_mm": "float", "crowded_top_mm": "float?"}, upright=True)
 def eye_height(a, limits):
     """Eye line height above the bottom edge within [min_mm, max_mm] (ICAO 9303: 50-70 % of the height).
 
@@ -62,7 +62,7 @@ def eye_height(a, limits):
 
 
 @check("geometry.margins", limits={**_PRINT, "min_top_mm": "float", "max_top_mm": "float", "min_side_mm": "float",
-                                   "min_bottom_mm": "float"})
+                                   "min_bottom_mm": "float"}, upright=True)
 def margins(a, limits):
     """The whole head inside the frame: space above the crown within [min_top_mm, max_top_mm]
     (J-LIS 4 +/- 2 mm), >= min_side_mm beside the face (MOFA: 2 mm), >= min_bottom_mm below the chin."""

@@ -52,6 +52,9 @@ def pitch(a, limits):
 @check("pose.roll", limits={"max_abs_deg": "float"})
 def roll(a, limits):
     """Head tilted sideways at most max_abs_deg (ICAO 9303: 8 degrees; J-LIS rejects tilted heads)."""
+    from photo.checks import sideways_roll_deg
+
     v = a.pose.roll_deg
     ok = abs(v) <= limits["max_abs_deg"]
-    return result(ok, round(v, 1), limits["max_abs_deg"], deg=round(abs(v)))
+    key = "ok" if ok else "sideways" if abs(v) > sideways_roll_deg() else "fail"
+    return result(ok, round(v, 1), limits["max_abs_deg"], key, deg=round(abs(v)))
