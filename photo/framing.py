@@ -27,9 +27,10 @@ CROP, RESIZE, REENCODE = "crop", "resize", "re-encode"
 #: check id -> message key of a failure (``"*"``: any failure) -> the remedy that fixes it.
 #: A failure not listed here is never fixed: the face, the light and the background are
 #: never retouched, and pixels cannot be invented (too small, head cut off, greyscale).
-REMEDIES: dict[str, dict[str, str]] = {
+REMEDIES: dict[str, dict[str, str | None]] = {
     "file.format": {"*": REENCODE},  # PNG, TIFF ... are re-encoded as JPEG
-    "file.size": {"*": REENCODE},  # re-encoding changes the size
+    # re-encoding changes the size; a file small for its few pixels needs the original photo
+    "file.size": {"few_pixels": None, "*": REENCODE},
     "image.dimensions": {"aspect": CROP, "too_large": RESIZE},
     "image.color": {"cmyk": REENCODE, "mode": REENCODE},  # converted to RGB; colour cannot be added
     "geometry.head_size": {"*": CROP},
@@ -48,7 +49,7 @@ def remedy(result: Any) -> str | None:
     if result.passed or not result.evaluated:
         return None
     table = REMEDIES.get(result.id, {})
-    return table.get(result.key) or table.get("*")
+    return table[result.key] if result.key in table else table.get("*")
 
 
 def settle_fixable(report: Any, analysis: Any, prof: Any) -> None:

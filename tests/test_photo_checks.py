@@ -619,3 +619,17 @@ def test_every_not_checked_reason_has_its_message_and_title_in_both_languages():
         for part in (t, t["title"]):
             assert part["ja"] and part["en"] and part["ja"] != part["en"], key
             assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", part["ja"]), key
+
+
+def test_a_file_too_small_for_its_few_pixels_asks_for_the_original_not_less_compression(tmp_path):
+    from PIL import Image
+
+    import photo
+
+    img = Image.open(path("compliant_a")).convert("RGB")
+    tiny, squashed = tmp_path / "tiny.jpg", tmp_path / "squashed.jpg"
+    img.resize((200, 260)).save(tiny, quality=90)  # ~10 KB: dense, but few pixels
+    img.save(squashed, quality=5)  # ~8 KB of many pixels: over-compressed
+    t, q = photo.check(tiny).check("file.size"), photo.check(squashed).check("file.size")
+    assert (t.key, t.fixable) == ("few_pixels", False) and "200 x 260" in t.message_en and "元の写真" in t.message
+    assert (q.key, q.fixable) == ("too_small", True) and "less compression" in q.message_en

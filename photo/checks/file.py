@@ -22,16 +22,22 @@ def file_format(a, limits):
     return r
 
 
-@check("file.size", limits={"min_bytes": "int", "max_bytes": "int"}, needs_face=False)
+@check("file.size", limits={"min_bytes": "int", "max_bytes": "int", "dense_bytes_per_px": "float?"}, needs_face=False)
 def file_size(a, limits):
-    """File size between the limits (20 KB-7 MB for online applications). J-LIS, secondary sources."""
-    n = a.decoded.byte_size
+    """File size between the limits (20 KB-7 MB for online applications). J-LIS, secondary sources.
+    A file too small though it holds at least ``dense_bytes_per_px`` bytes per pixel is small for
+    its few pixels (key ``few_pixels``: use the original photo), not for its compression."""
+    d = a.decoded
+    n = d.byte_size
     if n is None:
         return None  # no file
     lo, hi = limits["min_bytes"], limits["max_bytes"]
     key = "ok" if lo <= n <= hi else ("too_small" if n < lo else "too_large")
+    dense = limits.get("dense_bytes_per_px")
+    if key == "too_small" and dense is not None and n >= dense * d.width * d.height:
+        key = "few_pixels"
     r = result(key == "ok", n, [lo, hi], key, kb=round(n / 1000), lo_kb=round(lo / 1000),
-               hi_mb=round(hi / 1e6, 1))
+               hi_mb=round(hi / 1e6, 1), w=d.width, h=d.height)
     return r
 
 
