@@ -15,7 +15,7 @@ echo "== Photo checks: samples/photos (reports, annotated review images, fixed c
 mkdir -p "$OUT/photos"
 set +e
 "$BIN/mynacard" photo check samples/photos/*.jpg samples/photos/*.png \
-  --annotate "$OUT/photos/annotated" --fix "$OUT/photos/fixed" --json > "$OUT/photos/report.jsonl"
+  --annotate "$OUT/photos/annotated" --fix "$OUT/photos/fixed" --overwrite --json > "$OUT/photos/report.jsonl"
 status=$?
 set -e
 # exit 1 means some photos failed their checks, which these samples are chosen to show
@@ -56,7 +56,7 @@ status=0
 
 echo
 echo "== Chip portrait: an accepted photo as the IC chip's colour portrait (ISO/IEC 19794-5 token, DG2)"
-"$BIN/mynacard" photo chip samples/photos/compliant_005.jpg samples/photos/compliant_010.jpg -o "$OUT/chip" --chart
+"$BIN/mynacard" photo chip samples/photos/compliant_005.jpg samples/photos/compliant_010.jpg -o "$OUT/chip" --chart --overwrite
 
 echo
 echo "Done: see $OUT/"
