@@ -252,7 +252,8 @@ def _geometry(a, c, lim) -> list[Mark]:
     px = 1.0 / mm_per_px(a, lim)  # working px per mm of the print
     cx, span = float(a.eye_mid[0]), 1.3 * a.ied
     if c.id == "geometry.head_size":
-        m = _mark(c, (cx + 0.4 * a.ied, (a.crown[1] + a.chin[1]) / 2), mm=c.value, lo=lim["min_mm"], hi=lim["max_mm"])
+        p = c.params  # the label shows the figures of the message (the measure's bias allowed for)
+        m = _mark(c, (cx + 0.4 * a.ied, (a.crown[1] + a.chin[1]) / 2), mm=p["mm"], lo=p["lo"], hi=p["hi"])
         m.lines = [[tuple(a.crown), tuple(a.chin)], _h_guides(cx - span, cx + span, [a.crown[1]])[0],
                    _h_guides(cx - span, cx + span, [a.chin[1]])[0]]
         # where the chin would have to be for the allowed head heights, from this crown
@@ -277,7 +278,8 @@ def _geometry(a, c, lim) -> list[Mark]:
     x0, _, x1, _ = a.face_box
     if key.startswith("top"):
         y = max(0.0, float(a.crown[1]))
-        m = _mark(c, (cx + span + 4, y + 2), mm=v["top"], lo=lim["min_top_mm"], hi=lim["max_top_mm"])
+        p = c.params  # as the message shows them
+        m = _mark(c, (cx + span + 4, y + 2), mm=p["top"], lo=p["top_lo"], hi=p["top_hi"])
         m.lines = [[(cx - span, y), (cx + span, y)]]
         m.guides = _h_guides(cx - span, cx + span, [lim["min_top_mm"] * px, lim["max_top_mm"] * px])
     elif key == "bottom":

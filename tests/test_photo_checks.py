@@ -633,3 +633,24 @@ def test_a_file_too_small_for_its_few_pixels_asks_for_the_original_not_less_comp
     t, q = photo.check(tiny).check("file.size"), photo.check(squashed).check("file.size")
     assert (t.key, t.fixable) == ("few_pixels", False) and "200 x 260" in t.message_en and "元の写真" in t.message
     assert (q.key, q.fixable) == ("too_small", True) and "less compression" in q.message_en
+
+
+def test_head_size_and_space_above_are_shown_against_the_rules_own_limits(tmp_path):
+    from PIL import Image
+
+    import photo
+
+    p = tmp_path / "small_head.jpg"
+    img = Image.open(path("compliant_a")).convert("RGB")
+    canvas = Image.new("RGB", (img.width * 2, img.height * 2), img.getpixel((3, 3)))
+    canvas.paste(img, (img.width // 2, img.height // 2))
+    canvas.save(p, quality=92)
+    c = photo.check(p).check("geometry.head_size")
+    assert c.key == "small" and c.limit == [31.5, 35.5]  # the measure's own figures: it reads heads 0.5 mm short
+    assert f"{c.value + 0.5:.1f} mm crown to chin; 32-36 mm needed" in c.message_en
+    assert "32〜36 mm 必要" in c.message
+    m = photo.check(path("compliant_a")).check("geometry.margins")
+    import re
+
+    top = float(re.search(r"\(([\d.]+) mm above it\)", m.message_en).group(1))
+    assert abs(top - (m.value["top"] - 0.25)) <= 0.06  # less the crown's bias

@@ -22,14 +22,27 @@ def mm_per_px(a, limits) -> float:
 _PRINT = {"print_height_mm": "float"}
 
 
-@check("geometry.head_size", limits={**_PRINT, "min_mm": "float", "max_mm": "float"}, upright=True)
+def shown(v: float, bias: float) -> float | int:
+    """A millimetre figure as the messages show it: moved by the measure's known ``bias`` (a
+    whole number of millimetres, such as a rule's limit, without decimals)."""
+    x = round(v + bias, 1)
+    return int(x) if x == int(x) else x
+
+
+@check("geometry.head_size", limits={**_PRINT, "min_mm": "float", "max_mm": "float", "shown_bias_mm": "float?"},
+       upright=True)
 def head_size(a, limits):
-    """Crown-to-chin height on the print within [min_mm, max_mm] (J-LIS 32-36 mm; ICAO 70-80 %)."""
+    """Crown-to-chin height on the print within [min_mm, max_mm] (J-LIS 32-36 mm; ICAO 70-80 %).
+
+    The limits are the rule's moved by the measure's bias (it reads the head 0.5 mm short); the
+    value and limit in the result are the measure's, while the messages show both moved back by
+    ``shown_bias_mm``: the head as it most likely is, against the rule's own 32-36 mm."""
     k = mm_per_px(a, limits)
     v = float(((a.chin - a.crown) ** 2).sum() ** 0.5) * k
     lo, hi = limits["min_mm"], limits["max_mm"]
     key = "ok" if lo <= v <= hi else ("small" if v < lo else "large")
-    r = result(key == "ok", round(v, 1), [lo, hi], key, mm=round(v, 1), lo=lo, hi=hi)
+    b = limits.get("shown_bias_mm", 0.0)
+    r = result(key == "ok", round(v, 1), [lo, hi], key, mm=shown(v, b), lo=shown(lo, b), hi=shown(hi, b))
     return r
 
 
@@ -62,10 +75,12 @@ def eye_height(a, limits):
 
 
 @check("geometry.margins", limits={**_PRINT, "min_top_mm": "float", "max_top_mm": "float", "min_side_mm": "float",
-                                   "min_bottom_mm": "float"}, upright=True)
+                                   "min_bottom_mm": "float", "shown_top_bias_mm": "float?"}, upright=True)
 def margins(a, limits):
     """The whole head inside the frame: space above the crown within [min_top_mm, max_top_mm]
-    (J-LIS 4 +/- 2 mm), >= min_side_mm beside the face (MOFA: 2 mm), >= min_bottom_mm below the chin."""
+    (J-LIS 4 +/- 2 mm), >= min_side_mm beside the face (MOFA: 2 mm), >= min_bottom_mm below the chin.
+    The messages show the space above the head and its limits less ``shown_top_bias_mm`` (the
+    crown's bias the limits allow for), so against the rule's own 2-6 mm."""
     k = mm_per_px(a, limits)
     x0, _, x1, _ = a.face_box
     top = a.crown[1] * k
@@ -82,5 +97,7 @@ def margins(a, limits):
         key = "top_large"
     v = {"top": round(top, 1), "bottom": round(bottom, 1), "side": round(side, 1)}
     lim = {k2: limits[k2] for k2 in ("min_top_mm", "max_top_mm", "min_side_mm", "min_bottom_mm")}
-    r = result(key == "ok", v, lim, key, top=v["top"], side=v["side"], bottom=v["bottom"])
+    tb = -limits.get("shown_top_bias_mm", 0.0)
+    r = result(key == "ok", v, lim, key, top=shown(top, tb), side=v["side"], bottom=v["bottom"],
+               top_lo=shown(limits["min_top_mm"], tb), top_hi=shown(limits["max_top_mm"], tb))
     return r
