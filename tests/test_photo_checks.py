@@ -654,3 +654,22 @@ def test_head_size_and_space_above_are_shown_against_the_rules_own_limits(tmp_pa
 
     top = float(re.search(r"\(([\d.]+) mm above it\)", m.message_en).group(1))
     assert abs(top - (m.value["top"] - 0.25)) <= 0.06  # less the crown's bias
+
+
+def test_eyes_low_with_too_little_room_above_never_advise_less_room_above():
+    """The space above the head between 1 and 2.25 mm (too little for geometry.margins) used to
+    get 'leave less space above the head' from eye_height beside 'leave more' from margins."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from photo import profile
+    from photo.checks.geometry import eye_height
+
+    lim = profile.get("mynumber-online").checks["geometry.eye_height"]
+    px = 1000 / 45  # a 1000 px tall photo: px per mm
+    for top_mm, key in ((1.8, "low_crowded"), (0.5, "low_crowded"), (4.0, "low")):
+        a = SimpleNamespace(h=1000, w=778, eye_mid=np.array([389.0, 1000 - 20 * px]),
+                            crown=np.array([389.0, top_mm * px]))
+        r = eye_height(a, lim)
+        assert r.key == key, (top_mm, r.key)
