@@ -15,11 +15,14 @@ portrait measured against the uncompressed one (:mod:`photo.chip_quality`).
 Settings (geometry, refusal list, encoder, targets, chart budgets) are in
 ``photo/data/chip.toml``. Errors: :class:`ChipRefused` (``chip.refused``, carrying the
 failed checks), ``chip.no_face``, ``chip.face_too_small``, ``chip.budget_too_small``,
-``chip.invalid_option`` and the loader's ``input.*`` codes.
+``chip.invalid_option`` (an unknown codec or kind, a budget, width or 19794-5 subject code that
+is not a whole number in range) and the loader's ``input.*`` codes, raised as the loader raises
+them (:class:`photo.errors.InputError` subclasses).
 """
 
 from __future__ import annotations
 
+import numbers
 import time
 import tomllib
 from dataclasses import dataclass, field
@@ -31,7 +34,7 @@ import numpy as np
 
 from photo import iso19794
 from photo.chip_errors import BudgetTooSmall, ChipError, ChipRefused
-from photo.errors import PhotoError
+from photo.errors import input_error
 
 __all__ = ["BudgetTooSmall", "ChipError", "ChipPortrait", "ChipRefused", "chip_portrait", "encode_prepared",
            "prepare", "rate_quality", "read_back", "settings"]
@@ -92,9 +95,13 @@ class ChipPortrait:
 def _analysis_and_report(source: Any, report: Any, prof) -> tuple[Any, Any, str | None]:
     from photo.analysis import FaceAnalysis
     from photo.checker import analyse_and_check, run_checks, source_name
+    from photo.report import PhotoReport
 
     if isinstance(source, tuple) and len(source) == 2 and isinstance(source[0], FaceAnalysis):
         source, report = source
+    if report is not None and not isinstance(report, PhotoReport):
+        raise ChipError(f"report must be a PhotoReport or None, not {type(report).__name__}",
+                        code="chip.invalid_option")
     if isinstance(source, FaceAnalysis):
         if report is None:
             report = run_checks(source, prof)  # the checks read the analysis' cached results
@@ -104,7 +111,7 @@ def _analysis_and_report(source: Any, report: Any, prof) -> tuple[Any, Any, str 
                         code="chip.invalid_option")
     analysis, rep = analyse_and_check(source, prof)
     if analysis is None:  # the loader refused it: the report says why, with the input.* code
-        raise PhotoError(rep.error["message"], code=rep.error["code"])
+        raise input_error(rep.error["code"], rep.error["message"])  # the class photo.load raises for it
     return analysis, rep, source_name(source, None)
 
 
@@ -114,22 +121,42 @@ def refusal_reasons(report, cfg: dict | None = None) -> list[dict]:
     return [c.to_dict() for c in report.failed if c.id in listed]
 
 
+def _whole(name: str, value: Any) -> int:
+    """``value`` as an int when it is a whole number (not a bool, a float or text); ``chip.invalid_option`` else."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ChipError(f"{name} must be a whole number, not {value!r:.40}", code="chip.invalid_option")
+    return int(value)
+
+
 def _options(codec: str, kind: str, budget_bytes: int | None, width_px: int | None, cfg: dict) -> tuple[str, int, int]:
     c = CODEC_ALIASES.get(str(codec).lower())
     if c is None:
         raise ChipError(f"unknown codec {codec!r} (jpeg or jpeg2000)", code="chip.invalid_option")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise ChipError(f"unknown kind {kind!r} (token or full)", code="chip.invalid_option")
-    budget = int(budget_bytes if budget_bytes is not None else cfg[kind]["default_budget_bytes"])
+    budget = _whole("budget_bytes", budget_bytes if budget_bytes is not None else cfg[kind]["default_budget_bytes"])
     if budget < 500:
         raise ChipError(f"a budget of {budget} bytes is below 500 (the record and DG2 alone take ~110)",
                         code="chip.invalid_option")
-    w = int(width_px or cfg[kind]["width_px"])
+    w = _whole("width_px", width_px if width_px is not None else cfg[kind]["width_px"])
     if w < cfg[kind]["min_width_px"]:
         raise ChipError(f"a {kind} portrait is at least {cfg[kind]['min_width_px']} px wide", code="chip.invalid_option")
     if w > cfg[kind]["max_width_px"]:  # its frame is built before the face's size is compared with it
         raise ChipError(f"a {kind} portrait is at most {cfg[kind]['max_width_px']} px wide", code="chip.invalid_option")
     return c, budget, w
+
+
+def _subject_codes(gender: Any, eye_colour: Any, hair_colour: Any) -> None:
+    """``chip.invalid_option`` unless ``gender`` is one of the 19794-5 gender codes
+    (:data:`photo.iso19794.GENDER`) and the eye and hair colours are codes of one byte (0-255)."""
+    if isinstance(gender, bool) or not isinstance(gender, numbers.Integral) or gender not in iso19794.GENDER.values():
+        codes = ", ".join(f"{v} {k}" for k, v in iso19794.GENDER.items())
+        raise ChipError(f"gender must be a 19794-5 gender code ({codes}), not {gender!r:.40}",
+                        code="chip.invalid_option")
+    for name, v in (("eye_colour", eye_colour), ("hair_colour", hair_colour)):
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or not 0 <= v <= 255:
+            raise ChipError(f"{name} must be a 19794-5 code of one byte (0-255; 0 unspecified), not {v!r:.40}",
+                            code="chip.invalid_option")
 
 
 # ------------------------------------------------------------------------------------------ record
@@ -364,6 +391,7 @@ def encode_prepared(prep: Prepared, *, budget_bytes: int, codec: str = "jpeg", m
 
     cfg = settings()
     codec, budget, _ = _options(codec, prep.kind, budget_bytes, prep.placement.width, cfg)
+    _subject_codes(gender, eye_colour, hair_colour)
     pl = prep.placement
     if trellis and codec != "jpeg":
         raise ChipError("the trellis encoder writes baseline JPEG only", code="chip.invalid_option")
@@ -418,7 +446,7 @@ def chip_portrait(source: Any, *, budget_bytes: int | None = None, codec: str | 
     ``budget_bytes``: the encoded image's maximum size (default per kind in chip.toml).
     ``codec``: "jpeg" or "jpeg2000" (also "jp2"). ``kind``: "token" or "full". ``gender``,
     ``eye_colour``, ``hair_colour``: 19794-5 codes when known from the application (0 =
-    unspecified). ``measure=False`` skips the quality measures (no landmark model runs);
+    unspecified; gender one of :data:`photo.iso19794.GENDER`, the colours 0-255). ``measure=False`` skips the quality measures (no landmark model runs);
     ``stable_drift=True`` adds the stable drift (six more landmark runs, see :mod:`photo.chip_quality`).
     ``search`` (default ``photo/data/chip.toml [encode.search] enabled``): encode each candidate
     pre-filter at the budget and keep the one whose decoded landmarks stay closest (one landmark
@@ -429,6 +457,7 @@ def chip_portrait(source: Any, *, budget_bytes: int | None = None, codec: str | 
     cfg = settings()
     codec = codec or cfg["encode"]["default_codec"]
     c, _, _ = _options(codec, kind, budget_bytes, width_px, cfg)  # bad options fail before any analysis
+    _subject_codes(gender, eye_colour, hair_colour)
     if trellis and c != "jpeg":
         raise ChipError("the trellis encoder writes baseline JPEG only", code="chip.invalid_option")
     prep = prepare(source, kind=kind, profile=profile, report=report, width_px=width_px, measure=measure,

@@ -23,8 +23,9 @@ from photo import framing
 from photo import profile as profile_mod
 from photo.analysis import FaceAnalysis
 from photo.checker import run_checks, source_name
-from photo.errors import InputError
+from photo.errors import ArgumentError, InputError
 from photo.intake import full_image, load
+from photo.report import PhotoReport
 
 
 @dataclass
@@ -56,16 +57,22 @@ def _encode(im, max_bytes: int) -> tuple[bytes, int]:
 
 
 def fix(source: Any, profile: Any = profile_mod.DEFAULT, *, force: bool = False,
-        analysis: FaceAnalysis | None = None, report: Any = None) -> FixResult:
+        analysis: FaceAnalysis | None = None, report: PhotoReport | None = None) -> FixResult:
     """Return the corrected JPEG when every failed check of ``profile`` is fixable.
 
     ``force=True`` also re-encodes a passing photo (e.g. to drop its metadata).
     ``analysis`` (and its ``report`` for this profile), when given, are the check already made
     of ``source``: they are used as they are. Full-resolution pixels come from the bytes the
-    check kept (``analyse_and_check(..., keep_bytes=True)``) or from ``source``.
+    check kept (``analyse_and_check(..., keep_bytes=True)``) or from ``source``. An ``analysis``
+    or ``report`` of another type raises :class:`~photo.errors.ArgumentError` (``argument.invalid``).
     """
     from PIL import Image
 
+    if analysis is not None and not isinstance(analysis, FaceAnalysis):
+        raise ArgumentError(f"analysis must be a FaceAnalysis (from photo.checker.analyse_and_check) or None, "
+                            f"not {type(analysis).__name__}")
+    if report is not None and not isinstance(report, PhotoReport):
+        raise ArgumentError(f"report must be a PhotoReport or None, not {type(report).__name__}")
     prof = profile_mod.get(profile)
     if analysis is None:
         try:

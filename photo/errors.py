@@ -4,7 +4,8 @@ Codes (stable; the service maps them to HTTP statuses in ``mynacard.errors``):
 
 =========================  ===========================================================
 ``input.empty``            zero bytes
-``input.not_image``        not a picture at all (text, random bytes, a PDF ...)
+``input.not_image``        not a picture at all (text, random bytes, a PDF ...), or an array that
+                           is not an RGB or grey image (its shape, dtype or value range)
 ``input.unsupported_format``  a picture in a format mynacard does not decode
 ``input.heic``             HEIC/HEIF, but this installation has no HEIF decoder (pillow-heif)
 ``input.animated``         an animation (GIF, APNG, WebP with several frames)
@@ -16,7 +17,11 @@ Codes (stable; the service maps them to HTTP statuses in ``mynacard.errors``):
 ``profile.invalid``        a profile that does not exist or whose file is invalid
 ``model.missing``          a shipped model file is missing from the installation
 ``model.corrupt``          a shipped model file differs from its SHA-256 in the manifest
+``argument.invalid``       a call's argument of the wrong type or out of range (``work_px=0``,
+                           ``analysis="x"`` ...): a mistake in the calling code, not in the photo
 =========================  ===========================================================
+
+The chip portrait adds its ``chip.*`` codes (:mod:`photo.chip_errors`).
 """
 
 from __future__ import annotations
@@ -79,7 +84,27 @@ class FileTooLarge(InputError):
     code = "input.file_too_large"
 
 
+#: Each input code's class: :func:`input_error` raises the same class :func:`photo.intake.load` does.
+_INPUT_CLASSES: dict[str, type[InputError]] = {
+    cls.code: cls for cls in (InputError, EmptyInput, NotAnImage, UnsupportedFormat, HeicInput, AnimatedInput,
+                              TruncatedInput, CorruptInput, TooManyPixels, FileTooLarge)
+}
+
+
+def input_error(code: str, message: str) -> InputError:
+    """The :class:`InputError` subclass for an ``input.*`` code (as in a report's ``error``), so a
+    refusal passed on as a code and a message is raised as the loader raised it."""
+    cls = _INPUT_CLASSES.get(code, InputError)
+    return cls(message, code=code)
+
+
 class ProfileError(PhotoError):
     """A profile that does not exist or whose file is invalid."""
 
     code = "profile.invalid"
+
+
+class ArgumentError(PhotoError):
+    """A call's argument of the wrong type or out of range: the calling code's mistake, not the photo's."""
+
+    code = "argument.invalid"

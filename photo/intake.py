@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import datetime
 import io
+import math
+import numbers
 import os
 import warnings
 from dataclasses import dataclass, field
@@ -34,6 +36,7 @@ from photo import heif
 from photo.colour_profile import to_srgb
 from photo.errors import (
     AnimatedInput,
+    ArgumentError,
     CorruptInput,
     EmptyInput,
     FileTooLarge,
@@ -52,6 +55,9 @@ MAX_PIXELS = 120_000_000
 MAX_FILE_BYTES = 64 * 1024 * 1024
 #: Long side of the working image the analysis runs on.
 WORK_PX = 1000
+#: How far (in grey levels) float pixels may stray past 0-1 or 0-255, by rounding in the caller's
+#: arithmetic, and still be read (clipped); further out the array is refused, not clipped.
+_FLOAT_SLACK = 0.5
 
 # Pillow warns (on stderr, with its own file paths) about damaged EXIF blocks; the loader
 # already treats a damaged block as absent, so the warning is only noise for the user.
@@ -183,13 +189,20 @@ def _read_source(source: Any, max_file_bytes: int) -> tuple[bytes | None, str | 
         return data, None, None
     if isinstance(source, Image.Image):
         return None, getattr(source, "filename", None) or None, source
-    raise InputError(f"cannot check a {type(source).__name__}: give a path, bytes, a PIL image or an array",
-                     code="input.not_image")
+    raise NotAnImage(f"cannot check a {type(source).__name__}: give a path, bytes, a PIL image or an array")
 
 
-def _from_array(arr: np.ndarray, work_px: int) -> Decoded:
+def _positive_ints(**values: Any) -> None:
+    """:class:`~photo.errors.ArgumentError` unless every value is a whole number above 0 (the
+    loader's sizes and limits: ``work_px``, ``max_pixels``, ``max_file_bytes``)."""
+    for name, v in values.items():
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
+            raise ArgumentError(f"{name} must be a whole number above 0, not {v!r:.40}")
+
+
+def _from_array(arr: np.ndarray, work_px: int, max_pixels: int) -> Decoded:
     a, mode = _normalise_array(arr)
-    _check_array_size(a)
+    _check_array_size(a, max_pixels)
     h, w = a.shape[:2]
     rgb, scale, block = _shrink(np.ascontiguousarray(a), work_px, 1.0, 8)
     return Decoded(rgb=rgb, scale=scale, width=w, height=h, format=None, byte_size=None, mode=mode,
@@ -220,6 +233,7 @@ def open_image(source: Any, *, max_pixels: int = MAX_PIXELS,
     pictures over ``max_pixels`` (from the header: decompression bombs), pictures without
     pixels and animations.
     """
+    _positive_ints(max_pixels=max_pixels, max_file_bytes=max_file_bytes)
     data, filename, pil = _read_source(source, max_file_bytes)
     if data is not None:
         if len(data) == 0:
@@ -305,11 +319,12 @@ def load_pixels(source: Any, *, alpha: bool = False, max_pixels: int = MAX_PIXEL
     H x W x 3 RGB (alpha over white) - or H x W x 4 RGBA when ``alpha`` and the picture has
     transparency. Same guards as :func:`load` (for callers that need every pixel, such as the
     oblique card captures); arrays are normalised as :func:`load` does."""
+    _positive_ints(max_pixels=max_pixels, max_file_bytes=max_file_bytes)
     if isinstance(source, np.ndarray):
         a = _as_uint8(np.asarray(source))
         if not (alpha and a.ndim == 3 and a.shape[2] == 4):
             a = _normalise_array(a)[0]
-        _check_array_size(a)
+        _check_array_size(a, max_pixels)
         return np.ascontiguousarray(a)
     _, _, pil = open_image(source, max_pixels=max_pixels, max_file_bytes=max_file_bytes)
     _decode(pil)
@@ -326,16 +341,46 @@ def load_pixels(source: Any, *, alpha: bool = False, max_pixels: int = MAX_PIXEL
         raise TooManyPixels(f"{pil.size[0]}x{pil.size[1]} pixels: not enough memory to decode this picture") from None
 
 
+def _wide_to_uint8(a: np.ndarray) -> np.ndarray:
+    """``uint8`` of integer pixels stored wider than 8 bits (a 16-bit PNG, a ``uint16`` array): as
+    they are when every value is at most 255, else scaled from 16 bits (0-65535 -> 0-255)."""
+    a16 = np.asarray(a, dtype=np.float64)
+    peak = 65535.0 if a16.size and a16.max() > 255 else 255.0
+    return np.clip(a16 / peak * 255.0, 0, 255).astype(np.uint8)
+
+
 def _as_uint8(a: np.ndarray) -> np.ndarray:
-    if a.dtype != np.uint8:
-        if np.issubdtype(a.dtype, np.floating) and a.size and float(np.nanmax(a)) <= 1.0:
-            a = a * 255.0
-        a = np.clip(np.nan_to_num(a), 0, 255).astype(np.uint8)
-    return a
+    """``uint8`` pixels of an array, read the one way every array input is read (:func:`load`,
+    :func:`load_pixels`, :func:`full_image`): ``uint8`` as it is; other integers as a 16-bit
+    picture is decoded (:func:`_wide_to_uint8`); floats in 0-1 scaled to 0-255, other floats
+    read as 0-255 (rounded). Values a picture cannot hold (negative, over 16 bits, floats past
+    their range by more than ``_FLOAT_SLACK`` grey levels, NaN), and arrays of booleans, complex
+    numbers or objects, are refused with ``input.not_image``: never clipped into a wrong picture."""
+    if a.dtype == np.uint8:
+        return a
+    if a.dtype.kind not in "uif":
+        raise NotAnImage(f"an array of {a.dtype} is not a picture: give uint8 (0-255), uint16 (0-65535) "
+                         "or float (0-1) pixels")
+    if a.size == 0:
+        return a.astype(np.uint8)  # refused by its size, as an empty array of bytes is
+    lo, hi = float(a.min()), float(a.max())
+    if a.dtype.kind != "f":
+        if lo < 0 or hi > 65535:
+            raise NotAnImage(f"integer pixels range over {lo:.0f}..{hi:.0f}: a picture's are 0-255 or "
+                             "0-65535 (16 bits)")
+        return _wide_to_uint8(a)
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise NotAnImage("the array's pixels include NaN or infinite values")
+    peak = 1.0 if hi <= 1.0 + _FLOAT_SLACK / 255.0 else 255.0
+    slack = _FLOAT_SLACK * peak / 255.0
+    if lo < -slack or hi > peak + slack:
+        raise NotAnImage(f"float pixels range over {lo:.4g}..{hi:.4g}: a picture's are 0-1 (or 0-255)")
+    return np.clip(np.rint(a * (255.0 / peak)), 0, 255).astype(np.uint8)
 
 
 def _normalise_array(arr: np.ndarray) -> tuple[np.ndarray, str]:
-    """(H x W x 3 uint8 RGB, original mode) of an RGB, RGBA or grey array; floats in 0-1 are scaled."""
+    """(H x W x 3 uint8 RGB, original mode) of an RGB, RGBA or grey array, its values read by
+    :func:`_as_uint8` (floats in 0-1 and 16-bit integers are scaled)."""
     a = _as_uint8(np.asarray(arr))
     if a.ndim == 2:
         return np.repeat(a[:, :, None], 3, axis=2), "L"
@@ -344,12 +389,12 @@ def _normalise_array(arr: np.ndarray) -> tuple[np.ndarray, str]:
     raise NotAnImage(f"an array of shape {a.shape} is not an RGB or grey image")
 
 
-def _check_array_size(a: np.ndarray) -> None:
+def _check_array_size(a: np.ndarray, max_pixels: int = MAX_PIXELS) -> None:
     h, w = a.shape[:2]
     if h == 0 or w == 0:
         raise EmptyInput("the array has no pixels")
-    if h * w > MAX_PIXELS:
-        raise TooManyPixels(f"{w}x{h} pixels is more than the {MAX_PIXELS} accepted")
+    if h * w > max_pixels:
+        raise TooManyPixels(f"{w}x{h} pixels is more than the {max_pixels} accepted")
 
 
 def load(source: Any, *, work_px: int = WORK_PX, max_pixels: int = MAX_PIXELS,
@@ -357,10 +402,14 @@ def load(source: Any, *, work_px: int = WORK_PX, max_pixels: int = MAX_PIXELS,
     """Decode ``source`` for checking; raise an :class:`~photo.errors.InputError` subclass if it cannot be.
 
     ``work_px`` is the long side of the working image (big JPEGs are decoded at 1/2, 1/4 or
-    1/8 scale to about that size); ``max_pixels`` refuses bigger images before decoding.
+    1/8 scale to about that size); ``max_pixels`` refuses bigger images before decoding. These and
+    ``max_file_bytes`` are whole numbers above 0 (:class:`~photo.errors.ArgumentError`, code
+    ``argument.invalid``, otherwise). Arrays are read by :func:`_as_uint8`: ``uint8``, 16-bit
+    integers (scaled as a 16-bit PNG is), floats in 0-1; other values are refused, not clipped.
     """
+    _positive_ints(work_px=work_px, max_pixels=max_pixels, max_file_bytes=max_file_bytes)
     if isinstance(source, np.ndarray):
-        return _from_array(source, work_px)
+        return _from_array(source, work_px, max_pixels)
     data, filename, pil = open_image(source, max_pixels=max_pixels, max_file_bytes=max_file_bytes)
     fmt = pil.format
     w0, h0 = pil.size
@@ -439,9 +488,7 @@ def _to_rgb(img: Image.Image, orientation: int) -> np.ndarray:
         bg = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         img = Image.alpha_composite(bg, rgba).convert("RGB")
     elif img.mode in ("I;16", "I;16B", "I;16L", "I"):
-        a16 = np.asarray(img, dtype=np.float64)
-        peak = 65535.0 if a16.max() > 255 else 255.0
-        img = Image.fromarray(np.clip(a16 / peak * 255.0, 0, 255).astype(np.uint8), "L").convert("RGB")
+        img = Image.fromarray(_wide_to_uint8(np.asarray(img)), "L").convert("RGB")
     elif img.mode != "RGB":
         img = img.convert("RGB")
     if orientation != 1:
@@ -463,8 +510,11 @@ def full_image(decoded: Decoded, source: Any = None) -> Image.Image:
     if decoded.scale == 1.0 and decoded.rgb.shape[:2] == (decoded.height, decoded.width):
         return Image.fromarray(decoded.rgb, "RGB")
     if isinstance(source, np.ndarray):
-        arr = source if source.ndim == 3 else np.repeat(source[:, :, None], 3, axis=2)
-        return Image.fromarray(np.ascontiguousarray(arr[:, :, :3]).astype(np.uint8), "RGB")
+        rgb = _normalise_array(source)[0]  # the values read as load() read them (0-1 floats, 16 bits ...)
+        if rgb.shape[:2] != (decoded.height, decoded.width):
+            raise InputError(f"the array is {rgb.shape[1]}x{rgb.shape[0]}, the analysed picture "
+                             f"{decoded.width}x{decoded.height}: pass the array that was checked", code="input.unreadable")
+        return Image.fromarray(np.ascontiguousarray(rgb), "RGB")
     if decoded.raw is not None:
         im = Image.open(io.BytesIO(decoded.raw))
     elif isinstance(source, Image.Image):

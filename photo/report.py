@@ -18,6 +18,7 @@ found) and ``true`` when it does not (no date taken in the file, no pupil to rea
 from __future__ import annotations
 
 import math
+import os
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -139,9 +140,20 @@ def unjudged(value: Any, limit: Any, key: str, **params: Any) -> CheckResult:
     return r
 
 
+def _file_name(file: Any) -> str | None:
+    """A report's ``file`` as text: a path (``Path``, bytes) decoded as the file system names it."""
+    if file is None or isinstance(file, str):
+        return file
+    if isinstance(file, (bytes, os.PathLike)):
+        return os.fsdecode(file)
+    return str(file)
+
+
 @dataclass
 class PhotoReport:
-    """The verdict on one photo: every check of the profile, or an error for input that cannot be checked."""
+    """The verdict on one photo: every check of the profile, or an error for input that cannot be checked.
+
+    ``file`` is always text (or None): a ``Path`` given for it is kept as its ``str``."""
 
     file: str | None
     profile: str
@@ -151,6 +163,11 @@ class PhotoReport:
     skipped: dict = field(default_factory=dict)  # check id -> why it does not apply (e.g. no file)
     fixed: dict | None = None
     seconds: float | None = None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "file":  # a Path given as the name (check(..., file=Path(...))): a str, as the JSON has it
+            value = _file_name(value)
+        super().__setattr__(name, value)
 
     @property
     def passed(self) -> bool:
