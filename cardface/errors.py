@@ -2,6 +2,8 @@
 
 The CLI and the service map codes to exit and HTTP statuses in one place each
 (``mynacard.errors``); messages never contain a name, a reading, an address or a My Number.
+A call's argument of the wrong type or out of range (``mask(keep=5)``, ``load_holders(None)``)
+is an :class:`ArgumentError`, code ``argument.invalid``: the calling code's mistake, not the data's.
 """
 
 from __future__ import annotations
@@ -103,3 +105,9 @@ class FontError(CardfaceError):
     """A configured font file that is missing or cannot be used (not TrueType outlines)."""
 
     code = "font.unusable"
+
+
+class ArgumentError(CardfaceError):
+    """A call's argument of the wrong type or out of range: the calling code's mistake, not the data's."""
+
+    code = "argument.invalid"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import os
 import re
 import unicodedata
 from datetime import date
@@ -32,7 +33,7 @@ from pydantic import (
 )
 
 from cardface import dates, mynumber
-from cardface.errors import CardfaceError, FieldProblem, HolderError, InputFileError
+from cardface.errors import ArgumentError, CardfaceError, FieldProblem, HolderError, InputFileError
 from photo.textfile import DELIMITED_SUFFIXES, TextEncodingError, csv_rows, decode_text
 
 log = logging.getLogger("cardface.holder")
@@ -442,8 +443,13 @@ def load_holders(path: str | Path, *, guess_readings: bool = False, encoding: st
     The text is UTF-8 (with or without a BOM) or CP932 as Excel saves it in Japanese,
     detected by :func:`photo.textfile.decode_text`; ``encoding`` names it instead.
     Raises :class:`InputFileError` when the file cannot be read or parsed, and one
-    :class:`HolderError` listing every bad field of every record otherwise.
+    :class:`HolderError` listing every bad field of every record otherwise; a ``path`` that is
+    not a path or text, or an ``encoding`` that is not text, is an :class:`ArgumentError`.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise ArgumentError(f"path must be a file path (str or Path), not {type(path).__name__}")
+    if encoding is not None and not isinstance(encoding, str):
+        raise ArgumentError(f"encoding must be the name of a text encoding or None, not {type(encoding).__name__}")
     path = Path(path)
     records = read_records(path, encoding=encoding)
     holders: list[Holder] = []

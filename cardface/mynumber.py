@@ -12,9 +12,11 @@ number itself.
 
 from __future__ import annotations
 
-from cardface.errors import MyNumberError
+from cardface.errors import ArgumentError, MyNumberError
 
 LENGTH = 12
+#: How many of the last digits :func:`mask` may leave visible, at most.
+MAX_KEEP = 4
 _WEIGHTS_FROM_LEFT = (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 _SEPARATORS = frozenset(" \t\u3000-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d\u30fc")
 
@@ -73,7 +75,13 @@ def is_valid(s: str) -> bool:
 def format(s: str, sep: str = " ") -> str:
     """``123456789018`` -> ``1234 5678 9018`` (validated first)."""
     d = validate(s)
+    _check_sep(sep)
     return sep.join((d[0:4], d[4:8], d[8:12]))
+
+
+def _check_sep(sep: str) -> None:
+    if not isinstance(sep, str):
+        raise ArgumentError(f"sep must be text, not {type(sep).__name__}")
 
 
 def mask(s: str, *, keep: int = 0, char: str = "*", sep: str = " ") -> str:
@@ -81,10 +89,15 @@ def mask(s: str, *, keep: int = 0, char: str = "*", sep: str = " ") -> str:
 
     ``mask("123456789018")`` -> ``**** **** ****``; ``keep=4`` -> ``**** **** 9018``.
     The input is normalised but not required to be valid, so a bad number can still be hidden.
+    ``keep`` outside 0-4, a ``char`` that is not one character or a ``sep`` that is not text is
+    an :class:`~cardface.errors.ArgumentError` (``argument.invalid``).
     """
     d = normalize(s)
-    if not 0 <= keep <= 4:
-        raise ValueError("keep must be between 0 and 4")
+    if isinstance(keep, bool) or not isinstance(keep, int) or not 0 <= keep <= MAX_KEEP:
+        raise ArgumentError(f"keep must be a whole number from 0 to {MAX_KEEP}, not {keep!r:.20}")
+    if not isinstance(char, str) or len(char) != 1:
+        raise ArgumentError(f"char must be one character, not {char!r:.20}")
+    _check_sep(sep)
     shown = char * (LENGTH - keep) + (d[LENGTH - keep:] if keep else "")
     return sep.join((shown[0:4], shown[4:8], shown[8:12]))
 

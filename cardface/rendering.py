@@ -64,7 +64,8 @@ def render(holder: Holder | dict, side: str = "front", layout: str | Path | Layo
     QR code) unless ``show_number``; ``preview=False`` is a production face: no mark, the
     number shown, a photo required. ``allow_failing_photo`` lets a preview use a photo that
     fails the photo checks. ``bleed_mm`` and ``crop_marks`` apply to PDF. Errors are the
-    project's (``GlyphError``, ``FitError``, ``LayoutError``, ``PhotoRefused``, ``HolderError``...).
+    project's (``GlyphError``, ``FitError``, ``LayoutError``, ``PhotoRefused``, ``HolderError``...;
+    a ``holder`` that is neither a :class:`~cardface.holder.Holder` nor a dict is an ``ArgumentError``).
     For several formats of one face, build the scene once and :func:`draw` it for each.
     """
     from cardface.scene import build_scene

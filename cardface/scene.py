@@ -14,10 +14,11 @@ lets the proof-sheet backend draw them once per page as a reusable form.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from cardface import content
-from cardface.errors import FieldProblem, FitError, LayoutError, PhotoRefused
+from cardface.errors import ArgumentError, FieldProblem, FitError, LayoutError, PhotoRefused
 from cardface.fonts import FontFace, FontSet, default_fonts
 from cardface.geometry import MM_PER_PT, Color, Rect
 from cardface.holder import Holder
@@ -318,6 +319,9 @@ def build_scene(holder: Holder | dict, side: str = "front", layout: str | Layout
     """
     if isinstance(holder, dict):
         holder = Holder.from_dict(holder)
+    elif not isinstance(holder, Holder):
+        raise ArgumentError(f"holder must be a Holder or a dict of holder data, not {type(holder).__name__}"
+                            + (" (read a holders file with load_holders)" if isinstance(holder, (str, Path)) else ""))
     lay = load_layout(layout)
     spec = lay.side(side)
     fonts = fonts or default_fonts()
