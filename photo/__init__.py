@@ -48,9 +48,11 @@ def check(source: Any, profile: Any = "mynumber-online", *, file: str | None = N
 def chip_portrait(source: Any, **kw: Any) -> ChipPortrait:
     """The chip portrait (ISO/IEC 19794-5 token or full frontal image to a byte budget, its face
     record and ICAO DG2, quality measures); see :func:`photo.chip.chip_portrait`."""
+    from photo import models
     from photo.chip import chip_portrait as _cp
 
-    return _cp(source, **kw)
+    with models.in_use():  # at interpreter exit: waited for, or refused (model.exiting)
+        return _cp(source, **kw)
 
 
 def load(source: Any, **kw: Any) -> Decoded:
@@ -63,9 +65,11 @@ def load(source: Any, **kw: Any) -> Decoded:
 def face_geometry(source: Any) -> FaceGeometry | None:
     """Eyes, chin, crown, face box and roll of the main face, in the ORIGINAL image's pixels
     (after EXIF orientation); None when no face is found. Raises :class:`InputError` for bad input."""
+    from photo import models
     from photo.face import face_geometry as _fg
 
-    return _fg(source)
+    with models.in_use():
+        return _fg(source)
 
 
 def fix(source: Any, profile: Any = "mynumber-online", **kw: Any) -> FixResult:
@@ -73,9 +77,11 @@ def fix(source: Any, profile: Any = "mynumber-online", **kw: Any) -> FixResult:
 
     Pass ``analysis=`` and ``report=`` from :func:`photo.checker.analyse_and_check` to fix a
     photo already checked without analysing it again (see :func:`photo.correction.fix`)."""
+    from photo import models
     from photo.correction import fix as _fix
 
-    return _fix(source, profile, **kw)
+    with models.in_use():
+        return _fix(source, profile, **kw)
 
 
 def warm_up() -> float:

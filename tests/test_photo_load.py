@@ -169,3 +169,21 @@ def test_a_callers_pil_image_is_left_as_it_was(tmp_path):
     second = photo.check(im)
     assert [c.value for c in second.checks] == [c.value for c in first.checks]
     assert first.to_dict()["checks"][[c.id for c in first.checks].index("image.dimensions")]["value"] == [3500, 4500]
+
+
+def test_the_pixel_limit_is_ours_not_pillows(monkeypatch):
+    # Pillow warns past 89.5 MP; a photo header under MAX_PIXELS (120 MP) is opened, one over is refused
+    from photo import intake
+
+    seen = []
+    monkeypatch.setattr(intake, "_decode", lambda pil: seen.append(pil.size))  # the header is enough
+    with pytest.raises(InputError) as e:
+        photo.load(_png_header(11000, 11000))  # 121 MP
+    assert e.value.code == "input.too_many_pixels" and "120000000" in str(e.value)
+    try:
+        photo.load(_png_header(9800, 9800))  # 96 MP: past Pillow's warning, inside ours
+    except InputError as err:
+        assert err.code != "input.too_many_pixels", err
+    except Exception:  # the stub decoded nothing: what follows the guards may fail, the guards did not
+        pass
+    assert seen == [(9800, 9800)]
