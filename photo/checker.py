@@ -40,6 +40,23 @@ def run_checks(analysis, prof) -> PhotoReport:
     return rep
 
 
+def analyse(decoded, on: datetime.date | None = None):
+    """The :class:`~photo.analysis.FaceAnalysis` of ``decoded``; a photo on its side (the face
+    rolled a quarter turn, :func:`photo.checks.upright_turn`) is analysed turned upright
+    (:func:`photo.intake.turned`), so every check reads the upright face and ``pose.roll``
+    says the photo was turned (fixable: :func:`photo.fix` writes it upright)."""
+    from photo.analysis import FaceAnalysis
+    from photo.intake import turned
+
+    analysis = FaceAnalysis(decoded, checked_on=on)
+    turn = checks_mod.upright_turn(analysis)
+    if turn:
+        again = FaceAnalysis(turned(decoded, turn), checked_on=on)
+        if again.has_face and abs(again.pose.roll_deg) <= checks_mod.sideways_roll_deg():
+            return again
+    return analysis
+
+
 def analyse_and_check(source: Any, profile: Any = profile_mod.DEFAULT, *, file: str | None = None,
                       keep_bytes: bool = False, on: datetime.date | None = None):
     """(FaceAnalysis or None, PhotoReport): for callers that also annotate, fix or frame from the
@@ -58,7 +75,6 @@ def _analyse_and_check(source: Any, profile: Any, *, file: str | None, keep_byte
     prof = profile_mod.get(profile)  # ProfileError for an unknown/invalid profile
     name = source_name(source, file)
     t = time.perf_counter()
-    from photo.analysis import FaceAnalysis
     from photo.intake import load
 
     try:
@@ -66,7 +82,7 @@ def _analyse_and_check(source: Any, profile: Any, *, file: str | None, keep_byte
     except InputError as err:
         log.debug("photo not checked (%s): %s", prof.name, err.code)
         return None, PhotoReport(file=name, profile=prof.name, error=err.to_dict(), seconds=time.perf_counter() - t)
-    analysis = FaceAnalysis(decoded, checked_on=on)
+    analysis = analyse(decoded, on)
     rep = run_checks(analysis, prof)
     rep.file = name
     rep.seconds = time.perf_counter() - t

@@ -22,7 +22,7 @@ from typing import Any
 from photo import framing
 from photo import profile as profile_mod
 from photo.analysis import FaceAnalysis
-from photo.checker import run_checks, source_name
+from photo.checker import analyse, run_checks, source_name
 from photo.errors import ArgumentError, InputError
 from photo.intake import full_image, load
 from photo.report import PhotoReport
@@ -76,7 +76,7 @@ def fix(source: Any, profile: Any = profile_mod.DEFAULT, *, force: bool = False,
     prof = profile_mod.get(profile)
     if analysis is None:
         try:
-            analysis = FaceAnalysis(load(source, keep_bytes=True))
+            analysis = analyse(load(source, keep_bytes=True))  # a photo on its side: turned upright
         except InputError as err:
             return FixResult(False, reason=f"{err.code}: {err.message}")
         report = None
@@ -96,6 +96,9 @@ def fix(source: Any, profile: Any = profile_mod.DEFAULT, *, force: bool = False,
     actions = []
     if decoded.exif_orientation != 1:
         actions.append(f"rotated upright (EXIF orientation {decoded.exif_orientation})")
+    if decoded.turn:
+        way = {1: "a quarter turn counter-clockwise", 2: "half a turn", 3: "a quarter turn clockwise"}[decoded.turn]
+        actions.append(f"turned upright, {way} (the photo was on its side)")
     if framing.needs(before, framing.CROP):
         box = framing.plan_crop(analysis, prof, original=True)
         if box is None:

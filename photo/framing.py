@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 #: The remedies ``photo.fix`` applies.
-CROP, RESIZE, REENCODE = "crop", "resize", "re-encode"
+CROP, RESIZE, REENCODE, ROTATE = "crop", "resize", "re-encode", "rotate"
 
 #: check id -> message key of a failure (``"*"``: any failure) -> the remedy that fixes it.
 #: A failure not listed here is never fixed: the face, the light and the background are
@@ -33,6 +33,7 @@ REMEDIES: dict[str, dict[str, str | None]] = {
     "file.size": {"few_pixels": None, "*": REENCODE},
     "image.dimensions": {"aspect": CROP, "too_large": RESIZE},
     "image.color": {"cmyk": REENCODE, "mode": REENCODE},  # converted to RGB; colour cannot be added
+    "pose.roll": {"turned": ROTATE},  # a photo on its side is written upright (a tilted head is not fixed)
     "geometry.head_size": {"*": CROP},
     "geometry.centered": {"*": CROP},
     "geometry.eye_height": {"*": CROP},

@@ -25,7 +25,7 @@ import math
 import numbers
 import os
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +102,7 @@ class Decoded:
     raw: bytes | None = field(default=None, repr=False)  # original bytes (for fix), when given
     colour_profile: str | None = None  # the profile the colours were converted from to sRGB (None: none)
     taken: datetime.date | None = None  # the day taken by the camera's clock (EXIF DateTimeOriginal), if written
+    turn: int = 0  # quarter turns counter-clockwise after the EXIF orientation (a photo on its side: turned)
 
     @property
     def is_cmyk(self) -> bool:
@@ -502,6 +503,22 @@ def _to_rgb(img: Image.Image, orientation: int) -> np.ndarray:
     return rgb
 
 
+_TURN = {1: Image.Transpose.ROTATE_90, 2: Image.Transpose.ROTATE_180, 3: Image.Transpose.ROTATE_270}
+
+
+def turned(decoded: Decoded, turn: int) -> Decoded:
+    """``decoded`` turned ``turn`` quarter turns counter-clockwise more (a photo on its side, found
+    by the face's roll: photo.checker): its working pixels and upright size, and through
+    :attr:`Decoded.turn` the pixels :func:`full_image` returns. The JPEG block grid is dropped
+    (``block_px`` None): turned, its phase moves."""
+    k = turn % 4
+    if k == 0:
+        return decoded
+    w, h = (decoded.height, decoded.width) if k % 2 else (decoded.width, decoded.height)
+    return replace(decoded, rgb=np.ascontiguousarray(np.rot90(decoded.rgb, k)), width=w, height=h, block_px=None,
+                   turn=(decoded.turn + k) % 4)
+
+
 def full_image(decoded: Decoded, source: Any = None) -> Image.Image:
     """The original pixels at full resolution, upright, RGB (alpha over white), as a PIL image.
 
@@ -514,6 +531,7 @@ def full_image(decoded: Decoded, source: Any = None) -> Image.Image:
         return Image.fromarray(decoded.rgb, "RGB")
     if isinstance(source, np.ndarray):
         rgb = _normalise_array(source)[0]  # the values read as load() read them (0-1 floats, 16 bits ...)
+        rgb = np.rot90(rgb, decoded.turn) if decoded.turn else rgb
         if rgb.shape[:2] != (decoded.height, decoded.width):
             raise InputError(f"the array is {rgb.shape[1]}x{rgb.shape[0]}, the analysed picture "
                              f"{decoded.width}x{decoded.height}: pass the array that was checked", code="input.unreadable")
@@ -529,5 +547,6 @@ def full_image(decoded: Decoded, source: Any = None) -> Image.Image:
         im = Image.open(io.BytesIO(data))
     _decode(im)
     im, _profile = to_srgb(im)  # the same sRGB colours load() measured
-    return Image.fromarray(_to_rgb(im, decoded.exif_orientation), "RGB")
+    up = Image.fromarray(_to_rgb(im, decoded.exif_orientation), "RGB")
+    return up.transpose(_TURN[decoded.turn]) if decoded.turn else up
 

@@ -586,26 +586,51 @@ def test_a_collar_of_the_walls_colour_is_not_a_shadow():
     assert rep.check("background.uniformity").passed
 
 
-def test_a_photo_on_its_side_is_told_to_rotate_not_that_the_head_is_tilted_or_huge(tmp_path):
+@pytest.mark.parametrize("angle", [90, 270])
+def test_a_photo_on_its_side_is_checked_turned_upright_and_fix_writes_it_upright(tmp_path, angle):
     from PIL import Image
 
     import photo
     from photo.check_titles import reason_title
 
     p = tmp_path / "side.jpg"
+    upright = Image.open(path("compliant_a")).convert("RGB")
+    upright.rotate(angle, expand=True).save(p, quality=95)
+    rep = photo.check(p)
+    roll = rep.check("pose.roll")
+    assert (roll.passed, roll.key, roll.fixable) == (False, "turned", True)
+    assert "turned upright" in roll.message_en and "回して判定" in roll.message
+    # every other check read the upright face (no 772 mm head, no ghost frame over the eyes)
+    assert [c.id for c in rep.failed] == ["pose.roll"] and rep.fixable
+    assert all(c.evaluated for c in rep.checks if c.id != "file.taken")
+    assert reason_title("pose.roll", "turned", "en") == "photo on its side (read turned)"
+    res = photo.fix(p)
+    assert res.fixed and any("turned upright, a quarter turn" in a for a in res.actions), res.actions
+    out = Image.open(__import__("io").BytesIO(res.data))
+    assert out.size == upright.size
+    assert photo.check(res.data).passed
+
+
+def test_a_photo_on_its_side_that_cannot_be_read_turned_is_not_judged_for_the_upright_checks(tmp_path, monkeypatch):
+    from PIL import Image
+
+    import photo
+    from photo import checks as checks_mod
+    from photo.check_titles import reason_title
+
+    monkeypatch.setattr(checks_mod, "upright_turn", lambda analysis: 0)  # as if turning found no face
+    p = tmp_path / "side.jpg"
     Image.open(path("compliant_a")).convert("RGB").rotate(90, expand=True).save(p, quality=92)
     rep = photo.check(p)
     by = {c.id: c for c in rep.checks}
-    assert not by["pose.roll"].passed and by["pose.roll"].key == "sideways"
+    assert not by["pose.roll"].passed and by["pose.roll"].key == "sideways" and not by["pose.roll"].fixable
     assert "rotate it upright" in by["pose.roll"].message_en and "回転" in by["pose.roll"].message
     for cid in ("geometry.head_size", "geometry.margins", "eyes.open", "head.covering"):
         c = by[cid]
         assert not c.evaluated and c.key == "sideways" and c.value is None, cid
         assert c.message.startswith("写真が横向き") and c.message_en.startswith("Not checked: the photo is on its side")
     assert reason_title("geometry.margins", "sideways", "en") == "not checked: photo on its side"
-    assert reason_title("pose.roll", "sideways") == "写真が横向きか逆さま"
-    # upright, the same photo is judged as usual
-    assert photo.check(path("compliant_a")).passed
+    assert reason_title("pose.roll", "sideways") == "写真が横向き"
 
 
 def test_every_not_checked_reason_has_its_message_and_title_in_both_languages():

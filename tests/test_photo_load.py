@@ -187,3 +187,20 @@ def test_the_pixel_limit_is_ours_not_pillows(monkeypatch):
     except Exception:  # the stub decoded nothing: what follows the guards may fail, the guards did not
         pass
     assert seen == [(9800, 9800)]
+
+
+def test_a_turned_decode_gives_its_full_image_turned_the_same_way(tmp_path):
+    from photo.intake import full_image, turned
+
+    img = Image.open(path("compliant_a")).convert("RGB").resize((1600, 2000))  # bigger than the working image
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=95)
+    d = photo.load(buf.getvalue(), keep_bytes=True)
+    for k in (1, 2, 3):
+        t = turned(d, k)
+        assert (t.width, t.height) == ((2000, 1600) if k % 2 else (1600, 2000)) and t.turn == k and t.block_px is None
+        assert t.rgb.shape[:2] == np.rot90(d.rgb, k).shape[:2]
+        assert np.array_equal(np.asarray(full_image(t)), np.rot90(np.asarray(full_image(d)), k))
+    arr = np.asarray(img)
+    da = photo.load(arr)
+    assert np.array_equal(np.asarray(full_image(turned(da, 1), arr)), np.rot90(arr, 1))

@@ -49,6 +49,18 @@ def sideways_roll_deg() -> float:
     return float(_frontal()["sideways_roll_deg"])
 
 
+def upright_turn(analysis: Any) -> int:
+    """Quarter turns counter-clockwise that set a photo on its side upright: 1 or 3 when the main
+    face's roll is past :func:`sideways_roll_deg` (and short of 135 degrees), else 0. A photo
+    upside down is not found this way: the Face Landmarker fits such a face as if it were upright."""
+    if not analysis.has_face:
+        return 0
+    roll = analysis.pose.roll_deg
+    if not sideways_roll_deg() < abs(roll) < 135.0:
+        return 0
+    return 1 if roll > 0 else 3
+
+
 @lru_cache(maxsize=1)
 def not_checked_texts() -> dict[str, dict]:
     """Why a check was not judged (``photo/data/not_checked.toml``): key -> {ja, en, title}."""
