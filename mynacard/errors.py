@@ -36,6 +36,7 @@ HTTP_STATUS_BY_CODE: dict[str, int] = {
     "profile.invalid": 422,
     "model.missing": 500,  # the installation lacks a shipped model file
     "model.corrupt": 500,
+    "model.exiting": 503,  # the process is shutting down: the models are closed (try again elsewhere)
     "chip.refused": 422,  # a subject check failed (photo.chip.ChipRefused; the service lists them)
     # the service's own codes (mynacard.serve.errors.ServiceError)
     "request.malformed": 400,
@@ -50,8 +51,9 @@ HTTP_STATUS_BY_CODE: dict[str, int] = {
 }
 
 
-#: Codes that mean the installation is broken, not the input: exit status 3, as for a bug.
-INSTALL_ERRORS = ("model.missing", "model.corrupt")
+#: Codes that mean the installation is broken or the process is going away, not the input:
+#: exit status 3, as for a bug.
+INSTALL_ERRORS = ("model.missing", "model.corrupt", "model.exiting")
 
 
 def exit_status(error: BaseException) -> int:

@@ -13,7 +13,9 @@ imported on first use, and the models load once per process.
 
 from __future__ import annotations
 
+import atexit
 import datetime
+import sys
 from typing import TYPE_CHECKING, Any
 
 from photo.errors import InputError, PhotoError, ProfileError
@@ -29,6 +31,22 @@ __all__ = [
     "InputError", "PhotoError", "ProfileError", "check", "chip_portrait", "face_geometry", "fix", "load", "profiles", "warm_up",
 ]
 
+
+#: set when the interpreter exits (the handler is registered at ``import photo``, so it runs
+#: before a caller's atexit handlers registered earlier and after those registered later); from
+#: then on :mod:`photo.models` builds no model, since nothing would close it
+_exit_started = False
+
+
+def _on_exit() -> None:
+    global _exit_started
+    _exit_started = True
+    models = sys.modules.get("photo.models")
+    if models is not None:  # loaded: wait for the photos in progress, then close the models
+        models._close_at_exit()
+
+
+atexit.register(_on_exit)
 
 def check(source: Any, profile: Any = "mynumber-online", *, file: str | None = None,
           on: datetime.date | None = None) -> PhotoReport:

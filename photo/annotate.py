@@ -367,12 +367,13 @@ def draw(a, report, prof, max_px: int | None = None) -> Any:
 
 def annotate(source: Any, profile: Any = "mynumber-online"):
     """Check ``source`` and return (PIL image, report)."""
+    from photo import models
     from photo import profile as profile_mod
-    from photo.analysis import FaceAnalysis
-    from photo.checker import run_checks
+    from photo.checker import analyse, run_checks
     from photo.intake import load
 
     prof = profile_mod.get(profile)
-    a = FaceAnalysis(load(source))
-    rep = run_checks(a, prof)
-    return draw(a, rep, prof), rep
+    with models.in_use():
+        a = analyse(load(source))  # a photo on its side is read turned upright, as photo.check reads it
+        rep = run_checks(a, prof)
+        return draw(a, rep, prof), rep

@@ -52,7 +52,7 @@ def analyse(decoded, on: datetime.date | None = None):
     turn = checks_mod.upright_turn(analysis)
     if turn:
         again = FaceAnalysis(turned(decoded, turn), checked_on=on)
-        if again.has_face and abs(again.pose.roll_deg) <= checks_mod.sideways_roll_deg():
+        if again.has_face and abs(again.pose.roll_deg) <= checks_mod.turned_max_roll_deg():
             return again
     return analysis
 

@@ -355,8 +355,8 @@ def _wide_to_uint8(a: np.ndarray) -> np.ndarray:
 
 def _as_uint8(a: np.ndarray) -> np.ndarray:
     """``uint8`` pixels of an array, read the one way every array input is read (:func:`load`,
-    :func:`load_pixels`, :func:`full_image`): ``uint8`` as it is; other integers as a 16-bit
-    picture is decoded (:func:`_wide_to_uint8`); floats in 0-1 scaled to 0-255, other floats
+    :func:`load_pixels`, :func:`full_image`): ``uint8`` as it is; ``uint16`` as a 16-bit
+    picture is decoded (:func:`_wide_to_uint8`); other integers as 0-255; floats in 0-1 scaled to 0-255, other floats
     read as 0-255 (rounded). Values a picture cannot hold (negative, over 16 bits, floats past
     their range by more than ``_FLOAT_SLACK`` grey levels, NaN), and arrays of booleans, complex
     numbers or objects, are refused with ``input.not_image``: never clipped into a wrong picture."""
@@ -369,9 +369,13 @@ def _as_uint8(a: np.ndarray) -> np.ndarray:
         return a.astype(np.uint8)  # refused by its size, as an empty array of bytes is
     lo, hi = float(a.min()), float(a.max())
     if a.dtype.kind != "f":
-        if lo < 0 or hi > 65535:
-            raise NotAnImage(f"integer pixels range over {lo:.0f}..{hi:.0f}: a picture's are 0-255 or "
-                             "0-65535 (16 bits)")
+        # 16 bits only for uint16 (a 16-bit picture's own type); other integers hold 0-255 values
+        # (numpy's default int64 of a computation): one value past 255 must not make the whole
+        # picture read as 16 bits, i.e. black
+        top = 65535 if a.dtype == np.uint16 else 255
+        if lo < 0 or hi > top:
+            raise NotAnImage(f"integer pixels range over {lo:.0f}..{hi:.0f}: a picture's are 0-255 "
+                             "(or 0-65535 in a uint16 array)")
         return _wide_to_uint8(a)
     if not (math.isfinite(lo) and math.isfinite(hi)):
         raise NotAnImage("the array's pixels include NaN or infinite values")

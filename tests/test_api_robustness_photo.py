@@ -97,6 +97,8 @@ UNREADABLE = {
     "float_past_255": lambda: np.full((64, 64, 3), 1000.0),
     "negative_int": lambda: np.full((64, 64, 3), -1, np.int32),
     "past_16_bits": lambda: np.full((64, 64, 3), 70000, np.int64),
+    # one value past 255 in a non-uint16 integer array: refused, not the whole picture read as 16 bits (black)
+    "int32_past_255": lambda: np.where(np.arange(64 * 64 * 3).reshape(64, 64, 3) == 0, 256, 120).astype(np.int32),
     "bool": lambda: np.ones((64, 64, 3), bool),
     "complex": lambda: np.ones((64, 64, 3), complex),
     "object": lambda: np.full((64, 64, 3), "x", object),

@@ -49,6 +49,12 @@ def sideways_roll_deg() -> float:
     return float(_frontal()["sideways_roll_deg"])
 
 
+def turned_max_roll_deg() -> float:
+    """How tilted a face may still be once a photo on its side is turned upright for the checks
+    to read it turned (``photo/data/frontal.toml``); past it the photo is read as it lies."""
+    return float(_frontal()["turned_max_roll_deg"])
+
+
 def upright_turn(analysis: Any) -> int:
     """Quarter turns counter-clockwise that set a photo on its side upright: 1 or 3 when the main
     face's roll is past :func:`sideways_roll_deg` (and short of 135 degrees), else 0. A photo

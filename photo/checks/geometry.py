@@ -22,10 +22,19 @@ def mm_per_px(a, limits) -> float:
 _PRINT = {"print_height_mm": "float"}
 
 
-def shown(v: float, bias: float) -> float | int:
+def shown(v: float, bias: float, lo: float | None = None, hi: float | None = None) -> float | int:
     """A millimetre figure as the messages show it: moved by the measure's known ``bias`` (a
-    whole number of millimetres, such as a rule's limit, without decimals)."""
-    x = round(v + bias, 1)
+    whole number of millimetres, such as a rule's limit, without decimals). A measure outside
+    [``lo``, ``hi``] (the unmoved limits) is rounded away from them, so a failing figure never
+    reads as inside the range shown beside it (35.51 of at most 35.5 reads 36.1, not 36)."""
+    import math
+
+    x = v + bias
+    if hi is not None and v > hi:  # up to the next tenth, and at least a tenth past the limit shown
+        return max(math.ceil(x * 10 - 1e-9) / 10, round(hi + bias + 0.1, 1))
+    if lo is not None and v < lo:
+        return min(math.floor(x * 10 + 1e-9) / 10, round(lo + bias - 0.1, 1))
+    x = round(x, 1)
     return int(x) if x == int(x) else x
 
 
@@ -42,7 +51,7 @@ def head_size(a, limits):
     lo, hi = limits["min_mm"], limits["max_mm"]
     key = "ok" if lo <= v <= hi else ("small" if v < lo else "large")
     b = limits.get("shown_bias_mm", 0.0)
-    r = result(key == "ok", round(v, 1), [lo, hi], key, mm=shown(v, b), lo=shown(lo, b), hi=shown(hi, b))
+    r = result(key == "ok", round(v, 1), [lo, hi], key, mm=shown(v, b, lo, hi), lo=shown(lo, b), hi=shown(hi, b))
     return r
 
 
@@ -98,6 +107,7 @@ def margins(a, limits):
     v = {"top": round(top, 1), "bottom": round(bottom, 1), "side": round(side, 1)}
     lim = {k2: limits[k2] for k2 in ("min_top_mm", "max_top_mm", "min_side_mm", "min_bottom_mm")}
     tb = -limits.get("shown_top_bias_mm", 0.0)
-    r = result(key == "ok", v, lim, key, top=shown(top, tb), side=v["side"], bottom=v["bottom"],
+    r = result(key == "ok", v, lim, key, top=shown(top, tb, limits["min_top_mm"], limits["max_top_mm"]),
+               side=v["side"], bottom=v["bottom"],
                top_lo=shown(limits["min_top_mm"], tb), top_hi=shown(limits["max_top_mm"], tb))
     return r

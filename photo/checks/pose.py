@@ -52,15 +52,18 @@ def pitch(a, limits):
 @check("pose.roll", limits={"max_abs_deg": "float"})
 def roll(a, limits):
     """Head tilted sideways at most max_abs_deg (ICAO 9303: 8 degrees; J-LIS rejects tilted heads).
-    A photo on its side fails with the key ``turned`` (fixable: photo.fix rotates it) and every
-    other check reads it turned upright; one that could not be turned (no face found turned)
+    A photo on its side fails with the key ``turned`` (fixable: photo.fix rotates it), or
+    ``turned_tilted`` when the head is still tilted past the limit once turned (not fixable), and
+    every other check reads it turned upright; one that could not be turned (no face found turned)
     fails with ``sideways``, and the checks that need an upright face are not judged."""
     from photo.checks import sideways_roll_deg
 
     v = a.pose.roll_deg
     turn = getattr(a.decoded, "turn", 0)
-    if turn:  # the photo was on its side (photo.checker turned it upright for every check)
-        return result(False, round(v, 1), limits["max_abs_deg"], "turned", deg=90 if turn % 2 else 180)
     ok = abs(v) <= limits["max_abs_deg"]
+    if turn:  # the photo was on its side (photo.checker turned it upright for every check)
+        # turned upright the head may still be tilted: then turning does not fix it
+        return result(False, round(v, 1), limits["max_abs_deg"], "turned" if ok else "turned_tilted",
+                      deg=90 if turn % 2 else 180, tilt=round(abs(v)))
     key = "ok" if ok else "sideways" if abs(v) > sideways_roll_deg() else "fail"
     return result(ok, round(v, 1), limits["max_abs_deg"], key, deg=round(abs(v)))

@@ -163,9 +163,11 @@ def verify_all() -> None:
 
 
 #: the native start-up chatter :func:`_quiet_native_stderr` drops: glog's INFO and WARNING lines
-#: ("W0000 00:00:1796705578.266872    5366 file.cc:181] ...": time of day or seconds since the epoch), TFLite's "INFO: ..." and absl's note
+#: ("W0000 00:00:1796705578.266872    5366 file.cc:181] ...": time of day or seconds since the epoch), TFLite's
+#: "INFO: Created TensorFlow Lite ..." and absl's note
 #: before its logging starts; anything else written to fd 2 meanwhile is passed on
-_CHATTER = re.compile(rb"^(?:[IW]\d{4} \d\d:\d\d:\d+\.\d+ +\d+ [^\]]*\] |INFO: |WARNING: Logging before InitGoogle\(\))")
+_CHATTER = re.compile(rb"^(?:[IW]\d{4} \d\d:\d\d:\d+\.\d+ +\d+ [^\]]*\] |INFO: Created TensorFlow Lite |"
+                      rb"WARNING: Logging before InitGoogle\(\))")
 
 
 def _pass_on(held: int, out: int) -> None:
@@ -368,7 +370,11 @@ def _run(name: str, rgb):
     mp, _, _ = _mp()
     image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb, dtype=np.uint8))
     with _lock:
-        if _exiting:
+        # after the main thread has ended (atexit handlers, daemon threads), nothing would close
+        # a task built now: its finaliser prints tracebacks (an atexit handler registered then
+        # never runs)
+        if _exiting or (name not in _models and (not threading.main_thread().is_alive()
+                                                 or getattr(sys.modules.get("photo"), "_exit_started", False))):
             raise ModelError(_EXITING, code="model.exiting")
         model = _get(name)
         call = model.detect if name == "face_landmarker" else model.segment
