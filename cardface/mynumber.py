@@ -12,6 +12,8 @@ number itself.
 
 from __future__ import annotations
 
+import numbers
+
 from cardface.errors import ArgumentError, MyNumberError
 
 LENGTH = 12
@@ -93,7 +95,7 @@ def mask(s: str, *, keep: int = 0, char: str = "*", sep: str = " ") -> str:
     an :class:`~cardface.errors.ArgumentError` (``argument.invalid``).
     """
     d = normalize(s)
-    if isinstance(keep, bool) or not isinstance(keep, int) or not 0 <= keep <= MAX_KEEP:
+    if isinstance(keep, bool) or not isinstance(keep, numbers.Integral) or not 0 <= keep <= MAX_KEEP:
         raise ArgumentError(f"keep must be a whole number from 0 to {MAX_KEEP}, not {keep!r:.20}")
     if not isinstance(char, str) or len(char) != 1:
         raise ArgumentError(f"char must be one character, not {char!r:.20}")

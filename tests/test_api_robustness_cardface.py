@@ -61,3 +61,11 @@ def test_format_sep_is_text():
         mynumber.format(NUMBER, sep=0)
     assert e.value.code == "argument.invalid"
     assert mynumber.format(NUMBER, sep="-") == "1234-5678-9018"
+
+
+def test_mask_keep_takes_any_whole_number_type():
+    import numpy as np
+
+    from cardface.mynumber import mask
+
+    assert mask("123456789018", keep=np.int64(4)) == mask("123456789018", keep=4)
