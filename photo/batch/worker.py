@@ -13,11 +13,9 @@ check become an error line, and the batch goes on.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import os
 import signal
-import sys
 from dataclasses import dataclass, field
 
 from photo.batch.errors import os_reason
@@ -104,31 +102,12 @@ def exit_with(pid: int) -> None:
 def warm_up() -> float:
     """Load the checker's models in this process (they stay cached for every later task).
 
-    The native start-up chatter of TensorFlow Lite / mediapipe (written straight to file
-    descriptor 2) is silenced, so it does not break the progress bar.
-    """
+    :func:`photo.warm_up` holds back the native start-up chatter of TensorFlow Lite / mediapipe
+    (written straight to file descriptor 2), so it does not break the progress bar; anything
+    else written meanwhile (a warning of this worker's) still reaches stderr."""
     import photo
 
-    with _native_stderr_silenced():
-        return photo.warm_up()
-
-
-@contextlib.contextmanager
-def _native_stderr_silenced():
-    try:
-        saved = os.dup(2)
-    except OSError:  # no stderr at all
-        yield
-        return
-    try:
-        sys.stderr.flush()
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 2)
-        os.close(devnull)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
+    return photo.warm_up()
 
 
 def error_record(item: BatchInput, profile: str, code: str, message: str, sha256: str | None = None) -> dict:
