@@ -28,12 +28,14 @@ def source_name(source: Any, file: str | None) -> str | None:
 def run_checks(analysis, prof) -> PhotoReport:
     rep = PhotoReport(file=None, profile=prof.name)
     covered = False  # mouth.visible found the mouth covered: the checks that read it or the cheeks are not judged
+    exposure = False  # lighting.exposure failed: the skin's colour is not judged
     for cid, limits in prof.checks.items():
-        r = checks_mod.run(cid, analysis, limits, mouth_covered=covered)
+        r = checks_mod.run(cid, analysis, limits, mouth_covered=covered, badly_exposed=exposure)
         if r is None:
             rep.skipped[cid] = "does not apply to this input"
             continue
         covered = covered or (r.id == "mouth.visible" and r.evaluated and r.key == "covered")
+        exposure = exposure or (r.id == "lighting.exposure" and r.evaluated and not r.passed)
         rep.checks.append(r)
     rep.face = analysis.face_summary()
     framing.settle_fixable(rep, analysis, prof)

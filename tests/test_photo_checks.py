@@ -639,7 +639,7 @@ def test_every_not_checked_reason_has_its_message_and_title_in_both_languages():
     from photo.checks import not_checked_texts
 
     texts = not_checked_texts()
-    assert set(texts) == {"no_face", "mouth_covered", "turned_away", "sideways"}
+    assert set(texts) == {"no_face", "mouth_covered", "turned_away", "sideways", "exposure"}
     for key, t in texts.items():
         for part in (t, t["title"]):
             assert part["ja"] and part["en"] and part["ja"] != part["en"], key
@@ -723,3 +723,23 @@ def test_a_photo_on_its_side_with_the_head_still_tilted_once_turned_is_not_fixab
     c = photo.check(p).check("pose.roll")
     assert (c.passed, c.key, c.fixable) == (False, "turned_tilted", False), (c.key, c.value)
     assert "still tilted" in c.message_en and abs(c.value) > 8
+
+
+def test_the_skin_colour_is_not_judged_on_a_badly_exposed_face(tmp_path):
+    """Burnt-out skin read as a green cast (29 of 36 over-exposed photos): with lighting.exposure
+    failing, color.natural is not judged and does not fail the photo; a cast on a well-exposed face still fails."""
+    import numpy as np
+    from PIL import Image
+
+    import photo
+
+    img = np.asarray(Image.open(path("compliant_a")).convert("RGB")).astype(np.float32)
+    over, cast = tmp_path / "over.jpg", tmp_path / "cast.jpg"
+    Image.fromarray(np.clip(img * 2.2, 0, 255).astype(np.uint8)).save(over, quality=92)
+    Image.fromarray(np.clip(img * [0.85, 1.1, 0.85], 0, 255).astype(np.uint8)).save(cast, quality=92)
+    rep = photo.check(over)
+    assert not rep.check("lighting.exposure").passed
+    c = rep.check("color.natural")
+    assert (c.evaluated, c.passed, c.key) == (False, True, "exposure") and "exposure" in c.message_en
+    g = photo.check(cast)
+    assert g.check("lighting.exposure").passed and not g.check("color.natural").passed

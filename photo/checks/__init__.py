@@ -28,6 +28,7 @@ class CheckSpec:
     doc: str
     frontal: bool = False  # reads a frontal face: not evaluated when the head is turned too far
     upright: bool = False  # measures the head against the frame: not evaluated when the photo is on its side
+    exposed: bool = False  # reads the skin's colour: not evaluated when lighting.exposure failed
     bare_face: bool = False  # reads the mouth or the cheeks' skin: not evaluated when the mouth is covered
 
 
@@ -84,7 +85,7 @@ SUBJECTS = ("file", "image", "face", "pose", "eyes", "mouth", "expression", "hea
 
 
 def check(check_id: str, *, limits: dict[str, str], needs_face: bool = True, frontal: bool = False,
-          bare_face: bool = False, upright: bool = False):
+          bare_face: bool = False, upright: bool = False, exposed: bool = False):
     """Register a check function under ``check_id`` (written here only: the result is named
     with it). The id's subject (before the dot) is the module's name. ``frontal``: it reads a
     frontal face, and is not evaluated when the head is turned further than
@@ -93,7 +94,10 @@ def check(check_id: str, *, limits: dict[str, str], needs_face: bool = True, fro
     a mask's colour read as the skin's made hats, casts and smiles of masked faces. ``upright``:
     it measures the head against the photo's frame, and is not evaluated when the face is rolled
     past :func:`sideways_roll_deg` (a photo on its side: a head size read across the frame means
-    nothing); nor are the ``frontal`` checks, which read rows and columns of an upright face."""
+    nothing); nor are the ``frontal`` checks, which read rows and columns of an upright face.
+    ``exposed``: it reads the skin's colour, and is not evaluated (nor holds the photo back) when
+    ``lighting.exposure`` (which runs before it) failed: burnt-out or crushed skin has no colour
+    to read (over-exposed photos were told of a green cast)."""
 
     def deco(func: Callable[..., CheckResult | None]):
         subject = func.__module__.rsplit(".", 1)[-1]
@@ -106,7 +110,7 @@ def check(check_id: str, *, limits: dict[str, str], needs_face: bool = True, fro
         REGISTRY[check_id] = CheckSpec(
             id=check_id, func=func, limits=dict(limits), needs_face=needs_face,
             subject=subject, doc=(func.__doc__ or "").strip(), frontal=frontal, bare_face=bare_face,
-            upright=upright,
+            upright=upright, exposed=exposed,
         )
         return func
 
@@ -142,12 +146,15 @@ def order() -> tuple[str, ...]:
     return tuple(registry())
 
 
-def run(check_id: str, analysis: Any, limits: dict, *, mouth_covered: bool = False) -> CheckResult | None:
+def run(check_id: str, analysis: Any, limits: dict, *, mouth_covered: bool = False,
+        badly_exposed: bool = False) -> CheckResult | None:
     """Run one check; face-dependent checks report 'not evaluated' when no face was found, and
     ``bare_face`` checks when ``mouth_covered`` (``mouth.visible`` failed for a covered mouth)."""
     spec = registry()[check_id]
     if spec.bare_face and mouth_covered:
         return _not_evaluated(check_id, "mouth_covered")
+    if spec.exposed and badly_exposed:
+        return _not_evaluated(check_id, "exposure", holds_back=False)
     if spec.needs_face and not analysis.has_face:
         return _not_evaluated(check_id, "no_face")
     if spec.frontal and analysis.has_face and abs(analysis.pose.yaw_deg) > max_frontal_yaw_deg():
@@ -158,12 +165,13 @@ def run(check_id: str, analysis: Any, limits: dict, *, mouth_covered: bool = Fal
     return None if r is None else r.named(spec.id)
 
 
-def _not_evaluated(check_id: str, key: str, **params: Any) -> CheckResult:
+def _not_evaluated(check_id: str, key: str, holds_back: bool = True, **params: Any) -> CheckResult:
     """A check that could not be judged on this photo (``evaluated`` false), with why in Japanese
-    and English (``photo/data/not_checked.toml``'s ``key``, ``params`` filled in)."""
+    and English (``photo/data/not_checked.toml``'s ``key``, ``params`` filled in); ``holds_back``
+    false: it does not fail the photo (another check already names what to change)."""
     from photo.report import fill
 
     text = not_checked_texts()[key]
-    r = CheckResult(id=check_id, passed=False, value=None, limit=None, key=key, evaluated=False)
+    r = CheckResult(id=check_id, passed=not holds_back, value=None, limit=None, key=key, evaluated=False)
     r.message, r.message_en = fill(text["ja"], params), fill(text["en"], params)
     return r

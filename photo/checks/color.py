@@ -33,7 +33,7 @@ def colour_region(a) -> np.ndarray:
 
 
 @check("color.natural", limits={"a_min": "float", "a_max": "float", "b_min": "float", "b_max": "float",
-                                "max_backdrop_a": "float", "cast_skin_a_low": "float", "cast_skin_a_high": "float"}, frontal=True, bare_face=True)
+                                "max_backdrop_a": "float", "cast_skin_a_low": "float", "cast_skin_a_high": "float"}, frontal=True, bare_face=True, exposed=True)
 def natural(a, limits):
     """Median cheek CIELAB a* in [a_min, a_max] and b* in [b_min, b_max] (OFIQ: a* 5-25, b* 5-35),
     and no red/green tint shared by skin and backdrop: backdrop a* beyond +/-max_backdrop_a
