@@ -48,6 +48,7 @@ def _on_exit() -> None:
 
 atexit.register(_on_exit)
 
+
 def check(source: Any, profile: Any = "mynumber-online", *, file: str | None = None,
           on: datetime.date | None = None) -> PhotoReport:
     """Check one photo against a profile; never raises for bad input (the report carries ``error``).

@@ -22,7 +22,6 @@ their own copy).
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import functools
 import hashlib
@@ -289,10 +288,12 @@ def close() -> None:
         _started.clear()
 
 
-#: set when the interpreter exits: from then on a model call raises ModelError ``model.exiting``
-#: instead of loading the tasks again (nothing would close them: their finalisers print tracebacks
-#: and their native threads abort the process)
-_exiting = False
+def _exiting() -> bool:
+    """Whether the interpreter has begun to exit (``photo._exit_started``, set by the atexit
+    handler ``import photo`` registers): from then on a model call raises ModelError
+    ``model.exiting`` instead of loading the tasks again (nothing would close them: their
+    finalisers print tracebacks and their native threads abort the process)."""
+    return getattr(sys.modules.get("photo"), "_exit_started", False)
 
 
 #: checks (and fixes, portraits) in progress (:func:`in_use`), which the exit waits for
@@ -311,7 +312,7 @@ def in_use():
     ("terminate called without an active exception", exit 134)."""
     global _active
     with _idle:
-        if _exiting:
+        if _exiting():
             raise ModelError(_EXITING, code="model.exiting")
         _active += 1
     try:
@@ -323,14 +324,11 @@ def in_use():
 
 
 def _close_at_exit() -> None:
-    global _exiting
+    """At interpreter exit (called by ``photo``'s atexit handler once it has set the exit flag):
+    wait for the photos in progress, then close the models."""
     with _idle:
-        _exiting = True
         _idle.wait_for(lambda: _active == 0, timeout=EXIT_WAIT_S)
     close()
-
-
-atexit.register(_close_at_exit)
 
 _EXITING = ("the face models cannot run while the Python interpreter exits (a check from an atexit "
             "handler or a daemon thread still running at exit); check before the program ends")
@@ -370,11 +368,9 @@ def _run(name: str, rgb):
     mp, _, _ = _mp()
     image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb, dtype=np.uint8))
     with _lock:
-        # after the main thread has ended (atexit handlers, daemon threads), nothing would close
-        # a task built now: its finaliser prints tracebacks (an atexit handler registered then
-        # never runs)
-        if _exiting or (name not in _models and (not threading.main_thread().is_alive()
-                                                 or getattr(sys.modules.get("photo"), "_exit_started", False))):
+        # once the exit has begun, or the main thread has ended (a daemon thread before the atexit
+        # handlers), nothing would close a task built now: its finaliser prints tracebacks
+        if _exiting() or (name not in _models and not threading.main_thread().is_alive()):
             raise ModelError(_EXITING, code="model.exiting")
         model = _get(name)
         call = model.detect if name == "face_landmarker" else model.segment
