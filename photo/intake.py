@@ -412,8 +412,9 @@ def load(source: Any, *, work_px: int = WORK_PX, max_pixels: int = MAX_PIXELS,
     ``work_px`` is the long side of the working image (big JPEGs are decoded at 1/2, 1/4 or
     1/8 scale to about that size); ``max_pixels`` refuses bigger images before decoding. These and
     ``max_file_bytes`` are whole numbers above 0 (:class:`~photo.errors.ArgumentError`, code
-    ``argument.invalid``, otherwise). Arrays are read by :func:`_as_uint8`: ``uint8``, 16-bit
-    integers (scaled as a 16-bit PNG is), floats in 0-1; other values are refused, not clipped.
+    ``argument.invalid``, otherwise). Arrays are read by :func:`_as_uint8`: ``uint8``, ``uint16``
+    (scaled as a 16-bit PNG is), other integers in 0-255, floats in 0-1; other values are
+    refused, not clipped.
     """
     _positive_ints(work_px=work_px, max_pixels=max_pixels, max_file_bytes=max_file_bytes)
     if isinstance(source, np.ndarray):
@@ -507,9 +508,6 @@ def _to_rgb(img: Image.Image, orientation: int) -> np.ndarray:
     return rgb
 
 
-_TURN = {1: Image.Transpose.ROTATE_90, 2: Image.Transpose.ROTATE_180, 3: Image.Transpose.ROTATE_270}
-
-
 def turned(decoded: Decoded, turn: int) -> Decoded:
     """``decoded`` turned ``turn`` quarter turns counter-clockwise more (a photo on its side, found
     by the face's roll: photo.checker): its working pixels and upright size, and through
@@ -535,7 +533,7 @@ def full_image(decoded: Decoded, source: Any = None) -> Image.Image:
         return Image.fromarray(decoded.rgb, "RGB")
     if isinstance(source, np.ndarray):
         rgb = _normalise_array(source)[0]  # the values read as load() read them (0-1 floats, 16 bits ...)
-        rgb = np.rot90(rgb, decoded.turn) if decoded.turn else rgb
+        rgb = np.rot90(rgb, decoded.turn)  # as turned() turned the working pixels (0: the array itself)
         if rgb.shape[:2] != (decoded.height, decoded.width):
             raise InputError(f"the array is {rgb.shape[1]}x{rgb.shape[0]}, the analysed picture "
                              f"{decoded.width}x{decoded.height}: pass the array that was checked", code="input.unreadable")
@@ -551,6 +549,5 @@ def full_image(decoded: Decoded, source: Any = None) -> Image.Image:
         im = Image.open(io.BytesIO(data))
     _decode(im)
     im, _profile = to_srgb(im)  # the same sRGB colours load() measured
-    up = Image.fromarray(_to_rgb(im, decoded.exif_orientation), "RGB")
-    return up.transpose(_TURN[decoded.turn]) if decoded.turn else up
+    return Image.fromarray(np.ascontiguousarray(np.rot90(_to_rgb(im, decoded.exif_orientation), decoded.turn)), "RGB")
 

@@ -82,8 +82,10 @@ def _pose(a, c, lim) -> list[Mark]:
     nose = a.landmarks[1, :2]
     deg, mx = abs(c.value), lim["max_abs_deg"]
     if c.id == "pose.roll":  # the face's x axis through the eyes against the horizontal
-        turned = {k: c.params[k] for k in ("deg", "tilt") if k in c.params} if c.key.startswith("turned") else {}
-        m = _mark(c, (a.eye_mid[0] + a.ied, a.eye_mid[1] - 0.6 * a.ied), **{"deg": round(deg, 1), **turned}, max=mx)
+        # a photo on its side: the turn and the tilt left once turned, as the message gives them
+        shown = ({"deg": c.params["deg"], "tilt": c.params["tilt"]} if c.key.startswith("turned")
+                 else {"deg": round(deg, 1)})
+        m = _mark(c, (a.eye_mid[0] + a.ied, a.eye_mid[1] - 0.6 * a.ied), **shown, max=mx)
         d = ax[0] / (np.linalg.norm(ax[0]) or 1.0) * a.ied * 1.1
         m.lines = [[tuple(a.eye_mid - d), tuple(a.eye_mid + d)]]
         m.guides = [[(a.eye_mid[0] - 1.1 * a.ied, a.eye_mid[1]), (a.eye_mid[0] + 1.1 * a.ied, a.eye_mid[1])]]

@@ -10,6 +10,8 @@ with the hair, from the person mask above the face (see ``FaceAnalysis.crown``).
 
 from __future__ import annotations
 
+import math
+
 from photo.checks import check
 from photo.framing import centre_x
 from photo.report import result
@@ -27,8 +29,6 @@ def shown(v: float, bias: float, lo: float | None = None, hi: float | None = Non
     whole number of millimetres, such as a rule's limit, without decimals). A measure outside
     [``lo``, ``hi``] (the unmoved limits) is rounded away from them, so a failing figure never
     reads as inside the range shown beside it (35.51 of at most 35.5 reads 36.1, not 36)."""
-    import math
-
     x = v + bias
     if hi is not None and v > hi:  # up to the next tenth, and at least a tenth past the limit shown
         return max(math.ceil(x * 10 - 1e-9) / 10, round(hi + bias + 0.1, 1))

@@ -59,7 +59,7 @@ def roll(a, limits):
     from photo.checks import sideways_roll_deg
 
     v = a.pose.roll_deg
-    turn = getattr(a.decoded, "turn", 0)
+    turn = a.decoded.turn
     ok = abs(v) <= limits["max_abs_deg"]
     if turn:  # the photo was on its side (photo.checker turned it upright for every check)
         # turned upright the head may still be tilted: then turning does not fix it
