@@ -76,10 +76,14 @@ def fit_name(name: str, limit: int = NAME_MAX_BYTES) -> str:
     if len(raw) <= limit:
         return name
     tag = "~" + hashlib.sha256(raw).hexdigest()[:_HASH_HEX]
-    stem, ext = os.path.splitext(name)
-    if _nbytes(ext) > _MAX_EXT_BYTES:
-        stem, ext = name, ""
+    stem, ext = _split_ext(name)
     return _cut(stem, limit - _nbytes(tag + ext)) + tag + ext
+
+
+def _split_ext(name: str) -> tuple[str, str]:
+    """(stem, extension) of a file name; an "extension" too long to be one is part of the stem."""
+    stem, ext = os.path.splitext(name)
+    return (name, "") if _nbytes(ext) > _MAX_EXT_BYTES else (stem, ext)
 
 
 def output_name(folder: str, item: BatchInput, suffix: str) -> str:
@@ -159,13 +163,11 @@ def _clashes(items: list[BatchInput]) -> set[int]:
     owners: list[dict[str, int]] = [{} for _ in OUTPUT_SUFFIXES]
     folders: set[str] = set()
     for n, item in enumerate(items):
-        *parts, last = _parts(item, "")  # the folders do not depend on the suffix
-        dirs = [_fold(_fit(p)) for p in parts]
-        folders.update("/".join(dirs[:i]) for i in range(1, len(dirs) + 1))
-        head = "".join(d + "/" for d in dirs)
         for suffix, owner in zip(OUTPUT_SUFFIXES, owners, strict=True):
-            name = last if last.lower().endswith(suffix) else last + suffix
-            first = owner.setdefault(head + _fold(_fit(name)), n)
+            *parts, name = _parts(item, suffix)  # the folders do not depend on the suffix
+            dirs = [_fold(fit_name(p)) for p in parts]
+            folders.update("/".join(dirs[:i]) for i in range(1, len(dirs) + 1))
+            first = owner.setdefault("".join(d + "/" for d in dirs) + _fold(fit_name(name)), n)
             if first != n:
                 clashing.update((first, n))
     for owner in owners:
@@ -173,17 +175,11 @@ def _clashes(items: list[BatchInput]) -> set[int]:
     return clashing
 
 
-def _fit(name: str) -> str:
-    return name if len(name) * 4 <= NAME_MAX_BYTES else fit_name(name)  # 4: the most bytes of one character
-
-
 def _tagged(item: BatchInput, salt: int) -> str:
     """The input's name with ``~`` and 12 hex digits of its key's SHA-256 before the extension."""
     name = item.name or os.path.basename(item.path)
     head, _, last = name.rpartition("/")
-    stem, ext = os.path.splitext(last)
-    if _nbytes(ext) > _MAX_EXT_BYTES:
-        stem, ext = last, ""
+    stem, ext = _split_ext(last)
     tag = _digest(item.application_id or "", item.path, *([str(salt)] if salt else []))
     return (head + "/" if head else "") + f"{stem}~{tag}{ext}"
 
