@@ -22,7 +22,6 @@ them (:class:`photo.errors.InputError` subclasses).
 
 from __future__ import annotations
 
-import numbers
 import time
 import tomllib
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ import numpy as np
 
 from photo import iso19794
 from photo.chip_errors import BudgetTooSmall, ChipError, ChipRefused
-from photo.errors import input_error
+from photo.errors import input_error, is_whole
 
 __all__ = ["BudgetTooSmall", "ChipError", "ChipPortrait", "ChipRefused", "chip_portrait", "encode_prepared",
            "prepare", "rate_quality", "read_back", "settings"]
@@ -123,7 +122,7 @@ def refusal_reasons(report, cfg: dict | None = None) -> list[dict]:
 
 def _whole(name: str, value: Any) -> int:
     """``value`` as an int when it is a whole number (not a bool, a float or text); ``chip.invalid_option`` else."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+    if not is_whole(value):
         raise ChipError(f"{name} must be a whole number, not {value!r:.40}", code="chip.invalid_option")
     return int(value)
 
@@ -149,12 +148,12 @@ def _options(codec: str, kind: str, budget_bytes: int | None, width_px: int | No
 def _subject_codes(gender: Any, eye_colour: Any, hair_colour: Any) -> None:
     """``chip.invalid_option`` unless ``gender`` is one of the 19794-5 gender codes
     (:data:`photo.iso19794.GENDER`) and the eye and hair colours are codes of one byte (0-255)."""
-    if isinstance(gender, bool) or not isinstance(gender, numbers.Integral) or gender not in iso19794.GENDER.values():
+    if not is_whole(gender) or gender not in iso19794.GENDER.values():
         codes = ", ".join(f"{v} {k}" for k, v in iso19794.GENDER.items())
         raise ChipError(f"gender must be a 19794-5 gender code ({codes}), not {gender!r:.40}",
                         code="chip.invalid_option")
     for name, v in (("eye_colour", eye_colour), ("hair_colour", hair_colour)):
-        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or not 0 <= v <= 255:
+        if not is_whole(v) or not 0 <= v <= 255:
             raise ChipError(f"{name} must be a 19794-5 code of one byte (0-255; 0 unspecified), not {v!r:.40}",
                             code="chip.invalid_option")
 

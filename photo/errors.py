@@ -26,6 +26,8 @@ The chip portrait adds its ``chip.*`` codes (:mod:`photo.chip_errors`).
 
 from __future__ import annotations
 
+import numbers
+
 
 class PhotoError(Exception):
     """Base of every error raised by ``photo``; ``code`` is stable, ``message`` is for people."""
@@ -102,6 +104,11 @@ class ProfileError(PhotoError):
     """A profile that does not exist or whose file is invalid."""
 
     code = "profile.invalid"
+
+
+def is_whole(value: object) -> bool:
+    """A whole number as an argument: any integral type (numpy's too), not a bool, a float or text."""
+    return not isinstance(value, bool) and isinstance(value, numbers.Integral)
 
 
 class ArgumentError(PhotoError):

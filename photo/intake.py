@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime
 import io
 import math
-import numbers
 import os
 import warnings
 from dataclasses import dataclass, field, replace
@@ -45,6 +44,7 @@ from photo.errors import (
     TooManyPixels,
     TruncatedInput,
     UnsupportedFormat,
+    is_whole,
 )
 
 #: Formats that are decoded (others are refused with ``input.unsupported_format``).
@@ -197,7 +197,7 @@ def _positive_ints(**values: Any) -> None:
     """:class:`~photo.errors.ArgumentError` unless every value is a whole number above 0 (the
     loader's sizes and limits: ``work_px``, ``max_pixels``, ``max_file_bytes``)."""
     for name, v in values.items():
-        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
+        if not is_whole(v) or v < 1:
             raise ArgumentError(f"{name} must be a whole number above 0, not {v!r:.40}")
 
 
